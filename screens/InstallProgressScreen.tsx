@@ -1,0 +1,127 @@
+import { Box, Static, Text, useStdout } from 'ink';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { formatDuration } from '../src/output/format.ts';
+import {
+  doneCount,
+  failedResources,
+  type ProgressStore,
+  type StackProgress,
+} from '../src/progress/progress-store.ts';
+import { isFailedStatus, isInProgress, isTerminal } from '../src/stacks/stack-status.ts';
+
+export interface InstallProgressScreenProps {
+  store: ProgressStore;
+  now?: () => number;
+}
+
+/**
+ * The live tree: one line per stack with its status, progress n/total and elapsed time; under a running
+ * stack its resources still in progress, under a failed one the failures. Finished stacks move into
+ * <Static> (printed once, scrolled away), so the live region stays shorter than the window.
+ */
+export function InstallProgressScreen({ store, now = Date.now }: InstallProgressScreenProps) {
+  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const { stdout } = useStdout();
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (snapshot.finished) return;
+    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [snapshot.finished]);
+
+  const topLevel = snapshot.stackOrder
+    .map((name) => snapshot.stacks[name])
+    .filter((s): s is StackProgress => s !== undefined && s.parent === undefined);
+  const finished = topLevel.filter(
+    (stack) => isTerminal(stack.status) && stack.status !== 'PENDING' && !stack.status.startsWith('ATTACHED'),
+  );
+  const live = topLevel.filter((stack) => !finished.includes(stack));
+  const pending = snapshot.tasks.filter(
+    (task) => task.state === 'pending' && !snapshot.stacks[task.title.replace(/^Deploy stack /, '')],
+  );
+  // Leave room for the header, the stack lines and a margin; the rest goes to resource lines.
+  const budget = Math.max(3, ((stdout as { rows?: number }).rows || 24) - 6 - live.length - pending.length);
+
+  return (
+    <Box flexDirection="column">
+      <Static items={finished}>{(stack) => <StackLine key={stack.name} stack={stack} now={now()} />}</Static>
+      <Text bold>
+        {snapshot.title} · {formatDuration(now() - snapshot.startedAt)}
+      </Text>
+      {live.map((stack) => (
+        <Box key={stack.name} flexDirection="column">
+          <StackLine stack={stack} now={now()} />
+          {childrenOf(snapshot.stacks, snapshot.stackOrder, stack.name).map((child) => (
+            <Box key={child.name} marginLeft={2} flexDirection="column">
+              <StackLine stack={child} now={now()} />
+              <ResourceLines stack={child} now={now()} budget={Math.floor(budget / 2)} />
+            </Box>
+          ))}
+          <ResourceLines stack={stack} now={now()} budget={budget} />
+        </Box>
+      ))}
+      {pending.map((task) => (
+        <Text key={task.id} dimColor>
+          ◻ {task.title.replace(/^Deploy stack /, '')} waiting
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function childrenOf(stacks: Record<string, StackProgress>, order: string[], parent: string): StackProgress[] {
+  return order.map((name) => stacks[name]).filter((s): s is StackProgress => s?.parent === parent);
+}
+
+function StackLine({ stack, now }: { stack: StackProgress; now: number }) {
+  const failed = isFailedStatus(stack.status) || stack.status.includes('ROLLBACK');
+  const icon = failed ? '✖' : isInProgress(stack.status) ? '◼' : stack.status === 'PENDING' ? '◻' : '✔';
+  const progress =
+    stack.resourceCount !== undefined
+      ? ` ${Math.min(doneCount(stack), stack.resourceCount)}/${stack.resourceCount}`
+      : '';
+  const elapsed = stack.startedAt ? ` ${formatDuration((stack.finishedAt ?? now) - stack.startedAt)}` : '';
+  return (
+    <Box flexDirection="column">
+      <Text {...(failed ? { color: 'red' } : icon === '✔' ? { color: 'green' } : {})}>
+        {icon} {stack.name}{' '}
+        <Text dimColor>
+          {stack.status}
+          {progress}
+          {elapsed}
+        </Text>
+      </Text>
+      {stack.failure && (
+        <Text color="red">
+          {'  '}root cause: {stack.failure}
+        </Text>
+      )}
+    </Box>
+  );
+}
+
+function ResourceLines({ stack, now, budget }: { stack: StackProgress; now: number; budget: number }) {
+  const resources = Object.values(stack.resources);
+  // The failing branch stays open; finished resources collapse into the n/total count.
+  const shown = [...failedResources(stack), ...resources.filter((r) => isInProgress(r.status))].slice(
+    0,
+    budget,
+  );
+  const hidden =
+    resources.filter((r) => isInProgress(r.status)).length + failedResources(stack).length - shown.length;
+  return (
+    <Box flexDirection="column" marginLeft={2}>
+      {shown.map((resource) => (
+        <Text key={resource.logicalId} {...(isFailedStatus(resource.status) ? { color: 'red' } : {})}>
+          {isFailedStatus(resource.status) ? '✖' : '·'} {resource.logicalId}{' '}
+          <Text dimColor>
+            {resource.type} {resource.status}{' '}
+            {formatDuration((resource.finishedAt ?? now) - resource.startedAt)}
+          </Text>
+          {resource.reason && isFailedStatus(resource.status) ? ` - ${resource.reason}` : ''}
+        </Text>
+      ))}
+      {hidden > 0 && <Text dimColor>… and {hidden} more in progress</Text>}
+    </Box>
+  );
+}

@@ -1,0 +1,47 @@
+import { Box, Text } from 'ink';
+
+export interface InstallSummaryScreenProps {
+  deployment: string;
+  stacks: Array<{ name: string; status: string; outputs: Record<string, string> }>;
+  answersPath: string;
+  nextCommand: string;
+  eventLogPath: string;
+}
+
+/** The last screen of a successful install: outputs, where the answers are, and the unattended command. */
+export function InstallSummaryScreen({
+  deployment,
+  stacks,
+  answersPath,
+  nextCommand,
+  eventLogPath,
+}: InstallSummaryScreenProps) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text color="green" bold>
+        ✔ {deployment} is installed
+      </Text>
+      {stacks.map((stack) => (
+        <Box key={stack.name} flexDirection="column">
+          <Text>
+            {'  '}
+            {stack.name} <Text dimColor>{stack.status}</Text>
+          </Text>
+          {Object.entries(stack.outputs).map(([key, value]) => (
+            <Text key={key}>
+              {'    '}
+              {key}: {value}
+            </Text>
+          ))}
+        </Box>
+      ))}
+      <Text> </Text>
+      <Text>Answers saved to {answersPath}. Run the same install unattended with:</Text>
+      <Text bold>
+        {'  '}
+        {nextCommand}
+      </Text>
+      <Text dimColor>Event log: {eventLogPath}</Text>
+    </Box>
+  );
+}

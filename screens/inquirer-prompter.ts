@@ -1,0 +1,64 @@
+import { confirm, input, password, select } from '@inquirer/prompts';
+import { StackguideError } from '../src/errors.ts';
+import type { Prompter } from '../src/install/prompter.ts';
+
+/**
+ * The Prompter for a terminal, on @inquirer/prompts. It runs only while Ink is not mounted (the ask
+ * phase), writes to stderr like all human output, and stops when the run's signal is aborted.
+ */
+export function createInquirerPrompter(
+  signal: AbortSignal,
+  streams = { input: process.stdin, output: process.stderr },
+): Prompter {
+  const context = { signal, input: streams.input, output: streams.output, clearPromptOnDone: false };
+  return {
+    confirm: (question) =>
+      guard(confirm({ message: question.message, default: question.default ?? true }, context)),
+    select: (question) =>
+      guard(
+        select(
+          {
+            message: question.message,
+            choices: question.choices.map((choice) => ({
+              value: choice.value,
+              name: choice.name ?? choice.value,
+              ...(choice.description ? { description: choice.description } : {}),
+            })),
+            ...(question.default !== undefined ? { default: question.default } : {}),
+          },
+          context,
+        ),
+      ),
+    input: (question) =>
+      guard(
+        input(
+          {
+            message: question.message,
+            ...(question.default !== undefined ? { default: question.default } : {}),
+            validate: question.validate,
+            ...(question.help ? { theme: { style: { help: () => question.help ?? '' } } } : {}),
+          },
+          context,
+        ),
+      ),
+    password: (question) =>
+      guard(password({ message: question.message, mask: '*', validate: question.validate }, context)),
+  };
+}
+
+/** Ctrl+C inside a prompt (inquirer's ExitPromptError) and an aborted run are both a cancellation. */
+async function guard<T>(prompt: Promise<T>): Promise<T> {
+  try {
+    return await prompt;
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'AbortError') {
+      throw new StackguideError('Stopped at your request: nothing was changed', {
+        code: 'cancelled',
+        kind: 'cancelled',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+import { render } from 'ink';
+import type { InstallPlan } from '../src/install/install-plan.ts';
+import type { ProgressStore } from '../src/progress/progress-store.ts';
+import { InstallProgressScreen } from './InstallProgressScreen.tsx';
+import { InstallSummaryScreen, type InstallSummaryScreenProps } from './InstallSummaryScreen.tsx';
+import { ReviewScreen } from './ReviewScreen.tsx';
+
+/**
+ * One Ink render per interaction, each unmounted before the next owner of the terminal starts. Ink
+ * writes to stderr (human output) and never handles Ctrl+C itself: the CLI's AbortController does.
+ */
+const inkOptions = { stdout: process.stderr, exitOnCtrlC: false, patchConsole: false } as const;
+
+export function showReview(plan: InstallPlan): Promise<boolean> {
+  return new Promise((resolve) => {
+    const instance = render(
+      <ReviewScreen
+        plan={plan}
+        onDecision={(proceed) => {
+          instance.unmount();
+          resolve(proceed);
+        }}
+      />,
+      inkOptions,
+    );
+  });
+}
+
+export function mountProgress(store: ProgressStore): { unmount: () => Promise<void> } {
+  const instance = render(<InstallProgressScreen store={store} />, inkOptions);
+  return {
+    unmount: async () => {
+      // Let the last store update paint before the frame is frozen.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      instance.unmount();
+      await instance.waitUntilExit();
+    },
+  };
+}
+
+export async function showSummary(props: InstallSummaryScreenProps): Promise<void> {
+  const instance = render(<InstallSummaryScreen {...props} />, inkOptions);
+  instance.unmount();
+  await instance.waitUntilExit();
+}

@@ -1,0 +1,34 @@
+/**
+ * Bundles the CLI into dist/ with esbuild. Code splitting turns every lazy `import()` of a command or a
+ * screen into its own chunk, so `stackguide --help` loads commander and nothing else.
+ */
+
+import { rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+await rm('dist', { recursive: true, force: true });
+const result = await build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: 'linked',
+  metafile: true,
+  jsx: 'automatic',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __stackguideRequire } from 'node:module'; const require = __stackguideRequire(import.meta.url);",
+  },
+  // react-devtools-core is an optional peer of Ink, loaded only when DEV is set.
+  external: ['react-devtools-core'],
+  logLevel: 'warning',
+});
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+const entry = outputs.find(([file]) => file === 'dist/cli.js');
+console.log(
+  `built dist/cli.js (${Math.round((entry?.[1].bytes ?? 0) / 1024)} KiB) and ${outputs.length - 1} lazy chunks`,
+);

@@ -1,0 +1,89 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { toAwsError } from './aws-errors.ts';
+import { cloudFormationAdapter } from './cloudformation-adapter.ts';
+import type { CloudFormationPort } from './cloudformation-port.ts';
+import { identityAdapter } from './identity-adapter.ts';
+import type { IdentityPort } from './identity-port.ts';
+
+/**
+ * AWS access in one place. Every client is built here from the same resolved region, credentials,
+ * endpoint override and retry policy; everything else sees only ports.
+ */
+export interface AwsSettings {
+  region: string;
+  profile?: string;
+  /** `--endpoint-url`: one endpoint for every service (an emulator). Without it the SDK itself honours
+   * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. */
+  endpointUrl?: string;
+  /** Asked once when a profile needs an MFA code; the composition root wires it to a prompt that runs
+   * before any renderer starts. */
+  mfaCodeProvider?: (serialArn: string) => Promise<string>;
+  /** Total attempts per call, retries included (AWS_MAX_ATTEMPTS overrides the default). */
+  maxAttempts?: number;
+}
+
+export interface AwsContext {
+  readonly region: string;
+  readonly cloudFormation: CloudFormationPort;
+  readonly identity: IdentityPort;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 6;
+
+export function createAwsContext(settings: AwsSettings): AwsContext {
+  // One credential provider for all clients, memoised by the SDK: an MFA code or SSO token is asked
+  // for and resolved once per run, not once per client.
+  const credentials = fromNodeProviderChain({
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.mfaCodeProvider ? { mfaCodeProvider: settings.mfaCodeProvider } : {}),
+  });
+  const maxAttempts =
+    settings.maxAttempts ??
+    (process.env.AWS_MAX_ATTEMPTS ? Number(process.env.AWS_MAX_ATTEMPTS) : DEFAULT_MAX_ATTEMPTS);
+  const clientConfig = {
+    region: settings.region,
+    credentials,
+    maxAttempts,
+    // Retries back off exponentially with jitter (the SDK's standard strategy); the timeouts make a
+    // silently dropped connection fail and retry instead of hanging the run.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+  };
+  const errorContext = {
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+  };
+  return {
+    region: settings.region,
+    cloudFormation: mapErrors(
+      'CloudFormation',
+      cloudFormationAdapter(new CloudFormationClient(clientConfig)),
+      errorContext,
+    ),
+    identity: mapErrors('STS', identityAdapter(new STSClient(clientConfig)), errorContext),
+  };
+}
+
+/** Wraps every method of a port so what it throws is a StackguideError naming the call. */
+function mapErrors<T extends object>(
+  service: string,
+  port: T,
+  context: { profile?: string; endpoint?: string },
+): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(port)) {
+    wrapped[name] =
+      typeof method === 'function'
+        ? async (...args: unknown[]) => {
+            try {
+              return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+            } catch (error) {
+              throw toAwsError(error, `${service} ${name}`, context);
+            }
+          }
+        : method;
+  }
+  return wrapped as T;
+}

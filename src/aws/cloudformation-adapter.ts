@@ -1,0 +1,119 @@
+import {
+  type CloudFormationClient,
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  type Stack,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
+import type { CloudFormationPort, CreateStackInput, StackDescription } from './cloudformation-port.ts';
+
+/** CloudFormationPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
+export function cloudFormationAdapter(client: CloudFormationClient): CloudFormationPort {
+  return {
+    async createStack(input) {
+      const response = await client.send(
+        new CreateStackCommand({
+          ...stackRequest(input),
+          EnableTerminationProtection: input.terminationProtection ?? false,
+          ClientRequestToken: input.clientRequestToken,
+        }),
+      );
+      return { stackId: response.StackId ?? input.stackName };
+    },
+
+    async updateStack(input) {
+      try {
+        const response = await client.send(
+          new UpdateStackCommand({ ...stackRequest(input), ClientRequestToken: input.clientRequestToken }),
+        );
+        return { stackId: response.StackId ?? input.stackName, noChanges: false };
+      } catch (error) {
+        if (/No updates are to be performed/.test((error as Error).message))
+          return { stackId: input.stackName, noChanges: true };
+        throw error;
+      }
+    },
+
+    async describeStack(stackNameOrId) {
+      try {
+        const response = await client.send(new DescribeStacksCommand({ StackName: stackNameOrId }));
+        const stack = response.Stacks?.[0];
+        return stack ? toDescription(stack) : undefined;
+      } catch (error) {
+        if (/does not exist/.test((error as Error).message)) return undefined;
+        throw error;
+      }
+    },
+
+    async describeStackEvents(stackNameOrId, nextToken) {
+      const response = await client.send(
+        new DescribeStackEventsCommand({ StackName: stackNameOrId, NextToken: nextToken }),
+      );
+      return {
+        events: (response.StackEvents ?? []).map((event) => ({
+          eventId: event.EventId ?? '',
+          stackId: event.StackId ?? '',
+          stackName: event.StackName ?? '',
+          logicalResourceId: event.LogicalResourceId ?? '',
+          resourceType: event.ResourceType ?? '',
+          status: event.ResourceStatus ?? '',
+          timestamp: event.Timestamp ?? new Date(0),
+          ...(event.PhysicalResourceId ? { physicalResourceId: event.PhysicalResourceId } : {}),
+          ...(event.ResourceStatusReason ? { reason: event.ResourceStatusReason } : {}),
+          ...(event.ClientRequestToken ? { clientRequestToken: event.ClientRequestToken } : {}),
+        })),
+        ...(response.NextToken ? { nextToken: response.NextToken } : {}),
+      };
+    },
+  };
+}
+
+function stackRequest(input: CreateStackInput) {
+  return {
+    StackName: input.stackName,
+    TemplateBody: input.templateBody,
+    TemplateURL: input.templateUrl,
+    Parameters: Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({
+      ParameterKey,
+      ParameterValue,
+    })),
+    Capabilities: input.capabilities as CreateStackCommand['input']['Capabilities'],
+    Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+  };
+}
+
+function toDescription(stack: Stack): StackDescription {
+  const pairs = <T>(
+    items: T[] | undefined,
+    key: (item: T) => string | undefined,
+    value: (item: T) => string | undefined,
+  ) =>
+    Object.fromEntries((items ?? []).flatMap((item) => (key(item) ? [[key(item), value(item) ?? '']] : [])));
+  return {
+    stackId: stack.StackId ?? '',
+    stackName: stack.StackName ?? '',
+    status: stack.StackStatus ?? 'UNKNOWN',
+    outputs: pairs(
+      stack.Outputs,
+      (o) => o.OutputKey,
+      (o) => o.OutputValue,
+    ),
+    parameters: pairs(
+      stack.Parameters,
+      (p) => p.ParameterKey,
+      (p) => p.ParameterValue,
+    ),
+    tags: pairs(
+      stack.Tags,
+      (t) => t.Key,
+      (t) => t.Value,
+    ),
+    terminationProtection: stack.EnableTerminationProtection ?? false,
+    ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
+    ...(stack.ParentId ? { parentId: stack.ParentId } : {}),
+    ...(stack.RootId ? { rootId: stack.RootId } : {}),
+    ...(stack.CreationTime ? { createdAt: stack.CreationTime.toISOString() } : {}),
+    ...(stack.LastUpdatedTime ? { updatedAt: stack.LastUpdatedTime.toISOString() } : {}),
+  };
+}

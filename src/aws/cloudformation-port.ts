@@ -1,0 +1,59 @@
+/**
+ * The CloudFormation calls stackguide makes, in our own terms. Tasks and the streamer depend on this
+ * interface; `cloudformation-adapter.ts` maps it onto the SDK and is the only place SDK command classes
+ * appear. Fakes implement it in task tests.
+ */
+export interface CloudFormationPort {
+  createStack(input: CreateStackInput): Promise<{ stackId: string }>;
+  /** Resolves `{ noChanges: true }` for CloudFormation's "No updates are to be performed". */
+  updateStack(input: CreateStackInput): Promise<{ stackId: string; noChanges: boolean }>;
+  /** undefined when the stack does not exist (or, by name, was deleted). */
+  describeStack(stackNameOrId: string): Promise<StackDescription | undefined>;
+  /** One page, newest first, as the API returns them. */
+  describeStackEvents(stackNameOrId: string, nextToken?: string): Promise<StackEventsPage>;
+}
+
+export interface CreateStackInput {
+  stackName: string;
+  templateBody?: string;
+  templateUrl?: string;
+  parameters: Record<string, string>;
+  capabilities: string[];
+  tags: Record<string, string>;
+  terminationProtection?: boolean;
+  /** Idempotency token: a retried create with the same token does not start a second operation. */
+  clientRequestToken: string;
+}
+
+export interface StackDescription {
+  stackId: string;
+  stackName: string;
+  status: string;
+  statusReason?: string;
+  parentId?: string;
+  rootId?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
+  tags: Record<string, string>;
+  terminationProtection: boolean;
+}
+
+export interface StackEvent {
+  eventId: string;
+  stackId: string;
+  stackName: string;
+  logicalResourceId: string;
+  physicalResourceId?: string;
+  resourceType: string;
+  status: string;
+  reason?: string;
+  timestamp: Date;
+  clientRequestToken?: string;
+}
+
+export interface StackEventsPage {
+  events: StackEvent[];
+  nextToken?: string;
+}

@@ -1,0 +1,187 @@
+import type { DeploymentRules, Question } from './blueprint-schema.ts';
+import type { AnswerValue } from './references.ts';
+
+/**
+ * Validation of one answer against its question, shared by the live prompt (each keystroke's submit),
+ * the answers file, `--set key=value` and the blueprint's own defaults, so all four agree.
+ */
+export type AnswerCheck = { ok: true; value: AnswerValue } | { ok: false; message: string; fix: string };
+
+/** Validates a raw answer: a string typed or passed on the command line, or a YAML value. */
+export function validateAnswer(question: Question, raw: unknown): AnswerCheck {
+  switch (question.type) {
+    case 'string':
+    case 'secret': {
+      if (typeof raw !== 'string' && typeof raw !== 'number') return expected('a text value');
+      const value = String(raw);
+      if (question.minLength !== undefined && value.length < question.minLength)
+        return fail(`is ${value.length} characters long`, `Use at least ${question.minLength} characters.`);
+      if (question.type === 'string' && question.maxLength !== undefined && value.length > question.maxLength)
+        return fail(`is ${value.length} characters long`, `Use at most ${question.maxLength} characters.`);
+      if (question.pattern !== undefined && !new RegExp(question.pattern, 'u').test(value))
+        return fail(
+          'does not have the expected form',
+          `Use ${question.patternHint ?? `a value matching ${question.pattern}`}.`,
+        );
+      return { ok: true, value };
+    }
+    case 'number': {
+      const value =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && raw.trim() !== ''
+            ? Number(raw)
+            : Number.NaN;
+      if (!Number.isFinite(value)) return expected(question.integer ? 'a whole number' : 'a number');
+      if (question.integer && !Number.isInteger(value)) return expected('a whole number');
+      if (question.min !== undefined && value < question.min)
+        return fail(`${value} is below ${question.min}`, rangeFix(question));
+      if (question.max !== undefined && value > question.max)
+        return fail(`${value} is above ${question.max}`, rangeFix(question));
+      return { ok: true, value };
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      const text = String(raw).trim().toLowerCase();
+      if (['true', 'yes', 'y'].includes(text)) return { ok: true, value: true };
+      if (['false', 'no', 'n'].includes(text)) return { ok: true, value: false };
+      return expected('true or false');
+    }
+    case 'choice': {
+      const allowed = question.choices.map((choice) => (typeof choice === 'string' ? choice : choice.value));
+      const value = String(raw);
+      if (!allowed.includes(value))
+        return fail(`"${value}" is not one of the choices`, `Use one of: ${allowed.join(', ')}.`);
+      return { ok: true, value };
+    }
+    case 'cidr': {
+      const value = String(raw).trim();
+      const problem = cidrProblem(value);
+      if (problem) return fail(problem, 'Use an IPv4 network in CIDR form, such as 10.0.0.0/16.');
+      const prefix = Number(value.split('/')[1]);
+      if (question.minPrefix !== undefined && prefix < question.minPrefix)
+        return fail(`/${prefix} is larger than allowed`, `Use a prefix of /${question.minPrefix} or longer.`);
+      if (question.maxPrefix !== undefined && prefix > question.maxPrefix)
+        return fail(
+          `/${prefix} is smaller than allowed`,
+          `Use a prefix of /${question.maxPrefix} or shorter.`,
+        );
+      return { ok: true, value };
+    }
+    case 'list': {
+      const items = Array.isArray(raw)
+        ? raw.map(String)
+        : String(raw)
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== '');
+      if (question.minItems !== undefined && items.length < question.minItems)
+        return fail(
+          `has ${items.length} item(s)`,
+          `Give at least ${question.minItems}, separated by commas.`,
+        );
+      if (question.maxItems !== undefined && items.length > question.maxItems)
+        return fail(`has ${items.length} items`, `Give at most ${question.maxItems}.`);
+      if (question.itemPattern !== undefined) {
+        const pattern = new RegExp(question.itemPattern, 'u');
+        const bad = items.find((item) => !pattern.test(item));
+        if (bad !== undefined)
+          return fail(
+            `"${bad}" does not have the expected form`,
+            `Use ${question.patternHint ?? `items matching ${question.itemPattern}`}.`,
+          );
+      }
+      return { ok: true, value: items };
+    }
+  }
+}
+
+function expected(what: string): AnswerCheck {
+  return fail(`is not ${what}`, `Give ${what}.`);
+}
+
+function fail(message: string, fix: string): AnswerCheck {
+  return { ok: false, message, fix };
+}
+
+function rangeFix(question: { min?: number | undefined; max?: number | undefined }): string {
+  if (question.min !== undefined && question.max !== undefined)
+    return `Use a number from ${question.min} to ${question.max}.`;
+  if (question.min !== undefined) return `Use ${question.min} or more.`;
+  return `Use ${question.max} or less.`;
+}
+
+/** Returns what is wrong with an IPv4 CIDR block, or undefined when it is a valid network address. */
+export function cidrProblem(value: string): string | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return `"${value}" is not in CIDR form`;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((octet) => octet > 255) || prefix > 32) return `"${value}" is out of range`;
+  const address = octets.reduce((acc, octet) => acc * 256 + octet, 0);
+  const hostBits = 2 ** (32 - prefix);
+  if (address % hostBits !== 0)
+    return `"${value}" has host bits set (the network address is ${networkOf(address, hostBits)}/${prefix})`;
+  return undefined;
+}
+
+function networkOf(address: number, hostBits: number): string {
+  const network = address - (address % hostBits);
+  return [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
+}
+
+/** Checks the blueprint's `requires` / `excludes` rules between answers. */
+export function relationProblems(
+  questions: readonly Question[],
+  answers: Readonly<Record<string, AnswerValue>>,
+): Array<{ questionId: string; message: string; fix: string }> {
+  const given = (id: string): boolean => {
+    const value = answers[id];
+    return value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0);
+  };
+  const problems: Array<{ questionId: string; message: string; fix: string }> = [];
+  for (const question of questions) {
+    if (!given(question.id)) continue;
+    for (const other of question.requires ?? []) {
+      if (!given(other))
+        problems.push({
+          questionId: other,
+          message: `is needed because ${question.id} is set`,
+          fix: `Answer ${other} too, or leave ${question.id} empty.`,
+        });
+    }
+    for (const other of question.excludes ?? []) {
+      if (given(other))
+        problems.push({
+          questionId: other,
+          message: `cannot be set together with ${question.id}`,
+          fix: `Leave one of ${question.id} and ${other} empty.`,
+        });
+    }
+  }
+  return problems;
+}
+
+/** Checks a deployment name against the blueprint's rules (pattern, length, reserved suffixes). */
+export function deploymentNameProblem(
+  rules: DeploymentRules,
+  name: string,
+): { message: string; fix: string } | undefined {
+  if (name.length === 0) return { message: 'is empty', fix: 'Give the deployment a name.' };
+  if (name.length > rules.maxLength)
+    return {
+      message: `"${name}" is ${name.length} characters long`,
+      fix: `Use at most ${rules.maxLength} characters.`,
+    };
+  if (!new RegExp(rules.pattern, 'u').test(name))
+    return { message: `"${name}" is not allowed`, fix: `Use ${rules.patternHint}.` };
+  const suffix = rules.reservedSuffixes.find(
+    (reserved) => name === reserved || name.endsWith(`-${reserved}`) || name.endsWith(reserved),
+  );
+  if (suffix !== undefined)
+    return {
+      message: `"${name}" ends in "${suffix}", which is reserved`,
+      fix: `Pick a name that does not end in ${rules.reservedSuffixes.map((s) => `"${s}"`).join(', ')}: the platform creates stacks with those suffixes itself.`,
+    };
+  return undefined;
+}

@@ -1,0 +1,234 @@
+import { z } from 'zod';
+
+/**
+ * Blueprint format v1. A vendor writes `blueprint.yaml` once; this schema is the single source of truth
+ * for its shape: the loader validates with it, and `npm run schema` writes its JSON Schema to
+ * `blueprints/blueprint.schema.json` for editor completion.
+ *
+ * Growth rules: every section a later capability needs (preparation `steps`, `upgrade`, `decommission`)
+ * is an optional top-level key, so blueprints written today stay valid. Unknown keys are rejected
+ * (a typo must never be silently ignored), which is why the reserved sections exist already.
+ */
+
+const identifier = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'must start with a letter and hold only letters, digits and _');
+
+const questionBase = {
+  id: identifier.describe('Key of the answer in the answers file; referenced as {{answers.<id>}}.'),
+  prompt: z.string().min(1).describe('The question as the operator reads it.'),
+  description: z.string().optional().describe('Help shown under the question and in --help output.'),
+  required: z.boolean().default(true).describe('Whether an answer (or default) must be present.'),
+  requires: z
+    .array(identifier)
+    .optional()
+    .describe('Other answers that must be given whenever this one is (e.g. vpc_id needs cidr).'),
+  excludes: z
+    .array(identifier)
+    .optional()
+    .describe('Other answers that must be empty when this one is given.'),
+};
+
+const stringQuestion = z
+  .object({
+    ...questionBase,
+    type: z.literal('string'),
+    default: z.string().optional(),
+    pattern: z.string().optional().describe('A JavaScript regular expression the whole answer must match.'),
+    patternHint: z.string().optional().describe('Says in words what the pattern allows, for error messages.'),
+    minLength: z.number().int().nonnegative().optional(),
+    maxLength: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const numberQuestion = z
+  .object({
+    ...questionBase,
+    type: z.literal('number'),
+    default: z.number().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    integer: z.boolean().default(false),
+  })
+  .strict();
+
+const booleanQuestion = z
+  .object({ ...questionBase, type: z.literal('boolean'), default: z.boolean().optional() })
+  .strict();
+
+const choiceQuestion = z
+  .object({
+    ...questionBase,
+    type: z.literal('choice'),
+    choices: z
+      .array(
+        z.union([
+          z.string(),
+          z
+            .object({ value: z.string(), label: z.string().optional(), description: z.string().optional() })
+            .strict(),
+        ]),
+      )
+      .min(1),
+    default: z.string().optional(),
+  })
+  .strict();
+
+const cidrQuestion = z
+  .object({
+    ...questionBase,
+    type: z.literal('cidr'),
+    default: z.string().optional(),
+    minPrefix: z
+      .number()
+      .int()
+      .min(0)
+      .max(32)
+      .optional()
+      .describe('Smallest prefix length allowed (largest network).'),
+    maxPrefix: z
+      .number()
+      .int()
+      .min(0)
+      .max(32)
+      .optional()
+      .describe('Largest prefix length allowed (smallest network).'),
+  })
+  .strict();
+
+const listQuestion = z
+  .object({
+    ...questionBase,
+    type: z.literal('list'),
+    default: z.array(z.string()).optional(),
+    minItems: z.number().int().nonnegative().optional(),
+    maxItems: z.number().int().positive().optional(),
+    itemPattern: z.string().optional(),
+    patternHint: z.string().optional(),
+  })
+  .strict();
+
+const secretQuestion = z
+  .object({
+    ...questionBase,
+    type: z.literal('secret'),
+    pattern: z.string().optional(),
+    patternHint: z.string().optional(),
+    minLength: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .describe(
+    'Typed masked and never written anywhere. Unattended runs read it from the environment variable ' +
+      'STACKGUIDE_SECRET_<ID> (id upper-cased).',
+  );
+
+export const questionSchema = z.discriminatedUnion('type', [
+  stringQuestion,
+  numberQuestion,
+  booleanQuestion,
+  choiceQuestion,
+  cidrQuestion,
+  listQuestion,
+  secretQuestion,
+]);
+
+const templateValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .describe(
+    'A literal, or a string with {{...}} references: {{deployment}}, {{region}}, {{account}}, ' +
+      '{{answers.<id>}}, {{stacks.<id>.outputs.<OutputKey>}}.',
+  );
+
+const stackSchema = z
+  .object({
+    id: identifier.describe('Referenced by dependsOn and {{stacks.<id>.outputs.X}}.'),
+    name: z
+      .string()
+      .min(1)
+      .describe(
+        'CloudFormation stack name; usually built from the deployment name: "{{deployment}}-network".',
+      ),
+    description: z.string().optional(),
+    template: z.string().optional().describe('Path of the template file, relative to the blueprint folder.'),
+    templateUrl: z
+      .string()
+      .optional()
+      .describe(
+        'An S3 HTTPS URL of the template, for templates too large for a request body or not shipped.',
+      ),
+    parameters: z.record(z.string(), templateValue).default({}),
+    capabilities: z
+      .array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']))
+      .default([]),
+    tags: z.record(z.string(), templateValue).default({}),
+    dependsOn: z
+      .array(identifier)
+      .default([])
+      .describe('Stacks that must be complete before this one starts.'),
+    terminationProtection: z.boolean().default(false),
+  })
+  .strict();
+
+const deploymentRules = z
+  .object({
+    pattern: z
+      .string()
+      .default('^[a-z][a-z0-9-]*[a-z0-9]$')
+      .describe('A JavaScript regular expression every deployment name must match.'),
+    patternHint: z.string().default('lowercase letters, digits and dashes, starting with a letter'),
+    maxLength: z.number().int().positive().max(128).default(32),
+    reservedSuffixes: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Names ending in these (after a dash) are refused: stacks the platform creates itself use them.',
+      ),
+    default: z.string().optional(),
+  })
+  .strict();
+
+export const blueprintSchema = z
+  .object({
+    $schema: z.string().optional(),
+    schemaVersion: z.literal(1).describe('Version of the blueprint format; this is v1.'),
+    product: z
+      .object({
+        id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'),
+        title: z.string().min(1),
+        version: z.string().min(1),
+        vendor: z.string().optional(),
+        supportUrl: z.string().optional(),
+      })
+      .strict(),
+    deployment: deploymentRules.prefault({}),
+    costTag: z
+      .object({
+        key: z
+          .string()
+          .min(1)
+          .max(128)
+          .describe('The cost allocation tag key; its value is the deployment name.'),
+      })
+      .strict()
+      .optional(),
+    regions: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region code such as us-east-1'))
+      .min(1),
+    questions: z.array(questionSchema).default([]),
+    stacks: z.array(stackSchema).min(1),
+    steps: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Preparation steps (hosted zone, certificate, quotas, SES, secrets, ...). Reserved in v1.'),
+    upgrade: z.record(z.string(), z.unknown()).optional().describe('Upgrade steps. Reserved in v1.'),
+    decommission: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Decommission rules. Reserved in v1.'),
+  })
+  .strict();
+
+export type BlueprintDocument = z.output<typeof blueprintSchema>;
+export type Question = z.output<typeof questionSchema>;
+export type StackDefinition = BlueprintDocument['stacks'][number];
+export type DeploymentRules = BlueprintDocument['deployment'];

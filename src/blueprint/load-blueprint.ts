@@ -1,0 +1,387 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type ErrorDetail, StackguideError } from '../errors.ts';
+import { parseTemplate, type TemplateSummary } from '../stacks/cloudformation-template.ts';
+import { deploymentNameProblem, validateAnswer } from './answer-validation.ts';
+import { type BlueprintDocument, blueprintSchema, type StackDefinition } from './blueprint-schema.ts';
+import { parseReferences, REFERENCE_FORMS } from './references.ts';
+
+/** A blueprint that passed every check, with its templates read and summarised. */
+export interface Blueprint extends BlueprintDocument {
+  /** Absolute path of the blueprint folder. */
+  readonly dir: string;
+  /** The file as given on the command line, for messages and the equivalent command. */
+  readonly source: string;
+  /** Template bodies and summaries by stack id; stacks with a templateUrl have none. */
+  readonly templates: Readonly<Record<string, LoadedTemplate>>;
+}
+
+export interface LoadedTemplate {
+  path: string;
+  body: string;
+  summary: TemplateSummary;
+}
+
+export const BLUEPRINT_FILE = 'blueprint.yaml';
+
+/**
+ * Loads and checks a blueprint: the schema first, then everything a schema cannot say (references,
+ * template files and their parameters, dependency cycles, defaults that fail their own validation).
+ * Every problem is collected and reported at once, each by its path and line, with the fix.
+ */
+export async function loadBlueprint(location: string): Promise<Blueprint> {
+  const file = await blueprintFile(location);
+  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+    throw new StackguideError(`Cannot read the blueprint ${file}`, {
+      code: 'blueprint.unreadable',
+      kind: 'user',
+      cause,
+      nextSteps: ['Pass --blueprint <folder> pointing at a folder with a blueprint.yaml.'],
+    });
+  });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const where = (path: PropertyKey[]): string => `${basename(file)}:${lineOf(document, lines, path)}`;
+
+  if (document.errors.length > 0) {
+    const details = document.errors.map((error) => ({
+      path: `${basename(file)}:${error.linePos?.[0]?.line ?? '?'}`,
+      message: error.message.split('\n')[0] ?? error.message,
+      fix: 'Fix the YAML syntax at that line.',
+    }));
+    throw invalid(file, details);
+  }
+
+  const parsed = blueprintSchema.safeParse(document.toJSON());
+  if (!parsed.success) {
+    throw invalid(
+      file,
+      parsed.error.issues.map((issue) => ({
+        path: `${where(issue.path)} ${formatPath(issue.path)}`,
+        message: issue.message,
+        fix: fixFor(issue),
+      })),
+    );
+  }
+
+  const blueprintDir = dirname(file);
+  const templates: Record<string, LoadedTemplate> = {};
+  const details = await semanticProblems(parsed.data, blueprintDir, templates);
+  if (details.length > 0) {
+    throw invalid(
+      file,
+      details.map((detail) => ({
+        ...detail,
+        path: `${where(detail.segments)} ${formatPath(detail.segments)}`,
+      })),
+    );
+  }
+  return { ...parsed.data, dir: blueprintDir, source: location, templates };
+}
+
+async function blueprintFile(location: string): Promise<string> {
+  const absolute = resolve(location);
+  const info = await stat(absolute).catch(() => undefined);
+  if (info === undefined) {
+    throw new StackguideError(`No blueprint at ${location}`, {
+      code: 'blueprint.not-found',
+      kind: 'user',
+      nextSteps: [
+        'Pass --blueprint <folder> pointing at a folder with a blueprint.yaml (try blueprints/demo).',
+      ],
+    });
+  }
+  return info.isDirectory() ? join(absolute, BLUEPRINT_FILE) : absolute;
+}
+
+function invalid(file: string, details: ErrorDetail[]): StackguideError {
+  return new StackguideError(
+    `The blueprint ${file} has ${details.length} problem${details.length === 1 ? '' : 's'}`,
+    {
+      code: 'blueprint.invalid',
+      kind: 'user',
+      details,
+      nextSteps: ['Fix each problem above, then run `stackguide validate <folder>` until it reports none.'],
+    },
+  );
+}
+
+interface SemanticProblem {
+  segments: PropertyKey[];
+  message: string;
+  fix: string;
+}
+
+async function semanticProblems(
+  blueprint: BlueprintDocument,
+  dir: string,
+  templates: Record<string, LoadedTemplate>,
+): Promise<SemanticProblem[]> {
+  const problems: SemanticProblem[] = [];
+  const add = (segments: PropertyKey[], message: string, fix: string): void => {
+    problems.push({ segments, message, fix });
+  };
+
+  const nameRules = blueprint.deployment;
+  for (const [key, pattern] of [['pattern', nameRules.pattern]] as const) {
+    if (!compiles(pattern))
+      add(
+        ['deployment', key],
+        `"${pattern}" is not a valid regular expression`,
+        'Write a JavaScript regular expression.',
+      );
+  }
+  if (nameRules.default !== undefined && compiles(nameRules.pattern)) {
+    const problem = deploymentNameProblem(nameRules, nameRules.default);
+    if (problem) add(['deployment', 'default'], problem.message, problem.fix);
+  }
+
+  const questionIds = new Set<string>();
+  blueprint.questions.forEach((question, index) => {
+    if (questionIds.has(question.id))
+      add(['questions', index, 'id'], `"${question.id}" is used twice`, 'Give every question its own id.');
+    questionIds.add(question.id);
+    for (const key of ['pattern', 'itemPattern'] as const) {
+      const pattern = (question as Record<string, unknown>)[key];
+      if (typeof pattern === 'string' && !compiles(pattern))
+        add(
+          ['questions', index, key],
+          `"${pattern}" is not a valid regular expression`,
+          'Write a JavaScript regular expression.',
+        );
+    }
+    if ('default' in question && question.default !== undefined) {
+      const check = safeValidate(question, question.default);
+      if (!check.ok) add(['questions', index, 'default'], `the default ${check.message}`, check.fix);
+    }
+  });
+  blueprint.questions.forEach((question, index) => {
+    for (const key of ['requires', 'excludes'] as const) {
+      (question[key] ?? []).forEach((other, position) => {
+        if (!questionIds.has(other))
+          add(
+            ['questions', index, key, position],
+            `"${other}" is not a question id`,
+            `Use one of: ${[...questionIds].join(', ')}.`,
+          );
+      });
+    }
+  });
+
+  const stackIds = new Map<string, number>();
+  blueprint.stacks.forEach((stack, index) => {
+    if (stackIds.has(stack.id))
+      add(['stacks', index, 'id'], `"${stack.id}" is used twice`, 'Give every stack its own id.');
+    stackIds.set(stack.id, index);
+  });
+
+  for (const [index, stack] of blueprint.stacks.entries()) {
+    const at = (...rest: PropertyKey[]): PropertyKey[] => ['stacks', index, ...rest];
+    if ((stack.template === undefined) === (stack.templateUrl === undefined)) {
+      add(
+        at(),
+        'needs exactly one of template and templateUrl',
+        'Set template: <file in the blueprint folder>, or templateUrl: <https URL>.',
+      );
+    }
+    if (
+      stack.templateUrl !== undefined &&
+      !/^https:\/\//.test(stack.templateUrl) &&
+      !stack.templateUrl.includes('{{')
+    ) {
+      add(
+        at('templateUrl'),
+        `"${stack.templateUrl}" is not an https URL`,
+        'Use the S3 https URL of the template.',
+      );
+    }
+    for (const [position, dependency] of stack.dependsOn.entries()) {
+      const target = stackIds.get(dependency);
+      if (target === undefined)
+        add(
+          at('dependsOn', position),
+          `"${dependency}" is not a stack id`,
+          `Use one of: ${[...stackIds.keys()].join(', ')}.`,
+        );
+      else if (target >= index)
+        add(
+          at('dependsOn', position),
+          `"${dependency}" comes after this stack`,
+          'List stacks in the order they are created; a stack may depend only on earlier ones.',
+        );
+    }
+
+    const ancestors = dependencyClosure(blueprint.stacks, stack);
+    const checkValue = (value: unknown, segments: PropertyKey[]): void => {
+      if (typeof value !== 'string') return;
+      for (const { source, reference } of parseReferences(value)) {
+        if (!reference)
+          add(
+            segments,
+            `{{${source}}} is not a reference stackguide knows`,
+            `Use one of ${REFERENCE_FORMS}.`,
+          );
+        else if (reference.kind === 'answer' && !questionIds.has(reference.questionId))
+          add(
+            segments,
+            `{{${source}}} refers to no question`,
+            `Add a question with id "${reference.questionId}", or use one of: ${[...questionIds].join(', ') || '(none)'}.`,
+          );
+        else if (reference.kind === 'stackOutput') {
+          if (!ancestors.has(reference.stackId))
+            add(
+              segments,
+              `{{${source}}} refers to a stack this one does not depend on`,
+              `Add "${reference.stackId}" to dependsOn of stack "${stack.id}".`,
+            );
+          else if (
+            templates[reference.stackId] &&
+            !templates[reference.stackId]?.summary.outputs.includes(reference.outputKey)
+          )
+            add(
+              segments,
+              `{{${source}}}: the template of "${reference.stackId}" has no output ${reference.outputKey}`,
+              `Use one of its outputs: ${templates[reference.stackId]?.summary.outputs.join(', ') || '(none)'}.`,
+            );
+        }
+      }
+    };
+    checkValue(stack.name, at('name'));
+    if (stack.templateUrl !== undefined) checkValue(stack.templateUrl, at('templateUrl'));
+    for (const [key, value] of Object.entries(stack.tags)) checkValue(value, at('tags', key));
+    for (const [key, value] of Object.entries(stack.parameters)) checkValue(value, at('parameters', key));
+
+    if (stack.template !== undefined) {
+      const loaded = await loadTemplate(join(dir, stack.template));
+      if ('problem' in loaded) {
+        add(at('template'), loaded.problem, loaded.fix);
+        continue;
+      }
+      templates[stack.id] = loaded;
+      const declared = loaded.summary.parameters;
+      for (const key of Object.keys(stack.parameters)) {
+        if (!(key in declared))
+          add(
+            at('parameters', key),
+            `the template has no parameter ${key}`,
+            `Use one of its parameters: ${Object.keys(declared).join(', ') || '(none)'}.`,
+          );
+      }
+      for (const [name, parameter] of Object.entries(declared)) {
+        if (parameter.default === undefined && !(name in stack.parameters))
+          add(
+            at('parameters'),
+            `template parameter ${name} has no default and is not set`,
+            `Map it, e.g. ${name}: "{{answers.<id>}}".`,
+          );
+      }
+    }
+  }
+  return problems;
+}
+
+async function loadTemplate(path: string): Promise<LoadedTemplate | { problem: string; fix: string }> {
+  let body: string;
+  try {
+    body = await readFile(path, 'utf8');
+  } catch {
+    return {
+      problem: `the template file ${path} cannot be read`,
+      fix: 'Give a path relative to the blueprint folder.',
+    };
+  }
+  try {
+    return { path, body, summary: parseTemplate(body) };
+  } catch (cause) {
+    return {
+      problem: `the template ${path} is not valid YAML or JSON: ${(cause as Error).message.split('\n')[0]}`,
+      fix: 'Fix the template syntax.',
+    };
+  }
+}
+
+/** Every stack id that `stack` depends on, directly or through others. */
+function dependencyClosure(stacks: readonly StackDefinition[], stack: StackDefinition): Set<string> {
+  const byId = new Map(stacks.map((s) => [s.id, s]));
+  const seen = new Set<string>();
+  const pending = [...stack.dependsOn];
+  while (pending.length > 0) {
+    const id = pending.pop() as string;
+    if (seen.has(id) || id === stack.id) continue;
+    seen.add(id);
+    pending.push(...(byId.get(id)?.dependsOn ?? []));
+  }
+  return seen;
+}
+
+function safeValidate(
+  question: Parameters<typeof validateAnswer>[0],
+  value: unknown,
+): ReturnType<typeof validateAnswer> {
+  try {
+    return validateAnswer(question, value);
+  } catch {
+    return { ok: false, message: 'cannot be checked because a pattern is invalid', fix: 'Fix the pattern.' };
+  }
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `['stacks', 1, 'parameters', 'VpcCidr']` → `stacks[1].parameters.VpcCidr`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return (
+    path
+      .map((segment, index) =>
+        typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+      )
+      .join('') || '(top level)'
+  );
+}
+
+/** The line of the deepest node of `path` that exists in the document. */
+function lineOf(document: Document, lines: LineCounter, path: PropertyKey[]): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = document.getIn(path.slice(0, depth) as unknown[], true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node?.range) return lines.linePos(node.range[0]).line;
+    if (depth === 0 && (isMap(document.contents) || isSeq(document.contents))) return 1;
+  }
+  return 1;
+}
+
+function fixFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `Add it: it is required (${issue.expected}).`
+        : `Make it ${article(issue.expected)}.`;
+    case 'unrecognized_keys':
+      return `Remove ${issue.keys.join(', ')} or fix the spelling; see blueprints/blueprint.schema.json for the allowed keys.`;
+    case 'invalid_value':
+      return `Use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'invalid_union':
+      return 'Check the type field and the keys allowed for that type in blueprints/blueprint.schema.json.';
+    case 'too_small':
+      return `Give at least ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : ''}.`;
+    case 'too_big':
+      return `Give at most ${String(issue.maximum)}.`;
+    case 'invalid_format':
+      return 'Fix the value to match the format described in the message.';
+    default:
+      return 'See blueprints/blueprint.schema.json for what is allowed here.';
+  }
+}
+
+function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}

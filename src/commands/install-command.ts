@@ -1,0 +1,149 @@
+import { resolve } from 'node:path';
+import { createAwsContext } from '../aws/aws-context.ts';
+import { loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { ExitCode, StackguideError } from '../errors.ts';
+import { EventBus } from '../events.ts';
+import { runInstall } from '../install/install-flow.ts';
+import type { Prompter } from '../install/prompter.ts';
+import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
+import { attachPlainPrinter } from '../output/plain-printer.ts';
+import { ProgressStore } from '../progress/progress-store.ts';
+import { systemClock } from '../runtime/clock.ts';
+import { type CommonOptions, connectionFlags } from './common-options.ts';
+import { decideOutputMode } from './output-mode.ts';
+
+/**
+ * Composition root of `stackguide install`: picks the mode, builds the adapters, wires renderers to the
+ * event bus, and hands the flow its environment. UI modules are imported only in interactive mode.
+ */
+export async function installCommand(options: CommonOptions): Promise<number> {
+  const signal = options.signal ?? new AbortController().signal;
+  const mode = decideOutputMode(options, process.env, {
+    stdin: Boolean(process.stdin.isTTY),
+    stderr: Boolean(process.stderr.isTTY),
+  });
+  const events = new EventBus();
+  const detach: Array<() => void> = [];
+  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
+  if (!mode.interactive)
+    detach.push(attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) }));
+
+  const blueprint = await loadBlueprint(options.blueprint ?? '.');
+  const screens = mode.interactive ? await import('../../screens/mount-screens.tsx') : undefined;
+  const prompter: Prompter | undefined = mode.interactive
+    ? (await import('../../screens/inquirer-prompter.ts')).createInquirerPrompter(signal)
+    : undefined;
+
+  try {
+    const outcome = await runInstall(
+      {
+        blueprint,
+        ...(options.config ? { configPath: options.config } : {}),
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.name ? { deployment: options.name } : {}),
+        sets: parseSets(options.set ?? []),
+        yes: options.yes === true,
+        stateDir: resolve(options.stateDir ?? '.stackguide'),
+        defaultAnswersPath: (deployment) => `${deployment}.answers.yaml`,
+        connectionFlags: connectionFlags(options),
+        env: process.env,
+      },
+      {
+        ...(prompter ? { prompter } : {}),
+        events,
+        signal,
+        connect: (region) =>
+          createAwsContext({
+            region,
+            ...(options.profile ? { profile: options.profile } : {}),
+            ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+            // Asked once, during the identity check, before any renderer has the terminal.
+            ...(prompter
+              ? {
+                  mfaCodeProvider: (serial: string) =>
+                    prompter.input({
+                      message: `MFA code for ${serial}`,
+                      validate: (v) => (/^\d{6}$/.test(v) ? true : 'Six digits'),
+                    }),
+                }
+              : {}),
+          }),
+        review: async (plan) => (screens ? screens.showReview(plan) : true),
+        runStacks: async (plan, { aws, journal }) => {
+          const { runInstallStacks } = await import('../../tasks/install-stacks-tasks.ts');
+          const deps = {
+            plan,
+            aws,
+            journal,
+            clock: systemClock,
+            emit: (event: Parameters<EventBus['emit']>[0]) => events.emit(event),
+            signal,
+          };
+          if (!screens) return runInstallStacks(deps, 'silent');
+          const store = new ProgressStore(
+            `Installing ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
+          );
+          const stopFeeding = events.subscribe((event) => store.apply(event));
+          const { StoreBridgeRenderer } = await import('../../tasks/store-bridge-renderer.ts');
+          const view = screens.mountProgress(store);
+          try {
+            return await runInstallStacks(deps, StoreBridgeRenderer, { store });
+          } finally {
+            stopFeeding();
+            await view.unmount();
+          }
+        },
+      },
+    );
+    const stacks = outcome.plan.stacks.map((stack) => ({
+      name: stack.name,
+      status: outcome.stacks[stack.id]?.status ?? 'UNKNOWN',
+      outputs: outcome.stacks[stack.id]?.outputs ?? {},
+    }));
+    if (screens) {
+      await screens.showSummary({
+        deployment: outcome.plan.deployment,
+        stacks,
+        answersPath: outcome.answersPath,
+        nextCommand: outcome.nextCommand,
+        eventLogPath: outcome.eventLogPath,
+      });
+    } else if (!mode.json) {
+      // Results go to stdout; progress went to stderr.
+      for (const stack of stacks) {
+        process.stdout.write(`${stack.name} ${stack.status}\n`);
+        for (const [key, value] of Object.entries(stack.outputs))
+          process.stdout.write(`  ${key}: ${value}\n`);
+      }
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof StackguideError) {
+      events.emit({
+        type: 'run.completed',
+        outcome: error.kind === 'cancelled' ? 'cancelled' : 'failed',
+        exitCode: error.exitCode,
+      });
+    }
+    throw error;
+  } finally {
+    for (const stop of detach) stop();
+  }
+}
+
+/** `--set id=value` pairs; the value may itself contain `=`. */
+export function parseSets(pairs: readonly string[]): Record<string, string> {
+  const sets: Record<string, string> = {};
+  for (const pair of pairs) {
+    const index = pair.indexOf('=');
+    if (index <= 0) {
+      throw new StackguideError(`--set ${pair} is not of the form id=value`, {
+        code: 'usage.set',
+        kind: 'user',
+        details: [{ path: '--set', message: `"${pair}" has no "="`, fix: 'Write --set questionId=value.' }],
+      });
+    }
+    sets[pair.slice(0, index)] = pair.slice(index + 1);
+  }
+  return sets;
+}

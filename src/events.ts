@@ -1,0 +1,105 @@
+/**
+ * Everything a long operation has to say, as typed events. Logic emits them and never prints;
+ * renderers subscribe: Ink in a terminal, plain lines without one, NDJSON for `--output json`, and the
+ * journal's event log. The `type` strings are a public, documented contract (README, "NDJSON events"):
+ * add fields and types freely, never rename or remove one.
+ */
+import type { ErrorKind } from './errors.ts';
+
+export type StackOperation = 'create' | 'update' | 'delete' | 'attach';
+
+/** One CloudFormation stack event, as the streamer hands it on (oldest first, each exactly once). */
+export interface StackEventRecord {
+  eventId: string;
+  /** Stack the event belongs to (a nested stack's own name for its resources). */
+  stackName: string;
+  stackId: string;
+  /** Top-level stack of the operation; equal to stackId for top-level events. */
+  rootStackId: string;
+  logicalResourceId: string;
+  physicalResourceId?: string;
+  resourceType: string;
+  status: string;
+  reason?: string;
+  timestamp: string;
+}
+
+export interface RootCause {
+  stackName: string;
+  logicalResourceId: string;
+  resourceType: string;
+  status: string;
+  reason: string;
+}
+
+export type StackguideEvent =
+  | { type: 'run.started'; command: string; blueprint?: string; deployment?: string; region?: string }
+  | { type: 'identity.resolved'; account: string; arn: string; region: string }
+  | { type: 'answers.saved'; path: string }
+  | { type: 'stack.skipped'; stack: string; reason: string }
+  | {
+      type: 'stack.started';
+      stack: string;
+      stackId?: string;
+      operation: StackOperation;
+      resourceCount?: number;
+    }
+  | { type: 'stack.event'; stack: string; event: StackEventRecord }
+  | {
+      type: 'stack.completed';
+      stack: string;
+      stackId: string;
+      status: string;
+      outputs: Record<string, string>;
+    }
+  | {
+      type: 'stack.failed';
+      stack: string;
+      stackId?: string;
+      status: string;
+      rootCause?: RootCause;
+      message: string;
+    }
+  | {
+      type: 'stack.status';
+      stack: string;
+      stackId?: string;
+      status: string;
+      updatedAt?: string;
+      outputs: Record<string, string>;
+    }
+  | { type: 'blueprint.valid'; blueprint: string; version: string; questions: number; stacks: string[] }
+  | { type: 'heartbeat'; stack: string; status: string; elapsedSeconds: number }
+  | { type: 'warning'; code: string; message: string }
+  | {
+      type: 'run.completed';
+      outcome: 'succeeded' | 'failed' | 'cancelled';
+      exitCode: number;
+      nextCommand?: string;
+    }
+  | {
+      type: 'error';
+      code: string;
+      kind: ErrorKind;
+      message: string;
+      details: Array<{ path: string; message: string; fix?: string }>;
+      nextSteps: string[];
+    };
+
+export type EventType = StackguideEvent['type'];
+
+export type EventListener = (event: StackguideEvent) => void;
+
+/** A synchronous fan-out: every listener sees every event in emission order. */
+export class EventBus {
+  readonly #listeners = new Set<EventListener>();
+
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: StackguideEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}

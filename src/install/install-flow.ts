@@ -1,0 +1,422 @@
+import type { AwsContext } from '../aws/aws-context.ts';
+import { deploymentNameProblem, relationProblems, validateAnswer } from '../blueprint/answer-validation.ts';
+import type { Question } from '../blueprint/blueprint-schema.ts';
+import type { Blueprint } from '../blueprint/load-blueprint.ts';
+import type { AnswerValue } from '../blueprint/references.ts';
+import { type ErrorDetail, StackguideError } from '../errors.ts';
+import type { EventBus } from '../events.ts';
+import { Journal } from '../journal/journal.ts';
+import type { DeployedStack } from '../stacks/deploy-stack.ts';
+import { type AnswersFile, readAnswersFile, writeAnswersFile } from './answers-file.ts';
+import { buildInstallPlan, type InstallPlan } from './install-plan.ts';
+import type { Prompter } from './prompter.ts';
+
+/**
+ * The install, phase by phase: ask (identity, region, name, questions), save the answers, review, then
+ * execute. Every phase finishes before the next starts, so exactly one thing owns the terminal at a
+ * time. The flow decides what to ask and checks every answer; how things are shown and how stacks run
+ * are injected by the composition root (commands/install-command.ts).
+ */
+export interface InstallRequest {
+  blueprint: Blueprint;
+  /** `--config`: answers to start from. */
+  configPath?: string;
+  region?: string;
+  deployment?: string;
+  /** `--set id=value`, over the answers file. */
+  sets: Record<string, string>;
+  yes: boolean;
+  stateDir: string;
+  /** Where the guided flow writes answers when no --config was given. */
+  defaultAnswersPath: (deployment: string) => string;
+  /** Flags to repeat in the equivalent non-interactive command. */
+  connectionFlags: string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface InstallEnvironment {
+  /** Absent when nothing may prompt (no TTY, CI, --no-input, --output json). */
+  prompter?: Prompter;
+  connect(region: string): AwsContext;
+  /** Shows the plan and asks to go ahead; only called with a prompter and without --yes. */
+  review(plan: InstallPlan): Promise<boolean>;
+  /** Runs the stacks in order; resolves with each stack's outcome by stack id. */
+  runStacks(
+    plan: InstallPlan,
+    context: { aws: AwsContext; journal: Journal },
+  ): Promise<Record<string, DeployedStack>>;
+  events: EventBus;
+  signal: AbortSignal;
+}
+
+export interface InstallOutcome {
+  plan: InstallPlan;
+  stacks: Record<string, DeployedStack>;
+  answersPath: string;
+  nextCommand: string;
+  eventLogPath: string;
+}
+
+export async function runInstall(
+  request: InstallRequest,
+  environment: InstallEnvironment,
+): Promise<InstallOutcome> {
+  const { blueprint } = request;
+  const { prompter, events, signal } = environment;
+  const saved = request.configPath ? await readAnswersFile(request.configPath) : undefined;
+  if (saved && saved.blueprint !== blueprint.product.id) {
+    throw new StackguideError(
+      `The answers file is for blueprint "${saved.blueprint}", not "${blueprint.product.id}"`,
+      {
+        code: 'answers.wrong-blueprint',
+        kind: 'user',
+        details: [
+          {
+            path: 'blueprint',
+            message: `is "${saved.blueprint}"`,
+            fix: `Use the answers file of ${blueprint.product.id}, or --blueprint for ${saved.blueprint}.`,
+          },
+        ],
+      },
+    );
+  }
+
+  const region = await askRegion(request, saved, prompter);
+  // Unattended, every given answer is checked before the first AWS call: a bad answers file fails in
+  // a second and touches nothing. Guided, the operator sees the account before answering questions.
+  let deployment = prompter ? undefined : await askDeploymentName(request, saved, prompter);
+  let answers = prompter ? undefined : await askQuestions(request, saved, prompter);
+  events.emit({ type: 'run.started', command: 'install', blueprint: blueprint.product.id, region });
+  const aws = environment.connect(region);
+  const identity = await aws.identity.whoAmI();
+  events.emit({ type: 'identity.resolved', account: identity.account, arn: identity.arn, region });
+  if (saved?.account && saved.account !== identity.account) {
+    throw new StackguideError(
+      `These credentials are for account ${identity.account}, but the answers file pins ${saved.account}`,
+      {
+        code: 'identity.wrong-account',
+        kind: 'user',
+        details: [
+          {
+            path: 'account',
+            message: `is ${saved.account}`,
+            fix: 'Use credentials for that account (--profile), or remove account: from the answers file.',
+          },
+        ],
+      },
+    );
+  }
+  if (prompter && !request.yes) {
+    const proceed = await prompter.confirm({
+      message: `Install into account ${identity.account} as ${identity.arn} in ${region}?`,
+      default: true,
+    });
+    if (!proceed)
+      throw cancelled('You chose not to use this account.', [
+        'Pick other credentials with --profile or AWS_PROFILE, then run install again.',
+      ]);
+  }
+  signal.throwIfAborted();
+
+  deployment ??= await askDeploymentName(request, saved, prompter);
+  answers ??= await askQuestions(request, saved, prompter);
+  const plan = buildInstallPlan(blueprint, { deployment, region, account: identity.account, answers });
+
+  // Saved before the first call that changes anything, so an interrupted run is one --config away.
+  const answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
+  const answersFile: AnswersFile = {
+    blueprint: blueprint.product.id,
+    blueprintVersion: blueprint.product.version,
+    deployment,
+    region,
+    ...(saved?.account ? { account: saved.account } : {}),
+    answers,
+  };
+  if (prompter || !request.configPath) {
+    await writeAnswersFile(answersPath, blueprint, answersFile);
+    events.emit({ type: 'answers.saved', path: answersPath });
+  }
+
+  const nextCommand = [
+    'stackguide install',
+    `--blueprint ${request.blueprint.source}`,
+    `--config ${answersPath}`,
+    '--yes',
+    ...request.connectionFlags,
+  ].join(' ');
+  if (!request.yes) {
+    if (!prompter) {
+      throw new StackguideError(
+        'Nothing was changed: an unattended install needs --yes to go ahead without the review',
+        {
+          code: 'confirmation.required',
+          kind: 'user',
+          nextSteps: [`Review the plan interactively, or run: ${nextCommand}`],
+        },
+      );
+    }
+    if (!(await environment.review(plan)))
+      throw cancelled('Nothing was created: you declined the plan.', [
+        `Change the answers in ${answersPath} and run: ${nextCommand}`,
+      ]);
+  }
+
+  const journal = await Journal.open(request.stateDir, {
+    blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+    deployment,
+    region,
+    account: identity.account,
+  });
+  const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
+  try {
+    const stacks = await environment.runStacks(plan, { aws, journal });
+    events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
+    return { plan, stacks, answersPath, nextCommand, eventLogPath: journal.eventLogPath };
+  } finally {
+    unsubscribe();
+    await journal.flush();
+  }
+}
+
+async function askRegion(
+  request: InstallRequest,
+  saved: AnswersFile | undefined,
+  prompter: Prompter | undefined,
+): Promise<string> {
+  const { regions } = request.blueprint;
+  const given = request.region ?? saved?.region;
+  if (given !== undefined) {
+    if (!regions.includes(given)) {
+      throw new StackguideError(`${request.blueprint.product.title} cannot be installed in ${given}`, {
+        code: 'region.unsupported',
+        kind: 'user',
+        details: [
+          {
+            path: request.region ? '--region' : 'region',
+            message: `"${given}" is not supported`,
+            fix: `Use one of: ${regions.join(', ')}.`,
+          },
+        ],
+      });
+    }
+    return given;
+  }
+  if (!prompter)
+    throw missing([
+      {
+        path: '--region (or region: in the answers file)',
+        message: 'no region given',
+        fix: `Use one of: ${regions.join(', ')}.`,
+      },
+    ]);
+  const fromEnvironment = request.env.AWS_REGION ?? request.env.AWS_DEFAULT_REGION;
+  return prompter.select({
+    message: 'Which AWS region?',
+    choices: regions.map((region) => ({ value: region })),
+    ...(fromEnvironment && regions.includes(fromEnvironment) ? { default: fromEnvironment } : {}),
+  });
+}
+
+async function askDeploymentName(
+  request: InstallRequest,
+  saved: AnswersFile | undefined,
+  prompter: Prompter | undefined,
+): Promise<string> {
+  const rules = request.blueprint.deployment;
+  const given = request.deployment ?? saved?.deployment;
+  if (given !== undefined) {
+    const problem = deploymentNameProblem(rules, given);
+    if (problem)
+      throw invalidAnswers([
+        { path: request.deployment ? '--name' : 'deployment', message: problem.message, fix: problem.fix },
+      ]);
+    return given;
+  }
+  if (!prompter)
+    throw missing([
+      {
+        path: '--name (or deployment: in the answers file)',
+        message: 'no deployment name given',
+        fix: `Use ${rules.patternHint}.`,
+      },
+    ]);
+  return prompter.input({
+    message: 'Deployment name',
+    help: `Names this installation's stacks and tags. ${rules.patternHint}, at most ${rules.maxLength} characters.`,
+    ...(rules.default ? { default: rules.default } : {}),
+    validate: (value) => {
+      const problem = deploymentNameProblem(rules, value);
+      return problem ? `${problem.message}. ${problem.fix}` : true;
+    },
+  });
+}
+
+async function askQuestions(
+  request: InstallRequest,
+  saved: AnswersFile | undefined,
+  prompter: Prompter | undefined,
+): Promise<Record<string, AnswerValue>> {
+  const answers: Record<string, AnswerValue> = {};
+  const problems: ErrorDetail[] = [];
+  const absent: ErrorDetail[] = [];
+
+  for (const question of request.blueprint.questions) {
+    const source = answerSource(question, request, saved);
+    if (source) {
+      const check = validateAnswer(question, source.value);
+      if (check.ok) answers[question.id] = check.value;
+      else
+        problems.push({
+          path: source.path,
+          message: `${question.type === 'secret' ? '(secret value)' : JSON.stringify(source.value)} ${check.message}`,
+          fix: check.fix,
+        });
+      continue;
+    }
+    if (prompter) {
+      answers[question.id] = await ask(prompter, question);
+      continue;
+    }
+    if ('default' in question && question.default !== undefined) {
+      answers[question.id] = question.default;
+      continue;
+    }
+    if (question.required) {
+      absent.push({
+        path:
+          question.type === 'secret'
+            ? `STACKGUIDE_SECRET_${question.id.toUpperCase()}`
+            : `answers.${question.id} (or --set ${question.id}=...)`,
+        message: `"${question.prompt}" has no answer`,
+        fix: hintFor(question),
+      });
+    }
+  }
+  if (problems.length > 0) throw invalidAnswers(problems);
+  if (absent.length > 0) throw missing(absent);
+  const relations = relationProblems(request.blueprint.questions, answers);
+  if (relations.length > 0)
+    throw invalidAnswers(
+      relations.map((r) => ({ path: `answers.${r.questionId}`, message: r.message, fix: r.fix })),
+    );
+  return answers;
+}
+
+function answerSource(
+  question: Question,
+  request: InstallRequest,
+  saved: AnswersFile | undefined,
+): { value: unknown; path: string } | undefined {
+  if (question.type === 'secret') {
+    const variable = `STACKGUIDE_SECRET_${question.id.toUpperCase()}`;
+    const value = request.env[variable];
+    return value !== undefined ? { value, path: variable } : undefined;
+  }
+  if (request.sets[question.id] !== undefined)
+    return { value: request.sets[question.id], path: `--set ${question.id}` };
+  if (saved?.answers[question.id] !== undefined)
+    return { value: saved.answers[question.id], path: `answers.${question.id}` };
+  return undefined;
+}
+
+async function ask(prompter: Prompter, question: Question): Promise<AnswerValue> {
+  const help = question.description;
+  const live = (raw: string): string | true => {
+    const check = validateAnswer(question, raw);
+    return check.ok ? true : `${check.message}. ${check.fix}`;
+  };
+  const settle = (raw: unknown): AnswerValue => {
+    const check = validateAnswer(question, raw);
+    if (!check.ok)
+      throw new StackguideError(`${question.id}: ${check.message}`, { code: 'bug.validation', kind: 'bug' });
+    return check.value;
+  };
+  switch (question.type) {
+    case 'boolean':
+      return prompter.confirm({
+        message: question.prompt,
+        ...(question.default !== undefined ? { default: question.default } : {}),
+      });
+    case 'choice':
+      return prompter.select({
+        message: question.prompt,
+        choices: question.choices.map((choice) =>
+          typeof choice === 'string'
+            ? { value: choice }
+            : {
+                value: choice.value,
+                ...(choice.label ? { name: choice.label } : {}),
+                ...(choice.description ? { description: choice.description } : {}),
+              },
+        ),
+        ...(question.default !== undefined ? { default: question.default } : {}),
+      });
+    case 'secret':
+      return settle(
+        await prompter.password({ message: question.prompt, ...(help ? { help } : {}), validate: live }),
+      );
+    default: {
+      const fallback =
+        question.default === undefined
+          ? undefined
+          : Array.isArray(question.default)
+            ? question.default.join(', ')
+            : String(question.default);
+      const raw = await prompter.input({
+        message: question.prompt,
+        ...(help ? { help } : {}),
+        ...(fallback !== undefined ? { default: fallback } : {}),
+        validate: (value) => (value === '' && !question.required ? true : live(value)),
+      });
+      return settle(raw);
+    }
+  }
+}
+
+function hintFor(question: Question): string {
+  switch (question.type) {
+    case 'choice':
+      return `Use one of: ${question.choices.map((c) => (typeof c === 'string' ? c : c.value)).join(', ')}.`;
+    case 'secret':
+      return `Set the environment variable STACKGUIDE_SECRET_${question.id.toUpperCase()}; secrets are never read from files.`;
+    case 'number':
+      return `Give a number${question.min !== undefined ? ` from ${question.min}` : ''}${question.max !== undefined ? ` to ${question.max}` : ''}.`;
+    case 'cidr':
+      return 'Give an IPv4 network in CIDR form, such as 10.0.0.0/16.';
+    case 'boolean':
+      return 'Give true or false.';
+    case 'list':
+      return 'Give a list (YAML list, or comma-separated with --set).';
+    case 'string':
+      return question.patternHint ? `Give ${question.patternHint}.` : 'Give a text value.';
+  }
+}
+
+function missing(details: ErrorDetail[]): StackguideError {
+  return new StackguideError(
+    `Nothing was changed: ${details.length} answer${details.length === 1 ? ' is' : 's are'} missing and nothing may prompt here`,
+    {
+      code: 'answers.missing',
+      kind: 'user',
+      details,
+      nextSteps: [
+        'Add them to the answers file (--config), pass them as flags, or run in a terminal to be asked.',
+      ],
+    },
+  );
+}
+
+function invalidAnswers(details: ErrorDetail[]): StackguideError {
+  return new StackguideError(
+    `Nothing was changed: ${details.length} answer${details.length === 1 ? ' is' : 's are'} not valid`,
+    {
+      code: 'answers.invalid',
+      kind: 'user',
+      details,
+    },
+  );
+}
+
+function cancelled(message: string, nextSteps: string[]): StackguideError {
+  return new StackguideError(message, { code: 'cancelled', kind: 'cancelled', nextSteps });
+}

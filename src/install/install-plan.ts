@@ -1,0 +1,119 @@
+import type { Blueprint } from '../blueprint/load-blueprint.ts';
+import { type AnswerValue, type ReferenceScope, resolveValue } from '../blueprint/references.ts';
+
+/**
+ * What an install will create, fully decided before anything is created: the review screen shows it,
+ * the tasks execute it. Parameters that take an earlier stack's output stay unresolved until that stack
+ * is complete (`resolveStackInput`).
+ */
+export interface InstallPlan {
+  blueprintId: string;
+  blueprintVersion: string;
+  deployment: string;
+  region: string;
+  account: string;
+  answers: Record<string, AnswerValue>;
+  /** Question ids whose answers must never be shown or written. */
+  secretAnswerIds: string[];
+  stacks: PlannedStack[];
+}
+
+export interface PlannedStack {
+  id: string;
+  name: string;
+  description?: string;
+  templateBody?: string;
+  templateUrl?: string;
+  /** Parameter values as written in the blueprint, `{{...}}` and all. */
+  parameterSources: Record<string, string | number | boolean>;
+  capabilities: string[];
+  tags: Record<string, string>;
+  dependsOn: string[];
+  terminationProtection: boolean;
+  /** Resources in the template, for progress (n of total); undefined for templates fetched by URL. */
+  resourceCount?: number;
+}
+
+/** The tag every stack of a deployment carries; destroy and the leftovers report rely on it. */
+export const DEPLOYMENT_TAG = 'stackguide:deployment';
+export const BLUEPRINT_TAG = 'stackguide:blueprint';
+
+export function buildInstallPlan(
+  blueprint: Blueprint,
+  choices: { deployment: string; region: string; account: string; answers: Record<string, AnswerValue> },
+): InstallPlan {
+  const scope: ReferenceScope = { ...choices, stackOutputs: {} };
+  const stacks = blueprint.stacks.map((stack, index): PlannedStack => {
+    const at = `stacks[${index}]`;
+    const template = blueprint.templates[stack.id];
+    const tags: Record<string, string> = {};
+    for (const [key, value] of Object.entries(stack.tags))
+      tags[key] = resolveValue(value, scope, `${at}.tags.${key}`);
+    // stackguide's own tags come last so a blueprint cannot override them.
+    if (blueprint.costTag) tags[blueprint.costTag.key] = choices.deployment;
+    tags[DEPLOYMENT_TAG] = choices.deployment;
+    tags[BLUEPRINT_TAG] = blueprint.product.id;
+    return {
+      id: stack.id,
+      name: resolveValue(stack.name, scope, `${at}.name`),
+      parameterSources: stack.parameters,
+      capabilities: stack.capabilities,
+      tags,
+      dependsOn: stack.dependsOn,
+      terminationProtection: stack.terminationProtection,
+      ...(stack.description ? { description: stack.description } : {}),
+      ...(template
+        ? { templateBody: template.body, resourceCount: Object.keys(template.summary.resources).length }
+        : {}),
+      ...(stack.templateUrl
+        ? { templateUrl: resolveValue(stack.templateUrl, scope, `${at}.templateUrl`) }
+        : {}),
+    };
+  });
+  return {
+    blueprintId: blueprint.product.id,
+    blueprintVersion: blueprint.product.version,
+    deployment: choices.deployment,
+    region: choices.region,
+    account: choices.account,
+    answers: choices.answers,
+    secretAnswerIds: blueprint.questions.filter((q) => q.type === 'secret').map((q) => q.id),
+    stacks,
+  };
+}
+
+/** Resolves a stack's parameters once the stacks it depends on have produced their outputs. */
+export function resolveParameters(
+  plan: InstallPlan,
+  stack: PlannedStack,
+  stackOutputs: ReferenceScope['stackOutputs'],
+): Record<string, string> {
+  const scope = planScope(plan, stackOutputs);
+  return Object.fromEntries(
+    Object.entries(stack.parameterSources).map(([key, value]) => [
+      key,
+      resolveValue(value, scope, `stack ${stack.id} parameter ${key}`),
+    ]),
+  );
+}
+
+/** How a parameter reads on the review screen: secrets masked, pending outputs explained. */
+export function describeParameter(plan: InstallPlan, source: string | number | boolean): string {
+  if (typeof source !== 'string') return String(source);
+  if (plan.secretAnswerIds.some((id) => source.includes(`answers.${id}`))) return '******** (secret)';
+  try {
+    return resolveValue(source, planScope(plan, {}), 'review');
+  } catch {
+    return source.replace(/\{\{\s*stacks\.(\w+)\.outputs\.(\w+)\s*\}\}/g, '<output $2 of stack $1>');
+  }
+}
+
+function planScope(plan: InstallPlan, stackOutputs: ReferenceScope['stackOutputs']): ReferenceScope {
+  return {
+    deployment: plan.deployment,
+    region: plan.region,
+    account: plan.account,
+    answers: plan.answers,
+    stackOutputs,
+  };
+}

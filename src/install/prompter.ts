@@ -1,0 +1,26 @@
+/**
+ * What the guided flows need from whoever asks the questions. The terminal implementation lives in
+ * `screens/`; unattended runs have no prompter at all, and the flows turn a missing answer into an
+ * error naming the flag or answers-file key instead.
+ */
+export interface Prompter {
+  confirm(question: { message: string; default?: boolean }): Promise<boolean>;
+  select<T extends string>(question: {
+    message: string;
+    choices: ReadonlyArray<{ value: T; name?: string; description?: string }>;
+    default?: T;
+  }): Promise<T>;
+  /** `validate` runs on every submit; a string is the message shown under the prompt. */
+  input(question: {
+    message: string;
+    default?: string;
+    help?: string;
+    validate: (value: string) => string | true;
+  }): Promise<string>;
+  /** Typed masked; the value is never echoed or kept. */
+  password(question: {
+    message: string;
+    help?: string;
+    validate: (value: string) => string | true;
+  }): Promise<string>;
+}

@@ -1,0 +1,99 @@
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StackguideEvent } from '../events.ts';
+
+/**
+ * The state journal of one deployment: what stackguide created (stack ids and the idempotency tokens of
+ * operations in flight) and the event log of every run. Each change to AWS is journaled before the
+ * call (intent, with its token) and after it (the outcome), so an interrupted run resumes.
+ * Nothing secret is ever passed in: events and state carry ARNs and names only.
+ */
+export interface DeploymentState {
+  schemaVersion: 1;
+  blueprint: { id: string; version: string };
+  deployment: string;
+  region: string;
+  account?: string;
+  stacks: Record<string, StackRecord>;
+}
+
+export interface StackRecord {
+  name: string;
+  stackId?: string;
+  status?: string;
+  /** Token of the operation last started; present while one may be in flight. */
+  pendingToken?: string;
+  operation?: 'create' | 'update' | 'delete';
+  updatedAt: string;
+}
+
+export type StackChange = {
+  [K in keyof Omit<StackRecord, 'updatedAt' | 'name'>]?: StackRecord[K] | undefined;
+} & { name: string };
+
+export class Journal {
+  readonly dir: string;
+  #state: DeploymentState;
+  /** Appends run one after another so the log keeps emission order. */
+  #appends: Promise<void> = Promise.resolve();
+
+  private constructor(dir: string, state: DeploymentState) {
+    this.dir = dir;
+    this.#state = state;
+  }
+
+  /** Opens (or starts) the journal of a deployment under `<stateDir>/<deployment>/`. */
+  static async open(
+    stateDir: string,
+    initial: Omit<DeploymentState, 'schemaVersion' | 'stacks'>,
+  ): Promise<Journal> {
+    const dir = join(stateDir, initial.deployment);
+    await mkdir(dir, { recursive: true });
+    const existing = await readFile(join(dir, 'state.json'), 'utf8')
+      .then((text) => JSON.parse(text) as DeploymentState)
+      .catch(() => undefined);
+    const state: DeploymentState = existing
+      ? { ...existing, ...initial }
+      : { schemaVersion: 1, ...initial, stacks: {} };
+    const journal = new Journal(dir, state);
+    await journal.#save();
+    return journal;
+  }
+
+  get state(): Readonly<DeploymentState> {
+    return this.#state;
+  }
+
+  get eventLogPath(): string {
+    return join(this.dir, 'events.ndjson');
+  }
+
+  /** Merges `change` into the stack's record; a field given as `undefined` is cleared. */
+  async recordStack(id: string, change: StackChange): Promise<void> {
+    const previous = this.#state.stacks[id];
+    const merged: Record<string, unknown> = { ...previous, ...change, updatedAt: new Date().toISOString() };
+    // Clearing a field is expressed as `undefined`; keep the file free of them.
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+    const next = merged as unknown as StackRecord;
+    this.#state = { ...this.#state, stacks: { ...this.#state.stacks, [id]: next } };
+    await this.#save();
+  }
+
+  /** Queues one event for the log; `flush()` waits for every queued append. */
+  appendEvent(event: StackguideEvent): Promise<void> {
+    const line = `${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`;
+    this.#appends = this.#appends.then(() => appendFile(this.eventLogPath, line, 'utf8'));
+    return this.#appends;
+  }
+
+  flush(): Promise<void> {
+    return this.#appends;
+  }
+
+  async #save(): Promise<void> {
+    const file = join(this.dir, 'state.json');
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(this.#state, null, 2)}\n`, 'utf8');
+    await rename(temporary, file);
+  }
+}

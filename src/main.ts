@@ -1,0 +1,152 @@
+/**
+ * The stackguide command line: parses arguments and hands over to one command module,
+ * imported lazily so `--help` loads neither Ink nor the AWS SDK. It owns the process: the one SIGINT
+ * handler, the one top-level error handler, and the exit code.
+ */
+import { Command, Option } from 'commander';
+import type { CommonOptions } from './commands/common-options.ts';
+import { ExitCode, StackguideError, toStackguideError } from './errors.ts';
+
+const VERSION = '0.1.0';
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--blueprint <folder>', 'blueprint folder (with blueprint.yaml); default: the current folder')
+    .option('--config <file>', 'answers file (YAML) to start from; the guided install writes one')
+    .option('--region <region>', 'AWS region (must be one the blueprint supports)')
+    .option('--profile <name>', 'AWS profile from ~/.aws/config (SSO, assume-role and MFA profiles work)')
+    .option(
+      '--endpoint-url <url>',
+      'send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> also work',
+    )
+    .option('--yes', 'go ahead without the review confirmation', false)
+    .option('--no-input', 'never prompt; a missing answer is an error naming its flag or answers key')
+    .addOption(
+      new Option('--output <format>', 'text for people, json for NDJSON events on stdout')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option('--state-dir <folder>', 'where deployment journals and event logs are kept', '.stackguide');
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function buildProgram(
+  run: (load: () => Promise<(options: CommonOptions) => Promise<number>>, options: CommonOptions) => void,
+): Command {
+  const program = new Command('stackguide')
+    .description('Guided, verified, resumable installs of a platform into an AWS account.')
+    .version(VERSION)
+    .showHelpAfterError('(run stackguide <command> --help for its options)')
+    .exitOverride();
+
+  withCommonOptions(program.command('install'))
+    .description(
+      'guided first-time install: identity, region, name, questions, review, then the stacks with live events',
+    )
+    .option('--name <deployment>', 'deployment name (else from the answers file, else asked)')
+    .option(
+      '--set <id=value>',
+      'answer a blueprint question (repeatable); wins over the answers file',
+      collect,
+      [],
+    )
+    .action((options: CommonOptions) =>
+      run(async () => (await import('./commands/install-command.ts')).installCommand, options),
+    );
+
+  withCommonOptions(program.command('status'))
+    .description(
+      "one screen of the deployment's stacks (DNS, certificate, SES and secrets panels come later)",
+    )
+    .option('--name <deployment>', 'deployment name (else from the answers file)')
+    .option('--watch', 'refresh until interrupted', false)
+    .action((options: CommonOptions) =>
+      run(async () => (await import('./commands/status-command.ts')).statusCommand, options),
+    );
+
+  withCommonOptions(program.command('watch'))
+    .description('attach to an operation in flight on the deployment (not built yet)')
+    .argument('[stack]', 'a stack name; default: every stack of the deployment')
+    .action((_stack: string | undefined, options: CommonOptions) =>
+      run(async () => notBuiltYet('watch', 3), options),
+    );
+
+  withCommonOptions(program.command('upgrade'))
+    .description(
+      'new template or version, pre-upgrade steps, change set review, execute, watch (not built yet)',
+    )
+    .action((options: CommonOptions) => run(async () => notBuiltYet('upgrade', 6), options));
+
+  withCommonOptions(program.command('destroy'))
+    .description('plan, typed confirmation, ordered teardown, leftovers report (not built yet)')
+    .action((options: CommonOptions) => run(async () => notBuiltYet('destroy', 6), options));
+
+  withCommonOptions(program.command('preflight'))
+    .description('every check, nothing changed (not built yet)')
+    .action((options: CommonOptions) => run(async () => notBuiltYet('preflight', 5), options));
+
+  program
+    .command('validate')
+    .description('check a blueprint and explain every mistake by its path')
+    .argument('<blueprint>', 'blueprint folder or blueprint.yaml')
+    .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .action((blueprint: string, options: CommonOptions) =>
+      run(async () => (await import('./commands/validate-command.ts')).validateCommand, {
+        ...options,
+        blueprint,
+      }),
+    );
+
+  return program;
+}
+
+function notBuiltYet(command: string, issue: number): (options: CommonOptions) => Promise<number> {
+  return async () => {
+    throw new StackguideError(`stackguide ${command} is not built yet`, {
+      code: 'command.not-built',
+      kind: 'user',
+      exitCode: ExitCode.failed,
+      nextSteps: [`It is planned (issue ${issue}). Until then, use the AWS console or CLI for this.`],
+    });
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    // The first Ctrl+C asks everything to stop cleanly; a second one means now.
+    if (interrupts > 1) process.exit(ExitCode.cancelled);
+    controller.abort(new StackguideError('Interrupted', { code: 'cancelled', kind: 'cancelled' }));
+  });
+
+  let pending: Promise<number> | undefined;
+  let json = false;
+  const program = buildProgram((load, options) => {
+    json = options.output === 'json';
+    pending = load().then((command) => command({ ...options, signal: controller.signal }));
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')
+      return ExitCode.ok;
+    return ExitCode.usage; // Commander already printed what was wrong.
+  }
+  if (!pending) return ExitCode.ok;
+  try {
+    return await pending;
+  } catch (thrown) {
+    const error = toStackguideError(
+      controller.signal.aborted && !(thrown instanceof StackguideError) ? controller.signal.reason : thrown,
+    );
+    const { renderErrorText, errorEvent } = await import('./output/render-error.ts');
+    process.stderr.write(`${renderErrorText(error)}\n`);
+    if (json)
+      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...errorEvent(error) })}\n`);
+    return error.exitCode;
+  }
+}

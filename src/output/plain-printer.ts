@@ -1,0 +1,88 @@
+import type { EventBus, StackguideEvent } from '../events.ts';
+import { formatDuration } from './format.ts';
+
+/**
+ * Human output without a terminal (CI, pipes, --output json): one line per event, never a redraw, and
+ * a heartbeat line when nothing has been said for a while, so a long wait never looks hung.
+ */
+export interface PlainPrinterOptions {
+  write: (line: string) => void;
+  heartbeatMs?: number;
+  now?: () => number;
+}
+
+export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions): () => void {
+  const now = options.now ?? Date.now;
+  const started = now();
+  let lastLine = now();
+  const active = new Map<string, { status: string; since: number }>();
+  const write = (line: string): void => {
+    lastLine = now();
+    options.write(line);
+  };
+
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.type === 'stack.started')
+      active.set(event.stack, { status: `${event.operation.toUpperCase()}_IN_PROGRESS`, since: now() });
+    if (event.type === 'stack.event' && event.event.logicalResourceId === event.stack) {
+      active.set(event.stack, { status: event.event.status, since: active.get(event.stack)?.since ?? now() });
+    }
+    if (event.type === 'stack.completed' || event.type === 'stack.failed') active.delete(event.stack);
+    const line = plainLine(event, now() - started);
+    if (line !== undefined) write(line);
+  });
+
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const timer = setInterval(
+    () => {
+      if (now() - lastLine < heartbeatMs) return;
+      for (const [stack, state] of active)
+        write(`… ${stack}: still ${state.status} (${formatDuration(now() - state.since)})`);
+      if (active.size === 0) write(`… still working (${formatDuration(now() - started)})`);
+    },
+    Math.min(heartbeatMs, 5_000),
+  );
+  timer.unref();
+
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+}
+
+export function plainLine(event: StackguideEvent, elapsedMs: number): string | undefined {
+  const at = `[${formatDuration(elapsedMs).padStart(7)}]`;
+  switch (event.type) {
+    case 'run.started':
+      return `${at} ${event.command} ${event.blueprint ?? ''}${event.region ? ` in ${event.region}` : ''}`;
+    case 'identity.resolved':
+      return `${at} account ${event.account} as ${event.arn}`;
+    case 'answers.saved':
+      return `${at} answers saved to ${event.path}`;
+    case 'stack.skipped':
+      return `${at} ${event.stack}: ${event.reason}`;
+    case 'stack.started':
+      return `${at} ${event.stack}: ${event.operation}${event.resourceCount !== undefined ? ` (${event.resourceCount} resources)` : ''}`;
+    case 'stack.event': {
+      const e = event.event;
+      const where = e.stackName === event.stack ? '' : `${e.stackName}/`;
+      return `${at} ${event.stack}: ${where}${e.logicalResourceId} ${e.resourceType} ${e.status}${e.reason ? ` - ${e.reason}` : ''}`;
+    }
+    case 'stack.completed':
+      return `${at} ${event.stack}: ${event.status}`;
+    case 'stack.failed':
+      return `${at} ${event.stack}: ${event.status}${event.rootCause ? ` - root cause: ${event.rootCause.logicalResourceId} (${event.rootCause.resourceType}) in ${event.rootCause.stackName}: ${event.rootCause.reason}` : ` - ${event.message}`}`;
+    case 'stack.status':
+      return `${event.stack}  ${event.status}${event.updatedAt ? `  (updated ${event.updatedAt})` : ''}`;
+    case 'blueprint.valid':
+      return `✔ ${event.blueprint} ${event.version} is valid: ${event.questions} question(s), stacks ${event.stacks.join(', ')}`;
+    case 'heartbeat':
+      return `${at} ${event.stack}: still ${event.status} (${formatDuration(event.elapsedSeconds * 1000)})`;
+    case 'warning':
+      return `${at} warning: ${event.message}`;
+    case 'run.completed':
+      return `${at} ${event.outcome}${event.nextCommand ? `\nRe-run unattended: ${event.nextCommand}` : ''}`;
+    case 'error':
+      return undefined; // The top-level handler renders errors once, with details.
+  }
+}

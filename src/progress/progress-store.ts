@@ -1,0 +1,161 @@
+import type { StackguideEvent } from '../events.ts';
+import { isFailedStatus, isTerminal } from '../stacks/stack-status.ts';
+
+/**
+ * The live picture of a run, built from events alone and read by the Ink screen. It holds no UI code,
+ * so the reducer is unit tested and any renderer can use it. Snapshots are immutable: a new object per
+ * change, which is what React's useSyncExternalStore needs.
+ */
+export interface ProgressSnapshot {
+  title: string;
+  startedAt: number;
+  /** Top-level tasks as listr2 reports them (one per stack, in order). */
+  tasks: TaskLine[];
+  stacks: Record<string, StackProgress>;
+  /** Order in which stacks (nested ones included) first appeared. */
+  stackOrder: string[];
+  finished: boolean;
+}
+
+export interface TaskLine {
+  id: string;
+  title: string;
+  state: 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+  output?: string;
+}
+
+export interface StackProgress {
+  name: string;
+  /** Name of the stack it is nested in, for nested stacks. */
+  parent?: string;
+  status: string;
+  operation?: string;
+  startedAt: number;
+  finishedAt?: number;
+  resourceCount?: number;
+  resources: Record<string, ResourceProgress>;
+  failure?: string;
+}
+
+export interface ResourceProgress {
+  logicalId: string;
+  type: string;
+  status: string;
+  reason?: string;
+  startedAt: number;
+  finishedAt?: number;
+}
+
+type Listener = () => void;
+
+export class ProgressStore {
+  #snapshot: ProgressSnapshot;
+  readonly #listeners = new Set<Listener>();
+  readonly #now: () => number;
+
+  constructor(title: string, now: () => number = Date.now) {
+    this.#now = now;
+    this.#snapshot = { title, startedAt: now(), tasks: [], stacks: {}, stackOrder: [], finished: false };
+  }
+
+  getSnapshot = (): ProgressSnapshot => this.#snapshot;
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  setTask(line: TaskLine): void {
+    const tasks = this.#snapshot.tasks.some((task) => task.id === line.id)
+      ? this.#snapshot.tasks.map((task) => (task.id === line.id ? line : task))
+      : [...this.#snapshot.tasks, line];
+    this.#commit({ ...this.#snapshot, tasks });
+  }
+
+  finish(): void {
+    this.#commit({ ...this.#snapshot, finished: true });
+  }
+
+  apply(event: StackguideEvent): void {
+    const next = reduce(this.#snapshot, event, this.#now());
+    if (next !== this.#snapshot) this.#commit(next);
+  }
+
+  #commit(next: ProgressSnapshot): void {
+    this.#snapshot = next;
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+export function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): ProgressSnapshot {
+  switch (event.type) {
+    case 'stack.started':
+      return withStack(state, event.stack, (stack) => ({
+        ...stack,
+        status: `${event.operation === 'attach' ? 'ATTACHED' : event.operation.toUpperCase()}_IN_PROGRESS`,
+        operation: event.operation,
+        startedAt: now,
+        ...(event.resourceCount !== undefined ? { resourceCount: event.resourceCount } : {}),
+      }));
+    case 'stack.event': {
+      const e = event.event;
+      let next = state;
+      if (e.stackName !== event.stack) {
+        // A nested stack: give it its own entry under its parent the first time we hear of it.
+        next = withStack(next, e.stackName, (stack) => ({ ...stack, parent: stack.parent ?? event.stack }));
+      }
+      return withStack(next, e.stackName, (stack) => {
+        if (e.resourceType === 'AWS::CloudFormation::Stack' && e.logicalResourceId === e.stackName) {
+          return { ...stack, status: e.status, ...(isTerminal(e.status) ? { finishedAt: now } : {}) };
+        }
+        const previous = stack.resources[e.logicalResourceId];
+        const resource: ResourceProgress = {
+          logicalId: e.logicalResourceId,
+          type: e.resourceType,
+          status: e.status,
+          startedAt: previous?.startedAt ?? now,
+          ...(e.reason ? { reason: e.reason } : {}),
+          ...(isTerminal(e.status) ? { finishedAt: now } : {}),
+        };
+        return { ...stack, resources: { ...stack.resources, [e.logicalResourceId]: resource } };
+      });
+    }
+    case 'stack.completed':
+      return withStack(state, event.stack, (stack) => ({ ...stack, status: event.status, finishedAt: now }));
+    case 'stack.skipped':
+      return withStack(state, event.stack, (stack) => ({ ...stack, status: 'UNCHANGED', finishedAt: now }));
+    case 'stack.failed':
+      return withStack(state, event.stack, (stack) => ({
+        ...stack,
+        status: event.status,
+        finishedAt: now,
+        failure: event.rootCause
+          ? `${event.rootCause.logicalResourceId} (${event.rootCause.resourceType}) in ${event.rootCause.stackName}: ${event.rootCause.reason}`
+          : event.message,
+      }));
+    default:
+      return state;
+  }
+}
+
+function withStack(
+  state: ProgressSnapshot,
+  name: string,
+  change: (stack: StackProgress) => StackProgress,
+): ProgressSnapshot {
+  const existing = state.stacks[name] ?? { name, status: 'PENDING', startedAt: 0, resources: {} };
+  return {
+    ...state,
+    stacks: { ...state.stacks, [name]: change(existing) },
+    stackOrder: state.stackOrder.includes(name) ? state.stackOrder : [...state.stackOrder, name],
+  };
+}
+
+/** Resources done, for "n/total" (deleted and failed count as done: they will not move again). */
+export function doneCount(stack: StackProgress): number {
+  return Object.values(stack.resources).filter((resource) => isTerminal(resource.status)).length;
+}
+
+export function failedResources(stack: StackProgress): ResourceProgress[] {
+  return Object.values(stack.resources).filter((resource) => isFailedStatus(resource.status));
+}

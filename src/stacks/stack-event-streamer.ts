@@ -1,0 +1,176 @@
+import { isThrottling, isTransientNetworkError } from '../aws/aws-errors.ts';
+import type { CloudFormationPort, StackEvent } from '../aws/cloudformation-port.ts';
+import type { StackEventRecord } from '../events.ts';
+import type { Clock } from '../runtime/clock.ts';
+import { isTerminal } from './stack-status.ts';
+
+/**
+ * Follows one CloudFormation operation through its events, nested stacks included, and hands every new
+ * event on exactly once, oldest first. It polls DescribeStackEvents newest-first by stack ARN and reads
+ * back only until it meets an event it has already seen or one older than the operation, so a long-lived
+ * stack costs one page per poll. It never prints: callers pass `onEvent`.
+ */
+export interface StreamOptions {
+  cloudFormation: CloudFormationPort;
+  clock: Clock;
+  /** ARN of the top-level stack. */
+  stackId: string;
+  stackName: string;
+  /** Events before this moment belong to earlier operations. */
+  since: Date;
+  /** When the operation was started with a token, events carrying another token are not ours. */
+  clientRequestToken?: string;
+  onEvent: (event: StackEventRecord) => void;
+  signal?: AbortSignal;
+  /** Poll interval while events flow, and the ceiling it backs off to when idle. */
+  minIntervalMs?: number;
+  maxIntervalMs?: number;
+}
+
+interface StackPoller {
+  stackId: string;
+  stackName: string;
+  seen: Set<string>;
+  finished: boolean;
+}
+
+/** Allowed difference between our clock and CloudFormation's when comparing to `since`. */
+const CLOCK_SKEW_MS = 2_000;
+const MAX_BACKOFF_MS = 30_000;
+
+/** Resolves when the top-level stack reaches a terminal status, after one last poll for late events. */
+export async function streamStackEvents(options: StreamOptions): Promise<void> {
+  const { cloudFormation, clock, signal } = options;
+  const minInterval = options.minIntervalMs ?? 1_000;
+  const maxInterval = options.maxIntervalMs ?? 5_000;
+  const sinceMs = options.since.getTime() - CLOCK_SKEW_MS;
+  const pollers = new Map<string, StackPoller>();
+  const addPoller = (stackId: string, stackName: string): void => {
+    if (!pollers.has(stackId)) pollers.set(stackId, { stackId, stackName, seen: new Set(), finished: false });
+  };
+  addPoller(options.stackId, options.stackName);
+
+  let rootTerminal = false;
+  let interval = minInterval;
+  let failures = 0;
+  let idlePolls = 0;
+
+  const pollOnce = async (): Promise<number> => {
+    let delivered = 0;
+    // Snapshot: children discovered during this round are polled from the next one.
+    for (const poller of [...pollers.values()]) {
+      if (poller.finished && !rootTerminal) continue;
+      // Nested stacks run under tokens of their own, so only the top-level stack is filtered by ours.
+      const token = poller.stackId === options.stackId ? options.clientRequestToken : undefined;
+      const fresh = await readNewEvents(cloudFormation, poller, sinceMs, token);
+      for (const event of fresh) {
+        poller.seen.add(event.eventId);
+        const record = toRecord(event, options.stackId);
+        options.onEvent(record);
+        delivered++;
+        if (isNestedStackEvent(event, poller.stackId) && event.physicalResourceId) {
+          addPoller(
+            event.physicalResourceId,
+            nestedStackName(event.physicalResourceId, event.logicalResourceId),
+          );
+        }
+        if (isOwnStackEvent(event, poller) && isTerminal(event.status)) {
+          poller.finished = true;
+          if (poller.stackId === options.stackId) rootTerminal = true;
+        }
+      }
+    }
+    return delivered;
+  };
+
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      const delivered = await pollOnce();
+      failures = 0;
+      idlePolls = delivered === 0 ? idlePolls + 1 : 0;
+      interval = delivered > 0 ? minInterval : Math.min(maxInterval, interval * 2);
+    } catch (error) {
+      if (!isThrottling(error) && !isTransientNetworkError(error)) throw error;
+      // Nothing seen is lost: `seen` survives, so the next successful poll reads back to where it was.
+      failures++;
+      const backoff = Math.min(MAX_BACKOFF_MS, minInterval * 2 ** failures);
+      await clock.sleep(backoff / 2 + (clock.random() * backoff) / 2, signal);
+      continue;
+    }
+    if (rootTerminal) break;
+    // Events alone can miss the end (an emulator that writes no stack-level event, an event page we
+    // raced); when idle, ask the stack itself now and then.
+    if (idlePolls > 0 && idlePolls % 3 === 0) {
+      const stack = await cloudFormation.describeStack(options.stackId).catch(() => undefined);
+      if (stack && isTerminal(stack.status)) break;
+    }
+    await clock.sleep(interval, signal);
+  }
+
+  // One final poll: CloudFormation sometimes writes reasons after the terminal status appears.
+  rootTerminal = true;
+  await pollOnce().catch((error: unknown) => {
+    if (!isThrottling(error) && !isTransientNetworkError(error)) throw error;
+  });
+}
+
+async function readNewEvents(
+  cloudFormation: CloudFormationPort,
+  poller: StackPoller,
+  sinceMs: number,
+  token: string | undefined,
+): Promise<StackEvent[]> {
+  const fresh: StackEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await cloudFormation.describeStackEvents(poller.stackId, nextToken);
+    for (const event of page.events) {
+      const older = event.timestamp.getTime() < sinceMs;
+      const otherOperation =
+        token !== undefined && event.clientRequestToken !== undefined && event.clientRequestToken !== token;
+      if (poller.seen.has(event.eventId) || older || otherOperation) {
+        return fresh.reverse();
+      }
+      fresh.push(event);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return fresh.reverse();
+}
+
+function isOwnStackEvent(event: StackEvent, poller: StackPoller): boolean {
+  return (
+    event.resourceType === 'AWS::CloudFormation::Stack' &&
+    (event.physicalResourceId === poller.stackId || event.logicalResourceId === poller.stackName)
+  );
+}
+
+function isNestedStackEvent(event: StackEvent, stackId: string): boolean {
+  return (
+    event.resourceType === 'AWS::CloudFormation::Stack' &&
+    event.physicalResourceId !== undefined &&
+    event.physicalResourceId.startsWith('arn:') &&
+    event.physicalResourceId !== stackId
+  );
+}
+
+/** `arn:aws:cloudformation:region:acct:stack/<name>/<uuid>` → `<name>`. */
+function nestedStackName(stackArn: string, fallback: string): string {
+  return /:stack\/([^/]+)\//.exec(stackArn)?.[1] ?? fallback;
+}
+
+function toRecord(event: StackEvent, rootStackId: string): StackEventRecord {
+  return {
+    eventId: event.eventId,
+    stackName: event.stackName,
+    stackId: event.stackId,
+    rootStackId,
+    logicalResourceId: event.logicalResourceId,
+    resourceType: event.resourceType,
+    status: event.status,
+    timestamp: event.timestamp.toISOString(),
+    ...(event.physicalResourceId ? { physicalResourceId: event.physicalResourceId } : {}),
+    ...(event.reason ? { reason: event.reason } : {}),
+  };
+}

@@ -1,0 +1,63 @@
+import type { ListrTask } from 'listr2';
+import type { AwsContext } from '../src/aws/aws-context.ts';
+import type { StackguideEvent } from '../src/events.ts';
+import { type InstallPlan, type PlannedStack, resolveParameters } from '../src/install/install-plan.ts';
+import type { Journal } from '../src/journal/journal.ts';
+import type { Clock } from '../src/runtime/clock.ts';
+import { type DeployedStack, deployStack } from '../src/stacks/deploy-stack.ts';
+
+export interface DeployStackTaskDeps {
+  plan: InstallPlan;
+  aws: AwsContext;
+  journal: Journal;
+  clock: Clock;
+  emit: (event: StackguideEvent) => void;
+  signal: AbortSignal;
+  /** Filled as stacks complete: later stacks read earlier outputs from it. */
+  results: Record<string, DeployedStack>;
+  pollIntervalMs?: { min: number; max: number };
+}
+
+/** One listr2 task that brings one stack of the plan to CREATE_COMPLETE / UPDATE_COMPLETE. */
+export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack): ListrTask {
+  return {
+    title: `Deploy stack ${stack.name}`,
+    task: async (_context, task) => {
+      const outputs = Object.fromEntries(
+        Object.entries(deps.results).map(([id, result]) => [id, result.outputs]),
+      );
+      const result = await deployStack(
+        {
+          id: stack.id,
+          name: stack.name,
+          parameters: resolveParameters(deps.plan, stack, outputs),
+          capabilities: stack.capabilities,
+          tags: stack.tags,
+          terminationProtection: stack.terminationProtection,
+          ...(stack.templateBody !== undefined ? { templateBody: stack.templateBody } : {}),
+          ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
+          ...(stack.resourceCount !== undefined ? { resourceCount: stack.resourceCount } : {}),
+        },
+        {
+          cloudFormation: deps.aws.cloudFormation,
+          clock: deps.clock,
+          journal: deps.journal,
+          signal: deps.signal,
+          ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+          emit: (event) => {
+            if (
+              event.type === 'stack.event' &&
+              event.event.stackName === stack.name &&
+              event.event.logicalResourceId !== stack.name
+            ) {
+              task.output = `${event.event.logicalResourceId} ${event.event.status}`;
+            }
+            deps.emit(event);
+          },
+        },
+      );
+      deps.results[stack.id] = result;
+      task.title = `Deployed stack ${stack.name} (${result.status})`;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { freePort } from './free-port.ts';
+
+/**
+ * Starts moto's server on a free loopback port for one test file and stops it afterwards.
+ *
+ * moto is looked up as `$MOTO_SERVER`, then `.venv/bin/moto_server` (where `.ci/run` installs it on a
+ * machine that lacks it), then `moto_server` on PATH.
+ */
+export interface MotoServer {
+  readonly endpoint: string;
+  readonly port: number;
+  /** Wipes every service's state, as `POST /moto-api/reset`. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const projectRoot = resolve(import.meta.dirname, '..', '..');
+
+export function findMotoServer(): string {
+  const candidates = [
+    process.env.MOTO_SERVER,
+    join(projectRoot, '.venv', 'bin', 'moto_server'),
+    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'moto_server')),
+  ];
+  for (const candidate of candidates) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  throw new Error(
+    'moto_server was not found (looked at $MOTO_SERVER, .venv/bin/moto_server and PATH). ' +
+      'Install it with: python3 -m venv .venv && .venv/bin/pip install "moto[server]"',
+  );
+}
+
+export async function startMotoServer(env: Record<string, string> = {}): Promise<MotoServer> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(findMotoServer(), ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited early:\n${stderr}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    endpoint,
+    port,
+    async reset() {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
