@@ -7,7 +7,7 @@ import {
   type ProgressStore,
   type StackProgress,
 } from '../src/progress/progress-store.ts';
-import { isFailedStatus, isInProgress, isTerminal } from '../src/stacks/stack-status.ts';
+import { isFailedStatus, isInProgress, isSuccess, isTerminal } from '../src/stacks/stack-status.ts';
 
 export interface InstallProgressScreenProps {
   store: ProgressStore;
@@ -76,10 +76,14 @@ function childrenOf(stacks: Record<string, StackProgress>, order: string[], pare
 function StackLine({ stack, now }: { stack: StackProgress; now: number }) {
   const failed = isFailedStatus(stack.status) || stack.status.includes('ROLLBACK');
   const icon = failed ? '✖' : isInProgress(stack.status) ? '◼' : stack.status === 'PENDING' ? '◻' : '✔';
-  const progress =
-    stack.resourceCount !== undefined
-      ? ` ${Math.min(doneCount(stack), stack.resourceCount)}/${stack.resourceCount}`
-      : '';
+  // Emulators report no per-resource events; a completed stack is complete whatever was counted.
+  const done = isSuccess(stack.status)
+    ? stack.resourceCount
+    : Math.min(doneCount(stack), stack.resourceCount ?? 0);
+  const progress = stack.resourceCount !== undefined ? ` ${done}/${stack.resourceCount}` : '';
+  stack.resourceCount !== undefined
+    ? ` ${Math.min(doneCount(stack), stack.resourceCount)}/${stack.resourceCount}`
+    : '';
   const elapsed = stack.startedAt ? ` ${formatDuration((stack.finishedAt ?? now) - stack.startedAt)}` : '';
   return (
     <Box flexDirection="column">

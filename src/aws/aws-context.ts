@@ -12,7 +12,6 @@ import type { IdentityPort } from './identity-port.ts';
  * endpoint override and retry policy; everything else sees only ports.
  */
 export interface AwsSettings {
-  region: string;
   profile?: string;
   /** `--endpoint-url`: one endpoint for every service (an emulator). Without it the SDK itself honours
    * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. */
@@ -24,6 +23,11 @@ export interface AwsSettings {
   maxAttempts?: number;
 }
 
+/** One set of credentials for the whole run; contexts per region share it. */
+export interface AwsSession {
+  forRegion(region: string): AwsContext;
+}
+
 export interface AwsContext {
   readonly region: string;
   readonly cloudFormation: CloudFormationPort;
@@ -32,18 +36,19 @@ export interface AwsContext {
 
 const DEFAULT_MAX_ATTEMPTS = 6;
 
-export function createAwsContext(settings: AwsSettings): AwsContext {
-  // One credential provider for all clients, memoised by the SDK: an MFA code or SSO token is asked
-  // for and resolved once per run, not once per client.
-  const credentials = fromNodeProviderChain({
-    ...(settings.profile ? { profile: settings.profile } : {}),
-    ...(settings.mfaCodeProvider ? { mfaCodeProvider: settings.mfaCodeProvider } : {}),
-  });
+export function createAwsSession(settings: AwsSettings): AwsSession {
+  // One credential provider for every client and region: an MFA code or SSO token is asked for and
+  // resolved once per run, not once per client.
+  const credentials = shareCredentials(
+    fromNodeProviderChain({
+      ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.mfaCodeProvider ? { mfaCodeProvider: settings.mfaCodeProvider } : {}),
+    }),
+  );
   const maxAttempts =
     settings.maxAttempts ??
     (process.env.AWS_MAX_ATTEMPTS ? Number(process.env.AWS_MAX_ATTEMPTS) : DEFAULT_MAX_ATTEMPTS);
-  const clientConfig = {
-    region: settings.region,
+  const baseConfig = {
     credentials,
     maxAttempts,
     // Retries back off exponentially with jitter (the SDK's standard strategy); the timeouts make a
@@ -56,13 +61,33 @@ export function createAwsContext(settings: AwsSettings): AwsContext {
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };
   return {
-    region: settings.region,
-    cloudFormation: mapErrors(
-      'CloudFormation',
-      cloudFormationAdapter(new CloudFormationClient(clientConfig)),
-      errorContext,
-    ),
-    identity: mapErrors('STS', identityAdapter(new STSClient(clientConfig)), errorContext),
+    forRegion(region) {
+      const clientConfig = { ...baseConfig, region };
+      return {
+        region,
+        cloudFormation: mapErrors(
+          'CloudFormation',
+          cloudFormationAdapter(new CloudFormationClient(clientConfig)),
+          errorContext,
+        ),
+        identity: mapErrors('STS', identityAdapter(new STSClient(clientConfig)), errorContext),
+      };
+    },
+  };
+}
+
+type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
+type Credentials = Awaited<ReturnType<CredentialProvider>>;
+
+/** Resolves credentials once, and again only shortly before they expire. */
+function shareCredentials(provider: CredentialProvider): CredentialProvider {
+  let current: Promise<Credentials> | undefined;
+  return async () => {
+    const cached = current ? await current.catch(() => undefined) : undefined;
+    if (cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > 5 * 60_000))
+      return cached;
+    current = provider();
+    return current;
   };
 }
 

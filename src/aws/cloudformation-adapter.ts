@@ -3,6 +3,7 @@ import {
   CreateStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  GetTemplateCommand,
   type Stack,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -44,6 +45,13 @@ export function cloudFormationAdapter(client: CloudFormationClient): CloudFormat
         if (/does not exist/.test((error as Error).message)) return undefined;
         throw error;
       }
+    },
+
+    async getTemplateBody(stackNameOrId) {
+      const response = await client.send(
+        new GetTemplateCommand({ StackName: stackNameOrId, TemplateStage: 'Original' }),
+      );
+      return response.TemplateBody;
     },
 
     async describeStackEvents(stackNameOrId, nextToken) {

@@ -9,6 +9,8 @@ export interface CloudFormationPort {
   updateStack(input: CreateStackInput): Promise<{ stackId: string; noChanges: boolean }>;
   /** undefined when the stack does not exist (or, by name, was deleted). */
   describeStack(stackNameOrId: string): Promise<StackDescription | undefined>;
+  /** The template the stack was last created or updated with, as submitted. */
+  getTemplateBody(stackNameOrId: string): Promise<string | undefined>;
   /** One page, newest first, as the API returns them. */
   describeStackEvents(stackNameOrId: string, nextToken?: string): Promise<StackEventsPage>;
 }

@@ -47,7 +47,7 @@ export async function loadBlueprint(location: string): Promise<Blueprint> {
 
   if (document.errors.length > 0) {
     const details = document.errors.map((error) => ({
-      path: `${basename(file)}:${error.linePos?.[0]?.line ?? '?'}`,
+      path: `${basename(file)}:${lines.linePos(error.pos[0]).line}`,
       message: error.message.split('\n')[0] ?? error.message,
       fix: 'Fix the YAML syntax at that line.',
     }));

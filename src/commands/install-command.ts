@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createAwsContext } from '../aws/aws-context.ts';
+import { createAwsSession } from '../aws/aws-context.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { EventBus } from '../events.ts';
@@ -34,6 +34,21 @@ export async function installCommand(options: CommonOptions): Promise<number> {
     ? (await import('../../screens/inquirer-prompter.ts')).createInquirerPrompter(signal)
     : undefined;
 
+  const session = createAwsSession({
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    // Asked once, during the identity check, before any renderer has the terminal.
+    ...(prompter
+      ? {
+          mfaCodeProvider: (serial: string) =>
+            prompter.input({
+              message: `MFA code for ${serial}`,
+              validate: (v) => (/^\d{6}$/.test(v) ? true : 'Six digits'),
+            }),
+        }
+      : {}),
+  });
+
   try {
     const outcome = await runInstall(
       {
@@ -52,22 +67,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         ...(prompter ? { prompter } : {}),
         events,
         signal,
-        connect: (region) =>
-          createAwsContext({
-            region,
-            ...(options.profile ? { profile: options.profile } : {}),
-            ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-            // Asked once, during the identity check, before any renderer has the terminal.
-            ...(prompter
-              ? {
-                  mfaCodeProvider: (serial: string) =>
-                    prompter.input({
-                      message: `MFA code for ${serial}`,
-                      validate: (v) => (/^\d{6}$/.test(v) ? true : 'Six digits'),
-                    }),
-                }
-              : {}),
-          }),
+        connect: (region) => session.forRegion(region),
         review: async (plan) => (screens ? screens.showReview(plan) : true),
         runStacks: async (plan, { aws, journal }) => {
           const { runInstallStacks } = await import('../../tasks/install-stacks-tasks.ts');

@@ -1,4 +1,4 @@
-import { createAwsContext } from '../aws/aws-context.ts';
+import { createAwsSession } from '../aws/aws-context.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
@@ -30,11 +30,10 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
       ],
     });
   }
-  const aws = createAwsContext({
-    region,
+  const aws = createAwsSession({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-  });
+  }).forRegion(region);
   const json = options.output === 'json';
   const write = (event: StackguideEvent): void => {
     if (json) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);

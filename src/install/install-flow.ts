@@ -37,6 +37,7 @@ export interface InstallRequest {
 export interface InstallEnvironment {
   /** Absent when nothing may prompt (no TTY, CI, --no-input, --output json). */
   prompter?: Prompter;
+  /** AWS for a region; every region shares the run's one set of credentials. */
   connect(region: string): AwsContext;
   /** Shows the plan and asks to go ahead; only called with a prompter and without --yes. */
   review(plan: InstallPlan): Promise<boolean>;
@@ -81,15 +82,27 @@ export async function runInstall(
     );
   }
 
-  const region = await askRegion(request, saved, prompter);
   // Unattended, every given answer is checked before the first AWS call: a bad answers file fails in
-  // a second and touches nothing. Guided, the operator sees the account before answering questions.
-  let deployment = prompter ? undefined : await askDeploymentName(request, saved, prompter);
-  let answers = prompter ? undefined : await askQuestions(request, saved, prompter);
-  events.emit({ type: 'run.started', command: 'install', blueprint: blueprint.product.id, region });
-  const aws = environment.connect(region);
-  const identity = await aws.identity.whoAmI();
-  events.emit({ type: 'identity.resolved', account: identity.account, arn: identity.arn, region });
+  // a second and touches nothing.
+  const preset = prompter ? undefined : await presetAnswers(request, saved);
+
+  // Guided, the operator first sees who they are, then picks the region. STS answers in any region,
+  // so the identity check uses the region already known, or the blueprint's first.
+  const identityRegion =
+    preset?.region ?? request.region ?? saved?.region ?? blueprint.regions[0] ?? 'us-east-1';
+  events.emit({
+    type: 'run.started',
+    command: 'install',
+    blueprint: blueprint.product.id,
+    region: identityRegion,
+  });
+  const identity = await environment.connect(identityRegion).identity.whoAmI();
+  events.emit({
+    type: 'identity.resolved',
+    account: identity.account,
+    arn: identity.arn,
+    region: identityRegion,
+  });
   if (saved?.account && saved.account !== identity.account) {
     throw new StackguideError(
       `These credentials are for account ${identity.account}, but the answers file pins ${saved.account}`,
@@ -108,7 +121,7 @@ export async function runInstall(
   }
   if (prompter && !request.yes) {
     const proceed = await prompter.confirm({
-      message: `Install into account ${identity.account} as ${identity.arn} in ${region}?`,
+      message: `Install into account ${identity.account} as ${identity.arn}?`,
       default: true,
     });
     if (!proceed)
@@ -118,8 +131,10 @@ export async function runInstall(
   }
   signal.throwIfAborted();
 
-  deployment ??= await askDeploymentName(request, saved, prompter);
-  answers ??= await askQuestions(request, saved, prompter);
+  const region = preset?.region ?? (await askRegion(request, saved, prompter));
+  const aws = environment.connect(region);
+  const deployment = preset?.deployment ?? (await askDeploymentName(request, saved, prompter));
+  const answers = preset?.answers ?? (await askQuestions(request, saved, prompter));
   const plan = buildInstallPlan(blueprint, { deployment, region, account: identity.account, answers });
 
   // Saved before the first call that changes anything, so an interrupted run is one --config away.
@@ -137,10 +152,20 @@ export async function runInstall(
     events.emit({ type: 'answers.saved', path: answersPath });
   }
 
+  // Flags that overrode the answers file are repeated, so the command really is equivalent.
+  const overrides = request.configPath
+    ? [
+        ...(request.deployment ? [`--name ${request.deployment}`] : []),
+        ...Object.entries(request.sets)
+          .filter(([id]) => !blueprint.questions.some((q) => q.id === id && q.type === 'secret'))
+          .map(([id, value]) => `--set ${id}=${value}`),
+      ]
+    : [];
   const nextCommand = [
     'stackguide install',
-    `--blueprint ${request.blueprint.source}`,
+    `--blueprint ${blueprint.source}`,
     `--config ${answersPath}`,
+    ...overrides,
     '--yes',
     ...request.connectionFlags,
   ].join(' ');
@@ -176,6 +201,36 @@ export async function runInstall(
     unsubscribe();
     await journal.flush();
   }
+}
+
+/** Unattended: region, name and answers all at once, so one run reports every problem. */
+async function presetAnswers(
+  request: InstallRequest,
+  saved: AnswersFile | undefined,
+): Promise<{ region: string; deployment: string; answers: Record<string, AnswerValue> }> {
+  const settled = await Promise.allSettled([
+    askRegion(request, saved, undefined),
+    askDeploymentName(request, saved, undefined),
+    askQuestions(request, saved, undefined),
+  ] as const);
+  const failures = settled.flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as unknown] : [],
+  );
+  if (failures.length > 0) {
+    const errors = failures.filter(
+      (failure): failure is StackguideError => failure instanceof StackguideError,
+    );
+    if (errors.length !== failures.length) throw failures[0];
+    const details = errors.flatMap((error) => [...error.details]);
+    // Invalid answers are reported before missing ones: they are what the operator typed wrong.
+    throw errors.some((error) => error.code === 'answers.invalid' || error.code === 'region.unsupported')
+      ? invalidAnswers(details)
+      : missing(details);
+  }
+  const [region, deployment, answers] = settled.map(
+    (result) => (result as PromiseFulfilledResult<unknown>).value,
+  ) as [string, string, Record<string, AnswerValue>];
+  return { region, deployment, answers };
 }
 
 async function askRegion(
@@ -322,6 +377,7 @@ function answerSource(
 async function ask(prompter: Prompter, question: Question): Promise<AnswerValue> {
   const help = question.description;
   const live = (raw: string): string | true => {
+    if (raw.trim() === '') return 'An answer is needed.';
     const check = validateAnswer(question, raw);
     return check.ok ? true : `${check.message}. ${check.fix}`;
   };

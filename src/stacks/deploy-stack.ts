@@ -93,6 +93,17 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     return follow(stack, stackId, since, token, deps);
   }
 
+  if (await isUnchanged(cloudFormation, existing, stack)) {
+    await journal.recordStack(stack.id, {
+      name: stack.name,
+      stackId: existing.stackId,
+      status: existing.status,
+    });
+    emit({ type: 'stack.skipped', stack: stack.name, reason: 'already up to date: no changes' });
+    return { stackId: existing.stackId, status: existing.status, outputs: existing.outputs };
+  }
+  // The newest event before our call marks where this operation's events begin.
+  const newest = (await cloudFormation.describeStackEvents(existing.stackId)).events[0]?.eventId;
   await journal.recordStack(stack.id, {
     name: stack.name,
     stackId: existing.stackId,
@@ -117,7 +128,7 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     operation: 'update',
     ...count(stack),
   });
-  return follow(stack, existing.stackId, since, token, deps);
+  return follow(stack, existing.stackId, since, token, deps, newest);
 }
 
 async function follow(
@@ -126,6 +137,7 @@ async function follow(
   since: Date,
   token: string | undefined,
   deps: DeployStackDeps,
+  afterEventId?: string,
 ): Promise<DeployedStack> {
   const seen: StackEventRecord[] = [];
   await streamStackEvents({
@@ -135,6 +147,7 @@ async function follow(
     stackName: stack.name,
     since,
     ...(token ? { clientRequestToken: token } : {}),
+    ...(afterEventId ? { afterEventId } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.pollIntervalMs
       ? { minIntervalMs: deps.pollIntervalMs.min, maxIntervalMs: deps.pollIntervalMs.max }
@@ -175,6 +188,34 @@ async function follow(
     kind: 'aws',
     nextSteps: failureSteps(final, stack.name),
   });
+}
+
+/**
+ * True when the stack already runs this template with these parameters and tags, so there is nothing
+ * to update. Checked here rather than left to UpdateStack because emulators update regardless; with
+ * NoEcho parameters (read back masked) or a template by URL we cannot tell, and let CloudFormation decide.
+ */
+async function isUnchanged(
+  cloudFormation: CloudFormationPort,
+  existing: StackDescription,
+  stack: StackDeployment,
+): Promise<boolean> {
+  if (
+    stack.templateBody === undefined ||
+    !existing.status.endsWith('_COMPLETE') ||
+    existing.status.includes('ROLLBACK')
+  )
+    return false;
+  if (Object.values(existing.parameters).some((value) => value === '****')) return false;
+  const sameParameters = Object.entries(stack.parameters).every(
+    ([key, value]) => existing.parameters[key] === value,
+  );
+  const sameTags =
+    Object.keys(stack.tags).length === Object.keys(existing.tags).length &&
+    Object.entries(stack.tags).every(([key, value]) => existing.tags[key] === value);
+  if (!sameParameters || !sameTags) return false;
+  const deployed = await cloudFormation.getTemplateBody(existing.stackId);
+  return deployed?.trim() === stack.templateBody.trim();
 }
 
 function failureSteps(final: StackDescription | undefined, name: string): string[] {

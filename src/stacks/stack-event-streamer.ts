@@ -20,6 +20,9 @@ export interface StreamOptions {
   since: Date;
   /** When the operation was started with a token, events carrying another token are not ours. */
   clientRequestToken?: string;
+  /** The newest event before the operation began: reading back stops there (CloudFormation's clock
+   * and ours need not agree, so this is the reliable boundary when it is known). */
+  afterEventId?: string;
   onEvent: (event: StackEventRecord) => void;
   signal?: AbortSignal;
   /** Poll interval while events flow, and the ceiling it backs off to when idle. */
@@ -49,6 +52,7 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
     if (!pollers.has(stackId)) pollers.set(stackId, { stackId, stackName, seen: new Set(), finished: false });
   };
   addPoller(options.stackId, options.stackName);
+  if (options.afterEventId) pollers.get(options.stackId)?.seen.add(options.afterEventId);
 
   let rootTerminal = false;
   let interval = minInterval;
