@@ -31,7 +31,7 @@ function withCommonOptions(command: Command): Command {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-export function buildProgram(
+function buildProgram(
   run: (load: () => Promise<(options: CommonOptions) => Promise<number>>, options: CommonOptions) => void,
 ): Command {
   const program = new Command('stackguide')

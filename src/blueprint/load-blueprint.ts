@@ -24,7 +24,7 @@ export interface LoadedTemplate {
   summary: TemplateSummary;
 }
 
-export const BLUEPRINT_FILE = 'blueprint.yaml';
+const BLUEPRINT_FILE = 'blueprint.yaml';
 
 /**
  * Loads and checks a blueprint: the schema first, then everything a schema cannot say (references,
@@ -337,7 +337,7 @@ function compiles(pattern: string): boolean {
 }
 
 /** `['stacks', 1, 'parameters', 'VpcCidr']` → `stacks[1].parameters.VpcCidr`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return (
     path
       .map((segment, index) =>

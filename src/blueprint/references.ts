@@ -52,7 +52,7 @@ export interface ReferenceScope {
 export type AnswerValue = string | number | boolean | readonly string[];
 
 /** Renders an answer the way CloudFormation parameters and tags take it. */
-export function answerToString(value: AnswerValue): string {
+function answerToString(value: AnswerValue): string {
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 

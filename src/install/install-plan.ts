@@ -35,8 +35,8 @@ export interface PlannedStack {
 }
 
 /** The tag every stack of a deployment carries; destroy and the leftovers report rely on it. */
-export const DEPLOYMENT_TAG = 'stackguide:deployment';
-export const BLUEPRINT_TAG = 'stackguide:blueprint';
+const DEPLOYMENT_TAG = 'stackguide:deployment';
+const BLUEPRINT_TAG = 'stackguide:blueprint';
 
 export function buildInstallPlan(
   blueprint: Blueprint,

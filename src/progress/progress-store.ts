@@ -87,7 +87,7 @@ export class ProgressStore {
   }
 }
 
-export function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): ProgressSnapshot {
+function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): ProgressSnapshot {
   switch (event.type) {
     case 'stack.started':
       return withStack(state, event.stack, (stack) => ({
@@ -102,7 +102,14 @@ export function reduce(state: ProgressSnapshot, event: StackguideEvent, now: num
       let next = state;
       if (e.stackName !== event.stack) {
         // A nested stack: give it its own entry under its parent the first time we hear of it.
-        next = withStack(next, e.stackName, (stack) => ({ ...stack, parent: stack.parent ?? event.stack }));
+        next = withStack(next, e.stackName, (stack) => ({
+          ...stack,
+          parent: stack.parent ?? event.stack,
+          // Heard of through its resources (attached mid-operation): it runs as its parent does.
+          status:
+            stack.status === 'PENDING' ? (state.stacks[event.stack]?.status ?? 'IN_PROGRESS') : stack.status,
+          startedAt: stack.startedAt || now,
+        }));
       }
       return withStack(next, e.stackName, (stack) => {
         if (e.resourceType === 'AWS::CloudFormation::Stack' && e.logicalResourceId === e.stackName) {

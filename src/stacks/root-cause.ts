@@ -13,7 +13,7 @@ const CASCADE_REASONS = [
   /The following resource\(s\) failed to (create|update|delete)/i,
 ];
 
-export function isCascadeReason(reason: string | undefined): boolean {
+function isCascadeReason(reason: string | undefined): boolean {
   return reason !== undefined && CASCADE_REASONS.some((pattern) => pattern.test(reason));
 }
 

@@ -19,7 +19,7 @@ export interface MotoServer {
 
 const projectRoot = resolve(import.meta.dirname, '..', '..');
 
-export function findMotoServer(): string {
+function findMotoServer(): string {
   const candidates = [
     process.env.MOTO_SERVER,
     join(projectRoot, '.venv', 'bin', 'moto_server'),

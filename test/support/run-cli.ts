@@ -44,7 +44,7 @@ export function runCli(
   });
 }
 
-export const fakeCredentials = {
+const fakeCredentials = {
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',
   AWS_SESSION_TOKEN: undefined,

@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
+import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+
+let moto: MotoServer;
+let work: { path: string; remove: () => Promise<void> };
+let terminal: TmuxTerminal | undefined;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  work = await tempDir();
+});
+afterAll(async () => {
+  await terminal?.kill();
+  await moto?.stop();
+  await work?.remove();
+});
+
+const demo = join(projectRoot, 'blueprints', 'demo');
+
+describe('stackguide install in a real terminal', () => {
+  it('walks identity → region → name → questions → review → live tree → summary, and its answers re-run unattended', async () => {
+    terminal = await openTmuxTerminal(
+      `${process.execPath} ${cliPath} install --blueprint ${demo} --endpoint-url ${moto.endpoint} --state-dir state`,
+      {
+        cwd: work.path,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: work.path,
+          TERM: 'xterm-256color',
+          AWS_ACCESS_KEY_ID: 'testing',
+          AWS_SECRET_ACCESS_KEY: 'testing',
+        },
+      },
+    );
+    const t = terminal;
+
+    await t.waitFor(/Install into account 123456789012 as arn:aws:sts::123456789012:user\/moto\?/);
+    await t.press('Enter');
+    await t.waitFor('Which AWS region?');
+    await t.press('Down', 'Up', 'Enter'); // back to the first: us-east-1
+    await t.waitFor('Deployment name');
+    await t.press({ text: 'Bad_Name' }, 'Enter');
+    await t.waitFor('"Bad_Name" is not allowed. Use lowercase letters, digits and dashes');
+    for (let i = 0; i < 8; i++) await t.press('BSpace');
+    await t.press({ text: 'e2e' }, 'Enter');
+    await t.waitFor('Which kind of environment is this?');
+    await t.press('Down', 'Enter'); // staging
+    await t.waitFor('Which network range will the platform use?');
+    await t.press('Enter'); // default 10.20.0.0/16
+    await t.waitFor('How many seconds may a worker take for one job?');
+    await t.press({ text: '5' }, 'Enter');
+    await t.waitFor('5 is below 30. Use a number from 30 to 900.');
+    await t.press({ text: '0' }, 'Enter'); // now 50
+    await t.waitFor('Create an alerts topic?');
+    await t.press({ text: 'n' }, 'Enter');
+    await t.waitFor('Administrator email address');
+    await t.press({ text: 'ops@example.com' }, 'Enter');
+
+    const review = await t.waitFor('Create these 2 stacks?');
+    expect(review).toContain('1. e2e-data (2 resources)');
+    expect(review).toContain('2. e2e-app (3 resources) after data');
+    expect(review).toContain('DataBucketName = <output BucketName of stack data>');
+    expect(review).toContain('stackguide:deployment=e2e');
+    expect(review).toContain('e2e-app create IAM resources (CAPABILITY_IAM)');
+    await t.press('y');
+
+    const summary = await t.waitFor('EXIT=0', 60_000);
+    expect(summary).toMatch(/✔ e2e-data CREATE_COMPLETE 2\/2/);
+    expect(summary).toMatch(/✔ e2e-app CREATE_COMPLETE 3\/3/);
+    expect(summary).toContain('✔ e2e is installed');
+    expect(summary).toMatch(/BucketName: e2e-data-databucket-/);
+    expect(summary).toContain(
+      `stackguide install --blueprint ${demo} --config e2e.answers.yaml --yes --endpoint-url ${moto.endpoint}`,
+    );
+
+    // What AWS holds is what was answered.
+    const cloudFormation = new CloudFormationClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: 'e2e-app' }));
+    const parameters = Object.fromEntries(
+      (Stacks?.[0]?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
+    );
+    expect(parameters).toMatchObject({
+      JobTimeoutSeconds: '50',
+      EnableAlerts: 'false',
+      AdminEmail: 'ops@example.com',
+    });
+    cloudFormation.destroy();
+
+    // The answers file it wrote re-runs with no questions.
+    const answers = await readFile(join(work.path, 'e2e.answers.yaml'), 'utf8');
+    expect(answers).toContain('environment: staging');
+    const again = await runCli(
+      [
+        'install',
+        '--blueprint',
+        demo,
+        '--config',
+        'e2e.answers.yaml',
+        '--yes',
+        '--endpoint-url',
+        moto.endpoint,
+        '--state-dir',
+        'state',
+      ],
+      { cwd: work.path },
+    );
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('e2e-app: already up to date: no changes');
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { doneCount, ProgressStore } from '../../src/progress/progress-store.ts';
+
+describe('ProgressStore', () => {
+  it('builds the tree from events, timing each resource, and publishes a new snapshot per change', () => {
+    let now = 0;
+    const store = new ProgressStore('Installing', () => now);
+    const snapshots: unknown[] = [];
+    store.subscribe(() => snapshots.push(store.getSnapshot()));
+    const base = { stackId: 'arn:s', rootStackId: 'arn:s', timestamp: '2026-11-22T10:00:00Z' };
+
+    store.apply({ type: 'stack.started', stack: 's', operation: 'create', resourceCount: 2 });
+    now = 1000;
+    store.apply({
+      type: 'stack.event',
+      stack: 's',
+      event: {
+        ...base,
+        eventId: '1',
+        stackName: 's',
+        logicalResourceId: 'A',
+        resourceType: 'T',
+        status: 'CREATE_IN_PROGRESS',
+      },
+    });
+    now = 4000;
+    store.apply({
+      type: 'stack.event',
+      stack: 's',
+      event: {
+        ...base,
+        eventId: '2',
+        stackName: 's',
+        logicalResourceId: 'A',
+        resourceType: 'T',
+        status: 'CREATE_COMPLETE',
+      },
+    });
+    store.apply({
+      type: 'stack.event',
+      stack: 's',
+      event: {
+        ...base,
+        eventId: '3',
+        stackName: 's-Child',
+        logicalResourceId: 'B',
+        resourceType: 'T',
+        status: 'CREATE_IN_PROGRESS',
+      },
+    });
+
+    const snapshot = store.getSnapshot();
+    expect(snapshot.stackOrder).toEqual(['s', 's-Child']);
+    expect(snapshot.stacks['s-Child']?.parent).toBe('s');
+    expect(snapshot.stacks.s?.resources.A).toMatchObject({
+      startedAt: 1000,
+      finishedAt: 4000,
+      status: 'CREATE_COMPLETE',
+    });
+    expect(doneCount(snapshot.stacks.s ?? { name: '', status: '', startedAt: 0, resources: {} })).toBe(1);
+    expect(new Set(snapshots).size).toBe(snapshots.length);
+    expect(snapshots).toHaveLength(4);
+  });
+});

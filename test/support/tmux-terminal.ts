@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * A real terminal for end-to-end tests: the command runs in a detached tmux session; the test types
+ * with send-keys and reads the screen with capture-pane, as an operator would.
+ */
+export interface TmuxTerminal {
+  screen(): Promise<string>;
+  /** Sends tmux key names (`Enter`, `Down`, `C-c`) or literal text (`{ text: 'abc' }`). */
+  press(...keys: Array<string | { text: string }>): Promise<void>;
+  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
+  kill(): Promise<void>;
+}
+
+export async function openTmuxTerminal(
+  command: string,
+  options: { cwd: string; env: Record<string, string>; width?: number; height?: number },
+): Promise<TmuxTerminal> {
+  const session = `sg-${randomUUID().slice(0, 8)}`;
+  // `env -i` so the terminal sees exactly the environment the test chose (no CI, no AWS profile).
+  const environment = Object.entries(options.env).map(([key, value]) => `${key}=${shellQuote(value)}`);
+  const script = `cd ${shellQuote(options.cwd)} && env -i ${environment.join(' ')} ${command}; echo "EXIT=$?"; sleep 600`;
+  await run('tmux', [
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    String(options.width ?? 140),
+    '-y',
+    String(options.height ?? 50),
+    script,
+  ]);
+
+  const screen = async (): Promise<string> =>
+    (await run('tmux', ['capture-pane', '-p', '-J', '-S', '-200', '-t', session])).stdout;
+  return {
+    screen,
+    async press(...keys) {
+      for (const key of keys) {
+        await run(
+          'tmux',
+          typeof key === 'string'
+            ? ['send-keys', '-t', session, key]
+            : ['send-keys', '-t', session, '-l', key.text],
+        );
+      }
+    },
+    async waitFor(pattern, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last = '';
+      while (Date.now() < deadline) {
+        last = await screen();
+        if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`Timed out waiting for ${String(pattern)}. The screen showed:\n${last}`);
+    },
+    async kill() {
+      await run('tmux', ['kill-session', '-t', session]).catch(() => undefined);
+    },
+  };
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
