@@ -1,0 +1,573 @@
+import type {
+  DelegationCheckResult,
+  DelegationFix,
+  DelegationStatus,
+  NameServerResult,
+  ParentServerResult,
+  PropagationResult,
+  ResolverResult,
+  ServerRef,
+} from './delegation-check-result.ts';
+import type { DnsQueryResult, DnsResponse } from './dns-client.ts';
+
+/**
+ * The delegation check's judgement, kept free of I/O: every function here takes answers already received
+ * (plain data) and returns plain data, so each classification is unit tested without a socket.
+ */
+
+/** DNS names compare without case and without the trailing dot (RFC 4343). */
+export function normalizeDnsName(name: string): string {
+  return name.trim().replace(/\.+$/, '').toLowerCase();
+}
+
+/** What a server that answered can say about the delegation. */
+type ReachableStatus = Exclude<DelegationStatus, 'unreachable'>;
+
+export interface NameServerComparison {
+  status: 'delegated' | 'missing' | 'partial' | 'stale';
+  /** Expected and listed. */
+  matching: string[];
+  /** Expected but not listed. */
+  missing: string[];
+  /** Listed but not expected. */
+  extra: string[];
+}
+
+/** Compares a listed NS set with the hosted zone's delegation set, ignoring case, trailing dots and order. */
+export function compareDelegation(
+  expected: readonly string[],
+  observed: readonly string[],
+): NameServerComparison {
+  const want = uniqueSorted(expected);
+  const have = uniqueSorted(observed);
+  const matching = have.filter((name) => want.includes(name));
+  const missing = want.filter((name) => !have.includes(name));
+  const extra = have.filter((name) => !want.includes(name));
+  let status: NameServerComparison['status'];
+  if (have.length === 0) status = 'missing';
+  else if (extra.length > 0) status = 'stale';
+  else if (missing.length > 0) status = 'partial';
+  else status = 'delegated';
+  return { status, matching, missing, extra };
+}
+
+/** A copyable zone-file line: `codeocean.example.com. 300 IN NS ns-1.awsdns-01.org.` */
+export function formatNsRecord(domain: string, nameServer: string, ttl: number): string {
+  return `${normalizeDnsName(domain)}. ${ttl} IN NS ${normalizeDnsName(nameServer)}.`;
+}
+
+export interface ExtractedNameServers {
+  nameServers: string[];
+  /** Smallest TTL of the NS records; null without records. */
+  ttl: number | null;
+  section: 'answer' | 'authority' | null;
+}
+
+/**
+ * The NS records owned by `domain` in an answer: from the answer section when the server is authoritative
+ * for the subdomain itself (or is a resolver), else from the authority section (a referral).
+ */
+export function extractNameServers(domain: string, response: DnsResponse): ExtractedNameServers {
+  const owner = normalizeDnsName(domain);
+  for (const section of ['answer', 'authority'] as const) {
+    const records = (section === 'answer' ? response.answers : response.authorities).filter(
+      (record) => record.type === 'NS' && normalizeDnsName(record.name) === owner,
+    );
+    if (records.length > 0) {
+      return {
+        nameServers: uniqueSorted(records.map((record) => record.data)),
+        ttl: Math.min(...records.map((record) => record.ttl)),
+        section,
+      };
+    }
+  }
+  return { nameServers: [], ttl: null, section: null };
+}
+
+/** The negative-caching TTL of an NXDOMAIN/NODATA answer (RFC 2308 section 5: min of SOA TTL and MINIMUM). */
+function negativeTtl(response: DnsResponse): number | null {
+  const soa = response.authorities.find((record) => record.type === 'SOA');
+  if (!soa) return null;
+  return soa.soa ? Math.min(soa.ttl, soa.soa.minimum) : soa.ttl;
+}
+
+export interface NameServerProbe {
+  domain: string;
+  /** The name server's host name, as listed at the parent. */
+  name: string;
+  /** Where it was asked; null when no address was found. */
+  server: ServerRef | null;
+  /** The answer to `domain SOA` without recursion; null when it was not asked. */
+  result: DnsQueryResult | null;
+  /** Why no address was found, when `server` is null. */
+  unresolvedReason?: string;
+}
+
+/** Lame delegation (RFC 1912 section 2.8): a listed name server that does not answer with authority. */
+export function classifyNameServer(probe: NameServerProbe): NameServerResult {
+  const name = normalizeDnsName(probe.name);
+  const domain = normalizeDnsName(probe.domain);
+  const base = { name, server: probe.server };
+  if (probe.server === null || probe.result === null) {
+    const reason = probe.unresolvedReason ?? 'no address found';
+    return {
+      ...base,
+      status: 'unresolvable',
+      rcode: null,
+      explanation: `${name} has no address (${reason}), so resolvers cannot ask it for ${domain}.`,
+    };
+  }
+  const { result } = probe;
+  if (!result.ok) {
+    return {
+      ...base,
+      status: 'unreachable',
+      rcode: null,
+      explanation: `${name} did not answer: ${result.message}.`,
+    };
+  }
+  const response = result.response;
+  const soa = [...response.answers, ...response.authorities].find((record) => record.type === 'SOA');
+  const soaOwner = soa ? normalizeDnsName(soa.name) : null;
+  const ownsZone = response.answers.some(
+    (record) => record.type === 'SOA' && normalizeDnsName(record.name) === domain,
+  );
+  if (response.rcode === 'NOERROR' && response.authoritative && ownsZone) {
+    return {
+      ...base,
+      status: 'authoritative',
+      rcode: response.rcode,
+      explanation: `${name} answers authoritatively for ${domain}.`,
+    };
+  }
+  let why: string;
+  if (response.rcode === 'REFUSED') {
+    why = 'refuses queries for it: it does not host the zone (a deleted hosted zone answers this way)';
+  } else if (!response.authoritative) {
+    why = 'answers without authority (AA flag off): it does not host the zone';
+  } else if (soaOwner !== null && soaOwner !== domain) {
+    why = `answers for the zone ${soaOwner} instead: it does not host ${domain} itself`;
+  } else {
+    why = `answers ${response.rcode} without the zone's SOA record`;
+  }
+  return { ...base, status: 'lame', rcode: response.rcode, explanation: `${name} ${why}.` };
+}
+
+export interface ParentServerObservation {
+  domain: string;
+  parentZone: string;
+  expected: readonly string[];
+  server: ServerRef;
+  /** The answer to `domain NS` without recursion. */
+  result: DnsQueryResult;
+  /** Lame checks of the name servers, at least those this server lists. */
+  nameServers: readonly NameServerResult[];
+  /** TTL for NS records we tell the operator to add. */
+  recordTtl: number;
+}
+
+export function classifyParentServer(observation: ParentServerObservation): ParentServerResult {
+  const domain = normalizeDnsName(observation.domain);
+  const parentZone = normalizeDnsName(observation.parentZone);
+  const expected = uniqueSorted(observation.expected);
+  const { server, result, recordTtl } = observation;
+  const label = server.name;
+  const empty = {
+    missingNameServers: [],
+    extraNameServers: [],
+    lameNameServers: [],
+    nameServers: [],
+    ttl: null,
+  };
+
+  if (!result.ok) {
+    return {
+      server,
+      status: 'unreachable',
+      rcode: null,
+      ...empty,
+      explanation: `${label}, a server of ${parentZone}, did not answer: ${result.message}.`,
+      fix: unreachableFix([server]),
+    };
+  }
+  const response = result.response;
+  const found = extractNameServers(domain, response);
+  const answeredForZone =
+    response.rcode === 'NXDOMAIN' || (response.rcode === 'NOERROR' && response.authoritative);
+  if (found.nameServers.length === 0 && !answeredForZone) {
+    const why =
+      response.rcode === 'NOERROR'
+        ? 'answered without authority and without a referral for it'
+        : `answered ${response.rcode}`;
+    return {
+      server,
+      status: 'unreachable',
+      rcode: response.rcode,
+      ...empty,
+      explanation: `${label} ${why}: it does not serve the zone ${parentZone}, so it cannot tell whether ${domain} is delegated.`,
+      fix: unreachableFix([server]),
+    };
+  }
+
+  const comparison = compareDelegation(expected, found.nameServers);
+  const lame = lameAmong(found.nameServers, observation.nameServers);
+  const status: ReachableStatus =
+    comparison.status === 'delegated' && lame.length > 0 ? 'lame' : comparison.status;
+  const facts = {
+    server,
+    status,
+    rcode: response.rcode,
+    nameServers: found.nameServers,
+    missingNameServers: comparison.missing,
+    extraNameServers: comparison.extra,
+    lameNameServers: lame,
+    ttl: found.ttl,
+  };
+  const lameNote = lame.length > 0 ? ` ${describeLame(lame, observation.nameServers)}` : '';
+  switch (status) {
+    case 'delegated':
+      return {
+        ...facts,
+        explanation: `${label} delegates ${domain} to the hosted zone's ${expected.length} name servers, and they answer for it.`,
+        fix: null,
+      };
+    case 'missing': {
+      const why =
+        response.rcode === 'NXDOMAIN'
+          ? `${domain} does not exist there (NXDOMAIN)`
+          : 'there is no NS record for it';
+      return {
+        ...facts,
+        explanation: `${label} has no delegation for ${domain}: ${why}.`,
+        fix: delegationFix('missing', domain, parentZone, expected, [], recordTtl, null),
+      };
+    }
+    case 'partial':
+      return {
+        ...facts,
+        explanation: `${label} delegates ${domain} to only ${comparison.matching.length} of the hosted zone's ${expected.length} name servers (missing: ${comparison.missing.join(', ')}).${lameNote}`,
+        fix: delegationFix('partial', domain, parentZone, comparison.missing, [], recordTtl, null),
+      };
+    case 'stale':
+      return {
+        ...facts,
+        explanation: `${label} delegates ${domain} to name servers that are not the hosted zone's (${comparison.extra.join(', ')}), probably those of an earlier hosted zone that was deleted.${lameNote}`,
+        fix: delegationFix(
+          'stale',
+          domain,
+          parentZone,
+          comparison.missing,
+          comparison.extra,
+          recordTtl,
+          found.ttl,
+        ),
+      };
+    case 'lame':
+      return {
+        ...facts,
+        explanation: `${label} delegates ${domain} to the hosted zone's name servers, but not all of them serve it.${lameNote}`,
+        fix: delegationFix('lame', domain, parentZone, [], [], recordTtl, null),
+      };
+  }
+}
+
+export interface ResolverObservation {
+  domain: string;
+  expected: readonly string[];
+  resolver: ServerRef;
+  /** The answer to `domain NS` with recursion. */
+  result: DnsQueryResult;
+  /** The parent's NS TTL: how long a resolver may keep a negative answer that carries no SOA. */
+  fallbackTtl: number | null;
+}
+
+export function classifyResolver(observation: ResolverObservation): ResolverResult {
+  const domain = normalizeDnsName(observation.domain);
+  const { resolver, result } = observation;
+  const label = resolver.name;
+  if (!result.ok) {
+    return {
+      resolver,
+      status: 'unreachable',
+      rcode: null,
+      nameServers: [],
+      ttl: null,
+      recheckAfterSeconds: null,
+      explanation: `${label} did not answer: ${result.message}.`,
+    };
+  }
+  const response = result.response;
+  if (response.rcode === 'REFUSED') {
+    return {
+      resolver,
+      status: 'unreachable',
+      rcode: response.rcode,
+      nameServers: [],
+      ttl: null,
+      recheckAfterSeconds: null,
+      explanation: `${label} refused to resolve for us (REFUSED): it may not offer recursion to this network.`,
+    };
+  }
+  // Only the answer section counts: a resolver's referral is not an answer it would give a client.
+  const answered = response.answers.filter(
+    (record) => record.type === 'NS' && normalizeDnsName(record.name) === domain,
+  );
+  if (answered.length > 0) {
+    const nameServers = uniqueSorted(answered.map((record) => record.data));
+    const ttl = Math.min(...answered.map((record) => record.ttl));
+    const comparison = compareDelegation(observation.expected, nameServers);
+    if (comparison.status === 'delegated') {
+      return {
+        resolver,
+        status: 'matches',
+        rcode: response.rcode,
+        nameServers,
+        ttl,
+        recheckAfterSeconds: null,
+        explanation: `${label} returns the hosted zone's name servers for ${domain}.`,
+      };
+    }
+    return {
+      resolver,
+      status: 'old-answer',
+      rcode: response.rcode,
+      nameServers,
+      ttl,
+      recheckAfterSeconds: Math.max(1, ttl),
+      explanation: `${label} still returns other name servers for ${domain} (${nameServers.join(', ')}), cached for ${ttl} s more.`,
+    };
+  }
+  const cached = negativeTtl(response);
+  const recheck = cached ?? observation.fallbackTtl;
+  let why: string;
+  if (response.rcode === 'NXDOMAIN') why = `answers that ${domain} does not exist (NXDOMAIN)`;
+  else if (response.rcode === 'SERVFAIL')
+    why = `cannot resolve ${domain} (SERVFAIL; a lame delegation is the usual cause)`;
+  else if (response.rcode === 'NOERROR') {
+    why = response.recursionAvailable
+      ? `has no NS records for ${domain}`
+      : `does not offer recursion and returned no NS answer for ${domain}`;
+  } else why = `answered ${response.rcode} for ${domain}`;
+  const caching = cached !== null ? `, and may keep that answer for ${cached} s` : '';
+  return {
+    resolver,
+    status: 'no-answer',
+    rcode: response.rcode,
+    nameServers: [],
+    ttl: cached,
+    recheckAfterSeconds: recheck === null ? null : Math.max(1, recheck),
+    explanation: `${label} ${why}${caching}.`,
+  };
+}
+
+export function summarisePropagation(resolvers: readonly ResolverResult[]): PropagationResult {
+  const list = [...resolvers];
+  const answering = list.filter((resolver) => resolver.status !== 'unreachable');
+  const pending = answering.filter((resolver) => resolver.status !== 'matches');
+  const rechecks = pending.flatMap((resolver) =>
+    resolver.recheckAfterSeconds === null ? [] : [resolver.recheckAfterSeconds],
+  );
+  const recheckAfterSeconds = rechecks.length > 0 ? Math.max(...rechecks) : null;
+  const silent = list.length - answering.length;
+  const silentNote = silent > 0 ? ` ${silent} did not answer.` : '';
+  if (list.length === 0) {
+    return {
+      status: 'unknown',
+      resolvers: list,
+      recheckAfterSeconds: null,
+      explanation: 'No resolvers were asked.',
+    };
+  }
+  if (answering.length === 0) {
+    return {
+      status: 'unknown',
+      resolvers: list,
+      recheckAfterSeconds: null,
+      explanation: `None of the ${list.length} resolvers answered, so propagation is unknown.`,
+    };
+  }
+  if (pending.length === 0) {
+    return {
+      status: 'complete',
+      resolvers: list,
+      recheckAfterSeconds: null,
+      explanation: `All ${answering.length} resolvers that answered return the hosted zone's name servers.${silentNote}`,
+    };
+  }
+  const old = pending.filter((resolver) => resolver.status === 'old-answer').length;
+  const none = pending.length - old;
+  const parts = [
+    old > 0 ? `${old} still return old name servers` : '',
+    none > 0 ? `${none} have no answer yet` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' and ');
+  const when =
+    recheckAfterSeconds !== null
+      ? ` Check again in ${recheckAfterSeconds} s, when their cached answers expire.`
+      : '';
+  return {
+    status: 'pending',
+    resolvers: list,
+    recheckAfterSeconds,
+    explanation: `${answering.length - pending.length} of ${answering.length} resolvers return the hosted zone's name servers; ${parts}.${when}${silentNote}`,
+  };
+}
+
+export interface DelegationSummaryInput {
+  domain: string;
+  parentZone: string;
+  expected: readonly string[];
+  checkedAt: string;
+  parentServers: readonly ParentServerResult[];
+  nameServers: readonly NameServerResult[];
+  propagation: PropagationResult;
+  recordTtl: number;
+  /** Why the parent's servers could not be found, when they could not. */
+  discoveryProblem?: string;
+}
+
+/** Worst first: what the operator must fix before anything else. */
+const SEVERITY: readonly ReachableStatus[] = ['missing', 'stale', 'partial', 'lame', 'delegated'];
+
+export function summariseDelegation(input: DelegationSummaryInput): DelegationCheckResult {
+  const domain = normalizeDnsName(input.domain);
+  const parentZone = normalizeDnsName(input.parentZone);
+  const expected = uniqueSorted(input.expected);
+  const parentServers = [...input.parentServers];
+  const base = {
+    domain,
+    parentZone,
+    checkedAt: input.checkedAt,
+    expectedNameServers: expected,
+    parentServers,
+    nameServers: [...input.nameServers],
+    propagation: input.propagation,
+  };
+  const reachable = parentServers.filter((server) => server.status !== 'unreachable');
+  const unreachable = parentServers.filter((server) => server.status === 'unreachable');
+  if (reachable.length === 0) {
+    const explanation =
+      parentServers.length === 0
+        ? `Could not find the servers of ${parentZone}: ${input.discoveryProblem ?? 'no servers were given'}.`
+        : `None of the ${parentServers.length} servers of ${parentZone} gave a usable answer, so the delegation of ${domain} cannot be checked. ${parentServers.map((server) => server.explanation).join(' ')}`;
+    return {
+      ...base,
+      status: 'unreachable',
+      explanation,
+      fix: unreachableFix(parentServers.map((server) => server.server)),
+    };
+  }
+
+  const status =
+    SEVERITY.find((candidate) => reachable.some((server) => server.status === candidate)) ?? 'delegated';
+  const worst = reachable.filter((server) => server.status === status);
+  const missing = union(worst.map((server) => server.missingNameServers));
+  const extra = union(worst.map((server) => server.extraNameServers));
+  const lame = union(reachable.map((server) => server.lameNameServers));
+  const lameNote = lame.length > 0 ? ` ${describeLame(lame, input.nameServers)}` : '';
+
+  let headline: string;
+  switch (status) {
+    case 'delegated':
+      headline = `${parentZone} delegates ${domain} to the hosted zone's ${expected.length} name servers, and they answer for it.`;
+      break;
+    case 'missing':
+      headline = `${parentZone} has no NS records for ${domain}, so resolvers cannot find the hosted zone and nothing under ${domain} resolves (a DNS-validated certificate stays pending).`;
+      break;
+    case 'partial':
+      headline = `${parentZone} delegates ${domain} to only some of the hosted zone's name servers (missing: ${missing.join(', ')}).${lameNote}`;
+      break;
+    case 'stale':
+      headline = `${parentZone} delegates ${domain} to name servers that are not the hosted zone's (${extra.join(', ')}), probably those of an earlier hosted zone that was deleted.${lameNote}`;
+      break;
+    case 'lame':
+      headline = `${parentZone} delegates ${domain} to the hosted zone's name servers, but not all of them serve it.${lameNote}`;
+      break;
+  }
+  const disagreement = reachable.some((server) => server.status !== status)
+    ? ` The servers of ${parentZone} disagree (${reachable.map((server) => `${server.server.name}: ${server.status}`).join(', ')}): a change there is still spreading to all of them.`
+    : '';
+  const silent =
+    unreachable.length > 0
+      ? ` ${unreachable.length} of ${parentServers.length} servers of ${parentZone} did not answer (${unreachable.map((server) => server.server.name).join(', ')}).`
+      : '';
+
+  let fix: DelegationFix | null = null;
+  if (status !== 'delegated') {
+    const add = union(reachable.map((server) => server.fix?.add ?? []));
+    const remove = union(reachable.map((server) => server.fix?.remove ?? []));
+    const template = delegationFix(status, domain, parentZone, [], [], input.recordTtl, null);
+    fix = { summary: template.summary, add, remove };
+  }
+  return { ...base, status, explanation: `${headline}${disagreement}${silent}`, fix };
+}
+
+function delegationFix(
+  status: 'missing' | 'partial' | 'stale' | 'lame',
+  domain: string,
+  parentZone: string,
+  add: readonly string[],
+  remove: readonly string[],
+  recordTtl: number,
+  removeTtl: number | null,
+): DelegationFix {
+  const where = `in the zone ${parentZone} (at your registrar or the DNS provider that hosts ${parentZone})`;
+  const lines = {
+    add: add.map((name) => formatNsRecord(domain, name, recordTtl)),
+    remove: remove.map((name) => formatNsRecord(domain, name, removeTtl ?? recordTtl)),
+  };
+  switch (status) {
+    case 'missing':
+      return { summary: `Add these NS records ${where}.`, ...lines };
+    case 'partial':
+      return {
+        summary: `Add the missing NS records ${where}, so all of the hosted zone's name servers are listed.`,
+        ...lines,
+      };
+    case 'stale':
+      return {
+        summary: `Replace the NS records for ${domain} ${where}: delete the old ones and add the hosted zone's.`,
+        ...lines,
+      };
+    case 'lame':
+      return {
+        summary: `Check that the Route53 hosted zone ${domain} still exists and is public. If it was deleted and created again, it has new name servers: put the new zone's name servers in the NS records ${where}.`,
+        ...lines,
+      };
+  }
+}
+
+function unreachableFix(servers: readonly ServerRef[]): DelegationFix {
+  const list = servers.map((server) => `${server.host}:${server.port}`).join(', ');
+  return {
+    summary: `Check that this machine can reach ${list || 'the servers'} over UDP and TCP, or name reachable servers with --dns-server host:port (for example on a split-horizon network).`,
+    add: [],
+    remove: [],
+  };
+}
+
+function lameAmong(listed: readonly string[], probes: readonly NameServerResult[]): string[] {
+  return listed.filter((name) => {
+    const probe = probes.find((candidate) => candidate.name === normalizeDnsName(name));
+    // Not probed means we could not judge it; only a probe that failed makes a server lame.
+    return probe !== undefined && probe.status !== 'authoritative';
+  });
+}
+
+function describeLame(lame: readonly string[], probes: readonly NameServerResult[]): string {
+  return lame
+    .map(
+      (name) =>
+        probes.find((probe) => probe.name === name)?.explanation ?? `${name} does not serve the zone.`,
+    )
+    .join(' ');
+}
+
+function uniqueSorted(names: readonly string[]): string[] {
+  return [...new Set(names.map(normalizeDnsName))].sort();
+}
+
+function union(lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort();
+}

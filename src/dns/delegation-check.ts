@@ -1,0 +1,433 @@
+import { StackguideError } from '../errors.ts';
+import type { Clock } from '../runtime/clock.ts';
+import {
+  classifyNameServer,
+  classifyParentServer,
+  classifyResolver,
+  extractNameServers,
+  normalizeDnsName,
+  summariseDelegation,
+  summarisePropagation,
+} from './compare-delegation.ts';
+import type { DelegationCheckResult, NameServerResult, ServerRef } from './delegation-check-result.ts';
+import {
+  type DnsClient,
+  type DnsQueryOptions,
+  type DnsQueryResult,
+  type DnsResponse,
+  type DnsServer,
+  describeServer,
+  isValidDnsName,
+} from './dns-client.ts';
+
+/**
+ * Answers "is the subdomain correctly delegated, and has it propagated?" the way a resolver would find
+ * out, but asking every server itself so it can say *which* one is wrong and why:
+ *   1. find the parent zone's authoritative servers (or take them from `parentServers`);
+ *   2. ask each, without recursion, for the subdomain's NS records and compare with the hosted zone's
+ *      delegation set;
+ *   3. ask every name server listed there for the subdomain's SOA, without recursion, to spot lame ones;
+ *   4. ask the resolvers (with recursion) what they currently answer, for propagation and "check again".
+ * Independent queries run in parallel. The judgement itself lives in compare-delegation.ts, free of I/O.
+ */
+
+/** Well-known public resolvers, used for discovery and propagation when none are configured. */
+/** @public Default resolvers for the propagation check; used when the operator gives none. */
+export const publicResolvers: readonly DnsServer[] = [
+  { name: 'Cloudflare', host: '1.1.1.1', port: 53 },
+  { name: 'Google', host: '8.8.8.8', port: 53 },
+  { name: 'Quad9', host: '9.9.9.9', port: 53 },
+  { name: 'OpenDNS', host: '208.67.222.222', port: 53 },
+];
+
+export interface DelegationCheckDeps {
+  dns: DnsClient;
+  clock: Clock;
+}
+
+export interface DelegationCheckOptions {
+  /** The hosting domain, `<subdomain>.<parent>`: `codeocean.example.com`. */
+  domain: string;
+  /** The hosted zone's delegation set (Route53 `DelegationSet.NameServers`). */
+  expectedNameServers: readonly string[];
+  /** The zone the delegation lives in. Default: found through the resolvers, starting one label up. */
+  parentZone?: string;
+  /**
+   * The parent zone's servers to ask instead of discovering them (`--dns-server host:port`): for tests
+   * and for split-horizon networks where the public servers are not the ones that matter.
+   */
+  parentServers?: readonly DnsServer[];
+  /** Recursive resolvers for discovery and propagation. Default: publicResolvers. */
+  resolvers?: readonly DnsServer[];
+  /**
+   * Addresses for name server host names, consulted before glue and before the resolvers, keyed by host
+   * name (case and trailing dot ignored). Tests map NS names to loopback servers on their own ports;
+   * operators can pin a name server that their network resolves differently.
+   */
+  nameServerAddresses?: Readonly<Record<string, DnsServer>>;
+  /** TTL of the NS records the fix tells the operator to add. Default 300 s, so a mistake is short-lived. */
+  recordTtl?: number;
+  /** Per-query timeout and retries, passed to the DNS client. */
+  query?: Omit<DnsQueryOptions, 'signal'>;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_RECORD_TTL = 300;
+
+export async function checkDelegation(
+  deps: DelegationCheckDeps,
+  options: DelegationCheckOptions,
+): Promise<DelegationCheckResult> {
+  validateOptions(options);
+  const domain = normalizeDnsName(options.domain);
+  const expected = options.expectedNameServers.map(normalizeDnsName);
+  const resolvers = (options.resolvers ?? publicResolvers).map(toServerRef);
+  const recordTtl = options.recordTtl ?? DEFAULT_RECORD_TTL;
+  const queryOptions: DnsQueryOptions = {
+    ...options.query,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const ask = (server: DnsServer, name: string, type: 'NS' | 'SOA' | 'A', recursionDesired: boolean) =>
+    deps.dns.query(server, { name, type, recursionDesired }, queryOptions);
+  const lookup: Lookup = { ask, resolvers, pinned: pinnedAddresses(options.nameServerAddresses) };
+
+  // Propagation does not depend on what the parent says, so it runs alongside the rest.
+  const resolverAnswers = Promise.all(resolvers.map((resolver) => ask(resolver, domain, 'NS', true)));
+
+  const parent = await findParentServers(lookup, domain, options);
+  const parentAnswers = await Promise.all(parent.servers.map((server) => ask(server, domain, 'NS', false)));
+
+  const glue = collectGlue(parentAnswers);
+  const listed = [
+    ...new Set(
+      parentAnswers.flatMap((result) =>
+        result.ok ? extractNameServers(domain, result.response).nameServers : [],
+      ),
+    ),
+  ].sort();
+  const nameServers: NameServerResult[] = await Promise.all(
+    listed.map(async (name) => {
+      const address = await resolveAddress(lookup, name, glue);
+      if (address.server === null) {
+        return classifyNameServer({
+          domain,
+          name,
+          server: null,
+          result: null,
+          unresolvedReason: address.problem,
+        });
+      }
+      const result = await ask(address.server, domain, 'SOA', false);
+      return classifyNameServer({ domain, name, server: address.server, result });
+    }),
+  );
+
+  const parentServers = parent.servers.map((server, index) =>
+    classifyParentServer({
+      domain,
+      parentZone: parent.zone,
+      expected,
+      server,
+      result: parentAnswers[index] ?? missingAnswer(server, domain),
+      nameServers,
+      recordTtl,
+    }),
+  );
+  const parentTtls = parentServers.flatMap((server) => (server.ttl === null ? [] : [server.ttl]));
+  const fallbackTtl = parentTtls.length > 0 ? Math.min(...parentTtls) : null;
+
+  const propagation = summarisePropagation(
+    (await resolverAnswers).map((result, index) =>
+      classifyResolver({
+        domain,
+        expected,
+        resolver: resolvers[index] ?? toServerRef(result.server),
+        result,
+        fallbackTtl,
+      }),
+    ),
+  );
+
+  return summariseDelegation({
+    domain,
+    parentZone: parent.zone,
+    expected,
+    checkedAt: new Date(deps.clock.now()).toISOString(),
+    parentServers,
+    nameServers,
+    propagation,
+    recordTtl,
+    ...(parent.problem !== null ? { discoveryProblem: parent.problem } : {}),
+  });
+}
+
+export interface WaitForDelegationOptions extends DelegationCheckOptions {
+  /** `delegated`: the parent is right; `propagated`: and every answering resolver sees it. */
+  until?: 'delegated' | 'propagated';
+  /** Gives up (StackguideError `dns.delegation.timeout`) after this long. */
+  timeoutMs: number;
+  /** Bounds for the pause between checks; within them, the pause follows the cached answers' TTLs. */
+  minIntervalMs?: number;
+  maxIntervalMs?: number;
+  /** Every check's result, for a renderer to show while waiting. */
+  onCheck?: (result: DelegationCheckResult) => void;
+}
+
+/**
+ * Re-runs the check until the delegation is in place (the registrar flow: the operator adds the records
+ * by hand and we notice). Resolves with the first satisfying result.
+ */
+export async function waitForDelegation(
+  deps: DelegationCheckDeps,
+  options: WaitForDelegationOptions,
+): Promise<DelegationCheckResult> {
+  const until = options.until ?? 'delegated';
+  const minInterval = options.minIntervalMs ?? 5_000;
+  const maxInterval = Math.max(minInterval, options.maxIntervalMs ?? 60_000);
+  const deadline = deps.clock.now() + options.timeoutMs;
+  for (;;) {
+    const result = await checkDelegation(deps, options);
+    options.onCheck?.(result);
+    const delegated = result.status === 'delegated';
+    if (delegated && (until === 'delegated' || result.propagation.status === 'complete')) return result;
+    const remaining = deadline - deps.clock.now();
+    if (remaining <= 0) {
+      throw new StackguideError(
+        `${result.domain} is still not ${until === 'delegated' ? 'delegated correctly' : 'visible to every resolver'}: ${result.explanation}`,
+        {
+          code: 'dns.delegation.timeout',
+          kind: 'user',
+          nextSteps: [
+            ...(result.fix ? [result.fix.summary, ...result.fix.add.map((line) => `add: ${line}`)] : []),
+            ...(result.fix ? result.fix.remove.map((line) => `delete: ${line}`) : []),
+            `Then run the check again (stackguide status).`,
+          ],
+        },
+      );
+    }
+    // Until the parent is right nothing is cached that we could wait out, so poll at the short end; after
+    // that, the resolvers' remaining TTLs say when asking again can show a change.
+    const ttlMs =
+      delegated && result.propagation.recheckAfterSeconds !== null
+        ? result.propagation.recheckAfterSeconds * 1_000
+        : 0;
+    const pause = Math.min(remaining, Math.max(minInterval, Math.min(maxInterval, ttlMs)));
+    try {
+      await deps.clock.sleep(pause, options.signal);
+    } catch (error) {
+      throw new StackguideError(`Stopped waiting for the delegation of ${result.domain}.`, {
+        code: 'dns.cancelled',
+        kind: 'cancelled',
+        cause: error,
+      });
+    }
+  }
+}
+
+interface Lookup {
+  ask: (
+    server: DnsServer,
+    name: string,
+    type: 'NS' | 'SOA' | 'A',
+    recursionDesired: boolean,
+  ) => Promise<DnsQueryResult>;
+  resolvers: readonly ServerRef[];
+  pinned: ReadonlyMap<string, DnsServer>;
+}
+
+interface ParentServers {
+  zone: string;
+  servers: ServerRef[];
+  /** Why no servers were found; null when they were. */
+  problem: string | null;
+}
+
+async function findParentServers(
+  lookup: Lookup,
+  domain: string,
+  options: DelegationCheckOptions,
+): Promise<ParentServers> {
+  const guess = options.parentZone !== undefined ? normalizeDnsName(options.parentZone) : parentOf(domain);
+  if (options.parentServers !== undefined) {
+    return { zone: guess, servers: options.parentServers.map(toServerRef), problem: null };
+  }
+
+  let zone = guess;
+  let answer = await askResolvers(lookup, zone, 'NS');
+  if (!answer.ok) return { zone, servers: [], problem: answer.problem };
+  let found = extractNameServers(zone, answer.response);
+  if (found.nameServers.length === 0 && options.parentZone === undefined) {
+    // One label up is not always a zone apex (`a.b.example.com` under `example.com`): the SOA in a
+    // negative answer names the zone that actually holds the name.
+    const owner = answer.response.authorities.find((record) => record.type === 'SOA')?.name;
+    if (owner !== undefined && normalizeDnsName(owner) !== zone && normalizeDnsName(owner) !== '') {
+      zone = normalizeDnsName(owner);
+      answer = await askResolvers(lookup, zone, 'NS');
+      if (!answer.ok) return { zone, servers: [], problem: answer.problem };
+      found = extractNameServers(zone, answer.response);
+    }
+  }
+  if (found.nameServers.length === 0) {
+    const why =
+      answer.response.rcode === 'NXDOMAIN'
+        ? `${zone} does not exist (NXDOMAIN)`
+        : `${zone} has no NS records`;
+    return { zone, servers: [], problem: `${why} according to ${answer.resolver.name}` };
+  }
+
+  const glue = collectGlue([{ ok: true, response: answer.response }]);
+  const addresses = await Promise.all(found.nameServers.map((name) => resolveAddress(lookup, name, glue)));
+  const servers = addresses.flatMap((address) => (address.server === null ? [] : [address.server]));
+  const problem =
+    servers.length === 0
+      ? `no address found for its name servers (${addresses.map((address) => address.problem).join('; ')})`
+      : null;
+  return { zone, servers, problem };
+}
+
+type ResolverAnswer =
+  | { ok: true; response: DnsResponse; resolver: ServerRef }
+  | { ok: false; problem: string };
+
+/** Asks the resolvers in turn until one gives a definite answer (NOERROR or NXDOMAIN). */
+async function askResolvers(lookup: Lookup, name: string, type: 'NS' | 'A'): Promise<ResolverAnswer> {
+  const problems: string[] = [];
+  for (const resolver of lookup.resolvers) {
+    const result = await lookup.ask(resolver, name, type, true);
+    if (result.ok && (result.response.rcode === 'NOERROR' || result.response.rcode === 'NXDOMAIN')) {
+      return { ok: true, response: result.response, resolver };
+    }
+    problems.push(result.ok ? `${resolver.name} answered ${result.response.rcode}` : result.message);
+  }
+  if (problems.length === 0) problems.push('no resolvers are configured');
+  return { ok: false, problem: `no resolver could look up ${name} ${type}: ${problems.join('; ')}` };
+}
+
+type Address = { server: ServerRef; problem: null } | { server: null; problem: string };
+
+/**
+ * A name server's address: pinned first (tests, split horizon), then glue from the answer that named it,
+ * then an A lookup through the resolvers. IPv4 only: an AAAA address on a host without IPv6 would make a
+ * healthy server look unreachable, and every delegated name server must have an A record anyway.
+ */
+async function resolveAddress(
+  lookup: Lookup,
+  name: string,
+  glue: ReadonlyMap<string, string>,
+): Promise<Address> {
+  const key = normalizeDnsName(name);
+  const pinned = lookup.pinned.get(key);
+  if (pinned) return { server: { name: key, host: pinned.host, port: pinned.port }, problem: null };
+  const glued = glue.get(key);
+  if (glued) return { server: { name: key, host: glued, port: 53 }, problem: null };
+  const answer = await askResolvers(lookup, key, 'A');
+  if (!answer.ok) return { server: null, problem: answer.problem };
+  // The answer may be a CNAME chain; any A record in it is the final address.
+  const address = answer.response.answers.find((record) => record.type === 'A')?.data;
+  if (address === undefined) {
+    return {
+      server: null,
+      problem: `${key} has no A record (${answer.response.rcode} from ${answer.resolver.name})`,
+    };
+  }
+  return { server: { name: key, host: address, port: 53 }, problem: null };
+}
+
+/** Glue: A records in the additional section, for name servers inside the zone they serve. */
+function collectGlue(
+  results: readonly ({ ok: true; response: DnsResponse } | { ok: false })[],
+): Map<string, string> {
+  const glue = new Map<string, string>();
+  for (const result of results) {
+    if (!result.ok) continue;
+    for (const record of result.response.additionals) {
+      const name = normalizeDnsName(record.name);
+      if (record.type === 'A' && !glue.has(name)) glue.set(name, record.data);
+    }
+  }
+  return glue;
+}
+
+function pinnedAddresses(addresses: Readonly<Record<string, DnsServer>> | undefined): Map<string, DnsServer> {
+  return new Map(Object.entries(addresses ?? {}).map(([name, server]) => [normalizeDnsName(name), server]));
+}
+
+function toServerRef(server: DnsServer): ServerRef {
+  return { name: server.name ?? describeServer(server), host: server.host, port: server.port };
+}
+
+function parentOf(domain: string): string {
+  return domain.split('.').slice(1).join('.');
+}
+
+/** Never happens (one answer per server); keeps the index access honest under noUncheckedIndexedAccess. */
+function missingAnswer(server: ServerRef, domain: string): DnsQueryResult {
+  return {
+    ok: false,
+    server,
+    question: { name: domain, type: 'NS', recursionDesired: false },
+    attempts: 0,
+    failure: 'network',
+    message: 'no query was sent',
+  };
+}
+
+function validateOptions(options: DelegationCheckOptions): void {
+  const details: { path: string; message: string; fix: string }[] = [];
+  const domain = normalizeDnsName(options.domain);
+  if (!isValidDnsName(domain) || domain.split('.').length < 2) {
+    details.push({
+      path: 'domain',
+      message: `"${options.domain}" is not a subdomain name`,
+      fix: 'Use the full hosting domain, for example codeocean.example.com.',
+    });
+  }
+  if (options.parentZone !== undefined) {
+    const parentZone = normalizeDnsName(options.parentZone);
+    if (!isValidDnsName(parentZone) || !domain.endsWith(`.${parentZone}`)) {
+      details.push({
+        path: 'parentZone',
+        message: `"${options.parentZone}" is not a parent of "${options.domain}"`,
+        fix: `Use a zone that ${domain} ends with, or leave it out to find it automatically.`,
+      });
+    }
+  }
+  if (options.expectedNameServers.length === 0) {
+    details.push({
+      path: 'expectedNameServers',
+      message: 'no name servers were given',
+      fix: "Pass the hosted zone's delegation set (aws route53 get-hosted-zone --id <zone id>).",
+    });
+  }
+  for (const [index, name] of options.expectedNameServers.entries()) {
+    if (!isValidDnsName(normalizeDnsName(name)) || normalizeDnsName(name) === '') {
+      details.push({
+        path: `expectedNameServers[${index}]`,
+        message: `"${name}" is not a host name`,
+        fix: 'Use the name servers exactly as Route53 lists them, for example ns-1.awsdns-01.org.',
+      });
+    }
+  }
+  const recordTtl = options.recordTtl ?? DEFAULT_RECORD_TTL;
+  if (!Number.isInteger(recordTtl) || recordTtl < 0) {
+    details.push({
+      path: 'recordTtl',
+      message: `${recordTtl} is not a TTL`,
+      fix: 'Use a whole number of seconds.',
+    });
+  }
+  if (options.parentServers !== undefined && options.parentServers.length === 0) {
+    details.push({
+      path: '--dns-server',
+      message: 'an empty list of parent servers was given',
+      fix: 'Pass --dns-server host:port at least once, or leave it out to find the servers automatically.',
+    });
+  }
+  if (details.length > 0) {
+    throw new StackguideError(`Cannot check the delegation of "${options.domain}".`, {
+      code: 'dns.delegation.invalid',
+      kind: 'user',
+      details,
+    });
+  }
+}
