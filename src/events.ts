@@ -5,6 +5,7 @@
  * add fields and types freely, never rename or remove one.
  */
 import type { ErrorKind } from './errors.ts';
+import type { CheckResult } from './steps/step.ts';
 
 export type StackOperation = 'create' | 'update' | 'delete' | 'attach';
 
@@ -68,6 +69,10 @@ export type StackguideEvent =
       updatedAt?: string;
       outputs: Record<string, string>;
     }
+  | { type: 'check.result'; result: CheckResult }
+  | { type: 'step.started'; step: string; kind: string; title: string }
+  | { type: 'step.progress'; step: string; message: string; facts?: Record<string, unknown> }
+  | { type: 'step.completed'; step: string; outputs: Record<string, string>; changed: boolean }
   | { type: 'blueprint.valid'; blueprint: string; version: string; questions: number; stacks: string[] }
   | { type: 'heartbeat'; stack: string; status: string; elapsedSeconds: number }
   | { type: 'warning'; code: string; message: string }

@@ -32,6 +32,27 @@ export interface AwsContext {
   readonly region: string;
   readonly cloudFormation: CloudFormationPort;
   readonly identity: IdentityPort;
+  /**
+   * The port a factory builds, made once per context from the shared client configuration and with
+   * its errors mapped. Each service's adapter file exports its factory (`route53Port`, `acmPort`, ...),
+   * so adding a service never touches this file. Test fakes answer with a fake per factory.
+   */
+  use<T extends object>(factory: PortFactory<T>): T;
+}
+
+/** The settings every SDK client is built with: region, shared credentials, endpoint, retries. */
+export interface AwsClientConfig {
+  region: string;
+  credentials: CredentialProvider;
+  maxAttempts: number;
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  endpoint?: string;
+}
+
+export interface PortFactory<T extends object> {
+  /** Named in error messages: "Route53 createHostedZone failed: ...". */
+  readonly service: string;
+  create(config: AwsClientConfig): T;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 6;
@@ -62,9 +83,18 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
   };
   return {
     forRegion(region) {
-      const clientConfig = { ...baseConfig, region };
+      const clientConfig: AwsClientConfig = { ...baseConfig, region };
+      const ports = new Map<PortFactory<object>, object>();
       return {
         region,
+        use<T extends object>(factory: PortFactory<T>): T {
+          let port = ports.get(factory) as T | undefined;
+          if (!port) {
+            port = mapErrors(factory.service, factory.create(clientConfig), errorContext);
+            ports.set(factory, port);
+          }
+          return port;
+        },
         cloudFormation: mapErrors(
           'CloudFormation',
           cloudFormationAdapter(new CloudFormationClient(clientConfig)),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stepKinds } from '../steps/step-kinds.ts';
 
 /**
  * Blueprint format v1. A vendor writes `blueprint.yaml` once; this schema is the single source of truth
@@ -187,6 +188,37 @@ const deploymentRules = z
   })
   .strict();
 
+/** A step as the blueprint lists it: common keys plus its kind's configuration, checked by that kind. */
+export interface StepEntry {
+  id: string;
+  kind: string;
+  title?: string | undefined;
+  [config: string]: unknown;
+}
+
+/** Common keys of every step, then the kind's own configuration. */
+function stepSchema(): z.ZodType<StepEntry> {
+  const common = {
+    id: identifier.describe(
+      'Referenced as {{steps.<id>.<output>}} and in the answers file under steps.<id>.',
+    ),
+    title: z.string().optional().describe('Overrides the step title shown to the operator.'),
+  };
+  const branches = stepKinds.map((kind) =>
+    z
+      .object({ ...common, kind: z.literal(kind.kind) })
+      .extend(kind.configSchema.shape)
+      .strict()
+      .describe(kind.description),
+  );
+  // A union needs two members; until more kinds exist, an impossible kind keeps the shape valid.
+  const placeholder = z.object({ ...common, kind: z.literal('none') }).strict();
+  const [first, ...rest] = branches;
+  return (
+    first ? z.discriminatedUnion('kind', [first, ...rest]) : z.discriminatedUnion('kind', [placeholder])
+  ) as z.ZodType<StepEntry>;
+}
+
 export const blueprintSchema = z
   .object({
     $schema: z.string().optional(),
@@ -217,9 +249,11 @@ export const blueprintSchema = z
     questions: z.array(questionSchema).default([]),
     stacks: z.array(stackSchema).min(1),
     steps: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Preparation steps (hosted zone, certificate, quotas, SES, secrets, ...). Reserved in v1.'),
+      .array(stepSchema())
+      .default([])
+      .describe(
+        'Preparation steps, run in this order before the stacks: hosted zone, certificate, quotas, SES, ...',
+      ),
     upgrade: z.record(z.string(), z.unknown()).optional().describe('Upgrade steps. Reserved in v1.'),
     decommission: z
       .record(z.string(), z.unknown())

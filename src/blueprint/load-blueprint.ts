@@ -4,6 +4,7 @@ import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
 import { parseTemplate, type TemplateSummary } from '../stacks/cloudformation-template.ts';
+import { findStepKind } from '../steps/step-kinds.ts';
 import { deploymentNameProblem, validateAnswer } from './answer-validation.ts';
 import { type BlueprintDocument, blueprintSchema, type StackDefinition } from './blueprint-schema.ts';
 import { parseReferences, REFERENCE_FORMS } from './references.ts';
@@ -170,6 +171,13 @@ async function semanticProblems(
     }
   });
 
+  const stepIds = new Set<string>();
+  blueprint.steps.forEach((step, index) => {
+    if (stepIds.has(step.id))
+      add(['steps', index, 'id'], `"${step.id}" is used twice`, 'Give every step its own id.');
+    stepIds.add(step.id);
+  });
+
   const stackIds = new Map<string, number>();
   blueprint.stacks.forEach((stack, index) => {
     if (stackIds.has(stack.id))
@@ -229,7 +237,22 @@ async function semanticProblems(
             `{{${source}}} refers to no question`,
             `Add a question with id "${reference.questionId}", or use one of: ${[...questionIds].join(', ') || '(none)'}.`,
           );
-        else if (reference.kind === 'stackOutput') {
+        else if (reference.kind === 'stepOutput') {
+          const step = blueprint.steps.find((candidate) => candidate.id === reference.stepId);
+          const outputs = step ? (findStepKind(step.kind)?.outputs ?? []) : [];
+          if (!step)
+            add(
+              segments,
+              `{{${source}}} refers to no step`,
+              `Use one of the step ids: ${blueprint.steps.map((x) => x.id).join(', ') || '(none)'}.`,
+            );
+          else if (!outputs.includes(reference.key))
+            add(
+              segments,
+              `{{${source}}}: a ${step.kind} step has no output ${reference.key}`,
+              `Use one of: ${outputs.join(', ') || '(it has none)'}.`,
+            );
+        } else if (reference.kind === 'stackOutput') {
           if (!ancestors.has(reference.stackId))
             add(
               segments,

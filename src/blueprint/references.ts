@@ -9,7 +9,8 @@ export type Reference =
   | { kind: 'region' }
   | { kind: 'account' }
   | { kind: 'answer'; questionId: string }
-  | { kind: 'stackOutput'; stackId: string; outputKey: string };
+  | { kind: 'stackOutput'; stackId: string; outputKey: string }
+  | { kind: 'stepOutput'; stepId: string; key: string };
 
 const REFERENCE = /\{\{\s*([^}]*?)\s*\}\}/g;
 
@@ -34,11 +35,13 @@ function parseReference(source: string): Reference | undefined {
   if (answer?.[1]) return { kind: 'answer', questionId: answer[1] };
   const output = /^stacks\.([a-zA-Z][a-zA-Z0-9_]*)\.outputs\.([a-zA-Z0-9]+)$/.exec(source);
   if (output?.[1] && output[2]) return { kind: 'stackOutput', stackId: output[1], outputKey: output[2] };
+  const step = /^steps\.([a-zA-Z][a-zA-Z0-9_]*)\.([a-zA-Z][a-zA-Z0-9_]*)$/.exec(source);
+  if (step?.[1] && step[2]) return { kind: 'stepOutput', stepId: step[1], key: step[2] };
   return undefined;
 }
 
 export const REFERENCE_FORMS =
-  '{{deployment}}, {{region}}, {{account}}, {{answers.<id>}}, {{stacks.<id>.outputs.<Key>}}';
+  '{{deployment}}, {{region}}, {{account}}, {{answers.<id>}}, {{stacks.<id>.outputs.<Key>}}, {{steps.<id>.<output>}}';
 
 /** What references resolve against. Stack outputs appear as stacks complete. */
 export interface ReferenceScope {
@@ -47,6 +50,8 @@ export interface ReferenceScope {
   account?: string;
   answers: Readonly<Record<string, AnswerValue>>;
   stackOutputs: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Outputs of preparation steps, known once they have been applied. */
+  stepOutputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export type AnswerValue = string | number | boolean | readonly string[];
@@ -94,5 +99,7 @@ function lookup(reference: Reference, scope: ReferenceScope): string | undefined
     }
     case 'stackOutput':
       return scope.stackOutputs[reference.stackId]?.[reference.outputKey];
+    case 'stepOutput':
+      return scope.stepOutputs?.[reference.stepId]?.[reference.key];
   }
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
 import { StackguideError } from '../errors.ts';
+import type { SavedStepInputs } from '../steps/step.ts';
 
 /**
  * The answers file: everything an unattended re-run needs, and nothing secret, so it is safe to commit.
@@ -18,7 +19,11 @@ export interface AnswersFile {
   /** When set, the run refuses any other account: a guard against the wrong credentials. */
   account?: string;
   answers: Record<string, AnswerValue>;
+  /** What preparation steps asked for (never a secret), by step id. */
+  steps?: Record<string, SavedStepInputs>;
 }
+
+const answerValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
 const answersFileSchema = z
   .object({
@@ -27,9 +32,8 @@ const answersFileSchema = z
     deployment: z.string().optional(),
     region: z.string().optional(),
     account: z.union([z.string(), z.number()]).transform(String).optional(),
-    answers: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
-      .default({}),
+    answers: z.record(z.string(), answerValue).default({}),
+    steps: z.record(z.string(), z.record(z.string(), answerValue)).optional(),
   })
   .strict();
 
@@ -66,9 +70,10 @@ export async function readAnswersFile(path: string): Promise<AnswersFile> {
       })),
     });
   }
-  const { blueprintVersion, deployment, region, account, ...rest } = parsed.data;
+  const { blueprintVersion, deployment, region, account, steps, ...rest } = parsed.data;
   return {
     ...rest,
+    ...(steps !== undefined ? { steps } : {}),
     ...(blueprintVersion !== undefined ? { blueprintVersion } : {}),
     ...(deployment !== undefined ? { deployment } : {}),
     ...(region !== undefined ? { region } : {}),

@@ -74,6 +74,17 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       return `${at} ${event.stack}: ${event.status}${event.rootCause ? ` - root cause: ${event.rootCause.logicalResourceId} (${event.rootCause.resourceType}) in ${event.rootCause.stackName}: ${event.rootCause.reason}` : ` - ${event.message}`}`;
     case 'stack.status':
       return `${event.stack}  ${event.status}${event.updatedAt ? `  (updated ${event.updatedAt})` : ''}`;
+    case 'check.result': {
+      const r = event.result;
+      const icon = r.status === 'pass' ? '✔' : r.status === 'warn' ? '⚠' : '✖';
+      return `${at} ${icon} ${r.title}: ${r.summary}${r.status !== 'pass' && r.fix ? `\n           fix: ${r.fix}` : ''}`;
+    }
+    case 'step.started':
+      return `${at} ${event.title}`;
+    case 'step.progress':
+      return `${at} ${event.step}: ${event.message}`;
+    case 'step.completed':
+      return `${at} ${event.step}: ${event.changed ? 'done' : 'already right, nothing changed'}`;
     case 'blueprint.valid':
       return `✔ ${event.blueprint} ${event.version} is valid: ${event.questions} question(s), stacks ${event.stacks.join(', ')}`;
     case 'heartbeat':

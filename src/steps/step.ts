@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import type { AwsContext } from '../aws/aws-context.ts';
+import type { AnswerValue } from '../blueprint/references.ts';
+import type { StackguideEvent } from '../events.ts';
+import type { Prompter } from '../install/prompter.ts';
+import type { Clock } from '../runtime/clock.ts';
+
+/**
+ * A preparation step: one kind of account preparation built into stackguide (hosted zone, certificate,
+ * service-linked roles, quotas, SES, registry secret, ...), switched on and configured by a blueprint's
+ * `steps:` list. Every step can
+ * - `ask`   gather what it needs from the operator (or, unattended, from the answers file and env),
+ * - `check` look without touching anything (preflight, status, and install's first phase),
+ * - `plan`  say what `apply` would change (shown on the review screen),
+ * - `apply` make it so, idempotently: re-running changes nothing that is already right.
+ * Outputs of `apply` are referable from stacks as `{{steps.<id>.<key>}}`.
+ */
+export interface StepDefinition<Config, Inputs = Record<string, never>> {
+  /** The `kind:` value in blueprint.yaml. */
+  readonly kind: string;
+  /** One line for the step list and the JSON Schema: "Public hosted zone for the hosting domain". */
+  readonly description: string;
+  /** Validates the blueprint's configuration of the step (every key but `id`, `kind`, `title`). */
+  readonly configSchema: z.ZodObject<z.ZodRawShape>;
+  /** Keys `apply` returns, so the loader can check `{{steps.<id>.<key>}}` references. */
+  readonly outputs?: readonly string[];
+  ask?(context: AskContext, config: Config, saved: SavedStepInputs | undefined): Promise<Inputs>;
+  /** What of the inputs goes into the answers file (`steps.<id>`): never a secret. */
+  saveable?(inputs: Inputs): SavedStepInputs;
+  check(context: StepContext, config: Config, inputs: Inputs): Promise<CheckResult[]>;
+  plan?(context: StepContext, config: Config, inputs: Inputs): Promise<PlannedChange[]>;
+  apply?(context: StepContext, config: Config, inputs: Inputs): Promise<StepOutputs>;
+}
+
+export type SavedStepInputs = Record<string, string | number | boolean | string[]>;
+export type StepOutputs = Record<string, string>;
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface CheckResult {
+  /** Stable and unique within the run: `<stepId>.<what>`, e.g. `roles.batch.amazonaws.com`. */
+  id: string;
+  /** The blueprint step id that produced it. */
+  step: string;
+  /** What is checked, in words: "Service-linked role for AWS Batch". */
+  title: string;
+  status: CheckStatus;
+  /** What was found: "exists (AWSServiceRoleForBatch)", "32 of 34 vCPUs available". */
+  summary: string;
+  /** The exact next action when the status is not pass. */
+  fix?: string;
+  /** A failing required check stops the install and makes preflight exit non-zero. */
+  required: boolean;
+  /** Plain JSON facts for `--output json` and status panels. */
+  facts?: Record<string, unknown>;
+}
+
+export interface PlannedChange {
+  step: string;
+  action: 'create' | 'update' | 'request' | 'manual';
+  /** The thing changed: "hosted zone codeocean.example.com", "secret dockerhub/creds". */
+  resource: string;
+  detail?: string;
+}
+
+export interface StepContext {
+  /** This step's id in the blueprint. */
+  readonly stepId: string;
+  readonly region: string;
+  readonly account: string;
+  readonly deployment: string;
+  readonly answers: Readonly<Record<string, AnswerValue>>;
+  readonly aws: AwsContext;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  readonly emit: (event: StackguideEvent) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Outputs of the steps before this one, by step id. */
+  readonly stepOutputs: Readonly<Record<string, StepOutputs>>;
+}
+
+export interface AskContext extends StepContext {
+  /** Absent when nothing may prompt: inputs must come from `saved` or the environment, else an error
+   * naming the answers-file key (`steps.<id>.<key>`) or variable to set. */
+  readonly prompter?: Prompter;
+}
+
+/** Lets a step module state its types once: `config` is typed by the module's own zod schema. */
+export function defineStep<Schema extends z.ZodObject<z.ZodRawShape>, Inputs = Record<string, never>>(
+  definition: Omit<StepDefinition<z.output<Schema>, Inputs>, 'configSchema'> & { configSchema: Schema },
+): StepDefinition<z.output<Schema>, Inputs> {
+  return definition;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds steps of every config and input type.
+export type AnyStepDefinition = StepDefinition<any, any>;
