@@ -36,6 +36,40 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
           </Text>
         ))}
       </Box>
+      {plan.steps.length > 0 && (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Preparation, in order</Text>
+          {plan.steps.map((step) => (
+            <Box key={step.id} flexDirection="column">
+              <Text>
+                {'  '}
+                {step.title}
+                {step.changes.length === 0 ? <Text dimColor> (already right: nothing to change)</Text> : ''}
+              </Text>
+              {step.changes.map((change) => (
+                <Text key={`${change.action}:${change.resource}`} dimColor>
+                  {'     '}
+                  {change.action} {change.resource}
+                  {change.detail ? `: ${change.detail}` : ''}
+                </Text>
+              ))}
+            </Box>
+          ))}
+          {plan.checks
+            .filter((check) => check.status !== 'pass')
+            .map((check) => (
+              <Text key={check.id} color="yellow">
+                {'  '}⚠ {check.title}: {check.summary}
+                {check.fix ? ` (${check.fix})` : ''}
+              </Text>
+            ))}
+          <Text dimColor>
+            {'  '}
+            {plan.checks.filter((check) => check.status === 'pass').length} of {plan.checks.length} checks
+            passed
+          </Text>
+        </Box>
+      )}
       <Box flexDirection="column" marginTop={1}>
         <Text bold>Stacks to create or update, in order</Text>
         {plan.stacks.map((stack, index) => (

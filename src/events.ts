@@ -72,7 +72,7 @@ export type StackguideEvent =
   | { type: 'check.result'; result: CheckResult }
   | { type: 'step.started'; step: string; kind: string; title: string }
   | { type: 'step.progress'; step: string; message: string; facts?: Record<string, unknown> }
-  | { type: 'step.completed'; step: string; outputs: Record<string, string>; changed: boolean }
+  | { type: 'step.completed'; step: string; outputs: Record<string, string> }
   | { type: 'blueprint.valid'; blueprint: string; version: string; questions: number; stacks: string[] }
   | { type: 'heartbeat'; stack: string; status: string; elapsedSeconds: number }
   | { type: 'warning'; code: string; message: string }

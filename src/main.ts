@@ -83,8 +83,12 @@ function buildProgram(
     .action((options: CommonOptions) => run(async () => notBuiltYet('destroy', 6), options));
 
   withCommonOptions(program.command('preflight'))
-    .description('every check, nothing changed (not built yet)')
-    .action((options: CommonOptions) => run(async () => notBuiltYet('preflight', 5), options));
+    .description('every check of every preparation step; nothing is changed')
+    .option('--name <deployment>', 'deployment name (else from the answers file, else asked)')
+    .option('--set <id=value>', 'answer a blueprint question (repeatable)', collect, [])
+    .action((options: CommonOptions) =>
+      run(async () => (await import('./commands/preflight-command.ts')).preflightCommand, options),
+    );
 
   program
     .command('validate')

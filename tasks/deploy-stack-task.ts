@@ -15,6 +15,8 @@ export interface DeployStackTaskDeps {
   signal: AbortSignal;
   /** Filled as stacks complete: later stacks read earlier outputs from it. */
   results: Record<string, DeployedStack>;
+  /** Outputs of the preparation steps, complete before the first stack starts. */
+  stepOutputs: Record<string, Record<string, string>>;
   pollIntervalMs?: { min: number; max: number };
 }
 
@@ -30,7 +32,10 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
         {
           id: stack.id,
           name: stack.name,
-          parameters: resolveParameters(deps.plan, stack, outputs),
+          parameters: resolveParameters(deps.plan, stack, {
+            stackOutputs: outputs,
+            stepOutputs: deps.stepOutputs,
+          }),
           capabilities: stack.capabilities,
           tags: stack.tags,
           terminationProtection: stack.terminationProtection,

@@ -1,3 +1,5 @@
+import { StackguideError } from '../errors.ts';
+
 /** Options every command accepts (PRODUCT.md, "Commands"), as commander hands them over. */
 export interface CommonOptions {
   blueprint?: string;
@@ -24,4 +26,21 @@ export function connectionFlags(options: CommonOptions): string[] {
     ...(options.endpointUrl ? [`--endpoint-url ${options.endpointUrl}`] : []),
     ...(options.output === 'json' ? ['--output json'] : []),
   ];
+}
+
+/** `--set id=value` pairs; the value may itself contain `=`. */
+export function parseSets(pairs: readonly string[]): Record<string, string> {
+  const sets: Record<string, string> = {};
+  for (const pair of pairs) {
+    const index = pair.indexOf('=');
+    if (index <= 0) {
+      throw new StackguideError(`--set ${pair} is not of the form id=value`, {
+        code: 'usage.set',
+        kind: 'user',
+        details: [{ path: '--set', message: `"${pair}" has no "="`, fix: 'Write --set questionId=value.' }],
+      });
+    }
+    sets[pair.slice(0, index)] = pair.slice(index + 1);
+  }
+  return sets;
 }

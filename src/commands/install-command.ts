@@ -9,7 +9,7 @@ import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
-import { type CommonOptions, connectionFlags } from './common-options.ts';
+import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
 import { decideOutputMode } from './output-mode.ts';
 
 /**
@@ -52,6 +52,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   try {
     const outcome = await runInstall(
       {
+        command: 'install',
         blueprint,
         ...(options.config ? { configPath: options.config } : {}),
         ...(options.region ? { region: options.region } : {}),
@@ -67,10 +68,11 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         ...(prompter ? { prompter } : {}),
         events,
         signal,
+        clock: systemClock,
         connect: (region) => session.forRegion(region),
         review: async (plan) => (screens ? screens.showReview(plan) : true),
-        runStacks: async (plan, { aws, journal }) => {
-          const { runInstallStacks } = await import('../../tasks/install-stacks-tasks.ts');
+        execute: async (plan, { aws, journal, stepBase, stepInputs }) => {
+          const { runInstallTasks } = await import('../../tasks/install-tasks.ts');
           const deps = {
             plan,
             aws,
@@ -78,8 +80,11 @@ export async function installCommand(options: CommonOptions): Promise<number> {
             clock: systemClock,
             emit: (event: Parameters<EventBus['emit']>[0]) => events.emit(event),
             signal,
+            steps: blueprint.steps,
+            stepBase,
+            stepInputs,
           };
-          if (!screens) return runInstallStacks(deps, 'silent');
+          if (!screens) return runInstallTasks(deps, 'silent');
           const store = new ProgressStore(
             `Installing ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
           );
@@ -87,7 +92,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
           const { StoreBridgeRenderer } = await import('../../tasks/store-bridge-renderer.ts');
           const view = screens.mountProgress(store);
           try {
-            return await runInstallStacks(deps, StoreBridgeRenderer, { store });
+            return await runInstallTasks(deps, StoreBridgeRenderer, { store });
           } finally {
             stopFeeding();
             await view.unmount();
@@ -129,21 +134,4 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   } finally {
     for (const stop of detach) stop();
   }
-}
-
-/** `--set id=value` pairs; the value may itself contain `=`. */
-export function parseSets(pairs: readonly string[]): Record<string, string> {
-  const sets: Record<string, string> = {};
-  for (const pair of pairs) {
-    const index = pair.indexOf('=');
-    if (index <= 0) {
-      throw new StackguideError(`--set ${pair} is not of the form id=value`, {
-        code: 'usage.set',
-        kind: 'user',
-        details: [{ path: '--set', message: `"${pair}" has no "="`, fix: 'Write --set questionId=value.' }],
-      });
-    }
-    sets[pair.slice(0, index)] = pair.slice(index + 1);
-  }
-  return sets;
 }

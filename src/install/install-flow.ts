@@ -1,4 +1,5 @@
 import type { AwsContext } from '../aws/aws-context.ts';
+import type { CallerIdentity } from '../aws/identity-port.ts';
 import { deploymentNameProblem, relationProblems, validateAnswer } from '../blueprint/answer-validation.ts';
 import type { Question } from '../blueprint/blueprint-schema.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
@@ -6,7 +7,18 @@ import type { AnswerValue } from '../blueprint/references.ts';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import { Journal } from '../journal/journal.ts';
+import type { Clock } from '../runtime/clock.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
+import {
+  askSteps,
+  blockingFailures,
+  checkSteps,
+  planSteps,
+  preflightError,
+  type StepBase,
+  type StepInputs,
+  stepTitle,
+} from '../steps/run-steps.ts';
 import { type AnswersFile, readAnswersFile, writeAnswersFile } from './answers-file.ts';
 import { buildInstallPlan, type InstallPlan } from './install-plan.ts';
 import type { Prompter } from './prompter.ts';
@@ -17,7 +29,10 @@ import type { Prompter } from './prompter.ts';
  * time. The flow decides what to ask and checks every answer; how things are shown and how stacks run
  * are injected by the composition root (commands/install-command.ts).
  */
-export interface InstallRequest {
+/** What identifies a deployment and its answers; shared by install and preflight. */
+export interface DeploymentRequest {
+  /** For the run.started event: `install`, `preflight`. */
+  command: string;
   blueprint: Blueprint;
   /** `--config`: answers to start from. */
   configPath?: string;
@@ -26,28 +41,49 @@ export interface InstallRequest {
   /** `--set id=value`, over the answers file. */
   sets: Record<string, string>;
   yes: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface InstallRequest extends DeploymentRequest {
   stateDir: string;
   /** Where the guided flow writes answers when no --config was given. */
   defaultAnswersPath: (deployment: string) => string;
   /** Flags to repeat in the equivalent non-interactive command. */
   connectionFlags: string[];
-  env: Readonly<Record<string, string | undefined>>;
 }
 
-export interface InstallEnvironment {
+export interface DeploymentEnvironment {
   /** Absent when nothing may prompt (no TTY, CI, --no-input, --output json). */
   prompter?: Prompter;
   /** AWS for a region; every region shares the run's one set of credentials. */
   connect(region: string): AwsContext;
-  /** Shows the plan and asks to go ahead; only called with a prompter and without --yes. */
-  review(plan: InstallPlan): Promise<boolean>;
-  /** Runs the stacks in order; resolves with each stack's outcome by stack id. */
-  runStacks(
-    plan: InstallPlan,
-    context: { aws: AwsContext; journal: Journal },
-  ): Promise<Record<string, DeployedStack>>;
   events: EventBus;
   signal: AbortSignal;
+}
+
+export interface ResolvedDeployment {
+  saved: AnswersFile | undefined;
+  region: string;
+  aws: AwsContext;
+  identity: CallerIdentity;
+  deployment: string;
+  answers: Record<string, AnswerValue>;
+}
+
+export interface InstallEnvironment extends DeploymentEnvironment {
+  /** Shows the plan and asks to go ahead; only called with a prompter and without --yes. */
+  review(plan: InstallPlan): Promise<boolean>;
+  /** Applies the preparation steps, then runs the stacks in order; resolves with each stack's outcome. */
+  execute(plan: InstallPlan, context: ExecuteContext): Promise<Record<string, DeployedStack>>;
+  clock: Clock;
+}
+
+export interface ExecuteContext {
+  aws: AwsContext;
+  journal: Journal;
+  stepBase: StepBase;
+  /** In memory only: may hold secrets (a registry password) that no file or event ever sees. */
+  stepInputs: Record<string, StepInputs>;
 }
 
 export interface InstallOutcome {
@@ -58,10 +94,10 @@ export interface InstallOutcome {
   eventLogPath: string;
 }
 
-export async function runInstall(
-  request: InstallRequest,
-  environment: InstallEnvironment,
-): Promise<InstallOutcome> {
+export async function resolveDeployment(
+  request: DeploymentRequest,
+  environment: DeploymentEnvironment,
+): Promise<ResolvedDeployment> {
   const { blueprint } = request;
   const { prompter, events, signal } = environment;
   const saved = request.configPath ? await readAnswersFile(request.configPath) : undefined;
@@ -92,7 +128,7 @@ export async function runInstall(
     preset?.region ?? request.region ?? saved?.region ?? blueprint.regions[0] ?? 'us-east-1';
   events.emit({
     type: 'run.started',
-    command: 'install',
+    command: request.command,
     blueprint: blueprint.product.id,
     region: identityRegion,
   });
@@ -135,7 +171,33 @@ export async function runInstall(
   const aws = environment.connect(region);
   const deployment = preset?.deployment ?? (await askDeploymentName(request, saved, prompter));
   const answers = preset?.answers ?? (await askQuestions(request, saved, prompter));
-  const plan = buildInstallPlan(blueprint, { deployment, region, account: identity.account, answers });
+  return { saved, region, aws, identity, deployment, answers };
+}
+
+export async function runInstall(
+  request: InstallRequest,
+  environment: InstallEnvironment,
+): Promise<InstallOutcome> {
+  const { blueprint } = request;
+  const { prompter, events, signal } = environment;
+  const { saved, region, aws, identity, deployment, answers } = await resolveDeployment(request, environment);
+
+  const stepBase: StepBase = {
+    region,
+    account: identity.account,
+    deployment,
+    answers,
+    aws,
+    clock: environment.clock,
+    signal,
+    emit: (event) => events.emit(event),
+    env: request.env,
+  };
+  const { inputs: stepInputs, saveable: stepAnswers } = await askSteps(
+    blueprint.steps,
+    { ...stepBase, ...(prompter ? { prompter } : {}) },
+    saved?.steps,
+  );
 
   // Saved before the first call that changes anything, so an interrupted run is one --config away.
   const answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
@@ -146,11 +208,29 @@ export async function runInstall(
     region,
     ...(saved?.account ? { account: saved.account } : {}),
     answers,
+    ...(Object.keys(stepAnswers).length > 0 ? { steps: stepAnswers } : {}),
   };
   if (prompter || !request.configPath) {
     await writeAnswersFile(answersPath, blueprint, answersFile);
     events.emit({ type: 'answers.saved', path: answersPath });
   }
+
+  // Preflight: every check before anything is created; a failed required check stops here.
+  const checks = await checkSteps(blueprint.steps, stepBase, stepInputs);
+  const failures = blockingFailures(checks);
+  if (failures.length > 0) throw preflightError(failures);
+  const changes = await planSteps(blueprint.steps, stepBase, stepInputs);
+  const plannedSteps = blueprint.steps.map((entry) => ({
+    id: entry.id,
+    kind: entry.kind,
+    title: stepTitle(entry),
+    changes: changes.filter((change) => change.step === entry.id),
+  }));
+  const plan = buildInstallPlan(
+    blueprint,
+    { deployment, region, account: identity.account, answers },
+    { steps: plannedSteps, checks },
+  );
 
   // Flags that overrode the answers file are repeated, so the command really is equivalent.
   const overrides = request.configPath
@@ -194,7 +274,7 @@ export async function runInstall(
   });
   const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
   try {
-    const stacks = await environment.runStacks(plan, { aws, journal });
+    const stacks = await environment.execute(plan, { aws, journal, stepBase, stepInputs });
     events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
     return { plan, stacks, answersPath, nextCommand, eventLogPath: journal.eventLogPath };
   } finally {
@@ -205,7 +285,7 @@ export async function runInstall(
 
 /** Unattended: region, name and answers all at once, so one run reports every problem. */
 async function presetAnswers(
-  request: InstallRequest,
+  request: DeploymentRequest,
   saved: AnswersFile | undefined,
 ): Promise<{ region: string; deployment: string; answers: Record<string, AnswerValue> }> {
   const settled = await Promise.allSettled([
@@ -234,7 +314,7 @@ async function presetAnswers(
 }
 
 async function askRegion(
-  request: InstallRequest,
+  request: DeploymentRequest,
   saved: AnswersFile | undefined,
   prompter: Prompter | undefined,
 ): Promise<string> {
@@ -273,7 +353,7 @@ async function askRegion(
 }
 
 async function askDeploymentName(
-  request: InstallRequest,
+  request: DeploymentRequest,
   saved: AnswersFile | undefined,
   prompter: Prompter | undefined,
 ): Promise<string> {
@@ -307,7 +387,7 @@ async function askDeploymentName(
 }
 
 async function askQuestions(
-  request: InstallRequest,
+  request: DeploymentRequest,
   saved: AnswersFile | undefined,
   prompter: Prompter | undefined,
 ): Promise<Record<string, AnswerValue>> {
@@ -359,7 +439,7 @@ async function askQuestions(
 
 function answerSource(
   question: Question,
-  request: InstallRequest,
+  request: DeploymentRequest,
   saved: AnswersFile | undefined,
 ): { value: unknown; path: string } | undefined {
   if (question.type === 'secret') {

@@ -1,5 +1,6 @@
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, type ReferenceScope, resolveValue } from '../blueprint/references.ts';
+import type { CheckResult, PlannedChange } from '../steps/step.ts';
 
 /**
  * What an install will create, fully decided before anything is created: the review screen shows it,
@@ -15,6 +16,10 @@ export interface InstallPlan {
   answers: Record<string, AnswerValue>;
   /** Question ids whose answers must never be shown or written. */
   secretAnswerIds: string[];
+  /** Preparation steps in blueprint order, with what each will change (empty when already right). */
+  steps: PlannedStep[];
+  /** Every preflight check result, passed or not, for the review screen. */
+  checks: CheckResult[];
   stacks: PlannedStack[];
 }
 
@@ -34,6 +39,13 @@ export interface PlannedStack {
   resourceCount?: number;
 }
 
+export interface PlannedStep {
+  id: string;
+  kind: string;
+  title: string;
+  changes: PlannedChange[];
+}
+
 /** The tag every stack of a deployment carries; destroy and the leftovers report rely on it. */
 const DEPLOYMENT_TAG = 'stackguide:deployment';
 const BLUEPRINT_TAG = 'stackguide:blueprint';
@@ -41,8 +53,10 @@ const BLUEPRINT_TAG = 'stackguide:blueprint';
 export function buildInstallPlan(
   blueprint: Blueprint,
   choices: { deployment: string; region: string; account: string; answers: Record<string, AnswerValue> },
+  preparation: { steps: PlannedStep[]; checks: CheckResult[] } = { steps: [], checks: [] },
 ): InstallPlan {
-  const scope: ReferenceScope = { ...choices, stackOutputs: {} };
+  const { deployment, region, account, answers } = choices;
+  const scope: ReferenceScope = { deployment, region, account, answers, stackOutputs: {} };
   const stacks = blueprint.stacks.map((stack, index): PlannedStack => {
     const at = `stacks[${index}]`;
     const template = blueprint.templates[stack.id];
@@ -78,6 +92,8 @@ export function buildInstallPlan(
     account: choices.account,
     answers: choices.answers,
     secretAnswerIds: blueprint.questions.filter((q) => q.type === 'secret').map((q) => q.id),
+    steps: preparation.steps,
+    checks: preparation.checks,
     stacks,
   };
 }
@@ -86,9 +102,9 @@ export function buildInstallPlan(
 export function resolveParameters(
   plan: InstallPlan,
   stack: PlannedStack,
-  stackOutputs: ReferenceScope['stackOutputs'],
+  outputs: Pick<ReferenceScope, 'stackOutputs' | 'stepOutputs'>,
 ): Record<string, string> {
-  const scope = planScope(plan, stackOutputs);
+  const scope = planScope(plan, outputs);
   return Object.fromEntries(
     Object.entries(stack.parameterSources).map(([key, value]) => [
       key,
@@ -102,18 +118,21 @@ export function describeParameter(plan: InstallPlan, source: string | number | b
   if (typeof source !== 'string') return String(source);
   if (plan.secretAnswerIds.some((id) => source.includes(`answers.${id}`))) return '******** (secret)';
   try {
-    return resolveValue(source, planScope(plan, {}), 'review');
+    return resolveValue(source, planScope(plan, { stackOutputs: {} }), 'review');
   } catch {
     return source.replace(/\{\{\s*stacks\.(\w+)\.outputs\.(\w+)\s*\}\}/g, '<output $2 of stack $1>');
   }
 }
 
-function planScope(plan: InstallPlan, stackOutputs: ReferenceScope['stackOutputs']): ReferenceScope {
+function planScope(
+  plan: InstallPlan,
+  outputs: Pick<ReferenceScope, 'stackOutputs' | 'stepOutputs'>,
+): ReferenceScope {
   return {
     deployment: plan.deployment,
     region: plan.region,
     account: plan.account,
     answers: plan.answers,
-    stackOutputs,
+    ...outputs,
   };
 }

@@ -84,7 +84,7 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
     case 'step.progress':
       return `${at} ${event.step}: ${event.message}`;
     case 'step.completed':
-      return `${at} ${event.step}: ${event.changed ? 'done' : 'already right, nothing changed'}`;
+      return `${at} ${event.step}: done`;
     case 'blueprint.valid':
       return `✔ ${event.blueprint} ${event.version} is valid: ${event.questions} question(s), stacks ${event.stacks.join(', ')}`;
     case 'heartbeat':

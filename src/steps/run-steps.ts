@@ -1,0 +1,137 @@
+import type { StepEntry } from '../blueprint/blueprint-schema.ts';
+import { StackguideError } from '../errors.ts';
+import type {
+  AnyStepDefinition,
+  AskContext,
+  CheckResult,
+  PlannedChange,
+  SavedStepInputs,
+  StepContext,
+  StepOutputs,
+} from './step.ts';
+import { findStepKind } from './step-kinds.ts';
+
+/**
+ * Runs a blueprint's preparation steps, phase by phase, for install, preflight and status. Each phase
+ * walks the steps in blueprint order; outputs of earlier steps are visible to later ones.
+ */
+export type StepBase = Omit<StepContext, 'stepId' | 'stepOutputs'>;
+
+export type StepInputs = Record<string, unknown>;
+
+interface ResolvedStep {
+  entry: StepEntry;
+  definition: AnyStepDefinition;
+  config: Record<string, unknown>;
+}
+
+function resolve(entry: StepEntry): ResolvedStep {
+  const definition = findStepKind(entry.kind);
+  if (!definition) {
+    // The blueprint schema only admits registered kinds, so this is our bug, not the vendor's.
+    throw new StackguideError(`No step kind "${entry.kind}" is registered`, {
+      code: 'step.unknown-kind',
+      kind: 'bug',
+    });
+  }
+  const { id: _id, kind: _kind, title: _title, ...config } = entry;
+  return { entry, definition, config };
+}
+
+export function stepTitle(entry: StepEntry): string {
+  return entry.title ?? resolve(entry).definition.description;
+}
+
+/** Ask phase: what each step needs from the operator, or from the answers file when unattended. */
+export async function askSteps(
+  steps: readonly StepEntry[],
+  base: StepBase & Pick<AskContext, 'prompter'>,
+  saved: Readonly<Record<string, SavedStepInputs>> | undefined,
+): Promise<{ inputs: Record<string, StepInputs>; saveable: Record<string, SavedStepInputs> }> {
+  const inputs: Record<string, StepInputs> = {};
+  const saveable: Record<string, SavedStepInputs> = {};
+  for (const entry of steps) {
+    const { definition, config } = resolve(entry);
+    const context: AskContext = { ...base, stepId: entry.id, stepOutputs: {} };
+    const asked = definition.ask ? await definition.ask(context, config, saved?.[entry.id]) : {};
+    inputs[entry.id] = asked;
+    const kept = definition.saveable?.(asked);
+    if (kept && Object.keys(kept).length > 0) saveable[entry.id] = kept;
+  }
+  return { inputs, saveable };
+}
+
+/** Check phase: read-only. Every result is emitted as it comes, so a long preflight shows progress. */
+export async function checkSteps(
+  steps: readonly StepEntry[],
+  base: StepBase,
+  inputs: Readonly<Record<string, StepInputs>>,
+  stepOutputs: Readonly<Record<string, StepOutputs>> = {},
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const entry of steps) {
+    const { definition, config } = resolve(entry);
+    const context: StepContext = { ...base, stepId: entry.id, stepOutputs };
+    for (const result of await definition.check(context, config, inputs[entry.id] ?? {})) {
+      results.push(result);
+      base.emit({ type: 'check.result', result });
+    }
+  }
+  return results;
+}
+
+export async function planSteps(
+  steps: readonly StepEntry[],
+  base: StepBase,
+  inputs: Readonly<Record<string, StepInputs>>,
+): Promise<PlannedChange[]> {
+  const changes: PlannedChange[] = [];
+  for (const entry of steps) {
+    const { definition, config } = resolve(entry);
+    if (!definition.plan) continue;
+    changes.push(
+      ...(await definition.plan(
+        { ...base, stepId: entry.id, stepOutputs: {} },
+        config,
+        inputs[entry.id] ?? {},
+      )),
+    );
+  }
+  return changes;
+}
+
+/** Apply one step (the install runs each as its own task); resolves with its outputs. */
+export async function applyStep(
+  entry: StepEntry,
+  base: StepBase,
+  inputs: StepInputs,
+  stepOutputs: Readonly<Record<string, StepOutputs>>,
+): Promise<StepOutputs> {
+  const { definition, config } = resolve(entry);
+  const context: StepContext = { ...base, stepId: entry.id, stepOutputs };
+  base.emit({ type: 'step.started', step: entry.id, kind: entry.kind, title: stepTitle(entry) });
+  const outputs = definition.apply ? await definition.apply(context, config, inputs) : {};
+  base.emit({ type: 'step.completed', step: entry.id, outputs });
+  return outputs;
+}
+
+/** A failed required check stops an install before anything is changed. */
+export function blockingFailures(results: readonly CheckResult[]): CheckResult[] {
+  return results.filter((result) => result.required && result.status === 'fail');
+}
+
+export function preflightError(failures: readonly CheckResult[]): StackguideError {
+  return new StackguideError(
+    `${failures.length} required check${failures.length === 1 ? '' : 's'} failed: nothing was changed`,
+    {
+      code: 'preflight.failed',
+      kind: 'aws',
+      details: failures.map((failure) => ({
+        path: failure.id,
+        message: `${failure.title}: ${failure.summary}`,
+        ...(failure.fix ? { fix: failure.fix } : {}),
+      })),
+      nextSteps: ['Fix each failed check, then run `stackguide preflight` again until it passes.'],
+    },
+  );
+}
