@@ -5,6 +5,7 @@
  * add fields and types freely, never rename or remove one.
  */
 import type { ErrorKind } from './errors.ts';
+import type { ChangeSetSummary } from './stacks/change-set.ts';
 import type { CheckResult } from './steps/step.ts';
 
 export type StackOperation = 'create' | 'update' | 'delete' | 'attach';
@@ -38,6 +39,19 @@ export type StackguideEvent =
   | { type: 'identity.resolved'; account: string; arn: string; region: string }
   | { type: 'answers.saved'; path: string }
   | { type: 'stack.skipped'; stack: string; reason: string }
+  | {
+      type: 'changeset.created';
+      stack: string;
+      summary: {
+        changeSetId: string;
+        stackId: string;
+        type: 'CREATE' | 'UPDATE';
+        empty: boolean;
+        changes: ChangeSetSummary['changes'];
+        iamResources: string[];
+        statefulReplacements: string[];
+      };
+    }
   | {
       type: 'stack.started';
       stack: string;

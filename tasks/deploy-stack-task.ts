@@ -4,7 +4,7 @@ import type { StackguideEvent } from '../src/events.ts';
 import { type InstallPlan, type PlannedStack, resolveParameters } from '../src/install/install-plan.ts';
 import type { Journal } from '../src/journal/journal.ts';
 import type { Clock } from '../src/runtime/clock.ts';
-import { type DeployedStack, deployStack } from '../src/stacks/deploy-stack.ts';
+import { type DeployedStack, type DeployStackDeps, deployStack } from '../src/stacks/deploy-stack.ts';
 
 export interface DeployStackTaskDeps {
   plan: InstallPlan;
@@ -18,6 +18,8 @@ export interface DeployStackTaskDeps {
   /** Outputs of the preparation steps, complete before the first stack starts. */
   stepOutputs: Record<string, Record<string, string>>;
   pollIntervalMs?: { min: number; max: number };
+  /** Change set review; absent when unattended with --yes. */
+  review?: DeployStackDeps['review'];
 }
 
 /** One listr2 task that brings one stack of the plan to CREATE_COMPLETE / UPDATE_COMPLETE. */
@@ -42,12 +44,14 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
           ...(stack.templateBody !== undefined ? { templateBody: stack.templateBody } : {}),
           ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
           ...(stack.resourceCount !== undefined ? { resourceCount: stack.resourceCount } : {}),
+          ...(stack.outputRefs ? { outputRefs: stack.outputRefs } : {}),
         },
         {
           cloudFormation: deps.aws.cloudFormation,
           clock: deps.clock,
           journal: deps.journal,
           signal: deps.signal,
+          ...(deps.review ? { review: deps.review } : {}),
           ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
           emit: (event) => {
             if (

@@ -1,9 +1,17 @@
 import {
+  CancelUpdateStackCommand,
   type CloudFormationClient,
+  CreateChangeSetCommand,
   CreateStackCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  ExecuteChangeSetCommand,
   GetTemplateCommand,
+  ListStackResourcesCommand,
   type Stack,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -52,6 +60,101 @@ export function cloudFormationAdapter(client: CloudFormationClient): CloudFormat
         new GetTemplateCommand({ StackName: stackNameOrId, TemplateStage: 'Original' }),
       );
       return response.TemplateBody;
+    },
+
+    async listStackResources(stackNameOrId) {
+      const resources = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await client.send(
+          new ListStackResourcesCommand({ StackName: stackNameOrId, NextToken }),
+        );
+        for (const r of page.StackResourceSummaries ?? []) {
+          resources.push({
+            logicalResourceId: r.LogicalResourceId ?? '',
+            resourceType: r.ResourceType ?? '',
+            status: r.ResourceStatus ?? '',
+            ...(r.PhysicalResourceId ? { physicalResourceId: r.PhysicalResourceId } : {}),
+          });
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return resources;
+    },
+
+    async createChangeSet(input) {
+      const response = await client.send(
+        new CreateChangeSetCommand({
+          ...stackRequest(input),
+          ChangeSetName: input.changeSetName,
+          ChangeSetType: input.changeSetType,
+          ClientToken: input.clientRequestToken,
+          IncludeNestedStacks: true,
+        }),
+      );
+      return {
+        changeSetId: response.Id ?? input.changeSetName,
+        stackId: response.StackId ?? input.stackName,
+      };
+    },
+
+    async describeChangeSet(changeSetId) {
+      const changes = [];
+      let NextToken: string | undefined;
+      let first: DescribeChangeSetCommandOutput | undefined;
+      do {
+        const page = await client.send(
+          new DescribeChangeSetCommand({ ChangeSetName: changeSetId, NextToken }),
+        );
+        first ??= page;
+        for (const change of page.Changes ?? []) {
+          const r = change.ResourceChange;
+          if (!r) continue;
+          changes.push({
+            action: r.Action ?? 'Unknown',
+            logicalResourceId: r.LogicalResourceId ?? '',
+            resourceType: r.ResourceType ?? '',
+            ...(r.PhysicalResourceId ? { physicalResourceId: r.PhysicalResourceId } : {}),
+            ...(r.Replacement ? { replacement: r.Replacement } : {}),
+            ...(r.ChangeSetId ? { changeSetId: r.ChangeSetId } : {}),
+          });
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return {
+        changeSetId: first?.ChangeSetId ?? changeSetId,
+        stackId: first?.StackId ?? '',
+        status: first?.Status ?? 'UNKNOWN',
+        changes,
+        ...(first?.StatusReason ? { statusReason: first.StatusReason } : {}),
+        ...(first?.ExecutionStatus ? { executionStatus: first.ExecutionStatus } : {}),
+      };
+    },
+
+    async executeChangeSet(changeSetId, clientRequestToken) {
+      await client.send(
+        new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: clientRequestToken }),
+      );
+    },
+
+    async deleteChangeSet(changeSetId) {
+      await client.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+    },
+
+    async deleteStack(stackId, clientRequestToken, retainResources) {
+      await client.send(
+        new DeleteStackCommand({
+          StackName: stackId,
+          ClientRequestToken: clientRequestToken,
+          ...(retainResources?.length ? { RetainResources: retainResources } : {}),
+        }),
+      );
+    },
+
+    async cancelUpdateStack(stackId, clientRequestToken) {
+      await client.send(
+        new CancelUpdateStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken }),
+      );
     },
 
     async describeStackEvents(stackNameOrId, nextToken) {

@@ -13,6 +13,48 @@ export interface CloudFormationPort {
   getTemplateBody(stackNameOrId: string): Promise<string | undefined>;
   /** One page, newest first, as the API returns them. */
   describeStackEvents(stackNameOrId: string, nextToken?: string): Promise<StackEventsPage>;
+  /** Physical ids of the stack's resources, by logical id. */
+  listStackResources(stackNameOrId: string): Promise<StackResourceSummary[]>;
+  createChangeSet(input: CreateChangeSetInput): Promise<{ changeSetId: string; stackId: string }>;
+  /** All pages of one change set, changes included. */
+  describeChangeSet(changeSetId: string): Promise<ChangeSetDescription>;
+  executeChangeSet(changeSetId: string, clientRequestToken: string): Promise<void>;
+  deleteChangeSet(changeSetId: string): Promise<void>;
+  deleteStack(stackId: string, clientRequestToken: string, retainResources?: string[]): Promise<void>;
+  cancelUpdateStack(stackId: string, clientRequestToken: string): Promise<void>;
+}
+
+export interface CreateChangeSetInput extends CreateStackInput {
+  changeSetName: string;
+  changeSetType: 'CREATE' | 'UPDATE';
+}
+
+export interface ChangeSetDescription {
+  changeSetId: string;
+  stackId: string;
+  /** CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ... */
+  status: string;
+  statusReason?: string;
+  executionStatus?: string;
+  changes: ResourceChange[];
+}
+
+export interface ResourceChange {
+  action: string;
+  logicalResourceId: string;
+  physicalResourceId?: string;
+  resourceType: string;
+  /** True, False or Conditional; absent where CloudFormation (or an emulator) says nothing. */
+  replacement?: string;
+  /** For a nested stack: its own change set. */
+  changeSetId?: string;
+}
+
+export interface StackResourceSummary {
+  logicalResourceId: string;
+  physicalResourceId?: string;
+  resourceType: string;
+  status: string;
 }
 
 export interface CreateStackInput {

@@ -37,6 +37,8 @@ export interface PlannedStack {
   terminationProtection: boolean;
   /** Resources in the template, for progress (n of total); undefined for templates fetched by URL. */
   resourceCount?: number;
+  /** Template outputs that are a plain Ref (output key → logical id or parameter). */
+  outputRefs?: Record<string, string>;
 }
 
 export interface PlannedStep {
@@ -77,7 +79,11 @@ export function buildInstallPlan(
       terminationProtection: stack.terminationProtection,
       ...(stack.description ? { description: stack.description } : {}),
       ...(template
-        ? { templateBody: template.body, resourceCount: Object.keys(template.summary.resources).length }
+        ? {
+            templateBody: template.body,
+            resourceCount: Object.keys(template.summary.resources).length,
+            outputRefs: template.summary.outputRefs,
+          }
         : {}),
       ...(stack.templateUrl
         ? { templateUrl: resolveValue(stack.templateUrl, scope, `${at}.templateUrl`) }

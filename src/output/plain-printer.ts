@@ -59,6 +59,18 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       return `${at} account ${event.account} as ${event.arn}`;
     case 'answers.saved':
       return `${at} answers saved to ${event.path}`;
+    case 'changeset.created': {
+      const c = event.summary;
+      if (c.empty) return undefined; // stack.skipped says it.
+      const counts = ['Add', 'Modify', 'Remove']
+        .map((action) => [action, c.changes.filter((change) => change.action === action).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([action, n]) => `${n} ${action.toLowerCase()}`)
+        .join(', ');
+      const replaced =
+        c.statefulReplacements.length > 0 ? `; replaces stateful: ${c.statefulReplacements.join(', ')}` : '';
+      return `${at} ${event.stack}: change set ${c.type.toLowerCase()} (${counts || 'no resource changes'})${replaced}`;
+    }
     case 'stack.skipped':
       return `${at} ${event.stack}: ${event.reason}`;
     case 'stack.started':

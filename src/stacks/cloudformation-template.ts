@@ -8,6 +8,8 @@ export interface TemplateSummary {
   parameters: Record<string, TemplateParameter>;
   resources: Record<string, { type: string; deletionPolicy?: string }>;
   outputs: string[];
+  /** Outputs whose value is a plain `Ref`, by output key: the logical id or parameter referred to. */
+  outputRefs: Record<string, string>;
 }
 
 export interface TemplateParameter {
@@ -90,7 +92,12 @@ export function parseTemplate(body: string): TemplateSummary {
       ...(typeof r.DeletionPolicy === 'string' ? { deletionPolicy: r.DeletionPolicy } : {}),
     };
   }
-  return { parameters, resources, outputs: Object.keys(asRecord(root.Outputs)) };
+  const outputRefs: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(asRecord(root.Outputs))) {
+    const ref = asRecord(asRecord(raw).Value).Ref;
+    if (typeof ref === 'string') outputRefs[key] = ref;
+  }
+  return { parameters, resources, outputs: Object.keys(asRecord(root.Outputs)), outputRefs };
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

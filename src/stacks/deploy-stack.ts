@@ -4,6 +4,7 @@ import { StackguideError } from '../errors.ts';
 import type { StackEventRecord, StackguideEvent } from '../events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
+import { type ChangeSetSummary, createChangeSet, discardChangeSet } from './change-set.ts';
 import { findRootCause } from './root-cause.ts';
 import { streamStackEvents } from './stack-event-streamer.ts';
 import { isInProgress, isSuccess } from './stack-status.ts';
@@ -19,7 +20,12 @@ export interface StackDeployment {
   tags: Record<string, string>;
   terminationProtection: boolean;
   resourceCount?: number;
+  /** Template outputs that are a plain Ref, for reading them back when CloudFormation returns none. */
+  outputRefs?: Record<string, string>;
 }
+
+/** What the operator decided about a change set. */
+export type ChangeSetDecision = 'execute' | 'decline';
 
 export interface DeployStackDeps {
   cloudFormation: CloudFormationPort;
@@ -27,6 +33,8 @@ export interface DeployStackDeps {
   journal: Journal;
   emit: (event: StackguideEvent) => void;
   signal?: AbortSignal;
+  /** Shows a change set and waits for the decision; absent means execute (unattended --yes). */
+  review?: (summary: ChangeSetSummary) => Promise<ChangeSetDecision>;
   /** Poll timing; tests shorten it. */
   pollIntervalMs?: { min: number; max: number };
 }
@@ -38,10 +46,11 @@ export interface DeployedStack {
 }
 
 /**
- * Brings one stack to the state its blueprint describes: creates it, updates it, or, when an operation
- * is already in flight (a resumed install), waits for it. Idempotent: a stack that is already right is
- * left alone. Resolves only when CloudFormation reports a terminal status; throws with the root cause
- * when that status is a failure.
+ * Brings one stack to the state its blueprint describes, always through a change set: created,
+ * reviewed (when someone is there to review), executed and followed to a terminal status. When an
+ * operation is already in flight (a resumed install) it follows that one instead. Idempotent: a stack
+ * already right is left alone, and an empty change set is deleted and reported as "no changes".
+ * Throws with the root cause when the operation fails.
  */
 export async function deployStack(stack: StackDeployment, deps: DeployStackDeps): Promise<DeployedStack> {
   const { cloudFormation, journal, emit } = deps;
@@ -71,64 +80,93 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
       },
     );
   }
-
-  const token = `stackguide-${randomUUID()}`;
-  const request = {
-    stackName: stack.name,
-    parameters: stack.parameters,
-    capabilities: stack.capabilities,
-    tags: stack.tags,
-    clientRequestToken: token,
-    terminationProtection: stack.terminationProtection,
-    ...(stack.templateBody !== undefined ? { templateBody: stack.templateBody } : {}),
-    ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
-  };
-  const since = new Date(deps.clock.now());
-
-  if (!existing) {
-    await journal.recordStack(stack.id, { name: stack.name, operation: 'create', pendingToken: token });
-    const { stackId } = await cloudFormation.createStack(request);
-    await journal.recordStack(stack.id, { name: stack.name, stackId });
-    emit({ type: 'stack.started', stack: stack.name, stackId, operation: 'create', ...count(stack) });
-    return follow(stack, stackId, since, token, deps);
-  }
-
-  if (await isUnchanged(cloudFormation, existing, stack)) {
+  // A stack left in REVIEW_IN_PROGRESS by a declined or interrupted create has never been created.
+  const created = existing !== undefined && existing.status !== 'REVIEW_IN_PROGRESS';
+  if (created && (await isUnchanged(cloudFormation, existing, stack))) {
     await journal.recordStack(stack.id, {
       name: stack.name,
       stackId: existing.stackId,
       status: existing.status,
     });
     emit({ type: 'stack.skipped', stack: stack.name, reason: 'already up to date: no changes' });
-    return { stackId: existing.stackId, status: existing.status, outputs: existing.outputs };
+    return {
+      stackId: existing.stackId,
+      status: existing.status,
+      outputs: await completeOutputs(existing, stack, deps),
+    };
   }
-  // The newest event before our call marks where this operation's events begin.
-  const newest = (await cloudFormation.describeStackEvents(existing.stackId)).events[0]?.eventId;
+
+  const token = `stackguide-${randomUUID()}`;
+  const type = created ? 'UPDATE' : 'CREATE';
   await journal.recordStack(stack.id, {
     name: stack.name,
-    stackId: existing.stackId,
-    operation: 'update',
+    operation: created ? 'update' : 'create',
     pendingToken: token,
+    ...(existing ? { stackId: existing.stackId } : {}),
   });
-  const { noChanges } = await cloudFormation.updateStack(request);
-  if (noChanges) {
-    await journal.recordStack(stack.id, {
-      name: stack.name,
-      status: existing.status,
-      pendingToken: undefined,
-      operation: undefined,
-    });
-    emit({ type: 'stack.skipped', stack: stack.name, reason: 'already up to date: no changes' });
-    return { stackId: existing.stackId, status: existing.status, outputs: existing.outputs };
+  const summary = await createChangeSet(
+    {
+      stackName: stack.name,
+      changeSetName: `stackguide-${new Date(deps.clock.now())
+        .toISOString()
+        .replace(/[^0-9]/g, '')
+        .slice(0, 14)}`,
+      changeSetType: type,
+      parameters: stack.parameters,
+      capabilities: stack.capabilities,
+      tags: stack.tags,
+      clientRequestToken: token,
+      ...(stack.templateBody !== undefined ? { templateBody: stack.templateBody } : {}),
+      ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
+    },
+    deps,
+  );
+  if (summary.changeSetId) {
+    await journal.recordStack(stack.id, { name: stack.name, stackId: summary.stackId });
+    emit({ type: 'changeset.created', stack: stack.name, summary: summaryEvent(summary) });
   }
+
+  if (summary.empty) {
+    if (summary.changeSetId) await cloudFormation.deleteChangeSet(summary.changeSetId);
+    await journal.recordStack(stack.id, { name: stack.name, pendingToken: undefined, operation: undefined });
+    emit({
+      type: 'stack.skipped',
+      stack: stack.name,
+      reason: "already up to date: the change set didn't contain changes",
+    });
+    return {
+      stackId: existing?.stackId ?? summary.stackId,
+      status: existing?.status ?? 'UNKNOWN',
+      outputs: existing ? await completeOutputs(existing, stack, deps) : {},
+    };
+  }
+
+  const decision = deps.review ? await deps.review(summary) : 'execute';
+  if (decision === 'decline') {
+    await discardChangeSet(summary, cloudFormation, token);
+    await journal.recordStack(stack.id, { name: stack.name, pendingToken: undefined, operation: undefined });
+    throw new StackguideError(
+      `You declined the changes to ${stack.name}: the change set was deleted${type === 'CREATE' ? ', and so was the empty stack' : ''}`,
+      {
+        code: 'changeset.declined',
+        kind: 'cancelled',
+        nextSteps: ['Nothing was changed. Adjust the answers or the blueprint and run the command again.'],
+      },
+    );
+  }
+
+  // The newest event before execution marks where this operation's events begin.
+  const newest = (await cloudFormation.describeStackEvents(summary.stackId)).events[0]?.eventId;
+  const since = new Date(deps.clock.now());
+  await cloudFormation.executeChangeSet(summary.changeSetId, token);
   emit({
     type: 'stack.started',
     stack: stack.name,
-    stackId: existing.stackId,
-    operation: 'update',
+    stackId: summary.stackId,
+    operation: created ? 'update' : 'create',
     ...count(stack),
   });
-  return follow(stack, existing.stackId, since, token, deps, newest);
+  return follow(stack, summary.stackId, since, token, deps, newest);
 }
 
 async function follow(
@@ -168,8 +206,9 @@ async function follow(
     operation: undefined,
   });
   if (final && isSuccess(status)) {
-    deps.emit({ type: 'stack.completed', stack: stack.name, stackId, status, outputs: final.outputs });
-    return { stackId, status, outputs: final.outputs };
+    const outputs = await completeOutputs(final, stack, deps);
+    deps.emit({ type: 'stack.completed', stack: stack.name, stackId, status, outputs });
+    return { stackId, status, outputs };
   }
   const rootCause = findRootCause(seen);
   const message = rootCause
@@ -191,9 +230,39 @@ async function follow(
 }
 
 /**
+ * The stack's outputs; where CloudFormation returned none of those the template declares as a plain
+ * Ref, they are read back from the stack's resources and parameters. Real CloudFormation always
+ * returns them; moto does not after ExecuteChangeSet (see getmoto/moto#3032 for its change-set
+ * output gaps), and a warning says so whenever this fallback is used.
+ */
+async function completeOutputs(
+  final: StackDescription,
+  stack: StackDeployment,
+  deps: DeployStackDeps,
+): Promise<Record<string, string>> {
+  const refs = stack.outputRefs ?? {};
+  const missing = Object.keys(refs).filter((key) => final.outputs[key] === undefined);
+  if (missing.length === 0) return final.outputs;
+  const resources = await deps.cloudFormation.listStackResources(final.stackId);
+  const physical = new Map(resources.map((r) => [r.logicalResourceId, r.physicalResourceId]));
+  const derived: Record<string, string> = {};
+  for (const key of missing) {
+    const target = refs[key] ?? '';
+    const value = physical.get(target) ?? final.parameters[target] ?? stack.parameters[target];
+    if (value !== undefined) derived[key] = value;
+  }
+  deps.emit({
+    type: 'warning',
+    code: 'stack.outputs-missing',
+    message: `${stack.name}: CloudFormation returned no value for ${missing.join(', ')}; read ${Object.keys(derived).join(', ') || 'none'} back from the stack's resources`,
+  });
+  return { ...final.outputs, ...derived };
+}
+
+/**
  * True when the stack already runs this template with these parameters and tags, so there is nothing
- * to update. Checked here rather than left to UpdateStack because emulators update regardless; with
- * NoEcho parameters (read back masked) or a template by URL we cannot tell, and let CloudFormation decide.
+ * to update and no change set to make. With NoEcho parameters (read back masked) or a template by URL
+ * we cannot tell, and let the change set decide.
  */
 async function isUnchanged(
   cloudFormation: CloudFormationPort,
@@ -216,6 +285,21 @@ async function isUnchanged(
   if (!sameParameters || !sameTags) return false;
   const deployed = await cloudFormation.getTemplateBody(existing.stackId);
   return deployed?.trim() === stack.templateBody.trim();
+}
+
+/** The change set as the NDJSON `changeset.created` event carries it. */
+function summaryEvent(
+  summary: ChangeSetSummary,
+): Extract<StackguideEvent, { type: 'changeset.created' }>['summary'] {
+  return {
+    changeSetId: summary.changeSetId,
+    stackId: summary.stackId,
+    type: summary.type,
+    empty: summary.empty,
+    changes: summary.changes,
+    iamResources: summary.iamResources,
+    statefulReplacements: summary.statefulReplacements,
+  };
 }
 
 function failureSteps(final: StackDescription | undefined, name: string): string[] {

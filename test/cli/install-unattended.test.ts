@@ -99,10 +99,12 @@ describe('stackguide install without a terminal, against moto', () => {
       'run.started',
       'identity.resolved',
       'answers.saved',
+      'changeset.created',
       'stack.started',
       'stack.event',
       'stack.completed',
       'stack.skipped',
+      'warning',
       'run.completed',
     ]);
     expect(events.every((event) => documented.has(event.type) && !Number.isNaN(Date.parse(event.time)))).toBe(

@@ -60,17 +60,21 @@ export class FakeCloudFormationPort implements CloudFormationPort {
     return event;
   }
 
-  async createStack(): Promise<{ stackId: string }> {
-    throw new Error('not used');
-  }
-
-  async updateStack(): Promise<{ stackId: string; noChanges: boolean }> {
-    throw new Error('not used');
-  }
+  createStack = notUsed;
+  updateStack = notUsed;
 
   async getTemplateBody(): Promise<string | undefined> {
     return undefined;
   }
+
+  // The streamer tests need only reads; operations belong to the scenario-server and moto tests.
+  listStackResources = notUsed;
+  createChangeSet = notUsed;
+  describeChangeSet = notUsed;
+  executeChangeSet = notUsed;
+  deleteChangeSet = notUsed;
+  deleteStack = notUsed;
+  cancelUpdateStack = notUsed;
 
   async describeStack(stackNameOrId: string): Promise<StackDescription | undefined> {
     this.#record('describeStack', stackNameOrId);
@@ -93,4 +97,8 @@ export class FakeCloudFormationPort implements CloudFormationPort {
     const failure = this.#failures.shift();
     if (failure !== undefined) throw failure;
   }
+}
+
+async function notUsed(): Promise<never> {
+  throw new Error('not used by these tests');
 }

@@ -1,0 +1,184 @@
+import type {
+  ChangeSetDescription,
+  CloudFormationPort,
+  CreateChangeSetInput,
+  ResourceChange,
+} from '../aws/cloudformation-port.ts';
+import { StackguideError } from '../errors.ts';
+import type { Clock } from '../runtime/clock.ts';
+
+/**
+ * Change sets: every create and update goes through one, so the operator sees what will change before
+ * it does. This module creates one, waits until CloudFormation has computed it, and turns it into a
+ * reviewable summary (nested change sets as a tree). It never prints.
+ */
+export interface ChangeSetSummary {
+  stackName: string;
+  stackId: string;
+  changeSetId: string;
+  type: 'CREATE' | 'UPDATE';
+  changes: ReviewedChange[];
+  /** CloudFormation found nothing to do ("didn't contain changes"). */
+  empty: boolean;
+  /** IAM resources added or modified: the capabilities acknowledgement lists them. */
+  iamResources: string[];
+  capabilities: string[];
+  /** Stateful resources that will be replaced (data loss): these need a typed confirmation. */
+  statefulReplacements: string[];
+}
+
+export interface ReviewedChange extends ResourceChange {
+  /** Changes of a nested stack's own change set. */
+  nested?: ReviewedChange[];
+  stateful: boolean;
+}
+
+/** Resource types whose replacement destroys data: databases, buckets, file systems, volumes, user pools. */
+const STATEFUL_TYPES = [
+  /^AWS::RDS::DB(Instance|Cluster)$/,
+  /^AWS::DynamoDB::(Global)?Table$/,
+  /^AWS::S3::Bucket$/,
+  /^AWS::EFS::FileSystem$/,
+  /^AWS::FSx::FileSystem$/,
+  /^AWS::EC2::Volume$/,
+  /^AWS::Cognito::UserPool$/,
+  /^AWS::ElastiCache::(CacheCluster|ReplicationGroup)$/,
+  /^AWS::OpenSearchService::Domain$/,
+  /^AWS::Elasticsearch::Domain$/,
+  /^AWS::DocDB::DBCluster$/,
+  /^AWS::Neptune::DBCluster$/,
+  /^AWS::Kinesis::Stream$/,
+];
+
+export function isStateful(resourceType: string): boolean {
+  return STATEFUL_TYPES.some((pattern) => pattern.test(resourceType));
+}
+
+const EMPTY_REASONS = [
+  /didn't contain changes/i,
+  /No updates are to be performed/i,
+  /The submitted information didn't contain changes/i,
+];
+
+export interface ChangeSetDeps {
+  cloudFormation: CloudFormationPort;
+  clock: Clock;
+  signal?: AbortSignal;
+}
+
+export async function createChangeSet(
+  input: CreateChangeSetInput,
+  deps: ChangeSetDeps,
+): Promise<ChangeSetSummary> {
+  let created: { changeSetId: string; stackId: string };
+  try {
+    created = await deps.cloudFormation.createChangeSet(input);
+  } catch (error) {
+    // CloudFormation records an empty update as a FAILED change set; some endpoints (moto) refuse
+    // the request outright instead. Both mean the same: nothing to do.
+    if (!EMPTY_REASONS.some((reason) => reason.test((error as Error).message))) throw error;
+    return emptySummary(input);
+  }
+  const { changeSetId, stackId } = created;
+  const description = await waitForChangeSet(changeSetId, deps);
+  const empty =
+    description.status === 'FAILED' &&
+    EMPTY_REASONS.some((reason) => reason.test(description.statusReason ?? ''));
+  if (description.status === 'FAILED' && !empty) {
+    throw new StackguideError(
+      `CloudFormation could not prepare the changes to ${input.stackName}: ${description.statusReason ?? 'no reason given'}`,
+      {
+        code: 'changeset.failed',
+        kind: 'aws',
+        nextSteps: ['Fix the template or parameters named in the reason, then run the command again.'],
+      },
+    );
+  }
+  const changes = await reviewChanges(description.changes, deps);
+  const flat = flatten(changes);
+  return {
+    stackName: input.stackName,
+    stackId: description.stackId || stackId,
+    changeSetId,
+    type: input.changeSetType,
+    changes,
+    empty,
+    capabilities: input.capabilities,
+    iamResources: flat
+      .filter((c) => c.resourceType.startsWith('AWS::IAM::') && c.action !== 'Remove')
+      .map((c) => `${c.logicalResourceId} (${c.resourceType})`),
+    statefulReplacements: flat
+      .filter(
+        (c) =>
+          c.stateful &&
+          (c.replacement === 'True' || c.replacement === 'Conditional' || c.action === 'Remove'),
+      )
+      .map(
+        (c) =>
+          `${c.logicalResourceId} (${c.resourceType}${c.action === 'Remove' ? ', removed' : `, replacement ${c.replacement}`})`,
+      ),
+  };
+}
+
+/** An empty change set that CloudFormation never created: there is nothing to delete. */
+function emptySummary(input: CreateChangeSetInput): ChangeSetSummary {
+  return {
+    stackName: input.stackName,
+    stackId: input.stackName,
+    changeSetId: '',
+    type: input.changeSetType,
+    changes: [],
+    empty: true,
+    capabilities: input.capabilities,
+    iamResources: [],
+    statefulReplacements: [],
+  };
+}
+
+/** Polls until CloudFormation has finished computing the change set (seconds, usually). */
+async function waitForChangeSet(changeSetId: string, deps: ChangeSetDeps): Promise<ChangeSetDescription> {
+  let interval = 500;
+  for (let attempt = 0; attempt < 240; attempt++) {
+    const description = await deps.cloudFormation.describeChangeSet(changeSetId);
+    if (!['CREATE_PENDING', 'CREATE_IN_PROGRESS'].includes(description.status)) return description;
+    await deps.clock.sleep(interval, deps.signal);
+    interval = Math.min(5_000, interval * 1.5);
+  }
+  throw new StackguideError('CloudFormation took more than 20 minutes to prepare the change set', {
+    code: 'changeset.timeout',
+    kind: 'aws',
+    nextSteps: [`Look at the change set in the console (${changeSetId}), then run the command again.`],
+  });
+}
+
+async function reviewChanges(
+  changes: readonly ResourceChange[],
+  deps: ChangeSetDeps,
+): Promise<ReviewedChange[]> {
+  return Promise.all(
+    changes.map(async (change) => {
+      const nested =
+        change.resourceType === 'AWS::CloudFormation::Stack' && change.changeSetId
+          ? await reviewChanges(
+              (await deps.cloudFormation.describeChangeSet(change.changeSetId)).changes,
+              deps,
+            )
+          : undefined;
+      return { ...change, stateful: isStateful(change.resourceType), ...(nested ? { nested } : {}) };
+    }),
+  );
+}
+
+function flatten(changes: readonly ReviewedChange[]): ReviewedChange[] {
+  return changes.flatMap((change) => [change, ...flatten(change.nested ?? [])]);
+}
+
+/** Removes a change set the operator declined; for a create, also the empty REVIEW_IN_PROGRESS stack. */
+export async function discardChangeSet(
+  summary: ChangeSetSummary,
+  cloudFormation: CloudFormationPort,
+  token: string,
+): Promise<void> {
+  await cloudFormation.deleteChangeSet(summary.changeSetId);
+  if (summary.type === 'CREATE') await cloudFormation.deleteStack(summary.stackId, token);
+}
