@@ -1,4 +1,4 @@
-import { Box, Static, Text, useStdout } from 'ink';
+import { Box, Static, Text, useInput, useStdout } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { formatDuration } from '../src/output/format.ts';
 import {
@@ -8,10 +8,14 @@ import {
   type StackProgress,
 } from '../src/progress/progress-store.ts';
 import { isFailedStatus, isInProgress, isSuccess, isTerminal } from '../src/stacks/stack-status.ts';
+import { ChangeSetReviewPanel } from './ChangeSetReviewPanel.tsx';
+import { InterruptMenuPanel } from './InterruptMenuPanel.tsx';
 
 export interface InstallProgressScreenProps {
   store: ProgressStore;
   now?: () => number;
+  /** Ctrl+C while no prompt is open: the composition root decides what it means right now. */
+  onInterrupt?: () => void;
 }
 
 /**
@@ -19,8 +23,15 @@ export interface InstallProgressScreenProps {
  * stack its resources still in progress, under a failed one the failures. Finished stacks move into
  * <Static> (printed once, scrolled away), so the live region stays shorter than the window.
  */
-export function InstallProgressScreen({ store, now = Date.now }: InstallProgressScreenProps) {
+export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: InstallProgressScreenProps) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  // Raw mode delivers Ctrl+C as a key, not a signal; a prompt panel handles its own.
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') onInterrupt?.();
+    },
+    { isActive: snapshot.prompt === undefined && onInterrupt !== undefined },
+  );
   const { stdout } = useStdout();
   const [, tick] = useState(0);
   useEffect(() => {
@@ -65,6 +76,19 @@ export function InstallProgressScreen({ store, now = Date.now }: InstallProgress
           ◻ {task.title.replace(/^Deploy stack /, '')} waiting
         </Text>
       ))}
+      {snapshot.prompt?.kind === 'changeset' && (
+        <ChangeSetReviewPanel
+          summary={snapshot.prompt.summary}
+          onDecision={(decision) => store.answer(decision)}
+        />
+      )}
+      {snapshot.prompt?.kind === 'interrupt' && (
+        <InterruptMenuPanel
+          stack={snapshot.prompt.stack}
+          choices={snapshot.prompt.choices}
+          onChoice={(value) => store.answer(value)}
+        />
+      )}
     </Box>
   );
 }

@@ -26,8 +26,11 @@ export function showReview(plan: InstallPlan): Promise<boolean> {
   });
 }
 
-export function mountProgress(store: ProgressStore): { unmount: () => Promise<void> } {
-  const instance = render(<InstallProgressScreen store={store} />, inkOptions);
+export function mountProgress(
+  store: ProgressStore,
+  onInterrupt: () => void,
+): { unmount: () => Promise<void> } {
+  const instance = render(<InstallProgressScreen store={store} onInterrupt={onInterrupt} />, inkOptions);
   return {
     unmount: async () => {
       // Let the last store update paint before the frame is frozen.

@@ -20,6 +20,7 @@ export interface DeployStackTaskDeps {
   pollIntervalMs?: { min: number; max: number };
   /** Change set review; absent when unattended with --yes. */
   review?: DeployStackDeps['review'];
+  tracker?: DeployStackDeps['tracker'];
 }
 
 /** One listr2 task that brings one stack of the plan to CREATE_COMPLETE / UPDATE_COMPLETE. */
@@ -52,6 +53,7 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
           journal: deps.journal,
           signal: deps.signal,
           ...(deps.review ? { review: deps.review } : {}),
+          ...(deps.tracker ? { tracker: deps.tracker } : {}),
           ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
           emit: (event) => {
             if (

@@ -9,6 +9,10 @@ import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
+import type { ChangeSetSummary } from '../stacks/change-set.ts';
+import type { ChangeSetDecision } from '../stacks/deploy-stack.ts';
+import { detachedError, handleInterrupt } from '../stacks/interrupt-menu.ts';
+import { OperationTracker } from '../stacks/operation-tracker.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
 import { decideOutputMode } from './output-mode.ts';
 
@@ -17,7 +21,23 @@ import { decideOutputMode } from './output-mode.ts';
  * event bus, and hands the flow its environment. UI modules are imported only in interactive mode.
  */
 export async function installCommand(options: CommonOptions): Promise<number> {
-  const signal = options.signal ?? new AbortController().signal;
+  // One Ctrl+C owner: main's SIGINT handler (plain mode) or the Ink screen (raw mode) stop the run
+  // through this controller; during a stack operation a plain Ctrl+C detaches, saying how to re-attach.
+  const tracker = new OperationTracker();
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const watchCommand = (stack: string): string =>
+    [
+      'stackguide watch',
+      stack,
+      ...(options.config ? [`--config ${options.config}`] : []),
+      ...(options.blueprint ? [`--blueprint ${options.blueprint}`] : []),
+      ...connectionFlags(options),
+    ].join(' ');
+  options.signal?.addEventListener('abort', () => {
+    const active = tracker.active;
+    controller.abort(active ? detachedError(active, watchCommand(active.stack)) : options.signal?.reason);
+  });
   const mode = decideOutputMode(options, process.env, {
     stdin: Boolean(process.stdin.isTTY),
     stderr: Boolean(process.stderr.isTTY),
@@ -77,6 +97,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
             plan,
             aws,
             journal,
+            tracker,
             clock: systemClock,
             emit: (event: Parameters<EventBus['emit']>[0]) => events.emit(event),
             signal,
@@ -90,9 +111,25 @@ export async function installCommand(options: CommonOptions): Promise<number> {
           );
           const stopFeeding = events.subscribe((event) => store.apply(event));
           const { StoreBridgeRenderer } = await import('../../tasks/store-bridge-renderer.ts');
-          const view = screens.mountProgress(store);
+          const review = (summary: ChangeSetSummary) =>
+            store
+              .ask({ kind: 'changeset', summary })
+              .then((answer) => (answer === 'execute' ? 'execute' : 'decline') as ChangeSetDecision);
+          const view = screens.mountProgress(store, () => {
+            void handleInterrupt({
+              tracker,
+              cloudFormation: aws.cloudFormation,
+              ask: (prompt) => store.ask(prompt),
+              abort: (reason) => controller.abort(reason),
+              watchCommand,
+            }).catch((error: unknown) => controller.abort(error));
+          });
           try {
-            return await runInstallTasks(deps, StoreBridgeRenderer, { store });
+            return await runInstallTasks(
+              { ...deps, ...(options.yes ? {} : { review }) },
+              StoreBridgeRenderer,
+              { store },
+            );
           } finally {
             stopFeeding();
             await view.unmount();

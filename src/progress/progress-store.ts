@@ -1,4 +1,5 @@
-import type { StackguideEvent } from '../events.ts';
+import type { StackguideEvent, StackOperation } from '../events.ts';
+import type { ChangeSetSummary } from '../stacks/change-set.ts';
 import { isFailedStatus, isTerminal } from '../stacks/stack-status.ts';
 
 /**
@@ -15,7 +16,19 @@ export interface ProgressSnapshot {
   /** Order in which stacks (nested ones included) first appeared. */
   stackOrder: string[];
   finished: boolean;
+  /** A question the screen must show now; the run waits for its answer. */
+  prompt?: ProgressPrompt;
 }
+
+/** What the live screen may have to ask in the middle of a run. */
+export type ProgressPrompt =
+  | { kind: 'changeset'; summary: ChangeSetSummary }
+  | {
+      kind: 'interrupt';
+      stack: string;
+      operation: StackOperation;
+      choices: Array<{ value: string; label: string }>;
+    };
 
 export interface TaskLine {
   id: string;
@@ -52,6 +65,7 @@ export class ProgressStore {
   #snapshot: ProgressSnapshot;
   readonly #listeners = new Set<Listener>();
   readonly #now: () => number;
+  #answer: ((value: string) => void) | undefined;
 
   constructor(title: string, now: () => number = Date.now) {
     this.#now = now;
@@ -70,6 +84,23 @@ export class ProgressStore {
       ? this.#snapshot.tasks.map((task) => (task.id === line.id ? line : task))
       : [...this.#snapshot.tasks, line];
     this.#commit({ ...this.#snapshot, tasks });
+  }
+
+  /** Shows a prompt and resolves with the value the screen answers it with. One prompt at a time. */
+  ask(prompt: ProgressPrompt): Promise<string> {
+    this.#answer?.('');
+    return new Promise((resolve) => {
+      this.#answer = resolve;
+      this.#commit({ ...this.#snapshot, prompt });
+    });
+  }
+
+  answer(value: string): void {
+    const resolve = this.#answer;
+    this.#answer = undefined;
+    const { prompt: _answered, ...rest } = this.#snapshot;
+    this.#commit(rest);
+    resolve?.(value);
   }
 
   finish(): void {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudFormationPort, StackDescription } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
-import type { StackEventRecord, StackguideEvent } from '../events.ts';
+import type { StackEventRecord, StackguideEvent, StackOperation } from '../events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { type ChangeSetSummary, createChangeSet, discardChangeSet } from './change-set.ts';
+import type { OperationTracker } from './operation-tracker.ts';
 import { findRootCause } from './root-cause.ts';
 import { streamStackEvents } from './stack-event-streamer.ts';
 import { isInProgress, isSuccess } from './stack-status.ts';
@@ -37,6 +38,8 @@ export interface DeployStackDeps {
   review?: (summary: ChangeSetSummary) => Promise<ChangeSetDecision>;
   /** Poll timing; tests shorten it. */
   pollIntervalMs?: { min: number; max: number };
+  /** Records the running operation for the Ctrl+C menu. */
+  tracker?: OperationTracker;
 }
 
 export interface DeployedStack {
@@ -65,7 +68,11 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
       operation: 'attach',
       ...count(stack),
     });
-    return follow(stack, existing.stackId, new Date(deps.clock.now()), undefined, deps);
+    return follow(
+      stack,
+      { stackId: existing.stackId, since: new Date(deps.clock.now()), operation: 'attach' },
+      deps,
+    );
   }
   if (existing?.status === 'ROLLBACK_COMPLETE' || existing?.status === 'ROLLBACK_FAILED') {
     throw new StackguideError(
@@ -166,35 +173,56 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     operation: created ? 'update' : 'create',
     ...count(stack),
   });
-  return follow(stack, summary.stackId, since, token, deps, newest);
+  return follow(
+    stack,
+    {
+      stackId: summary.stackId,
+      since,
+      token,
+      operation: created ? 'update' : 'create',
+      ...(newest ? { afterEventId: newest } : {}),
+    },
+    deps,
+  );
+}
+
+interface FollowedOperation {
+  stackId: string;
+  since: Date;
+  operation: StackOperation;
+  token?: string;
+  afterEventId?: string;
 }
 
 async function follow(
   stack: StackDeployment,
-  stackId: string,
-  since: Date,
-  token: string | undefined,
+  followed: FollowedOperation,
   deps: DeployStackDeps,
-  afterEventId?: string,
 ): Promise<DeployedStack> {
+  const { stackId, since, token, afterEventId } = followed;
   const seen: StackEventRecord[] = [];
-  await streamStackEvents({
-    cloudFormation: deps.cloudFormation,
-    clock: deps.clock,
-    stackId,
-    stackName: stack.name,
-    since,
-    ...(token ? { clientRequestToken: token } : {}),
-    ...(afterEventId ? { afterEventId } : {}),
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(deps.pollIntervalMs
-      ? { minIntervalMs: deps.pollIntervalMs.min, maxIntervalMs: deps.pollIntervalMs.max }
-      : {}),
-    onEvent: (event) => {
-      seen.push(event);
-      deps.emit({ type: 'stack.event', stack: stack.name, event });
-    },
-  });
+  deps.tracker?.begin({ stack: stack.name, stackId, operation: followed.operation });
+  try {
+    await streamStackEvents({
+      cloudFormation: deps.cloudFormation,
+      clock: deps.clock,
+      stackId,
+      stackName: stack.name,
+      since,
+      ...(token ? { clientRequestToken: token } : {}),
+      ...(afterEventId ? { afterEventId } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.pollIntervalMs
+        ? { minIntervalMs: deps.pollIntervalMs.min, maxIntervalMs: deps.pollIntervalMs.max }
+        : {}),
+      onEvent: (event) => {
+        seen.push(event);
+        deps.emit({ type: 'stack.event', stack: stack.name, event });
+      },
+    });
+  } finally {
+    deps.tracker?.end();
+  }
   // The final word is DescribeStacks by id, not the last event we happened to see.
   const final = await deps.cloudFormation.describeStack(stackId);
   const status = final?.status ?? 'UNKNOWN';
@@ -205,6 +233,20 @@ async function follow(
     pendingToken: undefined,
     operation: undefined,
   });
+  const interruption = deps.tracker?.takeInterruption();
+  if (interruption) {
+    // The operator chose this in the Ctrl+C menu; CloudFormation has now finished carrying it out.
+    throw new StackguideError(
+      interruption === 'delete'
+        ? `Stopped at your request: ${stack.name} was deleted (${status})`
+        : `Stopped at your request: the update of ${stack.name} was cancelled and rolled back (${status})`,
+      {
+        code: `operation.${interruption}`,
+        kind: 'cancelled',
+        nextSteps: ['Run the install again when you are ready.'],
+      },
+    );
+  }
   if (final && isSuccess(status)) {
     const outputs = await completeOutputs(final, stack, deps);
     deps.emit({ type: 'stack.completed', stack: stack.name, stackId, status, outputs });

@@ -70,6 +70,15 @@ describe('stackguide install in a real terminal', () => {
     expect(review).toContain('e2e-app create IAM resources (CAPABILITY_IAM)');
     await t.press('y');
 
+    // Each stack's change set is shown before it runs.
+    const dataChanges = await t.waitFor('Change set for e2e-data (new stack): 2 changes');
+    expect(dataChanges).toMatch(/\+ DataBucket AWS::S3::Bucket/);
+    await t.press('y');
+    const appChanges = await t.waitFor('Change set for e2e-app (new stack): 3 changes');
+    expect(appChanges).toContain('IAM resources: WorkerRole (AWS::IAM::Role)');
+    expect(appChanges).toContain('Going ahead acknowledges CAPABILITY_IAM');
+    await t.press('y');
+
     const summary = await t.waitFor('EXIT=0', 60_000);
     expect(summary).toMatch(/✔ e2e-data CREATE_COMPLETE 2\/2/);
     expect(summary).toMatch(/✔ e2e-app CREATE_COMPLETE 3\/3/);
