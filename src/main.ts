@@ -66,10 +66,16 @@ function buildProgram(
     );
 
   withCommonOptions(program.command('watch'))
-    .description('attach to an operation in flight on the deployment (not built yet)')
+    .description(
+      'attach to the operation in flight on the deployment (or one stack), wherever it was started',
+    )
     .argument('[stack]', 'a stack name; default: every stack of the deployment')
-    .action((_stack: string | undefined, options: CommonOptions) =>
-      run(async () => notBuiltYet('watch', 3), options),
+    .option('--name <deployment>', 'deployment name (else from the answers file)')
+    .action((stack: string | undefined, options: CommonOptions) =>
+      run(async () => (await import('./commands/watch-command.ts')).watchCommand, {
+        ...options,
+        ...(stack ? { stack } : {}),
+      }),
     );
 
   withCommonOptions(program.command('upgrade'))

@@ -1,0 +1,152 @@
+import { createAwsSession } from '../aws/aws-context.ts';
+import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
+import { loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { resolveValue } from '../blueprint/references.ts';
+import { ExitCode, StackguideError } from '../errors.ts';
+import { EventBus, type StackEventRecord } from '../events.ts';
+import { readAnswersFile } from '../install/answers-file.ts';
+import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
+import { attachPlainPrinter } from '../output/plain-printer.ts';
+import { ProgressStore } from '../progress/progress-store.ts';
+import { systemClock } from '../runtime/clock.ts';
+import { findOperationStart } from '../stacks/operation-start.ts';
+import { findRootCause } from '../stacks/root-cause.ts';
+import { streamStackEvents } from '../stacks/stack-event-streamer.ts';
+import { isInProgress, isSuccess } from '../stacks/stack-status.ts';
+import type { CommonOptions } from './common-options.ts';
+import { decideOutputMode } from './output-mode.ts';
+
+/**
+ * `stackguide watch [stack]`: attach to whatever operation is in flight on the deployment's stacks (or
+ * on the named stack), wherever it was started, show it from its first event, and exit with its
+ * outcome: 0 when it succeeded (or nothing was running), 1 when it failed.
+ */
+export async function watchCommand(options: CommonOptions & { stack?: string }): Promise<number> {
+  const signal = options.signal ?? new AbortController().signal;
+  const mode = decideOutputMode(options, process.env, {
+    stdin: Boolean(process.stdin.isTTY),
+    stderr: Boolean(process.stderr.isTTY),
+  });
+  const saved = options.config ? await readAnswersFile(options.config) : undefined;
+  const region = options.region ?? saved?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new StackguideError('watch needs a region', {
+      code: 'answers.missing',
+      kind: 'user',
+      details: [{ path: '--region (or region: in --config)', message: 'no region given' }],
+    });
+  }
+  const names = options.stack
+    ? [options.stack]
+    : await deploymentStackNames(options, saved?.deployment, region, saved?.answers ?? {});
+  const aws = createAwsSession({
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+  }).forRegion(region);
+
+  const events = new EventBus();
+  const detach: Array<() => void> = [];
+  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
+  if (!mode.interactive)
+    detach.push(attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) }));
+  const screens = mode.interactive ? await import('../../screens/mount-screens.tsx') : undefined;
+  const store = screens ? new ProgressStore(`Watching ${names.join(', ')} in ${region}`) : undefined;
+  if (store) detach.push(events.subscribe((event) => store.apply(event)));
+  const view =
+    screens && store ? screens.mountProgress(store, () => process.kill(process.pid, 'SIGINT')) : undefined;
+
+  try {
+    const described = await Promise.all(
+      names.map(async (name) => ({ name, stack: await aws.cloudFormation.describeStack(name) })),
+    );
+    const running = described.filter((entry) => entry.stack && isInProgress(entry.stack.status));
+    if (running.length === 0) {
+      for (const { name, stack } of described) {
+        events.emit({
+          type: 'stack.status',
+          stack: name,
+          status: stack?.status ?? 'NOT_CREATED',
+          outputs: stack?.outputs ?? {},
+        });
+      }
+      process.stderr.write('Nothing is in flight on these stacks.\n');
+      return ExitCode.ok;
+    }
+    const outcomes = await Promise.all(
+      running.map(({ name, stack }) =>
+        follow(aws.cloudFormation, name, stack?.stackId ?? name, events, signal),
+      ),
+    );
+    const failed = outcomes.filter((ok) => !ok).length;
+    events.emit({
+      type: 'run.completed',
+      outcome: failed > 0 ? 'failed' : 'succeeded',
+      exitCode: failed > 0 ? ExitCode.failed : ExitCode.ok,
+    });
+    return failed > 0 ? ExitCode.failed : ExitCode.ok;
+  } finally {
+    await view?.unmount();
+    for (const stop of detach) stop();
+  }
+}
+
+/** Follows one stack's current operation from its start; resolves true when it ended well. */
+async function follow(
+  cloudFormation: CloudFormationPort,
+  name: string,
+  stackId: string,
+  events: EventBus,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const start = await findOperationStart(cloudFormation, stackId, name);
+  events.emit({ type: 'stack.started', stack: name, stackId, operation: 'attach' });
+  const seen: StackEventRecord[] = [];
+  await streamStackEvents({
+    cloudFormation,
+    clock: systemClock,
+    stackId,
+    stackName: name,
+    since: start.since,
+    ...(start.previousEventId ? { afterEventId: start.previousEventId } : {}),
+    signal,
+    onEvent: (event) => {
+      seen.push(event);
+      events.emit({ type: 'stack.event', stack: name, event });
+    },
+  });
+  const final = await cloudFormation.describeStack(stackId);
+  const status = final?.status ?? 'UNKNOWN';
+  if (isSuccess(status)) {
+    events.emit({ type: 'stack.completed', stack: name, stackId, status, outputs: final?.outputs ?? {} });
+    return true;
+  }
+  const rootCause = findRootCause(seen);
+  events.emit({
+    type: 'stack.failed',
+    stack: name,
+    stackId,
+    status,
+    message: rootCause?.reason ?? final?.statusReason ?? `ended ${status}`,
+    ...(rootCause ? { rootCause } : {}),
+  });
+  return false;
+}
+
+async function deploymentStackNames(
+  options: CommonOptions,
+  deployment: string | undefined,
+  region: string,
+  answers: Record<string, string | number | boolean | readonly string[]>,
+): Promise<string[]> {
+  const name = options.name ?? deployment;
+  if (!name) {
+    throw new StackguideError('watch needs a stack name, or the deployment to watch', {
+      code: 'answers.missing',
+      kind: 'user',
+      details: [{ path: '[stack] or --name (or --config)', message: 'nothing to watch given' }],
+    });
+  }
+  const blueprint = await loadBlueprint(options.blueprint ?? '.');
+  const scope = { deployment: name, region, answers, stackOutputs: {} };
+  return blueprint.stacks.map((stack, index) => resolveValue(stack.name, scope, `stacks[${index}].name`));
+}
