@@ -7,6 +7,7 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   type DescribeChangeSetCommandOutput,
+  DescribeEventsCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
@@ -60,6 +61,31 @@ export function cloudFormationAdapter(client: CloudFormationClient): CloudFormat
         new GetTemplateCommand({ StackName: stackNameOrId, TemplateStage: 'Original' }),
       );
       return response.TemplateBody;
+    },
+
+    async describeFailedEvents(stackId) {
+      const events = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await client.send(
+          new DescribeEventsCommand({ StackName: stackId, Filters: { FailedEvents: true }, NextToken }),
+        );
+        for (const event of page.OperationEvents ?? []) {
+          events.push({
+            eventId: event.EventId ?? '',
+            stackId: event.StackId ?? stackId,
+            stackName: /:stack\/([^/]+)\//.exec(event.StackId ?? '')?.[1] ?? '',
+            logicalResourceId: event.LogicalResourceId ?? '',
+            resourceType: event.ResourceType ?? '',
+            status: event.ResourceStatus ?? '',
+            timestamp: event.Timestamp ?? new Date(0),
+            ...(event.PhysicalResourceId ? { physicalResourceId: event.PhysicalResourceId } : {}),
+            ...(event.ResourceStatusReason ? { reason: event.ResourceStatusReason } : {}),
+          });
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return events;
     },
 
     async listStackResources(stackNameOrId) {

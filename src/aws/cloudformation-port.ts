@@ -13,6 +13,11 @@ export interface CloudFormationPort {
   getTemplateBody(stackNameOrId: string): Promise<string | undefined>;
   /** One page, newest first, as the API returns them. */
   describeStackEvents(stackNameOrId: string, nextToken?: string): Promise<StackEventsPage>;
+  /**
+   * The failed events of the stack's latest operation, nested stacks included (DescribeEvents with the
+   * FailedEvents filter, 2025). Throws where the API is not offered; callers fall back to the events.
+   */
+  describeFailedEvents(stackId: string): Promise<StackEvent[]>;
   /** Physical ids of the stack's resources, by logical id. */
   listStackResources(stackNameOrId: string): Promise<StackResourceSummary[]>;
   createChangeSet(input: CreateChangeSetInput): Promise<{ changeSetId: string; stackId: string }>;

@@ -10,7 +10,7 @@ import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { findOperationStart } from '../stacks/operation-start.ts';
-import { findRootCause } from '../stacks/root-cause.ts';
+import { diagnoseFailure } from '../stacks/root-cause.ts';
 import { streamStackEvents } from '../stacks/stack-event-streamer.ts';
 import { isInProgress, isSuccess } from '../stacks/stack-status.ts';
 import type { CommonOptions } from './common-options.ts';
@@ -120,7 +120,7 @@ async function follow(
     events.emit({ type: 'stack.completed', stack: name, stackId, status, outputs: final?.outputs ?? {} });
     return true;
   }
-  const rootCause = findRootCause(seen);
+  const rootCause = await diagnoseFailure(cloudFormation, stackId, seen);
   events.emit({
     type: 'stack.failed',
     stack: name,

@@ -6,7 +6,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { type ChangeSetSummary, createChangeSet, discardChangeSet } from './change-set.ts';
 import type { OperationTracker } from './operation-tracker.ts';
-import { findRootCause } from './root-cause.ts';
+import { diagnoseFailure } from './root-cause.ts';
 import { streamStackEvents } from './stack-event-streamer.ts';
 import { isInProgress, isSuccess } from './stack-status.ts';
 
@@ -252,7 +252,7 @@ async function follow(
     deps.emit({ type: 'stack.completed', stack: stack.name, stackId, status, outputs });
     return { stackId, status, outputs };
   }
-  const rootCause = findRootCause(seen);
+  const rootCause = await diagnoseFailure(deps.cloudFormation, stackId, seen);
   const message = rootCause
     ? `${rootCause.logicalResourceId} (${rootCause.resourceType}) in ${rootCause.stackName}: ${rootCause.reason}`
     : (final?.statusReason ?? `stack ended ${status}`);

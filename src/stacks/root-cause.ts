@@ -1,3 +1,4 @@
+import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import type { RootCause, StackEventRecord } from '../events.ts';
 import { isFailedStatus } from './stack-status.ts';
 
@@ -34,4 +35,34 @@ export function findRootCause(events: readonly StackEventRecord[]): RootCause | 
     status: real.status,
     reason: real.reason ?? 'CloudFormation gave no reason',
   };
+}
+
+/**
+ * The root cause of a failed operation: from DescribeEvents' failed-events filter where CloudFormation
+ * offers it (complete even for events the poller never saw), else from the events streamed.
+ */
+export async function diagnoseFailure(
+  cloudFormation: Pick<CloudFormationPort, 'describeFailedEvents'>,
+  stackId: string,
+  streamed: readonly StackEventRecord[],
+): Promise<RootCause | undefined> {
+  try {
+    const failed = await cloudFormation.describeFailedEvents(stackId);
+    const records = failed.map((event) => ({
+      eventId: event.eventId,
+      stackName: event.stackName,
+      stackId: event.stackId,
+      rootStackId: stackId,
+      logicalResourceId: event.logicalResourceId,
+      resourceType: event.resourceType,
+      status: event.status,
+      timestamp: event.timestamp.toISOString(),
+      ...(event.reason ? { reason: event.reason } : {}),
+    }));
+    const cause = findRootCause(records);
+    if (cause) return cause;
+  } catch {
+    // Not offered here (older partitions, emulators): the streamed events are the record.
+  }
+  return findRootCause(streamed);
 }

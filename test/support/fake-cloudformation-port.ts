@@ -68,6 +68,7 @@ export class FakeCloudFormationPort implements CloudFormationPort {
   }
 
   // The streamer tests need only reads; operations belong to the scenario-server and moto tests.
+  describeFailedEvents = notUsed;
   listStackResources = notUsed;
   createChangeSet = notUsed;
   describeChangeSet = notUsed;
