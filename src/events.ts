@@ -4,6 +4,8 @@
  * journal's event log. The `type` strings are a public, documented contract (README, "NDJSON events"):
  * add fields and types freely, never rename or remove one.
  */
+
+import type { DestroyPlan } from './decommission/destroy-plan.ts';
 import type { ErrorKind } from './errors.ts';
 import type { ChangeSetSummary } from './stacks/change-set.ts';
 import type { CheckResult } from './steps/step.ts';
@@ -87,6 +89,12 @@ export type StackguideEvent =
   | { type: 'step.started'; step: string; kind: string; title: string }
   | { type: 'step.progress'; step: string; message: string; facts?: Record<string, unknown> }
   | { type: 'step.completed'; step: string; outputs: Record<string, string> }
+  | { type: 'destroy.plan'; plan: DestroyPlan }
+  | {
+      type: 'destroy.leftovers';
+      unexpected: Array<{ arn: string; reason: string }>;
+      expected: Array<{ arn: string; reason: string }>;
+    }
   | { type: 'blueprint.valid'; blueprint: string; version: string; questions: number; stacks: string[] }
   | { type: 'heartbeat'; stack: string; status: string; elapsedSeconds: number }
   | { type: 'warning'; code: string; message: string }

@@ -85,8 +85,18 @@ function buildProgram(
     .action((options: CommonOptions) => run(async () => notBuiltYet('upgrade', 6), options));
 
   withCommonOptions(program.command('destroy'))
-    .description('plan, typed confirmation, ordered teardown, leftovers report (not built yet)')
-    .action((options: CommonOptions) => run(async () => notBuiltYet('destroy', 6), options));
+    .description('plan, typed confirmation, ordered teardown, leftovers report')
+    .option('--name <deployment>', 'deployment name (else from the answers file)')
+    .option('--dry-run', 'show the plan and stop', false)
+    .option('--confirm <deployment>', 'confirm unattended by giving the deployment name')
+    .option(
+      '--delete-code-repositories',
+      "also delete the blueprint's CodeCommit repositories (they hold code)",
+      false,
+    )
+    .action((options: CommonOptions) =>
+      run(async () => (await import('./commands/destroy-command.ts')).destroyCommand, options),
+    );
 
   withCommonOptions(program.command('preflight'))
     .description('every check of every preparation step; nothing is changed')

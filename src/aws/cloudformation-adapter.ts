@@ -15,6 +15,7 @@ import {
   ListStackResourcesCommand,
   type Stack,
   UpdateStackCommand,
+  UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationPort, CreateStackInput, StackDescription } from './cloudformation-port.ts';
 
@@ -180,6 +181,12 @@ export function cloudFormationAdapter(client: CloudFormationClient): CloudFormat
     async cancelUpdateStack(stackId, clientRequestToken) {
       await client.send(
         new CancelUpdateStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken }),
+      );
+    },
+
+    async setTerminationProtection(stackId, enabled) {
+      await client.send(
+        new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: enabled }),
       );
     },
 

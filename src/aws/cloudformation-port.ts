@@ -27,6 +27,7 @@ export interface CloudFormationPort {
   deleteChangeSet(changeSetId: string): Promise<void>;
   deleteStack(stackId: string, clientRequestToken: string, retainResources?: string[]): Promise<void>;
   cancelUpdateStack(stackId: string, clientRequestToken: string): Promise<void>;
+  setTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
 }
 
 export interface CreateChangeSetInput extends CreateStackInput {

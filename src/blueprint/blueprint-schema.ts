@@ -219,6 +219,50 @@ function stepSchema(): z.ZodType<StepEntry> {
   ) as z.ZodType<StepEntry>;
 }
 
+const decommissionSchema = z
+  .object({
+    order: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Stacks in deletion order: blueprint stack ids or stack name patterns ("{{deployment}}-cluster") for stacks the ' +
+          'platform creates itself. Default: the blueprint stacks in reverse order. Checked against exports and imports.',
+      ),
+    retain: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Stacks (ids or name patterns) never deleted, with their resources: e.g. a user pool kept for statistics.',
+      ),
+    emptyBuckets: z
+      .boolean()
+      .default(true)
+      .describe("Empty the stacks' S3 buckets (every version) so CloudFormation can delete them."),
+    deleteRepositories: z
+      .boolean()
+      .default(true)
+      .describe("Delete the stacks' ECR repositories and their images first."),
+    deleteTaggedVolumesAndSnapshots: z
+      .boolean()
+      .default(true)
+      .describe('Delete EBS volumes and snapshots tagged with this deployment after the stacks are gone.'),
+    codeCommitRepositories: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'CodeCommit repositories (name patterns) deleted only when the operator opts in: they hold code.',
+      ),
+    untaggable: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Names of things the tagging API cannot see, checked by name in the leftovers report.'),
+    cautions: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Warnings shown with the plan, in the words of the guide.'),
+  })
+  .strict();
+
 export const blueprintSchema = z
   .object({
     $schema: z.string().optional(),
@@ -255,10 +299,7 @@ export const blueprintSchema = z
         'Preparation steps, run in this order before the stacks: hosted zone, certificate, quotas, SES, ...',
       ),
     upgrade: z.record(z.string(), z.unknown()).optional().describe('Upgrade steps. Reserved in v1.'),
-    decommission: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Decommission rules. Reserved in v1.'),
+    decommission: decommissionSchema.prefault({}),
   })
   .strict();
 

@@ -97,6 +97,12 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       return `${at} ${event.step}: ${event.message}`;
     case 'step.completed':
       return `${at} ${event.step}: done`;
+    case 'destroy.plan':
+      return undefined; // Printed whole, before the confirmation, by the destroy command.
+    case 'destroy.leftovers':
+      return event.unexpected.length === 0
+        ? `${at} leftovers: none unexpected${event.expected.length > 0 ? ` (${event.expected.length} kept on purpose)` : ''}`
+        : `${at} leftovers: ${event.unexpected.length} unexpected\n${event.unexpected.map((item) => `           ${item.arn}: ${item.reason}`).join('\n')}`;
     case 'blueprint.valid':
       return `✔ ${event.blueprint} ${event.version} is valid: ${event.questions} question(s), stacks ${event.stacks.join(', ')}`;
     case 'heartbeat':

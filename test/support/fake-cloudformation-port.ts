@@ -76,6 +76,7 @@ export class FakeCloudFormationPort implements CloudFormationPort {
   deleteChangeSet = notUsed;
   deleteStack = notUsed;
   cancelUpdateStack = notUsed;
+  setTerminationProtection = notUsed;
 
   async describeStack(stackNameOrId: string): Promise<StackDescription | undefined> {
     this.#record('describeStack', stackNameOrId);

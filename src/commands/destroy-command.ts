@@ -1,0 +1,218 @@
+import { resolve } from 'node:path';
+import type { ListrTask } from 'listr2';
+import { createAwsSession } from '../aws/aws-context.ts';
+import { loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
+import { ExitCode, StackguideError } from '../errors.ts';
+import { EventBus } from '../events.ts';
+import { readAnswersFile } from '../install/answers-file.ts';
+import type { Prompter } from '../install/prompter.ts';
+import { Journal } from '../journal/journal.ts';
+import { type DestroyPlanDetails, destroyPlanText } from '../output/destroy-plan-text.ts';
+import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
+import { attachPlainPrinter } from '../output/plain-printer.ts';
+import { systemClock } from '../runtime/clock.ts';
+import type { CommonOptions } from './common-options.ts';
+import { decideOutputMode } from './output-mode.ts';
+
+export interface DestroyOptions extends CommonOptions {
+  dryRun?: boolean;
+  /** Unattended confirmation: must equal the deployment name. */
+  confirm?: string;
+  /** Opt in to deleting the blueprint's CodeCommit repositories. */
+  deleteCodeRepositories?: boolean;
+}
+
+/**
+ * Composition root of `stackguide destroy`: plan, show, confirm by typing the deployment name, then
+ * tear down in order, and finish with the leftovers report. Exit 0 when everything of the deployment
+ * is gone (but what it keeps on purpose), 1 when something unexpected remains or a stack failed.
+ */
+export async function destroyCommand(options: DestroyOptions): Promise<number> {
+  const signal = options.signal ?? new AbortController().signal;
+  const mode = decideOutputMode(options, process.env, {
+    stdin: Boolean(process.stdin.isTTY),
+    stderr: Boolean(process.stderr.isTTY),
+  });
+  const events = new EventBus();
+  const detach = [attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) })];
+  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
+  const prompter: Prompter | undefined = mode.interactive
+    ? (await import('../../screens/inquirer-prompter.ts')).createInquirerPrompter(signal)
+    : undefined;
+
+  try {
+    const blueprint = await loadBlueprint(options.blueprint ?? '.');
+    const saved = options.config ? await readAnswersFile(options.config) : undefined;
+    const deployment = options.name ?? saved?.deployment;
+    const region = options.region ?? saved?.region;
+    if (!deployment || !region) {
+      throw new StackguideError('destroy needs to know which deployment to remove', {
+        code: 'answers.missing',
+        kind: 'user',
+        details: [
+          ...(!deployment
+            ? [{ path: '--name (or deployment: in --config)', message: 'no deployment name' }]
+            : []),
+          ...(!region ? [{ path: '--region (or region: in --config)', message: 'no region' }] : []),
+        ],
+      });
+    }
+    const aws = createAwsSession({
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    }).forRegion(region);
+    events.emit({
+      type: 'run.started',
+      command: 'destroy',
+      blueprint: blueprint.product.id,
+      deployment,
+      region,
+    });
+    const identity = await aws.identity.whoAmI();
+    events.emit({ type: 'identity.resolved', account: identity.account, arn: identity.arn, region });
+    if (saved?.account && saved.account !== identity.account) {
+      throw new StackguideError(
+        `These credentials are for account ${identity.account}, but the answers file pins ${saved.account}`,
+        {
+          code: 'identity.wrong-account',
+          kind: 'user',
+        },
+      );
+    }
+
+    const plan = await buildDestroyPlan({
+      blueprint,
+      deployment,
+      region,
+      answers: saved?.answers ?? {},
+      cloudFormation: aws.cloudFormation,
+    });
+    const details: DestroyPlanDetails = {};
+    events.emit({ type: 'destroy.plan', plan });
+    process.stderr.write(`\n${destroyPlanText(plan, details)}\n\n`);
+    if (options.dryRun) return ExitCode.ok;
+    if (plan.stacks.length === 0) {
+      events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
+      return ExitCode.ok;
+    }
+
+    await confirmDestruction(plan, options, prompter);
+    await liftTerminationProtection(plan, options, prompter, aws.cloudFormation);
+
+    const journal = await Journal.open(resolve(options.stateDir ?? '.stackguide'), {
+      blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+      deployment,
+      region,
+      account: identity.account,
+    });
+    const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
+    try {
+      const before: ListrTask[] = [];
+      const after: ListrTask[] = [];
+      const { runDestroyTasks } = await import('../../tasks/destroy-tasks.ts');
+      await runDestroyTasks(
+        {
+          plan,
+          journal,
+          cloudFormation: aws.cloudFormation,
+          clock: systemClock,
+          emit: (event) => events.emit(event),
+          signal,
+          before,
+          after,
+          ...(prompter
+            ? {
+                onDeleteFailed: (stack, failures) =>
+                  prompter.select({
+                    message: `${stack} could not be deleted (${failures.map((f) => `${f.logicalResourceId}: ${f.reason}`).join('; ')}). What now?`,
+                    choices: [
+                      { value: 'retry' as const, name: 'Empty what can be emptied and retry' },
+                      {
+                        value: 'retain' as const,
+                        name: `Retry, keeping ${failures.map((f) => f.logicalResourceId).join(', ')} (they stay in the account)`,
+                      },
+                      { value: 'stop' as const, name: 'Stop here' },
+                    ],
+                  }),
+              }
+            : {}),
+        },
+        'silent',
+      );
+    } finally {
+      unsubscribe();
+      await journal.flush();
+    }
+    events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
+    return ExitCode.ok;
+  } finally {
+    for (const stop of detach) stop();
+  }
+}
+
+async function confirmDestruction(
+  plan: DestroyPlan,
+  options: DestroyOptions,
+  prompter: Prompter | undefined,
+): Promise<void> {
+  if (options.confirm !== undefined) {
+    if (options.confirm === plan.deployment) return;
+    throw new StackguideError(
+      `--confirm ${options.confirm} does not match the deployment ${plan.deployment}: nothing was deleted`,
+      {
+        code: 'confirmation.mismatch',
+        kind: 'user',
+        details: [
+          { path: '--confirm', message: `"${options.confirm}"`, fix: `Pass --confirm ${plan.deployment}.` },
+        ],
+      },
+    );
+  }
+  if (!prompter) {
+    throw new StackguideError(
+      'Nothing was deleted: an unattended destroy needs --confirm <deployment name>',
+      {
+        code: 'confirmation.required',
+        kind: 'user',
+        nextSteps: [`Read the plan above, then run again with --confirm ${plan.deployment}.`],
+      },
+    );
+  }
+  const typed = await prompter.input({
+    message: `Type the deployment name (${plan.deployment}) to delete everything listed above`,
+    validate: () => true,
+  });
+  if (typed !== plan.deployment) {
+    throw new StackguideError('Nothing was deleted: the name typed does not match', {
+      code: 'cancelled',
+      kind: 'cancelled',
+    });
+  }
+}
+
+async function liftTerminationProtection(
+  plan: DestroyPlan,
+  options: DestroyOptions,
+  prompter: Prompter | undefined,
+  cloudFormation: { setTerminationProtection(stackId: string, enabled: boolean): Promise<void> },
+): Promise<void> {
+  if (plan.terminationProtected.length === 0) return;
+  const names = plan.terminationProtected.join(', ');
+  const lift = prompter
+    ? await prompter.confirm({
+        message: `Termination protection is on for ${names}. Lift it so they can be deleted?`,
+        default: false,
+      })
+    : options.yes === true;
+  if (!lift) {
+    throw new StackguideError(`Nothing was deleted: termination protection is on for ${names}`, {
+      code: 'destroy.termination-protection',
+      kind: 'user',
+      nextSteps: ['Run destroy in a terminal and agree to lift it, or add --yes to lift it unattended.'],
+    });
+  }
+  for (const stack of plan.stacks.filter((s) => plan.terminationProtected.includes(s.name))) {
+    await cloudFormation.setTerminationProtection(stack.stackId, false);
+  }
+}

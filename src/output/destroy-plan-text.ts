@@ -1,0 +1,65 @@
+import type { DestroyPlan } from '../decommission/destroy-plan.ts';
+
+/** The destroy plan as the operator reads it before confirming (plain text; the same for Ink and CI). */
+export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails = {}): string {
+  const lines = [`Destroy plan for deployment ${plan.deployment} in ${plan.region}`, ''];
+  if (plan.stacks.length === 0) lines.push('No stacks of this deployment exist: nothing to delete.');
+  else {
+    lines.push('Stacks to delete, in this order:');
+    plan.stacks.forEach((stack, index) => {
+      const protectedNote = plan.terminationProtected.includes(stack.name)
+        ? ' [termination protection on]'
+        : '';
+      const untagged = plan.untaggedButDeclared.includes(stack.name)
+        ? ' [named by the blueprint; no deployment tag]'
+        : '';
+      lines.push(`  ${index + 1}. ${stack.name} (${stack.status})${protectedNote}${untagged}`);
+    });
+  }
+  if (plan.retained.length > 0) {
+    lines.push('', 'Kept, never touched:');
+    for (const kept of plan.retained) lines.push(`  = ${kept.name} (${kept.status})`);
+  }
+  if (plan.buckets.length > 0) {
+    lines.push('', 'Buckets to empty (every version; CloudFormation then deletes the bucket):');
+    for (const bucket of plan.buckets) {
+      const size = details.bucketSizes?.[bucket.bucket];
+      lines.push(`  - ${bucket.bucket} in ${bucket.stack}${size ? `: ${size}` : ''}`);
+    }
+  }
+  if (plan.repositories.length > 0) {
+    lines.push('', 'ECR repositories to delete with their images:');
+    for (const repository of plan.repositories) {
+      const images = details.repositoryImages?.[repository.repository];
+      lines.push(
+        `  - ${repository.repository} in ${repository.stack}${images !== undefined ? `: ${images} image(s)` : ''}`,
+      );
+    }
+  }
+  if (plan.keptByPolicy.length > 0) {
+    lines.push('', 'Will remain after the stacks are gone (DeletionPolicy):');
+    for (const kept of plan.keptByPolicy)
+      lines.push(
+        `  ! ${kept.logicalId} (${kept.type}) in ${kept.stack}: ${kept.policy}${kept.physicalId ? ` ${kept.physicalId}` : ''}`,
+      );
+  }
+  for (const line of details.extraSections ?? []) lines.push('', ...line);
+  if (plan.codeCommitRepositories.length > 0) {
+    lines.push(
+      '',
+      `CodeCommit repositories (deleted only if you opt in; they hold code): ${plan.codeCommitRepositories.join(', ')}`,
+    );
+  }
+  if (plan.absent.length > 0)
+    lines.push('', `Not found (never created or already deleted): ${plan.absent.join(', ')}`);
+  for (const caution of plan.cautions) lines.push('', `⚠ ${caution}`);
+  return lines.join('\n');
+}
+
+export interface DestroyPlanDetails {
+  /** "1,234 objects, 2,345 versions, 12 MiB" by bucket name. */
+  bucketSizes?: Record<string, string>;
+  repositoryImages?: Record<string, number>;
+  /** Further sections (tagged volumes and snapshots), each a list of lines. */
+  extraSections?: string[][];
+}
