@@ -89,6 +89,7 @@ export type StackguideEvent =
   | { type: 'step.started'; step: string; kind: string; title: string }
   | { type: 'step.progress'; step: string; message: string; facts?: Record<string, unknown> }
   | { type: 'step.completed'; step: string; outputs: Record<string, string> }
+  | { type: 'upgrade.started'; deployment: string; from: string; to: string }
   | { type: 'destroy.plan'; plan: DestroyPlan }
   | {
       type: 'destroy.leftovers';

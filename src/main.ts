@@ -80,9 +80,15 @@ function buildProgram(
 
   withCommonOptions(program.command('upgrade'))
     .description(
-      'new template or version, pre-upgrade steps, change set review, execute, watch (not built yet)',
+      'a newer blueprint version or template: pre-upgrade steps, live checks, change set review, watch',
     )
-    .action((options: CommonOptions) => run(async () => notBuiltYet('upgrade', 6), options));
+    .option('--name <deployment>', 'deployment name (else from the answers file)')
+    .option('--set <id=value>', 'change an answer (repeatable)', collect, [])
+    .option('--template <file|url>', 'a new template for one stack: a file, or an https:// or s3:// URL')
+    .option('--stack <id>', 'the blueprint stack id --template is for')
+    .action((options: CommonOptions) =>
+      run(async () => (await import('./commands/upgrade-command.ts')).upgradeCommand, options),
+    );
 
   withCommonOptions(program.command('destroy'))
     .description('plan, typed confirmation, ordered teardown, leftovers report')
@@ -119,17 +125,6 @@ function buildProgram(
     );
 
   return program;
-}
-
-function notBuiltYet(command: string, issue: number): (options: CommonOptions) => Promise<number> {
-  return async () => {
-    throw new StackguideError(`stackguide ${command} is not built yet`, {
-      code: 'command.not-built',
-      kind: 'user',
-      exitCode: ExitCode.failed,
-      nextSteps: [`It is planned (issue ${issue}). Until then, use the AWS console or CLI for this.`],
-    });
-  };
 }
 
 export async function main(argv: string[]): Promise<number> {

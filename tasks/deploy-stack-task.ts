@@ -46,6 +46,7 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
           ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
           ...(stack.resourceCount !== undefined ? { resourceCount: stack.resourceCount } : {}),
           ...(stack.outputRefs ? { outputRefs: stack.outputRefs } : {}),
+          ...(stack.templateParameters ? { templateParameters: stack.templateParameters } : {}),
         },
         {
           cloudFormation: deps.aws.cloudFormation,

@@ -218,10 +218,13 @@ function stackRequest(input: CreateStackInput) {
     StackName: input.stackName,
     TemplateBody: input.templateBody,
     TemplateURL: input.templateUrl,
-    Parameters: Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({
-      ParameterKey,
-      ParameterValue,
-    })),
+    Parameters: [
+      ...Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({
+        ParameterKey,
+        ParameterValue,
+      })),
+      ...(input.usePreviousValues ?? []).map((ParameterKey) => ({ ParameterKey, UsePreviousValue: true })),
+    ],
     Capabilities: input.capabilities as CreateStackCommand['input']['Capabilities'],
     Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
   };

@@ -68,6 +68,8 @@ export interface CreateStackInput {
   templateBody?: string;
   templateUrl?: string;
   parameters: Record<string, string>;
+  /** Parameters that keep the value the stack has now (UsePreviousValue), NoEcho ones included. */
+  usePreviousValues?: string[];
   capabilities: string[];
   tags: Record<string, string>;
   terminationProtection?: boolean;

@@ -219,6 +219,42 @@ function stepSchema(): z.ZodType<StepEntry> {
   ) as z.ZodType<StepEntry>;
 }
 
+function upgradeSchema() {
+  return z
+    .object({
+      before: z
+        .array(stepSchema())
+        .default([])
+        .describe(
+          'Steps run before any stack is updated, in order: a backup stack first, a least-privilege role, ' +
+            '"confirm maintenance mode is on" (a manual step).',
+        ),
+      order: z
+        .array(identifier)
+        .optional()
+        .describe('Stack ids in update order; default: the blueprint order (dependencies first).'),
+      liveChecks: z
+        .array(
+          z
+            .object({
+              stack: identifier.describe('The blueprint stack id.'),
+              parameter: z.string().describe('The template parameter to compare.'),
+              resource: z.string().describe('Logical id of the AWS::RDS::DBInstance in that stack.'),
+              property: z
+                .enum(['AllocatedStorage', 'MaxAllocatedStorage', 'DBInstanceClass', 'EngineVersion'])
+                .describe('What to read from the live database.'),
+              reason: z.string().optional().describe('Why they can differ, shown with the warning.'),
+            })
+            .strict(),
+        )
+        .default([])
+        .describe(
+          'Parameters compared with the live resource before the update: e.g. storage that auto-scaled.',
+        ),
+    })
+    .strict();
+}
+
 const decommissionSchema = z
   .object({
     order: z
@@ -298,7 +334,7 @@ export const blueprintSchema = z
       .describe(
         'Preparation steps, run in this order before the stacks: hosted zone, certificate, quotas, SES, ...',
       ),
-    upgrade: z.record(z.string(), z.unknown()).optional().describe('Upgrade steps. Reserved in v1.'),
+    upgrade: upgradeSchema().prefault({}),
     decommission: decommissionSchema.prefault({}),
   })
   .strict();

@@ -7,14 +7,12 @@ import { runInstall } from '../install/install-flow.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
-import { ProgressStore } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
-import type { ChangeSetSummary } from '../stacks/change-set.ts';
-import type { ChangeSetDecision } from '../stacks/deploy-stack.ts';
-import { detachedError, handleInterrupt } from '../stacks/interrupt-menu.ts';
+import { detachedError } from '../stacks/interrupt-menu.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
 import { decideOutputMode } from './output-mode.ts';
+import { runWithLiveView } from './run-with-live-view.ts';
 
 /**
  * Composition root of `stackguide install`: picks the mode, builds the adapters, wires renderers to the
@@ -105,35 +103,20 @@ export async function installCommand(options: CommonOptions): Promise<number> {
             stepBase,
             stepInputs,
           };
-          if (!screens) return runInstallTasks(deps, 'silent');
-          const store = new ProgressStore(
-            `Installing ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
-          );
-          const stopFeeding = events.subscribe((event) => store.apply(event));
-          const { StoreBridgeRenderer } = await import('../../tasks/store-bridge-renderer.ts');
-          const review = (summary: ChangeSetSummary) =>
-            store
-              .ask({ kind: 'changeset', summary })
-              .then((answer) => (answer === 'execute' ? 'execute' : 'decline') as ChangeSetDecision);
-          const view = screens.mountProgress(store, () => {
-            void handleInterrupt({
+          return runWithLiveView(
+            {
+              title: `Installing ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
+              screens,
+              events,
+              aws,
               tracker,
-              cloudFormation: aws.cloudFormation,
-              ask: (prompt) => store.ask(prompt),
               abort: (reason) => controller.abort(reason),
               watchCommand,
-            }).catch((error: unknown) => controller.abort(error));
-          });
-          try {
-            return await runInstallTasks(
-              { ...deps, ...(options.yes ? {} : { review }) },
-              StoreBridgeRenderer,
-              { store },
-            );
-          } finally {
-            stopFeeding();
-            await view.unmount();
-          }
+              reviewChangeSets: options.yes !== true,
+            },
+            (renderer, rendererOptions, review) =>
+              runInstallTasks({ ...deps, ...(review ? { review } : {}) }, renderer, rendererOptions),
+          );
         },
       },
     );

@@ -95,6 +95,16 @@ export async function writeAnswersFile(path: string, blueprint: Blueprint, file:
   ].join('\n');
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${header}\n${stringify({ ...file, answers })}`, 'utf8');
+  // Always the same key order, whatever the caller spread together: diffs of the file stay readable.
+  const ordered = {
+    blueprint: file.blueprint,
+    ...(file.blueprintVersion !== undefined ? { blueprintVersion: file.blueprintVersion } : {}),
+    ...(file.deployment !== undefined ? { deployment: file.deployment } : {}),
+    ...(file.region !== undefined ? { region: file.region } : {}),
+    ...(file.account !== undefined ? { account: file.account } : {}),
+    answers,
+    ...(file.steps !== undefined && Object.keys(file.steps).length > 0 ? { steps: file.steps } : {}),
+  };
+  await writeFile(temporary, `${header}\n${stringify(ordered)}`, 'utf8');
   await rename(temporary, path);
 }

@@ -39,6 +39,8 @@ export interface PlannedStack {
   resourceCount?: number;
   /** Template outputs that are a plain Ref (output key → logical id or parameter). */
   outputRefs?: Record<string, string>;
+  /** Every parameter the template declares. */
+  templateParameters?: string[];
 }
 
 export interface PlannedStep {
@@ -83,6 +85,7 @@ export function buildInstallPlan(
             templateBody: template.body,
             resourceCount: Object.keys(template.summary.resources).length,
             outputRefs: template.summary.outputRefs,
+            templateParameters: Object.keys(template.summary.parameters),
           }
         : {}),
       ...(stack.templateUrl

@@ -97,6 +97,8 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       return `${at} ${event.step}: ${event.message}`;
     case 'step.completed':
       return `${at} ${event.step}: done`;
+    case 'upgrade.started':
+      return `${at} upgrading ${event.deployment}: ${event.from} → ${event.to}`;
     case 'destroy.plan':
       return undefined; // Printed whole, before the confirmation, by the destroy command.
     case 'destroy.leftovers':

@@ -23,6 +23,9 @@ export interface StackDeployment {
   resourceCount?: number;
   /** Template outputs that are a plain Ref, for reading them back when CloudFormation returns none. */
   outputRefs?: Record<string, string>;
+  /** Every parameter the template declares: on an update, those the blueprint does not set keep the
+   * stack's current value (as the console's "use existing value") instead of reverting to the default. */
+  templateParameters?: string[];
 }
 
 /** What the operator decided about a change set. */
@@ -120,6 +123,7 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
         .slice(0, 14)}`,
       changeSetType: type,
       parameters: stack.parameters,
+      ...(created ? { usePreviousValues: keptParameters(existing, stack) } : {}),
       capabilities: stack.capabilities,
       tags: stack.tags,
       clientRequestToken: token,
@@ -299,6 +303,14 @@ async function completeOutputs(
     message: `${stack.name}: CloudFormation returned no value for ${missing.join(', ')}; read ${Object.keys(derived).join(', ') || 'none'} back from the stack's resources`,
   });
   return { ...final.outputs, ...derived };
+}
+
+/** Parameters the stack has, the new template still declares, and the blueprint leaves alone. */
+function keptParameters(existing: StackDescription, stack: StackDeployment): string[] {
+  const declared = new Set(stack.templateParameters ?? []);
+  return Object.keys(existing.parameters).filter(
+    (key) => declared.has(key) && stack.parameters[key] === undefined,
+  );
 }
 
 /**

@@ -1,0 +1,31 @@
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import type { PortFactory } from './aws-context.ts';
+import type { RdsPort } from './rds-port.ts';
+
+export const rdsPort: PortFactory<RdsPort> = {
+  service: 'RDS',
+  create: (config) => {
+    const client = new RDSClient(config);
+    return {
+      async describeDbInstance(identifier) {
+        try {
+          const response = await client.send(
+            new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
+          );
+          const db = response.DBInstances?.[0];
+          if (!db) return undefined;
+          return {
+            identifier,
+            ...(db.AllocatedStorage !== undefined ? { allocatedStorage: db.AllocatedStorage } : {}),
+            ...(db.MaxAllocatedStorage !== undefined ? { maxAllocatedStorage: db.MaxAllocatedStorage } : {}),
+            ...(db.DBInstanceClass ? { instanceClass: db.DBInstanceClass } : {}),
+            ...(db.EngineVersion ? { engineVersion: db.EngineVersion } : {}),
+          };
+        } catch (error) {
+          if ((error as { name?: string }).name === 'DBInstanceNotFoundFault') return undefined;
+          throw error;
+        }
+      },
+    };
+  },
+};
