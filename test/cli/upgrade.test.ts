@@ -1,0 +1,117 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
+import { projectRoot, runCli } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+let moto: MotoServer;
+let work: { path: string; remove: () => Promise<void> };
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const blueprint = join(projectRoot, 'test', 'fixtures', 'blueprints', 'database');
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  work = await tempDir();
+});
+afterAll(async () => {
+  await moto?.stop();
+  await work?.remove();
+});
+
+describe('stackguide upgrade against moto', () => {
+  it('keeps previous values, warns about storage that grew and uses the live value, and watches UPDATE_COMPLETE', async () => {
+    const answers = join(work.path, 'shop.answers.yaml');
+    await writeFile(
+      answers,
+      'blueprint: database-app\nblueprintVersion: 1.0.0\ndeployment: shop\nregion: us-east-1\nanswers:\n  storage: 20\n',
+    );
+    const cli = (...args: string[]) =>
+      runCli(
+        [
+          ...args,
+          '--blueprint',
+          blueprint,
+          '--config',
+          answers,
+          '--endpoint-url',
+          moto.endpoint,
+          '--state-dir',
+          join(work.path, 'state'),
+        ],
+        { cwd: work.path },
+      );
+    const installed = await cli('install', '--yes');
+    expect(installed.code, installed.stderr).toBe(0);
+
+    // The database auto-scaled to 50 GiB behind CloudFormation's back.
+    const rds = new RDSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
+    const cloudFormation = new CloudFormationClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials,
+    });
+    const { StackResourceSummaries } = await cloudFormation.send(
+      new (await import('@aws-sdk/client-cloudformation')).ListStackResourcesCommand({
+        StackName: 'shop-main',
+      }),
+    );
+    const database =
+      StackResourceSummaries?.find((r) => r.LogicalResourceId === 'Database')?.PhysicalResourceId ?? '';
+    await rds.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: database,
+        AllocatedStorage: 50,
+        ApplyImmediately: true,
+      }),
+    );
+
+    const upgraded = await cli('upgrade', '--yes', '--set', 'instanceSize=db.t3.small');
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    expect(upgraded.stderr).toContain('upgrading shop: 1.0.0 → 2.0.0');
+    expect(upgraded.stderr).toContain(
+      'shop-main: AllocatedStorage would be 20, but Database has AllocatedStorage 50 now (it grew',
+    );
+    expect(upgraded.stderr).toContain('shop-main: using the live value 50 for AllocatedStorage');
+    expect(upgraded.stderr).toMatch(/shop-main: change set update/);
+    expect(upgraded.stderr).toMatch(/shop-main: UPDATE_COMPLETE/);
+
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: 'shop-main' }));
+    const parameters = Object.fromEntries(
+      (Stacks?.[0]?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
+    );
+    expect(Stacks?.[0]?.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(parameters).toMatchObject({
+      AllocatedStorage: '50',
+      InstanceClass: 'db.t3.small',
+      Retention: '7',
+    });
+    const { DBInstances } = await rds.send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: database }),
+    );
+    expect(DBInstances?.[0]?.AllocatedStorage).toBe(50);
+
+    // The answers file now records the new version and the changed answer.
+    const saved = await readFile(answers, 'utf8');
+    expect(saved).toContain('blueprintVersion: 2.0.0');
+    expect(saved).toContain('instanceSize: db.t3.small');
+    rds.destroy();
+    cloudFormation.destroy();
+  });
+
+  it('refuses to upgrade what is not installed', async () => {
+    const answers = join(work.path, 'none.answers.yaml');
+    await writeFile(
+      answers,
+      'blueprint: database-app\ndeployment: nothere\nregion: us-east-1\nanswers: {}\n',
+    );
+    const result = await runCli(
+      ['upgrade', '--yes', '--blueprint', blueprint, '--config', answers, '--endpoint-url', moto.endpoint],
+      { cwd: work.path },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Not installed: nothere-main');
+  });
+});
