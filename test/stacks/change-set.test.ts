@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeSetDescription, CloudFormationPort } from '../../src/aws/cloudformation-port.ts';
+import { createChangeSet } from '../../src/stacks/change-set.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+
+/** Just the two calls a change set needs, answering from a table of descriptions by change set id. */
+function portWith(
+  descriptions: Record<string, ChangeSetDescription[]>,
+  create?: () => Promise<{ changeSetId: string; stackId: string }>,
+) {
+  const port: Pick<CloudFormationPort, 'createChangeSet' | 'describeChangeSet'> = {
+    createChangeSet: create ?? (async () => ({ changeSetId: 'cs-root', stackId: 'arn:stack/web' })),
+    describeChangeSet: async (id) => {
+      const queue = descriptions[id] ?? [];
+      const next = queue.length > 1 ? queue.shift() : queue[0];
+      if (!next) throw new Error(`no description for ${id}`);
+      return next;
+    },
+  };
+  return port as CloudFormationPort;
+}
+
+const input = {
+  stackName: 'web',
+  changeSetName: 'stackguide-1',
+  changeSetType: 'UPDATE' as const,
+  parameters: {},
+  capabilities: ['CAPABILITY_IAM'],
+  tags: {},
+  clientRequestToken: 't',
+};
+
+describe('createChangeSet', () => {
+  it('waits for CloudFormation, builds the nested tree, lists IAM resources and stateful replacements', async () => {
+    const cloudFormation = portWith({
+      'cs-root': [
+        { changeSetId: 'cs-root', stackId: 'arn:stack/web', status: 'CREATE_IN_PROGRESS', changes: [] },
+        {
+          changeSetId: 'cs-root',
+          stackId: 'arn:stack/web',
+          status: 'CREATE_COMPLETE',
+          changes: [
+            {
+              action: 'Modify',
+              logicalResourceId: 'Role',
+              resourceType: 'AWS::IAM::Role',
+              replacement: 'False',
+            },
+            {
+              action: 'Modify',
+              logicalResourceId: 'Data',
+              resourceType: 'AWS::CloudFormation::Stack',
+              changeSetId: 'cs-data',
+            },
+          ],
+        },
+      ],
+      'cs-data': [
+        {
+          changeSetId: 'cs-data',
+          stackId: 'arn:stack/web-Data',
+          status: 'CREATE_COMPLETE',
+          changes: [
+            {
+              action: 'Modify',
+              logicalResourceId: 'Db',
+              resourceType: 'AWS::RDS::DBInstance',
+              replacement: 'True',
+            },
+            {
+              action: 'Modify',
+              logicalResourceId: 'Cache',
+              resourceType: 'AWS::ElastiCache::CacheCluster',
+              replacement: 'Conditional',
+            },
+            {
+              action: 'Modify',
+              logicalResourceId: 'Fn',
+              resourceType: 'AWS::Lambda::Function',
+              replacement: 'True',
+            },
+          ],
+        },
+      ],
+    });
+    const clock = new FakeClock();
+    const summary = await createChangeSet(input, { cloudFormation, clock });
+
+    expect(clock.sleeps.length).toBe(1); // polled once while CloudFormation was computing
+    expect(summary.empty).toBe(false);
+    expect(summary.changes[1]?.nested?.map((change) => change.logicalResourceId)).toEqual([
+      'Db',
+      'Cache',
+      'Fn',
+    ]);
+    expect(summary.iamResources).toEqual(['Role (AWS::IAM::Role)']);
+    expect(summary.statefulReplacements).toEqual([
+      'Db (AWS::RDS::DBInstance, replacement True)',
+      'Cache (AWS::ElastiCache::CacheCluster, replacement Conditional)',
+    ]);
+  });
+
+  it('reads "didn\'t contain changes" as an empty change set, and a refusal to create one as the same', async () => {
+    const failed = portWith({
+      'cs-root': [
+        {
+          changeSetId: 'cs-root',
+          stackId: 'arn:stack/web',
+          status: 'FAILED',
+          statusReason:
+            "The submitted information didn't contain changes. Submit different information to create a change set.",
+          changes: [],
+        },
+      ],
+    });
+    expect((await createChangeSet(input, { cloudFormation: failed, clock: new FakeClock() })).empty).toBe(
+      true,
+    );
+
+    const refused = portWith({}, async () => {
+      throw new Error('No updates are to be performed.');
+    });
+    const summary = await createChangeSet(input, { cloudFormation: refused, clock: new FakeClock() });
+    expect(summary).toMatchObject({ empty: true, changeSetId: '' });
+  });
+
+  it('explains a change set CloudFormation could not create', async () => {
+    const broken = portWith({
+      'cs-root': [
+        {
+          changeSetId: 'cs-root',
+          stackId: 'arn:stack/web',
+          status: 'FAILED',
+          statusReason: 'Template format error: Unresolved resource dependencies [Vpc]',
+          changes: [],
+        },
+      ],
+    });
+    await expect(
+      createChangeSet(input, { cloudFormation: broken, clock: new FakeClock() }),
+    ).rejects.toMatchObject({
+      code: 'changeset.failed',
+      message: expect.stringContaining('Unresolved resource dependencies [Vpc]'),
+    });
+  });
+});
