@@ -51,8 +51,15 @@ function buildProgram(
       collect,
       [],
     )
-    .action((options: CommonOptions) =>
-      run(async () => (await import('./commands/install-command.ts')).installCommand, options),
+    .argument(
+      '[name-and-answers...]',
+      'a deployment name and id=value answers: install <name> key=value ... as rack installers take them',
+    )
+    .action((positional: string[], options: CommonOptions) =>
+      run(async () => {
+        const { installCommand } = await import('./commands/install-command.ts');
+        return (given) => installCommand(withPositional(given, positional));
+      }, options),
     );
 
   withCommonOptions(program.command('status'))
@@ -125,6 +132,34 @@ function buildProgram(
     );
 
   return program;
+}
+
+/**
+ * `install <name> key=value ...`: the first bare word is the deployment name, every id=value an answer;
+ * flags given as well win over them (--name, --set).
+ */
+function withPositional(options: CommonOptions, positional: readonly string[]): CommonOptions {
+  const sets = positional.filter((arg) => arg.includes('='));
+  const name = positional.find((arg) => !arg.includes('='));
+  const extra = positional.filter((arg) => !arg.includes('=') && arg !== name);
+  if (extra.length > 0) {
+    throw new StackguideError(`Unexpected arguments: ${extra.join(' ')}`, {
+      code: 'usage.arguments',
+      kind: 'user',
+      details: [
+        {
+          path: extra.join(' '),
+          message: 'only one deployment name may be given',
+          fix: 'Give answers as id=value.',
+        },
+      ],
+    });
+  }
+  return {
+    ...options,
+    ...(name !== undefined && options.name === undefined ? { name } : {}),
+    set: [...sets, ...(options.set ?? [])],
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {

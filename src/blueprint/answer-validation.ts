@@ -68,6 +68,16 @@ export function validateAnswer(question: Question, raw: unknown): AnswerCheck {
         );
       return { ok: true, value };
     }
+    case 'cron': {
+      const value = String(raw).trim();
+      const problem = cronProblem(value);
+      return problem
+        ? fail(
+            problem,
+            'Use five fields in UTC: minute hour day-of-month month day-of-week, e.g. "0 18 * * 5".',
+          )
+        : { ok: true, value };
+    }
     case 'list': {
       const items = Array.isArray(raw)
         ? raw.map(String)
@@ -109,6 +119,35 @@ function rangeFix(question: { min?: number | undefined; max?: number | undefined
     return `Use a number from ${question.min} to ${question.max}.`;
   if (question.min !== undefined) return `Use ${question.min} or more.`;
   return `Use ${question.max} or less.`;
+}
+
+const CRON_FIELDS = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day of week', min: 0, max: 7 },
+] as const;
+
+/** Returns what is wrong with a five-field cron expression, or undefined when it is valid. */
+export function cronProblem(value: string): string | undefined {
+  const fields = value.split(/\s+/).filter((field) => field !== '');
+  if (fields.length !== 5)
+    return `"${value}" has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5`;
+  for (const [index, field] of fields.entries()) {
+    const spec = CRON_FIELDS[index];
+    if (!spec) continue;
+    for (const part of field.split(',')) {
+      const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+      if (!match) return `the ${spec.name} field "${field}" is not a number, range, list, step or *`;
+      const numbers = [match[2], match[3]].filter((n): n is string => n !== undefined).map(Number);
+      const outside = numbers.find((n) => n < spec.min || n > spec.max);
+      if (outside !== undefined)
+        return `the ${spec.name} field allows ${spec.min}-${spec.max}, not ${outside}`;
+      if (match[4] !== undefined && Number(match[4]) === 0) return `the ${spec.name} field has a step of 0`;
+    }
+  }
+  return undefined;
 }
 
 /** Returns what is wrong with an IPv4 CIDR block, or undefined when it is a valid network address. */

@@ -109,6 +109,17 @@ const listQuestion = z
   })
   .strict();
 
+const cronQuestion = z
+  .object({
+    ...questionBase,
+    type: z.literal('cron'),
+    default: z.string().optional(),
+  })
+  .strict()
+  .describe(
+    'A five-field Unix cron expression (minute hour day-of-month month day-of-week), evaluated in UTC.',
+  );
+
 const secretQuestion = z
   .object({
     ...questionBase,
@@ -130,6 +141,7 @@ export const questionSchema = z.discriminatedUnion('type', [
   choiceQuestion,
   cidrQuestion,
   listQuestion,
+  cronQuestion,
   secretQuestion,
 ]);
 

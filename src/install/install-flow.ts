@@ -521,6 +521,8 @@ function hintFor(question: Question): string {
       return 'Give an IPv4 network in CIDR form, such as 10.0.0.0/16.';
     case 'boolean':
       return 'Give true or false.';
+    case 'cron':
+      return 'Give five cron fields in UTC, such as "0 18 * * 5".';
     case 'list':
       return 'Give a list (YAML list, or comma-separated with --set).';
     case 'string':

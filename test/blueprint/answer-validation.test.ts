@@ -100,3 +100,16 @@ describe('deploymentNameProblem', () => {
     expect(deploymentNameProblem(rules, 'a'.repeat(21))?.message).toContain('21 characters');
   });
 });
+
+describe('cron answers', () => {
+  const q = question({ type: 'cron' });
+  it('accepts five UTC fields with ranges, lists and steps', () => {
+    expect(validateAnswer(q, '0 18 * * 5')).toEqual({ ok: true, value: '0 18 * * 5' });
+    expect(validateAnswer(q, '*/15 0-6,22 1 1-12/2 0')).toMatchObject({ ok: true });
+  });
+  it('names the field that is wrong', () => {
+    expect(validateAnswer(q, '0 18 * *')).toMatchObject({ ok: false, message: '"0 18 * *" has 4 fields, not 5' });
+    expect(validateAnswer(q, '0 24 * * 5')).toMatchObject({ ok: false, message: 'the hour field allows 0-23, not 24' });
+    expect(validateAnswer(q, '0 18 * * fri')).toMatchObject({ ok: false, message: expect.stringContaining('day of week') });
+  });
+});
