@@ -28,11 +28,15 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
           <Text key={id}>
             {'  '}
             {id}:{' '}
-            {plan.secretAnswerIds.includes(id)
-              ? mask(String(value))
-              : Array.isArray(value)
-                ? value.join(', ')
-                : String(value)}
+            {value === '' || (Array.isArray(value) && value.length === 0) ? (
+              <Text dimColor>(not set)</Text>
+            ) : plan.secretAnswerIds.includes(id) ? (
+              mask(String(value))
+            ) : Array.isArray(value) ? (
+              value.join(', ')
+            ) : (
+              String(value)
+            )}
           </Text>
         ))}
       </Box>

@@ -59,7 +59,13 @@ export function buildInstallPlan(
   choices: { deployment: string; region: string; account: string; answers: Record<string, AnswerValue> },
   preparation: { steps: PlannedStep[]; checks: CheckResult[] } = { steps: [], checks: [] },
 ): InstallPlan {
-  const { deployment, region, account, answers } = choices;
+  const { deployment, region, account } = choices;
+  // An optional question left unanswered reads as an empty string wherever it is referenced, which
+  // is how CloudFormation templates test "not given" (a condition on !Equals [!Ref X, ""]).
+  const answers: Record<string, AnswerValue> = {
+    ...Object.fromEntries(blueprint.questions.filter((q) => !q.required).map((q) => [q.id, ''])),
+    ...choices.answers,
+  };
   const scope: ReferenceScope = { deployment, region, account, answers, stackOutputs: {} };
   const stacks = blueprint.stacks.map((stack, index): PlannedStack => {
     const at = `stacks[${index}]`;
@@ -99,7 +105,7 @@ export function buildInstallPlan(
     deployment: choices.deployment,
     region: choices.region,
     account: choices.account,
-    answers: choices.answers,
+    answers,
     secretAnswerIds: blueprint.questions.filter((q) => q.type === 'secret').map((q) => q.id),
     steps: preparation.steps,
     checks: preparation.checks,
