@@ -12,6 +12,9 @@ export function createInquirerPrompter(
 ): Prompter {
   const context = { signal, input: streams.input, output: streams.output, clearPromptOnDone: false };
   return {
+    section: (title) => {
+      streams.output.write(`\n\x1b[1m${title}\x1b[22m\n`);
+    },
     confirm: (question) =>
       guard(confirm({ message: question.message, default: question.default ?? true }, context)),
     select: (question) =>

@@ -40,6 +40,7 @@ export type StackguideEvent =
   | { type: 'run.started'; command: string; blueprint?: string; deployment?: string; region?: string }
   | { type: 'identity.resolved'; account: string; arn: string; region: string }
   | { type: 'answers.saved'; path: string }
+  | { type: 'file.written'; path: string; description?: string }
   | { type: 'stack.skipped'; stack: string; reason: string }
   | {
       type: 'changeset.created';

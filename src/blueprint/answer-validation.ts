@@ -177,7 +177,9 @@ export function relationProblems(
   // A switch that is off counts as not given: `proxy_protocol` excludes `internal_router` only when on.
   const given = (id: string): boolean => {
     const value = answers[id];
-    return value !== undefined && value !== '' && value !== false && !(Array.isArray(value) && value.length === 0);
+    return (
+      value !== undefined && value !== '' && value !== false && !(Array.isArray(value) && value.length === 0)
+    );
   };
   const problems: Array<{ questionId: string; message: string; fix: string }> = [];
   for (const question of questions) {

@@ -19,6 +19,10 @@ const questionBase = {
   id: identifier.describe('Key of the answer in the answers file; referenced as {{answers.<id>}}.'),
   prompt: z.string().min(1).describe('The question as the operator reads it.'),
   description: z.string().optional().describe('Help shown under the question and in --help output.'),
+  section: z
+    .string()
+    .optional()
+    .describe('Heading the question is asked under (General, Security, ...); shown when it changes.'),
   required: z.boolean().default(true).describe('Whether an answer (or default) must be present.'),
   requires: z
     .array(identifier)
@@ -340,6 +344,26 @@ export const blueprintSchema = z
       .min(1),
     questions: z.array(questionSchema).default([]),
     stacks: z.array(stackSchema).min(1),
+    files: z
+      .array(
+        z
+          .object({
+            path: z
+              .string()
+              .min(1)
+              .describe('File name written beside the answers file: "qhub-config.yaml".'),
+            template: z
+              .string()
+              .min(1)
+              .describe('YAML template in the blueprint folder, with {{...}} references and $forEach.'),
+            description: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe(
+        'Configuration files the platform reads itself, rendered from the answers (never with secrets).',
+      ),
     steps: z
       .array(stepSchema())
       .default([])

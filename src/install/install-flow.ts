@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
 import { deploymentNameProblem, relationProblems, validateAnswer } from '../blueprint/answer-validation.ts';
@@ -20,8 +21,9 @@ import {
   stepTitle,
 } from '../steps/run-steps.ts';
 import { type AnswersFile, readAnswersFile, writeAnswersFile } from './answers-file.ts';
-import { buildInstallPlan, type InstallPlan } from './install-plan.ts';
+import { buildInstallPlan, type InstallPlan, planAnswers } from './install-plan.ts';
 import type { Prompter } from './prompter.ts';
+import { writeRenderedFile } from './render-file.ts';
 
 /**
  * The install, phase by phase: ask (identity, region, name, questions), save the answers, review, then
@@ -214,6 +216,25 @@ export async function runInstall(
     await writeAnswersFile(answersPath, blueprint, answersFile);
     events.emit({ type: 'answers.saved', path: answersPath });
   }
+  // Files the platform reads itself (QHub's configuration) go beside the answers file.
+  for (const file of blueprint.files) {
+    const target = join(dirname(answersPath), file.path);
+    await writeRenderedFile(join(blueprint.dir, file.template), target, {
+      questions: blueprint.questions,
+      scope: {
+        deployment,
+        region,
+        account: identity.account,
+        answers: planAnswers(blueprint, answers),
+        stackOutputs: {},
+      },
+    });
+    events.emit({
+      type: 'file.written',
+      path: target,
+      ...(file.description ? { description: file.description } : {}),
+    });
+  }
 
   // Preflight: every check before anything is created; a failed required check stops here.
   const checks = await checkSteps(blueprint.steps, stepBase, stepInputs);
@@ -394,6 +415,7 @@ async function askQuestions(
   const answers: Record<string, AnswerValue> = {};
   const problems: ErrorDetail[] = [];
   const absent: ErrorDetail[] = [];
+  let section: string | undefined;
 
   for (const question of request.blueprint.questions) {
     const source = answerSource(question, request, saved);
@@ -409,6 +431,8 @@ async function askQuestions(
       continue;
     }
     if (prompter) {
+      if (question.section && question.section !== section) prompter.section(question.section);
+      section = question.section;
       answers[question.id] = await ask(prompter, question);
       continue;
     }

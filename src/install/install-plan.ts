@@ -62,10 +62,7 @@ export function buildInstallPlan(
   const { deployment, region, account } = choices;
   // An optional question left unanswered reads as an empty string wherever it is referenced, which
   // is how CloudFormation templates test "not given" (a condition on !Equals [!Ref X, ""]).
-  const answers: Record<string, AnswerValue> = {
-    ...Object.fromEntries(blueprint.questions.filter((q) => !q.required).map((q) => [q.id, ''])),
-    ...choices.answers,
-  };
+  const answers = planAnswers(blueprint, choices.answers);
   const scope: ReferenceScope = { deployment, region, account, answers, stackOutputs: {} };
   const stacks = blueprint.stacks.map((stack, index): PlannedStack => {
     const at = `stacks[${index}]`;
@@ -149,5 +146,16 @@ function planScope(
     account: plan.account,
     answers: plan.answers,
     ...outputs,
+  };
+}
+
+/** Answers with every optional question left unanswered read as an empty string. */
+export function planAnswers(
+  blueprint: Blueprint,
+  answers: Record<string, AnswerValue>,
+): Record<string, AnswerValue> {
+  return {
+    ...Object.fromEntries(blueprint.questions.filter((q) => !q.required).map((q) => [q.id, ''])),
+    ...answers,
   };
 }

@@ -17,6 +17,8 @@ export interface Prompter {
     help?: string;
     validate: (value: string) => string | true;
   }): Promise<string>;
+  /** A heading between groups of questions ("Security"). */
+  section(title: string): void;
   /** Typed masked; the value is never echoed or kept. */
   password(question: {
     message: string;

@@ -59,6 +59,8 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       return `${at} account ${event.account} as ${event.arn}`;
     case 'answers.saved':
       return `${at} answers saved to ${event.path}`;
+    case 'file.written':
+      return `${at} wrote ${event.path}${event.description ? ` (${event.description})` : ''}`;
     case 'changeset.created': {
       const c = event.summary;
       if (c.empty) return undefined; // stack.skipped says it.
