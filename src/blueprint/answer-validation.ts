@@ -130,7 +130,7 @@ const CRON_FIELDS = [
 ] as const;
 
 /** Returns what is wrong with a five-field cron expression, or undefined when it is valid. */
-export function cronProblem(value: string): string | undefined {
+function cronProblem(value: string): string | undefined {
   const fields = value.split(/\s+/).filter((field) => field !== '');
   if (fields.length !== 5)
     return `"${value}" has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5`;

@@ -50,7 +50,7 @@ const STATEFUL_TYPES = [
   /^AWS::Kinesis::Stream$/,
 ];
 
-export function isStateful(resourceType: string): boolean {
+function isStateful(resourceType: string): boolean {
   return STATEFUL_TYPES.some((pattern) => pattern.test(resourceType));
 }
 

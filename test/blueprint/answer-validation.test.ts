@@ -108,8 +108,17 @@ describe('cron answers', () => {
     expect(validateAnswer(q, '*/15 0-6,22 1 1-12/2 0')).toMatchObject({ ok: true });
   });
   it('names the field that is wrong', () => {
-    expect(validateAnswer(q, '0 18 * *')).toMatchObject({ ok: false, message: '"0 18 * *" has 4 fields, not 5' });
-    expect(validateAnswer(q, '0 24 * * 5')).toMatchObject({ ok: false, message: 'the hour field allows 0-23, not 24' });
-    expect(validateAnswer(q, '0 18 * * fri')).toMatchObject({ ok: false, message: expect.stringContaining('day of week') });
+    expect(validateAnswer(q, '0 18 * *')).toMatchObject({
+      ok: false,
+      message: '"0 18 * *" has 4 fields, not 5',
+    });
+    expect(validateAnswer(q, '0 24 * * 5')).toMatchObject({
+      ok: false,
+      message: 'the hour field allows 0-23, not 24',
+    });
+    expect(validateAnswer(q, '0 18 * * fri')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('day of week'),
+    });
   });
 });
