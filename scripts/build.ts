@@ -16,6 +16,8 @@ const result = await build({
   platform: 'node',
   target: 'node22',
   sourcemap: 'linked',
+  // Smaller chunks compile faster at start-up; the source map keeps stack traces readable.
+  minify: true,
   metafile: true,
   jsx: 'automatic',
   chunkNames: 'chunks/[name]-[hash]',
@@ -28,7 +30,5 @@ const result = await build({
   logLevel: 'warning',
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
-const entry = outputs.find(([file]) => file === 'dist/cli.js');
-console.log(
-  `built dist/cli.js (${Math.round((entry?.[1].bytes ?? 0) / 1024)} KiB) and ${outputs.length - 1} lazy chunks`,
-);
+const kib = Math.round(outputs.reduce((total, [, output]) => total + output.bytes, 0) / 1024);
+console.log(`built dist/cli.js and ${outputs.length - 1} lazy chunks (${kib} KiB in all)`);

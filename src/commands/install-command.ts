@@ -46,26 +46,33 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   if (!mode.interactive)
     detach.push(attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) }));
 
-  const blueprint = await loadBlueprint(options.blueprint ?? '.');
-  const screens = mode.interactive ? await import('../../screens/mount-screens.tsx') : undefined;
-  const prompter: Prompter | undefined = mode.interactive
-    ? (await import('../../screens/inquirer-prompter.ts')).createInquirerPrompter(signal)
+  // Everything the first question needs starts at once: the blueprint, the UI modules and the identity
+  // call (STS answers in any region), so the operator sees the first frame sooner.
+  const prompterReady: Promise<Prompter> | undefined = mode.interactive
+    ? import('../../screens/inquirer-prompter.ts').then((module) => module.createInquirerPrompter(signal))
     : undefined;
-
   const session = createAwsSession({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
     // Asked once, during the identity check, before any renderer has the terminal.
-    ...(prompter
+    ...(prompterReady
       ? {
-          mfaCodeProvider: (serial: string) =>
-            prompter.input({
+          mfaCodeProvider: async (serial: string) =>
+            (await prompterReady).input({
               message: `MFA code for ${serial}`,
               validate: (v) => (/^\d{6}$/.test(v) ? true : 'Six digits'),
             }),
         }
       : {}),
   });
+  const identityRegion =
+    options.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const identity = session.forRegion(identityRegion).identity.whoAmI();
+  // Awaited by the flow; until then a failure must not count as unhandled.
+  identity.catch(() => undefined);
+  const [blueprint, prompter] = await Promise.all([loadBlueprint(options.blueprint ?? '.'), prompterReady]);
+  // Ink is loaded when the review needs it, not before the first question.
+  const screens = mode.interactive ? () => import('../../screens/mount-screens.tsx') : undefined;
 
   try {
     const outcome = await runInstall(
@@ -88,7 +95,8 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         signal,
         clock: systemClock,
         connect: (region) => session.forRegion(region),
-        review: async (plan) => (screens ? screens.showReview(plan) : true),
+        whoAmI: () => identity,
+        review: async (plan) => (screens ? (await screens()).showReview(plan) : true),
         execute: async (plan, { aws, journal, stepBase, stepInputs }) => {
           const { runInstallTasks } = await import('../../tasks/install-tasks.ts');
           const deps = {
@@ -106,7 +114,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
           return runWithLiveView(
             {
               title: `Installing ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
-              screens,
+              screens: screens ? await screens() : undefined,
               events,
               aws,
               tracker,
@@ -126,7 +134,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       outputs: outcome.stacks[stack.id]?.outputs ?? {},
     }));
     if (screens) {
-      await screens.showSummary({
+      await (await screens()).showSummary({
         deployment: outcome.plan.deployment,
         stacks,
         answersPath: outcome.answersPath,

@@ -59,6 +59,8 @@ export interface DeploymentEnvironment {
   prompter?: Prompter;
   /** AWS for a region; every region shares the run's one set of credentials. */
   connect(region: string): AwsContext;
+  /** The caller's identity, when the composition root already asked for it (it may start early). */
+  whoAmI?: () => Promise<CallerIdentity>;
   events: EventBus;
   signal: AbortSignal;
 }
@@ -134,7 +136,7 @@ export async function resolveDeployment(
     blueprint: blueprint.product.id,
     region: identityRegion,
   });
-  const identity = await environment.connect(identityRegion).identity.whoAmI();
+  const identity = await (environment.whoAmI?.() ?? environment.connect(identityRegion).identity.whoAmI());
   events.emit({
     type: 'identity.resolved',
     account: identity.account,
