@@ -7,7 +7,7 @@ import {
   type ProgressStore,
   type StackProgress,
 } from '../src/progress/progress-store.ts';
-import { isFailedStatus, isInProgress, isSuccess, isTerminal } from '../src/stacks/stack-status.ts';
+import { isFailedStatus, isInProgress, isSuccess } from '../src/stacks/stack-status.ts';
 import { ChangeSetReviewPanel } from './ChangeSetReviewPanel.tsx';
 import { InterruptMenuPanel } from './InterruptMenuPanel.tsx';
 
@@ -43,9 +43,8 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   const topLevel = snapshot.stackOrder
     .map((name) => snapshot.stacks[name])
     .filter((s): s is StackProgress => s !== undefined && s.parent === undefined);
-  const finished = topLevel.filter(
-    (stack) => isTerminal(stack.status) && stack.status !== 'PENDING' && !stack.status.startsWith('ATTACHED'),
-  );
+  // Only a settled stack moves into <Static>: what is printed there is never redrawn, so it must be final.
+  const finished = topLevel.filter((stack) => stack.settled === true);
   const live = topLevel.filter((stack) => !finished.includes(stack));
   const pending = snapshot.tasks.filter(
     (task) => task.state === 'pending' && !snapshot.stacks[task.title.replace(/^Deploy stack /, '')],

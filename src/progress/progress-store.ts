@@ -48,6 +48,8 @@ export interface StackProgress {
   resourceCount?: number;
   resources: Record<string, ResourceProgress>;
   failure?: string;
+  /** stackguide has said its last word on it (completed, failed, unchanged): it can scroll away. */
+  settled?: boolean;
 }
 
 export interface ResourceProgress {
@@ -159,12 +161,23 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
       });
     }
     case 'stack.completed':
-      return withStack(state, event.stack, (stack) => ({ ...stack, status: event.status, finishedAt: now }));
+      return withStack(state, event.stack, (stack) => ({
+        ...stack,
+        status: event.status,
+        finishedAt: now,
+        settled: true,
+      }));
     case 'stack.skipped':
-      return withStack(state, event.stack, (stack) => ({ ...stack, status: 'UNCHANGED', finishedAt: now }));
+      return withStack(state, event.stack, (stack) => ({
+        ...stack,
+        status: 'UNCHANGED',
+        finishedAt: now,
+        settled: true,
+      }));
     case 'stack.failed':
       return withStack(state, event.stack, (stack) => ({
         ...stack,
+        settled: true,
         status: event.status,
         finishedAt: now,
         failure: event.rootCause
