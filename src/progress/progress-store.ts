@@ -46,7 +46,11 @@ export interface StackProgress {
   startedAt: number;
   finishedAt?: number;
   resourceCount?: number;
-  resources: Record<string, ResourceProgress>;
+  /**
+   * By logical id. Updated in place: copying it for every event costs O(resources) per event on a
+   * 500-resource stack; the stack object around it is new on every change, which is what React sees.
+   */
+  resources: Map<string, ResourceProgress>;
   failure?: string;
   /** stackguide has said its last word on it (completed, failed, unchanged): it can scroll away. */
   settled?: boolean;
@@ -68,9 +72,13 @@ export class ProgressStore {
   readonly #listeners = new Set<Listener>();
   readonly #now: () => number;
   #answer: ((value: string) => void) | undefined;
+  #pending: ReturnType<typeof setTimeout> | undefined;
+  readonly #notifyEveryChange: boolean;
 
-  constructor(title: string, now: () => number = Date.now) {
+  /** `notifyEveryChange` for tests that assert on each intermediate frame. */
+  constructor(title: string, now: () => number = Date.now, options: { notifyEveryChange?: boolean } = {}) {
     this.#now = now;
+    this.#notifyEveryChange = options.notifyEveryChange ?? false;
     this.#snapshot = { title, startedAt: now(), tasks: [], stacks: {}, stackOrder: [], finished: false };
   }
 
@@ -116,6 +124,19 @@ export class ProgressStore {
 
   #commit(next: ProgressSnapshot): void {
     this.#snapshot = next;
+    // A 300-resource deploy can deliver hundreds of events in one poll: the screen is told at most
+    // about 30 times a second, not once per event, so it redraws what changed instead of every step.
+    // Prompts and the end are told at once.
+    if (next.prompt !== undefined || next.finished || this.#notifyEveryChange) {
+      this.#notify();
+      return;
+    }
+    this.#pending ??= setTimeout(() => this.#notify(), 33);
+  }
+
+  #notify(): void {
+    if (this.#pending) clearTimeout(this.#pending);
+    this.#pending = undefined;
     for (const listener of this.#listeners) listener();
   }
 }
@@ -148,7 +169,7 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
         if (e.resourceType === 'AWS::CloudFormation::Stack' && e.logicalResourceId === e.stackName) {
           return { ...stack, status: e.status, ...(isTerminal(e.status) ? { finishedAt: now } : {}) };
         }
-        const previous = stack.resources[e.logicalResourceId];
+        const previous = stack.resources.get(e.logicalResourceId);
         const resource: ResourceProgress = {
           logicalId: e.logicalResourceId,
           type: e.resourceType,
@@ -157,7 +178,8 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
           ...(e.reason ? { reason: e.reason } : {}),
           ...(isTerminal(e.status) ? { finishedAt: now } : {}),
         };
-        return { ...stack, resources: { ...stack.resources, [e.logicalResourceId]: resource } };
+        stack.resources.set(e.logicalResourceId, resource);
+        return { ...stack };
       });
     }
     case 'stack.completed':
@@ -194,7 +216,7 @@ function withStack(
   name: string,
   change: (stack: StackProgress) => StackProgress,
 ): ProgressSnapshot {
-  const existing = state.stacks[name] ?? { name, status: 'PENDING', startedAt: 0, resources: {} };
+  const existing = state.stacks[name] ?? { name, status: 'PENDING', startedAt: 0, resources: new Map() };
   return {
     ...state,
     stacks: { ...state.stacks, [name]: change(existing) },
@@ -204,9 +226,9 @@ function withStack(
 
 /** Resources done, for "n/total" (deleted and failed count as done: they will not move again). */
 export function doneCount(stack: StackProgress): number {
-  return Object.values(stack.resources).filter((resource) => isTerminal(resource.status)).length;
+  return [...stack.resources.values()].filter((resource) => isTerminal(resource.status)).length;
 }
 
 export function failedResources(stack: StackProgress): ResourceProgress[] {
-  return Object.values(stack.resources).filter((resource) => isFailedStatus(resource.status));
+  return [...stack.resources.values()].filter((resource) => isFailedStatus(resource.status));
 }

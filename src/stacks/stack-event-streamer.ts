@@ -61,16 +61,20 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
 
   const pollOnce = async (): Promise<number> => {
     let delivered = 0;
-    // Snapshot: children discovered during this round are polled from the next one.
-    for (const poller of [...pollers.values()]) {
-      if (poller.finished && !rootTerminal) continue;
-      // Nested stacks run under tokens of their own, so only the top-level stack is filtered by ours.
-      const token = poller.stackId === options.stackId ? options.clientRequestToken : undefined;
-      const fresh = await readNewEvents(cloudFormation, poller, sinceMs, token);
-      for (const event of fresh) {
+    // Every stack of the tree is read at once (one call each), then delivered in a stable order.
+    // Children discovered during this round are read from the next one.
+    const active = [...pollers.values()].filter((poller) => !poller.finished || rootTerminal);
+    const pages = await Promise.all(
+      active.map((poller) => {
+        // Nested stacks run under tokens of their own, so only the top-level stack is filtered by ours.
+        const token = poller.stackId === options.stackId ? options.clientRequestToken : undefined;
+        return readNewEvents(cloudFormation, poller, sinceMs, token);
+      }),
+    );
+    active.forEach((poller, index) => {
+      for (const event of pages[index] ?? []) {
         poller.seen.add(event.eventId);
-        const record = toRecord(event, options.stackId);
-        options.onEvent(record);
+        options.onEvent(toRecord(event, options.stackId));
         delivered++;
         if (isNestedStackEvent(event, poller.stackId) && event.physicalResourceId) {
           addPoller(
@@ -83,7 +87,7 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
           if (poller.stackId === options.stackId) rootTerminal = true;
         }
       }
-    }
+    });
     return delivered;
   };
 
@@ -93,7 +97,9 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
       const delivered = await pollOnce();
       failures = 0;
       idlePolls = delivered === 0 ? idlePolls + 1 : 0;
-      interval = delivered > 0 ? minInterval : Math.min(maxInterval, interval * 2);
+      // Back off gently when quiet (1, 1.5, 2.25, ... up to 5 s): a long wait is cheap on the API,
+      // and the first events after a pause still show within a second or two (bench/events).
+      interval = delivered > 0 ? minInterval : Math.min(maxInterval, interval * 1.5);
     } catch (error) {
       if (!isThrottling(error) && !isTransientNetworkError(error)) throw error;
       // Nothing seen is lost: `seen` survives, so the next successful poll reads back to where it was.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { doneCount, ProgressStore } from '../../src/progress/progress-store.ts';
 
 describe('ProgressStore', () => {
-  it('builds the tree from events, timing each resource, and publishes a new snapshot per change', () => {
+  it('builds the tree from events, timing each resource, and tells the screen once per burst', async () => {
     let now = 0;
     const store = new ProgressStore('Installing', () => now);
     const snapshots: unknown[] = [];
@@ -52,13 +52,17 @@ describe('ProgressStore', () => {
     const snapshot = store.getSnapshot();
     expect(snapshot.stackOrder).toEqual(['s', 's-Child']);
     expect(snapshot.stacks['s-Child']?.parent).toBe('s');
-    expect(snapshot.stacks.s?.resources.A).toMatchObject({
+    expect(snapshot.stacks.s?.resources.get('A')).toMatchObject({
       startedAt: 1000,
       finishedAt: 4000,
       status: 'CREATE_COMPLETE',
     });
-    expect(doneCount(snapshot.stacks.s ?? { name: '', status: '', startedAt: 0, resources: {} })).toBe(1);
-    expect(new Set(snapshots).size).toBe(snapshots.length);
-    expect(snapshots).toHaveLength(4);
+    expect(doneCount(snapshot.stacks.s ?? { name: '', status: '', startedAt: 0, resources: new Map() })).toBe(
+      1,
+    );
+    // The screen is told once for the burst, with the latest picture, not four times.
+    expect(snapshots).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(snapshots).toEqual([store.getSnapshot()]);
   });
 });

@@ -1,0 +1,158 @@
+/**
+ * bench/events: the stack-event pipeline on a big deploy.
+ *  1. The scenario server replays the 300-resource, 3-nested create at 20x; stackguide's deployStack
+ *     follows it on a clock running 20x too, so every figure scales back to real time: event-to-output
+ *     latency (from the moment the server makes an event visible to its NDJSON line), API calls a
+ *     minute per active stack, CPU time and peak RSS.
+ *  2. 10,000 events across 1,000 resources through the Ink live tree: CPU per event, peak RSS.
+ * Goals: p95 latency at most 1.5 s at no more than 30 calls a minute per active stack (CDK: about 42),
+ * RSS under 150 MB.
+ *
+ *   node bench/events.ts [--speed 20] [--json]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+import { startScenarioServer } from '../test/scenario-server/server.ts';
+
+const speedFlag = process.argv.indexOf('--speed');
+const speed = speedFlag > 0 ? Number(process.argv[speedFlag + 1]) : 20;
+const asJson = process.argv.includes('--json');
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+async function replayDeploy() {
+  const server = await startScenarioServer({ scenarios: { default: 'big-nested-create' }, speed });
+  const received = new Map<string, number>();
+  let client: { cpuSeconds: number; peakRssMb: number } | undefined;
+  const wallBefore = Date.now();
+  // The client runs in a process of its own; its NDJSON lines are timed as they arrive here.
+  // Bundled like the CLI, so its memory is what the shipped code uses.
+  const { outdir, file } = await bundle('follow-deploy.ts');
+  const child = spawn(process.execPath, [file, server.endpoint, String(speed)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    const parsed = JSON.parse(line) as {
+      type: string;
+      event?: { eventId: string };
+      cpuSeconds?: number;
+      peakRssMb?: number;
+    };
+    if (parsed.type === 'stack.event' && parsed.event) received.set(parsed.event.eventId, Date.now());
+    if (parsed.type === 'bench.client')
+      client = { cpuSeconds: parsed.cpuSeconds ?? 0, peakRssMb: parsed.peakRssMb ?? 0 };
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0 || !client) throw new Error(`the client exited ${code}`);
+  const wallMs = Date.now() - wallBefore;
+  rmSync(outdir, { recursive: true, force: true });
+
+  // Latency in real time: the wall delay times the speed-up.
+  const latencies = [...received.entries()].flatMap(([id, at]) => {
+    const visible = server.visibleAt.get(id);
+    return visible === undefined ? [] : [(at - visible) * speed];
+  });
+  // Active stack-minutes in real time: each stack from its first to its last event.
+  const tree = server.events('bench', true);
+  const spans = new Map<string, [number, number]>();
+  for (const event of tree) {
+    const at = server.visibleAt.get(event.EventId) ?? 0;
+    const span = spans.get(event.StackId);
+    spans.set(event.StackId, span ? [Math.min(span[0], at), Math.max(span[1], at)] : [at, at]);
+  }
+  const activeMinutes = [...spans.values()].reduce(
+    (sum, [from, to]) => sum + ((to - from) * speed) / 60_000,
+    0,
+  );
+  const reads = server.calls.filter((call) =>
+    ['DescribeStackEvents', 'DescribeStacks', 'DescribeEvents', 'ListStackResources'].includes(call.action),
+  ).length;
+  await server.stop();
+  return {
+    events: tree.length,
+    delivered: received.size,
+    realMinutes: (wallMs * speed) / 60_000,
+    p50LatencyMs: percentile(latencies, 50),
+    p95LatencyMs: percentile(latencies, 95),
+    callsPerMinutePerActiveStack: reads / activeMinutes,
+    cpuSeconds: client.cpuSeconds,
+    peakRssMb: client.peakRssMb,
+  };
+}
+
+/** Bundles one bench/support entry with esbuild as the real build does (split, ESM) into a temp folder. */
+async function bundle(entry: string): Promise<{ outdir: string; file: string }> {
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-events-'));
+  await build({
+    entryPoints: [join(import.meta.dirname, 'support', entry)],
+    outdir,
+    // Split like the real build, so Ink's optional devtools import stays a lazy chunk.
+    splitting: true,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    jsx: 'automatic',
+    external: ['react-devtools-core'],
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'error',
+  });
+  writeFileSync(join(outdir, 'package.json'), '{"type":"module"}');
+  return { outdir, file: join(outdir, entry.replace(/\.tsx?$/, '.js')) };
+}
+
+async function inkLoad() {
+  const { outdir } = await bundle('ink-load.tsx');
+  // Its own process too, so the figures are the renderer's alone.
+  const runner = join(outdir, 'run.js');
+  writeFileSync(
+    runner,
+    "import { renderLoad } from './ink-load.js'; console.log(JSON.stringify(await renderLoad(10000, 1000)));",
+  );
+  const child = spawn(process.execPath, [runner], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await new Promise((resolve) => child.on('close', resolve));
+  rmSync(outdir, { recursive: true, force: true });
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
+    cpuMicrosPerEvent: number;
+    peakRssMb: number;
+    frames: number;
+  };
+}
+
+const deploy = await replayDeploy();
+const ink = await inkLoad();
+if (asJson) {
+  console.log(JSON.stringify({ speed, deploy, ink }));
+} else {
+  const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+  console.log(`bench/events: big-nested-create replayed at ${speed}x (figures in real time)\n`);
+  console.log(
+    `events: ${deploy.events} in the tree, ${deploy.delivered} delivered; the operation took ${deploy.realMinutes.toFixed(1)} min`,
+  );
+  console.log(
+    `event-to-output latency: p50 ${(deploy.p50LatencyMs / 1000).toFixed(2)} s, p95 ${(deploy.p95LatencyMs / 1000).toFixed(2)} s   goal p95 <= 1.5 s: ${verdict(deploy.p95LatencyMs <= 1500)}`,
+  );
+  console.log(
+    `API calls per minute per active stack: ${deploy.callsPerMinutePerActiveStack.toFixed(1)}   goal <= 30 (CDK ~42): ${verdict(deploy.callsPerMinutePerActiveStack <= 30)}`,
+  );
+  console.log(
+    `CPU time: ${deploy.cpuSeconds.toFixed(2)} s; peak RSS: ${deploy.peakRssMb.toFixed(0)} MB   goal < 150 MB: ${verdict(deploy.peakRssMb < 150)}`,
+  );
+  console.log(
+    `Ink live tree, 10,000 events over 1,000 resources: ${ink.cpuMicrosPerEvent.toFixed(0)} µs CPU per event, ${ink.frames} frames written, peak RSS ${ink.peakRssMb.toFixed(0)} MB   goal < 150 MB: ${verdict(ink.peakRssMb < 150)}`,
+  );
+}
