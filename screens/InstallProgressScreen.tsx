@@ -128,7 +128,7 @@ function StackLine({ stack, now }: { stack: StackProgress; now: number }) {
 }
 
 function ResourceLines({ stack, now, budget }: { stack: StackProgress; now: number; budget: number }) {
-  const resources = Object.values(stack.resources);
+  const resources = [...stack.resources.values()];
   // The failing branch stays open; finished resources collapse into the n/total count.
   const shown = [...failedResources(stack), ...resources.filter((r) => isInProgress(r.status))].slice(
     0,
