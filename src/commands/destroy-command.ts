@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { ListrTask } from 'listr2';
 import { createAwsSession } from '../aws/aws-context.ts';
+import { s3Port } from '../aws/s3-adapter.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { emptyBucket, measureBucket } from '../decommission/bucket-contents.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { EventBus } from '../events.ts';
@@ -88,7 +90,21 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       answers: saved?.answers ?? {},
       cloudFormation: aws.cloudFormation,
     });
-    const details: DestroyPlanDetails = {};
+    const s3 = aws.use(s3Port);
+    const rules = blueprint.decommission;
+    const contents = rules.emptyBuckets
+      ? await Promise.all(plan.buckets.map((b) => measureBucket(s3, b.bucket)))
+      : [];
+    const details: DestroyPlanDetails = {
+      bucketSizes: Object.fromEntries(
+        contents.map((c) => [
+          c.bucket,
+          c.exists
+            ? `${c.objects} objects, ${c.versions} versions, ${c.deleteMarkers} delete markers, ${formatBytes(c.bytes)}`
+            : 'already gone',
+        ]),
+      ),
+    };
     events.emit({ type: 'destroy.plan', plan });
     process.stderr.write(`\n${destroyPlanText(plan, details)}\n\n`);
     if (options.dryRun) return ExitCode.ok;
@@ -108,7 +124,20 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     });
     const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
     try {
-      const before: ListrTask[] = [];
+      const emptyAll = async (): Promise<void> => {
+        await Promise.all(
+          plan.buckets.map(async ({ bucket }) => {
+            const deleted = await emptyBucket(s3, bucket, { clock: systemClock, signal });
+            events.emit({
+              type: 'step.progress',
+              step: 'empty-buckets',
+              message: `${bucket}: ${deleted} versions and markers deleted; CloudFormation deletes the bucket`,
+            });
+          }),
+        );
+      };
+      const before: ListrTask[] =
+        rules.emptyBuckets && plan.buckets.length > 0 ? [{ title: 'Empty the buckets', task: emptyAll }] : [];
       const after: ListrTask[] = [];
       const { runDestroyTasks } = await import('../../tasks/destroy-tasks.ts');
       await runDestroyTasks(
@@ -121,6 +150,8 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
           signal,
           before,
           after,
+          // A DELETE_FAILED on a bucket is most often new objects written since it was emptied.
+          beforeRetry: async () => (rules.emptyBuckets ? emptyAll() : undefined),
           ...(prompter
             ? {
                 onDeleteFailed: (stack, failures) =>
@@ -149,6 +180,18 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
   } finally {
     for (const stop of detach) stop();
   }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 async function confirmDestruction(

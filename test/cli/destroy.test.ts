@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+} from '@aws-sdk/client-cloudformation';
+import { PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { projectRoot, runCli } from '../support/run-cli.ts';
@@ -51,7 +56,28 @@ describe('stackguide destroy against moto', () => {
       ),
     );
 
+    // The data bucket is versioned and holds two versions of two objects.
+    const resources = await cloudFormation.send(new ListStackResourcesCommand({ StackName: 'demo-data' }));
+    const bucket =
+      resources.StackResourceSummaries?.find((r) => r.LogicalResourceId === 'DataBucket')
+        ?.PhysicalResourceId ?? '';
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    // The template asks for versioning; moto's CloudFormation does not apply it, so the test does.
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    for (const body of ['one', 'two']) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'a.txt', Body: body }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'b.txt', Body: body }));
+    }
+
     const dryRun = await cli('destroy', '--dry-run');
+    expect(dryRun.stderr).toContain(
+      `- ${bucket} in demo-data: 2 objects, 4 versions, 0 delete markers, 12 B`,
+    );
     expect(dryRun.code).toBe(0);
     expect(dryRun.stderr).toMatch(
       /Stacks to delete, in this order:\n {2}1\. demo-app \(CREATE_COMPLETE\)\n {2}2\. demo-data \(CREATE_COMPLETE\)/,
@@ -73,6 +99,9 @@ describe('stackguide destroy against moto', () => {
 
     const destroyed = await cli('destroy', '--confirm', 'demo');
     expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(destroyed.stderr).toContain(
+      `${bucket}: 4 versions and markers deleted; CloudFormation deletes the bucket`,
+    );
     const appDeleted = destroyed.stderr.indexOf('demo-app: DELETE_COMPLETE');
     const dataDeleted = destroyed.stderr.indexOf('demo-data: DELETE_COMPLETE');
     expect(appDeleted).toBeGreaterThan(-1);
@@ -87,5 +116,6 @@ describe('stackguide destroy against moto', () => {
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('No stacks of this deployment exist: nothing to delete.');
     cloudFormation.destroy();
+    s3.destroy();
   });
 });

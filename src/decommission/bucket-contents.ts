@@ -1,0 +1,127 @@
+import { isThrottling } from '../aws/aws-errors.ts';
+import type { ObjectVersion, S3Port, VersionMarker } from '../aws/s3-port.ts';
+import { StackguideError } from '../errors.ts';
+import type { Clock } from '../runtime/clock.ts';
+
+/**
+ * A bucket's contents for the destroy plan, and emptying it so CloudFormation can delete it. Every
+ * version and every delete marker goes; the bucket itself never does: deleting it by hand makes the
+ * stack deletion fail (seed 001's warning), so that is CloudFormation's job.
+ */
+export interface BucketContents {
+  bucket: string;
+  exists: boolean;
+  objects: number;
+  versions: number;
+  deleteMarkers: number;
+  bytes: number;
+}
+
+export async function measureBucket(s3: S3Port, bucket: string): Promise<BucketContents> {
+  const keys = new Set<string>();
+  const contents: BucketContents = {
+    bucket,
+    exists: true,
+    objects: 0,
+    versions: 0,
+    deleteMarkers: 0,
+    bytes: 0,
+  };
+  let marker: VersionMarker | undefined;
+  do {
+    const page = await s3.listObjectVersions(bucket, marker);
+    if (!page) return { ...contents, exists: false };
+    for (const version of page.versions) {
+      if (version.deleteMarker) contents.deleteMarkers++;
+      else {
+        contents.versions++;
+        contents.bytes += version.size;
+        keys.add(version.key);
+      }
+    }
+    marker = page.next;
+  } while (marker);
+  return { ...contents, objects: keys.size };
+}
+
+export interface EmptyOptions {
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Batches of up to 1,000 versions in flight at once. */
+  concurrency?: number;
+  onProgress?: (deleted: number) => void;
+}
+
+/**
+ * Deletes every version and delete marker: listing and deleting overlap (a page is deleted while the
+ * next is listed), with several 1,000-key batches in flight. Versions written meanwhile are found by
+ * listing again until a listing comes back empty. Resolves with the number deleted.
+ */
+export async function emptyBucket(s3: S3Port, bucket: string, options: EmptyOptions): Promise<number> {
+  const concurrency = options.concurrency ?? 8;
+  let deleted = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    const inFlight = new Set<Promise<void>>();
+    let listed = 0;
+    let marker: VersionMarker | undefined;
+    do {
+      options.signal?.throwIfAborted();
+      const page = await s3.listObjectVersions(bucket, marker);
+      if (!page) return deleted;
+      listed += page.versions.length;
+      for (let start = 0; start < page.versions.length; start += 1000) {
+        const batch = page.versions.slice(start, start + 1000);
+        const job = deleteBatch(s3, bucket, batch, options).then((count) => {
+          deleted += count;
+          options.onProgress?.(deleted);
+        });
+        inFlight.add(job);
+        void job.finally(() => inFlight.delete(job)).catch(() => undefined);
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      }
+      marker = page.next;
+    } while (marker);
+    await Promise.all(inFlight);
+    if (listed === 0) return deleted;
+  }
+  throw new StackguideError(`Bucket ${bucket} keeps refilling: something is still writing to it`, {
+    code: 'bucket.refilling',
+    kind: 'aws',
+    nextSteps: [`Stop whatever writes to ${bucket} (the platform's services), then run destroy again.`],
+  });
+}
+
+/** One batch, retrying throttling and the keys S3 reports it could not delete. */
+async function deleteBatch(
+  s3: S3Port,
+  bucket: string,
+  batch: readonly ObjectVersion[],
+  options: EmptyOptions,
+): Promise<number> {
+  let remaining = [...batch];
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      const errors = await s3.deleteObjectVersions(bucket, remaining);
+      if (errors.length === 0) return batch.length;
+      const failed = new Set(errors.map((e) => `${e.key}\u0000${e.versionId ?? ''}`));
+      remaining = remaining.filter((v) => failed.has(`${v.key}\u0000${v.versionId ?? ''}`));
+      if (attempt === 5) {
+        const [first] = errors;
+        throw new StackguideError(
+          `S3 would not delete ${errors.length} version(s) in ${bucket}: ${first?.key} ${first?.code} ${first?.message}`,
+          {
+            code: 'bucket.delete-refused',
+            kind: 'aws',
+            nextSteps: [
+              'Object Lock or a bucket policy may protect them; remove the protection, then run destroy again.',
+            ],
+          },
+        );
+      }
+    } catch (error) {
+      if (!isThrottling(error) || attempt === 5) throw error;
+    }
+    await options.clock.sleep(200 * 2 ** attempt * (0.5 + options.clock.random() / 2), options.signal);
+  }
+  return batch.length;
+}
