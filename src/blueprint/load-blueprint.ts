@@ -239,7 +239,8 @@ async function semanticProblems(
           );
         else if (reference.kind === 'stepOutput') {
           const step = blueprint.steps.find((candidate) => candidate.id === reference.stepId);
-          const outputs = step ? (findStepKind(step.kind)?.outputs ?? []) : [];
+          const declared = step ? findStepKind(step.kind)?.outputs : undefined;
+          const outputs = typeof declared === 'function' ? declared(step) : (declared ?? []);
           if (!step)
             add(
               segments,

@@ -22,8 +22,8 @@ export interface StepDefinition<Config, Inputs = Record<string, never>> {
   readonly description: string;
   /** Validates the blueprint's configuration of the step (every key but `id`, `kind`, `title`). */
   readonly configSchema: z.ZodObject<z.ZodRawShape>;
-  /** Keys `apply` returns, so the loader can check `{{steps.<id>.<key>}}` references. */
-  readonly outputs?: readonly string[];
+  /** Keys `apply` returns (for a configuration), so the loader can check `{{steps.<id>.<key>}}`. */
+  readonly outputs?: readonly string[] | ((config: Config) => readonly string[]);
   ask?(context: AskContext, config: Config, saved: SavedStepInputs | undefined): Promise<Inputs>;
   /** What of the inputs goes into the answers file (`steps.<id>`): never a secret. */
   saveable?(inputs: Inputs): SavedStepInputs;

@@ -68,7 +68,9 @@ describe('stackguide destroy against moto', () => {
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
     // The template asks for versioning; moto's CloudFormation does not apply it, so the test does.
-    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
     for (const body of ['one', 'two']) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'a.txt', Body: body }));
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'b.txt', Body: body }));

@@ -11,6 +11,8 @@ let moto: MotoServer;
 let work: { path: string; remove: () => Promise<void> };
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const blueprint = join(projectRoot, 'test', 'fixtures', 'blueprints', 'database');
+/** Change sets the CLI said it created: none means nothing was changed. */
+const calls = (stderr: string): number => stderr.split('change set update').length - 1;
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -68,7 +70,20 @@ describe('stackguide upgrade against moto', () => {
       }),
     );
 
+    // The pre-upgrade manual step is not confirmed yet: nothing happens, and the key to set is named.
+    const unconfirmed = await cli('upgrade', '--yes', '--set', 'instanceSize=db.t3.small');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain(
+      'steps.maintenance.confirmed: "Maintenance mode is on" is not confirmed',
+    );
+    expect(calls(unconfirmed.stderr)).toBe(0);
+    await writeFile(
+      answers,
+      `${await readFile(answers, 'utf8')}steps:\n  maintenance:\n    confirmed: true\n`,
+    );
+
     const upgraded = await cli('upgrade', '--yes', '--set', 'instanceSize=db.t3.small');
+    expect(upgraded.stderr).toContain('✔ Maintenance mode is on: confirmed');
     expect(upgraded.code, upgraded.stderr).toBe(0);
     expect(upgraded.stderr).toContain('upgrading shop: 1.0.0 → 2.0.0');
     expect(upgraded.stderr).toContain(

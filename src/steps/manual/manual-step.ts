@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { StackguideError } from '../../errors.ts';
+import { type CheckResult, defineStep, type SavedStepInputs } from '../step.ts';
+
+/**
+ * A checklist item stackguide cannot do itself ("create a public iCal calendar and paste its URL",
+ * "enable maintenance mode"): the operator reads the instructions, gives the answer it needs (checked),
+ * and confirms. Unattended, both come from the answers file: steps.<id>.<key> and steps.<id>.confirmed.
+ */
+const collectSchema = z
+  .object({
+    key: z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9_]*$/)
+      .describe('Name of the answer: output {{steps.<id>.<key>}} and answers-file key.'),
+    prompt: z.string().min(1),
+    type: z.enum(['url', 'email', 'string']).default('string'),
+    pattern: z.string().optional(),
+    patternHint: z.string().optional(),
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    instructions: z.string().min(1).describe('What to do, in the words of the guide.'),
+    collect: collectSchema.optional().describe('An answer the operator brings back from doing it.'),
+    confirm: z.string().optional().describe('What the operator confirms is done: "Maintenance mode is on".'),
+  })
+  .strict();
+
+type Inputs = { key?: string; answer?: string; confirmed: boolean };
+
+const CHECKS: Record<z.output<typeof collectSchema>['type'], { pattern: RegExp; hint: string }> = {
+  url: { pattern: /^https?:\/\/\S+$/, hint: 'an http(s) URL' },
+  email: { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, hint: 'an email address' },
+  string: { pattern: /\S/, hint: 'some text' },
+};
+
+function problemWith(collect: z.output<typeof collectSchema>, value: string): string | undefined {
+  const rule = collect.pattern
+    ? {
+        pattern: new RegExp(collect.pattern, 'u'),
+        hint: collect.patternHint ?? `text matching ${collect.pattern}`,
+      }
+    : CHECKS[collect.type];
+  return rule.pattern.test(value) ? undefined : `"${value}" is not ${rule.hint}`;
+}
+
+export const manualStep = defineStep<typeof configSchema, Inputs>({
+  kind: 'manual',
+  description:
+    'A step only the operator can do, with its instructions, an answer to bring back and a confirmation',
+  configSchema,
+  outputs: (config) => (config.collect ? [config.collect.key] : []),
+  async ask(context, config, saved) {
+    const collect = config.collect;
+    let answer =
+      typeof saved?.[collect?.key ?? ''] === 'string' ? String(saved?.[collect?.key ?? '']) : undefined;
+    let confirmed = saved?.confirmed === true;
+    if (context.prompter) {
+      context.prompter.section(`Manual step: ${context.stepId}`);
+      if (collect) {
+        answer = await context.prompter.input({
+          message: collect.prompt,
+          help: config.instructions,
+          ...(answer ? { default: answer } : {}),
+          validate: (value) => problemWith(collect, value) ?? true,
+        });
+      }
+      confirmed = config.confirm
+        ? await context.prompter.confirm({ message: `${config.confirm}?`, default: confirmed })
+        : true;
+    }
+    const missing: Array<{ path: string; message: string; fix: string }> = [];
+    if (collect && answer === undefined)
+      missing.push({
+        path: `steps.${context.stepId}.${collect.key}`,
+        message: `"${collect.prompt}" has no answer`,
+        fix: config.instructions,
+      });
+    else if (collect && answer !== undefined && problemWith(collect, answer))
+      missing.push({
+        path: `steps.${context.stepId}.${collect.key}`,
+        message: problemWith(collect, answer) ?? '',
+        fix: config.instructions,
+      });
+    if (config.confirm && !confirmed)
+      missing.push({
+        path: `steps.${context.stepId}.confirmed`,
+        message: `"${config.confirm}" is not confirmed`,
+        fix: `Do it (${config.instructions}), then set steps.${context.stepId}.confirmed: true.`,
+      });
+    if (missing.length > 0) {
+      throw new StackguideError(`The manual step ${context.stepId} is not done`, {
+        code: 'step.manual-missing',
+        kind: 'user',
+        details: missing,
+      });
+    }
+    return {
+      ...(collect ? { key: collect.key } : {}),
+      ...(answer !== undefined ? { answer } : {}),
+      confirmed,
+    };
+  },
+  saveable(inputs) {
+    const saved: SavedStepInputs = { confirmed: inputs.confirmed };
+    if (inputs.key && inputs.answer !== undefined) saved[inputs.key] = inputs.answer;
+    return saved;
+  },
+  async check(context, config, inputs): Promise<CheckResult[]> {
+    return [
+      {
+        id: `${context.stepId}.done`,
+        step: context.stepId,
+        title: config.confirm ?? config.instructions.split('\n')[0] ?? context.stepId,
+        status: inputs.confirmed ? 'pass' : 'fail',
+        summary: inputs.confirmed ? `confirmed${inputs.answer ? `: ${inputs.answer}` : ''}` : 'not confirmed',
+        required: true,
+        ...(inputs.confirmed ? {} : { fix: config.instructions }),
+      },
+    ];
+  },
+  async apply(_context, config, inputs) {
+    return config.collect && inputs.answer !== undefined ? { [config.collect.key]: inputs.answer } : {};
+  },
+});
