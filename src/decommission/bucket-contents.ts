@@ -60,18 +60,13 @@ export interface EmptyOptions {
 export async function emptyBucket(s3: S3Port, bucket: string, options: EmptyOptions): Promise<number> {
   const concurrency = options.concurrency ?? 8;
   let deleted = 0;
-  for (let pass = 0; pass < 5; pass++) {
+  let stalledPasses = 0;
+  for (let pass = 0; pass < 50; pass++) {
+    const before = deleted;
     const inFlight = new Set<Promise<void>>();
-    let listed = 0;
-    let marker: VersionMarker | undefined;
-    do {
-      options.signal?.throwIfAborted();
-      const page = await s3.listObjectVersions(bucket, marker);
-      if (!page) return deleted;
-      listed += page.versions.length;
-      for (let start = 0; start < page.versions.length; start += 1000) {
-        const batch = page.versions.slice(start, start + 1000);
-        const job = deleteBatch(s3, bucket, batch, options).then((count) => {
+    const dispatch = async (versions: readonly ObjectVersion[]): Promise<void> => {
+      for (let start = 0; start < versions.length; start += 1000) {
+        const job = deleteBatch(s3, bucket, versions.slice(start, start + 1000), options).then((count) => {
           deleted += count;
           options.onProgress?.(deleted);
         });
@@ -79,16 +74,39 @@ export async function emptyBucket(s3: S3Port, bucket: string, options: EmptyOpti
         void job.finally(() => inFlight.delete(job)).catch(() => undefined);
         if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
+    };
+    let listed = 0;
+    let marker: VersionMarker | undefined;
+    // A page is deleted only once the next one is listed: the listing's marker (the previous page's
+    // last version) must still exist when S3, or an emulator, looks it up.
+    let previous: readonly ObjectVersion[] = [];
+    do {
+      options.signal?.throwIfAborted();
+      const page = await s3.listObjectVersions(bucket, marker);
+      if (!page) {
+        await Promise.all(inFlight);
+        return deleted;
+      }
+      await dispatch(previous);
+      previous = page.versions;
+      listed += page.versions.length;
       marker = page.next;
     } while (marker);
+    await dispatch(previous);
     await Promise.all(inFlight);
     if (listed === 0) return deleted;
+    // Versions written while emptying are found by the next pass; a pass that deletes nothing twice
+    // in a row means something keeps refilling it.
+    stalledPasses = deleted === before ? stalledPasses + 1 : 0;
+    if (stalledPasses >= 2 || pass === 49) {
+      throw new StackguideError(`Bucket ${bucket} keeps refilling: something is still writing to it`, {
+        code: 'bucket.refilling',
+        kind: 'aws',
+        nextSteps: [`Stop whatever writes to ${bucket} (the platform's services), then run destroy again.`],
+      });
+    }
   }
-  throw new StackguideError(`Bucket ${bucket} keeps refilling: something is still writing to it`, {
-    code: 'bucket.refilling',
-    kind: 'aws',
-    nextSteps: [`Stop whatever writes to ${bucket} (the platform's services), then run destroy again.`],
-  });
+  return deleted;
 }
 
 /** One batch, retrying throttling and the keys S3 reports it could not delete. */
