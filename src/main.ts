@@ -98,15 +98,10 @@ function buildProgram(
     );
 
   withCommonOptions(program.command('destroy'))
-    .description('plan, typed confirmation, ordered teardown, leftovers report')
+    .description('plan, typed confirmation, buckets emptied, stacks deleted in order')
     .option('--name <deployment>', 'deployment name (else from the answers file)')
     .option('--dry-run', 'show the plan and stop', false)
     .option('--confirm <deployment>', 'confirm unattended by giving the deployment name')
-    .option(
-      '--delete-code-repositories',
-      "also delete the blueprint's CodeCommit repositories (they hold code)",
-      false,
-    )
     .action((options: CommonOptions) =>
       run(async () => (await import('./commands/destroy-command.ts')).destroyCommand, options),
     );

@@ -21,8 +21,6 @@ export interface DestroyOptions extends CommonOptions {
   dryRun?: boolean;
   /** Unattended confirmation: must equal the deployment name. */
   confirm?: string;
-  /** Opt in to deleting the blueprint's CodeCommit repositories. */
-  deleteCodeRepositories?: boolean;
 }
 
 /**
@@ -138,7 +136,6 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       };
       const before: ListrTask[] =
         rules.emptyBuckets && plan.buckets.length > 0 ? [{ title: 'Empty the buckets', task: emptyAll }] : [];
-      const after: ListrTask[] = [];
       const { runDestroyTasks } = await import('../../tasks/destroy-tasks.ts');
       await runDestroyTasks(
         {
@@ -149,7 +146,8 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
           emit: (event) => events.emit(event),
           signal,
           before,
-          after,
+          // What outlives the stacks (tagged volumes and snapshots) will go here.
+          after: [],
           // A DELETE_FAILED on a bucket is most often new objects written since it was emptied.
           beforeRetry: async () => (rules.emptyBuckets ? emptyAll() : undefined),
           ...(prompter

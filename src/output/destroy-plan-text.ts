@@ -28,7 +28,11 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
     }
   }
   if (plan.repositories.length > 0) {
-    lines.push('', 'ECR repositories to delete with their images:');
+    // Not deleted by stackguide yet: say so, since CloudFormation cannot delete a repository holding images.
+    lines.push(
+      '',
+      'ECR repositories in the stacks (delete their images first; stackguide does not do it yet):',
+    );
     for (const repository of plan.repositories) {
       const images = details.repositoryImages?.[repository.repository];
       lines.push(
@@ -47,7 +51,7 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
   if (plan.codeCommitRepositories.length > 0) {
     lines.push(
       '',
-      `CodeCommit repositories (deleted only if you opt in; they hold code): ${plan.codeCommitRepositories.join(', ')}`,
+      `CodeCommit repositories, kept (they hold code; delete them yourself once copied): ${plan.codeCommitRepositories.join(', ')}`,
     );
   }
   if (plan.absent.length > 0)
