@@ -23,6 +23,13 @@ afterAll(async () => {
 
 const demo = join(projectRoot, 'blueprints', 'demo');
 
+const cloudFormation2 = () =>
+  new CloudFormationClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+
 describe('stackguide install in a real terminal', () => {
   it('walks identity → region → name → questions → review → live tree → summary, and its answers re-run unattended', async () => {
     terminal = await openTmuxTerminal(
@@ -125,5 +132,34 @@ describe('stackguide install in a real terminal', () => {
     );
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('e2e-app: already up to date: no changes');
+
+    // An update goes through a reviewed change set too; declining deletes it and changes nothing.
+    await terminal.kill();
+    terminal = await openTmuxTerminal(
+      `${process.execPath} ${cliPath} install --blueprint ${demo} --config e2e.answers.yaml --set jobTimeoutSeconds=90 --endpoint-url ${moto.endpoint} --state-dir state`,
+      {
+        cwd: work.path,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: work.path,
+          TERM: 'xterm-256color',
+          AWS_ACCESS_KEY_ID: 'testing',
+          AWS_SECRET_ACCESS_KEY: 'testing',
+        },
+      },
+    );
+    await terminal.waitFor('Install into account');
+    await terminal.press('Enter');
+    await terminal.waitFor('Create these 2 stacks?');
+    await terminal.press('y');
+    await terminal.waitFor('Change set for e2e-app (update)');
+    await terminal.press('n');
+    const declined = await terminal.waitFor('EXIT=130', 30_000);
+    expect(declined).toContain('You declined the changes to e2e-app: the change set was deleted');
+    const after = await cloudFormation2().send(new DescribeStacksCommand({ StackName: 'e2e-app' }));
+    const kept = Object.fromEntries(
+      (after.Stacks?.[0]?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
+    );
+    expect(kept.JobTimeoutSeconds).toBe('50');
   });
 });
