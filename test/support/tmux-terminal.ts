@@ -24,7 +24,9 @@ export async function openTmuxTerminal(
   // `env -i` so the terminal sees exactly the environment the test chose (no CI, no AWS profile).
   const environment = Object.entries(options.env).map(([key, value]) => `${key}=${shellQuote(value)}`);
   const script = `cd ${shellQuote(options.cwd)} && env -i ${environment.join(' ')} ${command}; echo "EXIT=$?"; sleep 600`;
-  await run('tmux', [
+  // A tmux server of its own per terminal (-L): tests in parallel never race one server's shutdown.
+  const tmux = (args: string[]) => run('tmux', ['-L', session, ...args]);
+  await tmux([
     'new-session',
     '-d',
     '-s',
@@ -37,13 +39,12 @@ export async function openTmuxTerminal(
   ]);
 
   const screen = async (): Promise<string> =>
-    (await run('tmux', ['capture-pane', '-p', '-J', '-S', '-200', '-t', session])).stdout;
+    (await tmux(['capture-pane', '-p', '-J', '-S', '-200', '-t', session])).stdout;
   return {
     screen,
     async press(...keys) {
       for (const key of keys) {
-        await run(
-          'tmux',
+        await tmux(
           typeof key === 'string'
             ? ['send-keys', '-t', session, key]
             : ['send-keys', '-t', session, '-l', key.text],
@@ -61,7 +62,7 @@ export async function openTmuxTerminal(
       throw new Error(`Timed out waiting for ${String(pattern)}. The screen showed:\n${last}`);
     },
     async kill() {
-      await run('tmux', ['kill-session', '-t', session]).catch(() => undefined);
+      await tmux(['kill-server']).catch(() => undefined);
     },
   };
 }
