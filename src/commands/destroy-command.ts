@@ -1,21 +1,15 @@
 import { resolve } from 'node:path';
 import type { ListrTask } from 'listr2';
-import { createAwsSession } from '../aws/aws-context.ts';
 import { s3Port } from '../aws/s3-adapter.ts';
-import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { emptyBucket, measureBucket } from '../decommission/bucket-contents.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
-import { EventBus } from '../events.ts';
-import { readAnswersFile } from '../install/answers-file.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { Journal } from '../journal/journal.ts';
 import { type DestroyPlanDetails, destroyPlanText } from '../output/destroy-plan-text.ts';
-import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
-import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { systemClock } from '../runtime/clock.ts';
+import { awsSessionFor, existingDeployment, openOutput } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
-import { decideOutputMode } from './output-mode.ts';
 
 export interface DestroyOptions extends CommonOptions {
   dryRun?: boolean;
@@ -30,38 +24,14 @@ export interface DestroyOptions extends CommonOptions {
  */
 export async function destroyCommand(options: DestroyOptions): Promise<number> {
   const signal = options.signal ?? new AbortController().signal;
-  const mode = decideOutputMode(options, process.env, {
-    stdin: Boolean(process.stdin.isTTY),
-    stderr: Boolean(process.stderr.isTTY),
-  });
-  const events = new EventBus();
-  const detach = [attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) })];
-  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
+  const { mode, events, close } = openOutput(options, { plainAlways: true });
   const prompter: Prompter | undefined = mode.interactive
     ? (await import('../../screens/inquirer-prompter.ts')).createInquirerPrompter(signal)
     : undefined;
 
   try {
-    const blueprint = await loadBlueprint(options.blueprint ?? '.');
-    const saved = options.config ? await readAnswersFile(options.config) : undefined;
-    const deployment = options.name ?? saved?.deployment;
-    const region = options.region ?? saved?.region;
-    if (!deployment || !region) {
-      throw new StackguideError('destroy needs to know which deployment to remove', {
-        code: 'answers.missing',
-        kind: 'user',
-        details: [
-          ...(!deployment
-            ? [{ path: '--name (or deployment: in --config)', message: 'no deployment name' }]
-            : []),
-          ...(!region ? [{ path: '--region (or region: in --config)', message: 'no region' }] : []),
-        ],
-      });
-    }
-    const aws = createAwsSession({
-      ...(options.profile ? { profile: options.profile } : {}),
-      ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    }).forRegion(region);
+    const { blueprint, saved, deployment, region } = await existingDeployment(options, 'destroy');
+    const aws = awsSessionFor(options).forRegion(region);
     events.emit({
       type: 'run.started',
       command: 'destroy',
@@ -176,7 +146,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
     return ExitCode.ok;
   } finally {
-    for (const stop of detach) stop();
+    close();
   }
 }
 

@@ -1,17 +1,14 @@
 import { resolve } from 'node:path';
-import { createAwsSession } from '../aws/aws-context.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
-import { EventBus } from '../events.ts';
+import type { StackguideEvent } from '../events.ts';
 import { runInstall } from '../install/install-flow.ts';
 import type { Prompter } from '../install/prompter.ts';
-import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
-import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { detachedError } from '../stacks/interrupt-menu.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
+import { awsSessionFor, openOutput } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
-import { decideOutputMode } from './output-mode.ts';
 import { runWithLiveView } from './run-with-live-view.ts';
 
 /**
@@ -36,24 +33,14 @@ export async function installCommand(options: CommonOptions): Promise<number> {
     const active = tracker.active;
     controller.abort(active ? detachedError(active, watchCommand(active.stack)) : options.signal?.reason);
   });
-  const mode = decideOutputMode(options, process.env, {
-    stdin: Boolean(process.stdin.isTTY),
-    stderr: Boolean(process.stderr.isTTY),
-  });
-  const events = new EventBus();
-  const detach: Array<() => void> = [];
-  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
-  if (!mode.interactive)
-    detach.push(attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) }));
+  const { mode, events, close } = openOutput(options);
 
   // Everything the first question needs starts at once: the blueprint, the UI modules and the identity
   // call (STS answers in any region), so the operator sees the first frame sooner.
   const prompterReady: Promise<Prompter> | undefined = mode.interactive
     ? import('../../screens/inquirer-prompter.ts').then((module) => module.createInquirerPrompter(signal))
     : undefined;
-  const session = createAwsSession({
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+  const session = awsSessionFor(options, {
     // Asked once, during the identity check, before any renderer has the terminal.
     ...(prompterReady
       ? {
@@ -105,7 +92,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
             journal,
             tracker,
             clock: systemClock,
-            emit: (event: Parameters<EventBus['emit']>[0]) => events.emit(event),
+            emit: (event: StackguideEvent) => events.emit(event),
             signal,
             steps: blueprint.steps,
             stepBase,
@@ -160,6 +147,6 @@ export async function installCommand(options: CommonOptions): Promise<number> {
     }
     throw error;
   } finally {
-    for (const stop of detach) stop();
+    close();
   }
 }

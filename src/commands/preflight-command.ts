@@ -1,15 +1,12 @@
-import { createAwsSession } from '../aws/aws-context.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode } from '../errors.ts';
-import { EventBus } from '../events.ts';
+import type { StackguideEvent } from '../events.ts';
 import { resolveDeployment } from '../install/install-flow.ts';
 import type { Prompter } from '../install/prompter.ts';
-import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
-import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { askSteps, blockingFailures, checkSteps } from '../steps/run-steps.ts';
+import { awsSessionFor, openOutput } from './command-context.ts';
 import { type CommonOptions, parseSets } from './common-options.ts';
-import { decideOutputMode } from './output-mode.ts';
 
 /**
  * `stackguide preflight`: every check of every preparation step, nothing changed. Exit 0 when no
@@ -18,22 +15,13 @@ import { decideOutputMode } from './output-mode.ts';
  */
 export async function preflightCommand(options: CommonOptions): Promise<number> {
   const signal = options.signal ?? new AbortController().signal;
-  const mode = decideOutputMode(options, process.env, {
-    stdin: Boolean(process.stdin.isTTY),
-    stderr: Boolean(process.stderr.isTTY),
-  });
-  const events = new EventBus();
-  const detach = [attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) })];
-  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
+  const { mode, events, close } = openOutput(options, { plainAlways: true });
   const prompter: Prompter | undefined = mode.interactive
     ? (await import('../../screens/inquirer-prompter.ts')).createInquirerPrompter(signal)
     : undefined;
   try {
     const blueprint = await loadBlueprint(options.blueprint ?? '.');
-    const session = createAwsSession({
-      ...(options.profile ? { profile: options.profile } : {}),
-      ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    });
+    const session = awsSessionFor(options);
     const environment = {
       ...(prompter ? { prompter } : {}),
       connect: (region: string) => session.forRegion(region),
@@ -61,7 +49,7 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
       aws: resolved.aws,
       clock: systemClock,
       signal,
-      emit: (event: Parameters<EventBus['emit']>[0]) => events.emit(event),
+      emit: (event: StackguideEvent) => events.emit(event),
       env: process.env,
     };
     const { inputs } = await askSteps(
@@ -79,6 +67,6 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
     events.emit({ type: 'run.completed', outcome: failures.length > 0 ? 'failed' : 'succeeded', exitCode });
     return exitCode;
   } finally {
-    for (const stop of detach) stop();
+    close();
   }
 }

@@ -1,11 +1,9 @@
-import { createAwsSession } from '../aws/aws-context.ts';
-import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
-import { readAnswersFile } from '../install/answers-file.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { isFailedStatus, isSuccess } from '../stacks/stack-status.ts';
+import { awsSessionFor, existingDeployment } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
 
 /**
@@ -14,26 +12,8 @@ import type { CommonOptions } from './common-options.ts';
  * healthy, 1 when one is missing or failed.
  */
 export async function statusCommand(options: CommonOptions): Promise<number> {
-  const blueprint = await loadBlueprint(options.blueprint ?? '.');
-  const saved = options.config ? await readAnswersFile(options.config) : undefined;
-  const deployment = options.name ?? saved?.deployment;
-  const region = options.region ?? saved?.region;
-  if (!deployment || !region) {
-    throw new StackguideError('status needs to know which deployment to show', {
-      code: 'answers.missing',
-      kind: 'user',
-      details: [
-        ...(!deployment
-          ? [{ path: '--name (or deployment: in --config)', message: 'no deployment name' }]
-          : []),
-        ...(!region ? [{ path: '--region (or region: in --config)', message: 'no region' }] : []),
-      ],
-    });
-  }
-  const aws = createAwsSession({
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-  }).forRegion(region);
+  const { blueprint, saved, deployment, region } = await existingDeployment(options, 'status');
+  const aws = awsSessionFor(options).forRegion(region);
   const json = options.output === 'json';
   const write = (event: StackguideEvent): void => {
     if (json) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);

@@ -1,17 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createAwsSession } from '../aws/aws-context.ts';
 import { rdsPort } from '../aws/rds-adapter.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
-import { EventBus } from '../events.ts';
+import type { StackguideEvent } from '../events.ts';
 import { writeAnswersFile } from '../install/answers-file.ts';
 import { resolveDeployment } from '../install/install-flow.ts';
 import { buildInstallPlan, type InstallPlan, resolveParameters } from '../install/install-plan.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { Journal } from '../journal/journal.ts';
-import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
-import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { parseTemplate } from '../stacks/cloudformation-template.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
@@ -24,8 +21,8 @@ import {
   type StepBase,
 } from '../steps/run-steps.ts';
 import { runLiveChecks } from '../upgrade/live-checks.ts';
+import { awsSessionFor, openOutput } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
-import { decideOutputMode } from './output-mode.ts';
 import { runWithLiveView } from './run-with-live-view.ts';
 
 export interface UpgradeOptions extends CommonOptions {
@@ -45,15 +42,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
   const signal = controller.signal;
   const tracker = new OperationTracker();
   options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason));
-  const mode = decideOutputMode(options, process.env, {
-    stdin: Boolean(process.stdin.isTTY),
-    stderr: Boolean(process.stderr.isTTY),
-  });
-  const events = new EventBus();
-  const detach: Array<() => void> = [];
-  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
-  if (!mode.interactive)
-    detach.push(attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) }));
+  const { mode, events, close } = openOutput(options);
   const screens = mode.interactive ? await import('../../screens/mount-screens.tsx') : undefined;
   const prompter: Prompter | undefined = mode.interactive
     ? (await import('../../screens/inquirer-prompter.ts')).createInquirerPrompter(signal)
@@ -70,10 +59,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       });
     }
     const blueprint = await loadBlueprint(options.blueprint ?? '.');
-    const session = createAwsSession({
-      ...(options.profile ? { profile: options.profile } : {}),
-      ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    });
+    const session = awsSessionFor(options);
     // Answers already given are kept; only questions new in this blueprint version are asked.
     const resolved = await resolveDeployment(
       {
@@ -247,7 +233,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     }
     throw error;
   } finally {
-    for (const stop of detach) stop();
+    close();
   }
 }
 

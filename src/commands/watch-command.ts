@@ -1,20 +1,17 @@
-import { createAwsSession } from '../aws/aws-context.ts';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
-import { EventBus, type StackEventRecord } from '../events.ts';
+import type { EventBus, StackEventRecord } from '../events.ts';
 import { readAnswersFile } from '../install/answers-file.ts';
-import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
-import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { findOperationStart } from '../stacks/operation-start.ts';
 import { diagnoseFailure } from '../stacks/root-cause.ts';
 import { streamStackEvents } from '../stacks/stack-event-streamer.ts';
 import { isInProgress, isSuccess } from '../stacks/stack-status.ts';
+import { awsSessionFor, openOutput } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
-import { decideOutputMode } from './output-mode.ts';
 
 /**
  * `stackguide watch [stack]`: attach to whatever operation is in flight on the deployment's stacks (or
@@ -23,10 +20,7 @@ import { decideOutputMode } from './output-mode.ts';
  */
 export async function watchCommand(options: CommonOptions & { stack?: string }): Promise<number> {
   const signal = options.signal ?? new AbortController().signal;
-  const mode = decideOutputMode(options, process.env, {
-    stdin: Boolean(process.stdin.isTTY),
-    stderr: Boolean(process.stderr.isTTY),
-  });
+  const { mode, events, close } = openOutput(options);
   const saved = options.config ? await readAnswersFile(options.config) : undefined;
   const region = options.region ?? saved?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) {
@@ -39,19 +33,11 @@ export async function watchCommand(options: CommonOptions & { stack?: string }):
   const names = options.stack
     ? [options.stack]
     : await deploymentStackNames(options, saved?.deployment, region, saved?.answers ?? {});
-  const aws = createAwsSession({
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-  }).forRegion(region);
+  const aws = awsSessionFor(options).forRegion(region);
 
-  const events = new EventBus();
-  const detach: Array<() => void> = [];
-  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
-  if (!mode.interactive)
-    detach.push(attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) }));
   const screens = mode.interactive ? await import('../../screens/mount-screens.tsx') : undefined;
   const store = screens ? new ProgressStore(`Watching ${names.join(', ')} in ${region}`) : undefined;
-  if (store) detach.push(events.subscribe((event) => store.apply(event)));
+  const stopFeeding = store ? events.subscribe((event) => store.apply(event)) : undefined;
   const view =
     screens && store ? screens.mountProgress(store, () => process.kill(process.pid, 'SIGINT')) : undefined;
 
@@ -86,7 +72,8 @@ export async function watchCommand(options: CommonOptions & { stack?: string }):
     return failed > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {
     await view?.unmount();
-    for (const stop of detach) stop();
+    stopFeeding?.();
+    close();
   }
 }
 
