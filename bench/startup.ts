@@ -1,165 +1,301 @@
 /**
- * bench/startup: how fast stackguide answers.
- *   1. `stackguide --help`, median wall time over many runs;
- *   2. time to the first interactive frame of `stackguide install` (the identity question) in a real
- *      terminal (tmux), against a local moto server;
- * and, measured in the same run for reference, `aws --version` (awscli) and `cdk --help` (aws-cdk,
- * installed into a temporary folder). Goals: --help under 150 ms, first frame under 400 ms.
+ * bench/startup: how fast stackguide answers, as wall time (median, min and max over n runs, each after
+ * two warm-up runs, so Node's compile cache is warm as on any run after the first):
+ *   1. `node dist/cli.js --help` (15 runs);
+ *   2. the first interactive frame of `stackguide install` (7 runs): the command starts in a detached
+ *      tmux session (120x40) against one local moto server, with test credentials and no CI, no
+ *      AWS_REGION and no AWS profile; the clock runs from the start of the tmux session until
+ *      `tmux capture-pane` (polled every 5 ms) shows the identity question, "Install into account";
+ *   3. for reference, in the same run: `aws --version` (awscli) and `cdk --help` (aws-cdk, installed with
+ *      npm into a temporary folder and run by the same Node).
+ * Goals: --help under 150 ms, first frame under 400 ms.
  *
  *   npm run build && node bench/startup.ts [--runs N] [--json]
+ *
+ * --runs N runs every measurement N times; --json prints one JSON object with every figure.
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startMotoServer } from '../test/support/moto-server.ts';
 
-const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
-const runsFlag = process.argv.indexOf('--runs');
-const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 15;
-const asJson = process.argv.includes('--json');
+const node = process.execPath;
+const goals = { help: 150, firstFrame: 400 };
+const firstPrompt = 'Install into account';
 
 interface Figure {
   label: string;
   runs: number;
-  medianMs?: number;
-  minMs?: number;
-  maxMs?: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
   goalMs?: number;
-  note?: string;
+  pass?: boolean;
 }
 
-function median(values: number[]): number {
+interface NotMeasured {
+  label: string;
+  reason: string;
+}
+
+function parseFlags(argv: readonly string[]): { runs: number | undefined; json: boolean } {
+  const at = argv.indexOf('--runs');
+  const runs = at >= 0 ? Number(argv[at + 1]) : undefined;
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1 && runs <= 1000)) {
+    throw new Error('--runs takes a whole number from 1 to 1000');
+  }
+  const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--runs' && (at < 0 || i !== at + 1));
+  if (unknown.length > 0) throw new Error(`unknown arguments: ${unknown.join(' ')} (try --runs N, --json)`);
+  return { runs, json: argv.includes('--json') };
+}
+
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  const upper = sorted[middle];
+  const lower = sorted[middle - 1];
+  if (upper === undefined) throw new Error('median of no values');
+  return sorted.length % 2 === 1 || lower === undefined ? upper : (lower + upper) / 2;
 }
 
-/** Times `once` `count` times after two warm-up runs. */
+/** Runs `once` twice to warm up, then `runs` times; `once` resolves with one wall time in ms. */
 async function measure(
   label: string,
-  count: number,
   once: () => Promise<number> | number,
+  runs: number,
   goalMs?: number,
 ): Promise<Figure> {
   for (let i = 0; i < 2; i++) await once();
   const times: number[] = [];
-  for (let i = 0; i < count; i++) times.push(await once());
+  for (let i = 0; i < runs; i++) times.push(await once());
+  const medianMs = median(times);
+  const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     label,
-    runs: count,
-    medianMs: median(times),
-    minMs: Math.min(...times),
-    maxMs: Math.max(...times),
-    ...(goalMs ? { goalMs } : {}),
+    runs,
+    medianMs: round(medianMs),
+    minMs: round(Math.min(...times)),
+    maxMs: round(Math.max(...times)),
+    ...(goalMs === undefined ? {} : { goalMs, pass: medianMs < goalMs }),
   };
 }
 
-function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+/** Wall time of one command run to completion, output discarded; a failure or a timeout throws. */
+function timeCommand(command: string, args: readonly string[]): number {
   const started = performance.now();
-  const result = spawnSync(command, args, { env, stdio: 'ignore', timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}`);
-  return performance.now() - started;
+  const result = spawnSync(command, args, { stdio: 'ignore', timeout: 30_000 });
+  const elapsed = performance.now() - started;
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} ended with ${result.signal ?? `exit ${result.status}`}`);
+  }
+  return elapsed;
 }
 
-/** Starts install in a detached tmux session and polls the screen until the identity question shows. */
-async function timeFirstFrame(endpoint: string): Promise<number> {
-  const session = `bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const env = `env -u CI AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION= HOME=${tmpdir()}`;
-  const command = `${env} ${process.execPath} ${cli} install --blueprint ${join(root, 'blueprints', 'demo')} --endpoint-url ${endpoint}; sleep 30`;
+const execFileAsync = promisify(execFile);
+
+/** A private tmux server for the bench's sessions, so no other tmux session or setting plays a part. */
+function tmux(socket: string, ...args: string[]): Promise<string> {
+  return execFileAsync('tmux', ['-L', socket, ...args], { timeout: 5_000 }).then(({ stdout }) => stdout);
+}
+
+const shellQuote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
+
+/**
+ * One run of `stackguide install` in a fresh tmux session: wall time from the start of the session to
+ * the first screen that shows the identity question. The session is killed afterwards, whatever happens.
+ */
+async function timeFirstFrame(socket: string, endpoint: string, cwd: string, run: number): Promise<number> {
+  const session = `install-${run}`;
+  const command = [
+    'env -u CI -u AWS_REGION -u AWS_DEFAULT_REGION -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ENDPOINT_URL',
+    'AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing',
+    // No ~/.aws files: a region or a profile there would change what is measured.
+    `AWS_CONFIG_FILE=${shellQuote(join(cwd, 'aws-config'))}`,
+    `AWS_SHARED_CREDENTIALS_FILE=${shellQuote(join(cwd, 'aws-credentials'))}`,
+    shellQuote(node),
+    shellQuote(cli),
+    `install --blueprint ${shellQuote(join(root, 'blueprints', 'demo'))} --endpoint-url ${shellQuote(endpoint)}`,
+    // Keeps a failed run's screen for the error message below.
+    '; echo "exited $?"; sleep 60',
+  ].join(' ');
   const started = performance.now();
-  await run('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
+  await tmux(socket, 'new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', cwd, command);
   try {
-    const deadline = started + 20_000;
-    while (performance.now() < deadline) {
-      const { stdout } = await run('tmux', ['capture-pane', '-p', '-t', session]);
-      if (stdout.includes('Install into account')) return performance.now() - started;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    let screen = '';
+    for (let deadline = started + 15_000; performance.now() < deadline; ) {
+      screen = await tmux(socket, 'capture-pane', '-p', '-t', session);
+      if (screen.includes(firstPrompt)) return performance.now() - started;
+      await new Promise((done) => setTimeout(done, 5));
     }
-    throw new Error('the first frame did not appear within 20 s');
+    throw new Error(`"${firstPrompt}" did not show within 15 s; the screen:\n${screen.trimEnd()}`);
   } finally {
-    await run('tmux', ['kill-session', '-t', session]).catch(() => undefined);
+    await tmux(socket, 'kill-session', '-t', session).catch(() => undefined);
+  }
+}
+
+async function measureFirstFrame(endpoint: string, runs: number): Promise<Figure> {
+  const socket = `stackguide-bench-${process.pid}`;
+  const cwd = mkdtempSync(join(tmpdir(), 'stackguide-bench-'));
+  try {
+    // A session that outlives the runs keeps the tmux server up, so no run pays for starting it.
+    await tmux(socket, 'new-session', '-d', '-s', 'keep', '-x', '120', '-y', '40', 'sleep 600');
+    let run = 0;
+    return await measure(
+      'stackguide install, first frame',
+      () => timeFirstFrame(socket, endpoint, cwd, run++),
+      runs,
+      goals.firstFrame,
+    );
+  } finally {
+    await tmux(socket, 'kill-server').catch(() => undefined);
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+/** The npm on PATH that is not this project's (node_modules/.bin has none today, but may one day). */
+function systemNpm(): string | undefined {
+  const projectBin = join(root, 'node_modules', '.bin');
+  const path = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => resolve(dir) !== projectBin)
+    .join(delimiter);
+  const found = spawnSync('sh', ['-c', 'command -v npm'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: path },
+    timeout: 5_000,
+  });
+  return found.status === 0 ? found.stdout.trim() || undefined : undefined;
+}
+
+/** A reference figure, or why there is none: a missing or failing tool never stops the bench. */
+async function reference(
+  label: string,
+  prepare: () => { measuredAs: string; command: string; args: string[] } | string,
+  runs: number,
+): Promise<Figure | NotMeasured> {
+  try {
+    const prepared = prepare();
+    if (typeof prepared === 'string') return { label, reason: prepared };
+    const { measuredAs, command, args } = prepared;
+    return await measure(measuredAs, () => timeCommand(command, args), runs);
+  } catch (error) {
+    return { label, reason: (error as Error).message };
+  }
+}
+
+function measureAws(runs: number): Promise<Figure | NotMeasured> {
+  return reference(
+    'aws',
+    () => {
+      const probe = spawnSync('aws', ['--version'], { encoding: 'utf8', timeout: 30_000 });
+      if (probe.error || probe.status !== 0)
+        return probe.error?.message ?? `aws --version: exit ${probe.status}`;
+      // awscli v1 prints its version on stderr, v2 on stdout: "aws-cli/1.45.11 Python/3.11.7 ...".
+      const version = `${probe.stdout}${probe.stderr}`.split(' ')[0]?.replace('aws-cli/', '') ?? '?';
+      return { measuredAs: `aws --version (awscli ${version})`, command: 'aws', args: ['--version'] };
+    },
+    runs,
+  );
+}
+
+/** aws-cdk from the registry into a temporary folder, run by the same Node as stackguide. */
+async function measureCdk(runs: number): Promise<Figure | NotMeasured> {
+  const prefix = mkdtempSync(join(tmpdir(), 'stackguide-bench-cdk-'));
+  try {
+    return await reference(
+      'cdk',
+      () => {
+        const npm = systemNpm();
+        if (!npm) return 'npm is not on PATH';
+        const install = spawnSync(
+          npm,
+          ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', 'aws-cdk'],
+          { encoding: 'utf8', timeout: 180_000 },
+        );
+        if (install.error || install.status !== 0) {
+          // npm's first error line names the cause: "npm error code ECONNREFUSED", "npm error code E404".
+          const cause = install.stderr?.split('\n').find((line) => line.startsWith('npm error'));
+          return `npm install aws-cdk failed: ${install.error?.message ?? cause?.replace('npm error ', '') ?? `exit ${install.status}`}`;
+        }
+        const cdkDir = join(prefix, 'node_modules', 'aws-cdk');
+        const { version } = JSON.parse(readFileSync(join(cdkDir, 'package.json'), 'utf8')) as {
+          version: string;
+        };
+        return {
+          measuredAs: `cdk --help (aws-cdk ${version})`,
+          command: node,
+          args: [join(cdkDir, 'bin', 'cdk'), '--help'],
+        };
+      },
+      runs,
+    );
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+}
+
+/** The machine, and how busy it was when the bench started: wall times on a shared machine vary with it. */
+const machine = {
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpus: cpus().length,
+  loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+};
+
+function printTable(results: ReadonlyArray<Figure | NotMeasured>): void {
+  console.log(
+    `bench/startup · Node ${machine.node} · ${machine.platform}, ${machine.cpus} CPUs, load ${machine.loadAverage}\n`,
+  );
+  const ms = (value: number) => `${Math.round(value)} ms`.padStart(8);
+  console.log(
+    `${''.padEnd(36)}${'median'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'runs'.padStart(6)}  goal`,
+  );
+  for (const result of results) {
+    if ('reason' in result) {
+      console.log(`${result.label}: not measured (${result.reason})`);
+      continue;
+    }
+    const goal =
+      result.goalMs === undefined ? '' : `  < ${result.goalMs} ms ${result.pass ? 'PASS' : 'MISS'}`;
+    console.log(
+      `${result.label.padEnd(36)}${ms(result.medianMs)}${ms(result.minMs)}${ms(result.maxMs)}${String(result.runs).padStart(6)}${goal}`,
+    );
   }
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build first');
-  const figures: Figure[] = [];
-  figures.push(
-    await measure('stackguide --help', runs, () => timeCommand(process.execPath, [cli, '--help']), 150),
-  );
-
+  const flags = parseFlags(process.argv.slice(2));
+  if (spawnSync(node, [cli, '--version'], { timeout: 30_000 }).status !== 0) {
+    throw new Error(`${cli} does not run: build it first (npm run build)`);
+  }
   const moto = await startMotoServer();
+  let results: Array<Figure | NotMeasured>;
   try {
-    figures.push(
+    results = [
       await measure(
-        'stackguide install, first frame',
-        Math.max(5, Math.ceil(runs / 2)),
-        () => timeFirstFrame(moto.endpoint),
-        400,
+        'stackguide --help',
+        () => timeCommand(node, [cli, '--help']),
+        flags.runs ?? 15,
+        goals.help,
       ),
-    );
+      await measureFirstFrame(moto.endpoint, flags.runs ?? 7),
+      await measureAws(flags.runs ?? 15),
+      await measureCdk(flags.runs ?? 15),
+    ];
   } finally {
     await moto.stop();
   }
-
-  try {
-    execFileSync('aws', ['--version'], { stdio: 'ignore' });
-    figures.push(
-      await measure('aws --version (awscli, reference)', runs, () => timeCommand('aws', ['--version'])),
-    );
-  } catch (error) {
-    figures.push({
-      label: 'aws --version (awscli, reference)',
-      runs: 0,
-      note: `not measured: ${(error as Error).message}`,
-    });
-  }
-
-  const cdkDir = mkdtempSync(join(tmpdir(), 'bench-cdk-'));
-  try {
-    execFileSync(
-      'npm',
-      ['install', '--prefix', cdkDir, '--no-audit', '--no-fund', '--loglevel=error', 'aws-cdk'],
-      { stdio: 'ignore', timeout: 300_000 },
-    );
-    const cdk = join(cdkDir, 'node_modules', 'aws-cdk', 'bin', 'cdk');
-    figures.push(
-      await measure('cdk --help (aws-cdk, reference)', runs, () =>
-        timeCommand(process.execPath, [cdk, '--help']),
-      ),
-    );
-  } catch (error) {
-    figures.push({
-      label: 'cdk --help (aws-cdk, reference)',
-      runs: 0,
-      note: `not measured: ${(error as Error).message.split('\n')[0]}`,
-    });
-  } finally {
-    rmSync(cdkDir, { recursive: true, force: true });
-  }
-
-  if (asJson) {
-    console.log(JSON.stringify({ node: process.version, figures }));
-    return;
-  }
-  console.log(`bench/startup on Node ${process.version}, ${runs} runs per command (median, min-max)\n`);
-  for (const figure of figures) {
-    if (figure.medianMs === undefined) {
-      console.log(`${figure.label.padEnd(38)} ${figure.note ?? ''}`);
-      continue;
-    }
-    const verdict = figure.goalMs
-      ? `  goal < ${figure.goalMs} ms: ${figure.medianMs < figure.goalMs ? 'PASS' : 'MISS'}`
-      : '';
-    console.log(
-      `${figure.label.padEnd(38)} ${figure.medianMs.toFixed(0).padStart(5)} ms  (${figure.minMs?.toFixed(0)}-${figure.maxMs?.toFixed(0)}, n=${figure.runs})${verdict}`,
-    );
+  if (flags.json) {
+    const figures = results.filter((result): result is Figure => !('reason' in result));
+    const notMeasured = results.filter((result): result is NotMeasured => 'reason' in result);
+    console.log(JSON.stringify({ ...machine, figures, notMeasured }));
+  } else {
+    printTable(results);
   }
 }
 
