@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { ListrTask } from 'listr2';
 import { s3Port } from '../aws/s3-adapter.ts';
+import { taggingPort } from '../aws/tagging-adapter.ts';
 import { emptyBucket, measureBucket } from '../decommission/bucket-contents.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
+import { findLeftovers } from '../decommission/leftovers.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { Journal } from '../journal/journal.ts';
@@ -143,8 +145,24 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       unsubscribe();
       await journal.flush();
     }
-    events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
-    return ExitCode.ok;
+
+    // The leftovers report: what still carries the deployment tag, minus what is kept on purpose.
+    const kept = new Map<string, string>();
+    for (const retained of plan.retained) {
+      for (const resource of await aws.cloudFormation.listStackResources(retained.name)) {
+        if (resource.physicalResourceId)
+          kept.set(resource.physicalResourceId, `part of ${retained.name}, kept by the blueprint`);
+      }
+    }
+    const leftovers = await findLeftovers(aws.use(taggingPort), plan, kept);
+    events.emit({ type: 'destroy.leftovers', ...leftovers });
+    const exitCode = leftovers.unexpected.length > 0 ? ExitCode.failed : ExitCode.ok;
+    events.emit({
+      type: 'run.completed',
+      outcome: exitCode === ExitCode.ok ? 'succeeded' : 'failed',
+      exitCode,
+    });
+    return exitCode;
   } finally {
     close();
   }

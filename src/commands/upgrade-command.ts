@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { rdsPort } from '../aws/rds-adapter.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
-import type { StackguideEvent } from '../events.ts';
 import { writeAnswersFile } from '../install/answers-file.ts';
 import { resolveDeployment } from '../install/install-flow.ts';
 import { buildInstallPlan, type InstallPlan, resolveParameters } from '../install/install-plan.ts';

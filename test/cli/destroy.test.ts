@@ -5,6 +5,7 @@ import {
   ListStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';
 import { PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { projectRoot, runCli } from '../support/run-cli.ts';
@@ -99,8 +100,27 @@ describe('stackguide destroy against moto', () => {
       expect(Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
     }
 
+    // Something outside the stacks carries the deployment's tag; something else belongs to another one.
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const stray = await sqs.send(
+      new CreateQueueCommand({ QueueName: 'demo-stray', tags: { 'stackguide:deployment': 'demo' } }),
+    );
+    await sqs.send(
+      new CreateQueueCommand({ QueueName: 'other-queue', tags: { 'stackguide:deployment': 'other' } }),
+    );
+
     const destroyed = await cli('destroy', '--confirm', 'demo');
-    expect(destroyed.code, destroyed.stderr).toBe(0);
+    // The stacks are gone, but the leftovers report finds the stray queue: exit 1, naming it.
+    expect(destroyed.code, destroyed.stderr).toBe(1);
+    expect(destroyed.stderr).toMatch(
+      /leftovers: 1 unexpected\n\s+arn:aws:sqs:us-east-1:123456789012:demo-stray: still tagged stackguide:deployment=demo/,
+    );
+    expect(destroyed.stderr).not.toContain('other-queue');
+    expect(stray.QueueUrl).toContain('demo-stray');
     expect(destroyed.stderr).toContain(
       `${bucket}: 4 versions and markers deleted; CloudFormation deletes the bucket`,
     );
@@ -113,7 +133,9 @@ describe('stackguide destroy against moto', () => {
       expect(Stacks?.[0]?.StackStatus).toBe('DELETE_COMPLETE');
     }
 
-    // Run again: nothing left, nothing to do.
+    // Once the stray queue is dealt with, a second run has nothing to delete and nothing left over.
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: stray.QueueUrl }));
+    sqs.destroy();
     const again = await cli('destroy', '--confirm', 'demo');
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('No stacks of this deployment exist: nothing to delete.');
