@@ -161,7 +161,10 @@ export async function resolveDeployment(
   }
   if (prompter && !request.yes) {
     const proceed = await prompter.confirm({
-      message: `Install into account ${identity.account} as ${identity.arn}?`,
+      message:
+        request.command === 'install'
+          ? `Install into account ${identity.account} as ${identity.arn}?`
+          : `${request.command[0]?.toUpperCase()}${request.command.slice(1)} in account ${identity.account} as ${identity.arn}?`,
       default: true,
     });
     if (!proceed)
