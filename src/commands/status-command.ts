@@ -1,5 +1,5 @@
 import { resolveValue } from '../blueprint/references.ts';
-import { ExitCode, } from '../errors.ts';
+import { ExitCode } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { isFailedStatus, isSuccess } from '../stacks/stack-status.ts';
