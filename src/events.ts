@@ -96,6 +96,8 @@ export type StackguideEvent =
       type: 'destroy.leftovers';
       unexpected: Array<{ arn: string; reason: string }>;
       expected: Array<{ arn: string; reason: string }>;
+      /** Listed by the blueprint as untaggable but of a kind stackguide cannot check. */
+      unchecked: Array<{ name: string; reason: string }>;
     }
   | { type: 'blueprint.valid'; blueprint: string; version: string; questions: number; stacks: string[] }
   | { type: 'heartbeat'; stack: string; status: string; elapsedSeconds: number }

@@ -1,10 +1,19 @@
 import { resolve } from 'node:path';
 import type { ListrTask } from 'listr2';
+import { codeCommitPort } from '../aws/codecommit-adapter.ts';
+import { ebsPort } from '../aws/ebs-adapter.ts';
+import { ecrPort } from '../aws/ecr-adapter.ts';
 import { s3Port } from '../aws/s3-adapter.ts';
 import { taggingPort } from '../aws/tagging-adapter.ts';
 import { emptyBucket, measureBucket } from '../decommission/bucket-contents.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
-import { findLeftovers } from '../decommission/leftovers.ts';
+import {
+  deleteRepositories,
+  deleteTaggedVolumesAndSnapshots,
+  describeRepositories,
+  leftovers as findLeftovers,
+  findTaggedVolumesAndSnapshots,
+} from '../decommission/tagged-resources.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { Journal } from '../journal/journal.ts';
@@ -65,7 +74,29 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     const contents = rules.emptyBuckets
       ? await Promise.all(plan.buckets.map((b) => measureBucket(s3, b.bucket)))
       : [];
+    const ecr = aws.use(ecrPort);
+    const ebs = aws.use(ebsPort);
+    const repositories = rules.deleteRepositories
+      ? await describeRepositories(
+          ecr,
+          plan.repositories.map((r) => r.repository),
+        )
+      : [];
+    // Volumes and snapshots are found now, shown in the plan, and re-checked one by one before deletion.
+    const tagged = rules.deleteTaggedVolumesAndSnapshots
+      ? await findTaggedVolumesAndSnapshots(ebs, deployment)
+      : [];
     const details: DestroyPlanDetails = {
+      repositoryImages: Object.fromEntries(repositories.map((r) => [r.name, r.images])),
+      extraSections:
+        tagged.length > 0
+          ? [
+              [
+                'EBS volumes and snapshots tagged with this deployment, deleted after the stacks:',
+                ...tagged.map((t) => `  - ${t.kind} ${t.id} (${t.sizeGiB} GiB, ${t.state})`),
+              ],
+            ]
+          : [],
       bucketSizes: Object.fromEntries(
         contents.map((c) => [
           c.bucket,
@@ -106,8 +137,54 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
           }),
         );
       };
-      const before: ListrTask[] =
-        rules.emptyBuckets && plan.buckets.length > 0 ? [{ title: 'Empty the buckets', task: emptyAll }] : [];
+      const deleteRepositoriesTask = async (): Promise<void> => {
+        for (const result of await deleteRepositories(
+          ecr,
+          repositories.filter((r) => r.exists).map((r) => r.name),
+        )) {
+          events.emit({
+            type: 'step.progress',
+            step: 'ecr-repositories',
+            message: `${result.name}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`,
+          });
+        }
+      };
+      const before: ListrTask[] = [
+        ...(rules.emptyBuckets && plan.buckets.length > 0
+          ? [{ title: 'Empty the buckets', task: emptyAll }]
+          : []),
+        ...(repositories.some((r) => r.exists)
+          ? [{ title: 'Delete the ECR repositories and their images', task: deleteRepositoriesTask }]
+          : []),
+      ];
+      const after: ListrTask[] =
+        tagged.length > 0
+          ? [
+              {
+                title: 'Delete the tagged volumes and snapshots',
+                task: async () => {
+                  const results = await deleteTaggedVolumesAndSnapshots(ebs, deployment, tagged, {
+                    signal,
+                    onProgress: (progress) => {
+                      if (progress.status !== 'deleting')
+                        void journal.appendEvent({
+                          type: 'step.progress',
+                          step: 'ebs',
+                          message: `${progress.kind} ${progress.id}: ${progress.status}`,
+                        });
+                    },
+                  });
+                  for (const result of results) {
+                    events.emit({
+                      type: 'step.progress',
+                      step: 'ebs',
+                      message: `${result.kind} ${result.id}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`,
+                    });
+                  }
+                },
+              },
+            ]
+          : [];
       const { runDestroyTasks } = await import('../../tasks/destroy-tasks.ts');
       await runDestroyTasks(
         {
@@ -118,8 +195,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
           emit: (event) => events.emit(event),
           signal,
           before,
-          // What outlives the stacks (tagged volumes and snapshots) will go here.
-          after: [],
+          after,
           // A DELETE_FAILED on a bucket is most often new objects written since it was emptied.
           beforeRetry: async () => (rules.emptyBuckets ? emptyAll() : undefined),
           ...(prompter
@@ -147,14 +223,35 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     }
 
     // The leftovers report: what still carries the deployment tag, minus what is kept on purpose.
-    const kept = new Map<string, string>();
+    const expected = [
+      ...plan.keptByPolicy.flatMap((k) =>
+        k.physicalId
+          ? [{ id: k.physicalId, reason: `${k.logicalId} in ${k.stack}: DeletionPolicy ${k.policy}` }]
+          : [],
+      ),
+      ...plan.codeCommitRepositories.map((name) => ({
+        id: name,
+        reason: 'CodeCommit repository: holds code, kept',
+      })),
+    ];
     for (const retained of plan.retained) {
+      const stack = await aws.cloudFormation.describeStack(retained.name);
+      if (stack) expected.push({ id: stack.stackId, reason: `${retained.name}, kept by the blueprint` });
       for (const resource of await aws.cloudFormation.listStackResources(retained.name)) {
         if (resource.physicalResourceId)
-          kept.set(resource.physicalResourceId, `part of ${retained.name}, kept by the blueprint`);
+          expected.push({
+            id: resource.physicalResourceId,
+            reason: `part of ${retained.name}, kept by the blueprint`,
+          });
       }
     }
-    const leftovers = await findLeftovers(aws.use(taggingPort), plan, kept);
+    const leftovers = await findLeftovers(aws.use(taggingPort), deployment, {
+      expected,
+      untaggable: {
+        names: [...rules.untaggable, ...plan.codeCommitRepositories],
+        codeCommit: aws.use(codeCommitPort),
+      },
+    });
     events.emit({ type: 'destroy.leftovers', ...leftovers });
     const exitCode = leftovers.unexpected.length > 0 ? ExitCode.failed : ExitCode.ok;
     events.emit({
