@@ -15,7 +15,11 @@ const collectSchema = z
       .describe('Name of the answer: output {{steps.<id>.<key>}} and answers-file key.'),
     prompt: z.string().min(1),
     type: z.enum(['url', 'email', 'string']).default('string'),
-    pattern: z.string().optional(),
+    pattern: z
+      .string()
+      .refine(compiles, 'must be a valid regular expression')
+      .optional()
+      .describe('A regular expression the whole answer must match (anchor it with ^ and $).'),
     patternHint: z.string().optional(),
   })
   .strict();
@@ -67,8 +71,13 @@ export const manualStep = defineStep<typeof configSchema, Inputs>({
           validate: (value) => problemWith(collect, value) ?? true,
         });
       }
+      // Without an answer to collect, the instructions have no prompt to show under: they go with the
+      // confirmation, so the operator always reads what to do before saying it is done.
       confirmed = config.confirm
-        ? await context.prompter.confirm({ message: `${config.confirm}?`, default: confirmed })
+        ? await context.prompter.confirm({
+            message: collect ? `${config.confirm}?` : `${config.instructions}\n${config.confirm}?`,
+            default: confirmed,
+          })
         : true;
     }
     const missing: Array<{ path: string; message: string; fix: string }> = [];
@@ -125,3 +134,12 @@ export const manualStep = defineStep<typeof configSchema, Inputs>({
     return config.collect && inputs.answer !== undefined ? { [config.collect.key]: inputs.answer } : {};
   },
 });
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}

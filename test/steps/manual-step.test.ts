@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { StackguideError } from '../../src/errors.ts';
+import { manualStep } from '../../src/steps/manual/manual-step.ts';
+import { accountStepContext, configOf, scriptedPrompter } from '../support/account-step-context.ts';
+
+// The manual step calls no AWS API: its contexts never reach an endpoint.
+const ICAL = {
+  instructions:
+    'Create a public iCal calendar for notifications (Google Calendar works) and copy its public iCal address.',
+  collect: {
+    key: 'icalUrl',
+    prompt: 'Public iCal URL of the notification calendar',
+    type: 'url',
+    pattern: '^https://\\S+\\.ics$',
+    patternHint: 'an https URL ending in .ics',
+  },
+  confirm: 'The calendar is public',
+};
+const MAINTENANCE = {
+  instructions: 'Turn on maintenance mode in the admin console.',
+  confirm: 'Maintenance mode is on',
+};
+const config = (raw: Record<string, unknown>) => configOf(manualStep, raw);
+const run = (prompter?: ReturnType<typeof scriptedPrompter>) =>
+  accountStepContext({ stepId: 'calendar', ...(prompter ? { prompter } : {}) });
+
+async function askError(raw: Record<string, unknown>, saved?: Record<string, string | boolean>) {
+  const error = await manualStep.ask?.(run(), config(raw), saved).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(StackguideError);
+  return error as StackguideError;
+}
+
+describe('manual step', () => {
+  it('unattended without the confirmation: an error naming steps.<id>.confirmed and the answer key', async () => {
+    const error = await askError(ICAL);
+    expect(error.code).toBe('step.manual-missing');
+    expect(error.kind).toBe('user');
+    expect(error.details.map((detail) => detail.path)).toEqual([
+      'steps.calendar.icalUrl',
+      'steps.calendar.confirmed',
+    ]);
+    expect(error.details[1]).toMatchObject({
+      message: '"The calendar is public" is not confirmed',
+      fix: expect.stringContaining('set steps.calendar.confirmed: true'),
+    });
+
+    const onlyConfirmation = await askError(ICAL, { icalUrl: 'https://calendar.example.org/basic.ics' });
+    expect(onlyConfirmation.details.map((detail) => detail.path)).toEqual(['steps.calendar.confirmed']);
+    const notConfirmed = await askError(MAINTENANCE, { confirmed: false });
+    expect(notConfirmed.details.map((detail) => detail.path)).toEqual(['steps.calendar.confirmed']);
+  });
+
+  it('unattended from the answers file: the answer is checked, saved and output under its key', async () => {
+    const bad = await askError(ICAL, { icalUrl: 'http://calendar.example.org/basic', confirmed: true });
+    expect(bad.details).toEqual([
+      expect.objectContaining({
+        path: 'steps.calendar.icalUrl',
+        message: '"http://calendar.example.org/basic" is not an https URL ending in .ics',
+      }),
+    ]);
+
+    const url = 'https://calendar.example.org/basic.ics';
+    const context = run();
+    const inputs = await manualStep.ask?.(context, config(ICAL), { icalUrl: url, confirmed: true });
+    expect(manualStep.saveable?.(inputs ?? { confirmed: false })).toEqual({ icalUrl: url, confirmed: true });
+    expect(await manualStep.check(context, config(ICAL), inputs ?? { confirmed: false })).toEqual([
+      expect.objectContaining({
+        id: 'calendar.done',
+        status: 'pass',
+        summary: `confirmed: ${url}`,
+        required: true,
+      }),
+    ]);
+    expect(await manualStep.apply?.(context, config(ICAL), inputs ?? { confirmed: false })).toEqual({
+      icalUrl: url,
+    });
+    expect(manualStep.outputs).toBeTypeOf('function');
+    expect((manualStep.outputs as (c: unknown) => string[])(config(ICAL))).toEqual(['icalUrl']);
+  });
+
+  it('interactively: shows the instructions, validates the answer and asks for the confirmation', async () => {
+    const prompter = scriptedPrompter([
+      {
+        input: 'https://calendar.example.org/basic.ics',
+        match: /Public iCal URL/,
+        invalid: [['calendar.example.org', /not an https URL ending in \.ics/]],
+      },
+      { confirm: true, match: /^The calendar is public\?$/ },
+    ]);
+    const inputs = await manualStep.ask?.(run(prompter), config(ICAL), undefined);
+    expect(prompter.sections).toEqual(['Manual step: calendar']);
+    expect(prompter.asked[0]?.help).toBe(ICAL.instructions);
+    expect(inputs).toEqual({
+      key: 'icalUrl',
+      answer: 'https://calendar.example.org/basic.ics',
+      confirmed: true,
+    });
+
+    // Without an answer to collect, the instructions come with the confirmation.
+    const confirmOnly = scriptedPrompter([{ confirm: true }]);
+    await manualStep.ask?.(run(confirmOnly), config(MAINTENANCE), undefined);
+    expect(confirmOnly.asked[0]?.message).toBe(
+      'Turn on maintenance mode in the admin console.\nMaintenance mode is on?',
+    );
+
+    // Declining the confirmation stops with the same error as a missing one.
+    const declined = scriptedPrompter([{ confirm: false }]);
+    const error = await manualStep
+      .ask?.(run(declined), config(MAINTENANCE), undefined)
+      .catch((caught: unknown) => caught);
+    expect((error as StackguideError).details.map((detail) => detail.path)).toEqual([
+      'steps.calendar.confirmed',
+    ]);
+  });
+
+  it('checks email answers by type, and refuses a pattern that is not a regular expression', async () => {
+    const email = {
+      instructions: 'Pick the address that receives admin notices.',
+      collect: { key: 'adminEmail', prompt: 'Admin email', type: 'email' },
+    };
+    const bad = await askError(email, { adminEmail: 'admin at example.org' });
+    expect(bad.details[0]).toMatchObject({ message: '"admin at example.org" is not an email address' });
+    expect(() => config({ ...ICAL, collect: { ...ICAL.collect, pattern: '([a-z' } })).toThrow(
+      /must be a valid regular expression/,
+    );
+  });
+});
