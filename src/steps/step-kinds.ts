@@ -1,12 +1,34 @@
+import { certificateStep } from './certificate/certificate-step.ts';
+import { costTagStep } from './cost-tag/cost-tag-step.ts';
+import { hostedZoneStep } from './hosted-zone/hosted-zone-step.ts';
 import { manualStep } from './manual/manual-step.ts';
+import { networkStep } from './network/network-step.ts';
+import { quotasStep } from './quotas/quotas-step.ts';
+import { regionStep } from './region/region-step.ts';
+import { registrySecretStep } from './registry-secret/registry-secret-step.ts';
+import { serviceLinkedRolesStep } from './service-linked-roles/service-linked-roles-step.ts';
+import { sesStep } from './ses/ses-step.ts';
+import { sharedAmiStep } from './shared-ami/shared-ami-step.ts';
 import type { AnyStepDefinition } from './step.ts';
 
 /**
- * Every preparation step kind stackguide knows, in the order their documentation lists them. The
+ * Every step kind a blueprint can use, in the order preflight reports them when a blueprint lists none. The
  * blueprint schema is built from this list (each kind's config schema becomes one branch of `steps:`),
  * and the install, preflight and status commands look kinds up here. Add a kind by adding one line.
  */
-export const stepKinds: readonly AnyStepDefinition[] = [manualStep];
+export const stepKinds: readonly AnyStepDefinition[] = [
+  manualStep,
+  regionStep,
+  serviceLinkedRolesStep,
+  quotasStep,
+  sharedAmiStep,
+  networkStep,
+  hostedZoneStep,
+  certificateStep,
+  sesStep,
+  registrySecretStep,
+  costTagStep,
+];
 
 export function findStepKind(kind: string): AnyStepDefinition | undefined {
   return stepKinds.find((step) => step.kind === kind);
