@@ -27,7 +27,10 @@ export async function runInstallTasks(
   const list = new Listr(
     [
       ...deps.steps.map((entry) =>
-        applyStepTask({ base: deps.stepBase, inputs: deps.stepInputs, stepOutputs }, entry),
+        applyStepTask(
+          { base: deps.stepBase, inputs: deps.stepInputs, stepOutputs, journal: deps.journal },
+          entry,
+        ),
       ),
       ...deps.plan.stacks.map((stack) => deployStackTask({ ...deps, results, stepOutputs }, stack)),
     ],

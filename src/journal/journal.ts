@@ -15,6 +15,19 @@ export interface DeploymentState {
   region: string;
   account?: string;
   stacks: Record<string, StackRecord>;
+  /** Preparation steps by blueprint step id. Absent in journals written before steps were journaled. */
+  steps?: Record<string, StepRecord>;
+}
+
+/**
+ * What one preparation step did: `applying` is written before its apply runs and `applied` after, with
+ * its outputs (a hosted zone id, a certificate or secret ARN; a step never outputs a secret itself).
+ */
+export interface StepRecord {
+  kind: string;
+  status: 'applying' | 'applied' | 'failed';
+  outputs?: Record<string, string>;
+  updatedAt: string;
 }
 
 export interface StackRecord {
@@ -76,6 +89,12 @@ export class Journal {
     for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
     const next = merged as unknown as StackRecord;
     this.#state = { ...this.#state, stacks: { ...this.#state.stacks, [id]: next } };
+    await this.#save();
+  }
+
+  async recordStep(id: string, record: Omit<StepRecord, 'updatedAt'>): Promise<void> {
+    const steps = { ...this.#state.steps, [id]: { ...record, updatedAt: new Date().toISOString() } };
+    this.#state = { ...this.#state, steps };
     await this.#save();
   }
 

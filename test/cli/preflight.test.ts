@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,14 @@ describe('preflight and install with a manual step', () => {
       { ParameterKey: 'CalendarUrl', ParameterValue: 'https://calendar.example.org/lab.ics' },
     ]);
     cloudFormation.destroy();
+
+    // The journal records what the step produced, for status, destroy and a resumed install.
+    const journal = JSON.parse(await readFile(join(work.path, 'state', 'lab', 'state.json'), 'utf8'));
+    expect(journal.steps.calendar).toMatchObject({
+      kind: 'manual',
+      status: 'applied',
+      outputs: { url: 'https://calendar.example.org/lab.ics' },
+    });
   });
 
   it('refuses an answer of the wrong form', async () => {
