@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { blueprintJsonSchema } from '../../src/blueprint/blueprint-json-schema.ts';
+import { stepKindsReference } from '../../src/blueprint/step-kinds-reference.ts';
+import { stepKinds } from '../../src/steps/step-kinds.ts';
 
 describe('the published blueprint JSON Schema', () => {
   it('is the one the loader would write today (run `npm run schema` after changing the format)', async () => {
@@ -26,5 +28,13 @@ describe('the published blueprint JSON Schema', () => {
         'decommission',
       ]),
     );
+  });
+
+  it('has a current step kinds reference in docs/step-kinds.md, a section per kind', async () => {
+    const committed = await readFile('docs/step-kinds.md', 'utf8');
+    expect(committed).toBe(stepKindsReference());
+    for (const kind of stepKinds) expect(committed).toContain(`## \`${kind.kind}\``);
+    // Nested settings get their own rows, so a vendor sees every key a list of objects takes.
+    expect(committed).toMatch(/\| `vcpus\[\]\.quota` \|/);
   });
 });
