@@ -14,7 +14,8 @@ import type { IdentityPort } from './identity-port.ts';
 export interface AwsSettings {
   profile?: string;
   /** `--endpoint-url`: one endpoint for every service (an emulator). Without it the SDK itself honours
-   * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. */
+   * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>; with it, a service's own variable still wins (see
+   * `PortFactory.endpointVariable`). */
   endpointUrl?: string;
   /** Asked once when a profile needs an MFA code; the composition root wires it to a prompt that runs
    * before any renderer starts. */
@@ -52,6 +53,12 @@ export interface AwsClientConfig {
 export interface PortFactory<T extends object> {
   /** Named in error messages: "Route53 createHostedZone failed: ...". */
   readonly service: string;
+  /**
+   * The SDK's service-specific endpoint variable (AWS_ENDPOINT_URL_SESV2). The SDK already prefers it
+   * to AWS_ENDPOINT_URL; stackguide also prefers it to `--endpoint-url`, so one emulator can serve most
+   * services while the few it lacks (SESv2 account calls, Cost Explorer, Service Quotas) go elsewhere.
+   */
+  readonly endpointVariable?: string;
   create(config: AwsClientConfig): T;
 }
 
@@ -90,7 +97,7 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
         use<T extends object>(factory: PortFactory<T>): T {
           let port = ports.get(factory) as T | undefined;
           if (!port) {
-            port = mapErrors(factory.service, factory.create(clientConfig), errorContext);
+            port = mapErrors(factory.service, factory.create(configFor(factory, clientConfig)), errorContext);
             ports.set(factory, port);
           }
           return port;
@@ -104,6 +111,11 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
       };
     },
   };
+}
+
+function configFor(factory: PortFactory<object>, config: AwsClientConfig): AwsClientConfig {
+  const own = factory.endpointVariable ? process.env[factory.endpointVariable] : undefined;
+  return own ? { ...config, endpoint: own } : config;
 }
 
 type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;

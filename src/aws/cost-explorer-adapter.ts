@@ -9,11 +9,12 @@ import type { CostAllocationTag, CostExplorerPort } from './cost-explorer-port.t
 /**
  * CostExplorerPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. Cost
  * Explorer has one endpoint per partition (ce.us-east-1.amazonaws.com), which the SDK's endpoint rules
- * pick whatever the client's region; the client reads AWS_ENDPOINT_URL_COST_EXPLORER (from the service id
- * "Cost Explorer") when no global endpoint is configured.
+ * pick whatever the client's region. AWS_ENDPOINT_URL_COST_EXPLORER (from the service id "Cost
+ * Explorer") wins over any shared endpoint.
  */
 export const costExplorerPort: PortFactory<CostExplorerPort> = {
   service: 'Cost Explorer',
+  endpointVariable: 'AWS_ENDPOINT_URL_COST_EXPLORER',
   create: (config) => {
     const client = new CostExplorerClient(config);
     return {

@@ -4,21 +4,18 @@ import {
   type ServiceQuota,
   ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
-import type { AwsClientConfig, PortFactory } from './aws-context.ts';
+import type { PortFactory } from './aws-context.ts';
 import type { Quota, ServiceQuotasPort } from './service-quotas-port.ts';
 
 /**
- * ServiceQuotasPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts.
- *
- * `--endpoint-url` points every client at one emulator, and moto keeps no account's quotas. So, as
- * AWS_ENDPOINT_URL_SERVICE_QUOTAS already wins over AWS_ENDPOINT_URL in the SDK, it wins over
- * `--endpoint-url` here too: the client is then built without the shared endpoint and the SDK reads
- * the variable itself.
+ * ServiceQuotasPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts, which also
+ * lets AWS_ENDPOINT_URL_SERVICE_QUOTAS win over `--endpoint-url` (moto keeps no account's quotas).
  */
 export const serviceQuotasPort: PortFactory<ServiceQuotasPort> = {
   service: 'Service Quotas',
+  endpointVariable: 'AWS_ENDPOINT_URL_SERVICE_QUOTAS',
   create: (config) => {
-    const client = new ServiceQuotasClient(withServiceEndpoint(config));
+    const client = new ServiceQuotasClient(config);
     return {
       async getQuota(serviceCode, quotaCode) {
         try {
@@ -43,12 +40,6 @@ export const serviceQuotasPort: PortFactory<ServiceQuotasPort> = {
     };
   },
 };
-
-function withServiceEndpoint(config: AwsClientConfig): AwsClientConfig {
-  if (!process.env.AWS_ENDPOINT_URL_SERVICE_QUOTAS) return config;
-  const { endpoint: _shared, ...rest } = config;
-  return rest;
-}
 
 function toQuota(quota: ServiceQuota, source: Quota['source']): Quota {
   return {

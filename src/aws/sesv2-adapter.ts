@@ -5,11 +5,12 @@ import type { SesReviewStatus, SesV2Port } from './sesv2-port.ts';
 const REVIEW_STATUSES: readonly string[] = ['PENDING', 'GRANTED', 'DENIED', 'FAILED'];
 
 /**
- * SesV2Port over the AWS SDK. Error mapping happens one level up, in aws-context.ts. The client reads
- * AWS_ENDPOINT_URL_SESV2 (from the SDK's service id "SESv2") when no global endpoint is configured.
+ * SesV2Port over the AWS SDK. Error mapping happens one level up, in aws-context.ts.
+ * AWS_ENDPOINT_URL_SESV2 (from the SDK's service id "SESv2") wins over any shared endpoint.
  */
 export const sesv2Port: PortFactory<SesV2Port> = {
   service: 'SESv2',
+  endpointVariable: 'AWS_ENDPOINT_URL_SESV2',
   create: (config) => {
     const client = new SESv2Client(config);
     return {
