@@ -1,6 +1,7 @@
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
+import { checkDeploymentName } from '../install/deployment-name-check.ts';
 import { resolveDeployment } from '../install/install-flow.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { systemClock } from '../runtime/clock.ts';
@@ -57,12 +58,14 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
       { ...base, ...(prompter ? { prompter } : {}) },
       resolved.saved?.steps,
     );
-    const results = await checkSteps(blueprint.steps, base, inputs);
+    const nameCheck = await checkDeploymentName(blueprint, base, resolved.aws);
+    events.emit({ type: 'check.result', result: nameCheck });
+    const results = [nameCheck, ...(await checkSteps(blueprint.steps, base, inputs))];
     const failures = blockingFailures(results);
     const warnings = results.filter((result) => result.status === 'warn').length;
     const exitCode = failures.length > 0 ? ExitCode.failed : ExitCode.ok;
     process.stderr.write(
-      `\n${results.length - failures.length - warnings} passed, ${warnings} warning${warnings === 1 ? '' : 's'}, ${failures.length} failed${results.length === 0 ? ' (this blueprint has no preparation steps)' : ''}\n`,
+      `\n${results.length - failures.length - warnings} passed, ${warnings} warning${warnings === 1 ? '' : 's'}, ${failures.length} failed${blueprint.steps.length === 0 ? ' (this blueprint has no preparation steps)' : ''}\n`,
     );
     events.emit({ type: 'run.completed', outcome: failures.length > 0 ? 'failed' : 'succeeded', exitCode });
     return exitCode;

@@ -1,6 +1,7 @@
 import type { CloudFormationPort, StackDescription } from '../aws/cloudformation-port.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, resolveValue } from '../blueprint/references.ts';
+import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
 import { parseTemplate } from '../stacks/cloudformation-template.ts';
 
 /**
@@ -49,8 +50,6 @@ export interface DestroyPlanInput {
   answers: Readonly<Record<string, AnswerValue>>;
   cloudFormation: CloudFormationPort;
 }
-
-const DEPLOYMENT_TAG = 'stackguide:deployment';
 
 export async function buildDestroyPlan(input: DestroyPlanInput): Promise<DestroyPlan> {
   const { blueprint, deployment, region, cloudFormation } = input;

@@ -2,6 +2,7 @@ import type { CodeCommitPort } from '../aws/codecommit-port.ts';
 import type { EbsPort, EbsSnapshot, EbsVolume } from '../aws/ebs-port.ts';
 import type { EcrPort } from '../aws/ecr-port.ts';
 import type { TaggingPort } from '../aws/tagging-port.ts';
+import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
 import { StackguideError, toStackguideError } from '../errors.ts';
 
 /**
@@ -15,7 +16,6 @@ import { StackguideError, toStackguideError } from '../errors.ts';
  */
 
 /** Every stack of a deployment carries it (install-plan.ts), and CloudFormation propagates it. */
-const DEPLOYMENT_TAG = 'stackguide:deployment';
 
 /** Deletes in flight at once: EC2 and ECR throttle mutating calls per account. */
 const DEFAULT_CONCURRENCY = 4;

@@ -21,6 +21,7 @@ import {
   stepTitle,
 } from '../steps/run-steps.ts';
 import { type AnswersFile, readAnswersFile, writeAnswersFile } from './answers-file.ts';
+import { checkDeploymentName } from './deployment-name-check.ts';
 import { buildInstallPlan, type InstallPlan, planAnswers } from './install-plan.ts';
 import type { Prompter } from './prompter.ts';
 import { writeRenderedFile } from './render-file.ts';
@@ -242,7 +243,13 @@ export async function runInstall(
   }
 
   // Preflight: every check before anything is created; a failed required check stops here.
-  const checks = await checkSteps(blueprint.steps, stepBase, stepInputs);
+  const nameCheck = await checkDeploymentName(
+    blueprint,
+    { deployment, region, account: identity.account, answers },
+    aws,
+  );
+  events.emit({ type: 'check.result', result: nameCheck });
+  const checks = [nameCheck, ...(await checkSteps(blueprint.steps, stepBase, stepInputs))];
   const failures = blockingFailures(checks);
   if (failures.length > 0) throw preflightError(failures);
   const changes = await planSteps(blueprint.steps, stepBase, stepInputs);

@@ -1,5 +1,6 @@
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, type ReferenceScope, resolveValue } from '../blueprint/references.ts';
+import { BLUEPRINT_TAG, DEPLOYMENT_TAG } from '../deployment-tags.ts';
 import type { CheckResult, PlannedChange } from '../steps/step.ts';
 
 /**
@@ -51,8 +52,6 @@ export interface PlannedStep {
 }
 
 /** The tag every stack of a deployment carries; destroy and the leftovers report rely on it. */
-const DEPLOYMENT_TAG = 'stackguide:deployment';
-const BLUEPRINT_TAG = 'stackguide:blueprint';
 
 export function buildInstallPlan(
   blueprint: Blueprint,

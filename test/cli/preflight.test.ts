@@ -57,9 +57,10 @@ describe('preflight and install with a manual step', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; result?: { id: string; status: string } });
     expect(checks.filter((line) => line.type === 'check.result').map((line) => line.result)).toEqual([
+      expect.objectContaining({ id: 'deployment.name', status: 'pass' }),
       expect.objectContaining({ id: 'calendar.done', status: 'pass' }),
     ]);
-    expect(passed.stderr).toContain('1 passed, 0 warnings, 0 failed');
+    expect(passed.stderr).toContain('2 passed, 0 warnings, 0 failed');
 
     const installed = await run(answers, 'install', '--yes');
     expect(installed.code, installed.stderr).toBe(0);

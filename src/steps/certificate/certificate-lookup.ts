@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AcmPort, CertificateDetail } from '../../aws/acm-port.ts';
+import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
 import { normalizeDnsName } from '../../dns/compare-delegation.ts';
-import { DEPLOYMENT_TAG } from '../hosted-zone/zone-lookup.ts';
 import type { StepContext } from '../step.ts';
 
 /** Which step of the deployment made a certificate, and how it is validated (our own record of it). */

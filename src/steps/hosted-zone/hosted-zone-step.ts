@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { route53Port } from '../../aws/route53-adapter.ts';
 import type { HostedZone, Route53Port } from '../../aws/route53-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
+import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
 import { formatNsRecord, normalizeDnsName } from '../../dns/compare-delegation.ts';
 import { checkDelegation, waitForDelegation } from '../../dns/delegation-check.ts';
 import type { DelegationCheckResult } from '../../dns/delegation-check-result.ts';
@@ -19,7 +20,6 @@ import { findLiveRecords, formatRecord } from './public-records.ts';
 import {
   callerReference,
   DELEGATION_TTL,
-  DEPLOYMENT_TAG,
   findOwnZone,
   findParentZone,
   type ParentZone,

@@ -1,8 +1,8 @@
 import type { HostedZone, HostedZoneSummary, Route53Port } from '../../aws/route53-port.ts';
+import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
 import { compareDelegation, normalizeDnsName } from '../../dns/compare-delegation.ts';
 
 /** The tag that marks what stackguide created for a deployment (destroy and the leftovers report read it). */
-export const DEPLOYMENT_TAG = 'stackguide:deployment';
 
 /** TTL of the NS records stackguide writes or asks for: short, so a mistake does not linger for days. */
 export const DELEGATION_TTL = 300;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secretsManagerPort } from '../../aws/secrets-manager-adapter.ts';
 import type { SecretDescription } from '../../aws/secrets-manager-port.ts';
+import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
 import { type ErrorDetail, StackguideError } from '../../errors.ts';
 import type { Prompter } from '../../install/prompter.ts';
 import {
@@ -156,7 +157,7 @@ export const registrySecretStep = defineStep<typeof configSchema, RegistryInputs
         name: config.secretName,
         secretString: value.reveal(),
         description: `${config.registry} credentials for the builds of ${context.deployment} (stored by stackguide)`,
-        tags: { 'stackguide:deployment': context.deployment },
+        tags: { [DEPLOYMENT_TAG]: context.deployment },
       });
       progress(context, `Created the secret ${config.secretName}`, arn);
       return outputs(config, arn);
