@@ -131,7 +131,9 @@ export function describeParameter(plan: InstallPlan, source: string | number | b
   try {
     return resolveValue(source, planScope(plan, { stackOutputs: {} }), 'review');
   } catch {
-    return source.replace(/\{\{\s*stacks\.(\w+)\.outputs\.(\w+)\s*\}\}/g, '<output $2 of stack $1>');
+    return source
+      .replace(/\{\{\s*stacks\.(\w+)\.outputs\.(\w+)\s*\}\}/g, '<output $2 of stack $1>')
+      .replace(/\{\{\s*steps\.(\w+)\.(\w+)\s*\}\}/g, '<$2 from step $1>');
   }
 }
 
