@@ -31,6 +31,16 @@ function withCommonOptions(command: Command): Command {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** For the commands that run the delegation check: install, preflight, status, upgrade. */
+function withDnsServerOption(command: Command): Command {
+  return command.option(
+    '--dns-server <host:port>',
+    "ask this server for the parent zone's delegation instead of its public name servers (repeatable; split-horizon networks, tests)",
+    collect,
+    [],
+  );
+}
+
 function buildProgram(
   run: (load: () => Promise<(options: CommonOptions) => Promise<number>>, options: CommonOptions) => void,
 ): Command {
@@ -40,7 +50,7 @@ function buildProgram(
     .showHelpAfterError('(run stackguide <command> --help for its options)')
     .exitOverride();
 
-  withCommonOptions(program.command('install'))
+  withDnsServerOption(withCommonOptions(program.command('install')))
     .description(
       'guided first-time install: identity, region, name, questions, review, then the stacks with live events',
     )
@@ -62,9 +72,9 @@ function buildProgram(
       }, options),
     );
 
-  withCommonOptions(program.command('status'))
+  withDnsServerOption(withCommonOptions(program.command('status')))
     .description(
-      "one screen of the deployment's stacks (DNS, certificate, SES and secrets panels come later)",
+      'one screen of the deployment: its stacks, then each preparation step checked (DNS delegation, certificate, SES, secrets, ...)',
     )
     .option('--name <deployment>', 'deployment name (else from the answers file)')
     .option('--watch', 'refresh until interrupted', false)
@@ -85,7 +95,7 @@ function buildProgram(
       }),
     );
 
-  withCommonOptions(program.command('upgrade'))
+  withDnsServerOption(withCommonOptions(program.command('upgrade')))
     .description(
       'a newer blueprint version or template: pre-upgrade steps, live checks, change set review, watch',
     )
@@ -106,7 +116,7 @@ function buildProgram(
       run(async () => (await import('./commands/destroy-command.ts')).destroyCommand, options),
     );
 
-  withCommonOptions(program.command('preflight'))
+  withDnsServerOption(withCommonOptions(program.command('preflight')))
     .description('every check of every preparation step; nothing is changed')
     .option('--name <deployment>', 'deployment name (else from the answers file, else asked)')
     .option('--set <id=value>', 'answer a blueprint question (repeatable)', collect, [])
@@ -157,6 +167,17 @@ function withPositional(options: CommonOptions, positional: readonly string[]): 
   };
 }
 
+/**
+ * `--dns-server` reaches the delegation check the way STACKGUIDE_DNS_SERVERS does (the steps read their
+ * DNS settings from the environment); a bad address is a usage error before anything else runs.
+ */
+async function useDnsServers(options: CommonOptions): Promise<void> {
+  if (!options.dnsServer || options.dnsServer.length === 0) return;
+  const { parseDnsServer } = await import('./dns/dns-client.ts');
+  for (const value of options.dnsServer) parseDnsServer(value);
+  process.env.STACKGUIDE_DNS_SERVERS = options.dnsServer.join(',');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;
@@ -171,7 +192,9 @@ export async function main(argv: string[]): Promise<number> {
   let json = false;
   const program = buildProgram((load, options) => {
     json = options.output === 'json';
-    pending = load().then((command) => command({ ...options, signal: controller.signal }));
+    pending = useDnsServers(options).then(() =>
+      load().then((command) => command({ ...options, signal: controller.signal })),
+    );
   });
   try {
     await program.parseAsync(argv);

@@ -15,6 +15,8 @@ export interface CommonOptions {
   name?: string;
   set?: string[];
   watch?: boolean;
+  /** `--dns-server host:port`, repeatable: the servers the delegation check asks for the parent zone. */
+  dnsServer?: string[];
   signal?: AbortSignal;
 }
 
@@ -24,6 +26,7 @@ export function connectionFlags(options: CommonOptions): string[] {
     ...(options.region ? [`--region ${options.region}`] : []),
     ...(options.profile ? [`--profile ${options.profile}`] : []),
     ...(options.endpointUrl ? [`--endpoint-url ${options.endpointUrl}`] : []),
+    ...(options.dnsServer ?? []).map((server) => `--dns-server ${server}`),
     ...(options.output === 'json' ? ['--output json'] : []),
   ];
 }

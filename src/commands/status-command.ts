@@ -1,65 +1,64 @@
-import { resolveValue } from '../blueprint/references.ts';
 import { ExitCode } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
+import { readDeploymentState } from '../journal/journal.ts';
+import { statusText } from '../output/status-text.ts';
 import { systemClock } from '../runtime/clock.ts';
-import { isFailedStatus, isSuccess } from '../stacks/stack-status.ts';
+import { gatherStatus } from '../status/deployment-status.ts';
 import { awsSessionFor, existingDeployment } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
 
+const WATCH_INTERVAL_MS = 5_000;
+
 /**
- * `stackguide status`: the stacks of a deployment as CloudFormation reports them now. (DNS,
- * certificate, SES and secrets panels join this screen with their steps.) Exit 0 when every stack is
- * healthy, 1 when one is missing or failed.
+ * `stackguide status`: one screen for a deployment: its stacks as CloudFormation reports them now, then
+ * each preparation step's checks (DNS delegation per parent server and resolver, the certificate, SES,
+ * the registry secret, ...). With --output json the same facts stream as `stack.status` and
+ * `check.result` events. Exit 0 when every stack is complete and no required check fails, else 1.
  */
 export async function statusCommand(options: CommonOptions): Promise<number> {
   const { blueprint, saved, deployment, region } = await existingDeployment(options, 'status');
   const aws = awsSessionFor(options).forRegion(region);
+  const signal = options.signal ?? new AbortController().signal;
   const json = options.output === 'json';
   const write = (event: StackguideEvent): void => {
     if (json) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
   };
-  const scope = { deployment, region, answers: saved?.answers ?? {}, stackOutputs: {} };
+  const { account } = await aws.identity.whoAmI();
 
   for (;;) {
-    const rows = await Promise.all(
-      blueprint.stacks.map(async (stack, index) => {
-        const name = resolveValue(stack.name, scope, `stacks[${index}].name`);
-        return { name, description: await aws.cloudFormation.describeStack(name) };
-      }),
-    );
-    const lines: string[] = [`${blueprint.product.title} · deployment ${deployment} · ${region}`, ''];
-    for (const { name, description } of rows) {
-      const status = description?.status ?? 'NOT_CREATED';
+    const status = await gatherStatus({
+      blueprint,
+      saved,
+      journal: await readDeploymentState(options.stateDir ?? '.stackguide', deployment),
+      deployment,
+      region,
+      account,
+      aws,
+      clock: systemClock,
+      signal,
+      env: process.env,
+    });
+    for (const { name, description } of status.stacks) {
       write({
         type: 'stack.status',
         stack: name,
-        status,
+        status: description?.status ?? 'NOT_CREATED',
         outputs: description?.outputs ?? {},
         ...(description?.stackId ? { stackId: description.stackId } : {}),
         ...((description?.updatedAt ?? description?.createdAt)
           ? { updatedAt: description?.updatedAt ?? description?.createdAt }
           : {}),
       });
-      const icon = isSuccess(status)
-        ? '✔'
-        : isFailedStatus(status) || status.includes('ROLLBACK')
-          ? '✖'
-          : status === 'NOT_CREATED'
-            ? '◻'
-            : '◼';
-      lines.push(
-        `${icon} ${name.padEnd(32)} ${status}${description?.statusReason ? `  ${description.statusReason}` : ''}`,
-      );
-      for (const [key, value] of Object.entries(description?.outputs ?? {}))
-        lines.push(`    ${key}: ${value}`);
     }
+    for (const step of status.steps)
+      for (const result of step.checks) write({ type: 'check.result', result });
     if (!json) {
       // --watch in a terminal redraws the screen; otherwise each refresh is appended.
       if (options.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(`${statusText(blueprint.product.title, status)}\n`);
     }
-    const healthy = rows.every(({ description }) => description && isSuccess(description.status));
-    if (!options.watch) return healthy ? ExitCode.ok : ExitCode.failed;
-    await systemClock.sleep(5_000, options.signal);
+    if (!options.watch) return status.healthy ? ExitCode.ok : ExitCode.failed;
+    if (!json && !process.stdout.isTTY) process.stdout.write('\n');
+    await systemClock.sleep(WATCH_INTERVAL_MS, signal);
   }
 }

@@ -44,6 +44,16 @@ export type StackChange = {
   [K in keyof Omit<StackRecord, 'updatedAt' | 'name'>]?: StackRecord[K] | undefined;
 } & { name: string };
 
+/** The journal of a deployment as it stands, read-only (status); undefined when none was written here. */
+export async function readDeploymentState(
+  stateDir: string,
+  deployment: string,
+): Promise<DeploymentState | undefined> {
+  return readFile(join(stateDir, deployment, 'state.json'), 'utf8')
+    .then((text) => JSON.parse(text) as DeploymentState)
+    .catch(() => undefined);
+}
+
 export class Journal {
   readonly dir: string;
   #state: DeploymentState;

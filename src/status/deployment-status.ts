@@ -1,0 +1,104 @@
+import type { AwsContext } from '../aws/aws-context.ts';
+import type { StackDescription } from '../aws/cloudformation-port.ts';
+import type { Blueprint } from '../blueprint/load-blueprint.ts';
+import { resolveValue } from '../blueprint/references.ts';
+import type { StackguideEvent } from '../events.ts';
+import type { AnswersFile } from '../install/answers-file.ts';
+import type { DeploymentState } from '../journal/journal.ts';
+import type { Clock } from '../runtime/clock.ts';
+import { isSuccess } from '../stacks/stack-status.ts';
+import { askSteps, blockingFailures, checkSteps, type StepInputs, stepTitle } from '../steps/run-steps.ts';
+import type { CheckResult, StepOutputs } from '../steps/step.ts';
+
+/**
+ * What `stackguide status` shows, gathered read-only: each stack as CloudFormation reports it now, and
+ * each preparation step's checks (the hosted zone and its delegation per parent server and resolver,
+ * the certificate's status, expiry, renewal and users, SES access, the registry secret, ...). The
+ * steps' checks are the same code preflight runs, fed with the outputs the journal recorded when they
+ * were applied, so status and preflight can never disagree about what "right" means.
+ */
+export interface DeploymentStatus {
+  deployment: string;
+  region: string;
+  stacks: Array<{ name: string; description: StackDescription | undefined }>;
+  steps: Array<{ id: string; kind: string; title: string; checks: CheckResult[] }>;
+  /** Every stack complete and no required check failing. */
+  healthy: boolean;
+}
+
+export interface StatusSources {
+  blueprint: Blueprint;
+  saved: AnswersFile | undefined;
+  journal: DeploymentState | undefined;
+  deployment: string;
+  region: string;
+  account: string;
+  aws: AwsContext;
+  clock: Clock;
+  signal: AbortSignal;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function gatherStatus(sources: StatusSources): Promise<DeploymentStatus> {
+  const { blueprint, deployment, region } = sources;
+  const answers = sources.saved?.answers ?? {};
+  const scope = { deployment, region, account: sources.account, answers, stackOutputs: {} };
+  const stacksRead = Promise.all(
+    blueprint.stacks.map(async (stack, index) => {
+      const name = resolveValue(stack.name, scope, `stacks[${index}].name`);
+      return { name, description: await sources.aws.cloudFormation.describeStack(name) };
+    }),
+  );
+  // Checks report through their results; the events they emit on the way are for live screens only.
+  const quiet = (_event: StackguideEvent): void => undefined;
+  const base = {
+    region,
+    account: sources.account,
+    deployment,
+    answers,
+    aws: sources.aws,
+    clock: sources.clock,
+    signal: sources.signal,
+    emit: quiet,
+    env: sources.env,
+  };
+  const inputs = await stepInputs(sources, base);
+  const stepOutputs: Record<string, StepOutputs> = {};
+  for (const [id, record] of Object.entries(sources.journal?.steps ?? {}))
+    if (record.outputs) stepOutputs[id] = record.outputs;
+  const [stacks, checks] = await Promise.all([
+    stacksRead,
+    checkSteps(blueprint.steps, base, inputs, stepOutputs),
+  ]);
+  const steps = blueprint.steps.map((entry) => ({
+    id: entry.id,
+    kind: entry.kind,
+    title: stepTitle(entry),
+    checks: checks.filter((check) => check.step === entry.id),
+  }));
+  const healthy =
+    stacks.every(({ description }) => description !== undefined && isSuccess(description.status)) &&
+    blockingFailures(checks).length === 0;
+  return { deployment, region, stacks, steps, healthy };
+}
+
+/**
+ * The steps' inputs as an unattended run would have them (from the answers file and the environment).
+ * Status never prompts, and a step that cannot gather its inputs here (a password only the operator
+ * knows) is still checked: its check then reports what AWS holds without them.
+ */
+async function stepInputs(
+  sources: StatusSources,
+  base: Parameters<typeof askSteps>[1],
+): Promise<Record<string, StepInputs>> {
+  const inputs: Record<string, StepInputs> = {};
+  for (const entry of sources.blueprint.steps) {
+    try {
+      const asked = await askSteps([entry], base, sources.saved?.steps);
+      inputs[entry.id] = asked.inputs[entry.id] ?? {};
+    } catch {
+      inputs[entry.id] = {};
+    }
+  }
+  return inputs;
+}

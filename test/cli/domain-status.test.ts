@@ -1,0 +1,277 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CreateHostedZoneCommand,
+  ListHostedZonesByNameCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KnotServer, startKnotServer } from '../support/knot-server.ts';
+import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
+import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/**
+ * Issue 4's done-when, through the built CLI, against moto (Route53, ACM) and real knotd servers:
+ *   parent  127.0.0.1   example.test, the registrar's zone: the test adds the delegation by hand
+ *   child   127.0.0.2   codeocean.example.test as Route53 would serve it (moto's four name servers and
+ *                       the validation CNAME moto asks for); also the resolver for propagation
+ * `--dns-server` points the delegation check at the parent; STACKGUIDE_DNS_NS_ADDRESSES maps moto's
+ * name server names to the child, as public DNS would resolve Route53's.
+ */
+const domain = 'codeocean.example.test';
+const motoNameServers = [
+  'ns-2048.awsdns-64.com',
+  'ns-2049.awsdns-65.net',
+  'ns-2050.awsdns-66.org',
+  'ns-2051.awsdns-67.co.uk',
+];
+// moto's validation record for the name and its wildcard (moto/acm/models.py).
+const cname = `_d930b28be6c5927595552b219965053e.${domain}. 300 CNAME _c9edd76ee4a0e2a74388032f3861cc50.ykybfrwcxw.acm-validations.aws.`;
+const parentApex = '@ NS ns1\nns1 A 127.0.0.1';
+const delegation = (names: readonly string[]) => names.map((name) => `codeocean 300 NS ${name}.`).join('\n');
+const blueprint = join(projectRoot, 'test', 'fixtures', 'blueprints', 'domain');
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+let moto: MotoServer;
+let parent: KnotServer;
+let child: KnotServer;
+let work: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  [moto, parent, child, work] = await Promise.all([
+    startMotoServer({ MOTO_ACM_VALIDATION_WAIT: '2' }),
+    startKnotServer({ zones: [{ origin: 'example.test', records: parentApex }], addresses: ['127.0.0.1'] }),
+    startKnotServer({
+      zones: [
+        { origin: domain, records: [...motoNameServers.map((name) => `@ NS ${name}.`), cname].join('\n') },
+      ],
+      addresses: ['127.0.0.2'],
+    }),
+    tempDir(),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([moto?.stop(), parent?.stop(), child?.stop()]);
+  await work?.remove();
+});
+
+function dnsEnv(nameServerAddress = (_name: string) => `127.0.0.2:${child.port}`): Record<string, string> {
+  return {
+    STACKGUIDE_DNS_RESOLVERS: `resolver=127.0.0.2:${child.port}`,
+    STACKGUIDE_DNS_NS_ADDRESSES: motoNameServers
+      .map((name) => `${name}=${nameServerAddress(name)}`)
+      .join(','),
+  };
+}
+
+const connection = () => [
+  '--endpoint-url',
+  moto.endpoint,
+  '--dns-server',
+  `127.0.0.1:${parent.port}`,
+  '--state-dir',
+  join(work.path, 'state'),
+];
+
+async function answers(deployment: string, parentDomain = 'example.test'): Promise<string> {
+  const path = join(work.path, `${deployment}.answers.yaml`);
+  await writeFile(
+    path,
+    `blueprint: domain\ndeployment: ${deployment}\nregion: us-east-1\nanswers:\n  parentDomain: ${parentDomain}\n`,
+  );
+  return path;
+}
+
+/** Runs install in the background, so the test can act (as the operator at the registrar) mid-run. */
+function startInstall(answersPath: string) {
+  const child = spawn(
+    process.execPath,
+    [cliPath, 'install', '--blueprint', blueprint, '--config', answersPath, '--yes', ...connection()],
+    {
+      cwd: work.path,
+      env: {
+        ...process.env,
+        CI: 'true',
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        ...dnsEnv(),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout.resume();
+  const exited = new Promise<number | null>((done) => child.on('close', done));
+  return {
+    stderr: () => stderr,
+    exited,
+    stop: () => child.kill('SIGKILL'),
+    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (pattern.test(stderr)) return stderr;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`install never printed ${pattern}; it printed:\n${stderr}`);
+    },
+  };
+}
+
+const status = (answersPath: string, env: Record<string, string> = dnsEnv(), ...extra: string[]) =>
+  runCli(['status', '--blueprint', blueprint, '--config', answersPath, ...connection(), ...extra], {
+    cwd: work.path,
+    env,
+  });
+
+interface Check {
+  id: string;
+  title: string;
+  status: string;
+  summary: string;
+  fix?: string;
+  facts?: Record<string, unknown>;
+}
+const checksOf = (stdout: string): Check[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; result?: Check })
+    .flatMap((event) => (event.type === 'check.result' && event.result ? [event.result] : []));
+
+describe('hosting domain and certificate, end to end', () => {
+  it('with a registrar parent: shows the NS records, notices them when added, gets an ISSUED certificate; status shows it all', async () => {
+    const answersPath = await answers('lab');
+    const install = startInstall(answersPath);
+    // The exact records to add at the registrar, ready to copy.
+    const shown = await install.waitFor(/ns-2051\.awsdns-67\.co\.uk/);
+    for (const name of motoNameServers) expect(shown).toContain(name);
+    expect(shown).toContain(domain);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(install.stderr()).not.toContain('lab is installed');
+    // The operator adds them at the registrar; install notices and goes on.
+    await parent.setZone('example.test', `${parentApex}\n${delegation(motoNameServers)}`);
+    const code = await install.exited;
+    expect(code, install.stderr()).toBe(0);
+
+    // AWS holds the zone, an ISSUED certificate validated by DNS, and the stack took both.
+    const route53 = new Route53Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
+    const zones =
+      (await route53.send(new ListHostedZonesByNameCommand({ DNSName: domain }))).HostedZones ?? [];
+    const zone = zones.find((entry) => entry.Name === `${domain}.`);
+    expect(zone?.Config?.PrivateZone).toBe(false);
+    const zoneId = (zone?.Id ?? '').replace('/hostedzone/', '');
+    const records = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
+    expect(records.ResourceRecordSets?.filter((record) => record.Type === 'CNAME')).toHaveLength(1);
+    route53.destroy();
+    const acm = new ACMClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
+    const [summary] = (await acm.send(new ListCertificatesCommand({}))).CertificateSummaryList ?? [];
+    const certificate = (
+      await acm.send(new DescribeCertificateCommand({ CertificateArn: summary?.CertificateArn }))
+    ).Certificate;
+    acm.destroy();
+    expect(certificate).toMatchObject({ DomainName: domain, Status: 'ISSUED' });
+    expect(certificate?.DomainValidationOptions?.[0]?.ValidationMethod).toBe('DNS');
+    const cloudFormation = new CloudFormationClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials,
+    });
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: 'lab-web' }));
+    cloudFormation.destroy();
+    expect(Stacks?.[0]?.Parameters).toEqual(
+      expect.arrayContaining([{ ParameterKey: 'CertificateArn', ParameterValue: summary?.CertificateArn }]),
+    );
+
+    // status, in text: the stack, the zone, the delegation per parent server and per resolver, the certificate.
+    const text = await status(answersPath);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('✔ lab-web');
+    expect(text.stdout).toContain(`✔ Delegation of ${domain} from example.test`);
+    expect(text.stdout).toMatch(/✔ Delegation at [^\n]*127\.0\.0\.1/);
+    expect(text.stdout).toContain('✔ Propagation to resolver');
+    expect(text.stdout).toMatch(/✔ Certificate for codeocean\.example\.test: [^\n]*ISSUED/);
+    expect(text.stdout).toMatch(/Certificate expiry: valid until/);
+    expect(text.stdout).toContain('What uses the certificate');
+
+    // The same facts in JSON.
+    const json = await status(answersPath, dnsEnv(), '--output', 'json');
+    expect(json.code, json.stderr).toBe(0);
+    const checks = checksOf(json.stdout);
+    for (const check of checks) expect(text.stdout).toContain(`${check.title}: ${check.summary}`);
+    expect(checks.find((check) => check.id === 'zone.delegation')).toMatchObject({
+      status: 'pass',
+      facts: { status: 'delegated', domain },
+    });
+    expect(checks.find((check) => check.title === `Certificate for ${domain}`)).toMatchObject({
+      status: 'pass',
+    });
+  });
+
+  it('status explains a missing, partial, stale and lame delegation, each with its fix', async () => {
+    const answersPath = join(work.path, 'lab.answers.yaml');
+    const delegationCheck = async (env = dnsEnv()) => {
+      const result = await status(answersPath, env, '--output', 'json');
+      return checksOf(result.stdout).find((check) => check.id === 'zone.delegation');
+    };
+
+    await parent.setZone('example.test', parentApex);
+    const missing = await delegationCheck();
+    expect(missing).toMatchObject({ status: 'warn', facts: { status: 'missing' } });
+    expect(missing?.summary).toContain(`example.test has no NS records for ${domain}`);
+    for (const name of motoNameServers) expect(missing?.fix).toContain(name);
+
+    await parent.setZone('example.test', `${parentApex}\n${delegation(motoNameServers.slice(0, 2))}`);
+    const partial = await delegationCheck();
+    expect(partial).toMatchObject({ status: 'warn', facts: { status: 'partial' } });
+    expect(partial?.summary).toContain('missing: ns-2050.awsdns-66.org, ns-2051.awsdns-67.co.uk');
+
+    const old = ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'];
+    await parent.setZone('example.test', `${parentApex}\n${delegation(old)}`);
+    const stale = await delegationCheck();
+    expect(stale).toMatchObject({ status: 'warn', facts: { status: 'stale' } });
+    expect(stale?.summary).toContain('earlier hosted zone');
+
+    // The right set, but one name server (pinned to the parent's server) does not serve the zone.
+    await parent.setZone('example.test', `${parentApex}\n${delegation(motoNameServers)}`);
+    const lame = await delegationCheck(
+      dnsEnv((name) =>
+        name === motoNameServers[2] ? `127.0.0.1:${parent.port}` : `127.0.0.2:${child.port}`,
+      ),
+    );
+    expect(lame).toMatchObject({ status: 'warn', facts: { status: 'lame' } });
+    expect(JSON.stringify(lame)).toContain(motoNameServers[2]);
+  });
+
+  it('with the parent zone in Route53 in this account, writes the delegation there', async () => {
+    const route53 = new Route53Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
+    const created = await route53.send(
+      new CreateHostedZoneCommand({ Name: 'parent.test', CallerReference: 'the-operators-own-zone' }),
+    );
+    const parentId = (created.HostedZone?.Id ?? '').replace('/hostedzone/', '');
+    const answersPath = await answers('dept', 'parent.test');
+    const install = startInstall(answersPath);
+    // Public DNS does not know parent.test here, so install waits for the delegation to be visible;
+    // what it wrote into the parent zone is what this test checks.
+    await install.waitFor(/codeocean\.parent\.test/, 30_000);
+    const deadline = Date.now() + 30_000;
+    let ns: string[] = [];
+    while (Date.now() < deadline && ns.length === 0) {
+      const records = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: parentId }));
+      ns = (records.ResourceRecordSets ?? [])
+        .filter((record) => record.Type === 'NS' && record.Name === 'codeocean.parent.test.')
+        .flatMap((record) => (record.ResourceRecords ?? []).map((value) => value.Value ?? ''));
+      if (ns.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    route53.destroy();
+    install.stop();
+    expect(ns.map((name) => name.replace(/\.$/, '')).sort()).toEqual([...motoNameServers].sort());
+  });
+});
