@@ -111,6 +111,11 @@ function buildProgram(
     .description('plan, typed confirmation, buckets emptied, stacks deleted in order')
     .option('--name <deployment>', 'deployment name (else from the answers file)')
     .option('--dry-run', 'show the plan and stop', false)
+    .option(
+      '--delete-codecommit',
+      "also delete the blueprint's CodeCommit repositories (they hold code: copy them first)",
+      false,
+    )
     .option('--confirm <deployment>', 'confirm unattended by giving the deployment name')
     .action((options: CommonOptions) =>
       run(async () => (await import('./commands/destroy-command.ts')).destroyCommand, options),

@@ -12,6 +12,8 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
+  ListExportsCommand,
+  ListImportsCommand,
   ListStackResourcesCommand,
   type Stack,
   UpdateStackCommand,
@@ -87,6 +89,35 @@ export function cloudFormationAdapter(client: CloudFormationClient): CloudFormat
         NextToken = page.NextToken;
       } while (NextToken);
       return events;
+    },
+
+    async listExports() {
+      const exports: Array<{ name: string; exportingStackId: string }> = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await client.send(new ListExportsCommand({ NextToken }));
+        for (const item of page.Exports ?? [])
+          exports.push({ name: item.Name ?? '', exportingStackId: item.ExportingStackId ?? '' });
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return exports;
+    },
+
+    async listImports(exportName) {
+      const importers: string[] = [];
+      let NextToken: string | undefined;
+      try {
+        do {
+          const page = await client.send(new ListImportsCommand({ ExportName: exportName, NextToken }));
+          importers.push(...(page.Imports ?? []));
+          NextToken = page.NextToken;
+        } while (NextToken);
+      } catch (error) {
+        // CloudFormation answers "Export '<name>' is not imported by any stack." as a ValidationError.
+        if (/not imported by any stack/i.test((error as Error).message)) return [];
+        throw error;
+      }
+      return importers;
     },
 
     async listStackResources(stackNameOrId) {

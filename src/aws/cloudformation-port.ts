@@ -18,6 +18,10 @@ export interface CloudFormationPort {
    * FailedEvents filter, 2025). Throws where the API is not offered; callers fall back to the events.
    */
   describeFailedEvents(stackId: string): Promise<StackEvent[]>;
+  /** Every export in the region (all pages), with the stack that exports it. */
+  listExports(): Promise<Array<{ name: string; exportingStackId: string }>>;
+  /** Names of the stacks importing an export; empty when none does. */
+  listImports(exportName: string): Promise<string[]>;
   /** Physical ids of the stack's resources, by logical id. */
   listStackResources(stackNameOrId: string): Promise<StackResourceSummary[]>;
   createChangeSet(input: CreateChangeSetInput): Promise<{ changeSetId: string; stackId: string }>;

@@ -1,7 +1,8 @@
 import {
-  DeleteRepositoryCommand,
+  BatchDeleteImageCommand,
   DescribeRepositoriesCommand,
   ECRClient,
+  type ImageIdentifier,
   ListImagesCommand,
 } from '@aws-sdk/client-ecr';
 import type { PortFactory } from './aws-context.ts';
@@ -31,37 +32,46 @@ function ecrAdapter(client: ECRClient): EcrPort {
     },
 
     async countImages(name) {
+      const images = await listImages(client, name);
       // An image with several tags is listed once per tag: count digests, not entries.
-      const digests = new Set<string>();
-      let nextToken: string | undefined;
-      try {
-        do {
-          const page = await client.send(
-            new ListImagesCommand({ repositoryName: name, maxResults: 1000, nextToken }),
-          );
-          for (const image of page.imageIds ?? []) {
-            const id = image.imageDigest ?? image.imageTag;
-            if (id) digests.add(id);
-          }
-          nextToken = page.nextToken;
-        } while (nextToken);
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-      return digests.size;
+      return images === undefined ? undefined : new Set(images.map((image) => image.imageDigest)).size;
     },
 
-    async deleteRepository(name) {
-      try {
-        await client.send(new DeleteRepositoryCommand({ repositoryName: name, force: true }));
-        return true;
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        throw error;
+    async emptyRepository(name) {
+      const images = await listImages(client, name);
+      if (images === undefined) return undefined;
+      const digests = [...new Set(images.flatMap((image) => (image.imageDigest ? [image.imageDigest] : [])))];
+      // BatchDeleteImage takes at most 100 image ids a call.
+      for (let start = 0; start < digests.length; start += 100) {
+        await client.send(
+          new BatchDeleteImageCommand({
+            repositoryName: name,
+            imageIds: digests.slice(start, start + 100).map((imageDigest) => ({ imageDigest })),
+          }),
+        );
       }
+      return digests.length;
     },
   };
+}
+
+/** Every image id of a repository, all pages; undefined when the repository does not exist. */
+async function listImages(client: ECRClient, name: string): Promise<ImageIdentifier[] | undefined> {
+  const images: ImageIdentifier[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await client.send(
+        new ListImagesCommand({ repositoryName: name, maxResults: 1000, nextToken }),
+      );
+      images.push(...(page.imageIds ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  return images;
 }
 
 function isNotFound(error: unknown): boolean {

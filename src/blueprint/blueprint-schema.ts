@@ -290,10 +290,12 @@ const decommissionSchema = z
       .boolean()
       .default(true)
       .describe("Empty the stacks' S3 buckets (every version) so CloudFormation can delete them."),
-    deleteRepositories: z
+    emptyRepositories: z
       .boolean()
       .default(true)
-      .describe("Delete the stacks' ECR repositories and their images first."),
+      .describe(
+        "Delete every image in the stacks' ECR repositories first, so CloudFormation can delete them (it refuses a repository holding images).",
+      ),
     deleteTaggedVolumesAndSnapshots: z
       .boolean()
       .default(true)

@@ -7,16 +7,17 @@ import { s3Port } from '../aws/s3-adapter.ts';
 import { taggingPort } from '../aws/tagging-adapter.ts';
 import { emptyBucket, measureBucket } from '../decommission/bucket-contents.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
+import { checkExportOrder } from '../decommission/export-order.ts';
 import {
-  deleteRepositories,
   deleteTaggedVolumesAndSnapshots,
   describeRepositories,
+  emptyRepositories,
   leftovers as findLeftovers,
   findTaggedVolumesAndSnapshots,
 } from '../decommission/tagged-resources.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import type { Prompter } from '../install/prompter.ts';
-import { Journal } from '../journal/journal.ts';
+import { type DestroyRecord, Journal, readDeploymentState } from '../journal/journal.ts';
 import { type DestroyPlanDetails, destroyPlanText } from '../output/destroy-plan-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { awsSessionFor, existingDeployment, openOutput } from './command-context.ts';
@@ -24,6 +25,8 @@ import type { CommonOptions } from './common-options.ts';
 
 export interface DestroyOptions extends CommonOptions {
   dryRun?: boolean;
+  /** `--delete-codecommit`: also delete the blueprint's CodeCommit repositories (they hold code). */
+  deleteCodecommit?: boolean;
   /** Unattended confirmation: must equal the deployment name. */
   confirm?: string;
 }
@@ -69,6 +72,12 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       answers: saved?.answers ?? {},
       cloudFormation: aws.cloudFormation,
     });
+    // An interrupted destroy resumes from the plan it showed: nothing outside that plan is acted on.
+    const stateDir = resolve(options.stateDir ?? '.stackguide');
+    const interrupted = (await readDeploymentState(stateDir, deployment))?.destroy;
+    const resuming = interrupted?.status === 'in-progress' ? interrupted : undefined;
+    if (resuming) keepOnlyWhatWasPlanned(plan, resuming.plan);
+    const order = await checkExportOrder(plan, aws.cloudFormation);
     const s3 = aws.use(s3Port);
     const rules = blueprint.decommission;
     const contents = rules.emptyBuckets
@@ -76,7 +85,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       : [];
     const ecr = aws.use(ecrPort);
     const ebs = aws.use(ebsPort);
-    const repositories = rules.deleteRepositories
+    const repositories = rules.emptyRepositories
       ? await describeRepositories(
           ecr,
           plan.repositories.map((r) => r.repository),
@@ -86,7 +95,10 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     const tagged = rules.deleteTaggedVolumesAndSnapshots
       ? await findTaggedVolumesAndSnapshots(ebs, deployment)
       : [];
+    let deleteCodeCommit = options.deleteCodecommit === true && plan.codeCommitRepositories.length > 0;
     const details: DestroyPlanDetails = {
+      deleteCodeCommit,
+      ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
       repositoryImages: Object.fromEntries(repositories.map((r) => [r.name, r.images])),
       extraSections:
         tagged.length > 0
@@ -108,7 +120,33 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     };
     events.emit({ type: 'destroy.plan', plan });
     process.stderr.write(`\n${destroyPlanText(plan, details)}\n\n`);
+    if (order.source !== 'ListImports')
+      events.emit({
+        type: 'warning',
+        code: 'destroy.order-partly-checked',
+        message:
+          order.source === 'templates'
+            ? "The order was checked against the deployment's own templates (ListImports is not offered here): a stack outside the deployment importing an export would not be seen."
+            : 'The order could not be checked against exports and imports (ListExports is not offered here).',
+      });
+    if (order.problems.length > 0) {
+      throw new StackguideError('Nothing was deleted: the order would fail on exports still in use', {
+        code: 'destroy.order',
+        kind: 'user',
+        details: order.problems.map((problem) => ({
+          path: `${problem.exporter} → ${problem.importer}`,
+          message: problem.message,
+          fix: problem.fix,
+        })),
+      });
+    }
     if (options.dryRun) return ExitCode.ok;
+    if (!deleteCodeCommit && prompter && plan.codeCommitRepositories.length > 0) {
+      deleteCodeCommit = await prompter.confirm({
+        message: `Also delete the CodeCommit repositories ${plan.codeCommitRepositories.join(', ')}? They hold code: only if you have a copy`,
+        default: false,
+      });
+    }
     if (plan.stacks.length === 0) {
       events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
       return ExitCode.ok;
@@ -117,12 +155,24 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     await confirmDestruction(plan, options, prompter);
     await liftTerminationProtection(plan, options, prompter, aws.cloudFormation);
 
-    const journal = await Journal.open(resolve(options.stateDir ?? '.stackguide'), {
+    const journal = await Journal.open(stateDir, {
       blueprint: { id: blueprint.product.id, version: blueprint.product.version },
       deployment,
       region,
       account: identity.account,
     });
+    // Journaled before the first deletion, so a destroy interrupted from here on resumes from this plan.
+    const destroyRecord: Omit<DestroyRecord, 'updatedAt'> = resuming ?? {
+      status: 'in-progress',
+      startedAt: new Date().toISOString(),
+      plan: {
+        stackIds: plan.stacks.map((stack) => stack.stackId),
+        buckets: plan.buckets.map((bucket) => bucket.bucket),
+        repositories: plan.repositories.map((repository) => repository.repository),
+        codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
+      },
+    };
+    await journal.recordDestroy(destroyRecord);
     const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
     try {
       const emptyAll = async (): Promise<void> => {
@@ -137,15 +187,15 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
           }),
         );
       };
-      const deleteRepositoriesTask = async (): Promise<void> => {
-        for (const result of await deleteRepositories(
+      const emptyRepositoriesTask = async (): Promise<void> => {
+        for (const result of await emptyRepositories(
           ecr,
           repositories.filter((r) => r.exists).map((r) => r.name),
         )) {
           events.emit({
             type: 'step.progress',
             step: 'ecr-repositories',
-            message: `${result.name}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`,
+            message: `${result.name}: ${result.status === 'emptied' ? `${result.images} images deleted; CloudFormation deletes the repository` : result.status}${result.reason ? ` (${result.reason})` : ''}`,
           });
         }
       };
@@ -154,11 +204,29 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
           ? [{ title: 'Empty the buckets', task: emptyAll }]
           : []),
         ...(repositories.some((r) => r.exists)
-          ? [{ title: 'Delete the ECR repositories and their images', task: deleteRepositoriesTask }]
+          ? [{ title: 'Empty the ECR repositories', task: emptyRepositoriesTask }]
           : []),
       ];
-      const after: ListrTask[] =
-        tagged.length > 0
+      const codeCommit = aws.use(codeCommitPort);
+      const after: ListrTask[] = [
+        ...(deleteCodeCommit
+          ? [
+              {
+                title: 'Delete the CodeCommit repositories',
+                task: async () => {
+                  for (const name of plan.codeCommitRepositories) {
+                    const deleted = await codeCommit.deleteRepository(name);
+                    events.emit({
+                      type: 'step.progress',
+                      step: 'codecommit',
+                      message: `${name}: ${deleted ? 'deleted' : 'already gone'}`,
+                    });
+                  }
+                },
+              },
+            ]
+          : []),
+        ...(tagged.length > 0
           ? [
               {
                 title: 'Delete the tagged volumes and snapshots',
@@ -184,7 +252,8 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
                 },
               },
             ]
-          : [];
+          : []),
+      ];
       const { runDestroyTasks } = await import('../../tasks/destroy-tasks.ts');
       await runDestroyTasks(
         {
@@ -217,6 +286,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
         },
         'silent',
       );
+      await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
     } finally {
       unsubscribe();
       await journal.flush();
@@ -229,7 +299,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
           ? [{ id: k.physicalId, reason: `${k.logicalId} in ${k.stack}: DeletionPolicy ${k.policy}` }]
           : [],
       ),
-      ...plan.codeCommitRepositories.map((name) => ({
+      ...(deleteCodeCommit ? [] : plan.codeCommitRepositories).map((name) => ({
         id: name,
         reason: 'CodeCommit repository: holds code, kept',
       })),
@@ -248,7 +318,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     const leftovers = await findLeftovers(aws.use(taggingPort), deployment, {
       expected,
       untaggable: {
-        names: [...rules.untaggable, ...plan.codeCommitRepositories],
+        names: [...rules.untaggable, ...(deleteCodeCommit ? [] : plan.codeCommitRepositories)],
         codeCommit: aws.use(codeCommitPort),
       },
     });
@@ -263,6 +333,21 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
   } finally {
     close();
   }
+}
+
+/** Narrows a fresh plan to what the interrupted destroy's plan listed (a stack recreated since is not ours to delete). */
+function keepOnlyWhatWasPlanned(plan: DestroyPlan, saved: DestroyRecord['plan']): void {
+  const stacks = new Set(saved.stackIds);
+  for (const stack of plan.stacks.filter((candidate) => !stacks.has(candidate.stackId)))
+    plan.absent.push(`${stack.name} (not in the saved plan: left alone)`);
+  plan.stacks = plan.stacks.filter((stack) => stacks.has(stack.stackId));
+  plan.buckets = plan.buckets.filter((bucket) => saved.buckets.includes(bucket.bucket));
+  plan.repositories = plan.repositories.filter((repository) =>
+    saved.repositories.includes(repository.repository),
+  );
+  plan.terminationProtected = plan.terminationProtected.filter((name) =>
+    plan.stacks.some((stack) => stack.name === name),
+  );
 }
 
 function formatBytes(bytes: number): string {

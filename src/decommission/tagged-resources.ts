@@ -221,32 +221,39 @@ export async function describeRepositories(
   );
 }
 
-export interface RepositoryDeletion {
+export interface RepositoryEmptying {
   name: string;
-  status: 'deleted' | 'gone' | 'failed';
+  /** `emptied` with how many images were deleted; `gone` when the repository no longer exists. */
+  status: 'emptied' | 'gone' | 'failed';
+  images?: number;
   reason?: string;
   code?: string;
 }
 
-export type RepositoryDeletionProgress = { name: string; status: 'deleting' } | RepositoryDeletion;
+export type RepositoryEmptyingProgress = { name: string; status: 'emptying' } | RepositoryEmptying;
 
 /**
- * Deletes exactly the repositories named, images and all. The caller takes the names from the
- * deployment's stacks' resources (`AWS::ECR::Repository`): a name is never guessed or matched by pattern.
+ * Deletes every image of exactly the repositories named, and leaves the repositories to CloudFormation,
+ * as with buckets: a stack's AWS::ECR::Repository holding images fails the stack's deletion
+ * (RepositoryNotEmptyException), and an empty one is deleted with its stack. The caller takes the names
+ * from the deployment's stacks' resources: a name is never guessed or matched by pattern.
  */
-export async function deleteRepositories(
+export async function emptyRepositories(
   ecr: EcrPort,
   names: readonly string[],
-  options: DeletionOptions<RepositoryDeletionProgress> = {},
-): Promise<RepositoryDeletion[]> {
-  const outcomes = new Map<string, RepositoryDeletion>();
+  options: DeletionOptions<RepositoryEmptyingProgress> = {},
+): Promise<RepositoryEmptying[]> {
+  const outcomes = new Map<string, RepositoryEmptying>();
   await forEachLimited(
     unique(names),
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (name) => {
       const outcome = await settle(`ECR repository ${name}`, { name }, async () => {
-        options.onProgress?.({ name, status: 'deleting' });
-        return { name, status: (await ecr.deleteRepository(name)) ? 'deleted' : 'gone' } as const;
+        options.onProgress?.({ name, status: 'emptying' });
+        const images = await ecr.emptyRepository(name);
+        return images === undefined
+          ? ({ name, status: 'gone' } as const)
+          : ({ name, status: 'emptied', images } as const);
       });
       outcomes.set(name, outcome);
       options.onProgress?.(outcome);

@@ -17,6 +17,16 @@ export interface DeploymentState {
   stacks: Record<string, StackRecord>;
   /** Preparation steps by blueprint step id. Absent in journals written before steps were journaled. */
   steps?: Record<string, StepRecord>;
+  /** The destroy in progress (or finished), with the plan it showed: a re-run resumes from that plan. */
+  destroy?: DestroyRecord;
+}
+
+export interface DestroyRecord {
+  status: 'in-progress' | 'complete';
+  startedAt: string;
+  /** Stack ids, bucket names and repository names the shown plan listed: nothing else is acted on. */
+  plan: { stackIds: string[]; buckets: string[]; repositories: string[]; codeCommitRepositories: string[] };
+  updatedAt: string;
 }
 
 /**
@@ -105,6 +115,11 @@ export class Journal {
   async recordStep(id: string, record: Omit<StepRecord, 'updatedAt'>): Promise<void> {
     const steps = { ...this.#state.steps, [id]: { ...record, updatedAt: new Date().toISOString() } };
     this.#state = { ...this.#state, steps };
+    await this.#save();
+  }
+
+  async recordDestroy(record: Omit<DestroyRecord, 'updatedAt'>): Promise<void> {
+    this.#state = { ...this.#state, destroy: { ...record, updatedAt: new Date().toISOString() } };
     await this.#save();
   }
 

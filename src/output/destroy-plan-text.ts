@@ -28,10 +28,11 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
     }
   }
   if (plan.repositories.length > 0) {
-    // Not deleted by stackguide yet: say so, since CloudFormation cannot delete a repository holding images.
     lines.push(
       '',
-      'ECR repositories in the stacks (delete their images first; stackguide does not do it yet):',
+      details.repositoryImages
+        ? 'ECR repositories to empty first (CloudFormation deletes them with their stacks; it refuses one holding images):'
+        : 'ECR repositories, not emptied (decommission.emptyRepositories is off; CloudFormation refuses one holding images):',
     );
     for (const repository of plan.repositories) {
       const images = details.repositoryImages?.[repository.repository];
@@ -51,9 +52,16 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
   if (plan.codeCommitRepositories.length > 0) {
     lines.push(
       '',
-      `CodeCommit repositories, kept (they hold code; delete them yourself once copied): ${plan.codeCommitRepositories.join(', ')}`,
+      details.deleteCodeCommit
+        ? `CodeCommit repositories, deleted after the stacks (you opted in): ${plan.codeCommitRepositories.join(', ')}`
+        : `CodeCommit repositories, kept (they hold code; --delete-codecommit deletes them once you have a copy): ${plan.codeCommitRepositories.join(', ')}`,
     );
   }
+  if (details.resumedFrom)
+    lines.push(
+      '',
+      `Resuming the destroy started at ${details.resumedFrom}: only what its saved plan listed is acted on.`,
+    );
   if (plan.absent.length > 0)
     lines.push('', `Not found (never created or already deleted): ${plan.absent.join(', ')}`);
   for (const caution of plan.cautions) lines.push('', `⚠ ${caution}`);
@@ -66,4 +74,8 @@ export interface DestroyPlanDetails {
   repositoryImages?: Record<string, number>;
   /** Further sections (tagged volumes and snapshots), each a list of lines. */
   extraSections?: string[][];
+  /** The operator opted in to deleting the blueprint's CodeCommit repositories. */
+  deleteCodeCommit?: boolean;
+  /** When this run resumes an interrupted destroy: when that one started. */
+  resumedFrom?: string;
 }

@@ -28,15 +28,19 @@ import type { EbsPort } from '../../src/aws/ebs-port.ts';
 import { ecrPort } from '../../src/aws/ecr-adapter.ts';
 import { taggingPort } from '../../src/aws/tagging-adapter.ts';
 import {
-  deleteRepositories,
   deleteTaggedVolumesAndSnapshots,
   describeRepositories,
   type EbsDeletionProgress,
+  emptyRepositories,
   findTaggedVolumesAndSnapshots,
   leftovers,
-  type RepositoryDeletionProgress,
+  type RepositoryEmptyingProgress,
 } from '../../src/decommission/tagged-resources.ts';
 import { StackguideError } from '../../src/errors.ts';
+import {
+  codeCommitCall as codeCommitCall_,
+  createCodeCommitRepository as createRepository,
+} from '../support/moto-codecommit.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 
 const REGION = 'us-east-1';
@@ -122,22 +126,9 @@ async function attachedVolume(deployment: string): Promise<string> {
  * parse (the port works around it, see codecommit-adapter.ts) and has no ListRepositories. moto finds
  * the service from the credential scope.
  */
-async function codeCommitCall(action: string, input: object): Promise<Response> {
-  return fetch(moto.endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `CodeCommit_20150413.${action}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/codecommit/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(input),
-  });
-}
-
-async function createCodeCommitRepository(name: string): Promise<void> {
-  const response = await codeCommitCall('CreateRepository', { repositoryName: name });
-  if (!response.ok) throw new Error(`CreateRepository ${name}: ${response.status} ${await response.text()}`);
-}
+const codeCommitCall = (action: string, input: object) =>
+  codeCommitCall_(moto.endpoint, REGION, action, input);
+const createCodeCommitRepository = (name: string) => createRepository(moto.endpoint, REGION, name);
 
 async function volumesInEc2(): Promise<string[]> {
   const response = await ec2.send(new DescribeVolumesCommand({}));
@@ -381,22 +372,28 @@ describe('ECR repositories', () => {
       { name: 'alpha/missing', exists: false, images: 0 },
     ]);
 
-    const progress: RepositoryDeletionProgress[] = [];
-    const outcomes = await deleteRepositories(port, ['alpha/hub', 'alpha/missing'], {
+    const progress: RepositoryEmptyingProgress[] = [];
+    const outcomes = await emptyRepositories(port, ['alpha/hub', 'alpha/missing'], {
       onProgress: (p) => progress.push(p),
     });
     expect(outcomes).toEqual([
-      { name: 'alpha/hub', status: 'deleted' },
+      { name: 'alpha/hub', status: 'emptied', images: 2 },
       { name: 'alpha/missing', status: 'gone' },
     ]);
     expect(progress.filter((p) => p.name === 'alpha/hub').map((p) => p.status)).toEqual([
-      'deleting',
-      'deleted',
+      'emptying',
+      'emptied',
     ]);
+    // The repositories stay for CloudFormation to delete; only alpha/hub's images are gone.
     const left = await ecr.send(new DescribeRepositoriesCommand({}));
     expect((left.repositories ?? []).map((r) => r.repositoryName).sort()).toEqual([
+      'alpha/hub',
       'alpha/notebook',
       'beta/hub',
+    ]);
+    expect(await describeRepositories(port, ['alpha/hub', 'beta/hub'])).toEqual([
+      expect.objectContaining({ name: 'alpha/hub', images: 0 }),
+      expect.objectContaining({ name: 'beta/hub', images: 1 }),
     ]);
   });
 });

@@ -70,6 +70,8 @@ export class FakeCloudFormationPort implements CloudFormationPort {
   // The streamer tests need only reads; operations belong to the scenario-server and moto tests.
   describeFailedEvents = notUsed;
   listStackResources = notUsed;
+  listExports = notUsed;
+  listImports = notUsed;
   createChangeSet = notUsed;
   describeChangeSet = notUsed;
   executeChangeSet = notUsed;
