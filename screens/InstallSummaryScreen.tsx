@@ -6,6 +6,8 @@ export interface InstallSummaryScreenProps {
   answersPath: string;
   nextCommand: string;
   eventLogPath: string;
+  /** The blueprint's after-install checklist: what stays by hand. */
+  afterInstall: Array<{ title: string; details: string[] }>;
 }
 
 /** The last screen of a successful install: outputs, where the answers are, and the unattended command. */
@@ -15,6 +17,7 @@ export function InstallSummaryScreen({
   answersPath,
   nextCommand,
   eventLogPath,
+  afterInstall,
 }: InstallSummaryScreenProps) {
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -35,6 +38,24 @@ export function InstallSummaryScreen({
           ))}
         </Box>
       ))}
+      {afterInstall.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Still to do by hand:</Text>
+          {afterInstall.map((item) => (
+            <Box key={item.title} flexDirection="column">
+              <Text>
+                {'  '}☐ {item.title}
+              </Text>
+              {item.details.map((line) => (
+                <Text key={line} dimColor>
+                  {'      '}
+                  {line}
+                </Text>
+              ))}
+            </Box>
+          ))}
+        </Box>
+      ) : null}
       <Text> </Text>
       <Text>Answers saved to {answersPath}. Run the same install unattended with:</Text>
       <Text bold>

@@ -372,6 +372,25 @@ export const blueprintSchema = z
       .describe(
         'Preparation steps, run in this order before the stacks: hosted zone, certificate, quotas, SES, ...',
       ),
+    afterInstall: z
+      .array(
+        z
+          .object({
+            title: z
+              .string()
+              .min(1)
+              .describe('What to do: "Add the cost allocation tag to the EKS cluster".'),
+            details: z
+              .array(z.string())
+              .default([])
+              .describe('How, line by line: commands to run or where to click; references are filled in.'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe(
+        'What stays by hand once the stacks are up (the guide\'s "odds and ends"), shown as a checklist at the end of install.',
+      ),
     upgrade: upgradeSchema().prefault({}),
     decommission: decommissionSchema.prefault({}),
   })

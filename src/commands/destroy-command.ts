@@ -74,7 +74,8 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     });
     // An interrupted destroy resumes from the plan it showed: nothing outside that plan is acted on.
     const stateDir = resolve(options.stateDir ?? '.stackguide');
-    const interrupted = (await readDeploymentState(stateDir, deployment))?.destroy;
+    const journaled = await readDeploymentState(stateDir, deployment);
+    const interrupted = journaled?.destroy;
     const resuming = interrupted?.status === 'in-progress' ? interrupted : undefined;
     if (resuming) keepOnlyWhatWasPlanned(plan, resuming.plan);
     const order = await checkExportOrder(plan, aws.cloudFormation);
@@ -304,6 +305,17 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
         reason: 'CodeCommit repository: holds code, kept',
       })),
     ];
+    // What the preparation steps made (a shared registry secret, an imported certificate, the hosted
+    // zone) is not the stacks' to delete: it is kept, and expected in the report, with who made it.
+    for (const [stepId, record] of Object.entries(journaled?.steps ?? {})) {
+      for (const [key, value] of Object.entries(record.outputs ?? {})) {
+        if (value.startsWith('arn:') || key === 'hostedZoneId')
+          expected.push({
+            id: value,
+            reason: `made by the ${stepId} step (${record.kind}); kept, delete it yourself when nothing uses it`,
+          });
+      }
+    }
     for (const retained of plan.retained) {
       const stack = await aws.cloudFormation.describeStack(retained.name);
       if (stack) expected.push({ id: stack.stackId, reason: `${retained.name}, kept by the blueprint` });

@@ -127,6 +127,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         answersPath: outcome.answersPath,
         nextCommand: outcome.nextCommand,
         eventLogPath: outcome.eventLogPath,
+        afterInstall: outcome.afterInstall,
       });
     } else if (!mode.json) {
       // Results go to stdout; progress went to stderr.
@@ -134,6 +135,11 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         process.stdout.write(`${stack.name} ${stack.status}\n`);
         for (const [key, value] of Object.entries(stack.outputs))
           process.stdout.write(`  ${key}: ${value}\n`);
+      }
+      if (outcome.afterInstall.length > 0) process.stdout.write('\nStill to do by hand:\n');
+      for (const item of outcome.afterInstall) {
+        process.stdout.write(`  ☐ ${item.title}\n`);
+        for (const line of item.details) process.stdout.write(`      ${line}\n`);
       }
     }
     return ExitCode.ok;

@@ -108,9 +108,14 @@ export async function buildDestroyPlan(input: DestroyPlanInput): Promise<Destroy
     if (stack.terminationProtection) plan.terminationProtected.push(name);
     await collectResources(cloudFormation, stack, name, plan);
   }
+  // Kept stacks the platform creates itself (OpenSARlab's cognito) are in no order: look them up too.
   for (const name of retainedNames) {
-    if (!plan.retained.some((kept) => kept.name === name) && !plan.absent.includes(name))
-      plan.absent.push(name);
+    if (plan.retained.some((kept) => kept.name === name) || plan.absent.includes(name)) continue;
+    const stack = await cloudFormation.describeStack(name);
+    const ours = stack?.tags[DEPLOYMENT_TAG] === undefined || stack.tags[DEPLOYMENT_TAG] === deployment;
+    if (stack && stack.status !== 'DELETE_COMPLETE' && ours)
+      plan.retained.push({ name, status: stack.status });
+    else plan.absent.push(name);
   }
   return plan;
 }

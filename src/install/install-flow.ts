@@ -5,6 +5,7 @@ import { deploymentNameProblem, relationProblems, validateAnswer } from '../blue
 import type { Question } from '../blueprint/blueprint-schema.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
+import { resolveValue } from '../blueprint/references.ts';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import { Journal } from '../journal/journal.ts';
@@ -97,6 +98,8 @@ export interface InstallOutcome {
   answersPath: string;
   nextCommand: string;
   eventLogPath: string;
+  /** The blueprint's after-install checklist, references filled in. */
+  afterInstall: Array<{ title: string; details: string[] }>;
 }
 
 export async function resolveDeployment(
@@ -309,7 +312,26 @@ export async function runInstall(
   try {
     const stacks = await environment.execute(plan, { aws, journal, stepBase, stepInputs });
     events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
-    return { plan, stacks, answersPath, nextCommand, eventLogPath: journal.eventLogPath };
+    const scope = {
+      deployment,
+      region,
+      account: identity.account,
+      answers,
+      stackOutputs: Object.fromEntries(Object.entries(stacks).map(([id, stack]) => [id, stack.outputs])),
+    };
+    // A reference that cannot be filled in (an output the emulator did not return) stays as written.
+    const fill = (text: string): string => {
+      try {
+        return resolveValue(text, scope, 'afterInstall');
+      } catch {
+        return text;
+      }
+    };
+    const afterInstall = blueprint.afterInstall.map((item) => ({
+      title: fill(item.title),
+      details: item.details.map(fill),
+    }));
+    return { plan, stacks, answersPath, nextCommand, eventLogPath: journal.eventLogPath, afterInstall };
   } finally {
     unsubscribe();
     await journal.flush();

@@ -103,6 +103,8 @@ describe('the stack engine against the scenario server', () => {
       scenarios: { default: 'update-rollback' },
       speed: 20,
       existing: ['api'],
+      // Created earlier by stackguide for this deployment: an update, not a name clash.
+      existingTags: { 'stackguide:deployment': 'api', 'stackguide:blueprint': 'platform' },
     });
     const result = await install('api');
     expect(result.code).toBe(1);

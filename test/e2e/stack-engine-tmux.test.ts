@@ -118,6 +118,8 @@ describe('Ctrl+C during a stack operation', () => {
       scenarios: { default: 'long-update' },
       speed: 5,
       existing: ['api'],
+      // Created earlier by stackguide for this deployment: an update, not a name clash.
+      existingTags: { 'stackguide:deployment': 'api', 'stackguide:blueprint': 'platform' },
     });
     const t = await installInTerminal('api', server);
     await t.waitFor(/Cluster AWS::EKS::Cluster UPDATE_IN_PROGRESS/, 30_000);

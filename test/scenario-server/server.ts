@@ -22,6 +22,8 @@ export interface ScenarioServerOptions {
   speed?: number;
   /** Makes a create change set find this stack existing already (for updates), by name. */
   existing?: string[];
+  /** Tags the `existing` stacks carry (the stackguide tags of the deployment that created them). */
+  existingTags?: Record<string, string>;
   now?: () => number;
 }
 
@@ -148,6 +150,7 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
   for (const name of options.existing ?? []) {
     const stack = newStack(name);
     stack.status = 'CREATE_COMPLETE';
+    stack.tags = { ...options.existingTags };
     stack.resources.set('Cluster', {
       type: 'AWS::EKS::Cluster',
       status: 'CREATE_COMPLETE',
