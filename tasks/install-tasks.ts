@@ -9,6 +9,8 @@ export interface InstallTasksDeps extends Omit<DeployStackTaskDeps, 'results' | 
   steps: readonly StepEntry[];
   stepBase: StepBase;
   stepInputs: Readonly<Record<string, StepInputs>>;
+  /** Outputs of steps applied by an earlier run (from the journal): an upgrade's stacks still refer to them. */
+  earlierStepOutputs?: Readonly<Record<string, Record<string, string>>>;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function runInstallTasks(
   rendererOptions: Record<string, unknown> = {},
 ): Promise<Record<string, DeployedStack>> {
   const results: Record<string, DeployedStack> = {};
-  const stepOutputs: Record<string, Record<string, string>> = {};
+  const stepOutputs: Record<string, Record<string, string>> = { ...deps.earlierStepOutputs };
   const list = new Listr(
     [
       ...deps.steps.map((entry) =>

@@ -7,7 +7,7 @@ import { writeAnswersFile } from '../install/answers-file.ts';
 import { resolveDeployment } from '../install/install-flow.ts';
 import { buildInstallPlan, type InstallPlan, resolveParameters } from '../install/install-plan.ts';
 import type { Prompter } from '../install/prompter.ts';
-import { Journal } from '../journal/journal.ts';
+import { Journal, readDeploymentState } from '../journal/journal.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { parseTemplate } from '../stacks/cloudformation-template.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
@@ -120,7 +120,11 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     );
     const failures = blockingFailures(await checkSteps(before, stepBase, inputs));
     if (failures.length > 0) throw preflightError(failures);
+    // What the install's steps made (hosted zone id, certificate ARN, ...) stays referable by the stacks.
     const stepOutputs: Record<string, Record<string, string>> = {};
+    const installed = await readDeploymentState(resolve(options.stateDir ?? '.stackguide'), deployment);
+    for (const [id, record] of Object.entries(installed?.steps ?? {}))
+      if (record.outputs) stepOutputs[id] = record.outputs;
     for (const entry of before)
       stepOutputs[entry.id] = await applyStep(entry, stepBase, inputs[entry.id] ?? {}, { ...stepOutputs });
 
@@ -135,7 +139,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     const planned = plan.stacks.map((stack) => ({
       id: stack.id,
       name: stack.name,
-      parameters: safeParameters(plan, stack, currentOutputs),
+      parameters: safeParameters(plan, stack, currentOutputs, stepOutputs),
     }));
     const findings = await runLiveChecks(blueprint.upgrade.liveChecks, planned, {
       cloudFormation: aws.cloudFormation,
@@ -200,6 +204,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
         steps: [],
         stepBase,
         stepInputs: {},
+        earlierStepOutputs: stepOutputs,
       };
       await runWithLiveView(
         {
@@ -295,15 +300,22 @@ function orderForUpgrade(plan: InstallPlan, order: readonly string[] | undefined
   return { ...plan, stacks: [...plan.stacks].sort((a, b) => rank(a.id) - rank(b.id)) };
 }
 
-/** Parameters as the upgrade would send them, with earlier stacks' current outputs; unresolvable ones left out. */
+/** Parameters as the upgrade would send them, with earlier stacks' current outputs and the steps' outputs; unresolvable ones left out. */
 function safeParameters(
   plan: InstallPlan,
   stack: InstallPlan['stacks'][number],
   stackOutputs: Record<string, Record<string, string>>,
+  stepOutputs: Record<string, Record<string, string>>,
 ): Record<string, string> {
-  try {
-    return resolveParameters(plan, stack, { stackOutputs });
-  } catch {
-    return {};
+  // One by one: a parameter built from an output the emulator did not return must not hide the others.
+  const parameters: Record<string, string> = {};
+  for (const [key, source] of Object.entries(stack.parameterSources)) {
+    try {
+      const one = { ...stack, parameterSources: { [key]: source } };
+      Object.assign(parameters, resolveParameters(plan, one, { stackOutputs, stepOutputs }));
+    } catch {
+      // Left out: the live checks compare only what is known.
+    }
   }
+  return parameters;
 }
