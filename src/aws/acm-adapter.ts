@@ -1,5 +1,6 @@
 import {
   ACMClient,
+  DeleteCertificateCommand,
   DescribeCertificateCommand,
   ImportCertificateCommand,
   type KeyAlgorithm,
@@ -138,6 +139,16 @@ export const acmPort: PortFactory<AcmPort> = {
           }
         }
         return certificates;
+      },
+
+      async deleteCertificate(arn) {
+        try {
+          await client.send(new DeleteCertificateCommand({ CertificateArn: arn }));
+          return true;
+        } catch (error) {
+          if ((error as { name?: string }).name === 'ResourceNotFoundException') return false;
+          throw error;
+        }
       },
 
       async listTagsForCertificate(arn) {

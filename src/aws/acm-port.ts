@@ -17,6 +17,8 @@ export interface AcmPort {
   /** Every certificate of the region, whatever its key type and status. */
   listCertificates(): Promise<CertificateSummary[]>;
   listTagsForCertificate(arn: string): Promise<Record<string, string>>;
+  /** false when the certificate was already gone. */
+  deleteCertificate(arn: string): Promise<boolean>;
 }
 
 export interface RequestCertificateInput {

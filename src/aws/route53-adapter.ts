@@ -2,6 +2,7 @@ import {
   ChangeResourceRecordSetsCommand,
   ChangeTagsForResourceCommand,
   CreateHostedZoneCommand,
+  DeleteHostedZoneCommand,
   GetHostedZoneCommand,
   ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
@@ -110,6 +111,60 @@ export const route53Port: PortFactory<Route53Port> = {
           changeId: bareId(response.ChangeInfo?.Id ?? ''),
           status: response.ChangeInfo?.Status ?? 'PENDING',
         };
+      },
+
+      async listAllRecordSets(zoneId) {
+        const records: RecordSet[] = [];
+        let next: { StartRecordName?: string; StartRecordType?: RRType; StartRecordIdentifier?: string } = {};
+        for (;;) {
+          const page = await client.send(
+            new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...next, MaxItems: 100 }),
+          );
+          for (const set of page.ResourceRecordSets ?? [])
+            records.push({
+              name: dnsName(set.Name ?? ''),
+              type: set.Type ?? '',
+              ttl: set.TTL ?? 0,
+              values: (set.ResourceRecords ?? []).map((record) => record.Value ?? ''),
+            });
+          if (!page.IsTruncated || !page.NextRecordName) return records;
+          next = {
+            StartRecordName: page.NextRecordName,
+            ...(page.NextRecordType ? { StartRecordType: page.NextRecordType } : {}),
+            ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
+          };
+        }
+      },
+
+      async deleteRecordSets(zoneId, records, comment) {
+        if (records.length === 0) return;
+        await client.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            ChangeBatch: {
+              Comment: comment,
+              Changes: records.map((record) => ({
+                Action: 'DELETE' as const,
+                ResourceRecordSet: {
+                  Name: record.name,
+                  Type: record.type as RRType,
+                  TTL: record.ttl,
+                  ResourceRecords: record.values.map((Value) => ({ Value })),
+                },
+              })),
+            },
+          }),
+        );
+      },
+
+      async deleteHostedZone(zoneId) {
+        try {
+          await client.send(new DeleteHostedZoneCommand({ Id: zoneId }));
+          return true;
+        } catch (error) {
+          if ((error as { name?: string }).name === 'NoSuchHostedZone') return false;
+          throw error;
+        }
       },
 
       async listRecordSets(zoneId, name, type) {

@@ -19,6 +19,12 @@ export interface Route53Port {
   upsertRecordSets(zoneId: string, records: readonly RecordSet[], comment: string): Promise<ChangeInfo>;
   /** The record sets named `name` (of `type` when given). */
   listRecordSets(zoneId: string, name: string, type?: string): Promise<RecordSet[]>;
+  /** Every record set of the zone. */
+  listAllRecordSets(zoneId: string): Promise<RecordSet[]>;
+  /** DELETEs in one change batch; each must match the record set exactly (as listed). */
+  deleteRecordSets(zoneId: string, records: readonly RecordSet[], comment: string): Promise<void>;
+  /** The zone must hold only its apex NS and SOA; false when it was already gone. */
+  deleteHostedZone(zoneId: string): Promise<boolean>;
 }
 
 export interface HostedZoneSummary {

@@ -1,13 +1,20 @@
 import { resolve } from 'node:path';
 import type { ListrTask } from 'listr2';
+import { acmPort } from '../aws/acm-adapter.ts';
 import { codeCommitPort } from '../aws/codecommit-adapter.ts';
 import { ebsPort } from '../aws/ebs-adapter.ts';
 import { ecrPort } from '../aws/ecr-adapter.ts';
+import { route53Port } from '../aws/route53-adapter.ts';
 import { s3Port } from '../aws/s3-adapter.ts';
 import { taggingPort } from '../aws/tagging-adapter.ts';
 import { emptyBucket, measureBucket } from '../decommission/bucket-contents.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
 import { checkExportOrder } from '../decommission/export-order.ts';
+import {
+  deleteStepResources,
+  describeStepResource,
+  stepResourcesOf,
+} from '../decommission/step-resources.ts';
 import {
   deleteTaggedVolumesAndSnapshots,
   describeRepositories,
@@ -97,19 +104,29 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       ? await findTaggedVolumesAndSnapshots(ebs, deployment)
       : [];
     let deleteCodeCommit = options.deleteCodecommit === true && plan.codeCommitRepositories.length > 0;
+    const stepResources = stepResourcesOf(journaled);
     const details: DestroyPlanDetails = {
       deleteCodeCommit,
       ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
       repositoryImages: Object.fromEntries(repositories.map((r) => [r.name, r.images])),
-      extraSections:
-        tagged.length > 0
+      extraSections: [
+        ...(tagged.length > 0
           ? [
               [
                 'EBS volumes and snapshots tagged with this deployment, deleted after the stacks:',
                 ...tagged.map((t) => `  - ${t.kind} ${t.id} (${t.sizeGiB} GiB, ${t.state})`),
               ],
             ]
-          : [],
+          : []),
+        ...(stepResources.length > 0
+          ? [
+              [
+                'Made by the preparation steps, deleted after the stacks (each only if still tagged for this deployment):',
+                ...stepResources.map((resource) => `  - ${describeStepResource(resource)}`),
+              ],
+            ]
+          : []),
+      ],
       bucketSizes: Object.fromEntries(
         contents.map((c) => [
           c.bucket,
@@ -210,6 +227,25 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       ];
       const codeCommit = aws.use(codeCommitPort);
       const after: ListrTask[] = [
+        ...(stepResources.length > 0
+          ? [
+              {
+                title: 'Delete what the preparation steps made',
+                task: async () => {
+                  const outcomes = await deleteStepResources(stepResources, deployment, {
+                    route53: aws.use(route53Port),
+                    acm: aws.use(acmPort),
+                  });
+                  for (const outcome of outcomes)
+                    events.emit({
+                      type: 'step.progress',
+                      step: 'preparation',
+                      message: `${outcome.resource}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`,
+                    });
+                },
+              },
+            ]
+          : []),
         ...(deleteCodeCommit
           ? [
               {
@@ -308,6 +344,8 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     // What the preparation steps made (a shared registry secret, an imported certificate, the hosted
     // zone) is not the stacks' to delete: it is kept, and expected in the report, with who made it.
     for (const [stepId, record] of Object.entries(journaled?.steps ?? {})) {
+      // The zone and the certificate were deleted above; what else a step made (a shared secret) stays.
+      if (record.kind === 'hostedZone' || record.kind === 'certificate') continue;
       for (const [key, value] of Object.entries(record.outputs ?? {})) {
         if (value.startsWith('arn:') || key === 'hostedZoneId')
           expected.push({

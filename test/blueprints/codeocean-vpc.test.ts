@@ -1,8 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ACMClient, ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { EC2Client, ModifyImageAttributeCommand, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServiceQuotasStandIn, startServiceQuotasStandIn } from '../standins/service-quotas-server.ts';
 import { type KnotServer, startKnotServer } from '../support/knot-server.ts';
@@ -168,7 +170,20 @@ describe('blueprints/codeocean-vpc', () => {
       'codeocean-backup': 'DELETE_COMPLETE',
       codeocean: 'DELETE_COMPLETE',
     });
-    expect(destroyed.stderr).toMatch(/leftovers: none unexpected \(\d+ kept on purpose\)/);
+    expect(destroyed.stderr).toMatch(/leftovers: none unexpected\n/);
+    // What the steps made goes too, once the stacks are gone: the certificate, then the hosted zone.
+    expect(destroyed.stderr).toMatch(
+      /certificate arn:aws:acm:us-east-1:123456789012:certificate\/\S+: deleted/,
+    );
+    expect(destroyed.stderr).toMatch(/hosted zone codeocean\.example\.test \(\S+\): deleted/);
+    const route53 = new Route53Client({ region, endpoint: moto.endpoint, credentials });
+    const zones =
+      (await route53.send(new ListHostedZonesByNameCommand({ DNSName: domain }))).HostedZones ?? [];
+    expect(zones.filter((zone) => zone.Name === `${domain}.`)).toEqual([]);
+    route53.destroy();
+    const acm = new ACMClient({ region, endpoint: moto.endpoint, credentials });
+    expect((await acm.send(new ListCertificatesCommand({}))).CertificateSummaryList ?? []).toEqual([]);
+    acm.destroy();
     cloudFormation.destroy();
   });
 });

@@ -1,0 +1,120 @@
+import type { AcmPort } from '../aws/acm-port.ts';
+import type { RecordSet, Route53Port } from '../aws/route53-port.ts';
+import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import type { DeploymentState } from '../journal/journal.ts';
+
+/**
+ * What the preparation steps made for a deployment outside its stacks, and destroy removes once the
+ * stacks are gone: the hosted zone (its records first, then the NS delegation to it when the parent is a
+ * Route53 zone in this account) and the certificate stackguide requested or imported. The registry
+ * secret is not here: the guides share it between deployments, so it is kept and reported as kept.
+ * Each is re-read before it is touched, and left alone unless it carries this deployment's tag.
+ */
+export type StepResource =
+  | { kind: 'hostedZone'; step: string; zoneId: string; domain: string; parentDomain?: string }
+  | { kind: 'certificate'; step: string; arn: string };
+
+export interface StepResourceOutcome {
+  resource: string;
+  status: 'deleted' | 'gone' | 'skipped';
+  reason?: string;
+}
+
+/** From the journal: what the steps recorded when they were applied. */
+export function stepResourcesOf(state: DeploymentState | undefined): StepResource[] {
+  const resources: StepResource[] = [];
+  for (const [step, record] of Object.entries(state?.steps ?? {})) {
+    const outputs = record.outputs ?? {};
+    if (record.kind === 'hostedZone' && outputs.hostedZoneId && outputs.domain)
+      resources.push({
+        kind: 'hostedZone',
+        step,
+        zoneId: outputs.hostedZoneId,
+        domain: outputs.domain,
+        ...(outputs.parentDomain ? { parentDomain: outputs.parentDomain } : {}),
+      });
+    if (record.kind === 'certificate' && outputs.certificateArn)
+      resources.push({ kind: 'certificate', step, arn: outputs.certificateArn });
+  }
+  return resources;
+}
+
+export function describeStepResource(resource: StepResource): string {
+  return resource.kind === 'hostedZone'
+    ? `hosted zone ${resource.domain} (${resource.zoneId})`
+    : `certificate ${resource.arn}`;
+}
+
+/** Certificates first: a DNS-validated one is still listed against the zone's validation records. */
+export async function deleteStepResources(
+  resources: readonly StepResource[],
+  deployment: string,
+  ports: { route53: Route53Port; acm: AcmPort },
+): Promise<StepResourceOutcome[]> {
+  const outcomes: StepResourceOutcome[] = [];
+  const ordered = [...resources].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'certificate' ? -1 : 1));
+  for (const resource of ordered) {
+    const label = describeStepResource(resource);
+    outcomes.push(
+      resource.kind === 'certificate'
+        ? { resource: label, ...(await deleteCertificate(resource.arn, deployment, ports.acm)) }
+        : { resource: label, ...(await deleteZone(resource, deployment, ports.route53)) },
+    );
+  }
+  return outcomes;
+}
+
+async function deleteCertificate(
+  arn: string,
+  deployment: string,
+  acm: AcmPort,
+): Promise<Omit<StepResourceOutcome, 'resource'>> {
+  if (!(await acm.describeCertificate(arn))) return { status: 'gone' };
+  const tag = (await acm.listTagsForCertificate(arn))[DEPLOYMENT_TAG];
+  if (tag !== deployment) return skipped(tag, deployment);
+  return { status: (await acm.deleteCertificate(arn)) ? 'deleted' : 'gone' };
+}
+
+async function deleteZone(
+  zone: Extract<StepResource, { kind: 'hostedZone' }>,
+  deployment: string,
+  route53: Route53Port,
+): Promise<Omit<StepResourceOutcome, 'resource'>> {
+  const current = await route53.getHostedZone(zone.zoneId);
+  if (!current) return { status: 'gone' };
+  const tag = (await route53.listTagsForHostedZone(zone.zoneId))[DEPLOYMENT_TAG];
+  if (tag !== deployment) return skipped(tag, deployment);
+  // Route53 refuses to delete a zone holding more than its apex NS and SOA.
+  const records = await route53.listAllRecordSets(zone.zoneId);
+  const apex = (record: RecordSet) =>
+    record.name === zone.domain && (record.type === 'NS' || record.type === 'SOA');
+  await route53.deleteRecordSets(
+    zone.zoneId,
+    records.filter((record) => !apex(record)),
+    `stackguide destroy ${deployment}: records of the hosted zone`,
+  );
+  // The delegation stackguide wrote into a parent zone of this account points at nothing once the zone is gone.
+  if (zone.parentDomain) {
+    for (const parent of await route53.listHostedZonesByName(zone.parentDomain)) {
+      if (parent.privateZone) continue;
+      const delegation = (await route53.listRecordSets(parent.id, zone.domain, 'NS')).filter((record) =>
+        record.values.every((value) => current.nameServers.includes(value.replace(/\.$/, ''))),
+      );
+      await route53.deleteRecordSets(
+        parent.id,
+        delegation,
+        `stackguide destroy ${deployment}: delegation of ${zone.domain}`,
+      );
+    }
+  }
+  return { status: (await route53.deleteHostedZone(zone.zoneId)) ? 'deleted' : 'gone' };
+}
+
+function skipped(tag: string | undefined, deployment: string): Omit<StepResourceOutcome, 'resource'> {
+  return {
+    status: 'skipped',
+    reason: tag
+      ? `its ${DEPLOYMENT_TAG} tag is "${tag}", not "${deployment}"`
+      : `it no longer carries the ${DEPLOYMENT_TAG} tag, so it is not provably this deployment's`,
+  };
+}
