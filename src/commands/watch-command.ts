@@ -2,14 +2,13 @@ import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
-import type { EventBus, StackEventRecord } from '../events.ts';
+import type { EventBus } from '../events.ts';
 import { readAnswersFile } from '../install/answers-file.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
+import { followOperation } from '../stacks/follow-operation.ts';
 import { findOperationStart } from '../stacks/operation-start.ts';
-import { diagnoseFailure } from '../stacks/root-cause.ts';
-import { streamStackEvents } from '../stacks/stack-event-streamer.ts';
-import { isInProgress, isSuccess } from '../stacks/stack-status.ts';
+import { isInProgress } from '../stacks/stack-status.ts';
 import { awsSessionFor, openOutput } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
 
@@ -86,37 +85,17 @@ async function follow(
   signal: AbortSignal,
 ): Promise<boolean> {
   const start = await findOperationStart(cloudFormation, stackId, name);
-  events.emit({ type: 'stack.started', stack: name, stackId, operation: 'attach' });
-  const seen: StackEventRecord[] = [];
-  await streamStackEvents({
-    cloudFormation,
-    clock: systemClock,
-    stackId,
-    stackName: name,
-    since: start.since,
-    ...(start.previousEventId ? { afterEventId: start.previousEventId } : {}),
-    signal,
-    onEvent: (event) => {
-      seen.push(event);
-      events.emit({ type: 'stack.event', stack: name, event });
+  const outcome = await followOperation(
+    {
+      stack: name,
+      stackId,
+      operation: 'attach',
+      since: start.since,
+      ...(start.previousEventId ? { afterEventId: start.previousEventId } : {}),
     },
-  });
-  const final = await cloudFormation.describeStack(stackId);
-  const status = final?.status ?? 'UNKNOWN';
-  if (isSuccess(status)) {
-    events.emit({ type: 'stack.completed', stack: name, stackId, status, outputs: final?.outputs ?? {} });
-    return true;
-  }
-  const rootCause = await diagnoseFailure(cloudFormation, stackId, seen);
-  events.emit({
-    type: 'stack.failed',
-    stack: name,
-    stackId,
-    status,
-    message: rootCause?.reason ?? final?.statusReason ?? `ended ${status}`,
-    ...(rootCause ? { rootCause } : {}),
-  });
-  return false;
+    { cloudFormation, clock: systemClock, emit: (event) => events.emit(event), signal },
+  );
+  return outcome.ok;
 }
 
 async function deploymentStackNames(

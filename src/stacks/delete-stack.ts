@@ -1,21 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
-import type { StackEventRecord, StackguideEvent } from '../events.ts';
-import type { Clock } from '../runtime/clock.ts';
-import type { OperationTracker } from './operation-tracker.ts';
-import { diagnoseFailure } from './root-cause.ts';
-import { streamStackEvents } from './stack-event-streamer.ts';
+import { type FollowDeps, followOperation } from './follow-operation.ts';
 import { isFailedStatus } from './stack-status.ts';
 
-export interface DeleteStackDeps {
-  cloudFormation: CloudFormationPort;
-  clock: Clock;
-  emit: (event: StackguideEvent) => void;
-  signal?: AbortSignal;
-  tracker?: OperationTracker;
-  pollIntervalMs?: { min: number; max: number };
-}
+export type DeleteStackDeps = FollowDeps;
 
 export type DeleteOutcome =
   | { status: 'DELETE_COMPLETE' }
@@ -39,38 +27,22 @@ export async function deleteStack(
   const since = new Date(deps.clock.now());
   const token = `stackguide-${randomUUID()}`;
   await deps.cloudFormation.deleteStack(stack.stackId, token, retainResources);
-  deps.emit({ type: 'stack.started', stack: stack.name, stackId: stack.stackId, operation: 'delete' });
-  const seen: StackEventRecord[] = [];
-  deps.tracker?.begin({ stack: stack.name, stackId: stack.stackId, operation: 'delete' });
-  try {
-    await streamStackEvents({
-      cloudFormation: deps.cloudFormation,
-      clock: deps.clock,
+  const outcome = await followOperation(
+    {
+      stack: stack.name,
       stackId: stack.stackId,
-      stackName: stack.name,
+      operation: 'delete',
       since,
-      clientRequestToken: token,
+      token,
       ...(newest ? { afterEventId: newest } : {}),
-      ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(deps.pollIntervalMs
-        ? { minIntervalMs: deps.pollIntervalMs.min, maxIntervalMs: deps.pollIntervalMs.max }
-        : {}),
-      onEvent: (event) => {
-        seen.push(event);
-        deps.emit({ type: 'stack.event', stack: stack.name, event });
-      },
-    });
-  } finally {
-    deps.tracker?.end();
-  }
-  const final = await deps.cloudFormation.describeStack(stack.stackId);
-  const status = final?.status ?? 'UNKNOWN';
-  if (status === 'DELETE_COMPLETE') {
-    deps.emit({ type: 'stack.completed', stack: stack.name, stackId: stack.stackId, status, outputs: {} });
-    return { status };
-  }
-  if (status === 'DELETE_FAILED') {
-    const failures = seen
+    },
+    deps,
+    // A deleted stack's outputs name what no longer exists.
+    { succeeded: (status) => status === 'DELETE_COMPLETE', outputs: async () => ({}) },
+  );
+  if (outcome.ok) return { status: 'DELETE_COMPLETE' };
+  if (outcome.status === 'DELETE_FAILED') {
+    const failures = outcome.events
       .filter(
         (event) =>
           event.stackId === stack.stackId &&
@@ -82,18 +54,9 @@ export async function deleteStack(
         resourceType: event.resourceType,
         reason: event.reason ?? 'no reason given',
       }));
-    const rootCause = await diagnoseFailure(deps.cloudFormation, stack.stackId, seen);
-    deps.emit({
-      type: 'stack.failed',
-      stack: stack.name,
-      stackId: stack.stackId,
-      status,
-      message: rootCause?.reason ?? final?.statusReason ?? 'some resources could not be deleted',
-      ...(rootCause ? { rootCause } : {}),
-    });
-    return { status, failures };
+    return { status: 'DELETE_FAILED', failures };
   }
-  throw new StackguideError(`Deleting ${stack.name} ended ${status}, not DELETE_COMPLETE`, {
+  throw new StackguideError(`Deleting ${stack.name} ended ${outcome.status}, not DELETE_COMPLETE`, {
     code: 'stack.delete-unexpected',
     kind: 'aws',
     nextSteps: [`Look at the stack in the console: ${stack.stackId}`],

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudFormationPort, StackDescription } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
-import type { StackEventRecord, StackguideEvent, StackOperation } from '../events.ts';
+import type { StackguideEvent } from '../events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { type ChangeSetSummary, createChangeSet, discardChangeSet } from './change-set.ts';
+import { type FollowedOperation, followOperation } from './follow-operation.ts';
 import type { OperationTracker } from './operation-tracker.ts';
-import { diagnoseFailure } from './root-cause.ts';
-import { streamStackEvents } from './stack-event-streamer.ts';
-import { isInProgress, isSuccess } from './stack-status.ts';
+import { isInProgress } from './stack-status.ts';
 
 export interface StackDeployment {
   /** Blueprint stack id, the journal's key. */
@@ -64,13 +63,6 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
 
   if (existing && isInProgress(existing.status)) {
     // Someone (an earlier run, the console) is already changing it: follow that operation to its end.
-    emit({
-      type: 'stack.started',
-      stack: stack.name,
-      stackId: existing.stackId,
-      operation: 'attach',
-      ...count(stack),
-    });
     return follow(
       stack,
       { stackId: existing.stackId, since: new Date(deps.clock.now()), operation: 'attach' },
@@ -170,13 +162,6 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
   const newest = (await cloudFormation.describeStackEvents(summary.stackId)).events[0]?.eventId;
   const since = new Date(deps.clock.now());
   await cloudFormation.executeChangeSet(summary.changeSetId, token);
-  emit({
-    type: 'stack.started',
-    stack: stack.name,
-    stackId: summary.stackId,
-    operation: created ? 'update' : 'create',
-    ...count(stack),
-  });
   return follow(
     stack,
     {
@@ -190,88 +175,43 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
   );
 }
 
-interface FollowedOperation {
-  stackId: string;
-  since: Date;
-  operation: StackOperation;
-  token?: string;
-  afterEventId?: string;
-}
-
+/** Follows the operation to its end; the journal hears the final status before anyone else. */
 async function follow(
   stack: StackDeployment,
-  followed: FollowedOperation,
+  followed: Omit<FollowedOperation, 'stack' | 'resourceCount'>,
   deps: DeployStackDeps,
 ): Promise<DeployedStack> {
-  const { stackId, since, token, afterEventId } = followed;
-  const seen: StackEventRecord[] = [];
-  deps.tracker?.begin({ stack: stack.name, stackId, operation: followed.operation });
-  try {
-    await streamStackEvents({
-      cloudFormation: deps.cloudFormation,
-      clock: deps.clock,
-      stackId,
-      stackName: stack.name,
-      since,
-      ...(token ? { clientRequestToken: token } : {}),
-      ...(afterEventId ? { afterEventId } : {}),
-      ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(deps.pollIntervalMs
-        ? { minIntervalMs: deps.pollIntervalMs.min, maxIntervalMs: deps.pollIntervalMs.max }
-        : {}),
-      onEvent: (event) => {
-        seen.push(event);
-        deps.emit({ type: 'stack.event', stack: stack.name, event });
-      },
-    });
-  } finally {
-    deps.tracker?.end();
-  }
-  // The final word is DescribeStacks by id, not the last event we happened to see.
-  const final = await deps.cloudFormation.describeStack(stackId);
-  const status = final?.status ?? 'UNKNOWN';
-  await deps.journal.recordStack(stack.id, {
-    name: stack.name,
-    stackId,
-    status,
-    pendingToken: undefined,
-    operation: undefined,
+  const outcome = await followOperation({ ...followed, stack: stack.name, ...count(stack) }, deps, {
+    settle: async (_final, status) => {
+      await deps.journal.recordStack(stack.id, {
+        name: stack.name,
+        stackId: followed.stackId,
+        status,
+        pendingToken: undefined,
+        operation: undefined,
+      });
+      const interruption = deps.tracker?.takeInterruption();
+      if (interruption) {
+        // The operator chose this in the Ctrl+C menu; CloudFormation has now finished carrying it out.
+        throw new StackguideError(
+          interruption === 'delete'
+            ? `Stopped at your request: ${stack.name} was deleted (${status})`
+            : `Stopped at your request: the update of ${stack.name} was cancelled and rolled back (${status})`,
+          {
+            code: `operation.${interruption}`,
+            kind: 'cancelled',
+            nextSteps: ['Run the install again when you are ready.'],
+          },
+        );
+      }
+    },
+    outputs: (final) => completeOutputs(final, stack, deps),
   });
-  const interruption = deps.tracker?.takeInterruption();
-  if (interruption) {
-    // The operator chose this in the Ctrl+C menu; CloudFormation has now finished carrying it out.
-    throw new StackguideError(
-      interruption === 'delete'
-        ? `Stopped at your request: ${stack.name} was deleted (${status})`
-        : `Stopped at your request: the update of ${stack.name} was cancelled and rolled back (${status})`,
-      {
-        code: `operation.${interruption}`,
-        kind: 'cancelled',
-        nextSteps: ['Run the install again when you are ready.'],
-      },
-    );
-  }
-  if (final && isSuccess(status)) {
-    const outputs = await completeOutputs(final, stack, deps);
-    deps.emit({ type: 'stack.completed', stack: stack.name, stackId, status, outputs });
-    return { stackId, status, outputs };
-  }
-  const rootCause = await diagnoseFailure(deps.cloudFormation, stackId, seen);
-  const message = rootCause
-    ? `${rootCause.logicalResourceId} (${rootCause.resourceType}) in ${rootCause.stackName}: ${rootCause.reason}`
-    : (final?.statusReason ?? `stack ended ${status}`);
-  deps.emit({
-    type: 'stack.failed',
-    stack: stack.name,
-    stackId,
-    status,
-    message,
-    ...(rootCause ? { rootCause } : {}),
-  });
-  throw new StackguideError(`Stack ${stack.name} ended ${status}: ${message}`, {
+  if (outcome.ok) return { stackId: followed.stackId, status: outcome.status, outputs: outcome.outputs };
+  throw new StackguideError(`Stack ${stack.name} ended ${outcome.status}: ${outcome.message}`, {
     code: 'stack.failed',
     kind: 'aws',
-    nextSteps: failureSteps(final, stack.name),
+    nextSteps: failureSteps(outcome.final, stack.name),
   });
 }
 

@@ -1,0 +1,121 @@
+import type { CloudFormationPort, StackDescription } from '../aws/cloudformation-port.ts';
+import type { RootCause, StackEventRecord, StackguideEvent, StackOperation } from '../events.ts';
+import type { Clock } from '../runtime/clock.ts';
+import type { OperationTracker } from './operation-tracker.ts';
+import { diagnoseFailure } from './root-cause.ts';
+import { streamStackEvents } from './stack-event-streamer.ts';
+import { isSuccess } from './stack-status.ts';
+
+/**
+ * The one way to follow a CloudFormation operation to its end, for deploy, delete and watch alike:
+ * say it started, stream its events (nested stacks included), ask DescribeStacks by stack id for the
+ * final word, find the root cause when it failed, and emit the verdict. Callers differ only in how the
+ * operation began (a change set, DeleteStack, found running) and in what they do with the outcome.
+ */
+export interface FollowedOperation {
+  stack: string;
+  stackId: string;
+  operation: StackOperation;
+  /** Events before this moment belong to earlier operations. */
+  since: Date;
+  /** The operation's ClientRequestToken, when we started it. */
+  token?: string;
+  /** The newest event before the operation began: reading back stops there. */
+  afterEventId?: string;
+  resourceCount?: number;
+}
+
+export interface FollowDeps {
+  cloudFormation: CloudFormationPort;
+  clock: Clock;
+  emit: (event: StackguideEvent) => void;
+  signal?: AbortSignal;
+  /** Records the running operation for the Ctrl+C menu. */
+  tracker?: OperationTracker;
+  /** Poll timing; tests shorten it. */
+  pollIntervalMs?: { min: number; max: number };
+}
+
+export interface FollowHooks {
+  /** Which final status counts as success (default: CREATE/UPDATE/IMPORT complete). */
+  succeeded?: (status: string) => boolean;
+  /**
+   * Runs after the final status is known and before the verdict is emitted: deploy journals it and
+   * turns an operator's Ctrl+C choice into a cancellation (by throwing).
+   */
+  settle?: (final: StackDescription | undefined, status: string) => Promise<void>;
+  /** The outputs to report on success (default: what DescribeStacks returned). */
+  outputs?: (final: StackDescription) => Promise<Record<string, string>>;
+}
+
+export type FollowOutcome =
+  | {
+      ok: true;
+      status: string;
+      final: StackDescription | undefined;
+      outputs: Record<string, string>;
+      events: StackEventRecord[];
+    }
+  | {
+      ok: false;
+      status: string;
+      final: StackDescription | undefined;
+      /** Every event of the operation that was seen, oldest first. */
+      events: StackEventRecord[];
+      rootCause?: RootCause;
+      /** One line saying why, as `stack.failed` carries it. */
+      message: string;
+    };
+
+export async function followOperation(
+  target: FollowedOperation,
+  deps: FollowDeps,
+  hooks: FollowHooks = {},
+): Promise<FollowOutcome> {
+  const { stack, stackId } = target;
+  deps.emit({
+    type: 'stack.started',
+    stack,
+    stackId,
+    operation: target.operation,
+    ...(target.resourceCount !== undefined ? { resourceCount: target.resourceCount } : {}),
+  });
+  const seen: StackEventRecord[] = [];
+  deps.tracker?.begin({ stack, stackId, operation: target.operation });
+  try {
+    await streamStackEvents({
+      cloudFormation: deps.cloudFormation,
+      clock: deps.clock,
+      stackId,
+      stackName: stack,
+      since: target.since,
+      ...(target.token ? { clientRequestToken: target.token } : {}),
+      ...(target.afterEventId ? { afterEventId: target.afterEventId } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.pollIntervalMs
+        ? { minIntervalMs: deps.pollIntervalMs.min, maxIntervalMs: deps.pollIntervalMs.max }
+        : {}),
+      onEvent: (event) => {
+        seen.push(event);
+        deps.emit({ type: 'stack.event', stack, event });
+      },
+    });
+  } finally {
+    deps.tracker?.end();
+  }
+  // The final word is DescribeStacks by id (a deleted stack is invisible by name), not the last event seen.
+  const final = await deps.cloudFormation.describeStack(stackId);
+  const status = final?.status ?? 'UNKNOWN';
+  await hooks.settle?.(final, status);
+  if (final && (hooks.succeeded ?? isSuccess)(status)) {
+    const outputs = hooks.outputs ? await hooks.outputs(final) : final.outputs;
+    deps.emit({ type: 'stack.completed', stack, stackId, status, outputs });
+    return { ok: true, status, final, outputs, events: seen };
+  }
+  const rootCause = await diagnoseFailure(deps.cloudFormation, stackId, seen);
+  const message = rootCause
+    ? `${rootCause.logicalResourceId} (${rootCause.resourceType}) in ${rootCause.stackName}: ${rootCause.reason}`
+    : (final?.statusReason ?? `stack ended ${status}`);
+  deps.emit({ type: 'stack.failed', stack, stackId, status, message, ...(rootCause ? { rootCause } : {}) });
+  return { ok: false, status, final, events: seen, ...(rootCause ? { rootCause } : {}), message };
+}
