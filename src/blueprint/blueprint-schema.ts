@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stepKinds } from '../steps/step-kinds.ts';
+import { stepConfigs } from '../steps/step-configs.ts';
 
 /**
  * Blueprint format v1. A vendor writes `blueprint.yaml` once; this schema is the single source of truth
@@ -220,7 +220,7 @@ function stepSchema(): z.ZodType<StepEntry> {
     ),
     title: z.string().optional().describe('Overrides the step title shown to the operator.'),
   };
-  const branches = stepKinds.map((kind) =>
+  const branches = stepConfigs.map((kind) =>
     z
       .object({ ...common, kind: z.literal(kind.kind) })
       .extend(kind.configSchema.shape)

@@ -4,7 +4,7 @@ import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
 import { parseTemplate, type TemplateSummary } from '../stacks/cloudformation-template.ts';
-import { findStepKind } from '../steps/step-kinds.ts';
+import { findStepConfig } from '../steps/step-configs.ts';
 import { deploymentNameProblem, validateAnswer } from './answer-validation.ts';
 import { type BlueprintDocument, blueprintSchema, type StackDefinition } from './blueprint-schema.ts';
 import { parseReferences, REFERENCE_FORMS } from './references.ts';
@@ -239,7 +239,7 @@ async function semanticProblems(
           );
         else if (reference.kind === 'stepOutput') {
           const step = blueprint.steps.find((candidate) => candidate.id === reference.stepId);
-          const declared = step ? findStepKind(step.kind)?.outputs : undefined;
+          const declared = step ? findStepConfig(step.kind)?.outputs : undefined;
           const outputs = typeof declared === 'function' ? declared(step) : (declared ?? []);
           if (!step)
             add(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stepKinds } from '../steps/step-kinds.ts';
+import { stepConfigs } from '../steps/step-configs.ts';
 
 /**
  * docs/step-kinds.md, the reference of every step kind's settings, rendered from the same zod schemas
@@ -18,7 +18,7 @@ export function stepKindsReference(): string {
     'status, the first phase of install) and most can plan and apply (idempotently).',
     '',
   ];
-  for (const kind of stepKinds) {
+  for (const kind of stepConfigs) {
     const schema = z.toJSONSchema(kind.configSchema, { io: 'input', unrepresentable: 'any' }) as JsonObject;
     const properties = Object.entries((schema.properties ?? {}) as Record<string, JsonObject>);
     const required = new Set((schema.required ?? []) as string[]);

@@ -12,9 +12,9 @@ import { sharedAmiStep } from './shared-ami/shared-ami-step.ts';
 import type { AnyStepDefinition } from './step.ts';
 
 /**
- * Every step kind a blueprint can use, in the order preflight reports them when a blueprint lists none. The
- * blueprint schema is built from this list (each kind's config schema becomes one branch of `steps:`),
- * and the install, preflight and status commands look kinds up here. Add a kind by adding one line.
+ * Every step kind's implementation, in the order of `step-configs.ts` (their vocabulary, which the
+ * blueprint schema is built from); install, preflight, status and upgrade look kinds up here. Add a kind
+ * with its `<kind>-config.ts` in that list and its step here.
  */
 export const stepKinds: readonly AnyStepDefinition[] = [
   manualStep,

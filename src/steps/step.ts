@@ -4,6 +4,7 @@ import type { AnswerValue } from '../blueprint/references.ts';
 import type { StackguideEvent } from '../events.ts';
 import type { Prompter } from '../install/prompter.ts';
 import type { Clock } from '../runtime/clock.ts';
+import type { StepConfig } from './step-config.ts';
 
 /**
  * A preparation step: one kind of account preparation built into stackguide (hosted zone, certificate,
@@ -15,13 +16,7 @@ import type { Clock } from '../runtime/clock.ts';
  * - `apply` make it so, idempotently: re-running changes nothing that is already right.
  * Outputs of `apply` are referable from stacks as `{{steps.<id>.<key>}}`.
  */
-export interface StepDefinition<Config, Inputs = Record<string, never>> {
-  /** The `kind:` value in blueprint.yaml. */
-  readonly kind: string;
-  /** One line for the step list and the JSON Schema: "Public hosted zone for the hosting domain". */
-  readonly description: string;
-  /** Validates the blueprint's configuration of the step (every key but `id`, `kind`, `title`). */
-  readonly configSchema: z.ZodObject<z.ZodRawShape>;
+export interface StepDefinition<Config, Inputs = Record<string, never>> extends Omit<StepConfig, 'outputs'> {
   /** Keys `apply` returns (for a configuration), so the loader can check `{{steps.<id>.<key>}}`. */
   readonly outputs?: readonly string[] | ((config: Config) => readonly string[]);
   ask?(context: AskContext, config: Config, saved: SavedStepInputs | undefined): Promise<Inputs>;
@@ -85,7 +80,10 @@ export interface AskContext extends StepContext {
   readonly prompter?: Prompter;
 }
 
-/** Lets a step module state its types once: `config` is typed by the module's own zod schema. */
+/**
+ * Lets a step module state its types once: `config` is typed by the kind's zod schema, which the step
+ * spreads in from its `<kind>-config.ts` (`...sesConfig`) so the vocabulary is written in one place.
+ */
 export function defineStep<Schema extends z.ZodObject<z.ZodRawShape>, Inputs = Record<string, never>>(
   definition: Omit<StepDefinition<z.output<Schema>, Inputs>, 'configSchema'> & { configSchema: Schema },
 ): StepDefinition<z.output<Schema>, Inputs> {

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { acmPort } from '../../aws/acm-adapter.ts';
 import type { AcmPort, CertificateDetail } from '../../aws/acm-port.ts';
 import { route53Port } from '../../aws/route53-adapter.ts';
@@ -16,6 +15,7 @@ import {
   type SavedStepInputs,
   type StepContext,
 } from '../step.ts';
+import { type CertificateConfig, certificateConfig } from './certificate-config.ts';
 import {
   findOwnCertificates,
   idempotencyToken,
@@ -51,54 +51,6 @@ import { checkPemFiles, type PemCheck, type PemFiles } from './pem-check.ts';
  * email otherwise. The certificate lives in the deployment's region, where the platform's load
  * balancers use it.
  */
-const configSchema = z
-  .object({
-    method: z
-      .enum(['auto', 'dns', 'email', 'import', 'arn'])
-      .default('auto')
-      .describe(
-        'How the certificate is obtained: "dns" or "email" validation of a new ACM certificate, "import" ' +
-          'from PEM files, "arn" of an existing certificate, or "auto": DNS validation when the hosted ' +
-          'zone is delegated and in this account, else email.',
-      ),
-    hostedZoneStep: z
-      .string()
-      .regex(/^[a-zA-Z][a-zA-Z0-9_]*$/)
-      .optional()
-      .describe(
-        'The id of the hostedZone step whose zone holds the validation records and whose domain the ' +
-          'certificate is for. Needed for DNS validation.',
-      ),
-    domain: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'The domain the certificate is for: literal or a reference such as "{{answers.domain}}". ' +
-          'Default: the domain of the hosted zone step.',
-      ),
-    includeWildcard: z
-      .boolean()
-      .default(false)
-      .describe('Also cover *.<domain> (one certificate for the platform and its per-user hosts).'),
-    validationDomain: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'Email validation: the domain whose admin@, administrator@, hostmaster@, postmaster@ and ' +
-          'webmaster@ get the approval mail. Default: the parent domain of the hosted zone step.',
-      ),
-    waitForIssued: z
-      .number()
-      .int()
-      .min(0)
-      .default(3600)
-      .describe('Seconds to wait for validation before giving up with what is missing.'),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 interface Inputs {
   /** `arn`: the pre-validated certificate. */
@@ -114,12 +66,8 @@ interface Inputs {
 const ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const APPROVERS = ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster'];
 
-export const certificateStep = defineStep<typeof configSchema, Inputs>({
-  kind: 'certificate',
-  description:
-    'TLS certificate for the hosting domain: DNS or email validation, imported, or an existing ARN',
-  configSchema,
-  outputs: ['certificateArn'],
+export const certificateStep = defineStep<typeof certificateConfig.configSchema, Inputs>({
+  ...certificateConfig,
 
   async ask(context, config, saved) {
     if (config.method === 'arn') return { certificateArn: await askArn(context, saved) };
@@ -283,7 +231,11 @@ interface Target {
  * The domain and the hosted zone, from the configuration and the hosted zone step's outputs. A check run
  * before the hosted zone step has applied knows neither: it gets undefined and checks what it can.
  */
-function targetOf(context: StepContext, config: Config, phase: 'check' | 'apply'): Target | undefined {
+function targetOf(
+  context: StepContext,
+  config: CertificateConfig,
+  phase: 'check' | 'apply',
+): Target | undefined {
   const scope = {
     deployment: context.deployment,
     region: context.region,
@@ -338,7 +290,7 @@ function targetOf(context: StepContext, config: Config, phase: 'check' | 'apply'
 async function issuedAlready(
   context: StepContext,
   target: Target | undefined,
-  config: Config,
+  config: CertificateConfig,
   origins: readonly ('DNS' | 'EMAIL')[],
 ): Promise<boolean> {
   if (!target) return false;
@@ -732,7 +684,7 @@ async function requestOrReuse(
 
 async function byDns(
   context: StepContext,
-  config: Config,
+  config: CertificateConfig,
   target: Target,
   names: readonly string[],
 ): Promise<string> {
@@ -778,7 +730,7 @@ async function byDns(
 
 async function byEmail(
   context: StepContext,
-  config: Config,
+  config: CertificateConfig,
   target: Target,
   names: readonly string[],
   inputs: Inputs,

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { costExplorerPort } from '../../aws/cost-explorer-adapter.ts';
 import type { CostAllocationTag } from '../../aws/cost-explorer-port.ts';
 import { organizationsPort } from '../../aws/organizations-adapter.ts';
 import type { OrganizationInfo } from '../../aws/organizations-port.ts';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type PlannedChange, type StepContext } from '../step.ts';
+import { type CostTagConfig, costTagConfig } from './cost-tag-config.ts';
 
 /**
  * The cost allocation tag (seed 001, "Create an AWS Cost Allocation Tag"): the install plan puts the
@@ -15,13 +15,6 @@ import { type CheckResult, defineStep, type PlannedChange, type StepContext } fr
  * (about 24 hours after the first stack), so "not seen yet" is expected on a first install and never
  * blocks: a later install or status run activates it.
  */
-const configSchema = z
-  .object({
-    tagKey: z.string().min(1).max(128).describe("The cost allocation tag key: the blueprint's costTag.key."),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 /** Who pays, from Organizations against the caller's account. */
 type Payer =
@@ -35,10 +28,7 @@ type Activation = 'active' | 'inactive' | 'not-seen';
 const CONSOLE = 'https://us-east-1.console.aws.amazon.com/billing/home#/tags';
 
 export const costTagStep = defineStep({
-  kind: 'costTag',
-  description: 'The cost allocation tag key activated in Billing (management account only)',
-  configSchema,
-  outputs: ['tagKey', 'activation'],
+  ...costTagConfig,
 
   async check(context, config): Promise<CheckResult[]> {
     const payer = await findPayer(context);
@@ -127,7 +117,7 @@ async function findPayer(context: StepContext): Promise<Payer> {
     : { kind: 'member', account, organization };
 }
 
-async function findTag(context: StepContext, config: Config): Promise<CostAllocationTag | undefined> {
+async function findTag(context: StepContext, config: CostTagConfig): Promise<CostAllocationTag | undefined> {
   const tags = await context.aws.use(costExplorerPort).listCostAllocationTags([config.tagKey]);
   return tags.find((tag) => tag.tagKey === config.tagKey);
 }
@@ -137,7 +127,7 @@ function activationOf(tag: CostAllocationTag | undefined): Activation {
   return tag.status === 'Active' ? 'active' : 'inactive';
 }
 
-function payerResult(context: StepContext, config: Config, payer: Payer): CheckResult {
+function payerResult(context: StepContext, config: CostTagConfig, payer: Payer): CheckResult {
   const base = {
     id: `${context.stepId}.account`,
     step: context.stepId,
@@ -177,7 +167,7 @@ function payerResult(context: StepContext, config: Config, payer: Payer): CheckR
 
 function activationResult(
   context: StepContext,
-  config: Config,
+  config: CostTagConfig,
   activation: Activation,
   tag: CostAllocationTag | undefined,
 ): CheckResult {
@@ -213,7 +203,7 @@ function activationResult(
   }
 }
 
-function whoMustActivate(config: Config, payer: Payer): string {
+function whoMustActivate(config: CostTagConfig, payer: Payer): string {
   const who =
     payer.kind === 'member'
       ? `the management account ${payer.organization.managementAccountId}${payer.organization.managementAccountEmail ? ` (${payer.organization.managementAccountEmail})` : ''}`
@@ -226,7 +216,7 @@ function whoMustActivate(config: Config, payer: Payer): string {
   );
 }
 
-function notSeenText(config: Config): string {
+function notSeenText(config: CostTagConfig): string {
   return (
     `Billing lists the tag key ${config.tagKey} only after it has been used on a resource, about 24 hours ` +
     'after the first stack is created (stackguide tags every stack with it). Run stackguide install ' +

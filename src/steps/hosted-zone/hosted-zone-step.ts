@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { route53Port } from '../../aws/route53-adapter.ts';
 import type { HostedZone, Route53Port } from '../../aws/route53-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
@@ -16,6 +15,7 @@ import {
   type StepContext,
 } from '../step.ts';
 import { delegationDeps, delegationOptions } from './dns-settings.ts';
+import { type HostedZoneConfig, hostedZoneConfig } from './hosted-zone-config.ts';
 import { findLiveRecords, formatRecord } from './public-records.ts';
 import {
   callerReference,
@@ -34,42 +34,6 @@ import {
  * to add at the registrar and waits until the parent's servers list them. A certificate validated by
  * DNS stays pending for as long as the delegation is missing, so this is where installs used to stall.
  */
-const configSchema = z
-  .object({
-    subdomain: z
-      .string()
-      .min(1)
-      .describe(
-        'The label(s) before the parent domain: "codeocean", or a reference such as "{{answers.subdomain}}".',
-      ),
-    parentDomain: z
-      .string()
-      .min(1)
-      .describe(
-        'The domain the hosting domain sits under, whose zone holds the delegation: "example.com", or ' +
-          '"{{answers.parentDomain}}".',
-      ),
-    delegation: z
-      .enum(['auto', 'route53', 'manual'])
-      .default('auto')
-      .describe(
-        'How the parent zone gets the NS records: "route53" writes them into the parent\'s Route53 zone ' +
-          'in this account, "manual" shows them for the registrar and waits, "auto" does the first when ' +
-          'the parent zone is in this account and the second otherwise.',
-      ),
-    waitForDelegation: z
-      .number()
-      .int()
-      .min(0)
-      .default(1800)
-      .describe(
-        'Seconds to wait for NS records added by hand at the registrar before giving up with the ' +
-          'records to add; 0 shows them and goes on without waiting.',
-      ),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 /** `zoneId` only when the operator picked an existing zone that stackguide did not create. */
 interface Inputs {
@@ -79,11 +43,8 @@ interface Inputs {
 /** The choice in the zone list that means "the zone of this deployment, created if need be". */
 const OWN_ZONE = 'own';
 
-export const hostedZoneStep = defineStep<typeof configSchema, Inputs>({
-  kind: 'hostedZone',
-  description: 'Public hosted zone for the hosting domain, delegated from its parent',
-  configSchema,
-  outputs: ['hostedZoneId', 'domain', 'parentDomain', 'nameServers'],
+export const hostedZoneStep = defineStep<typeof hostedZoneConfig.configSchema, Inputs>({
+  ...hostedZoneConfig,
 
   async ask(context, config, saved) {
     const { domain } = names(context, config);
@@ -213,7 +174,7 @@ export const hostedZoneStep = defineStep<typeof configSchema, Inputs>({
   },
 });
 
-function names(context: StepContext, config: Config): { domain: string; parentDomain: string } {
+function names(context: StepContext, config: HostedZoneConfig): { domain: string; parentDomain: string } {
   const scope = {
     deployment: context.deployment,
     region: context.region,
@@ -319,7 +280,7 @@ async function createZone(route53: Route53Port, context: StepContext, domain: st
 
 type DelegationRoute = { kind: 'route53'; zone: { id: string } } | { kind: 'manual'; reason: string };
 
-function delegationRoute(config: Config, parent: ParentZone): DelegationRoute {
+function delegationRoute(config: HostedZoneConfig, parent: ParentZone): DelegationRoute {
   if (config.delegation === 'manual') {
     return { kind: 'manual', reason: 'the blueprint asks for the delegation to be added by hand' };
   }
@@ -389,7 +350,7 @@ async function writeDelegation(
 
 async function awaitManualDelegation(
   context: StepContext,
-  config: Config,
+  config: HostedZoneConfig,
   domain: string,
   parentDomain: string,
   nameServers: readonly string[],
@@ -508,7 +469,7 @@ function zoneResult(context: StepContext, domain: string, inputs: Inputs, found:
 
 function parentResult(
   context: StepContext,
-  config: Config,
+  config: HostedZoneConfig,
   domain: string,
   parentDomain: string,
   parent: ParentZone,
@@ -559,7 +520,7 @@ function parentResult(
 
 function delegationResults(
   context: StepContext,
-  config: Config,
+  config: HostedZoneConfig,
   delegation: DelegationCheckResult,
   parent: ParentZone,
 ): CheckResult[] {

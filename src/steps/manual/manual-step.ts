@@ -1,46 +1,22 @@
-import { z } from 'zod';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type SavedStepInputs } from '../step.ts';
+import { type ManualCollect, manualConfig } from './manual-config.ts';
 
 /**
  * A checklist item stackguide cannot do itself ("create a public iCal calendar and paste its URL",
  * "enable maintenance mode"): the operator reads the instructions, gives the answer it needs (checked),
  * and confirms. Unattended, both come from the answers file: steps.<id>.<key> and steps.<id>.confirmed.
  */
-const collectSchema = z
-  .object({
-    key: z
-      .string()
-      .regex(/^[a-zA-Z][a-zA-Z0-9_]*$/)
-      .describe('Name of the answer: output {{steps.<id>.<key>}} and answers-file key.'),
-    prompt: z.string().min(1),
-    type: z.enum(['url', 'email', 'string']).default('string'),
-    pattern: z
-      .string()
-      .refine(compiles, 'must be a valid regular expression')
-      .optional()
-      .describe('A regular expression the whole answer must match (anchor it with ^ and $).'),
-    patternHint: z.string().optional(),
-  })
-  .strict();
-
-const configSchema = z
-  .object({
-    instructions: z.string().min(1).describe('What to do, in the words of the guide.'),
-    collect: collectSchema.optional().describe('An answer the operator brings back from doing it.'),
-    confirm: z.string().optional().describe('What the operator confirms is done: "Maintenance mode is on".'),
-  })
-  .strict();
 
 type Inputs = { key?: string; answer?: string; confirmed: boolean };
 
-const CHECKS: Record<z.output<typeof collectSchema>['type'], { pattern: RegExp; hint: string }> = {
+const CHECKS: Record<ManualCollect['type'], { pattern: RegExp; hint: string }> = {
   url: { pattern: /^https?:\/\/\S+$/, hint: 'an http(s) URL' },
   email: { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, hint: 'an email address' },
   string: { pattern: /\S/, hint: 'some text' },
 };
 
-function problemWith(collect: z.output<typeof collectSchema>, value: string): string | undefined {
+function problemWith(collect: ManualCollect, value: string): string | undefined {
   const rule = collect.pattern
     ? {
         pattern: new RegExp(collect.pattern, 'u'),
@@ -50,12 +26,8 @@ function problemWith(collect: z.output<typeof collectSchema>, value: string): st
   return rule.pattern.test(value) ? undefined : `"${value}" is not ${rule.hint}`;
 }
 
-export const manualStep = defineStep<typeof configSchema, Inputs>({
-  kind: 'manual',
-  description:
-    'A step only the operator can do, with its instructions, an answer to bring back and a confirmation',
-  configSchema,
-  outputs: (config) => (config.collect ? [config.collect.key] : []),
+export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
+  ...manualConfig,
   async ask(context, config, saved) {
     const collect = config.collect;
     let answer =
@@ -134,12 +106,3 @@ export const manualStep = defineStep<typeof configSchema, Inputs>({
     return config.collect && inputs.answer !== undefined ? { [config.collect.key]: inputs.answer } : {};
   },
 });
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { ec2Port } from '../../aws/ec2-adapter.ts';
 import type { DhcpOptionsSet, Ec2Port, RouteTable, Subnet, Vpc } from '../../aws/ec2-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type StepContext } from '../step.ts';
+import { type NetworkConfig, networkConfig } from './network-config.ts';
 
 /**
  * Networking the platform relies on (seed 000, "Networking"): DHCP options whose DNS servers resolve
@@ -11,42 +11,12 @@ import { type CheckResult, defineStep, type StepContext } from '../step.ts';
  * enough private subnets on its main CIDR, a NAT gateway, and DNS resolution and hostnames switched on.
  * Check only: an existing VPC belongs to the operator, so every fix is a command for them to run.
  */
-const configSchema = z
-  .object({
-    vpcIdFrom: z
-      .string()
-      .optional()
-      .describe(
-        'The existing VPC id, usually a reference: "{{answers.vpcId}}". Empty or unanswered means the ' +
-          'deployment creates its own VPC, and only the DHCP options are checked.',
-      ),
-    resolvers: z
-      .array(z.string().min(1))
-      .default([])
-      .describe(
-        'DNS servers besides the Amazon DNS server known to resolve AWS names (a forwarding resolver).',
-      ),
-    minPrivateSubnets: z.number().int().min(1).default(2).describe('Private subnets the platform needs.'),
-    minSubnetAddresses: z
-      .number()
-      .int()
-      .min(16)
-      .default(256)
-      .describe('Addresses each of them must have at least (256 is a /24).'),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 /** Addresses of the Amazon DNS server besides its keyword: the link-local IPv4 and IPv6 ones. */
 const AMAZON_DNS = ['AmazonProvidedDNS', '169.254.169.253', 'fd00:ec2::253'];
 
 export const networkStep = defineStep({
-  kind: 'network',
-  description:
-    'DHCP options resolve AWS names; an existing VPC has private subnets, a NAT gateway and DNS on',
-  configSchema,
-  outputs: [],
+  ...networkConfig,
 
   async check(context, config): Promise<CheckResult[]> {
     const ec2 = context.aws.use(ec2Port);
@@ -85,7 +55,7 @@ export const networkStep = defineStep({
   },
 });
 
-function existingVpcId(context: StepContext, config: Config): string {
+function existingVpcId(context: StepContext, config: NetworkConfig): string {
   if (!config.vpcIdFrom) return '';
   const scope = {
     deployment: context.deployment,
@@ -108,7 +78,11 @@ function existingVpcId(context: StepContext, config: Config): string {
  * A new VPC gets the region's default DHCP option set, the one the default VPC uses. Without a default
  * VPC that set cannot be told apart, so every set in the region must resolve AWS names.
  */
-async function defaultDhcpResult(context: StepContext, ec2: Ec2Port, config: Config): Promise<CheckResult> {
+async function defaultDhcpResult(
+  context: StepContext,
+  ec2: Ec2Port,
+  config: NetworkConfig,
+): Promise<CheckResult> {
   const defaultVpc = (await ec2.describeVpcs({ isDefault: true }))[0];
   if (defaultVpc) {
     const set =
@@ -145,7 +119,7 @@ async function defaultDhcpResult(context: StepContext, ec2: Ec2Port, config: Con
 
 function judgeServers(
   set: DhcpOptionsSet,
-  config: Config,
+  config: NetworkConfig,
   vpc?: Vpc,
 ): { status: 'pass' | 'warn' | 'fail'; found: string } {
   const servers = set.options['domain-name-servers'] ?? [];
@@ -158,7 +132,7 @@ function judgeServers(
 
 function dhcpResult(
   context: StepContext,
-  config: Config,
+  config: NetworkConfig,
   set: DhcpOptionsSet | undefined,
   vpc: Vpc,
   whose: string,
@@ -212,7 +186,7 @@ function classifySubnets(
   vpc: Vpc,
   subnets: Subnet[],
   routeTables: RouteTable[],
-  config: Config,
+  config: NetworkConfig,
 ): SubnetLayout {
   const main = routeTables.find((table) => table.main);
   const routeTableOf = (subnet: Subnet) =>
@@ -235,7 +209,7 @@ function classifySubnets(
 
 function privateSubnetsResult(
   context: StepContext,
-  config: Config,
+  config: NetworkConfig,
   vpc: Vpc,
   layout: SubnetLayout,
 ): CheckResult {

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { ec2Port } from '../../aws/ec2-adapter.ts';
 import type { AvailabilityZone } from '../../aws/ec2-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type StepContext } from '../step.ts';
+import { type RegionConfig, regionConfig } from './region-config.ts';
 
 /**
  * The region and its availability zones (seed 000, "Region and Availability Zones"): every zone the
@@ -11,36 +11,6 @@ import { type CheckResult, defineStep, type StepContext } from '../step.ts';
  * platform launches, and there must be enough such zones. OpenSearch and ElastiCache publish no
  * per-zone offering this tool reads, so their types get a warning with the command that tells.
  */
-const instanceTypeList = z.array(z.string().min(1)).default([]);
-
-const configSchema = z
-  .object({
-    instanceTypes: instanceTypeList.describe(
-      'EC2 instance types the platform launches ("m5.large", or a reference such as ' +
-        '"{{answers.workerInstanceType}}"): each must be offered in enough zones.',
-    ),
-    openSearchInstanceTypes: instanceTypeList.describe(
-      'OpenSearch instance types ("t3.small.search"): warned about, with how to check them.',
-    ),
-    elastiCacheNodeTypes: instanceTypeList.describe(
-      'ElastiCache node types ("cache.t3.micro"): warned about, with how to check them.',
-    ),
-    minAvailabilityZones: z
-      .number()
-      .int()
-      .min(1)
-      .default(2)
-      .describe('Zones that must offer every EC2 type: as many as the templates spread subnets over.'),
-    maxAvailabilityZones: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .describe('At most this many zones go into the availabilityZones output (Code Ocean supports six).'),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 interface Survey {
   zones: AvailabilityZone[];
@@ -52,10 +22,7 @@ interface Survey {
 }
 
 export const regionStep = defineStep({
-  kind: 'region',
-  description: 'The region and its availability zones offer every instance type the platform needs',
-  configSchema,
-  outputs: ['availabilityZones'],
+  ...regionConfig,
 
   async check(context, config): Promise<CheckResult[]> {
     const survey = await surveyRegion(context, config);
@@ -84,7 +51,7 @@ export const regionStep = defineStep({
   },
 });
 
-async function surveyRegion(context: StepContext, config: Config): Promise<Survey> {
+async function surveyRegion(context: StepContext, config: RegionConfig): Promise<Survey> {
   const ec2 = context.aws.use(ec2Port);
   const instanceTypes = resolveTypes(context, config.instanceTypes, 'instanceTypes');
   const proxyTypes = [
@@ -145,11 +112,11 @@ function resolveTypes(
   );
 }
 
-function chosenZones(config: Config, survey: Survey): string[] {
+function chosenZones(config: RegionConfig, survey: Survey): string[] {
   return survey.qualifying.slice(0, config.maxAvailabilityZones ?? survey.qualifying.length);
 }
 
-function zonesResult(context: StepContext, config: Config, survey: Survey): CheckResult {
+function zonesResult(context: StepContext, config: RegionConfig, survey: Survey): CheckResult {
   const standard = survey.zones.filter((zone) => zone.zoneType === 'availability-zone');
   const closed = standard.filter((zone) => !isUsable(zone));
   const closedText = closed
@@ -181,7 +148,7 @@ function zonesResult(context: StepContext, config: Config, survey: Survey): Chec
 
 function instanceTypeResult(
   context: StepContext,
-  config: Config,
+  config: RegionConfig,
   survey: Survey,
   entry: { type: string; from: string; zones: string[] },
 ): CheckResult {
@@ -249,7 +216,7 @@ function unverifiableResult(
   };
 }
 
-function availabilityZonesResult(context: StepContext, config: Config, survey: Survey): CheckResult {
+function availabilityZonesResult(context: StepContext, config: RegionConfig, survey: Survey): CheckResult {
   const enough = survey.qualifying.length >= config.minAvailabilityZones;
   const types = survey.instanceTypes.map((entry) => entry.type);
   const what = types.length > 0 ? `offering ${types.join(', ')}` : 'usable';

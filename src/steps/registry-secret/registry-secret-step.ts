@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { secretsManagerPort } from '../../aws/secrets-manager-adapter.ts';
 import type { SecretDescription } from '../../aws/secrets-manager-port.ts';
 import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
@@ -12,6 +11,7 @@ import {
   type StepContext,
 } from '../step.ts';
 import { type LoginVerification, verifyRegistryLogin } from './registry-login.ts';
+import { type RegistrySecretConfig, registrySecretConfig } from './registry-secret-config.ts';
 import { SecretText } from './secret-text.ts';
 
 /**
@@ -27,36 +27,6 @@ import { SecretText } from './secret-text.ts';
  * it is often shared by several deployments (the seed says so), so stackguide never deletes or re-tags
  * one it did not create.
  */
-const DOCKER_HUB_LOGIN = 'https://hub.docker.com/v2/users/login';
-
-const configSchema = z
-  .object({
-    secretName: z
-      .string()
-      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager name: letters, digits and /_+=.@-')
-      .default('dockerhub/creds')
-      .describe('Name of the secret the templates read.'),
-    format: z
-      .string()
-      .refine((format) => format.includes('{password}'), 'must contain {password}')
-      .default('{username} {password}')
-      .describe('The secret value, with {username} and {password} filled in: "{username} {password}".'),
-    verifyLoginUrl: z
-      .union([z.url({ protocol: /^https?$/ }), z.literal(false)])
-      .default(DOCKER_HUB_LOGIN)
-      .describe(
-        'Login endpoint the credentials are tried against first (Docker Hub style: POST username and ' +
-          'password as JSON), or false to skip. STACKGUIDE_REGISTRY_LOGIN_URL overrides it ("off" skips).',
-      ),
-    registry: z
-      .string()
-      .min(1)
-      .default('Docker Hub')
-      .describe('The registry, as the operator knows it, in the prompts: "Docker Hub".'),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 type Action = 'create' | 'keep' | 'rotate' | 'restore';
 
@@ -84,11 +54,8 @@ export function rotateVariable(stepId: string): string {
 
 const LOGIN_URL_VARIABLE = 'STACKGUIDE_REGISTRY_LOGIN_URL';
 
-export const registrySecretStep = defineStep<typeof configSchema, RegistryInputs>({
-  kind: 'registrySecret',
-  description: 'Registry credentials (Docker Hub) stored in Secrets Manager for the builds',
-  configSchema,
-  outputs: ['secretArn', 'secretName'],
+export const registrySecretStep = defineStep<typeof registrySecretConfig.configSchema, RegistryInputs>({
+  ...registrySecretConfig,
 
   async ask(context, config, saved) {
     const existing = await context.aws.use(secretsManagerPort).describeSecret(config.secretName);
@@ -184,7 +151,7 @@ export const registrySecretStep = defineStep<typeof configSchema, RegistryInputs
 
 async function chooseAction(
   context: AskContext,
-  config: Config,
+  config: RegistrySecretConfig,
   existing: SecretDescription | undefined,
 ): Promise<Action> {
   if (!existing) return 'create';
@@ -213,7 +180,7 @@ async function chooseAction(
 async function askCredentials(
   context: AskContext,
   prompter: Prompter,
-  config: Config,
+  config: RegistrySecretConfig,
   action: Action,
   savedUsername: string | undefined,
 ): Promise<RegistryInputs> {
@@ -266,7 +233,7 @@ async function askCredentials(
 
 async function credentialsFromEnvironment(
   context: AskContext,
-  config: Config,
+  config: RegistrySecretConfig,
   action: Action,
   savedUsername: string | undefined,
 ): Promise<RegistryInputs> {
@@ -306,7 +273,7 @@ async function credentialsFromEnvironment(
 }
 
 /** The login endpoint to try, or undefined when verification is off. */
-function loginUrlOf(context: StepContext, config: Config): string | undefined {
+function loginUrlOf(context: StepContext, config: RegistrySecretConfig): string | undefined {
   const fromEnv = context.env[LOGIN_URL_VARIABLE];
   if (fromEnv !== undefined) return fromEnv === '' || fromEnv === 'off' ? undefined : fromEnv;
   return config.verifyLoginUrl === false ? undefined : config.verifyLoginUrl;
@@ -339,7 +306,7 @@ function usernameProblem(value: string): string | undefined {
 }
 
 /** Never quotes the value: the message may be shown, logged or put in an error. */
-function passwordProblem(config: Config, value: string): string | undefined {
+function passwordProblem(config: RegistrySecretConfig, value: string): string | undefined {
   if (value === '') return 'is empty';
   if (/[\r\n]/.test(value)) return 'must be one line';
   const separator = /\{username\}(.*)\{password\}|\{password\}(.*)\{username\}/s.exec(config.format);
@@ -351,7 +318,7 @@ function passwordProblem(config: Config, value: string): string | undefined {
 
 function secretResult(
   context: StepContext,
-  config: Config,
+  config: RegistrySecretConfig,
   inputs: RegistryInputs,
   existing: SecretDescription | undefined,
 ): CheckResult {
@@ -398,7 +365,7 @@ function secretResult(
 
 function loginResult(
   context: StepContext,
-  config: Config,
+  config: RegistrySecretConfig,
   verification: LoginVerification,
   storeRejected: boolean,
 ): CheckResult {
@@ -438,7 +405,7 @@ function loginResult(
 
 function missingCredentialsError(
   context: StepContext,
-  config: Config,
+  config: RegistrySecretConfig,
   inputs: RegistryInputs,
   existing: SecretDescription | undefined,
 ): StackguideError {
@@ -471,7 +438,7 @@ function missingCredentialsError(
   });
 }
 
-function outputs(config: Config, arn: string): Record<string, string> {
+function outputs(config: RegistrySecretConfig, arn: string): Record<string, string> {
   return { secretArn: arn, secretName: config.secretName };
 }
 

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { iamPort } from '../../aws/iam-adapter.ts';
 import type { IamPort, IamRole } from '../../aws/iam-port.ts';
 import { type CheckResult, defineStep, type PlannedChange, type StepContext } from '../step.ts';
+import { type ServiceLinkedRolesConfig, serviceLinkedRolesConfig } from './service-linked-roles-config.ts';
 
 /**
  * Service-linked roles the platform's services need before their first resource (seed 000: batch,
@@ -10,29 +10,9 @@ import { type CheckResult, defineStep, type PlannedChange, type StepContext } fr
  * `/aws-service-role/<service>/`, whatever its name; apply creates only the missing ones, and IAM saying
  * the role already exists (in any of its wordings) counts as success.
  */
-const configSchema = z
-  .object({
-    services: z
-      .array(
-        z
-          .string()
-          .regex(
-            /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/,
-            'must be a service principal such as batch.amazonaws.com',
-          ),
-      )
-      .min(1)
-      .describe('Service principals whose service-linked role must exist: "batch.amazonaws.com", ...'),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 export const serviceLinkedRolesStep = defineStep({
-  kind: 'serviceLinkedRoles',
-  description: 'Service-linked roles for the AWS services the platform uses',
-  configSchema,
-  outputs: [],
+  ...serviceLinkedRolesConfig,
 
   async check(context, config): Promise<CheckResult[]> {
     const found = await findRoles(context.aws.use(iamPort), config);
@@ -95,7 +75,7 @@ export const serviceLinkedRolesStep = defineStep({
   },
 });
 
-async function findRoles(iam: IamPort, config: Config): Promise<Map<string, IamRole[]>> {
+async function findRoles(iam: IamPort, config: ServiceLinkedRolesConfig): Promise<Map<string, IamRole[]>> {
   const entries = await Promise.all(
     config.services.map(
       async (service) => [service, await iam.listRoles(`/aws-service-role/${service}/`)] as const,

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { PortFactory } from '../../aws/aws-context.ts';
 import { sesv2Port } from '../../aws/sesv2-adapter.ts';
 import type {
@@ -18,6 +17,15 @@ import {
   type SavedStepInputs,
   type StepContext,
 } from '../step.ts';
+import {
+  CONTACT_LANGUAGES,
+  MAIL_TYPES,
+  MAX_CONTACTS,
+  MAX_USE_CASE,
+  MIN_USE_CASE,
+  type SesConfig,
+  sesConfig,
+} from './ses-config.ts';
 
 /**
  * SES out of the sandbox (seed 001, "Take AWS SES out of sandbox"). In the sandbox an account sends at
@@ -31,53 +39,6 @@ import {
  *   (`steps.<id>`), since none of it is secret.
  * - apply: submits the request where none is under review; never a second time while one is pending.
  */
-const MAIL_TYPES = ['TRANSACTIONAL', 'MARKETING'] as const;
-const CONTACT_LANGUAGES = ['EN', 'JA'] as const;
-/** The API takes one to four additional contacts. */
-const MAX_CONTACTS = 4;
-/** The API's limit on the use case description. */
-const MAX_USE_CASE = 5000;
-/** Below this, reviewers have too little to go on; the seed: "provide a detailed explanation". */
-const MIN_USE_CASE = 100;
-
-const configSchema = z
-  .object({
-    regions: z
-      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region code such as us-east-1'))
-      .min(1)
-      .optional()
-      .describe(
-        "Regions whose SES must be out of the sandbox; default: the deployment's region. Add the region " +
-          'Cognito sends from when it is another one.',
-      ),
-    required: z
-      .boolean()
-      .default(false)
-      .describe(
-        'Fail (rather than warn) while SES is in the sandbox, so the install stops until access is granted.',
-      ),
-    mailType: z
-      .enum(MAIL_TYPES)
-      .default('TRANSACTIONAL')
-      .describe('The mail type offered first: TRANSACTIONAL for sign-up, password and notice mail.'),
-    useCase: z
-      .string()
-      .max(MAX_USE_CASE)
-      .optional()
-      .describe(
-        "The vendor's draft of the use case (what the platform sends, to whom, why), offered for the " +
-          'operator to complete with their own volumes and email policies.',
-      ),
-    minDailyQuota: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .describe('Emails per 24 hours the platform needs once in production; a lower quota is reported.'),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 interface SesInputs {
   /** What to submit where no request is under review; absent when the operator gave none. */
@@ -105,11 +66,8 @@ const REVIEW_ADVICE = [
   '  suppression list), and how recipients stop mail they no longer want.',
 ].join('\n');
 
-export const sesStep = defineStep<typeof configSchema, SesInputs>({
-  kind: 'ses',
-  description: 'SES out of the sandbox: production access requested, reviewed and granted',
-  configSchema,
-  outputs: ['productionAccess', 'reviewStatus'],
+export const sesStep = defineStep<typeof sesConfig.configSchema, SesInputs>({
+  ...sesConfig,
 
   async ask(context, config, saved) {
     const accounts = await readAccounts(context, config);
@@ -210,7 +168,7 @@ export const sesStep = defineStep<typeof configSchema, SesInputs>({
   },
 });
 
-function regionsOf(context: StepContext, config: Config): string[] {
+function regionsOf(context: StepContext, config: SesConfig): string[] {
   return config.regions ?? [context.region];
 }
 
@@ -224,7 +182,7 @@ function portIn(context: StepContext, region: string): SesV2Port {
   return context.aws.use(inRegion);
 }
 
-async function readAccounts(context: StepContext, config: Config): Promise<RegionAccount[]> {
+async function readAccounts(context: StepContext, config: SesConfig): Promise<RegionAccount[]> {
   return Promise.all(
     regionsOf(context, config).map(async (region) =>
       toRegionAccount(region, await portIn(context, region).getAccount()),
@@ -264,7 +222,7 @@ function outputStatus(state: AccessState): string {
 
 function checkRegion(
   context: StepContext,
-  config: Config,
+  config: SesConfig,
   inputs: SesInputs,
   entry: RegionAccount,
 ): CheckResult[] {
@@ -426,7 +384,7 @@ function caseNote(entries: readonly RegionAccount[]): string {
 
 async function askRequest(
   prompter: Prompter,
-  config: Config,
+  config: SesConfig,
   saved: ProductionAccessRequest | undefined,
   previous: SesAccount['details'],
 ): Promise<ProductionAccessRequest> {

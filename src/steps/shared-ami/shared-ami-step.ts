@@ -1,40 +1,17 @@
-import { z } from 'zod';
 import { ec2Port } from '../../aws/ec2-adapter.ts';
 import type { MachineImage } from '../../aws/ec2-port.ts';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type StepContext } from '../step.ts';
+import { type SharedAmiConfig, sharedAmiConfig } from './shared-ami-config.ts';
 
 /**
  * A vendor image shared with the account (seed 000, "Request Code Ocean AMIs"): the vendor shares it
  * per account and per region on request, so the most useful answer when it is missing is whom to ask
  * and exactly what to tell them.
  */
-const configSchema = z
-  .object({
-    namePattern: z
-      .string()
-      .min(1)
-      .describe('Image name, with * and ? wildcards as EC2 filters take them: "codeocean-vpc-amzn2-*".'),
-    owners: z
-      .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))
-      .optional()
-      .describe(
-        "The vendor's account ids: when given, images with the same name from anyone else never count.",
-      ),
-    requestFrom: z
-      .string()
-      .min(1)
-      .describe('Whom the operator asks to share the image: "support@codeocean.com".'),
-  })
-  .strict();
-
-type Config = z.output<typeof configSchema>;
 
 export const sharedAmiStep = defineStep({
-  kind: 'sharedAmi',
-  description: "The vendor's machine image is shared with this account in this region",
-  configSchema,
-  outputs: ['amiId'],
+  ...sharedAmiConfig,
 
   async check(context, config): Promise<CheckResult[]> {
     const images = await findImages(context, config);
@@ -92,7 +69,7 @@ export const sharedAmiStep = defineStep({
   },
 });
 
-function findImages(context: StepContext, config: Config): Promise<MachineImage[]> {
+function findImages(context: StepContext, config: SharedAmiConfig): Promise<MachineImage[]> {
   return context.aws
     .use(ec2Port)
     .findImages({ namePattern: config.namePattern, ...(config.owners ? { owners: config.owners } : {}) });
@@ -105,7 +82,7 @@ function newestAvailable(images: readonly MachineImage[]): MachineImage | undefi
     .sort((a, b) => b.creationDate.localeCompare(a.creationDate) || b.name.localeCompare(a.name))[0];
 }
 
-function askFor(context: StepContext, config: Config): string {
+function askFor(context: StepContext, config: SharedAmiConfig): string {
   return (
     `Ask ${config.requestFrom} to share the ${config.namePattern} image with AWS account ${context.account} ` +
     `in region ${context.region}. When they confirm, run stackguide preflight again.`
