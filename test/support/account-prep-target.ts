@@ -23,9 +23,12 @@ export interface AccountPrepTarget {
   stop(): Promise<void>;
 }
 
-export async function startAccountPrepTarget(): Promise<AccountPrepTarget> {
+/** `motoEnv` goes to moto's environment (for example MOTO_ACM_VALIDATION_WAIT). */
+export async function startAccountPrepTarget(
+  motoEnv: Record<string, string> = {},
+): Promise<AccountPrepTarget> {
   const [moto, ses, costExplorer, quotas, registry] = await Promise.all([
-    startMotoServer(),
+    startMotoServer(motoEnv),
     startSesV2StandIn(),
     startCostExplorerStandIn(),
     startServiceQuotasStandIn(),

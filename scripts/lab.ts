@@ -1,0 +1,21 @@
+/**
+ * `npm run lab -- <blueprint>`: starts a local lab for one shipped blueprint (see scripts/lab/start-lab.ts),
+ * prints the commands to try it with, and keeps it up until Ctrl+C, which stops every server and removes
+ * the lab's folder.
+ */
+import { labBlueprints, startLab } from './lab/start-lab.ts';
+
+const blueprint = process.argv[2];
+if (!blueprint || !labBlueprints().includes(blueprint)) {
+  console.error(`Usage: npm run lab -- <blueprint>   (one of: ${labBlueprints().join(', ')})`);
+  process.exit(2);
+}
+console.error(`Starting the lab for blueprints/${blueprint}…`);
+const lab = await startLab(blueprint);
+console.error(`\n${lab.instructions()}\n\nCtrl+C stops the lab.`);
+await new Promise<void>((done) => {
+  process.once('SIGINT', done);
+  process.once('SIGTERM', done);
+});
+console.error('\nStopping the lab…');
+await lab.stop();

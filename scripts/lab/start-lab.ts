@@ -1,0 +1,92 @@
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startAccountPrepTarget } from '../../test/support/account-prep-target.ts';
+import { labRecipes } from './lab-recipes.ts';
+
+/**
+ * A lab: everything one shipped blueprint needs, on loopback, for trying stackguide by hand the way an
+ * operator would. moto and the stand-ins for the services it lacks, plus what the blueprint's guide asks
+ * the operator to have beforehand (a shared image, quotas, a delegated domain, a CA certificate). It
+ * writes `lab.env` into a scratch folder: sourcing it points every AWS and DNS setting at the lab and
+ * defines `stackguide` as this repository's build, so the printed commands run as written.
+ */
+export interface Lab {
+  blueprint: string;
+  folder: string;
+  /** Environment a CLI run needs to reach the lab (credentials, region, endpoints, DNS). */
+  env: Record<string, string>;
+  /** The lab's answers file: a copy of the blueprint's sample, beside the files it names. */
+  answersPath: string;
+  /** What to run, in order, ready to print. */
+  instructions(): string;
+  stop(): Promise<void>;
+}
+
+export const projectRoot = resolve(import.meta.dirname, '..', '..');
+
+export function labBlueprints(): string[] {
+  return Object.keys(labRecipes);
+}
+
+export async function startLab(blueprint: string): Promise<Lab> {
+  const recipe = labRecipes[blueprint];
+  if (!recipe) throw new Error(`No lab for "${blueprint}". Labs: ${labBlueprints().join(', ')}`);
+  const folder = await mkdtemp(join(tmpdir(), `stackguide-lab-${blueprint}-`));
+  const target = await startAccountPrepTarget(recipe.motoEnv);
+  let preparation: Awaited<ReturnType<typeof recipe.prepare>>;
+  try {
+    preparation = await recipe.prepare(target, folder);
+  } catch (error) {
+    await target.stop();
+    throw error;
+  }
+  const env: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    ...target.env,
+    ...preparation.env,
+  };
+  const blueprintPath = join(projectRoot, 'blueprints', blueprint);
+  const answersPath = join(folder, 'answers.yaml');
+  await copyFile(join(blueprintPath, 'answers.yaml'), answersPath);
+  const node = join(projectRoot, 'node_modules', '.bin', 'node');
+  const cli = join(projectRoot, 'dist', 'cli.js');
+  await writeFile(
+    join(folder, 'lab.env'),
+    [
+      `# stackguide lab for blueprints/${blueprint}: source this file, then run the commands npm run lab printed.`,
+      ...Object.entries(env).map(([key, value]) => `export ${key}='${value}'`),
+      `stackguide() { '${node}' '${cli}' "$@"; }`,
+      '',
+    ].join('\n'),
+  );
+  const secrets = Object.entries(recipe.unattendedSecrets ?? {})
+    .map(([key, value]) => `${key}=${value} `)
+    .join('');
+  const deploymentOf = `--config answers.yaml`;
+  return {
+    blueprint,
+    folder,
+    env,
+    answersPath,
+    instructions: () =>
+      [
+        `Lab for blueprints/${blueprint} is up in ${folder}`,
+        ...preparation.notes.map((note) => `  ${note}`),
+        '',
+        'In another terminal:',
+        `  cd ${folder} && source lab.env`,
+        `  stackguide install --blueprint ${blueprintPath}                 # guided`,
+        `  ${secrets}stackguide install --blueprint ${blueprintPath} ${deploymentOf} --yes   # unattended, from the sample answers`,
+        `  stackguide status --blueprint ${blueprintPath} ${deploymentOf}`,
+        `  stackguide destroy --blueprint ${blueprintPath} ${deploymentOf}`,
+        '(after a guided install, use the answers file it wrote instead of answers.yaml)',
+      ].join('\n'),
+    async stop() {
+      await Promise.all([target.stop(), preparation.stop?.()]);
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
