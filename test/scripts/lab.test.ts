@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Lab, startLab } from '../../scripts/lab/start-lab.ts';
+
+/**
+ * The labs the README sends operators to (`npm run lab -- <blueprint>`): the commands a lab prints run
+ * as printed, in a shell that sourced its lab.env, from install to destroy.
+ */
+const shell = promisify(execFile);
+let lab: Lab | undefined;
+afterEach(async () => {
+  await lab?.stop();
+  lab = undefined;
+});
+
+/** The printed commands, in order, with the comment each carries removed. */
+function printedCommands(instructions: string): string[] {
+  return instructions
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('cd ') || /^(\S+=\S+ )*stackguide /.test(line))
+    .map((line) => line.replace(/\s+#.*$/, ''));
+}
+
+async function runPrinted(current: Lab, command: string) {
+  const [cd] = printedCommands(current.instructions());
+  // Run as an operator would: a fresh shell, the lab's cd and source, then the command as printed.
+  return shell('bash', ['-c', `${cd} && ${command}`], {
+    env: { PATH: process.env.PATH ?? '', HOME: current.folder },
+    timeout: 120_000,
+  }).then(
+    (result) => ({ code: 0, ...result }),
+    (error: { code?: number; stdout: string; stderr: string }) => ({
+      code: error.code ?? 1,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
+  );
+}
+
+describe.each(['codeocean-vpc', 'opensarlab'])('npm run lab -- %s', (blueprint) => {
+  it('prints commands that install, show and destroy the sample deployment as printed', async () => {
+    lab = await startLab(blueprint);
+    const commands = printedCommands(lab.instructions());
+    expect(commands[0]).toBe(`cd ${lab.folder} && source lab.env`);
+    const unattended = commands.find((command) => command.includes('--yes'));
+    const status = commands.find((command) => command.startsWith('stackguide status'));
+    const destroy = commands.find((command) => command.startsWith('stackguide destroy'));
+    expect(unattended && status && destroy).toBeTruthy();
+
+    const installed = await runPrinted(lab, unattended ?? '');
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stderr).toMatch(/succeeded/);
+    const shown = await runPrinted(lab, status ?? '');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/CREATE_COMPLETE/);
+    // Unattended, destroy needs the deployment name typed as --confirm; the sample answers name it.
+    const deployment = blueprint === 'opensarlab' ? 'geo-class' : 'codeocean';
+    const destroyed = await runPrinted(lab, `${destroy} --confirm ${deployment}`);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
+  }, 240_000);
+});
