@@ -22,6 +22,8 @@ export interface Script {
 }
 
 export type ScenarioName =
+  | 'template'
+  | 'update-rollback-failed'
   | 'big-nested-create'
   | 'nested-failure'
   | 'update-rollback'
@@ -260,8 +262,85 @@ function longUpdate(): Script {
   return { steps: b.build(), afterRelease: after.build() };
 }
 
-export function scenarioScript(name: ScenarioName): Script {
+/** What a change set computed from the template changes, as DescribeChangeSet lists it. */
+export interface TemplateChange {
+  action: 'Add' | 'Modify' | 'Remove';
+  logicalId: string;
+  type: string;
+}
+
+/**
+ * The `template` scenario: the change set's own resources, one after another with overlapping waits,
+ * as CloudFormation plays them: adds and modifications during the operation, removals in the cleanup
+ * phase of an update (AWS's "Update your stack" documentation orders them so).
+ */
+export function templateScript(type: 'CREATE' | 'UPDATE', changes: readonly TemplateChange[]): Script {
+  const b = new ScriptBuilder().stack('', 0, `${type}_IN_PROGRESS`, 'User Initiated');
+  let at = 1;
+  for (const change of changes.filter((c) => c.action !== 'Remove')) {
+    b.create('', change.logicalId, change.type, at, 2, change.action === 'Add' ? 'CREATE' : 'UPDATE');
+    at += 0.5;
+  }
+  at += 2;
+  if (type === 'CREATE') return { steps: b.stack('', at, 'CREATE_COMPLETE').build() };
+  b.stack('', at, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+  for (const change of changes.filter((c) => c.action === 'Remove')) {
+    b.create('', change.logicalId, change.type, at + 0.5, 1, 'DELETE');
+    at += 1;
+  }
+  return { steps: b.stack('', at + 1, 'UPDATE_COMPLETE').build() };
+}
+
+const ROLLBACK_FAILURE =
+  'Resource handler returned message: "Service api-service was not ACTIVE. (Service: Ecs, Status Code: 400, Request ID: 0b6c3d2e-7f41-4e5a-9c8b-1a2d3e4f5a6b)" (RequestToken: 2f4e6a8c-1b3d-4f5a-8c7e-9d0a1b2c3d4e, HandlerErrorCode: NotStabilized)';
+
+/** An update that fails, and whose rollback fails too: the stack stops in UPDATE_ROLLBACK_FAILED. */
+function updateRollbackFailed(): Script {
+  const b = new ScriptBuilder().stack('', 0, 'UPDATE_IN_PROGRESS', 'User Initiated');
+  b.resource('', 'Service', 'AWS::ECS::Service', 1, 'UPDATE_IN_PROGRESS');
+  b.resource(
+    '',
+    'Service',
+    'AWS::ECS::Service',
+    10,
+    'UPDATE_FAILED',
+    'ECS Deployment Circuit Breaker was triggered',
+  );
+  b.stack('', 11, 'UPDATE_ROLLBACK_IN_PROGRESS', 'The following resource(s) failed to update: [Service]. ');
+  b.resource('', 'Service', 'AWS::ECS::Service', 12, 'UPDATE_IN_PROGRESS');
+  b.resource('', 'Service', 'AWS::ECS::Service', 20, 'UPDATE_FAILED', ROLLBACK_FAILURE);
+  b.stack('', 21, 'UPDATE_ROLLBACK_FAILED', 'The following resource(s) failed to update: [Service]. ');
+  return { steps: b.build() };
+}
+
+/**
+ * ContinueUpdateRollback: resources named in ResourcesToSkip are set to UPDATE_COMPLETE without being
+ * rolled back (the API reference says so); the other failed ones are rolled back again.
+ */
+export function continueRollbackScript(
+  failed: ReadonlyArray<{ logicalId: string; type: string }>,
+  skipped: readonly string[],
+): Script {
+  const b = new ScriptBuilder().stack('', 0, 'UPDATE_ROLLBACK_IN_PROGRESS', 'User Initiated');
+  let at = 1;
+  for (const resource of failed) {
+    if (skipped.includes(resource.logicalId))
+      b.resource('', resource.logicalId, resource.type, at, 'UPDATE_COMPLETE');
+    else b.create('', resource.logicalId, resource.type, at, 2, 'UPDATE');
+    at += 1;
+  }
+  b.stack('', at + 2, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS').stack(
+    '',
+    at + 3,
+    'UPDATE_ROLLBACK_COMPLETE',
+  );
+  return { steps: b.build() };
+}
+
+export function scenarioScript(name: Exclude<ScenarioName, 'template'>): Script {
   switch (name) {
+    case 'update-rollback-failed':
+      return updateRollbackFailed();
     case 'big-nested-create':
       return bigNestedCreate();
     case 'nested-failure':
@@ -287,7 +366,7 @@ export function scenarioScript(name: ScenarioName): Script {
 /** Deleting a stack: every live resource in reverse, then the stack; the first `delete-failed` attempt fails on the bucket. */
 export function deleteScript(
   resources: ReadonlyArray<{ logicalId: string; type: string }>,
-  options: { failOn?: string; retained?: string[] },
+  options: { failOn?: string; reason?: string; retained?: string[] },
 ): Script {
   const b = new ScriptBuilder().stack('', 0, 'DELETE_IN_PROGRESS', 'User Initiated');
   let at = 1;
@@ -304,7 +383,7 @@ export function deleteScript(
         resource.type,
         at + 2,
         'DELETE_FAILED',
-        'The bucket you tried to delete is not empty (Service: S3, Status Code: 409)',
+        options.reason ?? 'The bucket you tried to delete is not empty (Service: S3, Status Code: 409)',
       );
       b.stack(
         '',
@@ -319,6 +398,19 @@ export function deleteScript(
   }
   b.stack('', at + 1, 'DELETE_COMPLETE');
   return { steps: b.build() };
+}
+
+/**
+ * DeleteStack of a stack whose export another stack imports: CloudFormation refuses to remove the
+ * export, so the delete fails before any resource is touched.
+ */
+export function exportInUseScript(exportName: string, importer: string): Script {
+  return {
+    steps: new ScriptBuilder()
+      .stack('', 0, 'DELETE_IN_PROGRESS', 'User Initiated')
+      .stack('', 1, 'DELETE_FAILED', `Export ${exportName} cannot be deleted as it is in use by ${importer}`)
+      .build(),
+  };
 }
 
 /** CancelUpdateStack during an update: roll back what changed. */

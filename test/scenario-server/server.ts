@@ -3,12 +3,24 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import {
   cancelScript,
+  continueRollbackScript,
   deleteScript,
+  exportInUseScript,
   type ScenarioName,
   type Script,
   type Step,
   scenarioScript,
+  type TemplateChange,
+  templateScript,
 } from './scenarios.ts';
+import {
+  effectiveParameters,
+  parseTemplateBody,
+  type TemplateContext,
+  TemplateError,
+  TemplateEvaluator,
+  type TemplateOutput,
+} from './template.ts';
 
 /**
  * The CloudFormation scenario server (SPEC.md): CloudFormation's query protocol on a loopback port,
@@ -16,8 +28,10 @@ import {
  * connections, and recording every call it receives.
  */
 export interface ScenarioServerOptions {
-  /** What ExecuteChangeSet plays, by stack name; `default` for any other stack. */
-  scenarios: Record<string, ScenarioName>;
+  /** What ExecuteChangeSet plays, by stack name; `default` for any other stack; `template` if neither. */
+  scenarios?: Record<string, ScenarioName>;
+  /** Items per page of ListExports and ListImports (AWS does not document its own; 100 by default). */
+  pageSize?: number;
   /** Scenario seconds per real second (1: real time). */
   speed?: number;
   /** Makes a create change set find this stack existing already (for updates), by name. */
@@ -42,6 +56,10 @@ export interface ScenarioServer {
   readonly visibleAt: Map<string, number>;
   /** The next `count` calls of `action` answer Throttling. */
   throttle(action: string, count: number): void;
+  /** The next `count` calls of `action` (all of them by default) answer AccessDenied. */
+  deny(action: string, count?: number): void;
+  /** The next DeleteStack of `stackName` fails on `logicalId` with `reason` (a bucket not empty by default). */
+  failDelete(stackName: string, logicalId: string, reason?: string): void;
   /** The `nth` next call of `action` (1 = the very next) gets its connection dropped. */
   drop(action: string, nth: number): void;
   /** Lets an operation held by a `long-*` scenario go on to its end. */
@@ -82,6 +100,12 @@ interface ServerStack {
   terminationProtection: boolean;
   /** Nested stacks by their logical id in this stack. */
   children: Map<string, string>;
+  /** Published when an operation succeeds; exports are the outputs with an export name. */
+  outputs: TemplateOutput[];
+  /** Export names this stack's template imports (set when its operation succeeds). */
+  imports: string[];
+  /** What an update replaced, restored when the update rolls back. */
+  previous?: { template: string; parameters: Record<string, string>; tags: Record<string, string> };
 }
 
 interface Operation {
@@ -104,6 +128,9 @@ interface ChangeSet {
   parameters: Record<string, string>;
   tags: Record<string, string>;
   template: string;
+  statusReason?: string;
+  /** Computed from the template for the `template` scenario; the scripted ones list fixed changes. */
+  changes?: TemplateChange[];
 }
 
 const ACCOUNT = '123456789012';
@@ -112,6 +139,11 @@ const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 export async function startScenarioServer(options: ScenarioServerOptions): Promise<ScenarioServer> {
   const speed = options.speed ?? 1;
+  const pageSize = options.pageSize ?? 100;
+  const denials = new Map<string, number>();
+  const deleteFailures = new Map<string, { logicalId: string; reason?: string }>();
+  const scenarioOf = (name: string): ScenarioName =>
+    options.scenarios?.[name] ?? options.scenarios?.default ?? 'template';
   const now = options.now ?? Date.now;
   const stacks = new Map<string, ServerStack>();
   const changeSets = new Map<string, ChangeSet>();
@@ -136,6 +168,8 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       template: '{}',
       terminationProtection: false,
       children: new Map(),
+      outputs: [],
+      imports: [],
       ...(parent ? { parentId: parent.id, rootId: parent.rootId ?? parent.id } : {}),
     };
     stacks.set(id, stack);
@@ -222,12 +256,88 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
     if (own) {
       stack.status = step.status;
       if (reason) stack.reason = reason;
-      if (!step.status.startsWith('CREATE')) stack.updatedAt = when.toISOString();
+      if (!step.status.startsWith('CREATE') && step.status !== 'REVIEW_IN_PROGRESS')
+        stack.updatedAt = when.toISOString();
+      settle(stack);
     } else if (step.status === 'DELETE_COMPLETE') {
       stack.resources.delete(logicalId);
     } else {
       stack.resources.set(logicalId, { type: step.type, status: step.status, physicalId });
     }
+  }
+
+  /**
+   * Outputs, exports and imports follow the stack's status: published when a create or update
+   * succeeds, the previous template back when an update rolls back, imports released on delete.
+   */
+  function settle(stack: ServerStack): void {
+    if (stack.parentId) return;
+    if (stack.status === 'CREATE_COMPLETE' || stack.status === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') {
+      const evaluator = evaluatorFor(stack, stack.template, stack.parameters);
+      try {
+        stack.outputs = evaluator.outputs();
+        stack.imports = evaluator.imports();
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+      }
+      delete stack.previous;
+    } else if (stack.status === 'UPDATE_ROLLBACK_COMPLETE' && stack.previous) {
+      Object.assign(stack, stack.previous);
+      delete stack.previous;
+    } else if (stack.status === 'DELETE_COMPLETE') {
+      stack.imports = [];
+    }
+  }
+
+  function liveStacks(): ServerStack[] {
+    return [...stacks.values()].filter((stack) => stack.status !== 'DELETE_COMPLETE' && !stack.parentId);
+  }
+
+  function exportsNow(): Array<{ name: string; value: string; stack: ServerStack }> {
+    return liveStacks().flatMap((stack) =>
+      stack.outputs.flatMap((output) =>
+        output.exportName ? [{ name: output.exportName, value: output.value, stack }] : [],
+      ),
+    );
+  }
+
+  function evaluatorFor(
+    stack: ServerStack,
+    template: string,
+    parameters: Record<string, string>,
+  ): TemplateEvaluator {
+    const body = parseTemplateBody(template);
+    const context: TemplateContext = {
+      stackName: stack.name,
+      stackId: stack.id,
+      region: REGION,
+      account: ACCOUNT,
+      parameters: effectiveParameters(body, parameters),
+      physicalId: (logicalId) =>
+        stack.resources.get(logicalId)?.physicalId ?? `${stack.name}-${logicalId}`.toLowerCase(),
+      exportValue: (name) => exportsNow().find((item) => item.name === name)?.value,
+    };
+    return new TemplateEvaluator(body, context);
+  }
+
+  /** Adds, modifications and removals between the stack as it is and the change set's template. */
+  function templateChanges(stack: ServerStack, changeSet: ChangeSet): TemplateChange[] {
+    const next = evaluatorFor(stack, changeSet.template, changeSet.parameters);
+    const wanted = next.resources();
+    if (changeSet.type === 'CREATE')
+      return wanted.map((r) => ({ action: 'Add', logicalId: r.logicalId, type: r.type }));
+    const current = evaluatorFor(stack, stack.template, stack.parameters);
+    const changes: TemplateChange[] = [];
+    for (const resource of wanted) {
+      if (!stack.resources.has(resource.logicalId))
+        changes.push({ action: 'Add', logicalId: resource.logicalId, type: resource.type });
+      else if (current.properties(resource.logicalId) !== next.properties(resource.logicalId))
+        changes.push({ action: 'Modify', logicalId: resource.logicalId, type: resource.type });
+    }
+    for (const [logicalId, live] of stack.resources)
+      if (!wanted.some((r) => r.logicalId === logicalId))
+        changes.push({ action: 'Remove', logicalId, type: live.type });
+    return changes;
   }
 
   function rootOf(stack: ServerStack): ServerStack {
@@ -278,8 +388,23 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       let stack = findStack(name);
       if (type === 'CREATE' && stack && stack.status !== 'REVIEW_IN_PROGRESS')
         throw fault('AlreadyExistsException', `Stack [${name}] already exists`);
-      if (type === 'UPDATE' && !stack) throw fault('ValidationError', `Stack [${name}] does not exist`);
-      stack ??= newStack(name);
+      if (type === 'UPDATE' && (!stack || stack.status === 'REVIEW_IN_PROGRESS'))
+        throw fault('ValidationError', `Stack [${name}] does not exist`);
+      if (!stack) {
+        stack = newStack(name);
+        addEvent(
+          stack,
+          {
+            at: 0,
+            stack: '',
+            logicalId: '$stack',
+            type: 'AWS::CloudFormation::Stack',
+            status: 'REVIEW_IN_PROGRESS',
+            reason: 'User Initiated',
+          },
+          undefined,
+        );
+      }
       const changeSet: ChangeSet = {
         id: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:changeSet/${p.ChangeSetName}/${randomUUID()}`,
         name: p.ChangeSetName ?? 'cs',
@@ -287,17 +412,32 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
         type,
         status: 'CREATE_COMPLETE',
         executionStatus: 'AVAILABLE',
-        parameters: members(p, 'Parameters', 'ParameterKey', 'ParameterValue'),
+        parameters: changeSetParameters(p, stack),
         tags: members(p, 'Tags', 'Key', 'Value'),
-        template: p.TemplateBody ?? '{}',
+        template:
+          p.TemplateBody ?? (type === 'UPDATE' && p.UsePreviousTemplate === 'true' ? stack.template : '{}'),
       };
       changeSets.set(changeSet.id, changeSet);
+      const unchanged =
+        type === 'UPDATE' &&
+        changeSet.template === stack.template &&
+        sameEntries(changeSet.parameters, stack.parameters) &&
+        sameEntries(changeSet.tags, stack.tags);
+      try {
+        // Evaluating the template finds what CloudFormation refuses while computing: a missing export.
+        evaluatorFor(stack, changeSet.template, changeSet.parameters).imports();
+        if (scenarioOf(stack.name) === 'template') changeSet.changes = templateChanges(stack, changeSet);
+        if (unchanged) failChangeSet(changeSet, EMPTY_CHANGE_SET);
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        failChangeSet(changeSet, error.message);
+      }
       return result('CreateChangeSet', `<Id>${changeSet.id}</Id><StackId>${stack.id}</StackId>`);
     },
     DescribeChangeSet(p) {
       const changeSet = changeSets.get(p.ChangeSetName ?? '');
       if (!changeSet) throw fault('ChangeSetNotFound', `ChangeSet [${p.ChangeSetName}] does not exist`);
-      const changes =
+      const scripted: Array<[string, string, string, string]> =
         changeSet.type === 'CREATE'
           ? [
               ['Add', 'Database', 'AWS::RDS::DBInstance', ''],
@@ -307,15 +447,27 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
               ['Modify', 'Cluster', 'AWS::EKS::Cluster', 'Conditional'],
               ['Modify', 'Service', 'AWS::ECS::Service', 'False'],
             ];
+      const changes =
+        changeSet.status === 'FAILED'
+          ? []
+          : changeSet.changes
+            ? changeSet.changes.map((c): [string, string, string, string] => [
+                c.action,
+                c.logicalId,
+                c.type,
+                c.action === 'Modify' ? 'False' : '',
+              ])
+            : scripted;
       const xml = changes
         .map(
           ([action, logical, type, replacement]) =>
             `<member><Type>Resource</Type><ResourceChange><Action>${action}</Action><LogicalResourceId>${logical}</LogicalResourceId><ResourceType>${type}</ResourceType>${replacement ? `<Replacement>${replacement}</Replacement>` : ''}</ResourceChange></member>`,
         )
         .join('');
+      const stack = stacks.get(changeSet.stackId);
       return result(
         'DescribeChangeSet',
-        `<ChangeSetId>${changeSet.id}</ChangeSetId><ChangeSetName>${changeSet.name}</ChangeSetName><StackId>${changeSet.stackId}</StackId><Status>${changeSet.status}</Status><ExecutionStatus>${changeSet.executionStatus}</ExecutionStatus><Changes>${xml}</Changes>`,
+        `<ChangeSetId>${changeSet.id}</ChangeSetId><ChangeSetName>${changeSet.name}</ChangeSetName><StackId>${changeSet.stackId}</StackId><StackName>${stack?.name ?? ''}</StackName><Status>${changeSet.status}</Status>${changeSet.statusReason ? `<StatusReason>${esc(changeSet.statusReason)}</StatusReason>` : ''}<ExecutionStatus>${changeSet.executionStatus}</ExecutionStatus><Changes>${xml}</Changes>`,
       );
     },
     ExecuteChangeSet(p) {
@@ -323,12 +475,26 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       if (!changeSet) throw fault('ChangeSetNotFound', `ChangeSet [${p.ChangeSetName}] does not exist`);
       const stack = stacks.get(changeSet.stackId);
       if (!stack) throw fault('ValidationError', 'Stack does not exist');
+      if (changeSet.executionStatus !== 'AVAILABLE')
+        throw fault(
+          'InvalidChangeSetStatus',
+          `ChangeSet [${changeSet.id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`,
+        );
       changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
+      if (changeSet.type === 'UPDATE')
+        stack.previous = { template: stack.template, parameters: stack.parameters, tags: stack.tags };
       stack.parameters = changeSet.parameters;
       stack.tags = changeSet.tags;
       stack.template = changeSet.template;
-      const scenario = options.scenarios[stack.name] ?? options.scenarios.default ?? 'big-nested-create';
-      start(stack, scenarioScript(scenario), p.ClientRequestToken, scenario);
+      // Executing one change set makes the stack's other change sets stale: CloudFormation deletes them.
+      for (const [id, other] of changeSets)
+        if (other.stackId === stack.id && id !== changeSet.id) changeSets.delete(id);
+      const scenario = scenarioOf(stack.name);
+      const script =
+        scenario === 'template'
+          ? templateScript(changeSet.type, changeSet.changes ?? [])
+          : scenarioScript(scenario);
+      start(stack, script, p.ClientRequestToken, scenario);
       return result('ExecuteChangeSet', '');
     },
     DeleteChangeSet(p) {
@@ -385,7 +551,7 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
     DeleteStack(p) {
       const stack = findStack(p.StackName ?? '');
       if (!stack) return result('DeleteStack', '');
-      const scenario = options.scenarios[stack.name] ?? options.scenarios.default;
+      const scenario = scenarioOf(stack.name);
       const attempts = calls.filter(
         (c) =>
           c.action === 'DeleteStack' &&
@@ -396,13 +562,66 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       const retained = Object.entries(p)
         .filter(([key]) => key.startsWith('RetainResources.member.'))
         .map(([, value]) => value);
-      const failOn = scenario === 'delete-failed' && attempts <= 1 ? 'Bucket' : undefined;
-      start(
-        stack,
-        deleteScript(resources, { ...(failOn ? { failOn } : {}), retained }),
-        p.ClientRequestToken,
-      );
+      const inUse = stack.outputs
+        .filter((output) => output.exportName !== undefined)
+        .flatMap((output) =>
+          liveStacks()
+            .filter((other) => other !== stack && other.imports.includes(output.exportName ?? ''))
+            .map((importer) => ({ exportName: output.exportName ?? '', importer: importer.name })),
+        )[0];
+      const ordered = deleteFailures.get(stack.name);
+      deleteFailures.delete(stack.name);
+      const failOn =
+        ordered?.logicalId ?? (scenario === 'delete-failed' && attempts <= 1 ? 'Bucket' : undefined);
+      const script = inUse
+        ? exportInUseScript(inUse.exportName, inUse.importer)
+        : deleteScript(resources, {
+            ...(failOn ? { failOn } : {}),
+            ...(ordered?.reason ? { reason: ordered.reason } : {}),
+            retained,
+          });
+      start(stack, script, p.ClientRequestToken);
       return result('DeleteStack', '');
+    },
+    ContinueUpdateRollback(p) {
+      const stack = requireStack(p.StackName);
+      if (stack.status !== 'UPDATE_ROLLBACK_FAILED')
+        throw fault(
+          'ValidationError',
+          `Stack ${stack.id} is in ${stack.status} state and can not continue update rollback`,
+        );
+      const failed = [...stack.resources.entries()]
+        .filter(([, r]) => r.status === 'UPDATE_FAILED')
+        .map(([logicalId, r]) => ({ logicalId, type: r.type }));
+      const skipped = Object.entries(p)
+        .filter(([key]) => key.startsWith('ResourcesToSkip.member.'))
+        .map(([, value]) => value);
+      start(stack, continueRollbackScript(failed, skipped), p.ClientRequestToken);
+      return result('ContinueUpdateRollback', '');
+    },
+    ListExports(p) {
+      const { items, next } = page(exportsNow(), p.NextToken);
+      const xml = items
+        .map(
+          (item) =>
+            `<member><ExportingStackId>${item.stack.id}</ExportingStackId><Name>${esc(item.name)}</Name><Value>${esc(item.value)}</Value></member>`,
+        )
+        .join('');
+      return result('ListExports', `<Exports>${xml}</Exports>${next}`);
+    },
+    ListImports(p) {
+      const name = p.ExportName ?? '';
+      const importers = liveStacks()
+        .filter((stack) => stack.imports.includes(name))
+        .map((stack) => stack.name);
+      // Observed AWS behaviour (not in the API reference): an export nobody imports is a ValidationError.
+      if (importers.length === 0)
+        throw fault('ValidationError', `Export '${name}' is not imported by any stack.`);
+      const { items, next } = page(importers, p.NextToken);
+      return result(
+        'ListImports',
+        `<Imports>${items.map((i) => `<member>${esc(i)}</member>`).join('')}</Imports>${next}`,
+      );
     },
     CancelUpdateStack(p) {
       const stack = requireStack(p.StackName);
@@ -420,6 +639,22 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       return result('UpdateTerminationProtection', `<StackId>${stack.id}</StackId>`);
     },
   };
+
+  function page<T>(all: T[], token: string | undefined): { items: T[]; next: string } {
+    const from = Number(token ?? 0);
+    const items = all.slice(from, from + pageSize);
+    return { items, next: from + pageSize < all.length ? `<NextToken>${from + pageSize}</NextToken>` : '' };
+  }
+
+  /** Parameters of a change set: `UsePreviousValue` takes the stack's current value, as documented. */
+  function changeSetParameters(p: Record<string, string>, stack: ServerStack): Record<string, string> {
+    const out = members(p, 'Parameters', 'ParameterKey', 'ParameterValue');
+    for (let i = 1; p[`Parameters.member.${i}.ParameterKey`] !== undefined; i++) {
+      const key = p[`Parameters.member.${i}.ParameterKey`] ?? '';
+      if (p[`Parameters.member.${i}.UsePreviousValue`] === 'true') out[key] = stack.parameters[key] ?? '';
+    }
+    return out;
+  }
 
   function requireStack(nameOrId: string | undefined): ServerStack {
     const stack = stacks.get(nameOrId ?? '') ?? findStack(nameOrId ?? '');
@@ -439,7 +674,7 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       Object.entries(items)
         .map(([k, v]) => `<member><${key}>${esc(k)}</${key}><${value}>${esc(v)}</${value}></member>`)
         .join('');
-    return `<member><StackId>${stack.id}</StackId><StackName>${stack.name}</StackName><StackStatus>${stack.status}</StackStatus>${stack.reason ? `<StackStatusReason>${esc(stack.reason)}</StackStatusReason>` : ''}<CreationTime>${stack.createdAt}</CreationTime>${stack.updatedAt ? `<LastUpdatedTime>${stack.updatedAt}</LastUpdatedTime>` : ''}${stack.parentId ? `<ParentId>${stack.parentId}</ParentId><RootId>${stack.rootId}</RootId>` : ''}<EnableTerminationProtection>${stack.terminationProtection}</EnableTerminationProtection><Parameters>${pairs(stack.parameters, 'ParameterKey', 'ParameterValue')}</Parameters><Tags>${pairs(stack.tags, 'Key', 'Value')}</Tags><Outputs></Outputs></member>`;
+    return `<member><StackId>${stack.id}</StackId><StackName>${stack.name}</StackName><StackStatus>${stack.status}</StackStatus>${stack.reason ? `<StackStatusReason>${esc(stack.reason)}</StackStatusReason>` : ''}<CreationTime>${stack.createdAt}</CreationTime>${stack.updatedAt ? `<LastUpdatedTime>${stack.updatedAt}</LastUpdatedTime>` : ''}${stack.parentId ? `<ParentId>${stack.parentId}</ParentId><RootId>${stack.rootId}</RootId>` : ''}<EnableTerminationProtection>${stack.terminationProtection}</EnableTerminationProtection><Parameters>${pairs(stack.parameters, 'ParameterKey', 'ParameterValue')}</Parameters><Tags>${pairs(stack.tags, 'Key', 'Value')}</Tags><Outputs>${stack.outputs.map(outputXml).join('')}</Outputs></member>`;
   }
 
   const server = createServer((request, response) => {
@@ -466,6 +701,19 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
         return;
       }
       drops.set(action, dropIn - 1);
+    }
+    const denied = denials.get(action) ?? 0;
+    if (denied > 0) {
+      denials.set(action, denied - 1);
+      send(
+        response,
+        403,
+        errorXml(
+          'AccessDenied',
+          `User: arn:aws:iam::${ACCOUNT}:user/scenario is not authorized to perform: cloudformation:${action} because no identity-based policy allows the cloudformation:${action} action`,
+        ),
+      );
+      return;
     }
     const throttled = throttles.get(action) ?? 0;
     if (throttled > 0) {
@@ -496,6 +744,9 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
     calls,
     visibleAt,
     throttle: (action, count) => throttles.set(action, count),
+    deny: (action, count = Number.POSITIVE_INFINITY) => denials.set(action, count),
+    failDelete: (stackName, logicalId, reason) =>
+      deleteFailures.set(stackName, { logicalId, ...(reason ? { reason } : {}) }),
     drop: (action, nth) => drops.set(action, nth),
     release(stackName) {
       const stack = findStack(stackName);
@@ -523,6 +774,25 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
         server.close(() => resolve());
       }),
   };
+}
+
+/** DescribeChangeSet's StatusReason for a change set with nothing to do (AWS's own wording). */
+const EMPTY_CHANGE_SET =
+  "The submitted information didn't contain changes. Submit different information to create a change set.";
+
+function failChangeSet(changeSet: ChangeSet, reason: string): void {
+  changeSet.status = 'FAILED';
+  changeSet.executionStatus = 'UNAVAILABLE';
+  changeSet.statusReason = reason;
+}
+
+function sameEntries(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+function outputXml(output: TemplateOutput): string {
+  return `<member><OutputKey>${esc(output.key)}</OutputKey><OutputValue>${esc(output.value)}</OutputValue>${output.description ? `<Description>${esc(output.description)}</Description>` : ''}${output.exportName ? `<ExportName>${esc(output.exportName)}</ExportName>` : ''}</member>`;
 }
 
 function members(
