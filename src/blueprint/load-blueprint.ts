@@ -3,10 +3,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
-import { parseTemplate, type TemplateSummary } from '../stacks/cloudformation-template.ts';
+import {
+  parseTemplateDocument,
+  summarizeTemplate,
+  type TemplateSummary,
+} from '../stacks/cloudformation-template.ts';
 import { findStepConfig } from '../steps/step-configs.ts';
 import { deploymentNameProblem, validateAnswer } from './answer-validation.ts';
 import { type BlueprintDocument, blueprintSchema, type StackDefinition } from './blueprint-schema.ts';
+import type { CheckProblem, NestedTemplate } from './checks/blueprint-check.ts';
+import { runBlueprintChecks } from './checks/run-blueprint-checks.ts';
 import { parseReferences, REFERENCE_FORMS } from './references.ts';
 
 /** A blueprint that passed every check, with its templates read and summarised. */
@@ -17,12 +23,16 @@ export interface Blueprint extends BlueprintDocument {
   readonly source: string;
   /** Template bodies and summaries by stack id; stacks with a templateUrl have none. */
   readonly templates: Readonly<Record<string, LoadedTemplate>>;
+  /** Nested templates given as files in the folder, by the id of the stack that holds them. */
+  readonly nested: Readonly<Record<string, readonly NestedTemplate[]>>;
 }
 
 export interface LoadedTemplate {
   path: string;
   body: string;
   summary: TemplateSummary;
+  /** The parsed template, for the checks that look past the summary. */
+  document: Record<string, unknown>;
 }
 
 const BLUEPRINT_FILE = 'blueprint.yaml';
@@ -70,16 +80,24 @@ export async function loadBlueprint(location: string): Promise<Blueprint> {
   const blueprintDir = dirname(file);
   const templates: Record<string, LoadedTemplate> = {};
   const details = await semanticProblems(parsed.data, blueprintDir, templates);
-  if (details.length > 0) {
+  // The cross checks need every template loaded; with one missing they would report noise.
+  const checked =
+    details.length === 0 ? await runBlueprintChecks(parsed.data, blueprintDir, templates) : undefined;
+  const problems: CheckProblem[] = [...details, ...(checked?.problems ?? [])];
+  if (problems.length > 0) {
     throw invalid(
       file,
-      details.map((detail) => ({
-        ...detail,
-        path: `${where(detail.segments)} ${formatPath(detail.segments)}`,
+      problems.map(({ segments, message, fix, file: inTemplate }) => ({
+        path:
+          inTemplate === undefined
+            ? `${where(segments)} ${formatPath(segments)}`
+            : `${inTemplate}${segments.length > 0 ? ` ${formatPath(segments)}` : ''}`,
+        message,
+        fix,
       })),
     );
   }
-  return { ...parsed.data, dir: blueprintDir, source: location, templates };
+  return { ...parsed.data, dir: blueprintDir, source: location, templates, nested: checked?.nested ?? {} };
 }
 
 async function blueprintFile(location: string): Promise<string> {
@@ -317,7 +335,8 @@ async function loadTemplate(path: string): Promise<LoadedTemplate | { problem: s
     };
   }
   try {
-    return { path, body, summary: parseTemplate(body) };
+    const document = parseTemplateDocument(body);
+    return { path, body, summary: summarizeTemplate(document), document };
   } catch (cause) {
     return {
       problem: `the template ${path} is not valid YAML or JSON: ${(cause as Error).message.split('\n')[0]}`,

@@ -72,9 +72,20 @@ function intrinsicTags(): Array<ScalarTag | CollectionTag> {
 
 /** Parses a template body (JSON is YAML too). Throws the parser's error, which the caller wraps. */
 export function parseTemplate(body: string): TemplateSummary {
+  return summarizeTemplate(parseTemplateDocument(body));
+}
+
+/**
+ * The whole template as plain data, intrinsics in their long form, for checks that look past the
+ * summary (nested stacks, IAM names, exports). Throws the parser's error, which the caller wraps.
+ */
+export function parseTemplateDocument(body: string): Record<string, unknown> {
   const document = parseDocument(body, { customTags: intrinsicTags(), uniqueKeys: false });
   if (document.errors.length > 0) throw document.errors[0];
-  const root = (document.toJSON() ?? {}) as Record<string, unknown>;
+  return asRecord(document.toJSON());
+}
+
+export function summarizeTemplate(root: Record<string, unknown>): TemplateSummary {
   const parameters: Record<string, TemplateParameter> = {};
   for (const [name, raw] of Object.entries(asRecord(root.Parameters))) {
     const p = asRecord(raw);
