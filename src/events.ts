@@ -60,6 +60,8 @@ export type StackguideEvent =
       stack: string;
       stackId?: string;
       operation: StackOperation;
+      /** For `attach`: the stack's status when we joined the operation already running on it. */
+      status?: string;
       resourceCount?: number;
     }
   | { type: 'stack.event'; stack: string; event: StackEventRecord }

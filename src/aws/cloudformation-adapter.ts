@@ -12,6 +12,7 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
+  ListChangeSetsCommand,
   ListExportsCommand,
   ListImportsCommand,
   ListStackResourcesCommand,
@@ -197,6 +198,33 @@ export function cloudFormationAdapter(client: CloudFormationClient): CloudFormat
 
     async deleteChangeSet(changeSetId) {
       await client.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+    },
+
+    async listChangeSets(stackNameOrId) {
+      const listings = [];
+      let NextToken: string | undefined;
+      try {
+        do {
+          const page = await client.send(new ListChangeSetsCommand({ StackName: stackNameOrId, NextToken }));
+          for (const summary of page.Summaries ?? []) {
+            // The port promises this stack's change sets only; the request already asks for that, and
+            // the check keeps it true where an endpoint answers for every stack (moto does).
+            if (summary.StackId !== stackNameOrId && summary.StackName !== stackNameOrId) continue;
+            listings.push({
+              changeSetId: summary.ChangeSetId ?? '',
+              changeSetName: summary.ChangeSetName ?? '',
+              status: summary.Status ?? 'UNKNOWN',
+              ...(summary.ExecutionStatus ? { executionStatus: summary.ExecutionStatus } : {}),
+              ...(summary.CreationTime ? { createdAt: summary.CreationTime } : {}),
+            });
+          }
+          NextToken = page.NextToken;
+        } while (NextToken);
+      } catch (error) {
+        if (/does not exist/.test((error as Error).message)) return [];
+        throw error;
+      }
+      return listings;
     },
 
     async deleteStack(stackId, clientRequestToken, retainResources) {

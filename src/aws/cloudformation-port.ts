@@ -29,6 +29,8 @@ export interface CloudFormationPort {
   describeChangeSet(changeSetId: string): Promise<ChangeSetDescription>;
   executeChangeSet(changeSetId: string, clientRequestToken: string): Promise<void>;
   deleteChangeSet(changeSetId: string): Promise<void>;
+  /** The stack's change sets (all pages), executed or not; empty when the stack does not exist. */
+  listChangeSets(stackNameOrId: string): Promise<ChangeSetListing[]>;
   deleteStack(stackId: string, clientRequestToken: string, retainResources?: string[]): Promise<void>;
   cancelUpdateStack(stackId: string, clientRequestToken: string): Promise<void>;
   setTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
@@ -47,6 +49,16 @@ export interface ChangeSetDescription {
   statusReason?: string;
   executionStatus?: string;
   changes: ResourceChange[];
+}
+
+export interface ChangeSetListing {
+  changeSetId: string;
+  changeSetName: string;
+  /** CREATE_COMPLETE, FAILED, ... (how computing it went). */
+  status: string;
+  /** AVAILABLE and UNAVAILABLE were never executed; EXECUTE_* and OBSOLETE were. */
+  executionStatus?: string;
+  createdAt?: Date;
 }
 
 export interface ResourceChange {

@@ -8,7 +8,7 @@ import { ProgressStore } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { followOperation } from '../stacks/follow-operation.ts';
 import { findOperationStart } from '../stacks/operation-start.ts';
-import { isInProgress } from '../stacks/stack-status.ts';
+import { classifyStackStatus, isInProgress } from '../stacks/stack-status.ts';
 import { awsSessionFor, openOutput } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
 
@@ -47,6 +47,13 @@ export async function watchCommand(options: CommonOptions & { stack?: string }):
     const running = described.filter((entry) => entry.stack && isInProgress(entry.stack.status));
     if (running.length === 0) {
       for (const { name, stack } of described) {
+        if (stack && classifyStackStatus(stack.status) === 'not-created') {
+          events.emit({
+            type: 'warning',
+            code: 'stack.not-created',
+            message: `${name} is ${stack.status}: a change set was created and never executed, so the stack does not exist yet and nothing is running on it`,
+          });
+        }
         events.emit({
           type: 'stack.status',
           stack: name,
@@ -59,7 +66,7 @@ export async function watchCommand(options: CommonOptions & { stack?: string }):
     }
     const outcomes = await Promise.all(
       running.map(({ name, stack }) =>
-        follow(aws.cloudFormation, name, stack?.stackId ?? name, events, signal),
+        follow(aws.cloudFormation, name, stack?.stackId ?? name, stack?.status, events, signal),
       ),
     );
     const failed = outcomes.filter((ok) => !ok).length;
@@ -81,6 +88,7 @@ async function follow(
   cloudFormation: CloudFormationPort,
   name: string,
   stackId: string,
+  statusNow: string | undefined,
   events: EventBus,
   signal: AbortSignal,
 ): Promise<boolean> {
@@ -90,6 +98,7 @@ async function follow(
       stack: name,
       stackId,
       operation: 'attach',
+      ...(statusNow ? { status: statusNow } : {}),
       since: start.since,
       ...(start.previousEventId ? { afterEventId: start.previousEventId } : {}),
     },

@@ -23,7 +23,7 @@ export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions):
 
   const unsubscribe = bus.subscribe((event) => {
     if (event.type === 'stack.started')
-      active.set(event.stack, { status: `${event.operation.toUpperCase()}_IN_PROGRESS`, since: now() });
+      active.set(event.stack, { status: startedStatus(event), since: now() });
     if (event.type === 'stack.event' && event.event.logicalResourceId === event.stack) {
       active.set(event.stack, { status: event.event.status, since: active.get(event.stack)?.since ?? now() });
     }
@@ -48,6 +48,12 @@ export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions):
     clearInterval(timer);
     unsubscribe();
   };
+}
+
+/** The status a started stack is in: the one read back when attaching (`attach` is not a status). */
+function startedStatus(event: Extract<StackguideEvent, { type: 'stack.started' }>): string {
+  if (event.status) return event.status;
+  return event.operation === 'attach' ? 'IN_PROGRESS' : `${event.operation.toUpperCase()}_IN_PROGRESS`;
 }
 
 export function plainLine(event: StackguideEvent, elapsedMs: number): string | undefined {

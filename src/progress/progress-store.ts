@@ -146,7 +146,10 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
     case 'stack.started':
       return withStack(state, event.stack, (stack) => ({
         ...stack,
-        status: `${event.operation === 'attach' ? 'ATTACHED' : event.operation.toUpperCase()}_IN_PROGRESS`,
+        // `attach` is not a status: show the one read back when joining the running operation.
+        status:
+          event.status ??
+          (event.operation === 'attach' ? 'IN_PROGRESS' : `${event.operation.toUpperCase()}_IN_PROGRESS`),
         operation: event.operation,
         startedAt: now,
         ...(event.resourceCount !== undefined ? { resourceCount: event.resourceCount } : {}),

@@ -7,7 +7,8 @@ import type { Clock } from '../runtime/clock.ts';
 import { type ChangeSetSummary, createChangeSet, discardChangeSet } from './change-set.ts';
 import { type FollowedOperation, followOperation } from './follow-operation.ts';
 import type { OperationTracker } from './operation-tracker.ts';
-import { isInProgress } from './stack-status.ts';
+import { isInProgress, isNotCreated } from './stack-status.ts';
+import { CHANGE_SET_PREFIX, deleteUnexecutedChangeSets } from './stale-change-sets.ts';
 
 export interface StackDeployment {
   /** Blueprint stack id, the journal's key. */
@@ -59,19 +60,24 @@ export interface DeployedStack {
  */
 export async function deployStack(stack: StackDeployment, deps: DeployStackDeps): Promise<DeployedStack> {
   const { cloudFormation, journal, emit } = deps;
-  const existing = await cloudFormation.describeStack(stack.name);
+  const found = await cloudFormation.describeStack(stack.name);
 
-  if (existing && isInProgress(existing.status)) {
+  if (found && isInProgress(found.status)) {
     // Someone (an earlier run, the console) is already changing it: follow that operation to its end.
     return follow(
       stack,
-      { stackId: existing.stackId, since: new Date(deps.clock.now()), operation: 'attach' },
+      {
+        stackId: found.stackId,
+        since: new Date(deps.clock.now()),
+        operation: 'attach',
+        status: found.status,
+      },
       deps,
     );
   }
-  if (existing?.status === 'ROLLBACK_COMPLETE' || existing?.status === 'ROLLBACK_FAILED') {
+  if (found?.status === 'ROLLBACK_COMPLETE' || found?.status === 'ROLLBACK_FAILED') {
     throw new StackguideError(
-      `Stack ${stack.name} is ${existing.status}: its first creation failed and it cannot be updated`,
+      `Stack ${stack.name} is ${found.status}: its first creation failed and it cannot be updated`,
       {
         code: 'stack.needs-delete',
         kind: 'user',
@@ -82,8 +88,9 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
       },
     );
   }
+  const existing = found ? await discardStaleChangeSets(stack, found, deps) : undefined;
   // A stack left in REVIEW_IN_PROGRESS by a declined or interrupted create has never been created.
-  const created = existing !== undefined && existing.status !== 'REVIEW_IN_PROGRESS';
+  const created = existing !== undefined && !isNotCreated(existing.status);
   if (created && (await isUnchanged(cloudFormation, existing, stack))) {
     await journal.recordStack(stack.id, {
       name: stack.name,
@@ -98,7 +105,8 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     };
   }
 
-  const token = `stackguide-${randomUUID()}`;
+  // The change set is named after its token, so a run killed before executing it finds it again.
+  const token = `${CHANGE_SET_PREFIX}${randomUUID()}`;
   const type = created ? 'UPDATE' : 'CREATE';
   await journal.recordStack(stack.id, {
     name: stack.name,
@@ -109,10 +117,7 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
   const summary = await createChangeSet(
     {
       stackName: stack.name,
-      changeSetName: `stackguide-${new Date(deps.clock.now())
-        .toISOString()
-        .replace(/[^0-9]/g, '')
-        .slice(0, 14)}`,
+      changeSetName: token,
       changeSetType: type,
       parameters: stack.parameters,
       ...(created ? { usePreviousValues: keptParameters(existing, stack) } : {}),
@@ -173,6 +178,40 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     },
     deps,
   );
+}
+
+/**
+ * Deletes the change sets an earlier, interrupted run made for this stack and never executed (found by
+ * the token it journaled before creating them), and says so. When that leaves a stack that was never
+ * created (REVIEW_IN_PROGRESS) with no change set at all, the empty stack goes too, as when a create is
+ * declined, and the create starts afresh. Returns the stack as it now stands (undefined once deleted).
+ */
+async function discardStaleChangeSets(
+  stack: StackDeployment,
+  existing: StackDescription,
+  deps: DeployStackDeps,
+): Promise<StackDescription | undefined> {
+  const token = deps.journal.state.stacks[stack.id]?.pendingToken;
+  if (!token) return existing;
+  const deleted = await deleteUnexecutedChangeSets(deps.cloudFormation, existing.stackId, new Set([token]));
+  if (deleted.length === 0) return existing;
+  const neverCreated = isNotCreated(existing.status);
+  for (const changeSet of deleted) {
+    deps.emit({
+      type: 'warning',
+      code: 'changeset.unexecuted-deleted',
+      message: `${stack.name}: an earlier run created change set ${changeSet.changeSetName} and stopped before executing it; deleted it${neverCreated ? ' (the stack was never created)' : ''}`,
+    });
+  }
+  if (!neverCreated || (await deps.cloudFormation.listChangeSets(existing.stackId)).length > 0)
+    return existing;
+  await deps.cloudFormation.deleteStack(existing.stackId, token);
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const now = await deps.cloudFormation.describeStack(existing.stackId);
+    if (!now || now.status === 'DELETE_COMPLETE') return undefined;
+    await deps.clock.sleep(1_000, deps.signal);
+  }
+  return deps.cloudFormation.describeStack(stack.name);
 }
 
 /** Follows the operation to its end; the journal hears the final status before anyone else. */

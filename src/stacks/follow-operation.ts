@@ -16,6 +16,8 @@ export interface FollowedOperation {
   stack: string;
   stackId: string;
   operation: StackOperation;
+  /** For `attach`: the stack's status when we joined (`attach` itself is not a status). */
+  status?: string;
   /** Events before this moment belong to earlier operations. */
   since: Date;
   /** The operation's ClientRequestToken, when we started it. */
@@ -78,6 +80,7 @@ export async function followOperation(
     stack,
     stackId,
     operation: target.operation,
+    ...(target.status !== undefined ? { status: target.status } : {}),
     ...(target.resourceCount !== undefined ? { resourceCount: target.resourceCount } : {}),
   });
   const seen: StackEventRecord[] = [];

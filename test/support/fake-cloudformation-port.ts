@@ -76,6 +76,7 @@ export class FakeCloudFormationPort implements CloudFormationPort {
   describeChangeSet = notUsed;
   executeChangeSet = notUsed;
   deleteChangeSet = notUsed;
+  listChangeSets = notUsed;
   deleteStack = notUsed;
   cancelUpdateStack = notUsed;
   setTerminationProtection = notUsed;

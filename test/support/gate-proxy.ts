@@ -1,0 +1,86 @@
+import { createServer, request as forward } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback proxy in front of an emulator that stops one chosen AWS call in flight, so a test can
+ * kill the CLI at an exact point: `before` holds the request without forwarding it (AWS never sees
+ * it), `after` forwards it and holds the answer (AWS did it, the CLI never hears). `reached` resolves
+ * when the gate closes on its call. Every operation passing through is recorded.
+ */
+export interface Gate {
+  action: string;
+  /** Which occurrence of the action to stop (1 = the first). */
+  occurrence: number;
+  when: 'before' | 'after';
+}
+
+export interface GateProxy {
+  readonly endpoint: string;
+  readonly actions: readonly string[];
+  readonly reached: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startGateProxy(target: string, gate: Gate): Promise<GateProxy> {
+  const upstream = new URL(target);
+  const actions: string[] = [];
+  let seen = 0;
+  let signalReached: () => void = () => {};
+  const reached = new Promise<void>((done) => {
+    signalReached = done;
+  });
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const targetHeader = incoming.headers['x-amz-target'];
+      const form = String(incoming.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
+        ? new URLSearchParams(body.toString())
+        : new URLSearchParams();
+      const action =
+        form.get('Action') ?? (typeof targetHeader === 'string' ? (targetHeader.split('.').pop() ?? '') : '');
+      if (action) actions.push(action);
+      const stopHere = action === gate.action && ++seen === gate.occurrence;
+      if (stopHere && gate.when === 'before') {
+        signalReached();
+        return; // Held: never forwarded, never answered.
+      }
+      const proxied = forward(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: { ...incoming.headers, host: upstream.host },
+        },
+        (response) => {
+          if (stopHere) {
+            response.resume();
+            response.on('end', signalReached);
+            return; // Done upstream, never answered.
+          }
+          outgoing.writeHead(response.statusCode ?? 502, response.headers);
+          response.pipe(outgoing);
+        },
+      );
+      proxied.on('error', () => {
+        outgoing.writeHead(502);
+        outgoing.end();
+      });
+      proxied.end(body);
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    actions,
+    reached,
+    stop: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
