@@ -42,7 +42,11 @@ function withDnsServerOption(command: Command): Command {
 }
 
 function buildProgram(
-  run: (load: () => Promise<(options: CommonOptions) => Promise<number>>, options: CommonOptions) => void,
+  run: (
+    load: () => Promise<(options: CommonOptions) => Promise<number>>,
+    options: CommonOptions,
+    needs?: { settings: boolean },
+  ) => void,
 ): Command {
   const program = new Command('stackguide')
     .description('Guided, verified, resumable installs of a platform into an AWS account.')
@@ -135,10 +139,11 @@ function buildProgram(
     .argument('<blueprint>', 'blueprint folder or blueprint.yaml')
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action((blueprint: string, options: CommonOptions) =>
-      run(async () => (await import('./commands/validate-command.ts')).validateCommand, {
-        ...options,
-        blueprint,
-      }),
+      run(
+        async () => (await import('./commands/validate-command.ts')).validateCommand,
+        { ...options, blueprint },
+        { settings: false }, // Purely local: no DNS, no registry, no AWS.
+      ),
     );
 
   return program;
@@ -173,14 +178,14 @@ function withPositional(options: CommonOptions, positional: readonly string[]): 
 }
 
 /**
- * `--dns-server` reaches the delegation check the way STACKGUIDE_DNS_SERVERS does (the steps read their
- * DNS settings from the environment); a bad address is a usage error before anything else runs.
+ * Flags and environment read once into the typed settings every command but `validate` is given
+ * (`--dns-server`, STACKGUIDE_DNS_*, STACKGUIDE_REGISTRY_LOGIN_URL, AWS_ENDPOINT_URL_<SERVICE>); a bad
+ * value is a usage error before anything else runs. Imported lazily: `--help` parses no settings.
  */
-async function useDnsServers(options: CommonOptions): Promise<void> {
-  if (!options.dnsServer || options.dnsServer.length === 0) return;
-  const { parseDnsServer } = await import('./dns/dns-client.ts');
-  for (const value of options.dnsServer) parseDnsServer(value);
-  process.env.STACKGUIDE_DNS_SERVERS = options.dnsServer.join(',');
+async function withSettings(options: CommonOptions, wanted: boolean): Promise<CommonOptions> {
+  if (!wanted) return options;
+  const { readSettings } = await import('./settings.ts');
+  return { ...options, settings: readSettings(process.env, { dnsServers: options.dnsServer }) };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -195,10 +200,10 @@ export async function main(argv: string[]): Promise<number> {
 
   let pending: Promise<number> | undefined;
   let json = false;
-  const program = buildProgram((load, options) => {
+  const program = buildProgram((load, options, needs = { settings: true }) => {
     json = options.output === 'json';
-    pending = useDnsServers(options).then(() =>
-      load().then((command) => command({ ...options, signal: controller.signal })),
+    pending = withSettings(options, needs.settings).then((given) =>
+      load().then((command) => command({ ...given, signal: controller.signal })),
     );
   });
   try {

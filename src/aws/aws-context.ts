@@ -22,6 +22,8 @@ export interface AwsSettings {
   mfaCodeProvider?: (serialArn: string) => Promise<string>;
   /** Total attempts per call, retries included (AWS_MAX_ATTEMPTS overrides the default). */
   maxAttempts?: number;
+  /** AWS_ENDPOINT_URL_<SERVICE> by variable, as the composition root read them (src/settings.ts). */
+  serviceEndpoints?: Readonly<Record<string, string>>;
 }
 
 /** One set of credentials for the whole run; contexts per region share it. */
@@ -97,7 +99,11 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
         use<T extends object>(factory: PortFactory<T>): T {
           let port = ports.get(factory) as T | undefined;
           if (!port) {
-            port = mapErrors(factory.service, factory.create(configFor(factory, clientConfig)), errorContext);
+            port = mapErrors(
+              factory.service,
+              factory.create(configFor(factory, clientConfig, settings.serviceEndpoints ?? {})),
+              errorContext,
+            );
             ports.set(factory, port);
           }
           return port;
@@ -113,8 +119,12 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
   };
 }
 
-function configFor(factory: PortFactory<object>, config: AwsClientConfig): AwsClientConfig {
-  const own = factory.endpointVariable ? process.env[factory.endpointVariable] : undefined;
+function configFor(
+  factory: PortFactory<object>,
+  config: AwsClientConfig,
+  serviceEndpoints: Readonly<Record<string, string>>,
+): AwsClientConfig {
+  const own = factory.endpointVariable ? serviceEndpoints[factory.endpointVariable] : undefined;
   return own ? { ...config, endpoint: own } : config;
 }
 

@@ -5,6 +5,7 @@ import { EventBus } from '../events.ts';
 import { type AnswersFile, readAnswersFile } from '../install/answers-file.ts';
 import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
+import type { Settings } from '../settings.ts';
 import type { CommonOptions } from './common-options.ts';
 import { decideOutputMode, type OutputMode } from './output-mode.ts';
 
@@ -17,8 +18,19 @@ export function awsSessionFor(
   return createAwsSession({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.settings ? { serviceEndpoints: options.settings.serviceEndpoints } : {}),
     ...extra,
   });
+}
+
+/** The settings main read for this run (every command but validate gets them). */
+export function settingsOf(options: CommonOptions): Settings {
+  if (!options.settings)
+    throw new StackguideError('The settings were not read before the command ran', {
+      code: 'settings.unread',
+      kind: 'bug',
+    });
+  return options.settings;
 }
 
 export interface CommandOutput {

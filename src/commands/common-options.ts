@@ -1,4 +1,5 @@
 import { StackguideError } from '../errors.ts';
+import type { Settings } from '../settings.ts';
 
 /** Options every command accepts (PRODUCT.md, "Commands"), as commander hands them over. */
 export interface CommonOptions {
@@ -18,6 +19,8 @@ export interface CommonOptions {
   /** `--dns-server host:port`, repeatable: the servers the delegation check asks for the parent zone. */
   dnsServer?: string[];
   signal?: AbortSignal;
+  /** Flags and environment read once by main (src/settings.ts); absent for validate, which needs none. */
+  settings?: Settings;
 }
 
 /** The flags that reconnect to the same account and endpoint, for the equivalent command we print. */

@@ -7,7 +7,7 @@ import type { Prompter } from '../install/prompter.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { detachedError } from '../stacks/interrupt-menu.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
-import { awsSessionFor, openOutput } from './command-context.ts';
+import { awsSessionFor, openOutput, settingsOf } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
 import { runWithLiveView } from './run-with-live-view.ts';
 
@@ -75,6 +75,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         defaultAnswersPath: (deployment) => `${deployment}.answers.yaml`,
         connectionFlags: connectionFlags(options),
         env: process.env,
+        settings: settingsOf(options),
       },
       {
         ...(prompter ? { prompter } : {}),

@@ -6,7 +6,7 @@ import { resolveDeployment } from '../install/install-flow.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { askSteps, blockingFailures, checkSteps } from '../steps/run-steps.ts';
-import { awsSessionFor, openOutput } from './command-context.ts';
+import { awsSessionFor, openOutput, settingsOf } from './command-context.ts';
 import { type CommonOptions, parseSets } from './common-options.ts';
 
 /**
@@ -39,6 +39,7 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
         sets: parseSets(options.set ?? []),
         yes: true, // Nothing is changed, so there is nothing to confirm.
         env: process.env,
+        settings: settingsOf(options),
       },
       environment,
     );
@@ -52,6 +53,7 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
       signal,
       emit: (event: StackguideEvent) => events.emit(event),
       env: process.env,
+      settings: settingsOf(options),
     };
     const { inputs } = await askSteps(
       blueprint.steps,

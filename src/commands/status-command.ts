@@ -4,7 +4,7 @@ import { readDeploymentState } from '../journal/journal.ts';
 import { statusText } from '../output/status-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { gatherStatus } from '../status/deployment-status.ts';
-import { awsSessionFor, existingDeployment } from './command-context.ts';
+import { awsSessionFor, existingDeployment, settingsOf } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
 
 const WATCH_INTERVAL_MS = 5_000;
@@ -37,6 +37,7 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
       clock: systemClock,
       signal,
       env: process.env,
+      settings: settingsOf(options),
     });
     for (const { name, description } of status.stacks) {
       write({

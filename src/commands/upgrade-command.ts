@@ -20,7 +20,7 @@ import {
   type StepBase,
 } from '../steps/run-steps.ts';
 import { runLiveChecks } from '../upgrade/live-checks.ts';
-import { awsSessionFor, openOutput } from './command-context.ts';
+import { awsSessionFor, openOutput, settingsOf } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
 import { runWithLiveView } from './run-with-live-view.ts';
 
@@ -70,6 +70,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
         sets: parseSets(options.set ?? []),
         yes: options.yes === true,
         env: process.env,
+        settings: settingsOf(options),
       },
       { ...(prompter ? { prompter } : {}), connect: (region) => session.forRegion(region), events, signal },
     );
@@ -110,6 +111,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       signal,
       emit: (event) => events.emit(event),
       env: process.env,
+      settings: settingsOf(options),
     };
     // Pre-upgrade steps (a backup stack, a least-privilege role, maintenance mode) go first, in order.
     const before = blueprint.upgrade.before;

@@ -10,6 +10,7 @@ import { type ErrorDetail, StackguideError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import { Journal } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
+import type { Settings } from '../settings.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
 import {
   askSteps,
@@ -46,6 +47,8 @@ export interface DeploymentRequest {
   sets: Record<string, string>;
   yes: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** Read once by the composition root; handed to every step. */
+  settings: Settings;
 }
 
 export interface InstallRequest extends DeploymentRequest {
@@ -203,6 +206,7 @@ export async function runInstall(
     signal,
     emit: (event) => events.emit(event),
     env: request.env,
+    settings: request.settings,
   };
   const { inputs: stepInputs, saveable: stepAnswers } = await askSteps(
     blueprint.steps,

@@ -6,6 +6,7 @@ import type { StackguideEvent } from '../events.ts';
 import type { AnswersFile } from '../install/answers-file.ts';
 import type { DeploymentState } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
+import type { Settings } from '../settings.ts';
 import { isSuccess } from '../stacks/stack-status.ts';
 import { askSteps, blockingFailures, checkSteps, type StepInputs, stepTitle } from '../steps/run-steps.ts';
 import type { CheckResult, StepOutputs } from '../steps/step.ts';
@@ -37,6 +38,7 @@ export interface StatusSources {
   clock: Clock;
   signal: AbortSignal;
   env: Readonly<Record<string, string | undefined>>;
+  settings: Settings;
 }
 
 export async function gatherStatus(sources: StatusSources): Promise<DeploymentStatus> {
@@ -61,6 +63,7 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
     signal: sources.signal,
     emit: quiet,
     env: sources.env,
+    settings: sources.settings,
   };
   const inputs = await stepInputs(sources, base);
   const stepOutputs: Record<string, StepOutputs> = {};

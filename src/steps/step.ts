@@ -4,6 +4,7 @@ import type { AnswerValue } from '../blueprint/references.ts';
 import type { StackguideEvent } from '../events.ts';
 import type { Prompter } from '../install/prompter.ts';
 import type { Clock } from '../runtime/clock.ts';
+import type { Settings } from '../settings.ts';
 import type { StepConfig } from './step-config.ts';
 
 /**
@@ -69,6 +70,12 @@ export interface StepContext {
   readonly clock: Clock;
   readonly signal: AbortSignal;
   readonly emit: (event: StackguideEvent) => void;
+  /** Flags and environment read once by the composition root: DNS servers, registry login URL, ... */
+  readonly settings: Settings;
+  /**
+   * The environment, for the inputs an unattended run gives a step by variable because they never go
+   * into the answers file: STACKGUIDE_SECRET_<STEPID>_PASSWORD, STACKGUIDE_ROTATE_<STEPID>. Read only.
+   */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Outputs of the steps before this one, by step id. */
   readonly stepOutputs: Readonly<Record<string, StepOutputs>>;

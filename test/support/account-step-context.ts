@@ -1,6 +1,7 @@
 import { createAwsSession } from '../../src/aws/aws-context.ts';
 import type { StackguideEvent } from '../../src/events.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
+import { readSettings } from '../../src/settings.ts';
 import type { AskContext, StepDefinition } from '../../src/steps/step.ts';
 import { FakeClock } from './fake-clock.ts';
 
@@ -93,6 +94,8 @@ export function accountStepContext(options: AccountStepContextOptions): AccountS
     signal: new AbortController().signal,
     emit: (event) => events.push(event),
     env: options.env ?? {},
+    // As the composition root reads them, from the same variables.
+    settings: readSettings(options.env ?? {}),
     stepOutputs: {},
     events,
     ...(options.prompter ? { prompter: options.prompter } : {}),

@@ -1,6 +1,7 @@
 import { createAwsSession } from '../../src/aws/aws-context.ts';
 import type { AnswerValue } from '../../src/blueprint/references.ts';
 import type { StackguideEvent } from '../../src/events.ts';
+import { readSettings } from '../../src/settings.ts';
 import type {
   AnyStepDefinition,
   CheckResult,
@@ -43,6 +44,7 @@ export function preflightContext(options: PreflightContextOptions): PreflightCon
     signal: new AbortController().signal,
     emit: (event) => events.push(event),
     env: process.env,
+    settings: readSettings(process.env),
     stepOutputs: options.stepOutputs ?? {},
     events,
   };

@@ -3,6 +3,7 @@ import type { AnswerValue } from '../../src/blueprint/references.ts';
 import type { StackguideEvent } from '../../src/events.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
 import type { Clock } from '../../src/runtime/clock.ts';
+import { readSettings } from '../../src/settings.ts';
 import type { AskContext, StepOutputs } from '../../src/steps/step.ts';
 
 /**
@@ -59,6 +60,8 @@ export function stepContext(options: StepContextOptions): TestStepContext {
       options.onEvent?.(event);
     },
     env: options.env ?? {},
+    // As the composition root reads them, from the same variables.
+    settings: readSettings(options.env ?? {}),
     stepOutputs: options.stepOutputs ?? {},
     ...(options.prompter ? { prompter: options.prompter } : {}),
     events,

@@ -4,7 +4,6 @@ import { publicResolvers } from '../../dns/delegation-check.ts';
 import { createDnsClient, type DnsRecord, type DnsServer, describeServer } from '../../dns/dns-client.ts';
 import { systemClock } from '../../runtime/clock.ts';
 import type { StepContext } from '../step.ts';
-import { dnsSettingsFrom } from './dns-settings.ts';
 
 /**
  * What public DNS answers today for a name, as the resolvers see it: the records a new hosted zone would
@@ -27,7 +26,7 @@ export async function lookupPublic(
   name: string,
   type: RecordType,
 ): Promise<PublicAnswer> {
-  const resolvers: readonly DnsServer[] = dnsSettingsFrom(context.env).resolvers ?? publicResolvers;
+  const resolvers: readonly DnsServer[] = context.settings.dns.resolvers ?? publicResolvers;
   // System clock: these timeouts measure the network (see dns-settings.ts).
   const dns = createDnsClient({ clock: systemClock });
   const owner = normalizeDnsName(name);

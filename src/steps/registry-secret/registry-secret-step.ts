@@ -52,6 +52,7 @@ export function rotateVariable(stepId: string): string {
   return `STACKGUIDE_ROTATE_${envId(stepId)}`;
 }
 
+/** Named in the fixes; read into `settings.registryLoginUrl` by src/settings.ts. */
 const LOGIN_URL_VARIABLE = 'STACKGUIDE_REGISTRY_LOGIN_URL';
 
 export const registrySecretStep = defineStep<typeof registrySecretConfig.configSchema, RegistryInputs>({
@@ -274,8 +275,8 @@ async function credentialsFromEnvironment(
 
 /** The login endpoint to try, or undefined when verification is off. */
 function loginUrlOf(context: StepContext, config: RegistrySecretConfig): string | undefined {
-  const fromEnv = context.env[LOGIN_URL_VARIABLE];
-  if (fromEnv !== undefined) return fromEnv === '' || fromEnv === 'off' ? undefined : fromEnv;
+  const override = context.settings.registryLoginUrl;
+  if (override !== undefined) return override === false ? undefined : override;
   return config.verifyLoginUrl === false ? undefined : config.verifyLoginUrl;
 }
 
