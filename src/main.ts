@@ -65,6 +65,11 @@ function buildProgram(
       collect,
       [],
     )
+    .option(
+      '--overwrite',
+      "replace a file the blueprint renders (QHub's config) even when it was edited by hand; otherwise the difference is shown and asked about, or unattended refused",
+      false,
+    )
     .argument(
       '[name-and-answers...]',
       'a deployment name and id=value answers: install <name> key=value ... as rack installers take them',

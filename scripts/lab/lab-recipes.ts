@@ -96,9 +96,8 @@ export const labRecipes: Record<string, LabRecipe> = {
   },
 
   qhub: {
-    unattendedSecrets: { STACKGUIDE_SECRET_CLIENT_SECRET: 'lab-oauth-client-secret' },
-    async prepare() {
-      return { env: {}, notes: ['The OAuth client secret can be anything in the lab.'] };
+    async prepare(_target, folder) {
+      return { env: {}, notes: [`The install writes qhub-config.yaml into ${folder}`] };
     },
   },
 

@@ -9,6 +9,8 @@ export interface CommonOptions {
   profile?: string;
   endpointUrl?: string;
   yes?: boolean;
+  /** install: replace a rendered file the operator edited by hand. */
+  overwrite?: boolean;
   /** commander's `--no-input` negation: false when the flag is given. */
   input?: boolean;
   output?: 'text' | 'json';

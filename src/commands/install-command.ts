@@ -71,6 +71,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         ...(options.name ? { deployment: options.name } : {}),
         sets: parseSets(options.set ?? []),
         yes: options.yes === true,
+        overwrite: options.overwrite === true,
         stateDir: resolve(options.stateDir ?? '.stackguide'),
         defaultAnswersPath: (deployment) => `${deployment}.answers.yaml`,
         connectionFlags: connectionFlags(options),

@@ -55,6 +55,8 @@ export interface InstallRequest extends DeploymentRequest {
   stateDir: string;
   /** Where the guided flow writes answers when no --config was given. */
   defaultAnswersPath: (deployment: string) => string;
+  /** `--overwrite`: replace a rendered file the operator edited by hand without asking. */
+  overwrite?: boolean;
   /** Flags to repeat in the equivalent non-interactive command. */
   connectionFlags: string[];
 }
@@ -232,21 +234,44 @@ export async function runInstall(
   // Files the platform reads itself (QHub's configuration) go beside the answers file.
   for (const file of blueprint.files) {
     const target = join(dirname(answersPath), file.path);
-    await writeRenderedFile(join(blueprint.dir, file.template), target, {
-      questions: blueprint.questions,
-      scope: {
-        deployment,
-        region,
-        account: identity.account,
-        answers: planAnswers(blueprint, answers),
-        stackOutputs: {},
+    const outcome = await writeRenderedFile(
+      join(blueprint.dir, file.template),
+      target,
+      {
+        questions: blueprint.questions,
+        scope: {
+          deployment,
+          region,
+          account: identity.account,
+          answers: planAnswers(blueprint, answers),
+          stackOutputs: {},
+        },
       },
-    });
-    events.emit({
-      type: 'file.written',
-      path: target,
-      ...(file.description ? { description: file.description } : {}),
-    });
+      {
+        overwrite: request.overwrite === true,
+        ...(prompter
+          ? {
+              confirm: (path: string, difference: string) =>
+                prompter.confirm({
+                  message: `${path} was edited by hand. This install would change it:\n${difference}\nReplace it?`,
+                  default: false,
+                }),
+            }
+          : {}),
+      },
+    );
+    if (outcome === 'kept')
+      events.emit({
+        type: 'warning',
+        code: 'file.kept',
+        message: `${target} was edited by hand and is kept as it is; it no longer matches the answers`,
+      });
+    else if (outcome !== 'unchanged')
+      events.emit({
+        type: 'file.written',
+        path: target,
+        ...(file.description ? { description: file.description } : {}),
+      });
   }
 
   // Preflight: every check before anything is created; a failed required check stops here.

@@ -30,10 +30,11 @@ const blueprints: Array<{
 }> = [
   { id: 'demo', deployment: 'demo' },
   { id: 'convox-rack', deployment: 'production' },
+  // The OAuth client secret is never asked: the file names the variable QHub reads it from.
   {
     id: 'qhub',
     deployment: 'qhub-aws',
-    env: { STACKGUIDE_SECRET_CLIENT_SECRET: 'oauth-client-secret-for-tests' },
+    writes: { 'qhub-config.yaml': 'client_secret: QHUB_SECRET_OAUTH_CLIENT_SECRET' },
   },
 ];
 

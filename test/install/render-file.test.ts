@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Question, questionSchema } from '../../src/blueprint/blueprint-schema.ts';
-import { renderTemplate } from '../../src/install/render-file.ts';
+import { StackguideError } from '../../src/errors.ts';
+import { lineDiff } from '../../src/install/line-diff.ts';
+import { renderTemplate, writeRenderedFile } from '../../src/install/render-file.ts';
 
 const questions: Question[] = [
   questionSchema.parse({ id: 'users', prompt: 'Users', type: 'list' }),
@@ -62,5 +67,93 @@ describe('renderTemplate', () => {
     );
     expect(rendered).not.toContain('hunter2hunter2');
     expect(rendered).toContain('STACKGUIDE_SECRET_SECRET');
+  });
+
+  it('merges a $merge into its mapping, renders $when only when the answers match, and marks the first item', () => {
+    const template = {
+      groups: {
+        general: { min: 1 },
+        $merge: { $forEach: 'answers.users', $split: ':', $key: '{{item.0}}', $value: { uid: '{{item.1}}' } },
+      },
+      auth: {
+        id: 'x',
+        $merge: { $when: { domain: 'x.io' }, $value: { scope: ['openid'] } },
+        other: { $when: { domain: 'y.io' }, $value: 'never' },
+      },
+      profiles: { $forEach: 'answers.zones', $value: { name: '{{item}}', default: '{{item.first}}' } },
+    };
+    expect(renderTemplate(template, context)).toEqual({
+      groups: { general: { min: 1 }, 'a@x.io': { uid: 10000001 }, 'b@x.io': { uid: 10000002 } },
+      auth: { id: 'x', scope: ['openid'] },
+      profiles: [
+        { name: 'us-west-2a', default: true },
+        { name: 'us-west-2b', default: false },
+      ],
+    });
+  });
+});
+
+describe('writeRenderedFile', () => {
+  let folder: string;
+  let templatePath: string;
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'render-file-'));
+    templatePath = join(folder, 'template.yaml');
+    await writeFile(templatePath, 'domain: "{{answers.domain}}"\nzones: "{{answers.zones}}"\n');
+  });
+  afterEach(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+  const other = {
+    ...context,
+    scope: { ...context.scope, answers: { ...context.scope.answers, domain: 'y.io' } },
+  };
+
+  it('writes, then leaves an unchanged file alone, then updates a file only stackguide touched', async () => {
+    const target = join(folder, 'out', 'config.yaml');
+    expect(await writeRenderedFile(templatePath, target, context)).toBe('created');
+    expect(await readFile(target, 'utf8')).toMatch(
+      /^# Written by stackguide[^\n]*\n# stackguide-sha256: [0-9a-f]{64}\ndomain: x\.io\n/,
+    );
+    expect(await writeRenderedFile(templatePath, target, context)).toBe('unchanged');
+    expect(await writeRenderedFile(templatePath, target, other)).toBe('updated');
+    expect(await readFile(target, 'utf8')).toContain('domain: y.io');
+  });
+
+  it('never replaces a hand-edited file silently: refused unattended, asked with the difference, or --overwrite', async () => {
+    const target = join(folder, 'config.yaml');
+    await writeRenderedFile(templatePath, target, context);
+    const edited = (await readFile(target, 'utf8')).replace('zones:', 'extra: mine\nzones:');
+    await writeFile(target, edited);
+
+    const refused = await writeRenderedFile(templatePath, target, other).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(StackguideError);
+    expect((refused as StackguideError).code).toBe('file.edited');
+    expect((refused as StackguideError).details[0]?.message).toContain('- extra: mine');
+    expect((refused as StackguideError).details[0]?.message).toContain('+ domain: y.io');
+    expect(await readFile(target, 'utf8')).toBe(edited);
+
+    const shown: string[] = [];
+    const kept = await writeRenderedFile(templatePath, target, other, {
+      overwrite: false,
+      confirm: async (_path, difference) => {
+        shown.push(difference);
+        return false;
+      },
+    });
+    expect(kept).toBe('kept');
+    expect(shown[0]).toContain('- domain: x.io');
+    expect(await readFile(target, 'utf8')).toBe(edited);
+
+    expect(await writeRenderedFile(templatePath, target, other, { overwrite: true })).toBe('updated');
+    expect(await readFile(target, 'utf8')).not.toContain('extra: mine');
+  });
+});
+
+describe('lineDiff', () => {
+  it('marks removed and added lines with context and folds what is far from any change', () => {
+    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].join('\n');
+    const after = ['a', 'b', 'c', 'D', 'e', 'f', 'g', 'h', 'i'].join('\n');
+    expect(lineDiff(before, after, 1)).toBe(['  c', '- d', '+ D', '  e', '  …', '  h', '+ i'].join('\n'));
   });
 });
