@@ -2,6 +2,7 @@ import type { CloudFormationPort, StackDescription } from '../aws/cloudformation
 import type { RootCause, StackEventRecord, StackguideEvent, StackOperation } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { OperationTracker } from './operation-tracker.ts';
+import { retryMessage, retryRead } from './retry-read.ts';
 import { diagnoseFailure } from './root-cause.ts';
 import { streamStackEvents } from './stack-event-streamer.ts';
 import { isSuccess } from './stack-status.ts';
@@ -102,20 +103,36 @@ export async function followOperation(
         seen.push(event);
         deps.emit({ type: 'stack.event', stack, event });
       },
+      onRetry: (notice) =>
+        deps.emit({ type: 'warning', code: `aws.${notice.reason}`, message: retryMessage(notice) }),
     });
   } finally {
     deps.tracker?.end();
   }
   // The final word is DescribeStacks by id (a deleted stack is invisible by name), not the last event seen.
-  const final = await deps.cloudFormation.describeStack(stackId);
+  // The operation has ended: a throttled or dropped read is retried, never taken for its outcome.
+  const settled = <T>(action: string, read: () => Promise<T>): Promise<T> =>
+    retryRead(read, {
+      clock: deps.clock,
+      action,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      onRetry: (notice) =>
+        deps.emit({ type: 'warning', code: `aws.${notice.reason}`, message: retryMessage(notice) }),
+    });
+  const final = await settled('DescribeStacks', () => deps.cloudFormation.describeStack(stackId));
   const status = final?.status ?? 'UNKNOWN';
   await hooks.settle?.(final, status);
   if (final && (hooks.succeeded ?? isSuccess)(status)) {
-    const outputs = hooks.outputs ? await hooks.outputs(final) : final.outputs;
+    const { outputs: readOutputs } = hooks;
+    const outputs = readOutputs
+      ? await settled('ListStackResources', () => readOutputs(final))
+      : final.outputs;
     deps.emit({ type: 'stack.completed', stack, stackId, status, outputs });
     return { ok: true, status, final, outputs, events: seen };
   }
-  const rootCause = await diagnoseFailure(deps.cloudFormation, stackId, seen);
+  const rootCause = await settled('DescribeStackEvents', () =>
+    diagnoseFailure(deps.cloudFormation, stackId, seen),
+  );
   const message = rootCause
     ? `${rootCause.logicalResourceId} (${rootCause.resourceType}) in ${rootCause.stackName}: ${rootCause.reason}`
     : (final?.statusReason ?? `stack ended ${status}`);

@@ -2,6 +2,7 @@ import { isThrottling, isTransientNetworkError } from '../aws/aws-errors.ts';
 import type { CloudFormationPort, StackEvent } from '../aws/cloudformation-port.ts';
 import type { StackEventRecord } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
+import type { RetryNotice } from './retry-read.ts';
 import { isTerminal } from './stack-status.ts';
 
 /**
@@ -23,7 +24,13 @@ export interface StreamOptions {
   /** The newest event before the operation began: reading back stops there (CloudFormation's clock
    * and ours need not agree, so this is the reliable boundary when it is known). */
   afterEventId?: string;
+  /** Event ids already handed on (by an earlier run of this deployment, from the journal's event log):
+   * never handed on again. */
+  seenEventIds?: ReadonlySet<string>;
   onEvent: (event: StackEventRecord) => void;
+  /** Told when AWS throttles the reads or the connection drops, with the wait before the next try:
+   * the first of a run of failures at once, then every fourth, so a long stall never looks hung. */
+  onRetry?: (notice: RetryNotice) => void;
   signal?: AbortSignal;
   /** Poll interval while events flow, and the ceiling it backs off to when idle. */
   minIntervalMs?: number;
@@ -48,6 +55,9 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
   const maxInterval = options.maxIntervalMs ?? 5_000;
   const sinceMs = options.since.getTime() - CLOCK_SKEW_MS;
   const pollers = new Map<string, StackPoller>();
+  // Event ids are unique across stacks: one set guards every hand-on, whichever read found the event
+  // (two pages of one read, a read that overlaps the last one, a retry, an earlier run).
+  const handedOnIds = new Set<string>(options.seenEventIds ?? []);
   const addPoller = (stackId: string, stackName: string): void => {
     if (!pollers.has(stackId)) pollers.set(stackId, { stackId, stackName, seen: new Set(), finished: false });
   };
@@ -60,7 +70,7 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
   let idlePolls = 0;
 
   const pollOnce = async (): Promise<number> => {
-    let delivered = 0;
+    let handedOn = 0;
     // Every stack of the tree is read at once (one call each), then delivered in a stable order.
     // Children discovered during this round are read from the next one.
     const active = [...pollers.values()].filter((poller) => !poller.finished || rootTerminal);
@@ -74,8 +84,11 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
     active.forEach((poller, index) => {
       for (const event of pages[index] ?? []) {
         poller.seen.add(event.eventId);
-        options.onEvent(toRecord(event, options.stackId));
-        delivered++;
+        if (!handedOnIds.has(event.eventId)) {
+          handedOnIds.add(event.eventId);
+          options.onEvent(toRecord(event, options.stackId));
+          handedOn++;
+        }
         if (isNestedStackEvent(event, poller.stackId) && event.physicalResourceId) {
           addPoller(
             event.physicalResourceId,
@@ -88,7 +101,7 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
         }
       }
     });
-    return delivered;
+    return handedOn;
   };
 
   for (;;) {
@@ -105,7 +118,16 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
       // Nothing seen is lost: `seen` survives, so the next successful poll reads back to where it was.
       failures++;
       const backoff = Math.min(MAX_BACKOFF_MS, minInterval * 2 ** failures);
-      await clock.sleep(backoff / 2 + (clock.random() * backoff) / 2, signal);
+      const waitMs = backoff / 2 + (clock.random() * backoff) / 2;
+      if (failures % 4 === 1) {
+        options.onRetry?.({
+          action: 'DescribeStackEvents',
+          reason: isThrottling(error) ? 'throttled' : 'unreachable',
+          attempt: failures,
+          waitMs,
+        });
+      }
+      await clock.sleep(waitMs, signal);
       continue;
     }
     if (rootTerminal) break;
@@ -132,10 +154,15 @@ async function readNewEvents(
   token: string | undefined,
 ): Promise<StackEvent[]> {
   const fresh: StackEvent[] = [];
+  const inThisRead = new Set<string>();
   let nextToken: string | undefined;
   do {
     const page = await cloudFormation.describeStackEvents(poller.stackId, nextToken);
     for (const event of page.events) {
+      // Events written while we page push older ones down: a later page repeats the end of the one
+      // before. Skip the repeats; nothing is skipped over, as only newer events can arrive.
+      if (inThisRead.has(event.eventId)) continue;
+      inThisRead.add(event.eventId);
       const older = event.timestamp.getTime() < sinceMs;
       const otherOperation =
         token !== undefined && event.clientRequestToken !== undefined && event.clientRequestToken !== token;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StackEventRecord } from '../../src/events.ts';
+import { retryMessage } from '../../src/stacks/retry-read.ts';
 import { streamStackEvents } from '../../src/stacks/stack-event-streamer.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FakeCloudFormationPort } from '../support/fake-cloudformation-port.ts';
@@ -110,6 +111,7 @@ describe('streamStackEvents', () => {
       }
       if (step === 4) cfn.addEvent(stackId, 'db', STACK, 'CREATE_COMPLETE', at(9));
     };
+    const told: string[] = [];
 
     await streamStackEvents({
       cloudFormation: cfn,
@@ -118,7 +120,11 @@ describe('streamStackEvents', () => {
       stackName: 'db',
       since: new Date(clock.now()),
       onEvent,
+      onRetry: (notice) => told.push(retryMessage(notice)),
     });
+
+    // The first failure of the run is told at once, with the wait; the second (same stall) is not.
+    expect(told).toEqual(['AWS is throttling DescribeStackEvents; checking again in 2 s']);
 
     expect(received.map((e) => `${e.logicalResourceId}:${e.status}`)).toEqual([
       'db:CREATE_IN_PROGRESS',
@@ -163,5 +169,79 @@ describe('streamStackEvents', () => {
     });
     expect(received).toEqual([]);
     expect(cfn.calls.filter((c) => c.method === 'describeStack').length).toBeGreaterThan(0);
+  });
+});
+
+describe('streamStackEvents, exactly once', () => {
+  it('hands on an event once when new events shift the pages between two page reads of one poll', async () => {
+    const { cfn, clock, at, received, onEvent } = setup();
+    const stackId = cfn.addStack('web');
+    cfn.addEvent(stackId, 'web', STACK, 'UPDATE_IN_PROGRESS', at(1));
+    for (const id of ['A', 'B', 'C', 'D', 'E'])
+      cfn.addEvent(stackId, id, 'AWS::SQS::Queue', 'UPDATE_IN_PROGRESS', at(2));
+    // While the streamer reads the second page, two more events arrive on top: every page after the
+    // first now starts two events later in time, so it repeats two events the first page had.
+    const read = cfn.describeStackEvents.bind(cfn);
+    let inserted = false;
+    cfn.describeStackEvents = async (stack: string, nextToken?: string) => {
+      if (nextToken && !inserted) {
+        inserted = true;
+        for (const id of ['A', 'B']) cfn.addEvent(stackId, id, 'AWS::SQS::Queue', 'UPDATE_COMPLETE', at(3));
+      }
+      return read(stack, nextToken);
+    };
+    const script = [
+      () => {
+        for (const id of ['C', 'D', 'E'])
+          cfn.addEvent(stackId, id, 'AWS::SQS::Queue', 'UPDATE_COMPLETE', at(4));
+        cfn.addEvent(stackId, 'web', STACK, 'UPDATE_COMPLETE', at(5));
+      },
+    ];
+    clock.onSleep = () => script.shift()?.();
+
+    await streamStackEvents({
+      cloudFormation: cfn,
+      clock,
+      stackId,
+      stackName: 'web',
+      since: new Date(clock.now()),
+      onEvent,
+    });
+
+    const ids = received.map((e) => e.eventId);
+    expect(ids.length).toBe(new Set(ids).size);
+    expect(
+      received
+        .map((e) => `${e.logicalResourceId}:${e.status}`)
+        .filter((k) => k.endsWith('UPDATE_IN_PROGRESS')),
+    ).toEqual([
+      'web:UPDATE_IN_PROGRESS',
+      ...['A', 'B', 'C', 'D', 'E'].map((id) => `${id}:UPDATE_IN_PROGRESS`),
+    ]);
+    expect(received).toHaveLength(12);
+    // CloudFormation's order: the order the stack's events were written in.
+    expect(ids).toEqual([...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))));
+  });
+
+  it('never hands on an event id the caller has already seen (a resumed run, a reconnect)', async () => {
+    const { cfn, clock, at, received, onEvent } = setup();
+    const stackId = cfn.addStack('web');
+    const first = cfn.addEvent(stackId, 'web', STACK, 'UPDATE_IN_PROGRESS', at(1));
+    const second = cfn.addEvent(stackId, 'A', 'AWS::SQS::Queue', 'UPDATE_IN_PROGRESS', at(1));
+    cfn.addEvent(stackId, 'A', 'AWS::SQS::Queue', 'UPDATE_COMPLETE', at(2));
+    cfn.addEvent(stackId, 'web', STACK, 'UPDATE_COMPLETE', at(3));
+    await streamStackEvents({
+      cloudFormation: cfn,
+      clock,
+      stackId,
+      stackName: 'web',
+      since: new Date(clock.now()),
+      seenEventIds: new Set([first.eventId, second.eventId]),
+      onEvent,
+    });
+    expect(received.map((e) => `${e.logicalResourceId}:${e.status}`)).toEqual([
+      'A:UPDATE_COMPLETE',
+      'web:UPDATE_COMPLETE',
+    ]);
   });
 });
