@@ -190,7 +190,14 @@ function withPositional(options: CommonOptions, positional: readonly string[]): 
 async function withSettings(options: CommonOptions, wanted: boolean): Promise<CommonOptions> {
   if (!wanted) return options;
   const { readSettings } = await import('./settings.ts');
-  return { ...options, settings: readSettings(process.env, { dnsServers: options.dnsServer }) };
+  const settings = readSettings(process.env, { dnsServers: options.dnsServer });
+  if (settings.dns.parentServers) {
+    // A host name that does not resolve is a usage error naming it, before any AWS call (issue 16).
+    const { resolveServerHosts } = await import('./dns/dns-client.ts');
+    const source = options.dnsServer?.length ? '--dns-server' : 'STACKGUIDE_DNS_SERVERS';
+    await resolveServerHosts(settings.dns.parentServers, source);
+  }
+  return { ...options, settings };
 }
 
 export async function main(argv: string[]): Promise<number> {

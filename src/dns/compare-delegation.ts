@@ -3,12 +3,14 @@ import type {
   DelegationFix,
   DelegationStatus,
   NameServerResult,
+  ParentServerGroup,
   ParentServerResult,
   PropagationResult,
   ResolverResult,
+  ServerProblem,
   ServerRef,
 } from './delegation-check-result.ts';
-import type { DnsQueryResult, DnsResponse } from './dns-client.ts';
+import { type DnsQueryResult, type DnsResponse, describeServer } from './dns-client.ts';
 
 /**
  * The delegation check's judgement, kept free of I/O: every function here takes answers already received
@@ -20,8 +22,8 @@ export function normalizeDnsName(name: string): string {
   return name.trim().replace(/\.+$/, '').toLowerCase();
 }
 
-/** What a server that answered can say about the delegation. */
-type ReachableStatus = Exclude<DelegationStatus, 'unreachable'>;
+/** What a server that answered for the parent zone can say about the delegation. */
+type ReachableStatus = Exclude<DelegationStatus, 'unreachable' | 'refused' | 'servfail'>;
 
 export interface NameServerComparison {
   status: 'delegated' | 'missing' | 'partial' | 'stale';
@@ -171,7 +173,7 @@ export function classifyParentServer(observation: ParentServerObservation): Pare
   const parentZone = normalizeDnsName(observation.parentZone);
   const expected = uniqueSorted(observation.expected);
   const { server, result, recordTtl } = observation;
-  const label = server.name;
+  const label = describeServer(server);
   const empty = {
     missingNameServers: [],
     extraNameServers: [],
@@ -179,34 +181,27 @@ export function classifyParentServer(observation: ParentServerObservation): Pare
     nameServers: [],
     ttl: null,
   };
-
-  if (!result.ok) {
+  const failed = (problem: ServerProblem, rcode: string | null): ParentServerResult => {
+    const verdict = problemVerdict(problem, parentZone, rcode, result);
     return {
       server,
-      status: 'unreachable',
-      rcode: null,
+      status: problemStatus(problem),
+      rcode,
       ...empty,
-      explanation: `${label}, a server of ${parentZone}, did not answer: ${result.message}.`,
-      fix: unreachableFix([server]),
+      problem,
+      verdict,
+      explanation: `${label}, a server of ${parentZone}, ${verdict}.`,
+      fix: problemFix(problem, parentZone, [server]),
     };
-  }
+  };
+
+  if (!result.ok) return failed(failureProblem(result.failure), null);
   const response = result.response;
   const found = extractNameServers(domain, response);
   const answeredForZone =
     response.rcode === 'NXDOMAIN' || (response.rcode === 'NOERROR' && response.authoritative);
   if (found.nameServers.length === 0 && !answeredForZone) {
-    const why =
-      response.rcode === 'NOERROR'
-        ? 'answered without authority and without a referral for it'
-        : `answered ${response.rcode}`;
-    return {
-      server,
-      status: 'unreachable',
-      rcode: response.rcode,
-      ...empty,
-      explanation: `${label} ${why}: it does not serve the zone ${parentZone}, so it cannot tell whether ${domain} is delegated.`,
-      fix: unreachableFix([server]),
-    };
+    return failed(rcodeProblem(response.rcode), response.rcode);
   }
 
   const comparison = compareDelegation(expected, found.nameServers);
@@ -222,37 +217,40 @@ export function classifyParentServer(observation: ParentServerObservation): Pare
     extraNameServers: comparison.extra,
     lameNameServers: lame,
     ttl: found.ttl,
+    problem: null,
   };
   const lameNote = lame.length > 0 ? ` ${describeLame(lame, observation.nameServers)}` : '';
+  const said = (verdict: string, fix: DelegationFix | null): ParentServerResult => ({
+    ...facts,
+    verdict,
+    explanation: `${label} ${verdict}`,
+    fix,
+  });
   switch (status) {
     case 'delegated':
-      return {
-        ...facts,
-        explanation: `${label} delegates ${domain} to the hosted zone's ${expected.length} name servers, and they answer for it.`,
-        fix: null,
-      };
+      return said(
+        `delegates ${domain} to the hosted zone's ${expected.length} name servers, and they answer for it.`,
+        null,
+      );
     case 'missing': {
       const why =
         response.rcode === 'NXDOMAIN'
           ? `${domain} does not exist there (NXDOMAIN)`
           : 'there is no NS record for it';
-      return {
-        ...facts,
-        explanation: `${label} has no delegation for ${domain}: ${why}.`,
-        fix: delegationFix('missing', domain, parentZone, expected, [], recordTtl, null),
-      };
+      return said(
+        `has no delegation for ${domain}: ${why}.`,
+        delegationFix('missing', domain, parentZone, expected, [], recordTtl, null),
+      );
     }
     case 'partial':
-      return {
-        ...facts,
-        explanation: `${label} delegates ${domain} to only ${comparison.matching.length} of the hosted zone's ${expected.length} name servers (missing: ${comparison.missing.join(', ')}).${lameNote}`,
-        fix: delegationFix('partial', domain, parentZone, comparison.missing, [], recordTtl, null),
-      };
+      return said(
+        `delegates ${domain} to only ${comparison.matching.length} of the hosted zone's ${expected.length} name servers (missing: ${comparison.missing.join(', ')}).${lameNote}`,
+        delegationFix('partial', domain, parentZone, comparison.missing, [], recordTtl, null),
+      );
     case 'stale':
-      return {
-        ...facts,
-        explanation: `${label} delegates ${domain} to name servers that are not the hosted zone's (${comparison.extra.join(', ')}), probably those of an earlier hosted zone that was deleted.${lameNote}`,
-        fix: delegationFix(
+      return said(
+        `delegates ${domain} to name servers that are not the hosted zone's (${comparison.extra.join(', ')}), probably those of an earlier hosted zone that was deleted.${lameNote}`,
+        delegationFix(
           'stale',
           domain,
           parentZone,
@@ -261,14 +259,142 @@ export function classifyParentServer(observation: ParentServerObservation): Pare
           recordTtl,
           found.ttl,
         ),
-      };
+      );
     case 'lame':
-      return {
-        ...facts,
-        explanation: `${label} delegates ${domain} to the hosted zone's name servers, but not all of them serve it.${lameNote}`,
-        fix: delegationFix('lame', domain, parentZone, [], [], recordTtl, null),
-      };
+      return said(
+        `delegates ${domain} to the hosted zone's name servers, but not all of them serve it.${lameNote}`,
+        delegationFix('lame', domain, parentZone, [], [], recordTtl, null),
+      );
   }
+}
+
+/** How a failed query reads as a problem. */
+function failureProblem(failure: 'timeout' | 'closed' | 'network'): ServerProblem {
+  return failure === 'timeout' ? 'silent' : failure;
+}
+
+function rcodeProblem(rcode: string): ServerProblem {
+  switch (rcode) {
+    case 'REFUSED':
+      return 'refused';
+    case 'SERVFAIL':
+      return 'servfail';
+    case 'NXDOMAIN':
+      return 'nxdomain';
+    case 'NOERROR':
+      return 'not-authoritative';
+    default:
+      return 'rcode';
+  }
+}
+
+function problemStatus(problem: ServerProblem): DelegationStatus {
+  switch (problem) {
+    case 'silent':
+    case 'closed':
+    case 'network':
+      return 'unreachable';
+    case 'servfail':
+      return 'servfail';
+    default:
+      return 'refused';
+  }
+}
+
+/** The words for a parent server's problem, without its name: the same for every server that has it. */
+function problemVerdict(
+  problem: ServerProblem,
+  parentZone: string,
+  rcode: string | null,
+  result: DnsQueryResult,
+): string {
+  const attempts = result.attempts;
+  switch (problem) {
+    case 'silent':
+      return result.ok || !result.message.includes('budget')
+        ? `did not answer (${attempts} ${attempts === 1 ? 'try' : 'tries'}): it is down, or a firewall drops DNS on the way`
+        : "did not answer before the check's time budget ran out";
+    case 'closed':
+      return 'refused the connection: nothing listens on that port';
+    case 'network':
+      return `cannot be reached (${result.ok ? 'network error' : result.message.replace(/^.*: /, '')})`;
+    case 'refused':
+      return `refused to answer for ${parentZone} (REFUSED): it does not serve that zone`;
+    case 'servfail':
+      return `answered SERVFAIL: it should serve ${parentZone} but cannot (a broken or expired zone, or a DNSSEC failure)`;
+    case 'not-authoritative':
+      return `answered without authority and without a referral: it does not serve ${parentZone}`;
+    case 'nxdomain':
+      return `answered that ${parentZone} does not exist (NXDOMAIN)`;
+    case 'rcode':
+      return `answered ${rcode ?? 'an error'}: it cannot tell about ${parentZone}`;
+  }
+}
+
+/** One fix per kind of problem, naming the servers that have it. */
+function problemFix(
+  problem: ServerProblem,
+  parentZone: string,
+  servers: readonly ServerRef[],
+): DelegationFix {
+  const list = servers.map((server) => `${server.host}:${server.port}`).join(', ') || 'the servers';
+  let summary: string;
+  switch (problem) {
+    case 'silent':
+    case 'network':
+      summary = `Check that this machine can reach ${list} over UDP and TCP port 53 (a firewall that drops outbound DNS looks like this), or name servers of ${parentZone} it can reach with --dns-server host:port.`;
+      break;
+    case 'closed':
+      summary = `Nothing listens at ${list}: check the address and port given with --dns-server (DNS servers listen on port 53), or leave it out to find the servers of ${parentZone} automatically.`;
+      break;
+    case 'servfail':
+      summary = `Ask whoever runs the DNS of ${parentZone} (your registrar or DNS provider) to repair the zone: until its servers answer, nobody can resolve names under it.`;
+      break;
+    case 'nxdomain':
+      summary = `${parentZone} does not exist in DNS: check the spelling of the parent domain; if it is right, register ${parentZone} or create its zone at your DNS provider first.`;
+      break;
+    default:
+      summary = `${list} ${servers.length === 1 ? 'does' : 'do'} not serve ${parentZone}: name one of its authoritative servers with --dns-server host:port (dig NS ${parentZone} lists them), or leave --dns-server out to find them automatically.`;
+  }
+  return { summary, add: [], remove: [] };
+}
+
+/**
+ * Parent servers that said the same thing, in order of first appearance: one line per verdict, with the
+ * count and the servers, however many there are.
+ */
+export function groupParentServers(
+  parentZone: string,
+  servers: readonly ParentServerResult[],
+): ParentServerGroup[] {
+  const zone = normalizeDnsName(parentZone);
+  const groups = new Map<string, ParentServerResult[]>();
+  for (const server of servers) {
+    const key = `${server.status}|${server.problem ?? ''}|${server.verdict}`;
+    groups.set(key, [...(groups.get(key) ?? []), server]);
+  }
+  return [...groups.values()].flatMap((members) => {
+    const first = members[0];
+    if (!first) return [];
+    const refs = members.map((member) => member.server);
+    const who =
+      members.length === 1
+        ? `${describeServer(first.server)}, a server of ${zone},`
+        : `${members.length} servers of ${zone} (${refs.map(describeServer).join(', ')}): each`;
+    const fix =
+      first.problem !== null
+        ? problemFix(first.problem, zone, refs)
+        : first.fix && { ...first.fix, add: union(members.map((m) => m.fix?.add ?? [])) };
+    return [
+      {
+        status: first.status,
+        problem: first.problem,
+        servers: refs,
+        explanation: `${who} ${first.verdict.replace(/\.$/, '')}.`,
+        fix: fix ?? null,
+      },
+    ];
+  });
 }
 
 export interface ResolverObservation {
@@ -284,16 +410,24 @@ export interface ResolverObservation {
 export function classifyResolver(observation: ResolverObservation): ResolverResult {
   const domain = normalizeDnsName(observation.domain);
   const { resolver, result } = observation;
-  const label = resolver.name;
+  const label = describeServer(resolver);
   if (!result.ok) {
+    const problem = failureProblem(result.failure);
+    const why =
+      problem === 'silent'
+        ? `did not answer (${result.attempts} ${result.attempts === 1 ? 'try' : 'tries'})`
+        : problem === 'closed'
+          ? 'refused the connection: nothing listens on that port'
+          : `cannot be reached (${result.message.replace(/^.*: /, '')})`;
     return {
       resolver,
       status: 'unreachable',
+      problem,
       rcode: null,
       nameServers: [],
       ttl: null,
       recheckAfterSeconds: null,
-      explanation: `${label} did not answer: ${result.message}.`,
+      explanation: `${label} ${why}.`,
     };
   }
   const response = result.response;
@@ -301,11 +435,12 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
     return {
       resolver,
       status: 'unreachable',
+      problem: 'refused',
       rcode: response.rcode,
       nameServers: [],
       ttl: null,
       recheckAfterSeconds: null,
-      explanation: `${label} refused to resolve for us (REFUSED): it may not offer recursion to this network.`,
+      explanation: `${label} refused to resolve for us (REFUSED): it does not offer recursion to this network.`,
     };
   }
   // Only the answer section counts: a resolver's referral is not an answer it would give a client.
@@ -320,6 +455,7 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
       return {
         resolver,
         status: 'matches',
+        problem: null,
         rcode: response.rcode,
         nameServers,
         ttl,
@@ -330,6 +466,7 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
     return {
       resolver,
       status: 'old-answer',
+      problem: null,
       rcode: response.rcode,
       nameServers,
       ttl,
@@ -352,6 +489,7 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
   return {
     resolver,
     status: 'no-answer',
+    problem: response.rcode === 'NOERROR' ? null : rcodeProblem(response.rcode),
     rcode: response.rcode,
     nameServers: [],
     ttl: cached,
@@ -376,6 +514,7 @@ export function summarisePropagation(resolvers: readonly ResolverResult[]): Prop
       resolvers: list,
       recheckAfterSeconds: null,
       explanation: 'No resolvers were asked.',
+      fix: null,
     };
   }
   if (answering.length === 0) {
@@ -383,7 +522,8 @@ export function summarisePropagation(resolvers: readonly ResolverResult[]): Prop
       status: 'unknown',
       resolvers: list,
       recheckAfterSeconds: null,
-      explanation: `None of the ${list.length} resolvers answered, so propagation is unknown.`,
+      explanation: `None of the ${list.length} resolvers answered (${list.map((resolver) => describeServer(resolver.resolver)).join(', ')}), so propagation is unknown.`,
+      fix: resolversUnreachableFix(),
     };
   }
   if (pending.length === 0) {
@@ -392,6 +532,7 @@ export function summarisePropagation(resolvers: readonly ResolverResult[]): Prop
       resolvers: list,
       recheckAfterSeconds: null,
       explanation: `All ${answering.length} resolvers that answered return the hosted zone's name servers.${silentNote}`,
+      fix: null,
     };
   }
   const old = pending.filter((resolver) => resolver.status === 'old-answer').length;
@@ -409,9 +550,18 @@ export function summarisePropagation(resolvers: readonly ResolverResult[]): Prop
   return {
     status: 'pending',
     resolvers: list,
+    fix: null,
     recheckAfterSeconds,
     explanation: `${answering.length - pending.length} of ${answering.length} resolvers return the hosted zone's name servers; ${parts}.${when}${silentNote}`,
   };
+}
+
+/**
+ * The setting that replaces the public resolvers: on a network that blocks outbound DNS (a common
+ * corporate firewall) the check can still use the network's own resolvers.
+ */
+function resolversUnreachableFix(): string {
+  return "This machine cannot reach the resolvers (outbound DNS is probably blocked): set STACKGUIDE_DNS_RESOLVERS to resolvers it can reach, as label=host:port separated by commas (your network's own resolver, from /etc/resolv.conf, usually works), and name the parent zone's servers with --dns-server host:port.";
 }
 
 export interface DelegationSummaryInput {
@@ -424,7 +574,7 @@ export interface DelegationSummaryInput {
   propagation: PropagationResult;
   recordTtl: number;
   /** Why the parent's servers could not be found, when they could not. */
-  discoveryProblem?: string;
+  discoveryProblem?: { problem: ServerProblem; detail: string };
 }
 
 /** Worst first: what the operator must fix before anything else. */
@@ -435,27 +585,35 @@ export function summariseDelegation(input: DelegationSummaryInput): DelegationCh
   const parentZone = normalizeDnsName(input.parentZone);
   const expected = uniqueSorted(input.expected);
   const parentServers = [...input.parentServers];
+  const groups = groupParentServers(parentZone, parentServers);
   const base = {
     domain,
     parentZone,
     checkedAt: input.checkedAt,
     expectedNameServers: expected,
+    discoveryProblem: input.discoveryProblem ?? null,
     parentServers,
+    parentServerGroups: groups,
     nameServers: [...input.nameServers],
     propagation: input.propagation,
   };
-  const reachable = parentServers.filter((server) => server.status !== 'unreachable');
-  const unreachable = parentServers.filter((server) => server.status === 'unreachable');
+  if (parentServers.length === 0) return undiscovered(input, base);
+
+  const reachable = parentServers.filter((server) => server.problem === null);
+  const failedGroups = groups.filter((group) => group.problem !== null);
   if (reachable.length === 0) {
-    const explanation =
-      parentServers.length === 0
-        ? `Could not find the servers of ${parentZone}: ${input.discoveryProblem ?? 'no servers were given'}.`
-        : `None of the ${parentServers.length} servers of ${parentZone} gave a usable answer, so the delegation of ${domain} cannot be checked. ${parentServers.map((server) => server.explanation).join(' ')}`;
+    const statuses = new Set(parentServers.map((server) => server.status));
+    const [only] = statuses;
+    const status: DelegationStatus = statuses.size === 1 && only !== undefined ? only : 'unreachable';
     return {
       ...base,
-      status: 'unreachable',
-      explanation,
-      fix: unreachableFix(parentServers.map((server) => server.server)),
+      status,
+      explanation: `None of the ${parentServers.length} servers of ${parentZone} gave a usable answer, so the delegation of ${domain} cannot be checked: ${failedGroups.map((group) => group.explanation).join(' ')}`,
+      fix: {
+        summary: [...new Set(failedGroups.map((group) => group.fix?.summary ?? ''))].join(' ').trim(),
+        add: [],
+        remove: [],
+      },
     };
   }
 
@@ -485,12 +643,16 @@ export function summariseDelegation(input: DelegationSummaryInput): DelegationCh
       headline = `${parentZone} delegates ${domain} to the hosted zone's name servers, but not all of them serve it.${lameNote}`;
       break;
   }
-  const disagreement = reachable.some((server) => server.status !== status)
-    ? ` The servers of ${parentZone} disagree (${reachable.map((server) => `${server.server.name}: ${server.status}`).join(', ')}): a change there is still spreading to all of them.`
-    : '';
+  const byStatus = new Map<string, string[]>();
+  for (const server of reachable)
+    byStatus.set(server.status, [...(byStatus.get(server.status) ?? []), server.server.name]);
+  const disagreement =
+    byStatus.size > 1
+      ? ` The servers of ${parentZone} disagree (${[...byStatus].map(([verdict, names]) => `${verdict}: ${names.length} (${names.join(', ')})`).join('; ')}): a change there is still spreading to all of them.`
+      : '';
   const silent =
-    unreachable.length > 0
-      ? ` ${unreachable.length} of ${parentServers.length} servers of ${parentZone} did not answer (${unreachable.map((server) => server.server.name).join(', ')}).`
+    failedGroups.length > 0
+      ? ` ${parentServers.length - reachable.length} of ${parentServers.length} servers of ${parentZone} gave no usable answer, and the verdict comes from the others: ${failedGroups.map((group) => group.explanation).join(' ')}`
       : '';
 
   let fix: DelegationFix | null = null;
@@ -501,6 +663,48 @@ export function summariseDelegation(input: DelegationSummaryInput): DelegationCh
     fix = { summary: template.summary, add, remove };
   }
   return { ...base, status, explanation: `${headline}${disagreement}${silent}`, fix };
+}
+
+/** No parent server to ask: the discovery through the resolvers says why, and that decides the fix. */
+function undiscovered(
+  input: DelegationSummaryInput,
+  base: Omit<DelegationCheckResult, 'status' | 'explanation' | 'fix'>,
+): DelegationCheckResult {
+  const { parentZone, domain } = base;
+  const found = input.discoveryProblem ?? { problem: 'rcode', detail: 'no servers were given' };
+  const explanation = `Could not find the servers of ${parentZone}: ${found.detail}.`;
+  switch (found.problem) {
+    case 'nxdomain': {
+      // The delegation is missing because there is nothing to put it in yet: say so, then the records.
+      const records = delegationFix(
+        'missing',
+        domain,
+        parentZone,
+        base.expectedNameServers,
+        [],
+        input.recordTtl,
+        null,
+      );
+      return {
+        ...base,
+        status: 'missing',
+        explanation,
+        fix: {
+          ...records,
+          summary: `${problemFix('nxdomain', parentZone, []).summary} Then ${records.summary.charAt(0).toLowerCase()}${records.summary.slice(1)}`,
+        },
+      };
+    }
+    case 'servfail':
+      return { ...base, status: 'servfail', explanation, fix: problemFix('servfail', parentZone, []) };
+    default:
+      return {
+        ...base,
+        status: 'unreachable',
+        explanation,
+        fix: { summary: resolversUnreachableFix(), add: [], remove: [] },
+      };
+  }
 }
 
 function delegationFix(
@@ -536,15 +740,6 @@ function delegationFix(
         ...lines,
       };
   }
-}
-
-function unreachableFix(servers: readonly ServerRef[]): DelegationFix {
-  const list = servers.map((server) => `${server.host}:${server.port}`).join(', ');
-  return {
-    summary: `Check that this machine can reach ${list || 'the servers'} over UDP and TCP, or name reachable servers with --dns-server host:port (for example on a split-horizon network).`,
-    add: [],
-    remove: [],
-  };
 }
 
 function lameAmong(listed: readonly string[], probes: readonly NameServerResult[]): string[] {

@@ -11,9 +11,44 @@
  * - `stale`: the parent lists name servers that are not the hosted zone's (an old, deleted zone, another
  *   provider), possibly mixed with the right ones.
  * - `lame`: the NS set is right, but a listed name server does not answer authoritatively for it.
- * - `unreachable`: no usable answer (timeout, network error, or the server refused the parent zone).
+ * - `unreachable`: no answer at all (silent, port closed, network error).
+ * - `refused`: the server answered REFUSED (or without authority and without a referral): it does not
+ *   serve the parent zone, so it is the wrong server to ask (a `--dns-server` typo, a hidden primary).
+ * - `servfail`: the server answered SERVFAIL: it should serve the parent zone but cannot (a broken or
+ *   expired zone, a DNSSEC failure); only the parent zone's operator can fix it.
+ *
+ * The last three say "could not check"; the four before `delegated` say "needs action".
  */
-export type DelegationStatus = 'delegated' | 'missing' | 'partial' | 'stale' | 'lame' | 'unreachable';
+export type DelegationStatus =
+  | 'delegated'
+  | 'missing'
+  | 'partial'
+  | 'stale'
+  | 'lame'
+  | 'unreachable'
+  | 'refused'
+  | 'servfail';
+
+/**
+ * Why a server gave no usable answer, each with its own words and fix:
+ * - `silent`: no answer to any try (down, or a firewall drops port 53);
+ * - `closed`: nothing listens on that port (connection refused, ICMP port unreachable);
+ * - `network`: the network said no (no route to host, network unreachable);
+ * - `refused`: REFUSED, it will not answer for that zone;
+ * - `servfail`: SERVFAIL, it cannot answer for that zone;
+ * - `not-authoritative`: an answer without authority and without a referral;
+ * - `nxdomain`: NXDOMAIN where the name must exist (the parent zone itself);
+ * - `rcode`: any other error rcode (FORMERR, NOTIMP, ...).
+ */
+export type ServerProblem =
+  | 'silent'
+  | 'closed'
+  | 'network'
+  | 'refused'
+  | 'servfail'
+  | 'not-authoritative'
+  | 'nxdomain'
+  | 'rcode';
 
 /** A server we asked: `name` is its host name (for a name server) or the label we were given. */
 export interface ServerRef {
@@ -46,6 +81,19 @@ export interface ParentServerResult {
   lameNameServers: string[];
   /** TTL of the NS records in the answer, seconds; null without them. */
   ttl: number | null;
+  /** Why this server gave no usable answer; null when it did. */
+  problem: ServerProblem | null;
+  /** The verdict without the server's name, the same words for every server that says the same. */
+  verdict: string;
+  explanation: string;
+  fix: DelegationFix | null;
+}
+
+/** Parent servers that said the same thing, said once with a count (a TLD has a dozen servers). */
+export interface ParentServerGroup {
+  status: DelegationStatus;
+  problem: ServerProblem | null;
+  servers: ServerRef[];
   explanation: string;
   fix: DelegationFix | null;
 }
@@ -67,6 +115,8 @@ export type ResolverStatus = 'matches' | 'old-answer' | 'no-answer' | 'unreachab
 export interface ResolverResult {
   resolver: ServerRef;
   status: ResolverStatus;
+  /** Why it gave no usable answer (`unreachable`), or what it answered instead of NS records. */
+  problem: ServerProblem | null;
   rcode: string | null;
   /** The NS set the resolver answers for the subdomain (lower case, no trailing dot, sorted). */
   nameServers: string[];
@@ -84,6 +134,8 @@ export interface PropagationResult {
   /** When every resolver's cached answer will have expired; null when nothing is pending. */
   recheckAfterSeconds: number | null;
   explanation: string;
+  /** What to do when no resolver answered (name reachable ones); null otherwise. */
+  fix: string | null;
 }
 
 export interface DelegationCheckResult {
@@ -99,7 +151,11 @@ export interface DelegationCheckResult {
   status: DelegationStatus;
   explanation: string;
   fix: DelegationFix | null;
+  /** Why the parent zone's servers could not be found (discovery through the resolvers); else null. */
+  discoveryProblem: { problem: ServerProblem; detail: string } | null;
   parentServers: ParentServerResult[];
+  /** The parent servers grouped by what they said, for printing each verdict once. */
+  parentServerGroups: ParentServerGroup[];
   nameServers: NameServerResult[];
   propagation: PropagationResult;
 }

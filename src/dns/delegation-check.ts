@@ -9,7 +9,12 @@ import {
   summariseDelegation,
   summarisePropagation,
 } from './compare-delegation.ts';
-import type { DelegationCheckResult, NameServerResult, ServerRef } from './delegation-check-result.ts';
+import type {
+  DelegationCheckResult,
+  NameServerResult,
+  ServerProblem,
+  ServerRef,
+} from './delegation-check-result.ts';
 import {
   type DnsClient,
   type DnsQueryOptions,
@@ -17,7 +22,9 @@ import {
   type DnsResponse,
   type DnsServer,
   describeServer,
+  type HostLookup,
   isValidDnsName,
+  resolveServerHosts,
 } from './dns-client.ts';
 
 /**
@@ -28,7 +35,11 @@ import {
  *      delegation set;
  *   3. ask every name server listed there for the subdomain's SOA, without recursion, to spot lame ones;
  *   4. ask the resolvers (with recursion) what they currently answer, for propagation and "check again".
- * Independent queries run in parallel. The judgement itself lives in compare-delegation.ts, free of I/O.
+ * Nothing waits for what it does not need: every server of a stage is asked at once, the resolvers from
+ * the start, and a name server is probed as soon as the first parent server names it, not when the
+ * slowest parent has answered. Every query has short tries and one retry, and the whole check one time
+ * budget: a silent server costs the budget at most, is reported with its address, and the verdict comes
+ * from the servers that answered. The judgement itself lives in compare-delegation.ts, free of I/O.
  */
 
 /** Well-known public resolvers, used for discovery and propagation when none are configured. */
@@ -43,6 +54,8 @@ export const publicResolvers: readonly DnsServer[] = [
 export interface DelegationCheckDeps {
   dns: DnsClient;
   clock: Clock;
+  /** How host names given for servers become addresses; default: this machine's resolver. */
+  lookup?: HostLookup;
 }
 
 export interface DelegationCheckOptions {
@@ -68,11 +81,17 @@ export interface DelegationCheckOptions {
   /** TTL of the NS records the fix tells the operator to add. Default 300 s, so a mistake is short-lived. */
   recordTtl?: number;
   /** Per-query timeout and retries, passed to the DNS client. */
-  query?: Omit<DnsQueryOptions, 'signal'>;
+  query?: Omit<DnsQueryOptions, 'signal' | 'budget'>;
+  /**
+   * The whole check's time budget in ms: a query still out when it runs out counts as unanswered, and
+   * the verdict comes from what did answer. Default 2300 ms (issue 16: ≤2.5 s with one silent server).
+   */
+  budgetMs?: number;
   signal?: AbortSignal;
 }
 
 const DEFAULT_RECORD_TTL = 300;
+const DEFAULT_BUDGET_MS = 2_300;
 
 export async function checkDelegation(
   deps: DelegationCheckDeps,
@@ -81,32 +100,30 @@ export async function checkDelegation(
   validateOptions(options);
   const domain = normalizeDnsName(options.domain);
   const expected = options.expectedNameServers.map(normalizeDnsName);
-  const resolvers = (options.resolvers ?? publicResolvers).map(toServerRef);
   const recordTtl = options.recordTtl ?? DEFAULT_RECORD_TTL;
+  const hosts = await resolveHosts(deps, options);
+  const resolvers = hosts.resolvers.map(toServerRef);
+  // The budget measures the network, like the client's socket timeouts, so it runs on real time and not
+  // on the injected clock (a test's fake clock would end it at once or never).
+  const budget = AbortSignal.timeout(options.budgetMs ?? DEFAULT_BUDGET_MS);
   const queryOptions: DnsQueryOptions = {
     ...options.query,
+    budget,
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const ask = (server: DnsServer, name: string, type: 'NS' | 'SOA' | 'A', recursionDesired: boolean) =>
     deps.dns.query(server, { name, type, recursionDesired }, queryOptions);
-  const lookup: Lookup = { ask, resolvers, pinned: pinnedAddresses(options.nameServerAddresses) };
+  const lookup: Lookup = { ask, resolvers, pinned: pinnedAddresses(hosts.pinned) };
 
   // Propagation does not depend on what the parent says, so it runs alongside the rest.
   const resolverAnswers = Promise.all(resolvers.map((resolver) => ask(resolver, domain, 'NS', true)));
 
-  const parent = await findParentServers(lookup, domain, options);
-  const parentAnswers = await Promise.all(parent.servers.map((server) => ask(server, domain, 'NS', false)));
-
-  const glue = collectGlue(parentAnswers);
-  const listed = [
-    ...new Set(
-      parentAnswers.flatMap((result) =>
-        result.ok ? extractNameServers(domain, result.response).nameServers : [],
-      ),
-    ),
-  ].sort();
-  const nameServers: NameServerResult[] = await Promise.all(
-    listed.map(async (name) => {
+  // A name server is probed once, as soon as the first parent server that lists it has answered.
+  const probes = new Map<string, Promise<NameServerResult>>();
+  const probe = (name: string, glue: ReadonlyMap<string, string>): Promise<NameServerResult> => {
+    const started = probes.get(name);
+    if (started) return started;
+    const probing = (async () => {
       const address = await resolveAddress(lookup, name, glue);
       if (address.server === null) {
         return classifyNameServer({
@@ -119,8 +136,24 @@ export async function checkDelegation(
       }
       const result = await ask(address.server, domain, 'SOA', false);
       return classifyNameServer({ domain, name, server: address.server, result });
+    })();
+    probes.set(name, probing);
+    return probing;
+  };
+
+  const parent = await findParentServers(lookup, domain, options, hosts.parentServers);
+  const parentAnswers = await Promise.all(
+    parent.servers.map(async (server) => {
+      const result = await ask(server, domain, 'NS', false);
+      if (result.ok) {
+        const glue = collectGlue([result]);
+        for (const name of extractNameServers(domain, result.response).nameServers) void probe(name, glue);
+      }
+      return result;
     }),
   );
+  const listed = [...probes.keys()].sort();
+  const nameServers = await Promise.all(listed.map((name) => probe(name, new Map())));
 
   const parentServers = parent.servers.map((server, index) =>
     classifyParentServer({
@@ -159,6 +192,38 @@ export async function checkDelegation(
     recordTtl,
     ...(parent.problem !== null ? { discoveryProblem: parent.problem } : {}),
   });
+}
+
+interface ResolvedHosts {
+  parentServers: DnsServer[] | undefined;
+  resolvers: DnsServer[];
+  pinned: Record<string, DnsServer>;
+}
+
+/** Host names given for servers become addresses before any query; one that does not resolve is exit 2. */
+async function resolveHosts(
+  deps: DelegationCheckDeps,
+  options: DelegationCheckOptions,
+): Promise<ResolvedHosts> {
+  const pinnedEntries = Object.entries(options.nameServerAddresses ?? {});
+  const [parentServers, resolvers, pinned] = await Promise.all([
+    options.parentServers === undefined
+      ? Promise.resolve(undefined)
+      : resolveServerHosts(options.parentServers, '--dns-server', deps.lookup),
+    resolveServerHosts(options.resolvers ?? publicResolvers, 'STACKGUIDE_DNS_RESOLVERS', deps.lookup),
+    resolveServerHosts(
+      pinnedEntries.map(([, server]) => server),
+      'STACKGUIDE_DNS_NS_ADDRESSES',
+      deps.lookup,
+    ),
+  ]);
+  return {
+    parentServers,
+    resolvers,
+    pinned: Object.fromEntries(
+      pinnedEntries.map(([name], index) => [name, pinned[index] ?? { host: name, port: 53 }]),
+    ),
+  };
 }
 
 export interface WaitForDelegationOptions extends DelegationCheckOptions {
@@ -239,18 +304,17 @@ interface ParentServers {
   zone: string;
   servers: ServerRef[];
   /** Why no servers were found; null when they were. */
-  problem: string | null;
+  problem: { problem: ServerProblem; detail: string } | null;
 }
 
 async function findParentServers(
   lookup: Lookup,
   domain: string,
   options: DelegationCheckOptions,
+  given: readonly DnsServer[] | undefined,
 ): Promise<ParentServers> {
   const guess = options.parentZone !== undefined ? normalizeDnsName(options.parentZone) : parentOf(domain);
-  if (options.parentServers !== undefined) {
-    return { zone: guess, servers: options.parentServers.map(toServerRef), problem: null };
-  }
+  if (given !== undefined) return { zone: guess, servers: given.map(toServerRef), problem: null };
 
   let zone = guess;
   let answer = await askResolvers(lookup, zone, 'NS');
@@ -271,8 +335,12 @@ async function findParentServers(
     const why =
       answer.response.rcode === 'NXDOMAIN'
         ? `${zone} does not exist (NXDOMAIN)`
-        : `${zone} has no NS records`;
-    return { zone, servers: [], problem: `${why} according to ${answer.resolver.name}` };
+        : `${zone} has no NS records, so it is not a zone`;
+    return {
+      zone,
+      servers: [],
+      problem: { problem: 'nxdomain', detail: `${why} according to ${describeServer(answer.resolver)}` },
+    };
   }
 
   const glue = collectGlue([{ ok: true, response: answer.response }]);
@@ -280,27 +348,65 @@ async function findParentServers(
   const servers = addresses.flatMap((address) => (address.server === null ? [] : [address.server]));
   const problem =
     servers.length === 0
-      ? `no address found for its name servers (${addresses.map((address) => address.problem).join('; ')})`
+      ? {
+          problem: 'silent' as const,
+          detail: `no address found for its name servers (${addresses.map((address) => address.problem).join('; ')})`,
+        }
       : null;
   return { zone, servers, problem };
 }
 
 type ResolverAnswer =
   | { ok: true; response: DnsResponse; resolver: ServerRef }
-  | { ok: false; problem: string };
+  | { ok: false; problem: { problem: ServerProblem; detail: string } };
 
-/** Asks the resolvers in turn until one gives a definite answer (NOERROR or NXDOMAIN). */
-async function askResolvers(lookup: Lookup, name: string, type: 'NS' | 'A'): Promise<ResolverAnswer> {
-  const problems: string[] = [];
-  for (const resolver of lookup.resolvers) {
-    const result = await lookup.ask(resolver, name, type, true);
-    if (result.ok && (result.response.rcode === 'NOERROR' || result.response.rcode === 'NXDOMAIN')) {
-      return { ok: true, response: result.response, resolver };
-    }
-    problems.push(result.ok ? `${resolver.name} answered ${result.response.rcode}` : result.message);
+/**
+ * Asks every resolver at once and takes the first definite answer (NOERROR or NXDOMAIN); a silent
+ * resolver costs nothing when another answers. When none does, says why, worst reason first.
+ */
+function askResolvers(lookup: Lookup, name: string, type: 'NS' | 'A'): Promise<ResolverAnswer> {
+  if (lookup.resolvers.length === 0) {
+    return Promise.resolve({
+      ok: false,
+      problem: { problem: 'silent', detail: 'no resolvers are configured' },
+    });
   }
-  if (problems.length === 0) problems.push('no resolvers are configured');
-  return { ok: false, problem: `no resolver could look up ${name} ${type}: ${problems.join('; ')}` };
+  return new Promise((resolve) => {
+    const failures: { problem: ServerProblem; text: string }[] = [];
+    let settled = false;
+    for (const resolver of lookup.resolvers) {
+      void lookup.ask(resolver, name, type, true).then((result) => {
+        if (settled) return;
+        if (result.ok && (result.response.rcode === 'NOERROR' || result.response.rcode === 'NXDOMAIN')) {
+          settled = true;
+          resolve({ ok: true, response: result.response, resolver });
+          return;
+        }
+        failures.push(
+          result.ok
+            ? {
+                problem: result.response.rcode === 'SERVFAIL' ? 'servfail' : 'refused',
+                text: `${describeServer(resolver)} answered ${result.response.rcode}`,
+              }
+            : {
+                problem: result.failure === 'timeout' ? 'silent' : result.failure,
+                text: `${describeServer(resolver)} ${result.failure === 'timeout' ? 'did not answer' : result.failure === 'closed' ? 'refused the connection' : 'cannot be reached'}`,
+              },
+        );
+        if (failures.length < lookup.resolvers.length) return;
+        settled = true;
+        // SERVFAIL from a resolver that works is about the name; anything else is about the resolvers.
+        const problem = failures.some((failure) => failure.problem === 'servfail') ? 'servfail' : 'silent';
+        resolve({
+          ok: false,
+          problem: {
+            problem,
+            detail: `no resolver could look up ${name} ${type}: ${failures.map((failure) => failure.text).join('; ')}`,
+          },
+        });
+      });
+    }
+  });
 }
 
 type Address = { server: ServerRef; problem: null } | { server: null; problem: string };
@@ -321,13 +427,13 @@ async function resolveAddress(
   const glued = glue.get(key);
   if (glued) return { server: { name: key, host: glued, port: 53 }, problem: null };
   const answer = await askResolvers(lookup, key, 'A');
-  if (!answer.ok) return { server: null, problem: answer.problem };
+  if (!answer.ok) return { server: null, problem: answer.problem.detail };
   // The answer may be a CNAME chain; any A record in it is the final address.
   const address = answer.response.answers.find((record) => record.type === 'A')?.data;
   if (address === undefined) {
     return {
       server: null,
-      problem: `${key} has no A record (${answer.response.rcode} from ${answer.resolver.name})`,
+      problem: `${key} has no A record (${answer.response.rcode} from ${describeServer(answer.resolver)})`,
     };
   }
   return { server: { name: key, host: address, port: 53 }, problem: null };
@@ -348,8 +454,8 @@ function collectGlue(
   return glue;
 }
 
-function pinnedAddresses(addresses: Readonly<Record<string, DnsServer>> | undefined): Map<string, DnsServer> {
-  return new Map(Object.entries(addresses ?? {}).map(([name, server]) => [normalizeDnsName(name), server]));
+function pinnedAddresses(addresses: Readonly<Record<string, DnsServer>>): Map<string, DnsServer> {
+  return new Map(Object.entries(addresses).map(([name, server]) => [normalizeDnsName(name), server]));
 }
 
 function toServerRef(server: DnsServer): ServerRef {

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { lookup as systemLookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type RecordType } from 'dns-packet';
 import { StackguideError } from '../errors.ts';
@@ -40,6 +41,12 @@ export interface DnsQueryOptions {
    */
   udpPayloadSize?: number;
   signal?: AbortSignal;
+  /**
+   * The caller's overall time budget (the delegation check has one for all its queries). When it runs
+   * out, the query stops and reports `timeout` like a silent server, instead of throwing: the caller
+   * still gives a verdict from the servers that did answer.
+   */
+  budget?: AbortSignal;
 }
 
 export interface DnsSoa {
@@ -77,7 +84,13 @@ export interface DnsResponse {
   additionals: DnsRecord[];
 }
 
-export type DnsFailure = 'timeout' | 'network';
+/**
+ * - `timeout`: no answer within the per-try timeout, every try (a silent server, or a firewall that drops
+ *   port 53), or the caller's budget ran out first;
+ * - `closed`: the host said nothing listens on that port (ICMP port unreachable, TCP RST);
+ * - `network`: anything else the network said (no route to host, network unreachable, ...).
+ */
+export type DnsFailure = 'timeout' | 'closed' | 'network';
 
 export type DnsQueryResult =
   | { ok: true; server: DnsServer; question: DnsQuestion; attempts: number; response: DnsResponse }
@@ -101,8 +114,13 @@ export interface DnsClientOptions {
   udpPayloadSize?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 2_000;
-const DEFAULT_RETRIES = 2;
+/**
+ * Short tries, one retry: an authoritative server answers in tens of milliseconds from almost anywhere,
+ * so a server silent for 900 ms twice is down or filtered, and waiting longer only delays the verdict
+ * (issue 16: 3 tries of 2 s made one silent server cost 6 s).
+ */
+const DEFAULT_TIMEOUT_MS = 900;
+const DEFAULT_RETRIES = 1;
 const DEFAULT_UDP_PAYLOAD_SIZE = 1_232;
 const MAX_ERROR_BACKOFF_MS = 1_000;
 
@@ -130,32 +148,43 @@ export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient
       const udpPayloadSize =
         options.udpPayloadSize ?? clientOptions.udpPayloadSize ?? DEFAULT_UDP_PAYLOAD_SIZE;
       validateQuery(server, question, timeoutMs, retries);
-      const { signal } = options;
+      const { signal, budget } = options;
 
       let last: { failure: DnsFailure; message: string } = { failure: 'timeout', message: '' };
       let attempts = 0;
       for (let attempt = 0; attempt <= retries; attempt++) {
         throwIfAborted(signal, server, question);
+        if (budget?.aborted) {
+          last = { failure: 'timeout', message: "the check's time budget ran out" };
+          break;
+        }
         attempts++;
         // A fresh id per attempt, so a late answer to an earlier attempt cannot be mistaken for this one.
         const id = randomInt(0, 0x10000);
         const query = encodeQuery(id, question, udpPayloadSize);
-        let outcome = await exchange('udp', server, query, id, question, timeoutMs, clock, signal);
+        const exchangeSignals = { signal, budget };
+        let outcome = await exchange('udp', server, query, id, question, timeoutMs, clock, exchangeSignals);
         let context = '';
         if (outcome.kind === 'packet' && !outcome.packet.flag_tc) {
           return success(server, question, attempts, outcome.packet, 'udp');
         }
         if (outcome.kind === 'packet') {
           // RFC 7766: a truncated UDP answer is retried over TCP, where the full answer fits.
-          outcome = await exchange('tcp', server, query, id, question, timeoutMs, clock, signal);
+          outcome = await exchange('tcp', server, query, id, question, timeoutMs, clock, exchangeSignals);
           if (outcome.kind === 'packet') return success(server, question, attempts, outcome.packet, 'tcp');
           context = 'answer truncated over UDP, and TCP failed: ';
         }
         if (outcome.kind === 'aborted') throwIfAborted(signal, server, question);
         if (outcome.kind === 'timeout') {
           last = { failure: 'timeout', message: `${context}no answer within ${timeoutMs} ms` };
+        } else if (outcome.kind === 'budget') {
+          last = {
+            failure: 'timeout',
+            message: `${context}no answer before the check's time budget ran out`,
+          };
+          break;
         } else if (outcome.kind === 'error') {
-          last = { failure: 'network', message: `${context}${outcome.message}` };
+          last = { failure: outcome.closed ? 'closed' : 'network', message: `${context}${outcome.message}` };
           // An error comes back at once (connection refused): pause before trying again, with jitter so
           // parallel queries do not retry in lockstep.
           if (attempt < retries) {
@@ -181,7 +210,8 @@ export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient
 export function describeServer(server: DnsServer): string {
   const address =
     isIP(server.host) === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
-  return server.name !== undefined && server.name !== server.host ? `${server.name} (${address})` : address;
+  const labelled = server.name !== undefined && server.name !== server.host && server.name !== address;
+  return labelled ? `${server.name} (${address})` : address;
 }
 
 /**
@@ -221,11 +251,62 @@ export function parseDnsServer(value: string, source = '--dns-server'): DnsServe
   return { host, port };
 }
 
+/** A host name's address, the way this machine resolves it (injected in tests). */
+export type HostLookup = (host: string) => Promise<string>;
+
+const lookupWithSystem: HostLookup = async (host) => (await systemLookup(host)).address;
+
+/**
+ * Replaces host names in server addresses with an IP address, keeping the host name as the label, so
+ * the DNS client only ever sees addresses (a name that does not resolve used to reach the socket and
+ * crash with ERR_SOCKET_BAD_PORT). Every name is looked up at once; any that fails is a usage error
+ * (exit 2) naming the host and where it was given.
+ */
+export async function resolveServerHosts(
+  servers: readonly DnsServer[],
+  source: string,
+  lookup: HostLookup = lookupWithSystem,
+): Promise<DnsServer[]> {
+  const failures: { host: string; reason: string }[] = [];
+  const resolved = await Promise.all(
+    servers.map(async (server) => {
+      if (isIP(server.host) !== 0) return server;
+      try {
+        const address = await lookup(server.host);
+        return { ...server, host: address, name: server.name ?? server.host };
+      } catch (error) {
+        failures.push({ host: server.host, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
+        return server;
+      }
+    }),
+  );
+  if (failures.length > 0) {
+    const hosts = failures.map((failure) => failure.host).join(', ');
+    throw new StackguideError(`${source}: the DNS server host ${hosts} does not resolve.`, {
+      code: 'dns.server.unresolvable',
+      kind: 'user',
+      details: failures.map((failure) => ({
+        path: source,
+        message: `"${failure.host}" has no address on this machine (${failure.reason})`,
+        fix: `Check the spelling of ${failure.host}, or give the server's IP address instead (for example 192.0.2.53:53).`,
+      })),
+    });
+  }
+  return resolved;
+}
+
 type ExchangeOutcome =
   | { kind: 'packet'; packet: DecodedPacket }
   | { kind: 'timeout' }
-  | { kind: 'error'; message: string }
+  | { kind: 'budget' }
+  | { kind: 'error'; message: string; closed: boolean }
   | { kind: 'aborted' };
+
+/** ECONNREFUSED: the host is up and told us nothing listens on the port (a wrong port, a stopped server). */
+function errorOutcome(error: Error): ExchangeOutcome {
+  const code = (error as NodeJS.ErrnoException).code;
+  return { kind: 'error', message: error.message, closed: code === 'ECONNREFUSED' };
+}
 
 /**
  * One attempt over one transport. Resolves (never rejects) with the first packet that answers *this*
@@ -239,7 +320,7 @@ function exchange(
   question: DnsQuestion,
   timeoutMs: number,
   clock: Clock,
-  signal: AbortSignal | undefined,
+  { signal, budget }: { signal: AbortSignal | undefined; budget: AbortSignal | undefined },
 ): Promise<ExchangeOutcome> {
   return new Promise((resolve) => {
     const timer = new AbortController();
@@ -250,15 +331,22 @@ function exchange(
       settled = true;
       timer.abort();
       signal?.removeEventListener('abort', onAbort);
+      budget?.removeEventListener('abort', onBudget);
       cleanup();
       resolve(outcome);
     };
     const onAbort = (): void => finish({ kind: 'aborted' });
+    const onBudget = (): void => finish({ kind: 'budget' });
     if (signal?.aborted) {
       finish({ kind: 'aborted' });
       return;
     }
+    if (budget?.aborted) {
+      finish({ kind: 'budget' });
+      return;
+    }
     signal?.addEventListener('abort', onAbort, { once: true });
+    budget?.addEventListener('abort', onBudget, { once: true });
     clock.sleep(timeoutMs, timer.signal).then(
       () => finish({ kind: 'timeout' }),
       () => {
@@ -273,13 +361,13 @@ function exchange(
     if (transport === 'udp') {
       const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
       cleanup = () => socket.close();
-      socket.on('error', (error) => finish({ kind: 'error', message: error.message }));
+      socket.on('error', (error) => finish(errorOutcome(error)));
       socket.on('message', accept);
       // A connected UDP socket only receives datagrams from the server, and the kernel reports an ICMP
       // "port unreachable" as ECONNREFUSED at once instead of leaving us to wait for the timeout.
       socket.connect(server.port, server.host, () => {
         socket.send(query, (error) => {
-          if (error) finish({ kind: 'error', message: error.message });
+          if (error) finish(errorOutcome(error));
         });
       });
       return;
@@ -288,7 +376,7 @@ function exchange(
     const socket = tcpConnect({ host: server.host, port: server.port });
     cleanup = () => socket.destroy();
     let received = Buffer.alloc(0);
-    socket.on('error', (error) => finish({ kind: 'error', message: error.message }));
+    socket.on('error', (error) => finish(errorOutcome(error)));
     socket.on('connect', () => {
       // RFC 1035 4.2.2: over TCP each message is preceded by its length as two bytes.
       const length = Buffer.alloc(2);
@@ -305,7 +393,11 @@ function exchange(
       }
     });
     socket.on('end', () =>
-      finish({ kind: 'error', message: 'the server closed the TCP connection without an answer' }),
+      finish({
+        kind: 'error',
+        message: 'the server closed the TCP connection without an answer',
+        closed: false,
+      }),
     );
   });
 }

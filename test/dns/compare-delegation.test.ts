@@ -6,6 +6,7 @@ import {
   compareDelegation,
   extractNameServers,
   formatNsRecord,
+  groupParentServers,
   normalizeDnsName,
   summariseDelegation,
   summarisePropagation,
@@ -249,17 +250,65 @@ describe('classifyParentServer', () => {
     expect(result.fix?.add).toEqual([]);
   });
 
-  it('reports unreachable on timeout, on REFUSED and on a server that does not serve the parent zone', () => {
-    expect(classify(timeout(parent))).toMatchObject({ status: 'unreachable', rcode: null });
-    expect(classify(answer(parent, { rcode: 'REFUSED' }))).toMatchObject({
-      status: 'unreachable',
-      rcode: 'REFUSED',
+  it('gives silence, a closed port, REFUSED, SERVFAIL and no referral each their own words and fix', () => {
+    const silent = classify(timeout(parent));
+    expect(silent).toMatchObject({ status: 'unreachable', problem: 'silent', rcode: null });
+    expect(silent.explanation).toBe(
+      'a.iana-servers.net (192.0.2.1:53), a server of example.com, did not answer (3 tries): it is down, or a firewall drops DNS on the way.',
+    );
+    expect(silent.fix?.summary).toContain('reach 192.0.2.1:53 over UDP and TCP port 53');
+
+    const closed = classify({
+      ok: false,
+      server: parent,
+      question: { name: domain, type: 'NS', recursionDesired: false },
+      attempts: 2,
+      failure: 'closed',
+      message: 'connect ECONNREFUSED',
     });
+    expect(closed).toMatchObject({ status: 'unreachable', problem: 'closed' });
+    expect(closed.explanation).toContain('nothing listens on that port');
+    expect(closed.fix?.summary).toContain('check the address and port given with --dns-server');
+
+    const refused = classify(answer(parent, { rcode: 'REFUSED' }));
+    expect(refused).toMatchObject({ status: 'refused', problem: 'refused', rcode: 'REFUSED' });
+    expect(refused.explanation).toContain('refused to answer for example.com (REFUSED)');
+    expect(refused.fix?.summary).toContain('dig NS example.com');
+
+    const servfail = classify(answer(parent, { rcode: 'SERVFAIL' }));
+    expect(servfail).toMatchObject({ status: 'servfail', problem: 'servfail' });
+    expect(servfail.fix?.summary).toContain('repair the zone');
+
     // A recursive server asked without recursion answers with an upward referral: not a verdict on us.
     const upward = classify(answer(parent, { authorities: [ns('com', 'a.gtld-servers.net')] }));
-    expect(upward.status).toBe('unreachable');
-    expect(upward.explanation).toContain('does not serve the zone example.com');
+    expect(upward).toMatchObject({ status: 'refused', problem: 'not-authoritative' });
+    expect(upward.explanation).toContain('it does not serve example.com');
     expect(upward.fix?.summary).toContain('--dns-server');
+  });
+});
+
+describe('groupParentServers', () => {
+  it('says a repeated verdict once, with the count and every server', () => {
+    const servers = Array.from({ length: 13 }, (_, index) => {
+      const server = {
+        ...parent,
+        name: `${String.fromCharCode(97 + index)}.gtld.test`,
+        host: `192.0.2.${index + 1}`,
+      };
+      return { ...classify(referral(['ns-old.awsdns-99.org'])), server };
+    });
+    const groups = groupParentServers('example.com', [...servers, classify(timeout(parent))]);
+    expect(groups).toHaveLength(2);
+    expect(groups[0]?.servers).toHaveLength(13);
+    expect(groups[0]?.explanation).toMatch(
+      /^13 servers of example.com \(a.gtld.test \(192.0.2.1:53\), .*\): each delegates/,
+    );
+    expect(groups[0]?.explanation.match(/earlier hosted zone/g)).toHaveLength(1);
+    expect(groups[0]?.fix?.remove).toEqual(['codeocean.example.com. 172800 IN NS ns-old.awsdns-99.org.']);
+    expect(groups[1]).toMatchObject({ status: 'unreachable', problem: 'silent' });
+    expect(groups[1]?.explanation).toContain(
+      'a.iana-servers.net (192.0.2.1:53), a server of example.com, did not answer',
+    );
   });
 });
 
@@ -385,7 +434,9 @@ describe('summarisePropagation', () => {
     expect(
       summarisePropagation([resolverResult('matches', null), resolverResult('unreachable', null)]).status,
     ).toBe('complete');
-    expect(summarisePropagation([resolverResult('unreachable', null)]).status).toBe('unknown');
+    const none = summarisePropagation([resolverResult('unreachable', null)]);
+    expect(none.status).toBe('unknown');
+    expect(none.fix).toContain('STACKGUIDE_DNS_RESOLVERS');
     expect(summarisePropagation([]).status).toBe('unknown');
   });
 });
@@ -410,7 +461,9 @@ describe('summariseDelegation', () => {
     expect(result.status).toBe('delegated');
     expect(result.fix).toBeNull();
     expect(result.domain).toBe('codeocean.example.com');
-    expect(result.explanation).toContain('1 of 2 servers of example.com did not answer (b.iana-servers.net)');
+    expect(result.explanation).toContain(
+      '1 of 2 servers of example.com gave no usable answer, and the verdict comes from the others: b.iana-servers.net (192.0.2.1:53), a server of example.com, did not answer',
+    );
   });
 
   it('reports the worst status when parent servers disagree, with one merged fix', () => {
@@ -424,27 +477,43 @@ describe('summariseDelegation', () => {
     ]);
     expect(result.status).toBe('missing');
     expect(result.explanation).toContain(
-      'disagree (a.iana-servers.net: delegated, b.iana-servers.net: partial, c.iana-servers.net: missing)',
+      'disagree (delegated: 1 (a.iana-servers.net); partial: 1 (b.iana-servers.net); missing: 1 (c.iana-servers.net))',
     );
     expect(result.fix?.add).toHaveLength(4);
     expect(result.fix?.summary).toContain('Add these NS records in the zone example.com');
   });
 
-  it('is unreachable when no parent server answered, or none was found', () => {
+  it('cannot check when no parent server answered, and says why in one fix per kind', () => {
     expect(summarise([classify(timeout(parent))]).status).toBe('unreachable');
-    const none = summariseDelegation({
-      domain,
-      parentZone: 'example.com',
-      expected,
-      checkedAt: '2025-01-01T00:00:00.000Z',
-      parentServers: [],
-      nameServers: [],
-      propagation,
-      recordTtl: 300,
-      discoveryProblem: 'example.com does not exist (NXDOMAIN) according to Cloudflare',
-    });
-    expect(none.status).toBe('unreachable');
-    expect(none.explanation).toContain('does not exist');
+    const refused = summarise([classify(answer(parent, { rcode: 'REFUSED' }))]);
+    expect(refused.status).toBe('refused');
+    expect(refused.fix?.summary).toContain('does not serve example.com');
+    const mixed = summarise([classify(timeout(parent)), classify(answer(parent, { rcode: 'REFUSED' }))]);
+    expect(mixed.status).toBe('unreachable');
+    expect(mixed.fix?.summary).toContain('over UDP and TCP port 53');
+    expect(mixed.fix?.summary).toContain('dig NS example.com');
+  });
+
+  it('tells a parent zone that does not exist from resolvers that cannot be reached', () => {
+    const undiscovered = (problem: 'nxdomain' | 'silent', detail: string) =>
+      summariseDelegation({
+        domain,
+        parentZone: 'example.com',
+        expected,
+        checkedAt: '2025-01-01T00:00:00.000Z',
+        parentServers: [],
+        nameServers: [],
+        propagation,
+        recordTtl: 300,
+        discoveryProblem: { problem, detail },
+      });
+    const none = undiscovered('nxdomain', 'example.com does not exist (NXDOMAIN) according to Cloudflare');
+    expect(none.status).toBe('missing');
+    expect(none.fix?.summary).toContain('register example.com');
+    expect(none.fix?.add).toHaveLength(4);
+    const blocked = undiscovered('silent', 'no resolver could look up example.com NS');
+    expect(blocked.status).toBe('unreachable');
+    expect(blocked.fix?.summary).toContain('STACKGUIDE_DNS_RESOLVERS');
   });
 
   it('is plain JSON: it survives a round trip unchanged', () => {
@@ -460,6 +529,7 @@ function classifyResolverStub(
   return {
     resolver,
     status,
+    problem: status === 'unreachable' ? ('silent' as const) : null,
     rcode: status === 'unreachable' ? null : 'NOERROR',
     nameServers: [],
     ttl: recheckAfterSeconds,

@@ -74,6 +74,18 @@ function resolvers() {
   };
 }
 
+/** A UDP socket that takes every query and never answers: a dead server behind a dropping firewall. */
+async function silentServer() {
+  const socket = createSocket('udp4');
+  const port = await freePort();
+  await new Promise<void>((resolve) => socket.bind(port, '127.0.0.1', resolve));
+  return {
+    port,
+    server: (name: string): DnsServer => ({ host: '127.0.0.1', port, name }),
+    close: () => socket.close(),
+  };
+}
+
 function options(overrides: Partial<DelegationCheckOptions> = {}): DelegationCheckOptions {
   return {
     domain,
@@ -81,7 +93,6 @@ function options(overrides: Partial<DelegationCheckOptions> = {}): DelegationChe
     parentServers: [parent.server('a.parent.test', '127.0.0.1'), parent.server('b.parent.test', '127.0.0.8')],
     resolvers: [resolvers().fresh],
     nameServerAddresses: addresses(),
-    query: { timeoutMs: 1_000, retries: 1 },
     ...overrides,
   };
 }
@@ -251,12 +262,79 @@ describe('checkDelegation against knotd', () => {
       });
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(result.status).toBe('unreachable');
-      expect(result.parentServers[0]).toMatchObject({ status: 'unreachable', rcode: null });
-      expect(result.explanation).toContain('silent.parent.test');
+      expect(result.parentServers[0]).toMatchObject({
+        status: 'unreachable',
+        problem: 'silent',
+        rcode: null,
+      });
+      expect(result.explanation).toContain(`silent.parent.test (127.0.0.1:${port})`);
       expect(result.fix?.summary).toContain(`127.0.0.1:${port}`);
     } finally {
       socket.close();
     }
+  });
+
+  it('gives the verdict of the servers that answer when one is silent, within 2.5 s', async () => {
+    await parent.setZone('example.test', parentZone(delegationLines(expectedNormalised)));
+    const silent = await silentServer();
+    try {
+      const started = Date.now();
+      const result = await check({
+        parentServers: [parent.server('a.parent.test', '127.0.0.1'), silent.server('dead.parent.test')],
+      });
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeLessThan(2_500);
+      expect(result.status).toBe('delegated');
+      expect(
+        result.parentServers.map((server) => [server.server.name, server.status, server.problem]),
+      ).toEqual([
+        ['a.parent.test', 'delegated', null],
+        ['dead.parent.test', 'unreachable', 'silent'],
+      ]);
+      expect(result.explanation).toContain(
+        `1 of 2 servers of example.test gave no usable answer, and the verdict comes from the others: dead.parent.test (127.0.0.1:${silent.port}), a server of example.test, did not answer`,
+      );
+      // The name servers were probed as soon as the live parent named them, not after the silent one.
+      expect(result.nameServers.map((server) => server.status)).toEqual(Array(4).fill('authoritative'));
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('says a port where nothing listens is closed, at once', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const result = await check({ parentServers: [{ host: '127.0.0.1', port, name: 'closed.parent.test' }] });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(result.status).toBe('unreachable');
+    expect(result.parentServers[0]).toMatchObject({ problem: 'closed' });
+    expect(result.explanation).toContain('nothing listens on that port');
+    expect(result.fix?.summary).toContain('check the address and port given with --dns-server');
+  });
+
+  it('says a server that refuses the parent zone is the wrong server, not an unreachable one', async () => {
+    const result = await check({ parentServers: [other.server('ns.unrelated.test')] });
+    expect(result.status).toBe('refused');
+    expect(result.parentServers[0]).toMatchObject({
+      status: 'refused',
+      problem: 'refused',
+      rcode: 'REFUSED',
+    });
+    expect(result.explanation).toContain('refused to answer for example.test (REFUSED)');
+    expect(result.fix?.summary).toContain('dig NS example.test');
+  });
+
+  it('resolves a host name given for a parent server before asking it', async () => {
+    await parent.setZone('example.test', parentZone(delegationLines(expectedNormalised)));
+    const result = await check({ parentServers: [{ host: 'localhost', port: parent.port }] });
+    expect(result.status).toBe('delegated');
+    expect(result.parentServers[0]?.server).toMatchObject({ name: 'localhost', port: parent.port });
+    await expect(check({ parentServers: [{ host: 'ns1.nowhere.invalid', port: 53 }] })).rejects.toMatchObject(
+      {
+        code: 'dns.server.unresolvable',
+        exitCode: 2,
+      },
+    );
   });
 
   it('finds the parent servers through the resolvers when none are given', async () => {
@@ -283,14 +361,48 @@ describe('checkDelegation against knotd', () => {
     expect(nested.status).toBe('delegated');
   });
 
-  it('explains a parent zone that cannot be found', async () => {
+  it('explains a parent zone that does not exist with its own fix', async () => {
+    const result = await discover({
+      domain: 'codeocean.nowhere.example.test',
+      parentZone: 'nowhere.example.test',
+      resolvers: [resolvers().parentAsResolver],
+    });
+    // Adding NS records in nowhere.example.test cannot work until that zone exists.
+    expect(result.status).toBe('missing');
+    expect(result.parentServers).toEqual([]);
+    expect(result.explanation).toContain(
+      'Could not find the servers of nowhere.example.test: nowhere.example.test does not exist (NXDOMAIN)',
+    );
+    expect(result.discoveryProblem).toMatchObject({ problem: 'nxdomain' });
+    expect(result.fix?.summary).toContain('register nowhere.example.test or create its zone');
+    expect(result.fix?.add).toHaveLength(4);
+  });
+
+  it('tells a resolver that refuses to resolve for us from a zone that does not exist', async () => {
+    // knotd is no recursive resolver: it refuses a zone it does not serve.
     const result = await discover({
       domain: 'codeocean.nowhere.test',
       resolvers: [resolvers().parentAsResolver],
     });
     expect(result.status).toBe('unreachable');
-    expect(result.parentServers).toEqual([]);
-    expect(result.explanation).toContain('Could not find the servers of nowhere.test');
+    expect(result.explanation).toContain('answered REFUSED');
+    expect(result.fix?.summary).toContain('STACKGUIDE_DNS_RESOLVERS');
+  });
+
+  it('names STACKGUIDE_DNS_RESOLVERS when no resolver can be reached, within the budget', async () => {
+    const silent = await silentServer();
+    try {
+      const started = Date.now();
+      const result = await discover({ resolvers: [silent.server('blocked-resolver')] });
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(result.status).toBe('unreachable');
+      expect(result.explanation).toContain(`blocked-resolver (127.0.0.1:${silent.port}) did not answer`);
+      expect(result.fix?.summary).toContain('set STACKGUIDE_DNS_RESOLVERS');
+      expect(result.propagation).toMatchObject({ status: 'unknown' });
+      expect(result.propagation.fix).toContain('STACKGUIDE_DNS_RESOLVERS');
+    } finally {
+      silent.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDnsClient, parseDnsServer } from '../../src/dns/dns-client.ts';
+import { createDnsClient, parseDnsServer, resolveServerHosts } from '../../src/dns/dns-client.ts';
 import { StackguideError } from '../../src/errors.ts';
 import { freePort } from '../support/free-port.ts';
 import { type KnotServer, startKnotServer } from '../support/knot-server.ts';
@@ -95,6 +95,39 @@ describe('dns client against knotd', () => {
 });
 
 describe('dns client failures', () => {
+  it("stops at the caller's budget and reports it as silence, without throwing", async () => {
+    const swallow = await fakeUdpServer(() => {});
+    try {
+      const started = Date.now();
+      const result = await createDnsClient().query(
+        swallow.server,
+        { name: 'codeocean.example.test', type: 'NS', recursionDesired: false },
+        { timeoutMs: 5_000, retries: 3, budget: AbortSignal.timeout(200) },
+      );
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(result).toMatchObject({ ok: false, failure: 'timeout', attempts: 1 });
+      expect(result.ok || result.message).toContain("before the check's time budget ran out");
+    } finally {
+      await swallow.close();
+    }
+  });
+
+  it('uses short tries and one retry by default, so a silent server costs under 2 s', async () => {
+    const swallow = await fakeUdpServer(() => {});
+    try {
+      const started = Date.now();
+      const result = await createDnsClient().query(swallow.server, {
+        name: 'codeocean.example.test',
+        type: 'NS',
+        recursionDesired: false,
+      });
+      expect(result).toMatchObject({ ok: false, failure: 'timeout', attempts: 2 });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await swallow.close();
+    }
+  });
+
   it('times out, retries a bounded number of times, and says so', async () => {
     const swallow = await fakeUdpServer(() => {});
     try {
@@ -115,7 +148,7 @@ describe('dns client failures', () => {
     }
   });
 
-  it('reports a closed port as a network failure at once', async () => {
+  it('reports a closed port as closed at once, apart from silence', async () => {
     const port = await freePort();
     const started = Date.now();
     const result = await createDnsClient().query(
@@ -123,7 +156,7 @@ describe('dns client failures', () => {
       { name: 'example.test', type: 'SOA', recursionDesired: false },
       { timeoutMs: 5_000, retries: 1 },
     );
-    expect(result).toMatchObject({ ok: false, failure: 'network', attempts: 2 });
+    expect(result).toMatchObject({ ok: false, failure: 'closed', attempts: 2 });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -180,7 +213,7 @@ describe('dns client failures', () => {
         { name: 'big.example.test', type: 'TXT', recursionDesired: false },
         { timeoutMs: 500, retries: 0 },
       );
-      expect(result).toMatchObject({ ok: false, failure: 'network' });
+      expect(result).toMatchObject({ ok: false, failure: 'closed' });
       expect(result.ok || result.message).toContain('answer truncated over UDP, and TCP failed');
     } finally {
       await server.close();
@@ -214,6 +247,34 @@ describe('dns client failures', () => {
     );
     await expect(query).rejects.toBeInstanceOf(StackguideError);
     await expect(query).rejects.toMatchObject({ code: 'dns.query.invalid', kind: 'user' });
+  });
+});
+
+describe('resolveServerHosts', () => {
+  it('replaces host names with their address and keeps the name as the label', async () => {
+    const servers = await resolveServerHosts(
+      [
+        { host: 'localhost', port: 5353 },
+        { host: '192.0.2.1', port: 53, name: 'given' },
+      ],
+      '--dns-server',
+    );
+    expect(servers[0]).toMatchObject({ name: 'localhost', port: 5353 });
+    expect(['127.0.0.1', '::1']).toContain(servers[0]?.host);
+    expect(servers[1]).toEqual({ host: '192.0.2.1', port: 53, name: 'given' });
+  });
+
+  it('refuses a host that does not resolve as a usage error naming it, without a query', async () => {
+    const attempt = resolveServerHosts([{ host: 'ns1.nowhere.invalid', port: 53 }], '--dns-server');
+    await expect(attempt).rejects.toMatchObject({
+      code: 'dns.server.unresolvable',
+      kind: 'user',
+      exitCode: 2,
+      message: '--dns-server: the DNS server host ns1.nowhere.invalid does not resolve.',
+      details: [
+        { path: '--dns-server', message: expect.stringContaining('"ns1.nowhere.invalid" has no address') },
+      ],
+    });
   });
 });
 

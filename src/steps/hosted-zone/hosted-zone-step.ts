@@ -550,16 +550,24 @@ function delegationResults(
               : (fixLines ?? 'Run stackguide install, which shows the NS records to add and waits for them.'),
         }),
   };
-  const perServer: CheckResult[] = delegation.parentServers.map((server) => ({
-    id: `${context.stepId}.delegation.parent.${server.server.name}`,
-    step: context.stepId,
-    title: `Delegation at ${server.server.name} (${server.server.host}:${server.server.port})`,
-    status: server.status === 'delegated' ? 'pass' : 'warn',
-    summary: server.explanation,
-    required: false,
-    facts: { ...server },
-    ...(server.fix ? { fix: server.fix.summary } : {}),
-  }));
+  // One result per verdict, not per server: a TLD has a dozen servers that mostly say the same.
+  const perServer: CheckResult[] = delegation.parentServerGroups.map((group) => {
+    const first = group.servers[0];
+    const where =
+      group.servers.length === 1 && first
+        ? `${first.name} (${first.host}:${first.port})`
+        : `${group.servers.length} servers of ${delegation.parentZone}`;
+    return {
+      id: `${context.stepId}.delegation.parent.${first?.name ?? group.status}`,
+      step: context.stepId,
+      title: `Delegation at ${where}`,
+      status: group.status === 'delegated' ? 'pass' : 'warn',
+      summary: group.explanation,
+      required: false,
+      facts: { ...group },
+      ...(group.fix ? { fix: group.fix.summary } : {}),
+    };
+  });
   const perResolver: CheckResult[] = delegation.propagation.resolvers.map((resolver) => ({
     id: `${context.stepId}.delegation.resolver.${resolver.resolver.name}`,
     step: context.stepId,
@@ -570,7 +578,9 @@ function delegationResults(
     facts: { ...resolver },
     ...(resolver.recheckAfterSeconds !== null
       ? { fix: `Check again in ${resolver.recheckAfterSeconds} s, when its cached answer expires.` }
-      : {}),
+      : resolver.status === 'unreachable' && delegation.propagation.fix
+        ? { fix: delegation.propagation.fix }
+        : {}),
   }));
   return [overall, ...perServer, ...perResolver];
 }
