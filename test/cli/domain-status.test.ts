@@ -251,6 +251,29 @@ describe('hosting domain and certificate, end to end', () => {
     expect(JSON.stringify(lame)).toContain(motoNameServers[2]);
   });
 
+  it('refuses a --dns-server host name that does not resolve with exit 2, naming it', async () => {
+    const answersPath = await answers('badhost');
+    const result = await runCli(
+      [
+        'status',
+        '--blueprint',
+        blueprint,
+        '--config',
+        answersPath,
+        '--endpoint-url',
+        moto.endpoint,
+        '--dns-server',
+        'ns1.nowhere.invalid:53',
+        '--state-dir',
+        join(work.path, 'state'),
+      ],
+      { cwd: work.path },
+    );
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('ns1.nowhere.invalid');
+    expect(result.stderr).not.toContain('ERR_SOCKET_BAD_PORT');
+  });
+
   it('with the parent zone in Route53 in this account, writes the delegation there', async () => {
     const route53 = new Route53Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
     const created = await route53.send(
