@@ -144,7 +144,7 @@ describe('account preparation in stackguide install', () => {
     await t.press('y');
     await t.waitFor('Execute? y to go ahead');
     await t.press('y');
-    const done = await t.waitFor(/EXIT=\d+/, 60_000);
+    const done = await t.waitFor(/EXIT=\d+/);
     expect(done).toContain('✔ lab is installed');
     expect(done).toContain('EXIT=0');
     outputs.push(done);

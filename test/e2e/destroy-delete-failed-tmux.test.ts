@@ -97,7 +97,6 @@ describe('destroy when CloudFormation cannot delete a resource', () => {
     await t.press({ text: 'keep' }, 'Enter');
     const menu = await t.waitFor(
       /keep could not be deleted \(Bucket: The bucket you tried to delete is not empty.*\)\. What now\?/,
-      30_000,
     );
     expect(menu).toContain('Empty what can be emptied and retry');
     expect(menu).toContain('Retry, keeping Bucket (they stay in the account)');
@@ -110,7 +109,7 @@ describe('destroy when CloudFormation cannot delete a resource', () => {
     expect(calls).toHaveLength(2);
     expect(calls[0]?.params['RetainResources.member.1']).toBeUndefined();
     expect(calls[1]?.params['RetainResources.member.1']).toBe('Bucket');
-  }, 60_000);
+  });
 
   it('empties and retries: the second DeleteStack retains nothing', async () => {
     server = await startScenarioServer({ scenarios: { default: 'delete-failed' }, speed: 4 });
@@ -118,14 +117,14 @@ describe('destroy when CloudFormation cannot delete a resource', () => {
     const t = await destroyInTerminal('again', server);
     await t.waitFor('Type the deployment name (again)');
     await t.press({ text: 'again' }, 'Enter');
-    await t.waitFor(/again could not be deleted/, 30_000);
+    await t.waitFor(/again could not be deleted/);
     await pick(t, 'Empty what can be emptied and retry');
     const done = await t.waitFor(/EXIT=\d+/, 40_000);
     expect(done).toContain('EXIT=0');
     const calls = deleteCalls(server);
     expect(calls).toHaveLength(2);
     expect(calls.map((call) => call.params['RetainResources.member.1'])).toEqual([undefined, undefined]);
-  }, 60_000);
+  });
 
   it('stops when asked, deleting nothing more, and says how to resume', async () => {
     server = await startScenarioServer({ scenarios: { default: 'delete-failed' }, speed: 4 });
@@ -133,11 +132,11 @@ describe('destroy when CloudFormation cannot delete a resource', () => {
     const t = await destroyInTerminal('halt', server);
     await t.waitFor('Type the deployment name (halt)');
     await t.press({ text: 'halt' }, 'Enter');
-    await t.waitFor(/halt could not be deleted/, 30_000);
+    await t.waitFor(/halt could not be deleted/);
     await pick(t, 'Stop here');
-    const done = await t.waitFor(/EXIT=\d+/, 30_000);
+    const done = await t.waitFor(/EXIT=\d+/);
     expect(done).toContain('EXIT=1');
     expect(done).toContain('run destroy again: it resumes');
     expect(deleteCalls(server)).toHaveLength(1);
-  }, 60_000);
+  });
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,9 @@ let terminal: TmuxTerminal | undefined;
 beforeAll(async () => {
   moto = await startMotoServer();
   work = await tempDir();
+  // The blueprint is given by a short relative path, so the lines that echo it (the re-run command)
+  // are as long wherever the checkout lives and never wrap in the test's terminal.
+  await cp(join(projectRoot, 'blueprints', 'demo'), join(work.path, demo), { recursive: true });
 });
 afterAll(async () => {
   await terminal?.kill();
@@ -21,7 +24,7 @@ afterAll(async () => {
   await work?.remove();
 });
 
-const demo = join(projectRoot, 'blueprints', 'demo');
+const demo = 'demo';
 
 const cloudFormation2 = () =>
   new CloudFormationClient({
@@ -86,7 +89,7 @@ describe('stackguide install in a real terminal', () => {
     expect(appChanges).toContain('Going ahead acknowledges CAPABILITY_IAM');
     await t.press('y');
 
-    const summary = await t.waitFor('EXIT=0', 60_000);
+    const summary = await t.waitFor('EXIT=0');
     expect(summary).toMatch(/✔ e2e-data CREATE_COMPLETE 2\/2/);
     expect(summary).toMatch(/✔ e2e-app CREATE_COMPLETE 3\/3/);
     expect(summary).toContain('✔ e2e is installed');
@@ -154,7 +157,7 @@ describe('stackguide install in a real terminal', () => {
     await terminal.press('y');
     await terminal.waitFor('Change set for e2e-app (update)');
     await terminal.press('n');
-    const declined = await terminal.waitFor('EXIT=130', 30_000);
+    const declined = await terminal.waitFor('EXIT=130');
     expect(declined).toContain('You declined the changes to e2e-app: the change set was deleted');
     const after = await cloudFormation2().send(new DescribeStacksCommand({ StackName: 'e2e-app' }));
     const kept = Object.fromEntries(

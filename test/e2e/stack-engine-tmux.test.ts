@@ -72,10 +72,10 @@ describe('the live tree in a real terminal', () => {
     server = await startScenarioServer({ scenarios: { default: 'nested-failure' }, speed: 4 });
     const t = await installInTerminal('lab', server);
     // While it runs: the nested stack indented under the root, its resources under it.
-    const live = await t.waitFor(/◼ lab-Data-\S+ CREATE_IN_PROGRESS/, 30_000);
+    const live = await t.waitFor(/◼ lab-Data-\S+ CREATE_IN_PROGRESS/);
     expect(live).toMatch(/Installing lab \(platform 1\.0\.0\)/);
     expect(live).toMatch(/\n\s{2,}◼ lab-Data-\S+ CREATE_IN_PROGRESS/);
-    const end = await t.waitFor('EXIT=1', 60_000);
+    const end = await t.waitFor('EXIT=1');
     expect(end).toMatch(/✖ lab ROLLBACK_COMPLETE/);
     expect(end).toMatch(
       /root cause: Database \(AWS::RDS::DBInstance\) in lab-Data-\S+: Resource handler returned message/,
@@ -87,7 +87,7 @@ describe('Ctrl+C during a stack operation', () => {
   it('offers delete during a create, and deleting ends with the stack gone', async () => {
     server = await startScenarioServer({ scenarios: { default: 'long-create' }, speed: 5 });
     const t = await installInTerminal('held', server);
-    await t.waitFor(/Cluster AWS::EKS::Cluster CREATE_IN_PROGRESS/, 30_000);
+    await t.waitFor(/Cluster AWS::EKS::Cluster CREATE_IN_PROGRESS/);
     await t.press('C-c');
     const menu = await t.waitFor('held is still changing in AWS. What now?');
     expect(menu).toContain('Keep waiting');
@@ -95,7 +95,7 @@ describe('Ctrl+C during a stack operation', () => {
     expect(menu).not.toContain('Cancel the update');
     // Move the cursor one step at a time and watch it move: keys typed before the menu listens are lost.
     await pick(t, 'Delete held (stops the create)');
-    const end = await t.waitFor('EXIT=130', 30_000);
+    const end = await t.waitFor('EXIT=130');
     expect(end).toContain('Stopped at your request: held was deleted (DELETE_COMPLETE)');
     expect(calls('DeleteStack')).toBe(1);
   });
@@ -103,11 +103,11 @@ describe('Ctrl+C during a stack operation', () => {
   it('detaches: the create carries on, and the way back is printed', async () => {
     server = await startScenarioServer({ scenarios: { default: 'long-create' }, speed: 5 });
     const t = await installInTerminal('kept', server);
-    await t.waitFor(/Cluster AWS::EKS::Cluster CREATE_IN_PROGRESS/, 30_000);
+    await t.waitFor(/Cluster AWS::EKS::Cluster CREATE_IN_PROGRESS/);
     await t.press('C-c');
     await t.waitFor('What now?');
     await pick(t, 'Detach: stop watching');
-    const end = await t.waitFor('EXIT=130', 30_000);
+    const end = await t.waitFor('EXIT=130');
     expect(end).toContain('Detached: the create of kept carries on in AWS');
     expect(end).toContain('stackguide watch kept');
     expect(calls('DeleteStack')).toBe(0);
@@ -122,7 +122,7 @@ describe('Ctrl+C during a stack operation', () => {
       existingTags: { 'stackguide:deployment': 'api', 'stackguide:blueprint': 'platform' },
     });
     const t = await installInTerminal('api', server);
-    await t.waitFor(/Cluster AWS::EKS::Cluster UPDATE_IN_PROGRESS/, 30_000);
+    await t.waitFor(/Cluster AWS::EKS::Cluster UPDATE_IN_PROGRESS/);
     await t.press('C-c');
     await t.waitFor('What now?');
     await pick(t, 'Keep waiting');
@@ -131,7 +131,7 @@ describe('Ctrl+C during a stack operation', () => {
     const menu = await t.waitFor('Cancel the update and roll it back');
     expect(menu).not.toContain('Delete api');
     await pick(t, 'Cancel the update and roll it back');
-    const end = await t.waitFor('EXIT=130', 30_000);
+    const end = await t.waitFor('EXIT=130');
     expect(end).toContain('the update of api was cancelled and rolled back (UPDATE_ROLLBACK_COMPLETE)');
     expect(calls('CancelUpdateStack')).toBe(1);
     expect(calls('DeleteStack')).toBe(0);

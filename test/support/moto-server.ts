@@ -47,7 +47,7 @@ export async function startMotoServer(env: Record<string, string> = {}): Promise
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto_server exited early:\n${stderr}`);
     try {
@@ -58,7 +58,7 @@ export async function startMotoServer(env: Record<string, string> = {}): Promise
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${stderr}`);
+      throw new Error(`moto_server did not answer on ${endpoint} within 90 s:\n${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -35,7 +35,7 @@ export function runCli(
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000);
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);

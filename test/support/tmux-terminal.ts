@@ -51,7 +51,7 @@ export async function openTmuxTerminal(
         );
       }
     },
-    async waitFor(pattern, timeoutMs = 20_000) {
+    async waitFor(pattern, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       let last = '';
       while (Date.now() < deadline) {
