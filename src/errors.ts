@@ -15,10 +15,14 @@ export const ExitCode = {
   usage: 2,
   /** Credentials or identity could not be resolved: nothing was changed. */
   credentials: 3,
+  /** AWS did not answer within the call deadline (an endpoint that accepts and never answers). */
+  timeout: 124,
   /** A bug in stackguide. */
   bug: 70,
   /** The operator stopped it (Ctrl+C, declined a confirmation). */
   cancelled: 130,
+  /** Stopped by SIGTERM (a CI runner cancelling the job): 128 + 15, as shells report it. */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -26,7 +26,23 @@ function withCommonOptions(command: Command): Command {
         .choices(['text', 'json'])
         .default('text'),
     )
-    .option('--state-dir <folder>', 'where deployment journals and event logs are kept', '.stackguide');
+    .option('--state-dir <folder>', 'where deployment journals and event logs are kept', '.stackguide')
+    .option(
+      '--debug',
+      'every AWS request on stderr: service, action, HTTP status, request id, time (STACKGUIDE_DEBUG=1)',
+    )
+    .option(
+      '--connect-timeout <seconds>',
+      'per connection attempt to AWS (STACKGUIDE_CONNECT_TIMEOUT; default 10)',
+    )
+    .option(
+      '--read-timeout <seconds>',
+      'per request: no answer for this long and the SDK retries it (STACKGUIDE_READ_TIMEOUT; default 30)',
+    )
+    .option(
+      '--call-deadline <seconds>',
+      'per AWS call, retries included: no answer for this long stops the run with exit 124 (STACKGUIDE_CALL_DEADLINE; default 100)',
+    );
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -200,23 +216,82 @@ async function withSettings(options: CommonOptions, wanted: boolean): Promise<Co
   return { ...options, settings };
 }
 
+/**
+ * The one owner of SIGINT and SIGTERM. The first signal aborts the run's controller: every AWS call in
+ * flight ends at once (the signal reaches the SDK's HTTP layer), the command stops cleanly, writes its
+ * journal and says `run.completed`. SIGTERM (a CI runner cancelling the job) is a Ctrl+C nobody can
+ * answer, ending with exit 143. If the clean stop has not finished after a grace period, or a second
+ * signal comes, the process exits anyway.
+ */
+function ownSignals(controller: AbortController): void {
+  const graceMs = 1_500;
+  let received = 0;
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
+    received++;
+    const exitCode = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.cancelled;
+    if (received > 1) process.exit(exitCode);
+    controller.abort(
+      signal === 'SIGTERM'
+        ? new StackguideError('Stopped by SIGTERM', {
+            code: 'cancelled.terminated',
+            kind: 'cancelled',
+            exitCode: ExitCode.terminated,
+            nextSteps: [
+              'Run the same command again: an install, upgrade or destroy resumes where it stopped.',
+            ],
+          })
+        : new StackguideError('Interrupted', { code: 'cancelled', kind: 'cancelled' }),
+    );
+    setTimeout(() => process.exit(exitCode), graceMs).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function isOn(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
+/** The command line to run again after a timeout, as the operator typed it. */
+function resumeCommand(argv: readonly string[]): string {
+  const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+  return ['stackguide', ...argv.slice(2).map(quote)].join(' ');
+}
+
+/** A timeout says what to run to go on: install, upgrade and destroy resume from their journal. */
+function withResume(error: StackguideError, argv: readonly string[]): StackguideError {
+  if (error.code !== 'aws.deadline') return error;
+  return new StackguideError(error.message, {
+    code: error.code,
+    kind: error.kind,
+    exitCode: error.exitCode,
+    details: error.details,
+    cause: error.cause,
+    nextSteps: [...error.nextSteps, `Then resume: ${resumeCommand(argv)}`],
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
-  let interrupts = 0;
-  process.on('SIGINT', () => {
-    interrupts++;
-    // The first Ctrl+C asks everything to stop cleanly; a second one means now.
-    if (interrupts > 1) process.exit(ExitCode.cancelled);
-    controller.abort(new StackguideError('Interrupted', { code: 'cancelled', kind: 'cancelled' }));
-  });
+  ownSignals(controller);
 
   let pending: Promise<number> | undefined;
   let json = false;
   const program = buildProgram((load, options, needs = { settings: true }) => {
     json = options.output === 'json';
-    pending = withSettings(options, needs.settings).then((given) =>
-      load().then((command) => command({ ...given, signal: controller.signal })),
-    );
+    pending = withSettings(options, needs.settings).then(async (given) => {
+      const { resolveTimeouts } = await import('./aws/aws-settings.ts');
+      const timeouts = resolveTimeouts(given, process.env);
+      const debug = given.debug || isOn(process.env.STACKGUIDE_DEBUG);
+      const { debugLine } = await import('./aws/aws-call-guard.ts');
+      const command = await load();
+      return command({
+        ...given,
+        timeouts,
+        signal: controller.signal,
+        ...(debug ? { trace: (exchange) => process.stderr.write(`${debugLine(exchange)}\n`) } : {}),
+      });
+    });
   });
   try {
     await program.parseAsync(argv);
@@ -230,8 +305,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await pending;
   } catch (thrown) {
-    const error = toStackguideError(
-      controller.signal.aborted && !(thrown instanceof StackguideError) ? controller.signal.reason : thrown,
+    const error = withResume(
+      toStackguideError(
+        controller.signal.aborted && !(thrown instanceof StackguideError) ? controller.signal.reason : thrown,
+      ),
+      argv,
     );
     const { renderErrorText, errorEvent } = await import('./output/render-error.ts');
     process.stderr.write(`${renderErrorText(error)}\n`);

@@ -1,6 +1,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { HttpHandler } from '@smithy/core/protocols';
+import { AwsCallGuard, type AwsExchange, type AwsTimeouts, DEFAULT_AWS_TIMEOUTS } from './aws-call-guard.ts';
 import { toAwsError } from './aws-errors.ts';
 import { cloudFormationAdapter } from './cloudformation-adapter.ts';
 import type { CloudFormationPort } from './cloudformation-port.ts';
@@ -24,6 +26,12 @@ export interface AwsSettings {
   maxAttempts?: number;
   /** AWS_ENDPOINT_URL_<SERVICE> by variable, as the composition root read them (src/settings.ts). */
   serviceEndpoints?: Readonly<Record<string, string>>;
+  /** Connect and read timeouts and the call deadline; each falls back to DEFAULT_AWS_TIMEOUTS. */
+  timeouts?: Partial<AwsTimeouts>;
+  /** The run's signal: when it aborts, every call in flight ends at once with its reason. */
+  signal?: AbortSignal;
+  /** Told of every HTTP exchange with AWS (--debug). */
+  trace?: (exchange: AwsExchange) => void;
 }
 
 /** One set of credentials for the whole run; contexts per region share it. */
@@ -48,7 +56,8 @@ export interface AwsClientConfig {
   region: string;
   credentials: CredentialProvider;
   maxAttempts: number;
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  /** The SDK's Node handler with the timeouts, under the run's signal and the call deadline. */
+  requestHandler: HttpHandler;
   endpoint?: string;
 }
 
@@ -78,12 +87,17 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
   const maxAttempts =
     settings.maxAttempts ??
     (process.env.AWS_MAX_ATTEMPTS ? Number(process.env.AWS_MAX_ATTEMPTS) : DEFAULT_MAX_ATTEMPTS);
+  // Retries back off exponentially with jitter (the SDK's standard strategy); the timeouts make a
+  // silently dropped connection fail and retry instead of hanging the run, and the call deadline ends
+  // the run when AWS stays silent through the retries.
+  const guard = new AwsCallGuard({
+    timeouts: { ...DEFAULT_AWS_TIMEOUTS, ...settings.timeouts },
+    ...(settings.signal ? { signal: settings.signal } : {}),
+    ...(settings.trace ? { trace: settings.trace } : {}),
+  });
   const baseConfig = {
     credentials,
     maxAttempts,
-    // Retries back off exponentially with jitter (the SDK's standard strategy); the timeouts make a
-    // silently dropped connection fail and retry instead of hanging the run.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };
   const errorContext = {
@@ -92,7 +106,12 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
   };
   return {
     forRegion(region) {
-      const clientConfig: AwsClientConfig = { ...baseConfig, region };
+      // Each client gets its own handler (a client's destroy() ends its handler's sockets).
+      const clientConfig = (): AwsClientConfig => ({
+        ...baseConfig,
+        region,
+        requestHandler: guard.requestHandler(),
+      });
       const ports = new Map<PortFactory<object>, object>();
       return {
         region,
@@ -101,8 +120,9 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
           if (!port) {
             port = mapErrors(
               factory.service,
-              factory.create(configFor(factory, clientConfig, settings.serviceEndpoints ?? {})),
+              factory.create(configFor(factory, clientConfig(), settings.serviceEndpoints ?? {})),
               errorContext,
+              guard,
             );
             ports.set(factory, port);
           }
@@ -110,10 +130,11 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
         },
         cloudFormation: mapErrors(
           'CloudFormation',
-          cloudFormationAdapter(new CloudFormationClient(clientConfig)),
+          cloudFormationAdapter(new CloudFormationClient(clientConfig())),
           errorContext,
+          guard,
         ),
-        identity: mapErrors('STS', identityAdapter(new STSClient(clientConfig)), errorContext),
+        identity: mapErrors('STS', identityAdapter(new STSClient(clientConfig())), errorContext, guard),
       };
     },
   };
@@ -143,11 +164,15 @@ function shareCredentials(provider: CredentialProvider): CredentialProvider {
   };
 }
 
-/** Wraps every method of a port so what it throws is a StackguideError naming the call. */
+/**
+ * Wraps every method of a port so it runs under the call guard (the run's signal, the call deadline)
+ * and what it throws is a StackguideError naming the call.
+ */
 function mapErrors<T extends object>(
   service: string,
   port: T,
   context: { profile?: string; endpoint?: string },
+  guard: AwsCallGuard,
 ): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(port)) {
@@ -155,7 +180,9 @@ function mapErrors<T extends object>(
       typeof method === 'function'
         ? async (...args: unknown[]) => {
             try {
-              return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+              return await guard.run(service, () =>
+                (method as (...a: unknown[]) => Promise<unknown>)(...args),
+              );
             } catch (error) {
               throw toAwsError(error, `${service} ${name}`, context);
             }

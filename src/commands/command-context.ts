@@ -19,6 +19,9 @@ export function awsSessionFor(
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
     ...(options.settings ? { serviceEndpoints: options.settings.serviceEndpoints } : {}),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.trace ? { trace: options.trace } : {}),
     ...extra,
   });
 }

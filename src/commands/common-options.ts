@@ -1,3 +1,4 @@
+import type { AwsExchange, AwsTimeouts } from '../aws/aws-call-guard.ts';
 import { StackguideError } from '../errors.ts';
 import type { Settings } from '../settings.ts';
 
@@ -23,6 +24,16 @@ export interface CommonOptions {
   signal?: AbortSignal;
   /** Flags and environment read once by main (src/settings.ts); absent for validate, which needs none. */
   settings?: Settings;
+  /** `--connect-timeout`, `--read-timeout`, `--call-deadline` in seconds, as given. */
+  connectTimeout?: string;
+  readTimeout?: string;
+  callDeadline?: string;
+  /** The timeouts main.ts resolved from those flags and the environment. */
+  timeouts?: Partial<AwsTimeouts>;
+  /** `--debug` (or STACKGUIDE_DEBUG). */
+  debug?: boolean;
+  /** With --debug: told of every HTTP exchange with AWS. */
+  trace?: (exchange: AwsExchange) => void;
 }
 
 /** The flags that reconnect to the same account and endpoint, for the equivalent command we print. */

@@ -18,7 +18,11 @@ export interface RecordingProxy {
   stop(): Promise<void>;
 }
 
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+/** `hold`: requests for these actions are received and never answered (a call that hangs). */
+export async function startRecordingProxy(
+  target: string,
+  options: { hold?: readonly string[] } = {},
+): Promise<RecordingProxy> {
   const upstream = new URL(target);
   const operations: RecordedOperation[] = [];
   const server = createServer((incoming, outgoing) => {
@@ -35,6 +39,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       const action =
         form.get('Action') ?? (typeof targetHeader === 'string' ? (targetHeader.split('.').pop() ?? '') : '');
       if (action) operations.push({ action, params: Object.fromEntries(form) });
+      if (options.hold?.includes(action)) return;
       const proxied = forward(
         {
           host: upstream.hostname,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
@@ -18,30 +18,39 @@ export function runCli(
   args: string[],
   options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries({ ...process.env, ...fakeCredentials, ...options.env }))
-      if (value !== undefined) env[key] = value;
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      cwd: options.cwd ?? projectRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  return startCli(args, options).result;
+}
+
+/** The same, as a child the test can signal while it runs; `endedAt` is when it exited. */
+export function startCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
+): { child: ChildProcess; result: Promise<CliResult & { endedAt: number }> } {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, ...fakeCredentials, ...options.env }))
+    if (value !== undefined) env[key] = value;
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const result = new Promise<CliResult & { endedAt: number }>((done, fail) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000);
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
-      done({ code, stdout, stderr });
+      done({ code, stdout, stderr, endedAt: Date.now() });
     });
   });
+  return { child, result };
 }
 
 const fakeCredentials = {
