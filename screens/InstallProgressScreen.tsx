@@ -1,11 +1,12 @@
 import { Box, Static, Text, useInput, useStdout } from 'ink';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { formatDuration } from '../src/output/format.ts';
 import {
   doneCount,
   failedResources,
   type ProgressStore,
   type StackProgress,
+  type TaskLine,
 } from '../src/progress/progress-store.ts';
 import { isFailedStatus, isInProgress, isSuccess } from '../src/stacks/stack-status.ts';
 import { ChangeSetReviewPanel } from './ChangeSetReviewPanel.tsx';
@@ -44,17 +45,31 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
     .map((name) => snapshot.stacks[name])
     .filter((s): s is StackProgress => s !== undefined && s.parent === undefined);
   // Only a settled stack moves into <Static>: what is printed there is never redrawn, so it must be final.
-  const finished = topLevel.filter((stack) => stack.settled === true);
-  const live = topLevel.filter((stack) => !finished.includes(stack));
+  // <Static> prints only items appended since its last render, so the list only grows: a stack opened
+  // again (a retried delete) is printed a second time when it settles again.
+  const printed = useRef<StackProgress[]>([]);
+  for (const stack of topLevel) {
+    const last = printed.current.findLast((row) => row.name === stack.name);
+    if (stack.settled === true && (last === undefined || last.finishedAt !== stack.finishedAt))
+      printed.current.push(stack);
+  }
+  const live = topLevel.filter((stack) => stack.settled !== true);
   const pending = snapshot.tasks.filter(
-    (task) => task.state === 'pending' && !snapshot.stacks[task.title.replace(/^Deploy stack /, '')],
+    (task) => task.state === 'pending' && !snapshot.stacks[task.title.replace(STACK_TASK, '')],
   );
+  // Work that is not a stack (emptying buckets, deleting tagged volumes) is a row of its own once started.
+  const work = snapshot.tasks.filter((task) => task.state !== 'pending' && !STACK_TASK.test(task.title));
   // Leave room for the header, the stack lines and a margin; the rest goes to resource lines.
-  const budget = Math.max(3, ((stdout as { rows?: number }).rows || 24) - 6 - live.length - pending.length);
+  const budget = Math.max(
+    3,
+    ((stdout as { rows?: number }).rows || 24) - 6 - live.length - pending.length - work.length,
+  );
 
   return (
     <Box flexDirection="column">
-      <Static items={finished}>{(stack) => <StackLine key={stack.name} stack={stack} now={now()} />}</Static>
+      <Static items={[...printed.current]}>
+        {(stack, index) => <StackLine key={`${stack.name}-${index}`} stack={stack} now={now()} />}
+      </Static>
       <Text bold>
         {snapshot.title} · {formatDuration(now() - snapshot.startedAt)}
       </Text>
@@ -70,9 +85,15 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
           <ResourceLines stack={stack} now={now()} budget={budget} />
         </Box>
       ))}
+      {work.map((task) => (
+        <Text key={task.id} {...(task.state === 'failed' ? { color: 'red' } : {})}>
+          {TASK_ICON[task.state]} {task.title}
+          {task.output && task.state === 'running' ? <Text dimColor> {task.output}</Text> : ''}
+        </Text>
+      ))}
       {pending.map((task) => (
         <Text key={task.id} dimColor>
-          ◻ {task.title.replace(/^Deploy stack /, '')} waiting
+          ◻ {task.title.replace(STACK_TASK, '')} waiting
         </Text>
       ))}
       {snapshot.prompt?.kind === 'changeset' && (
@@ -83,14 +104,32 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
       )}
       {snapshot.prompt?.kind === 'interrupt' && (
         <InterruptMenuPanel
-          stack={snapshot.prompt.stack}
+          message={`${snapshot.prompt.stack} is still changing in AWS. What now?`}
           choices={snapshot.prompt.choices}
+          onChoice={(value) => store.answer(value)}
+        />
+      )}
+      {snapshot.prompt?.kind === 'choice' && (
+        <InterruptMenuPanel
+          message={snapshot.prompt.message}
+          choices={snapshot.prompt.choices}
+          cancelValue={snapshot.prompt.cancelValue}
           onChoice={(value) => store.answer(value)}
         />
       )}
     </Box>
   );
 }
+
+/** The task of one stack (its row is the stack's own); other tasks get rows of their own. */
+const STACK_TASK = /^(Deploy|Deployed|Delete|Deleted) stack /;
+const TASK_ICON: Record<TaskLine['state'], string> = {
+  pending: '◻',
+  running: '◼',
+  completed: '✔',
+  failed: '✖',
+  skipped: '↓',
+};
 
 function childrenOf(stacks: Record<string, StackProgress>, order: string[], parent: string): StackProgress[] {
   return order.map((name) => stacks[name]).filter((s): s is StackProgress => s?.parent === parent);

@@ -1,83 +1,126 @@
 import { Listr, type ListrRendererValue, type ListrTask } from 'listr2';
-import type { DestroyPlan } from '../src/decommission/destroy-plan.ts';
-import { StackguideError } from '../src/errors.ts';
-import type { Journal } from '../src/journal/journal.ts';
-import { type DeleteOutcome, type DeleteStackDeps, deleteStack } from '../src/stacks/delete-stack.ts';
+import type { StackToDelete } from '../src/decommission/destroy-plan.ts';
+import {
+  type DeletePlannedStackDeps,
+  deleteCodeCommitRepositories,
+  deletePlannedStack,
+  deletePreparationResources,
+  deleteTaggedEbs,
+  emptyPlannedBuckets,
+  emptyPlannedRepositories,
+  type Teardown,
+  type TeardownDeps,
+} from '../src/decommission/teardown.ts';
 
-/** What to do when CloudFormation could not delete some of a stack's resources. */
-export type DeleteFailedChoice = 'retry' | 'retain' | 'stop';
+/** Empties every version of the planned buckets (CloudFormation deletes the buckets with their stacks). */
+export function emptyBucketsTask(deps: TeardownDeps, buckets: readonly string[]): ListrTask {
+  return {
+    title: 'Empty the buckets',
+    task: async (_context, task) => {
+      await emptyPlannedBuckets(deps.ports.s3, buckets, deps);
+      task.title = 'Emptied the buckets';
+    },
+  };
+}
 
-export interface DestroyTasksDeps extends DeleteStackDeps {
-  plan: DestroyPlan;
-  journal: Journal;
-  /** Work before the stacks go (emptying buckets, deleting repositories), as listr2 tasks. */
-  before: ListrTask[];
-  /** Work after the stacks are gone (tagged volumes and snapshots, opted-in repositories). */
-  after: ListrTask[];
-  /** Asked on DELETE_FAILED; absent (unattended) means stop. */
-  onDeleteFailed?: (
-    stack: string,
-    failures: Extract<DeleteOutcome, { status: 'DELETE_FAILED' }>['failures'],
-  ) => Promise<DeleteFailedChoice>;
-  /** Called before a retry, so the cause (a bucket refilled meanwhile) can be dealt with. */
-  beforeRetry?: (stack: string) => Promise<void>;
+/** Deletes the images of the planned ECR repositories (the repositories go with their stacks). */
+export function emptyRepositoriesTask(deps: TeardownDeps, repositories: readonly string[]): ListrTask {
+  return {
+    title: 'Empty the ECR repositories',
+    task: async (_context, task) => {
+      await emptyPlannedRepositories(deps.ports.ecr, repositories, deps.emit);
+      task.title = 'Emptied the ECR repositories';
+    },
+  };
+}
+
+/** One stack, until DELETE_COMPLETE read back by stack id; DELETE_FAILED goes to the retry policy. */
+export function deleteStackTask(deps: DeletePlannedStackDeps, stack: StackToDelete): ListrTask {
+  return {
+    title: `Delete stack ${stack.name}`,
+    task: async (_context, task) => {
+      await deletePlannedStack(stack, deps);
+      task.title = `Deleted stack ${stack.name}`;
+    },
+  };
+}
+
+/** The hosted zone and certificate the preparation steps made, each only if still tagged for this deployment. */
+export function deleteStepResourcesTask(deps: TeardownDeps, teardown: Teardown): ListrTask {
+  return {
+    title: 'Delete what the preparation steps made',
+    task: async (_context, task) => {
+      const { route53, acm } = deps.ports;
+      await deletePreparationResources(
+        teardown.stepResources,
+        teardown.deployment,
+        { route53, acm },
+        deps.emit,
+      );
+      task.title = 'Deleted what the preparation steps made';
+    },
+  };
+}
+
+/** The opted-in CodeCommit repositories. */
+export function deleteCodeCommitTask(deps: TeardownDeps, names: readonly string[]): ListrTask {
+  return {
+    title: 'Delete the CodeCommit repositories',
+    task: async (_context, task) => {
+      await deleteCodeCommitRepositories(deps.ports.codeCommit, names, deps.emit);
+      task.title = 'Deleted the CodeCommit repositories';
+    },
+  };
+}
+
+/** The volumes and snapshots tagged with the deployment, each re-checked before deletion. */
+export function deleteTaggedVolumesTask(deps: TeardownDeps, teardown: Teardown): ListrTask {
+  return {
+    title: 'Delete the tagged volumes and snapshots',
+    task: async (_context, task) => {
+      await deleteTaggedEbs(deps.ports.ebs, teardown.deployment, teardown.tagged, {
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        emit: deps.emit,
+        record: (event) => void deps.journal.appendEvent(event),
+      });
+      task.title = 'Deleted the tagged volumes and snapshots';
+    },
+  };
 }
 
 /**
- * The teardown as one listr2 list: the preparation work, then each stack in the plan's order, then the
- * clean-up of what outlives stacks. A stack is reported deleted only on DELETE_COMPLETE read back by
- * stack id; every deletion is journaled before and after.
+ * The teardown as one listr2 list: what must be emptied first, each stack in the plan's order, then
+ * what outlives stacks. The renderer is the caller's (the Ink bridge in a terminal, silent otherwise).
  */
+export function destroyTasks(teardown: Teardown, deps: TeardownDeps): ListrTask[] {
+  const emptyBuckets = teardown.buckets.length > 0 ? [emptyBucketsTask(deps, teardown.buckets)] : [];
+  // A DELETE_FAILED on a bucket is most often new objects written since it was emptied.
+  const stackDeps: DeletePlannedStackDeps = {
+    ...deps,
+    emptyAgain: () => emptyPlannedBuckets(deps.ports.s3, teardown.buckets, deps),
+  };
+  return [
+    ...emptyBuckets,
+    ...(teardown.repositories.length > 0 ? [emptyRepositoriesTask(deps, teardown.repositories)] : []),
+    ...teardown.stacks.map((stack) => deleteStackTask(stackDeps, stack)),
+    ...(teardown.stepResources.length > 0 ? [deleteStepResourcesTask(deps, teardown)] : []),
+    ...(teardown.codeCommitRepositories.length > 0
+      ? [deleteCodeCommitTask(deps, teardown.codeCommitRepositories)]
+      : []),
+    ...(teardown.tagged.length > 0 ? [deleteTaggedVolumesTask(deps, teardown)] : []),
+  ];
+}
+
 export async function runDestroyTasks(
-  deps: DestroyTasksDeps,
+  teardown: Teardown,
+  deps: TeardownDeps,
   renderer: ListrRendererValue,
   rendererOptions: Record<string, unknown> = {},
 ): Promise<void> {
-  const stackTasks: ListrTask[] = deps.plan.stacks.map((stack) => ({
-    title: `Delete stack ${stack.name}`,
-    task: async (_context, task) => {
-      await deps.journal.recordStack(stack.name, {
-        name: stack.name,
-        stackId: stack.stackId,
-        operation: 'delete',
-      });
-      let retained: string[] = [];
-      for (let attempt = 1; ; attempt++) {
-        const outcome = await deleteStack(stack, deps, retained);
-        if (outcome.status === 'DELETE_COMPLETE') break;
-        const choice = deps.onDeleteFailed ? await deps.onDeleteFailed(stack.name, outcome.failures) : 'stop';
-        if (choice === 'stop' || attempt >= 3) {
-          await deps.journal.recordStack(stack.name, {
-            name: stack.name,
-            status: 'DELETE_FAILED',
-            operation: undefined,
-          });
-          throw new StackguideError(
-            `${stack.name} could not be deleted: ${outcome.failures.map((f) => `${f.logicalResourceId}: ${f.reason}`).join('; ')}`,
-            {
-              code: 'stack.delete-failed',
-              kind: 'aws',
-              nextSteps: [
-                'Fix what the reasons name (often: a bucket that is not empty, or a resource in use elsewhere), then run destroy again: it resumes.',
-                'Or run destroy in a terminal to empty and retry, or retain those resources.',
-              ],
-            },
-          );
-        }
-        if (choice === 'retry') await deps.beforeRetry?.(stack.name);
-        retained = choice === 'retain' ? outcome.failures.map((failure) => failure.logicalResourceId) : [];
-      }
-      await deps.journal.recordStack(stack.name, {
-        name: stack.name,
-        status: 'DELETE_COMPLETE',
-        operation: undefined,
-      });
-      task.title = `Deleted stack ${stack.name}`;
-    },
-  }));
-  const list = new Listr([...deps.before, ...stackTasks, ...deps.after], {
+  const list = new Listr(destroyTasks(teardown, deps), {
     concurrent: false,
     exitOnError: true,
+    // One SIGINT owner: the AbortController at the top of the CLI.
     registerSignalListeners: false,
     renderer,
     rendererOptions,

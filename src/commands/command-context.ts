@@ -1,13 +1,18 @@
+import type { ListrRendererValue } from 'listr2';
 import { type AwsSession, type AwsSettings, createAwsSession } from '../aws/aws-context.ts';
-import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
+import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
 import { EventBus } from '../events.ts';
-import { type AnswersFile, readAnswersFile } from '../install/answers-file.ts';
+import { type ExistingDeployment, findExistingDeployment } from '../install/existing-deployment.ts';
+import type { Prompter } from '../install/prompter.ts';
 import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
 import type { Settings } from '../settings.ts';
-import type { CommonOptions } from './common-options.ts';
+import { detachedError } from '../stacks/interrupt-menu.ts';
+import { OperationTracker } from '../stacks/operation-tracker.ts';
+import { type CommonOptions, connectionFlags } from './common-options.ts';
 import { decideOutputMode, type OutputMode } from './output-mode.ts';
+import { type LiveQuestions, runWithLiveView } from './run-with-live-view.ts';
 
 /** What every command's composition root starts with: the AWS session, the output, the deployment. */
 
@@ -39,14 +44,16 @@ export function settingsOf(options: CommonOptions): Settings {
 export interface CommandOutput {
   mode: OutputMode;
   events: EventBus;
+  /** Holds plain lines back while the live view draws; call the result to let them through again. */
+  pausePlain(): () => void;
   /** Detaches every printer. */
   close(): void;
 }
 
 /**
  * The event bus and its printers for this terminal: NDJSON on stdout with --output json, plain lines on
- * stderr whenever the live view is not drawing (and always when `plainAlways`, for commands that
- * print their results as lines even in a terminal).
+ * stderr whenever the live view is not drawing (and, with `plainAlways`, also in a terminal before and
+ * after it, for commands that print their results as lines).
  */
 export function openOutput(options: CommonOptions, { plainAlways = false } = {}): CommandOutput {
   const mode = decideOutputMode(options, process.env, {
@@ -55,45 +62,137 @@ export function openOutput(options: CommonOptions, { plainAlways = false } = {})
   });
   const events = new EventBus();
   const detach: Array<() => void> = [];
+  let paused = 0;
   if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
   if (plainAlways || !mode.interactive)
-    detach.push(attachPlainPrinter(events, { write: (line) => process.stderr.write(`${line}\n`) }));
+    detach.push(
+      attachPlainPrinter(events, {
+        write: (line) => {
+          if (paused === 0) process.stderr.write(`${line}\n`);
+        },
+      }),
+    );
   return {
     mode,
     events,
+    pausePlain: () => {
+      paused++;
+      return () => {
+        paused--;
+      };
+    },
     close: () => {
       for (const stop of detach) stop();
     },
   };
 }
 
-export interface ExistingDeployment {
-  blueprint: Blueprint;
-  saved: AnswersFile | undefined;
-  deployment: string;
-  region: string;
+type Screens = typeof import('../../screens/mount-screens.tsx');
+
+/** What every command root builds first: the output, the one Ctrl+C owner, the prompter, AWS, the live view. */
+export interface CommandContext extends CommandOutput {
+  /** Aborted by Ctrl+C (main's SIGINT handler, or the Ink screen in raw mode) or a detach. */
+  signal: AbortSignal;
+  abort(reason: unknown): void;
+  /** The stack operation running now, for the Ctrl+C menu. */
+  tracker: OperationTracker;
+  /** Loading while the command reads its inputs; undefined when nothing may prompt. */
+  prompter: Promise<Prompter | undefined>;
+  /** Ink, loaded when first needed; undefined without a terminal. */
+  screens: (() => Promise<Screens>) | undefined;
+  session: AwsSession;
+  /** The command that re-attaches to a stack's operation, for the detach message. */
+  watchCommand(stack: string): string;
+  /** Runs a task list in the live view in a terminal, silently (lines and NDJSON from the bus) otherwise. */
+  live<T>(
+    title: string,
+    cloudFormation: CloudFormationPort,
+    run: (
+      renderer: ListrRendererValue,
+      rendererOptions: Record<string, unknown>,
+      questions: LiveQuestions,
+    ) => Promise<T>,
+  ): Promise<T>;
+}
+
+export function startCommand(options: CommonOptions, output: { plainAlways?: boolean } = {}): CommandContext {
+  const opened = openOutput(options, output);
+  // One Ctrl+C owner: during a stack operation a plain Ctrl+C detaches, saying how to re-attach.
+  const tracker = new OperationTracker();
+  const controller = new AbortController();
+  const watchCommand = (stack: string): string =>
+    [
+      'stackguide watch',
+      stack,
+      ...(options.config ? [`--config ${options.config}`] : []),
+      ...(options.blueprint ? [`--blueprint ${options.blueprint}`] : []),
+      ...connectionFlags(options),
+    ].join(' ');
+  options.signal?.addEventListener('abort', () => {
+    const active = tracker.active;
+    controller.abort(active ? detachedError(active, watchCommand(active.stack)) : options.signal?.reason);
+  });
+  const prompter: Promise<Prompter | undefined> = opened.mode.interactive
+    ? import('../../screens/inquirer-prompter.ts').then((module) =>
+        module.createInquirerPrompter(controller.signal),
+      )
+    : Promise.resolve(undefined);
+  const session = awsSessionFor(options, {
+    // Asked during the identity check, before any renderer has the terminal.
+    ...(opened.mode.interactive
+      ? {
+          mfaCodeProvider: async (serial: string) => {
+            const asker = await prompter;
+            if (!asker)
+              throw new StackguideError('An MFA code is needed and nothing may prompt', {
+                code: 'bug.prompter',
+                kind: 'bug',
+              });
+            return asker.input({
+              message: `MFA code for ${serial}`,
+              validate: (v) => (/^\d{6}$/.test(v) ? true : 'Six digits'),
+            });
+          },
+        }
+      : {}),
+  });
+  const screens = opened.mode.interactive ? () => import('../../screens/mount-screens.tsx') : undefined;
+  return {
+    ...opened,
+    signal: controller.signal,
+    abort: (reason) => controller.abort(reason),
+    tracker,
+    prompter,
+    screens,
+    session,
+    watchCommand,
+    live: async (title, cloudFormation, run) =>
+      runWithLiveView(
+        {
+          title,
+          screens: screens ? await screens() : undefined,
+          events: opened.events,
+          cloudFormation,
+          tracker,
+          abort: (reason) => controller.abort(reason),
+          watchCommand,
+          reviewChangeSets: options.yes !== true,
+          pausePlain: opened.pausePlain,
+        },
+        run,
+      ),
+  };
 }
 
 /** The deployment a command acts on, from --name/--region or the answers file; `action` words the error. */
-export async function existingDeployment(
-  options: CommonOptions,
-  action: string,
-): Promise<ExistingDeployment> {
-  const blueprint = await loadBlueprint(options.blueprint ?? '.');
-  const saved = options.config ? await readAnswersFile(options.config) : undefined;
-  const deployment = options.name ?? saved?.deployment;
-  const region = options.region ?? saved?.region;
-  if (!deployment || !region) {
-    throw new StackguideError(`${action} needs to know which deployment`, {
-      code: 'answers.missing',
-      kind: 'user',
-      details: [
-        ...(!deployment
-          ? [{ path: '--name (or deployment: in --config)', message: 'no deployment name' }]
-          : []),
-        ...(!region ? [{ path: '--region (or region: in --config)', message: 'no region' }] : []),
-      ],
-    });
-  }
-  return { blueprint, saved, deployment, region };
+export function existingDeployment(options: CommonOptions, action: string): Promise<ExistingDeployment> {
+  return findExistingDeployment(
+    {
+      blueprintPath: options.blueprint ?? '.',
+      ...(options.config ? { configPath: options.config } : {}),
+      ...(options.name ? { deployment: options.name } : {}),
+      ...(options.region ? { region: options.region } : {}),
+    },
+    action,
+  );
 }

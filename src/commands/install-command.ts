@@ -105,13 +105,13 @@ export async function installCommand(options: CommonOptions): Promise<number> {
               title: `Installing ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
               screens: screens ? await screens() : undefined,
               events,
-              aws,
+              cloudFormation: aws.cloudFormation,
               tracker,
               abort: (reason) => controller.abort(reason),
               watchCommand,
               reviewChangeSets: options.yes !== true,
             },
-            (renderer, rendererOptions, review) =>
+            (renderer, rendererOptions, { review }) =>
               runInstallTasks({ ...deps, ...(review ? { review } : {}) }, renderer, rendererOptions),
           );
         },

@@ -1,5 +1,6 @@
 import type { ListrRendererValue } from 'listr2';
-import type { AwsContext } from '../aws/aws-context.ts';
+import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
+import type { Chooser } from '../decommission/teardown.ts';
 import type { EventBus } from '../events.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import type { ChangeSetSummary } from '../stacks/change-set.ts';
@@ -11,54 +12,75 @@ type Screens = typeof import('../../screens/mount-screens.tsx');
 
 /**
  * Runs a listr2 task list with the right owner of the terminal: in a terminal the Ink live view (fed
- * by the event bus, with change set reviews and the Ctrl+C menu), otherwise listr2's silent renderer
- * (plain lines and NDJSON come from the bus). Install and upgrade share it.
+ * by the event bus, with change set reviews, questions and the Ctrl+C menu), otherwise listr2's silent
+ * renderer (plain lines and NDJSON come from the bus). Install, upgrade and destroy share it.
  */
 export interface LiveViewOptions {
   title: string;
   screens: Screens | undefined;
   events: EventBus;
-  aws: AwsContext;
+  /** For the Ctrl+C menu's delete or cancel. */
+  cloudFormation: CloudFormationPort;
   tracker: OperationTracker;
   /** Stops the run (detach, or Ctrl+C before any operation). */
   abort: (reason: unknown) => void;
   watchCommand: (stack: string) => string;
   /** Ask for each change set (false with --yes). */
   reviewChangeSets: boolean;
+  /** Holds plain lines back while the live view draws; resolves the release. */
+  pausePlain?: () => () => void;
 }
 
 export type ChangeSetReviewer = (summary: ChangeSetSummary) => Promise<ChangeSetDecision>;
+
+/** What a running task list may ask the operator through the live view. */
+export interface LiveQuestions {
+  review?: ChangeSetReviewer;
+  choose?: Chooser;
+}
 
 export async function runWithLiveView<T>(
   options: LiveViewOptions,
   run: (
     renderer: ListrRendererValue,
     rendererOptions: Record<string, unknown>,
-    review: ChangeSetReviewer | undefined,
+    questions: LiveQuestions,
   ) => Promise<T>,
 ): Promise<T> {
   const { screens, events } = options;
-  if (!screens) return run('silent', {}, undefined);
+  if (!screens) return run('silent', {}, {});
   const store = new ProgressStore(options.title);
   const stopFeeding = events.subscribe((event) => store.apply(event));
   const { StoreBridgeRenderer } = await import('../../tasks/store-bridge-renderer.ts');
-  const review: ChangeSetReviewer = (summary) =>
-    store
-      .ask({ kind: 'changeset', summary })
-      .then((answer) => (answer === 'execute' ? 'execute' : 'decline'));
+  const questions: LiveQuestions = {
+    ...(options.reviewChangeSets
+      ? {
+          review: (summary) =>
+            store
+              .ask({ kind: 'changeset', summary })
+              .then((answer) => (answer === 'execute' ? 'execute' : 'decline')),
+        }
+      : {}),
+    choose: (message, choices, cancelValue) =>
+      store
+        .ask({ kind: 'choice', message, choices, cancelValue })
+        .then((answer) => choices.find((choice) => choice.value === answer)?.value ?? cancelValue),
+  };
+  const resumePlain = options.pausePlain?.();
   const view = screens.mountProgress(store, () => {
     void handleInterrupt({
       tracker: options.tracker,
-      cloudFormation: options.aws.cloudFormation,
+      cloudFormation: options.cloudFormation,
       ask: (prompt) => store.ask(prompt),
       abort: options.abort,
       watchCommand: options.watchCommand,
     }).catch(options.abort);
   });
   try {
-    return await run(StoreBridgeRenderer, { store }, options.reviewChangeSets ? review : undefined);
+    return await run(StoreBridgeRenderer, { store }, questions);
   } finally {
     stopFeeding();
     await view.unmount();
+    resumePlain?.();
   }
 }

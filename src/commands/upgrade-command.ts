@@ -213,14 +213,14 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
           title: `Upgrading ${deployment} (${blueprint.product.id} ${fromVersion} → ${blueprint.product.version}) in ${region}`,
           screens,
           events,
-          aws,
+          cloudFormation: aws.cloudFormation,
           tracker,
           abort: (reason) => controller.abort(reason),
           watchCommand: (stack) =>
             ['stackguide watch', stack, `--config ${options.config}`, ...connectionFlags(options)].join(' '),
           reviewChangeSets: options.yes !== true,
         },
-        (renderer, rendererOptions, review) =>
+        (renderer, rendererOptions, { review }) =>
           runInstallTasks({ ...deps, ...(review ? { review } : {}) }, renderer, rendererOptions),
       );
     } finally {

@@ -28,6 +28,13 @@ export type ProgressPrompt =
       stack: string;
       operation: StackOperation;
       choices: Array<{ value: string; label: string }>;
+    }
+  /** A question the run cannot go on without (destroy's DELETE_FAILED: retry, retain or stop). */
+  | {
+      kind: 'choice';
+      message: string;
+      choices: Array<{ value: string; label: string }>;
+      cancelValue: string;
     };
 
 export interface TaskLine {
@@ -144,16 +151,22 @@ export class ProgressStore {
 function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): ProgressSnapshot {
   switch (event.type) {
     case 'stack.started':
-      return withStack(state, event.stack, (stack) => ({
-        ...stack,
-        // `attach` is not a status: show the one read back when joining the running operation.
-        status:
-          event.status ??
-          (event.operation === 'attach' ? 'IN_PROGRESS' : `${event.operation.toUpperCase()}_IN_PROGRESS`),
-        operation: event.operation,
-        startedAt: now,
-        ...(event.resourceCount !== undefined ? { resourceCount: event.resourceCount } : {}),
-      }));
+      // A new operation on a stack already settled (destroy's retry after DELETE_FAILED) opens it again.
+      return withStack(
+        state,
+        event.stack,
+        ({ settled: _settled, failure: _failure, finishedAt: _end, ...stack }) => ({
+          ...stack,
+          resources: new Map(),
+          // `attach` is not a status: show the one read back when joining the running operation.
+          status:
+            event.status ??
+            (event.operation === 'attach' ? 'IN_PROGRESS' : `${event.operation.toUpperCase()}_IN_PROGRESS`),
+          operation: event.operation,
+          startedAt: now,
+          ...(event.resourceCount !== undefined ? { resourceCount: event.resourceCount } : {}),
+        }),
+      );
     case 'stack.event': {
       const e = event.event;
       let next = state;

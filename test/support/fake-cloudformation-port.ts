@@ -77,7 +77,8 @@ export class FakeCloudFormationPort implements CloudFormationPort {
   executeChangeSet = notUsed;
   deleteChangeSet = notUsed;
   listChangeSets = notUsed;
-  deleteStack = notUsed;
+  /** Tests of deletion script it: assign a function that adds the events the delete would write. */
+  deleteStack: CloudFormationPort['deleteStack'] = notUsed;
   cancelUpdateStack = notUsed;
   setTerminationProtection = notUsed;
 

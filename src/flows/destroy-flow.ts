@@ -1,0 +1,314 @@
+import { acmPort } from '../aws/acm-adapter.ts';
+import type { AwsContext } from '../aws/aws-context.ts';
+import { codeCommitPort } from '../aws/codecommit-adapter.ts';
+import { ebsPort } from '../aws/ebs-adapter.ts';
+import { ecrPort } from '../aws/ecr-adapter.ts';
+import type { CallerIdentity } from '../aws/identity-port.ts';
+import { route53Port } from '../aws/route53-adapter.ts';
+import { s3Port } from '../aws/s3-adapter.ts';
+import { taggingPort } from '../aws/tagging-adapter.ts';
+import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
+import {
+  type DestroySurvey,
+  destroyPlanDetails,
+  keepOnlyWhatWasPlanned,
+  leftoversAfterDestroy,
+  surveyDestroy,
+} from '../decommission/destroy-survey.ts';
+import { checkExportOrder } from '../decommission/export-order.ts';
+import type { Teardown, TeardownDeps } from '../decommission/teardown.ts';
+import { ExitCode, StackguideError } from '../errors.ts';
+import { type ExistingDeployment, findExistingDeployment } from '../install/existing-deployment.ts';
+import type { Prompter } from '../install/prompter.ts';
+import {
+  type DeploymentState,
+  type DestroyRecord,
+  Journal,
+  readDeploymentState,
+} from '../journal/journal.ts';
+import { destroyPlanText } from '../output/destroy-plan-text.ts';
+import type { Flow, FlowHost } from './flow.ts';
+
+/**
+ * `stackguide destroy`: plan, show, confirm by typing the deployment name, then tear down in order, and
+ * finish with the leftovers report. Exit 0 when everything of the deployment is gone (but what it keeps
+ * on purpose), 1 when something unexpected remains or a stack failed.
+ */
+export interface DestroyRequest {
+  blueprintPath: string;
+  configPath?: string;
+  deployment?: string;
+  region?: string;
+  stateDir: string;
+  dryRun: boolean;
+  /** `--delete-codecommit`: also delete the blueprint's CodeCommit repositories (they hold code). */
+  deleteCodeCommit: boolean;
+  /** Unattended confirmation: must equal the deployment name. */
+  confirm?: string;
+  /** `--yes`: lift termination protection unattended. */
+  yes: boolean;
+}
+
+export interface DestroyHost extends FlowHost {
+  /** Shows the plan text, before the confirmation. */
+  show(text: string): void;
+  /** Runs the teardown's task list with whoever owns the terminal. */
+  teardown(title: string, teardown: Teardown, deps: TeardownDeps): Promise<void>;
+}
+
+interface Validated extends ExistingDeployment {
+  request: DestroyRequest;
+}
+
+/** The confirmed destroy, or `done` when there is nothing to do (a dry run, no stacks). */
+type Asked =
+  | { done: number }
+  | {
+      done?: undefined;
+      validated: Validated;
+      aws: AwsContext;
+      identity: CallerIdentity;
+      plan: DestroyPlan;
+      survey: DestroySurvey;
+      journaled: DeploymentState | undefined;
+      resuming: DestroyRecord | undefined;
+      deleteCodeCommit: boolean;
+    };
+
+export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, Asked, number> {
+  const { events, prompter } = host;
+  return {
+    async validate(request) {
+      const found = await findExistingDeployment(
+        {
+          blueprintPath: request.blueprintPath,
+          ...(request.configPath ? { configPath: request.configPath } : {}),
+          ...(request.deployment ? { deployment: request.deployment } : {}),
+          ...(request.region ? { region: request.region } : {}),
+        },
+        'destroy',
+      );
+      return { ...found, request };
+    },
+
+    async ask(validated) {
+      const { blueprint, saved, deployment, region, request } = validated;
+      const aws = host.connect(region);
+      events.emit({
+        type: 'run.started',
+        command: 'destroy',
+        blueprint: blueprint.product.id,
+        deployment,
+        region,
+      });
+      const identity = await aws.identity.whoAmI();
+      events.emit({ type: 'identity.resolved', account: identity.account, arn: identity.arn, region });
+      if (saved?.account && saved.account !== identity.account) {
+        throw new StackguideError(
+          `These credentials are for account ${identity.account}, but the answers file pins ${saved.account}`,
+          { code: 'identity.wrong-account', kind: 'user' },
+        );
+      }
+      const plan = await buildDestroyPlan({
+        blueprint,
+        deployment,
+        region,
+        answers: saved?.answers ?? {},
+        cloudFormation: aws.cloudFormation,
+      });
+      // An interrupted destroy resumes from the plan it showed: nothing outside that plan is acted on.
+      const journaled = await readDeploymentState(request.stateDir, deployment);
+      const resuming = journaled?.destroy?.status === 'in-progress' ? journaled.destroy : undefined;
+      if (resuming) keepOnlyWhatWasPlanned(plan, resuming.plan);
+      const order = await checkExportOrder(plan, aws.cloudFormation);
+      const survey = await surveyDestroy(plan, blueprint.decommission, journaled, {
+        s3: aws.use(s3Port),
+        ecr: aws.use(ecrPort),
+        ebs: aws.use(ebsPort),
+      });
+      let deleteCodeCommit = request.deleteCodeCommit && plan.codeCommitRepositories.length > 0;
+      events.emit({ type: 'destroy.plan', plan });
+      host.show(
+        destroyPlanText(
+          plan,
+          destroyPlanDetails(survey, {
+            deleteCodeCommit,
+            ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
+          }),
+        ),
+      );
+      if (order.source !== 'ListImports')
+        events.emit({
+          type: 'warning',
+          code: 'destroy.order-partly-checked',
+          message:
+            order.source === 'templates'
+              ? "The order was checked against the deployment's own templates (ListImports is not offered here): a stack outside the deployment importing an export would not be seen."
+              : 'The order could not be checked against exports and imports (ListExports is not offered here).',
+        });
+      if (order.problems.length > 0) {
+        throw new StackguideError('Nothing was deleted: the order would fail on exports still in use', {
+          code: 'destroy.order',
+          kind: 'user',
+          details: order.problems.map((problem) => ({
+            path: `${problem.exporter} → ${problem.importer}`,
+            message: problem.message,
+            fix: problem.fix,
+          })),
+        });
+      }
+      if (request.dryRun) return { done: ExitCode.ok };
+      if (!deleteCodeCommit && prompter && plan.codeCommitRepositories.length > 0) {
+        deleteCodeCommit = await prompter.confirm({
+          message: `Also delete the CodeCommit repositories ${plan.codeCommitRepositories.join(', ')}? They hold code: only if you have a copy`,
+          default: false,
+        });
+      }
+      if (plan.stacks.length === 0) {
+        events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
+        return { done: ExitCode.ok };
+      }
+      await confirmDestruction(plan.deployment, request.confirm, prompter);
+      await agreeToLiftTerminationProtection(plan, request.yes, prompter);
+      return { validated, aws, identity, plan, survey, journaled, resuming, deleteCodeCommit };
+    },
+
+    async execute(asked) {
+      if (asked.done !== undefined) return asked.done;
+      const { validated, aws, identity, plan, survey, journaled, resuming, deleteCodeCommit } = asked;
+      const { blueprint, deployment, region, request } = validated;
+      const rules = blueprint.decommission;
+      for (const stack of plan.stacks.filter((s) => plan.terminationProtected.includes(s.name)))
+        await aws.cloudFormation.setTerminationProtection(stack.stackId, false);
+
+      const journal = await Journal.open(request.stateDir, {
+        blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+        deployment,
+        region,
+        account: identity.account,
+      });
+      // Journaled before the first deletion, so a destroy interrupted from here on resumes from this plan.
+      const destroyRecord: Omit<DestroyRecord, 'updatedAt'> = resuming ?? {
+        status: 'in-progress',
+        startedAt: new Date(host.clock.now()).toISOString(),
+        plan: {
+          stackIds: plan.stacks.map((stack) => stack.stackId),
+          buckets: plan.buckets.map((bucket) => bucket.bucket),
+          repositories: plan.repositories.map((repository) => repository.repository),
+          codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
+        },
+      };
+      await journal.recordDestroy(destroyRecord);
+      const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
+      try {
+        await host.teardown(
+          `Destroying ${deployment} (${blueprint.product.id}) in ${identity.account} ${region}`,
+          {
+            deployment,
+            buckets: rules.emptyBuckets ? plan.buckets.map((b) => b.bucket) : [],
+            repositories: survey.repositories.filter((r) => r.exists).map((r) => r.name),
+            stacks: plan.stacks,
+            stepResources: survey.stepResources,
+            codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
+            tagged: survey.tagged,
+          },
+          {
+            ports: {
+              s3: aws.use(s3Port),
+              ecr: aws.use(ecrPort),
+              route53: aws.use(route53Port),
+              acm: aws.use(acmPort),
+              codeCommit: aws.use(codeCommitPort),
+              ebs: aws.use(ebsPort),
+            },
+            cloudFormation: aws.cloudFormation,
+            journal,
+            clock: host.clock,
+            signal: host.signal,
+            emit: (event) => events.emit(event),
+          },
+        );
+        await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
+      } finally {
+        unsubscribe();
+        await journal.flush();
+      }
+
+      const report = await leftoversAfterDestroy(plan, rules, journaled, deleteCodeCommit, {
+        cloudFormation: aws.cloudFormation,
+        tagging: aws.use(taggingPort),
+        codeCommit: aws.use(codeCommitPort),
+      });
+      events.emit({ type: 'destroy.leftovers', ...report });
+      const exitCode = report.unexpected.length > 0 ? ExitCode.failed : ExitCode.ok;
+      events.emit({
+        type: 'run.completed',
+        outcome: exitCode === ExitCode.ok ? 'succeeded' : 'failed',
+        exitCode,
+      });
+      return exitCode;
+    },
+  };
+}
+
+/** The deployment's name, typed or passed as --confirm; anything else stops before anything is deleted. */
+async function confirmDestruction(
+  deployment: string,
+  confirm: string | undefined,
+  prompter: Prompter | undefined,
+): Promise<void> {
+  if (confirm !== undefined) {
+    if (confirm === deployment) return;
+    throw new StackguideError(
+      `--confirm ${confirm} does not match the deployment ${deployment}: nothing was deleted`,
+      {
+        code: 'confirmation.mismatch',
+        kind: 'user',
+        details: [{ path: '--confirm', message: `"${confirm}"`, fix: `Pass --confirm ${deployment}.` }],
+      },
+    );
+  }
+  if (!prompter) {
+    throw new StackguideError(
+      'Nothing was deleted: an unattended destroy needs --confirm <deployment name>',
+      {
+        code: 'confirmation.required',
+        kind: 'user',
+        nextSteps: [`Read the plan above, then run again with --confirm ${deployment}.`],
+      },
+    );
+  }
+  const typed = await prompter.input({
+    message: `Type the deployment name (${deployment}) to delete everything listed above`,
+    validate: () => true,
+  });
+  if (typed !== deployment) {
+    throw new StackguideError('Nothing was deleted: the name typed does not match', {
+      code: 'cancelled',
+      kind: 'cancelled',
+    });
+  }
+}
+
+/** Asked (or --yes) before anything is deleted; the protection is lifted as the first change. */
+async function agreeToLiftTerminationProtection(
+  plan: DestroyPlan,
+  yes: boolean,
+  prompter: Prompter | undefined,
+): Promise<void> {
+  if (plan.terminationProtected.length === 0) return;
+  const names = plan.terminationProtected.join(', ');
+  const lift = prompter
+    ? await prompter.confirm({
+        message: `Termination protection is on for ${names}. Lift it so they can be deleted?`,
+        default: false,
+      })
+    : yes;
+  if (!lift) {
+    throw new StackguideError(`Nothing was deleted: termination protection is on for ${names}`, {
+      code: 'destroy.termination-protection',
+      kind: 'user',
+      nextSteps: ['Run destroy in a terminal and agree to lift it, or add --yes to lift it unattended.'],
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import type { AwsContext } from '../aws/aws-context.ts';
+import type { EventBus } from '../events.ts';
+import type { Prompter } from '../install/prompter.ts';
+import type { Clock } from '../runtime/clock.ts';
+
+/**
+ * Every command's core is a flow with the same three phases, as copilot-cli's commands are
+ * (Validate → Ask → Execute), so a newcomer who has read one flow has read them all:
+ *
+ * - `validate`: local only (options, blueprint, answers file); no AWS call, no prompt. Bad input fails
+ *   here with exit 2 before anything is asked or touched.
+ * - `ask`: questions through the prompter host, or their defaults and the answers file when nothing may
+ *   prompt; reads AWS as the questions need (identity, the plan), changes nothing.
+ * - `execute`: the changes, as tasks and events; the one phase that writes to AWS.
+ *
+ * The flows live together in src/flows/ so the shape is seen side by side; what they orchestrate stays
+ * in its domain folder (install/, upgrade/, decommission/, stacks/, steps/). A flow never imports a UI
+ * or a task list: the command root (src/commands/) hands it a host with the renderer-specific parts.
+ */
+export interface Flow<Request, Validated, Asked, Outcome> {
+  validate(request: Request): Promise<Validated>;
+  ask(validated: Validated): Promise<Asked>;
+  execute(asked: Asked): Promise<Outcome>;
+}
+
+/** Validate, then ask, then execute: each phase finished before the next starts. */
+export async function runFlow<Request, Validated, Asked, Outcome>(
+  flow: Flow<Request, Validated, Asked, Outcome>,
+  request: Request,
+): Promise<Outcome> {
+  const validated = await flow.validate(request);
+  const asked = await flow.ask(validated);
+  return flow.execute(asked);
+}
+
+/** What every flow is given by its command root. */
+export interface FlowHost {
+  events: EventBus;
+  /** Absent when nothing may prompt (no TTY, CI, --no-input, --output json). */
+  prompter?: Prompter;
+  signal: AbortSignal;
+  clock: Clock;
+  /** AWS for a region; every region shares the run's one set of credentials. */
+  connect(region: string): AwsContext;
+}

@@ -1,0 +1,44 @@
+import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { StackguideError } from '../errors.ts';
+import { type AnswersFile, readAnswersFile } from './answers-file.ts';
+
+export interface ExistingDeploymentRequest {
+  blueprintPath: string;
+  configPath?: string;
+  deployment?: string;
+  region?: string;
+}
+
+export interface ExistingDeployment {
+  blueprint: Blueprint;
+  saved: AnswersFile | undefined;
+  deployment: string;
+  region: string;
+}
+
+/**
+ * The deployment a command acts on (status, destroy), from --name/--region or the answers file; read
+ * locally, before any AWS call. `action` words the error.
+ */
+export async function findExistingDeployment(
+  request: ExistingDeploymentRequest,
+  action: string,
+): Promise<ExistingDeployment> {
+  const blueprint = await loadBlueprint(request.blueprintPath);
+  const saved = request.configPath ? await readAnswersFile(request.configPath) : undefined;
+  const deployment = request.deployment ?? saved?.deployment;
+  const region = request.region ?? saved?.region;
+  if (!deployment || !region) {
+    throw new StackguideError(`${action} needs to know which deployment`, {
+      code: 'answers.missing',
+      kind: 'user',
+      details: [
+        ...(!deployment
+          ? [{ path: '--name (or deployment: in --config)', message: 'no deployment name' }]
+          : []),
+        ...(!region ? [{ path: '--region (or region: in --config)', message: 'no region' }] : []),
+      ],
+    });
+  }
+  return { blueprint, saved, deployment, region };
+}
