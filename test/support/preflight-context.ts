@@ -39,7 +39,12 @@ export function preflightContext(options: PreflightContextOptions): PreflightCon
     deployment: 'test',
     answers: options.answers ?? {},
     // One attempt: moto answers what it does not implement with HTTP 500, which must not be retried.
-    aws: createAwsSession({ endpointUrl: options.endpoint, maxAttempts: 1 }).forRegion(region),
+    aws: createAwsSession({
+      endpointUrl: options.endpoint,
+      maxAttempts: 1,
+      // AWS_ENDPOINT_URL_<SERVICE> (a stand-in) wins over the endpoint, as the composition root has it.
+      serviceEndpoints: readSettings(process.env).serviceEndpoints,
+    }).forRegion(region),
     clock: new FakeClock(),
     signal: new AbortController().signal,
     emit: (event) => events.push(event),
