@@ -3,8 +3,7 @@
  * so the single top-level handler can render it the same way in every mode and pick the exit code.
  */
 
-/** Who has to act: the operator (`user`), AWS (`aws`), us (`bug`), or nobody because they stopped it. */
-export type ErrorKind = 'user' | 'aws' | 'bug' | 'cancelled';
+import type { ErrorKind } from './events.ts';
 
 /** Exit codes are part of the command contract and documented in the README. */
 export const ExitCode = {

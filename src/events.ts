@@ -1,16 +1,19 @@
 /**
  * Everything a long operation has to say, as typed events. Logic emits them and never prints;
  * renderers subscribe: Ink in a terminal, plain lines without one, NDJSON for `--output json`, and the
- * journal's event log. The `type` strings are a public, documented contract (README, "NDJSON events"):
- * add fields and types freely, never rename or remove one.
+ * journal's event log. The `type` strings are a public, documented contract (README, "NDJSON events",
+ * generated from EVENT_REGISTRY below): add fields and types freely, never rename or remove one.
+ *
+ * This module is a leaf: it imports nothing, so printers, the journal and the screens can depend on
+ * the vocabulary without depending on the domain that produces it (the way CDK keeps its payloads).
+ * The plain shapes the events carry (a check result, a destroy plan, a change) are defined here and
+ * re-exported by the domain modules that produce them.
  */
 
-import type { DestroyPlan } from './decommission/destroy-plan.ts';
-import type { ErrorKind } from './errors.ts';
-import type { ChangeSetSummary } from './stacks/change-set.ts';
-import type { CheckResult } from './steps/step.ts';
-
 export type StackOperation = 'create' | 'update' | 'delete' | 'attach';
+
+/** Who has to act: the operator (`user`), AWS (`aws`), us (`bug`), or nobody because they stopped it. */
+export type ErrorKind = 'user' | 'aws' | 'bug' | 'cancelled';
 
 /** One CloudFormation stack event, as the streamer hands it on (oldest first, each exactly once). */
 export interface StackEventRecord {
@@ -36,90 +39,153 @@ export interface RootCause {
   reason: string;
 }
 
-export type StackguideEvent =
-  | { type: 'run.started'; command: string; blueprint?: string; deployment?: string; region?: string }
-  | { type: 'identity.resolved'; account: string; arn: string; region: string }
-  | { type: 'answers.saved'; path: string }
-  | { type: 'file.written'; path: string; description?: string }
-  | { type: 'stack.skipped'; stack: string; reason: string }
-  | {
-      type: 'changeset.created';
-      stack: string;
-      summary: {
-        changeSetId: string;
-        stackId: string;
-        type: 'CREATE' | 'UPDATE';
-        empty: boolean;
-        changes: ChangeSetSummary['changes'];
-        iamResources: string[];
-        statefulReplacements: string[];
-      };
-    }
-  | {
-      type: 'stack.started';
-      stack: string;
-      stackId?: string;
-      operation: StackOperation;
-      /** For `attach`: the stack's status when we joined the operation already running on it. */
-      status?: string;
-      resourceCount?: number;
-    }
-  | { type: 'stack.event'; stack: string; event: StackEventRecord }
-  | {
-      type: 'stack.completed';
-      stack: string;
-      stackId: string;
-      status: string;
-      outputs: Record<string, string>;
-    }
-  | {
-      type: 'stack.failed';
-      stack: string;
-      stackId?: string;
-      status: string;
-      rootCause?: RootCause;
-      message: string;
-    }
-  | {
-      type: 'stack.status';
-      stack: string;
-      stackId?: string;
-      status: string;
-      updatedAt?: string;
-      outputs: Record<string, string>;
-    }
-  | { type: 'check.result'; result: CheckResult }
-  | { type: 'step.started'; step: string; kind: string; title: string }
-  | { type: 'step.progress'; step: string; message: string; facts?: Record<string, unknown> }
-  | { type: 'step.completed'; step: string; outputs: Record<string, string> }
-  | { type: 'upgrade.started'; deployment: string; from: string; to: string }
-  | { type: 'destroy.plan'; plan: DestroyPlan }
-  | {
-      type: 'destroy.leftovers';
-      unexpected: Array<{ arn: string; reason: string }>;
-      expected: Array<{ arn: string; reason: string }>;
-      /** Listed by the blueprint as untaggable but of a kind stackguide cannot check. */
-      unchecked: Array<{ name: string; reason: string }>;
-    }
-  | { type: 'blueprint.valid'; blueprint: string; version: string; questions: number; stacks: string[] }
-  | { type: 'heartbeat'; stack: string; status: string; elapsedSeconds: number }
-  | { type: 'warning'; code: string; message: string }
-  | {
-      type: 'run.completed';
-      outcome: 'succeeded' | 'failed' | 'cancelled';
-      exitCode: number;
-      nextCommand?: string;
-    }
-  | {
-      type: 'error';
-      code: string;
-      kind: ErrorKind;
-      message: string;
-      details: Array<{ path: string; message: string; fix?: string }>;
-      nextSteps: string[];
-    };
+export type CheckStatus = 'pass' | 'warn' | 'fail';
 
-export type EventType = StackguideEvent['type'];
+export interface CheckResult {
+  /** Stable and unique within the run: `<stepId>.<what>`, e.g. `roles.batch.amazonaws.com`. */
+  id: string;
+  /** The blueprint step id that produced it. */
+  step: string;
+  /** What is checked, in words: "Service-linked role for AWS Batch". */
+  title: string;
+  status: CheckStatus;
+  /** What was found: "exists (AWSServiceRoleForBatch)", "32 of 34 vCPUs available". */
+  summary: string;
+  /** The exact next action when the status is not pass. */
+  fix?: string;
+  /** A failing required check stops the install and makes preflight exit non-zero. */
+  required: boolean;
+  /** Plain JSON facts for `--output json` and status panels. */
+  facts?: Record<string, unknown>;
+}
+
+/** One resource change of a change set, as CloudFormation describes it. */
+export interface ResourceChange {
+  action: string;
+  logicalResourceId: string;
+  physicalResourceId?: string;
+  resourceType: string;
+  /** True, False or Conditional; absent where CloudFormation (or an emulator) says nothing. */
+  replacement?: string;
+  /** For a nested stack: its own change set. */
+  changeSetId?: string;
+}
+
+/** One resource change of a change set, as reviewed (src/stacks/change-set.ts builds it). */
+export interface ChangedResource extends ResourceChange {
+  /** Changes of a nested stack's own change set. */
+  nested?: ChangedResource[];
+  stateful: boolean;
+}
+
+/**
+ * What `destroy` will do, computed before anything is touched (src/decommission/destroy-plan.ts). Only
+ * stacks that belong to the deployment are ever in it: tagged with its deployment tag, or named by its
+ * blueprint.
+ */
+export interface DestroyPlan {
+  deployment: string;
+  region: string;
+  /** In deletion order. */
+  stacks: StackToDelete[];
+  /** Kept by the blueprint's rules, never touched, with their resources. */
+  retained: Array<{ name: string; status: string }>;
+  /** Declared but not there (never created, or already deleted). */
+  absent: string[];
+  buckets: Array<{ stack: string; logicalId: string; bucket: string }>;
+  repositories: Array<{ stack: string; logicalId: string; repository: string }>;
+  /** Resources CloudFormation will leave behind because of their DeletionPolicy. */
+  keptByPolicy: Array<{
+    stack: string;
+    logicalId: string;
+    type: string;
+    physicalId?: string;
+    policy: string;
+  }>;
+  terminationProtected: string[];
+  /** Opt-in deletions: repositories holding code. */
+  codeCommitRepositories: string[];
+  cautions: string[];
+  /** Stacks that are in the plan by the blueprint's name pattern only: they lack the deployment tag. */
+  untaggedButDeclared: string[];
+}
+
+export interface StackToDelete {
+  name: string;
+  stackId: string;
+  status: string;
+}
+
+/** Each event's fields by its `type`: the one place an event's shape is written down. */
+interface EventPayloads {
+  'run.started': { command: string; blueprint?: string; deployment?: string; region?: string };
+  'identity.resolved': { account: string; arn: string; region: string };
+  'answers.saved': { path: string };
+  'file.written': { path: string; description?: string };
+  'stack.skipped': { stack: string; reason: string };
+  'changeset.created': {
+    stack: string;
+    summary: {
+      changeSetId: string;
+      stackId: string;
+      type: 'CREATE' | 'UPDATE';
+      empty: boolean;
+      changes: ChangedResource[];
+      iamResources: string[];
+      statefulReplacements: string[];
+    };
+  };
+  'stack.started': {
+    stack: string;
+    stackId?: string;
+    operation: StackOperation;
+    /** For `attach`: the stack's status when we joined the operation already running on it. */
+    status?: string;
+    resourceCount?: number;
+  };
+  'stack.event': { stack: string; event: StackEventRecord };
+  'stack.completed': { stack: string; stackId: string; status: string; outputs: Record<string, string> };
+  'stack.failed': { stack: string; stackId?: string; status: string; rootCause?: RootCause; message: string };
+  'stack.status': {
+    stack: string;
+    stackId?: string;
+    status: string;
+    updatedAt?: string;
+    outputs: Record<string, string>;
+  };
+  'check.result': { result: CheckResult };
+  'step.started': { step: string; kind: string; title: string };
+  'step.progress': { step: string; message: string; facts?: Record<string, unknown> };
+  'step.completed': { step: string; outputs: Record<string, string> };
+  'upgrade.started': { deployment: string; from: string; to: string };
+  'destroy.plan': { plan: DestroyPlan };
+  'destroy.leftovers': {
+    unexpected: Array<{ arn: string; reason: string }>;
+    expected: Array<{ arn: string; reason: string }>;
+    /** Listed by the blueprint as untaggable but of a kind stackguide cannot check. */
+    unchecked: Array<{ name: string; reason: string }>;
+  };
+  'blueprint.valid': { blueprint: string; version: string; questions: number; stacks: string[] };
+  /** Said during a long silence: which stack or step is still being waited on, and for how long. */
+  heartbeat: { stack?: string; step?: string; status: string; elapsedSeconds: number };
+  warning: { code: string; message: string };
+  'run.completed': {
+    outcome: 'succeeded' | 'failed' | 'cancelled';
+    exitCode: number;
+    nextCommand?: string;
+  };
+  error: {
+    code: string;
+    kind: ErrorKind;
+    message: string;
+    details: Array<{ path: string; message: string; fix?: string }>;
+    nextSteps: string[];
+  };
+}
+
+export type EventType = keyof EventPayloads;
+
+export type StackguideEvent = { [K in EventType]: { type: K } & EventPayloads[K] }[EventType];
 
 export type EventListener = (event: StackguideEvent) => void;
 
@@ -136,3 +202,173 @@ export class EventBus {
     for (const listener of this.#listeners) listener(event);
   }
 }
+
+/** `debug`: detail a renderer may fold away; `warn` and `error`: the operator should look. */
+type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Every field of an event's payload, each with a short note (empty when the name says it all). */
+type FieldNotes<K extends EventType> = { readonly [F in keyof EventPayloads[K]]-?: string };
+
+export interface EventInfo<K extends EventType> {
+  level: EventLevel;
+  description: string;
+  /** The payload's fields: the compiler checks that every field is listed and none is invented. */
+  payload: FieldNotes<K>;
+}
+
+/**
+ * The coded registry: one entry per event type, in the order a run emits them. The README's event
+ * table is generated from it (`npm run docs`), and test/events checks that they agree.
+ */
+export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
+  'run.started': {
+    level: 'info',
+    description: 'Always the first event of a command.',
+    payload: { command: '', blueprint: 'its id', deployment: '', region: '' },
+  },
+  'identity.resolved': {
+    level: 'info',
+    description: 'Who the AWS credentials belong to.',
+    payload: { account: '', arn: '', region: '' },
+  },
+  'answers.saved': {
+    level: 'info',
+    description: 'The answers file was written.',
+    payload: { path: '' },
+  },
+  'file.written': {
+    level: 'info',
+    description: 'A file the blueprint renders was written.',
+    payload: { path: '', description: '' },
+  },
+  'changeset.created': {
+    level: 'info',
+    description: 'A change set is ready for review.',
+    payload: {
+      stack: '',
+      summary:
+        '`changeSetId`, `stackId`, `type` (`CREATE`, `UPDATE`), `empty`, `changes` (`action`, `logicalResourceId`, `resourceType`, `replacement`, `stateful`, `nested`), `iamResources`, `statefulReplacements`',
+    },
+  },
+  'stack.skipped': {
+    level: 'info',
+    description: 'A stack needs nothing (e.g. already up to date).',
+    payload: { stack: '', reason: '' },
+  },
+  'stack.started': {
+    level: 'info',
+    description: 'A stack operation began or was attached to.',
+    payload: {
+      stack: '',
+      stackId: '',
+      operation: '`create`, `update`, `delete`, `attach`',
+      status: "for `attach`: the stack's status when joined",
+      resourceCount: '',
+    },
+  },
+  'stack.event': {
+    level: 'debug',
+    description: 'One CloudFormation stack event, oldest first, each exactly once.',
+    payload: {
+      stack: '',
+      event:
+        '`eventId`, `stackName`, `stackId`, `rootStackId`, `logicalResourceId`, `physicalResourceId`, `resourceType`, `status`, `reason`, `timestamp`',
+    },
+  },
+  'stack.completed': {
+    level: 'info',
+    description: 'A stack reached its goal.',
+    payload: { stack: '', stackId: '', status: '', outputs: '' },
+  },
+  'stack.failed': {
+    level: 'error',
+    description: 'A stack did not reach its goal; the root cause when one is known.',
+    payload: {
+      stack: '',
+      stackId: '',
+      status: '',
+      message: '',
+      rootCause: '`stackName`, `logicalResourceId`, `resourceType`, `status`, `reason`',
+    },
+  },
+  'stack.status': {
+    level: 'info',
+    description: '(`status`) A stack as CloudFormation reports it now.',
+    payload: { stack: '', stackId: '', status: '', updatedAt: '', outputs: '' },
+  },
+  'check.result': {
+    level: 'info',
+    description: 'One check of a preparation step.',
+    payload: {
+      result:
+        '`id`, `step`, `title`, `status` (`pass`, `warn`, `fail`), `summary`, `fix`, `required`, `facts`',
+    },
+  },
+  'step.started': {
+    level: 'info',
+    description: 'A preparation step began to apply.',
+    payload: { step: '', kind: '', title: '' },
+  },
+  'step.progress': {
+    level: 'info',
+    description: 'What a preparation step is doing or waiting on.',
+    payload: { step: '', message: '', facts: '' },
+  },
+  'step.completed': {
+    level: 'info',
+    description: 'A preparation step is done.',
+    payload: { step: '', outputs: '' },
+  },
+  'blueprint.valid': {
+    level: 'info',
+    description: '(`validate`) The blueprint is valid.',
+    payload: { blueprint: '', version: '', questions: 'how many', stacks: 'their ids' },
+  },
+  'upgrade.started': {
+    level: 'info',
+    description: 'An upgrade between blueprint versions began.',
+    payload: { deployment: '', from: '', to: '' },
+  },
+  'destroy.plan': {
+    level: 'info',
+    description: 'What destroy will do, before anything is touched.',
+    payload: {
+      plan: '`deployment`, `region`, `stacks` (`name`, `stackId`, `status`, in order), `retained`, `absent`, `buckets`, `repositories`, `keptByPolicy`, `terminationProtected`, `codeCommitRepositories`, `cautions`, `untaggedButDeclared`',
+    },
+  },
+  'destroy.leftovers': {
+    level: 'warn',
+    description: 'What is still tagged with the deployment after destroy.',
+    payload: {
+      unexpected: '`arn`, `reason`',
+      expected: '`arn`, `reason`',
+      unchecked: '`name`, `reason`',
+    },
+  },
+  heartbeat: {
+    level: 'debug',
+    description: 'Every 30 s of silence without a terminal (plain and JSON): what is still being waited on.',
+    payload: { stack: 'the stack waited on', step: 'or the step', status: '', elapsedSeconds: '' },
+  },
+  warning: {
+    level: 'warn',
+    description: 'Something the operator should know; the run goes on.',
+    payload: { code: '', message: '' },
+  },
+  error: {
+    level: 'error',
+    description: 'Why the command failed; always just before `run.completed`.',
+    payload: {
+      code: '',
+      kind: '`user`, `aws`, `bug`, `cancelled`',
+      message: '',
+      details: '`path`, `message`, `fix`',
+      nextSteps: '',
+    },
+  },
+  'run.completed': {
+    level: 'info',
+    description: 'Always the last event of a command, with its exit code.',
+    payload: { outcome: '`succeeded`, `failed`, `cancelled`', exitCode: '', nextCommand: '' },
+  },
+};

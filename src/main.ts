@@ -6,6 +6,8 @@
 import { Command, Option } from 'commander';
 import type { CommonOptions } from './commands/common-options.ts';
 import { ExitCode, StackguideError, toStackguideError } from './errors.ts';
+import { attachNdjsonPrinter } from './output/ndjson-printer.ts';
+import { RunEvents } from './output/run-events.ts';
 
 const VERSION = '0.1.0';
 
@@ -276,9 +278,12 @@ export async function main(argv: string[]): Promise<number> {
   ownSignals(controller);
 
   let pending: Promise<number> | undefined;
-  let json = false;
+  let commandName = 'stackguide';
+  let events: RunEvents | undefined;
   const program = buildProgram((load, options, needs = { settings: true }) => {
-    json = options.output === 'json';
+    const run = new RunEvents(commandName);
+    events = run;
+    if (options.output === 'json') attachNdjsonPrinter(run, (line) => process.stdout.write(line));
     pending = withSettings(options, needs.settings).then(async (given) => {
       const { resolveTimeouts } = await import('./aws/aws-settings.ts');
       const timeouts = resolveTimeouts(given, process.env);
@@ -289,9 +294,13 @@ export async function main(argv: string[]): Promise<number> {
         ...given,
         timeouts,
         signal: controller.signal,
+        events: run,
         ...(debug ? { trace: (exchange) => process.stderr.write(`${debugLine(exchange)}\n`) } : {}),
       });
     });
+  });
+  program.hook('preAction', (_program, action) => {
+    commandName = action.name();
   });
   try {
     await program.parseAsync(argv);
@@ -303,7 +312,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!pending) return ExitCode.ok;
   try {
-    return await pending;
+    const exitCode = await pending;
+    events?.end(exitCode);
+    return exitCode;
   } catch (thrown) {
     const error = withResume(
       toStackguideError(
@@ -313,8 +324,8 @@ export async function main(argv: string[]): Promise<number> {
     );
     const { renderErrorText, errorEvent } = await import('./output/render-error.ts');
     process.stderr.write(`${renderErrorText(error)}\n`);
-    if (json)
-      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...errorEvent(error) })}\n`);
+    // The error event (NDJSON with --output json), then run.completed: always the last two events.
+    events?.end(error.exitCode, errorEvent(error));
     return error.exitCode;
   }
 }

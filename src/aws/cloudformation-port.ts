@@ -1,3 +1,5 @@
+import type { ResourceChange } from '../events.ts';
+
 /**
  * The CloudFormation calls stackguide makes, in our own terms. Tasks and the streamer depend on this
  * interface; `cloudformation-adapter.ts` maps it onto the SDK and is the only place SDK command classes
@@ -61,16 +63,8 @@ export interface ChangeSetListing {
   createdAt?: Date;
 }
 
-export interface ResourceChange {
-  action: string;
-  logicalResourceId: string;
-  physicalResourceId?: string;
-  resourceType: string;
-  /** True, False or Conditional; absent where CloudFormation (or an emulator) says nothing. */
-  replacement?: string;
-  /** For a nested stack: its own change set. */
-  changeSetId?: string;
-}
+// Its shape is part of the event vocabulary (`changeset.created`), which is a leaf.
+export type { ResourceChange } from '../events.ts';
 
 export interface StackResourceSummary {
   logicalResourceId: string;

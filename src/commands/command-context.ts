@@ -2,11 +2,12 @@ import type { ListrRendererValue } from 'listr2';
 import { type AwsSession, type AwsSettings, createAwsSession } from '../aws/aws-context.ts';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
-import { EventBus } from '../events.ts';
+import type { EventBus } from '../events.ts';
 import { type ExistingDeployment, findExistingDeployment } from '../install/existing-deployment.ts';
 import type { Prompter } from '../install/prompter.ts';
-import { attachNdjsonPrinter } from '../output/ndjson-printer.ts';
+import { attachHeartbeat } from '../output/heartbeat.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
+import { commandEvents } from '../output/run-events.ts';
 import type { Settings } from '../settings.ts';
 import { detachedError } from '../stacks/interrupt-menu.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
@@ -60,18 +61,20 @@ export function openOutput(options: CommonOptions, { plainAlways = false } = {})
     stdin: Boolean(process.stdin.isTTY),
     stderr: Boolean(process.stderr.isTTY),
   });
-  const events = new EventBus();
+  const events = commandEvents(options);
   const detach: Array<() => void> = [];
   let paused = 0;
-  if (mode.json) detach.push(attachNdjsonPrinter(events, (line) => process.stdout.write(line)));
-  if (plainAlways || !mode.interactive)
-    detach.push(
-      attachPlainPrinter(events, {
-        write: (line) => {
-          if (paused === 0) process.stderr.write(`${line}\n`);
-        },
-      }),
-    );
+  if (plainAlways || !mode.interactive) {
+    const stop = attachPlainPrinter(events, {
+      write: (line) => {
+        if (paused === 0) process.stderr.write(`${line}\n`);
+      },
+    });
+    // The run's own bus says the error and run.completed after the command returns: keep printing.
+    if (!options.events) detach.push(stop);
+  }
+  // No live view to show that time passes: say what is still being waited on every 30 s of silence.
+  if (!mode.interactive) detach.push(attachHeartbeat(events));
   return {
     mode,
     events,

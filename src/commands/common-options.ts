@@ -1,5 +1,6 @@
 import type { AwsExchange, AwsTimeouts } from '../aws/aws-call-guard.ts';
 import { StackguideError } from '../errors.ts';
+import type { EventBus } from '../events.ts';
 import type { Settings } from '../settings.ts';
 
 /** Options every command accepts (PRODUCT.md, "Commands"), as commander hands them over. */
@@ -34,6 +35,8 @@ export interface CommonOptions {
   debug?: boolean;
   /** With --debug: told of every HTTP exchange with AWS. */
   trace?: (exchange: AwsExchange) => void;
+  /** The run's bus, from main.ts: it says run.started first and run.completed last (src/output/run-events.ts). */
+  events?: EventBus;
 }
 
 /** The flags that reconnect to the same account and endpoint, for the equivalent command we print. */

@@ -1,6 +1,7 @@
 import { ExitCode } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
 import { readDeploymentState } from '../journal/journal.ts';
+import { commandEvents } from '../output/run-events.ts';
 import { statusText } from '../output/status-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { gatherStatus } from '../status/deployment-status.ts';
@@ -20,9 +21,9 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
   const aws = awsSessionFor(options).forRegion(region);
   const signal = options.signal ?? new AbortController().signal;
   const json = options.output === 'json';
-  const write = (event: StackguideEvent): void => {
-    if (json) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
-  };
+  // With --output json the run's NDJSON printer writes these; in text mode the panels below say it all.
+  const events = commandEvents(options);
+  const write = (event: StackguideEvent): void => events.emit(event);
   const { account } = await aws.identity.whoAmI();
 
   for (;;) {

@@ -2,6 +2,7 @@ import type { CloudFormationPort, StackDescription } from '../aws/cloudformation
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, resolveValue } from '../blueprint/references.ts';
 import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import type { DestroyPlan } from '../events.ts';
 import { parseTemplate } from '../stacks/cloudformation-template.ts';
 
 /**
@@ -10,38 +11,8 @@ import { parseTemplate } from '../stacks/cloudformation-template.ts';
  * (each stack's resources, its buckets and repositories, what DeletionPolicy keeps). Only stacks that
  * belong to the deployment are ever in it: tagged with its deployment tag, or named by its blueprint.
  */
-export interface DestroyPlan {
-  deployment: string;
-  region: string;
-  /** In deletion order. */
-  stacks: StackToDelete[];
-  /** Kept by the blueprint's rules, never touched, with their resources. */
-  retained: Array<{ name: string; status: string }>;
-  /** Declared but not there (never created, or already deleted). */
-  absent: string[];
-  buckets: Array<{ stack: string; logicalId: string; bucket: string }>;
-  repositories: Array<{ stack: string; logicalId: string; repository: string }>;
-  /** Resources CloudFormation will leave behind because of their DeletionPolicy. */
-  keptByPolicy: Array<{
-    stack: string;
-    logicalId: string;
-    type: string;
-    physicalId?: string;
-    policy: string;
-  }>;
-  terminationProtected: string[];
-  /** Opt-in deletions: repositories holding code. */
-  codeCommitRepositories: string[];
-  cautions: string[];
-  /** Stacks that are in the plan by the blueprint's name pattern only: they lack the deployment tag. */
-  untaggedButDeclared: string[];
-}
-
-export interface StackToDelete {
-  name: string;
-  stackId: string;
-  status: string;
-}
+// The plan's shape is part of the event vocabulary (`destroy.plan`), which is a leaf.
+export type { DestroyPlan, StackToDelete } from '../events.ts';
 
 export interface DestroyPlanInput {
   blueprint: Blueprint;

@@ -2,65 +2,28 @@ import type { EventBus, StackguideEvent } from '../events.ts';
 import { formatDuration } from './format.ts';
 
 /**
- * Human output without a terminal (CI, pipes, --output json): one line per event, never a redraw, and
- * a heartbeat line when nothing has been said for a while, so a long wait never looks hung.
+ * Human output without a terminal (CI, pipes, --output json): one line per event, never a redraw. The
+ * `heartbeat` events (src/output/heartbeat.ts) say what a long wait is still waiting on.
  */
 export interface PlainPrinterOptions {
   write: (line: string) => void;
-  heartbeatMs?: number;
   now?: () => number;
 }
 
 export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions): () => void {
   const now = options.now ?? Date.now;
   const started = now();
-  let lastLine = now();
-  const active = new Map<string, { status: string; since: number }>();
-  const write = (line: string): void => {
-    lastLine = now();
-    options.write(line);
-  };
-
-  const unsubscribe = bus.subscribe((event) => {
-    if (event.type === 'stack.started')
-      active.set(event.stack, { status: startedStatus(event), since: now() });
-    if (event.type === 'stack.event' && event.event.logicalResourceId === event.stack) {
-      active.set(event.stack, { status: event.event.status, since: active.get(event.stack)?.since ?? now() });
-    }
-    if (event.type === 'stack.completed' || event.type === 'stack.failed') active.delete(event.stack);
+  return bus.subscribe((event) => {
     const line = plainLine(event, now() - started);
-    if (line !== undefined) write(line);
+    if (line !== undefined) options.write(line);
   });
-
-  const heartbeatMs = options.heartbeatMs ?? 30_000;
-  const timer = setInterval(
-    () => {
-      if (now() - lastLine < heartbeatMs) return;
-      for (const [stack, state] of active)
-        write(`… ${stack}: still ${state.status} (${formatDuration(now() - state.since)})`);
-      if (active.size === 0) write(`… still working (${formatDuration(now() - started)})`);
-    },
-    Math.min(heartbeatMs, 5_000),
-  );
-  timer.unref();
-
-  return () => {
-    clearInterval(timer);
-    unsubscribe();
-  };
-}
-
-/** The status a started stack is in: the one read back when attaching (`attach` is not a status). */
-function startedStatus(event: Extract<StackguideEvent, { type: 'stack.started' }>): string {
-  if (event.status) return event.status;
-  return event.operation === 'attach' ? 'IN_PROGRESS' : `${event.operation.toUpperCase()}_IN_PROGRESS`;
 }
 
 export function plainLine(event: StackguideEvent, elapsedMs: number): string | undefined {
   const at = `[${formatDuration(elapsedMs).padStart(7)}]`;
   switch (event.type) {
     case 'run.started':
-      return `${at} ${event.command} ${event.blueprint ?? ''}${event.region ? ` in ${event.region}` : ''}`;
+      return `${at} ${event.command}${event.blueprint ? ` ${event.blueprint}` : ''}${event.region ? ` in ${event.region}` : ''}`;
     case 'identity.resolved':
       return `${at} account ${event.account} as ${event.arn}`;
     case 'answers.saved':
@@ -115,8 +78,12 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
         : `${at} leftovers: ${event.unexpected.length} unexpected\n${event.unexpected.map((item) => `           ${item.arn}: ${item.reason}`).join('\n')}`;
     case 'blueprint.valid':
       return `✔ ${event.blueprint} ${event.version} is valid: ${event.questions} question(s), stacks ${event.stacks.join(', ')}`;
-    case 'heartbeat':
-      return `${at} ${event.stack}: still ${event.status} (${formatDuration(event.elapsedSeconds * 1000)})`;
+    case 'heartbeat': {
+      const waited = formatDuration(event.elapsedSeconds * 1000);
+      if (event.stack) return `${at} … ${event.stack}: still ${event.status} (${waited})`;
+      if (event.step) return `${at} … ${event.step}: still waiting (${waited}): ${event.status}`;
+      return `${at} … still ${event.status} (${waited})`;
+    }
     case 'warning':
       return `${at} warning: ${event.message}`;
     case 'run.completed':

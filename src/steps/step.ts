@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
-import type { StackguideEvent } from '../events.ts';
+import type { CheckResult, StackguideEvent } from '../events.ts';
 import type { Prompter } from '../install/prompter.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
@@ -31,25 +31,8 @@ export interface StepDefinition<Config, Inputs = Record<string, never>> extends 
 export type SavedStepInputs = Record<string, string | number | boolean | string[]>;
 export type StepOutputs = Record<string, string>;
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
-
-export interface CheckResult {
-  /** Stable and unique within the run: `<stepId>.<what>`, e.g. `roles.batch.amazonaws.com`. */
-  id: string;
-  /** The blueprint step id that produced it. */
-  step: string;
-  /** What is checked, in words: "Service-linked role for AWS Batch". */
-  title: string;
-  status: CheckStatus;
-  /** What was found: "exists (AWSServiceRoleForBatch)", "32 of 34 vCPUs available". */
-  summary: string;
-  /** The exact next action when the status is not pass. */
-  fix?: string;
-  /** A failing required check stops the install and makes preflight exit non-zero. */
-  required: boolean;
-  /** Plain JSON facts for `--output json` and status panels. */
-  facts?: Record<string, unknown>;
-}
+// The check result is part of the event vocabulary (`check.result`), which is a leaf.
+export type { CheckResult, CheckStatus } from '../events.ts';
 
 export interface PlannedChange {
   step: string;

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/events.ts';
+import { attachNdjsonPrinter } from '../../src/output/ndjson-printer.ts';
+import { attachPlainPrinter } from '../../src/output/plain-printer.ts';
+import { RunEvents } from '../../src/output/run-events.ts';
+
+/** A short failed run, as a command and main.ts emit it. */
+function failedRun(bus: RunEvents): void {
+  bus.emit({ type: 'run.started', command: 'install', blueprint: 'demo', region: 'us-east-1' });
+  bus.emit({ type: 'stack.started', stack: 'lab-data', operation: 'create', resourceCount: 3 });
+  bus.emit({ type: 'heartbeat', stack: 'lab-data', status: 'CREATE_IN_PROGRESS', elapsedSeconds: 30 });
+  bus.emit({
+    type: 'stack.failed',
+    stack: 'lab-data',
+    status: 'ROLLBACK_COMPLETE',
+    message: 'rolled back',
+    rootCause: {
+      stackName: 'lab-data',
+      logicalResourceId: 'Bucket',
+      resourceType: 'AWS::S3::Bucket',
+      status: 'CREATE_FAILED',
+      reason: 'lab-data-bucket already exists',
+    },
+  });
+  bus.end(1, {
+    type: 'error',
+    code: 'stack.failed',
+    kind: 'aws',
+    message: 'lab-data did not reach CREATE_COMPLETE',
+    details: [],
+    nextSteps: [],
+  });
+}
+
+describe('printers, rendered to strings', () => {
+  it('plain: one line per event, heartbeats included, the error left to the top-level handler', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const run = new RunEvents('install');
+    attachPlainPrinter(run, { write: (line) => lines.push(line), now: () => (now += 15_000) });
+    failedRun(run);
+    expect(lines.join('\n')).toBe(
+      [
+        '[    15s] install demo in us-east-1',
+        '[    30s] lab-data: create (3 resources)',
+        '[    45s] … lab-data: still CREATE_IN_PROGRESS (30s)',
+        '[ 1m 00s] lab-data: ROLLBACK_COMPLETE - root cause: Bucket (AWS::S3::Bucket) in lab-data: lab-data-bucket already exists',
+        // The error event took a clock reading too, though the plain printer leaves it to main.ts.
+        '[ 1m 30s] failed',
+      ].join('\n'),
+    );
+  });
+
+  it('plain: a waiting step and a silent run each get their own heartbeat line', () => {
+    const lines: string[] = [];
+    const bus = new EventBus();
+    attachPlainPrinter(bus, { write: (line) => lines.push(line), now: () => 0 });
+    bus.emit({
+      type: 'heartbeat',
+      step: 'zone',
+      status: 'waiting for the parent delegation',
+      elapsedSeconds: 90,
+    });
+    bus.emit({ type: 'heartbeat', status: 'working', elapsedSeconds: 30 });
+    expect(lines).toEqual([
+      '[     0s] … zone: still waiting (1m 30s): waiting for the parent delegation',
+      '[     0s] … still working (30s)',
+    ]);
+  });
+
+  it('NDJSON: one object per line with its time, the error before run.completed, which is last', () => {
+    let out = '';
+    const run = new RunEvents('install');
+    attachNdjsonPrinter(
+      run,
+      (line) => (out += line),
+      () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    );
+    failedRun(run);
+    const lines = out.split('\n');
+    expect(lines.at(-1)).toBe('');
+    const records = lines.slice(0, -1).map((line) => JSON.parse(line));
+    expect(records.map((record) => record.type)).toEqual([
+      'run.started',
+      'stack.started',
+      'heartbeat',
+      'stack.failed',
+      'error',
+      'run.completed',
+    ]);
+    expect(lines[0]).toBe(
+      '{"time":"2026-01-02T03:04:05.000Z","type":"run.started","command":"install","blueprint":"demo","region":"us-east-1"}',
+    );
+    expect(lines[5]).toBe(
+      '{"time":"2026-01-02T03:04:05.000Z","type":"run.completed","outcome":"failed","exitCode":1}',
+    );
+  });
+});
