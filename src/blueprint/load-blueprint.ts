@@ -3,15 +3,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
-import {
-  parseTemplateDocument,
-  summarizeTemplate,
-  type TemplateSummary,
-} from '../stacks/cloudformation-template.ts';
+import { parseTemplateDocument, summarizeTemplate } from '../stacks/cloudformation-template.ts';
 import { findStepConfig } from '../steps/step-configs.ts';
 import { deploymentNameProblem, validateAnswer } from './answer-validation.ts';
 import { type BlueprintDocument, blueprintSchema, type StackDefinition } from './blueprint-schema.ts';
-import type { CheckProblem, NestedTemplate } from './checks/blueprint-check.ts';
+import type { CheckProblem, LoadedTemplate, NestedTemplate } from './checks/blueprint-check.ts';
 import { runBlueprintChecks } from './checks/run-blueprint-checks.ts';
 import { parseReferences, REFERENCE_FORMS } from './references.ts';
 
@@ -25,14 +21,6 @@ export interface Blueprint extends BlueprintDocument {
   readonly templates: Readonly<Record<string, LoadedTemplate>>;
   /** Nested templates given as files in the folder, by the id of the stack that holds them. */
   readonly nested: Readonly<Record<string, readonly NestedTemplate[]>>;
-}
-
-export interface LoadedTemplate {
-  path: string;
-  body: string;
-  summary: TemplateSummary;
-  /** The parsed template, for the checks that look past the summary. */
-  document: Record<string, unknown>;
 }
 
 const BLUEPRINT_FILE = 'blueprint.yaml';

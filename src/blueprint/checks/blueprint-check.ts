@@ -1,6 +1,15 @@
 import { relative } from 'node:path';
+import type { TemplateSummary } from '../../stacks/cloudformation-template.ts';
 import type { BlueprintDocument } from '../blueprint-schema.ts';
-import type { LoadedTemplate } from '../load-blueprint.ts';
+
+/** A stack's template as the loader read it (here, not in load-blueprint.ts, so the checks need not import their caller). */
+export interface LoadedTemplate {
+  path: string;
+  body: string;
+  summary: TemplateSummary;
+  /** The parsed template, for the checks that look past the summary. */
+  document: Record<string, unknown>;
+}
 
 /** What every check reads: the parsed blueprint and its templates, already on disk and parsed. */
 export interface CheckInput {

@@ -2,8 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { parseTemplateDocument } from '../../stacks/cloudformation-template.ts';
 import type { BlueprintDocument } from '../blueprint-schema.ts';
-import type { LoadedTemplate } from '../load-blueprint.ts';
-import { type CheckProblem, type NestedTemplate, resourcesOf } from './blueprint-check.ts';
+import {
+  type CheckProblem,
+  type LoadedTemplate,
+  type NestedTemplate,
+  resourcesOf,
+} from './blueprint-check.ts';
 
 /** A `TemplateURL` that names a file rather than a place in S3 (as `aws cloudformation package` takes). */
 function isLocalTemplateUrl(value: unknown): value is string {

@@ -1,6 +1,5 @@
 import type { BlueprintDocument } from '../blueprint-schema.ts';
-import type { LoadedTemplate } from '../load-blueprint.ts';
-import type { CheckInput, CheckProblem } from './blueprint-check.ts';
+import type { CheckInput, CheckProblem, LoadedTemplate } from './blueprint-check.ts';
 import { decommissionNameProblems } from './decommission-names.ts';
 import { destroyOrderProblems } from './destroy-order.ts';
 import { capabilityProblems } from './iam-capabilities.ts';
