@@ -54,9 +54,11 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   });
   const identityRegion =
     options.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
-  const identity = session.forRegion(identityRegion).identity.whoAmI();
+  // Early only when someone waits for the first frame: unattended, the answers file and the steps' local
+  // checks come first, so bad input is exit 2 with no AWS call at all (the flow asks for it then).
+  const identity = mode.interactive ? session.forRegion(identityRegion).identity.whoAmI() : undefined;
   // Awaited by the flow; until then a failure must not count as unhandled.
-  identity.catch(() => undefined);
+  identity?.catch(() => undefined);
   const [blueprint, prompter] = await Promise.all([loadBlueprint(options.blueprint ?? '.'), prompterReady]);
   // Ink is loaded when the review needs it, not before the first question.
   const screens = mode.interactive ? () => import('../../screens/mount-screens.tsx') : undefined;
@@ -84,7 +86,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         signal,
         clock: systemClock,
         connect: (region) => session.forRegion(region),
-        whoAmI: () => identity,
+        ...(identity ? { whoAmI: () => identity } : {}),
         review: async (plan) => (screens ? (await screens()).showReview(plan) : true),
         execute: async (plan, { aws, journal, stepBase, stepInputs }) => {
           const { runInstallTasks } = await import('../../tasks/install-tasks.ts');

@@ -9,7 +9,7 @@ import { resolveValue } from '../blueprint/references.ts';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import { Journal } from '../journal/journal.ts';
-import type { Clock } from '../runtime/clock.ts';
+import { type Clock, systemClock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
 import {
@@ -21,6 +21,7 @@ import {
   type StepBase,
   type StepInputs,
   stepTitle,
+  validateSteps,
 } from '../steps/run-steps.ts';
 import { type AnswersFile, readAnswersFile, writeAnswersFile } from './answers-file.ts';
 import { checkDeploymentName } from './deployment-name-check.ts';
@@ -70,6 +71,8 @@ export interface DeploymentEnvironment {
   whoAmI?: () => Promise<CallerIdentity>;
   events: EventBus;
   signal: AbortSignal;
+  /** For the steps' local checks (is a certificate expired); default: the system clock. */
+  clock?: Clock;
 }
 
 export interface ResolvedDeployment {
@@ -134,6 +137,11 @@ export async function resolveDeployment(
   // Unattended, every given answer is checked before the first AWS call: a bad answers file fails in
   // a second and touches nothing.
   const preset = prompter ? undefined : await presetAnswers(request, saved);
+  // So are the steps' own inputs that can be checked locally (the files of a certificate to import).
+  if (preset) {
+    const clock = environment.clock ?? systemClock;
+    await validateSteps(blueprint.steps, { ...preset, clock }, saved?.steps);
+  }
 
   // Guided, the operator first sees who they are, then picks the region. STS answers in any region,
   // so the identity check uses the region already known, or the blueprint's first.

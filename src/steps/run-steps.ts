@@ -8,6 +8,7 @@ import type {
   SavedStepInputs,
   StepContext,
   StepOutputs,
+  ValidateContext,
 } from './step.ts';
 import { findStepKind } from './step-kinds.ts';
 
@@ -40,6 +41,21 @@ function resolve(entry: StepEntry): ResolvedStep {
 
 export function stepTitle(entry: StepEntry): string {
   return entry.title ?? resolve(entry).definition.description;
+}
+
+/**
+ * Validate phase: each step's local checks of its saved inputs, before any AWS call. The first step
+ * whose inputs are unusable throws its usage error (exit 2).
+ */
+export async function validateSteps(
+  steps: readonly StepEntry[],
+  base: Omit<ValidateContext, 'stepId'>,
+  saved: Readonly<Record<string, SavedStepInputs>> | undefined,
+): Promise<void> {
+  for (const entry of steps) {
+    const { definition, config } = resolve(entry);
+    await definition.validate?.({ ...base, stepId: entry.id }, config, saved?.[entry.id]);
+  }
 }
 
 /** Ask phase: what each step needs from the operator, or from the answers file when unattended. */

@@ -20,6 +20,13 @@ import type { StepConfig } from './step-config.ts';
 export interface StepDefinition<Config, Inputs = Record<string, never>> extends Omit<StepConfig, 'outputs'> {
   /** Keys `apply` returns (for a configuration), so the loader can check `{{steps.<id>.<key>}}`. */
   readonly outputs?: readonly string[] | ((config: Config) => readonly string[]);
+  /**
+   * Local checks of what the answers file gives the step (files it names, their contents), before any
+   * AWS call: an unattended run calls it as soon as the answers are read, so unusable input is a usage
+   * error (exit 2) with nothing sent. Throws a StackguideError of kind `user`; resolves when all is fine
+   * or there is nothing saved to check yet (`ask` will gather it).
+   */
+  validate?(context: ValidateContext, config: Config, saved: SavedStepInputs | undefined): Promise<void>;
   ask?(context: AskContext, config: Config, saved: SavedStepInputs | undefined): Promise<Inputs>;
   /** What of the inputs goes into the answers file (`steps.<id>`): never a secret. */
   saveable?(inputs: Inputs): SavedStepInputs;
@@ -63,6 +70,9 @@ export interface StepContext {
   /** Outputs of the steps before this one, by step id. */
   readonly stepOutputs: Readonly<Record<string, StepOutputs>>;
 }
+
+/** What a step may use before any AWS call: no account, no AWS, no outputs of other steps yet. */
+export type ValidateContext = Pick<StepContext, 'stepId' | 'region' | 'deployment' | 'answers' | 'clock'>;
 
 export interface AskContext extends StepContext {
   /** Absent when nothing may prompt: inputs must come from `saved` or the environment, else an error

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { acmPort } from '../../aws/acm-adapter.ts';
 import type { AcmPort, CertificateDetail } from '../../aws/acm-port.ts';
 import { route53Port } from '../../aws/route53-adapter.ts';
@@ -14,6 +13,7 @@ import {
   type PlannedChange,
   type SavedStepInputs,
   type StepContext,
+  type ValidateContext,
 } from '../step.ts';
 import { type CertificateConfig, certificateConfig } from './certificate-config.ts';
 import {
@@ -38,7 +38,13 @@ import {
   type ZoneOutputs,
 } from './certificate-validation.ts';
 import { parseCertificateArn, requiredNames } from './domain-coverage.ts';
-import { checkPemFiles, type PemCheck, type PemFiles } from './pem-check.ts';
+import {
+  importRefused,
+  type PemCheck,
+  type PemFiles,
+  type PemFilesCheck,
+  readAndCheckPemFiles,
+} from './pem-check.ts';
 
 /**
  * The TLS certificate for the hosting domain, in the four ways seeds 000 and 001 describe:
@@ -69,9 +75,21 @@ const APPROVERS = ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmas
 export const certificateStep = defineStep<typeof certificateConfig.configSchema, Inputs>({
   ...certificateConfig,
 
+  // Files to import are checked where they are named, before any AWS call (issue 16).
+  async validate(context, config, saved) {
+    if (config.method !== 'import') return;
+    const paths = savedPaths(saved);
+    if (paths.certificatePath === undefined && paths.privateKeyPath === undefined) return;
+    await refuseUnusableFiles(context, config, paths);
+  },
+
   async ask(context, config, saved) {
     if (config.method === 'arn') return { certificateArn: await askArn(context, saved) };
-    if (config.method === 'import') return askFiles(context, saved);
+    if (config.method === 'import') {
+      const files = await askFiles(context, saved);
+      await refuseUnusableFiles(context, config, files);
+      return files;
+    }
     return (await offerResend(context)) ? { resendEmail: true } : {};
   },
 
@@ -475,51 +493,58 @@ function refusal(message: string, code: string, fix: string | undefined): Stackg
 
 // --- import --------------------------------------------------------------------------------------
 
-interface LocalFiles {
-  check: PemCheck;
-  paths: PemFiles['paths'];
-  files: PemFiles | null;
+function savedPaths(saved: SavedStepInputs | undefined): Inputs {
+  const path = (key: string): string | undefined =>
+    typeof saved?.[key] === 'string' && saved[key] !== '' ? String(saved[key]) : undefined;
+  const [certificatePath, privateKeyPath, chainPath] = [
+    path('certificatePath'),
+    path('privateKeyPath'),
+    path('chainPath'),
+  ];
+  return {
+    ...(certificatePath ? { certificatePath } : {}),
+    ...(privateKeyPath ? { privateKeyPath } : {}),
+    ...(chainPath ? { chainPath } : {}),
+  };
 }
 
-async function readAndCheck(
-  context: StepContext,
+/**
+ * The local check of the files to import, with what is known before any AWS call: the names come from
+ * `domain:` when it resolves from the answers alone (a hosted-zone step's output is not known yet; the
+ * names are then checked again by `check` and `apply`).
+ */
+async function refuseUnusableFiles(
+  context: ValidateContext,
+  config: CertificateConfig,
+  inputs: Inputs,
+): Promise<void> {
+  let names: string[] = [];
+  if (config.domain !== undefined) {
+    const scope = {
+      deployment: context.deployment,
+      region: context.region,
+      answers: context.answers,
+      stackOutputs: {},
+    };
+    try {
+      names = requiredNames(
+        normalizeDnsName(resolveValue(config.domain, scope, `steps.${context.stepId}.domain`)),
+        config.includeWildcard,
+      );
+    } catch (error) {
+      if (!(error instanceof StackguideError && error.code === 'reference.unresolved')) throw error;
+    }
+  }
+  const local = await readAndCheck(context, inputs, names);
+  if (local.check.problems.length > 0) throw importRefused(names, local.check.problems);
+}
+
+function readAndCheck(
+  context: Pick<StepContext, 'stepId' | 'clock'>,
   inputs: Inputs,
   names: readonly string[],
-): Promise<LocalFiles> {
-  const paths: PemFiles['paths'] = {
-    certificate: inputs.certificatePath ?? '',
-    privateKey: inputs.privateKeyPath ?? '',
-    ...(inputs.chainPath ? { chain: inputs.chainPath } : {}),
-  };
-  const unreadable: { path: string; message: string; fix: string }[] = [];
-  const read = async (path: string, key: string): Promise<string> => {
-    if (path === '') {
-      unreadable.push({
-        path: `steps.${context.stepId}.${key}`,
-        message: 'no file given',
-        fix: `Set steps.${context.stepId}.${key} to the path of the PEM file.`,
-      });
-      return '';
-    }
-    try {
-      return await readFile(path, 'utf8');
-    } catch (error) {
-      unreadable.push({
-        path,
-        message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-        fix: 'Check the path and that this user may read the file.',
-      });
-      return '';
-    }
-  };
-  const [certificate, privateKey, chain] = await Promise.all([
-    read(paths.certificate, 'certificatePath'),
-    read(paths.privateKey, 'privateKeyPath'),
-    paths.chain ? read(paths.chain, 'chainPath') : Promise.resolve(undefined),
-  ]);
-  if (unreadable.length > 0) return { check: { problems: unreadable, facts: null }, paths, files: null };
-  const files: PemFiles = { certificate, privateKey, paths, ...(chain !== undefined ? { chain } : {}) };
-  return { check: checkPemFiles(files, names, context.clock.now()), paths, files };
+): Promise<PemFilesCheck> {
+  return readAndCheckPemFiles(context.stepId, inputs, names, context.clock.now());
 }
 
 function pemResult(context: StepContext, check: PemCheck, paths: PemFiles['paths']): CheckResult {
@@ -552,17 +577,7 @@ async function importFromFiles(
 ): Promise<string> {
   // Everything local first: a wrong key or an expired certificate is refused before any AWS call.
   const local = await readAndCheck(context, inputs, names);
-  if (!local.files || local.check.problems.length > 0) {
-    throw new StackguideError(
-      `The certificate to import is not usable for ${names.join(' and ')}: nothing was sent to AWS.`,
-      {
-        code: 'certificate.import-refused',
-        kind: 'user',
-        details: local.check.problems,
-        nextSteps: ['Fix the files named above, then run the same stackguide command again.'],
-      },
-    );
-  }
+  if (!local.files || local.check.problems.length > 0) throw importRefused(names, local.check.problems);
   const facts = local.check.facts;
   const acm = context.aws.use(acmPort);
   const previous = (await findOwnCertificates(acm, context)).find(

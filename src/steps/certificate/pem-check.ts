@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import type { ErrorDetail } from '../../errors.ts';
+import { readFile } from 'node:fs/promises';
+import { type ErrorDetail, StackguideError } from '../../errors.ts';
 import { coveredBy } from './domain-coverage.ts';
 
 /**
@@ -43,7 +44,7 @@ const EC_CURVES: Record<string, string> = {
   secp521r1: 'EC_secp521r1',
 };
 
-export function checkPemFiles(files: PemFiles, requiredNames: readonly string[], now: number): PemCheck {
+function checkPemFiles(files: PemFiles, requiredNames: readonly string[], now: number): PemCheck {
   const problems: ErrorDetail[] = [];
   const problem = (path: string, message: string, fix: string): void => {
     problems.push({ path, message, fix });
@@ -51,26 +52,30 @@ export function checkPemFiles(files: PemFiles, requiredNames: readonly string[],
 
   let certificate: X509Certificate;
   try {
+    // Only PEM text: node:crypto would also read DER, but ACM's ImportCertificate takes PEM.
+    if (!files.certificate.includes('-----BEGIN CERTIFICATE-----')) throw new TypeError('not PEM');
     certificate = new X509Certificate(files.certificate);
   } catch {
-    problem(
-      files.paths.certificate,
-      'is not a PEM certificate (-----BEGIN CERTIFICATE-----)',
-      'Give the certificate file your CA issued, in PEM format (openssl x509 -in cert.der -inform der -out cert.pem converts DER).',
-    );
+    const [message, fix] = notACertificate(files.certificate);
+    problem(files.paths.certificate, message, fix);
     return { problems, facts: null };
   }
 
   let key: KeyObject | undefined;
-  try {
-    key = createPrivateKey(files.privateKey);
-  } catch {
-    // The error of node:crypto says nothing about the contents, but it is not passed on either way.
-    problem(
-      files.paths.privateKey,
-      'is not an unencrypted PEM private key',
-      'ACM imports only unencrypted keys: openssl pkey -in key.pem -out key-plain.pem (it asks for the passphrase).',
-    );
+  const keyProblem = privateKeyFormProblem(files.privateKey);
+  if (keyProblem) {
+    problem(files.paths.privateKey, keyProblem[0], keyProblem[1]);
+  } else {
+    try {
+      key = createPrivateKey(files.privateKey);
+    } catch {
+      // The error of node:crypto says nothing about the contents, but it is not passed on either way.
+      problem(
+        files.paths.privateKey,
+        'is not a readable PEM private key',
+        'Give the private key file generated with the certificate signing request (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).',
+      );
+    }
   }
   const keyType = key ? describeKey(key) : 'unreadable';
   if (key) {
@@ -84,7 +89,7 @@ export function checkPemFiles(files: PemFiles, requiredNames: readonly string[],
     if (!keyType.startsWith('RSA_') && !keyType.startsWith('EC_')) {
       problem(
         files.paths.privateKey,
-        `is a ${keyType} key, which ACM does not import`,
+        `is a key of type ${keyType}, which ACM does not import`,
         'Use an RSA key of 1024 to 4096 bits or an ECDSA key on P-256, P-384 or P-521.',
       );
     }
@@ -143,12 +148,23 @@ export function checkPemFiles(files: PemFiles, requiredNames: readonly string[],
     );
   }
   const first = parsed[0];
-  if (first && !certificate.checkIssued(first)) {
+  // Names are not enough: a CA re-created under the same name has another key. The signature decides.
+  if (first && !(certificate.checkIssued(first) && certificate.verify(first.publicKey))) {
     problem(
       chainPath,
-      `does not start with the issuer of the certificate (${certificate.issuer.replace(/\n/g, ', ')})`,
-      'Put the intermediate that signed the certificate first, then the ones above it.',
+      `did not issue the certificate: its first certificate (${first.subject.replace(/\n/g, ', ')}) is not the one that signed ${files.paths.certificate} (issued by ${certificate.issuer.replace(/\n/g, ', ')})`,
+      'Give the chain your CA sent with this certificate, the intermediate that signed it first, then the ones above it.',
     );
+  }
+  for (const [index, link] of parsed.entries()) {
+    const above = parsed[index + 1];
+    if (above && !(link.checkIssued(above) && link.verify(above.publicKey))) {
+      problem(
+        chainPath,
+        `is out of order: certificate ${index + 2} did not issue certificate ${index + 1}`,
+        'Order the chain from the intermediate that signed the certificate up to the root.',
+      );
+    }
   }
 
   return {
@@ -163,6 +179,54 @@ export function checkPemFiles(files: PemFiles, requiredNames: readonly string[],
       chainLength: parsed.length,
     },
   };
+}
+
+/** Why a certificate file is not a PEM certificate, in the operator's terms, with the conversion. */
+function notACertificate(text: string): [string, string] {
+  if (text.includes('PRIVATE KEY-----')) {
+    return [
+      'holds a private key, not a certificate',
+      'Give the certificate file (-----BEGIN CERTIFICATE-----) here, and the key as the private key file.',
+    ];
+  }
+  if (text.charCodeAt(0) === 0x30 || text.includes('\ufffd')) {
+    return [
+      'is DER (binary), not PEM',
+      'Convert it: openssl x509 -inform der -in cert.der -out cert.pem, then give cert.pem.',
+    ];
+  }
+  return [
+    'is not a PEM certificate (no readable -----BEGIN CERTIFICATE----- block)',
+    'Give the certificate file your CA issued, in PEM format.',
+  ];
+}
+
+/** A key file that is not an unencrypted PEM key, told apart by its form; null when it may be one. */
+function privateKeyFormProblem(text: string): [string, string] | null {
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) {
+    return [
+      'is encrypted with a passphrase, and ACM imports only unencrypted keys',
+      'Decrypt a copy: openssl pkey -in key.pem -out key-plain.pem (it asks for the passphrase); give key-plain.pem and delete it afterwards.',
+    ];
+  }
+  if (text.includes('-----BEGIN CERTIFICATE-----') && !text.includes('PRIVATE KEY-----')) {
+    return [
+      'holds a certificate, not a private key',
+      'Give the private key file (-----BEGIN PRIVATE KEY-----) here, and the certificate as the certificate file.',
+    ];
+  }
+  if (!text.includes('PRIVATE KEY-----')) {
+    return text.charCodeAt(0) === 0x30 || text.includes('\ufffd')
+      ? [
+          'is DER (binary), not PEM',
+          'Convert it: openssl pkey -inform der -in key.der -out key.pem, then give key.pem.',
+        ]
+      : [
+          'is not a PEM private key (no -----BEGIN PRIVATE KEY----- block)',
+          'Give the private key file generated with the certificate signing request.',
+        ];
+  }
+  return null;
 }
 
 /** ACM's name for a key algorithm (RSA_2048, EC_prime256v1), or the node:crypto type otherwise. */
@@ -193,4 +257,85 @@ function certificateNames(certificate: X509Certificate): string[] {
 
 function splitPem(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** Where the files are: the step's inputs (answers file `steps.<id>.*`), paths only. */
+export interface PemPaths {
+  certificatePath?: string | undefined;
+  privateKeyPath?: string | undefined;
+  chainPath?: string | undefined;
+}
+
+export interface PemFilesCheck {
+  check: PemCheck;
+  paths: PemFiles['paths'];
+  /** The texts, when every file could be read; the key's text goes to ACM and nowhere else. */
+  files: PemFiles | null;
+}
+
+/**
+ * Reads the files named by the step's inputs and checks them, all locally: a file that is missing or
+ * unreadable is a problem like any other, naming the path. `stepId` names the answers-file key when a
+ * path is not given at all.
+ */
+export async function readAndCheckPemFiles(
+  stepId: string,
+  given: PemPaths,
+  requiredNames: readonly string[],
+  now: number,
+): Promise<PemFilesCheck> {
+  const paths: PemFiles['paths'] = {
+    certificate: given.certificatePath ?? '',
+    privateKey: given.privateKeyPath ?? '',
+    ...(given.chainPath ? { chain: given.chainPath } : {}),
+  };
+  const unreadable: ErrorDetail[] = [];
+  const read = async (path: string, key: string): Promise<string> => {
+    if (path === '') {
+      unreadable.push({
+        path: `steps.${stepId}.${key}`,
+        message: 'no file given',
+        fix: `Set steps.${stepId}.${key} to the path of the PEM file.`,
+      });
+      return '';
+    }
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      unreadable.push({
+        path,
+        message:
+          code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EISDIR'
+              ? 'is a folder, not a file'
+              : `cannot be read (${code})`,
+        fix:
+          code === 'ENOENT'
+            ? `Check the path in steps.${stepId}.${key} (relative paths start from the current folder).`
+            : 'Check the path and that this user may read the file.',
+      });
+      return '';
+    }
+  };
+  const [certificate, privateKey, chain] = await Promise.all([
+    read(paths.certificate, 'certificatePath'),
+    read(paths.privateKey, 'privateKeyPath'),
+    paths.chain ? read(paths.chain, 'chainPath') : Promise.resolve(undefined),
+  ]);
+  if (unreadable.length > 0) return { check: { problems: unreadable, facts: null }, paths, files: null };
+  const files: PemFiles = { certificate, privateKey, paths, ...(chain !== undefined ? { chain } : {}) };
+  return { check: checkPemFiles(files, requiredNames, now), paths, files };
+}
+
+/** The usage error (exit 2) for files that cannot be imported: every problem, each naming its file. */
+export function importRefused(names: readonly string[], problems: readonly ErrorDetail[]): StackguideError {
+  const what = names.length > 0 ? ` for ${names.join(' and ')}` : '';
+  return new StackguideError(`The certificate to import is not usable${what}: nothing was sent to AWS.`, {
+    code: 'certificate.import-refused',
+    kind: 'user',
+    details: problems,
+    nextSteps: ['Fix the files named above, then run the same stackguide command again.'],
+  });
 }
