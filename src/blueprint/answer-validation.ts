@@ -49,13 +49,15 @@ export function validateAnswer(question: Question, raw: unknown): AnswerCheck {
     }
     case 'choice': {
       const allowed = question.choices.map((choice) => (typeof choice === 'string' ? choice : choice.value));
+      if (!isScalar(raw)) return expected(`one of: ${allowed.join(', ')}`);
       const value = String(raw);
       if (!allowed.includes(value))
         return fail(`"${value}" is not one of the choices`, `Use one of: ${allowed.join(', ')}.`);
       return { ok: true, value };
     }
     case 'cidr': {
-      const value = String(raw).trim();
+      if (typeof raw !== 'string') return expected('a network in CIDR form (text such as 10.0.0.0/16)');
+      const value = raw.trim();
       const problem = cidrProblem(value);
       if (problem) return fail(problem, 'Use an IPv4 network in CIDR form, such as 10.0.0.0/16.');
       const prefix = Number(value.split('/')[1]);
@@ -69,7 +71,8 @@ export function validateAnswer(question: Question, raw: unknown): AnswerCheck {
       return { ok: true, value };
     }
     case 'cron': {
-      const value = String(raw).trim();
+      if (typeof raw !== 'string') return expected('a cron expression (text such as "0 18 * * 5")');
+      const value = raw.trim();
       const problem = cronProblem(value);
       return problem
         ? fail(
@@ -79,6 +82,8 @@ export function validateAnswer(question: Question, raw: unknown): AnswerCheck {
         : { ok: true, value };
     }
     case 'list': {
+      if (Array.isArray(raw) ? !raw.every(isScalar) : typeof raw !== 'string')
+        return expected('a list of texts (a YAML list, or comma-separated text)');
       const items = Array.isArray(raw)
         ? raw.map(String)
         : String(raw)
@@ -104,6 +109,10 @@ export function validateAnswer(question: Question, raw: unknown): AnswerCheck {
       return { ok: true, value: items };
     }
   }
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
 function expected(what: string): AnswerCheck {

@@ -1,8 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
+import { checkYamlNesting, INPUT_LIMITS, readLimitedFile, yamlData } from '../input-limits.ts';
 import { parseTemplateDocument, summarizeTemplate } from '../stacks/cloudformation-template.ts';
 import { findStepConfig } from '../steps/step-configs.ts';
 import { deploymentNameProblem, validateAnswer } from './answer-validation.ts';
@@ -32,15 +33,19 @@ const BLUEPRINT_FILE = 'blueprint.yaml';
  */
 export async function loadBlueprint(location: string): Promise<Blueprint> {
   const file = await blueprintFile(location);
-  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
-    throw new StackguideError(`Cannot read the blueprint ${file}`, {
-      code: 'blueprint.unreadable',
-      kind: 'user',
-      cause,
-      nextSteps: ['Pass --blueprint <folder> pointing at a folder with a blueprint.yaml.'],
-    });
-  });
+  const text = await readLimitedFile(file, INPUT_LIMITS.yamlBytes, 'the blueprint').catch(
+    (cause: unknown) => {
+      if (cause instanceof StackguideError) throw cause;
+      throw new StackguideError(`Cannot read the blueprint ${file}`, {
+        code: 'blueprint.unreadable',
+        kind: 'user',
+        cause,
+        nextSteps: ['Pass --blueprint <folder> pointing at a folder with a blueprint.yaml.'],
+      });
+    },
+  );
   const lines = new LineCounter();
+  checkYamlNesting(text, `the blueprint ${file}`);
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const where = (path: PropertyKey[]): string => `${basename(file)}:${lineOf(document, lines, path)}`;
 
@@ -53,7 +58,7 @@ export async function loadBlueprint(location: string): Promise<Blueprint> {
     throw invalid(file, details);
   }
 
-  const parsed = blueprintSchema.safeParse(document.toJSON());
+  const parsed = blueprintSchema.safeParse(yamlData(document, `the blueprint ${file}`));
   if (!parsed.success) {
     throw invalid(
       file,
@@ -315,8 +320,13 @@ async function semanticProblems(
 async function loadTemplate(path: string): Promise<LoadedTemplate | { problem: string; fix: string }> {
   let body: string;
   try {
-    body = await readFile(path, 'utf8');
-  } catch {
+    body = await readLimitedFile(path, INPUT_LIMITS.templateBytes, 'the template');
+  } catch (cause) {
+    if (cause instanceof StackguideError)
+      return {
+        problem: cause.message,
+        fix: 'Split it into nested stacks (AWS::CloudFormation::Stack with TemplateURL: <file in the folder>).',
+      };
     return {
       problem: `the template file ${path} cannot be read`,
       fix: 'Give a path relative to the blueprint folder.',
@@ -400,8 +410,20 @@ function fixFor(issue: z.core.$ZodIssue): string {
       return `Remove ${issue.keys.join(', ')} or fix the spelling; see blueprints/blueprint.schema.json for the allowed keys.`;
     case 'invalid_value':
       return `Use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
-    case 'invalid_union':
+    case 'invalid_union': {
+      // A union of plain types (a parameter value): name them. A discriminated union: list its values.
+      const types = issue.errors.map((branch) =>
+        branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0
+          ? branch[0].expected
+          : undefined,
+      );
+      if (types.length > 0 && types.every((type) => type !== undefined))
+        return `Make it ${types.map((type) => article(type)).join(' or ')}.`;
+      const options = (issue as { options?: unknown[] }).options;
+      if (Array.isArray(options))
+        return `Use one of: ${options.map((option) => JSON.stringify(option)).join(', ')}.`;
       return 'Check the type field and the keys allowed for that type in blueprints/blueprint.schema.json.';
+    }
     case 'too_small':
       return `Give at least ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : ''}.`;
     case 'too_big':

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { rdsPort } from '../aws/rds-adapter.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
-import { writeAnswersFile } from '../install/answers-file.ts';
+import { answersChanged, writeAnswersFile } from '../install/answers-file.ts';
 import { resolveDeployment } from '../install/install-flow.ts';
 import { buildInstallPlan, type InstallPlan, resolveParameters } from '../install/install-plan.ts';
 import type { Prompter } from '../install/prompter.ts';
@@ -176,15 +176,19 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       }
     }
 
-    await writeAnswersFile(options.config, blueprint, {
+    const answersFile = {
       ...(resolved.saved ?? { blueprint: blueprint.product.id, answers: {} }),
       blueprint: blueprint.product.id,
       blueprintVersion: blueprint.product.version,
       deployment,
       region,
       answers,
-    });
-    events.emit({ type: 'answers.saved', path: options.config });
+    };
+    // Rewritten only when an answer changed (a --set, a new question), and then said.
+    if (answersChanged(resolved.saved, answersFile, blueprint.questions)) {
+      await writeAnswersFile(options.config, blueprint, answersFile);
+      events.emit({ type: 'answers.saved', path: options.config });
+    }
 
     const journal = await Journal.open(resolve(options.stateDir ?? '.stackguide'), {
       blueprint: { id: blueprint.product.id, version: blueprint.product.version },

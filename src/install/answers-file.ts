@@ -1,10 +1,13 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
+import type { Question } from '../blueprint/blueprint-schema.ts';
+import { oneOf } from '../blueprint/did-you-mean.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
 import { StackguideError } from '../errors.ts';
+import { checkYamlNesting, INPUT_LIMITS, readLimitedFile } from '../input-limits.ts';
 import type { SavedStepInputs } from '../steps/step.ts';
 
 /**
@@ -23,7 +26,14 @@ export interface AnswersFile {
   steps?: Record<string, SavedStepInputs>;
 }
 
-const answerValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+// Lists of numbers are taken as text: whether an answer fits its question (a number, a list) is the
+// question's check, which names the type it expects.
+const answerValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)),
+]);
 
 const answersFileSchema = z
   .object({
@@ -38,17 +48,21 @@ const answersFileSchema = z
   .strict();
 
 export async function readAnswersFile(path: string): Promise<AnswersFile> {
-  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw new StackguideError(`Cannot read the answers file ${path}`, {
-      code: 'answers.unreadable',
-      kind: 'user',
-      cause,
-      nextSteps: ['Check the path given to --config.'],
-    });
-  });
+  const text = await readLimitedFile(path, INPUT_LIMITS.yamlBytes, 'the answers file').catch(
+    (cause: unknown) => {
+      if (cause instanceof StackguideError) throw cause;
+      throw new StackguideError(`Cannot read the answers file ${path}`, {
+        code: 'answers.unreadable',
+        kind: 'user',
+        cause,
+        nextSteps: ['Check the path given to --config.'],
+      });
+    },
+  );
+  checkYamlNesting(text, `the answers file ${path}`);
   let document: unknown;
   try {
-    document = parse(text);
+    document = parse(text, { maxAliasCount: INPUT_LIMITS.aliases });
   } catch (cause) {
     throw new StackguideError(
       `The answers file ${path} is not valid YAML: ${(cause as Error).message.split('\n')[0]}`,
@@ -59,14 +73,14 @@ export async function readAnswersFile(path: string): Promise<AnswersFile> {
       },
     );
   }
-  const parsed = answersFileSchema.safeParse(document ?? {});
+  const parsed = answersFileSchema.safeParse(document ?? {}, { reportInput: true });
   if (!parsed.success) {
     throw new StackguideError(`The answers file ${path} has ${parsed.error.issues.length} problem(s)`, {
       code: 'answers.invalid',
       kind: 'user',
       details: parsed.error.issues.map((issue) => ({
         path: issue.path.join('.') || '(top level)',
-        message: issue.message,
+        ...answersFileIssue(issue),
       })),
     });
   }
@@ -107,4 +121,81 @@ export async function writeAnswersFile(path: string, blueprint: Blueprint, file:
   };
   await writeFile(temporary, `${header}\n${stringify(ordered)}`, 'utf8');
   await rename(temporary, path);
+}
+
+const TOP_LEVEL_KEYS = [
+  'blueprint',
+  'blueprintVersion',
+  'deployment',
+  'region',
+  'account',
+  'answers',
+  'steps',
+];
+
+/** The message and fix of a shape problem, naming the expected type and, for a typo, the right key. */
+function answersFileIssue(issue: z.core.$ZodIssue): { message: string; fix: string } {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return {
+        message: `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}`,
+        fix: `${issue.keys.map((key) => oneOf(key, TOP_LEVEL_KEYS)).join(' ')} Answers go under answers:.`,
+      };
+    case 'invalid_type':
+      return {
+        message: `is ${describe(issue.input)}, not ${issue.expected === 'record' ? 'a map' : `a ${issue.expected}`}`,
+        fix: `Make it ${issue.expected === 'record' ? 'a map of key: value' : `a ${issue.expected}`}.`,
+      };
+    case 'invalid_union':
+      return {
+        message: `is ${describe(issue.input)}`,
+        fix: 'Give a text, a number, true or false, or a list of texts.',
+      };
+    default:
+      return {
+        message: issue.message,
+        fix: 'See the answers file written by `stackguide install` for the shape.',
+      };
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a map' : `the ${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Whether writing `next` over the file `saved` was read from would change what it says: a deployment,
+ * region, step input or answer that differs. An answer the file leaves out and that takes the
+ * question's default is no change (a re-run would take the default again), and neither is the
+ * blueprint version alone, so running a committed answers file leaves it as it is, comments and all.
+ */
+export function answersChanged(
+  saved: AnswersFile | undefined,
+  next: AnswersFile,
+  questions: readonly Question[],
+): boolean {
+  if (!saved) return true;
+  if (saved.deployment !== next.deployment || saved.region !== next.region) return true;
+  if (!sameValue(saved.steps ?? {}, next.steps ?? {})) return true;
+  const secrets = new Set(questions.filter((q) => q.type === 'secret').map((q) => q.id));
+  const ids = new Set([...Object.keys(saved.answers), ...Object.keys(next.answers)]);
+  for (const id of ids) {
+    if (secrets.has(id)) continue;
+    const question = questions.find((q) => q.id === id);
+    const fallback = question && 'default' in question ? question.default : undefined;
+    const before = saved.answers[id] ?? fallback;
+    if (!sameValue(normalize(before), normalize(next.answers[id]))) return true;
+  }
+  return false;
+}
+
+/** Numbers and switches compare as the text a file may hold them as ("300" and 300 are one answer). */
+function normalize(value: unknown): unknown {
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

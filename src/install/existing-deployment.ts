@@ -1,3 +1,4 @@
+import { assertKnownAnswerKeys } from '../blueprint/answer-keys.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { StackguideError } from '../errors.ts';
 import { type AnswersFile, readAnswersFile } from './answers-file.ts';
@@ -26,6 +27,7 @@ export async function findExistingDeployment(
 ): Promise<ExistingDeployment> {
   const blueprint = await loadBlueprint(request.blueprintPath);
   const saved = request.configPath ? await readAnswersFile(request.configPath) : undefined;
+  if (saved) assertKnownAnswerKeys(blueprint, { answers: saved.answers, steps: saved.steps });
   const deployment = request.deployment ?? saved?.deployment;
   const region = request.region ?? saved?.region;
   if (!deployment || !region) {

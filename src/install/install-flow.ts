@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
+import { assertKnownAnswerKeys } from '../blueprint/answer-keys.ts';
 import { deploymentNameProblem, relationProblems, validateAnswer } from '../blueprint/answer-validation.ts';
 import type { Question } from '../blueprint/blueprint-schema.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
@@ -23,7 +24,7 @@ import {
   stepTitle,
   validateSteps,
 } from '../steps/run-steps.ts';
-import { type AnswersFile, readAnswersFile, writeAnswersFile } from './answers-file.ts';
+import { type AnswersFile, answersChanged, readAnswersFile, writeAnswersFile } from './answers-file.ts';
 import { checkDeploymentName } from './deployment-name-check.ts';
 import { buildInstallPlan, type InstallPlan, planAnswers } from './install-plan.ts';
 import type { Prompter } from './prompter.ts';
@@ -134,6 +135,7 @@ export async function resolveDeployment(
     );
   }
 
+  assertKnownAnswerKeys(blueprint, { answers: saved?.answers, steps: saved?.steps, sets: request.sets });
   // Unattended, every given answer is checked before the first AWS call: a bad answers file fails in
   // a second and touches nothing.
   const preset = prompter ? undefined : await presetAnswers(request, saved);
@@ -235,7 +237,8 @@ export async function runInstall(
     answers,
     ...(Object.keys(stepAnswers).length > 0 ? { steps: stepAnswers } : {}),
   };
-  if (prompter || !request.configPath) {
+  // A given answers file is rewritten only when an answer changed; the event says so when it is.
+  if (!request.configPath || answersChanged(saved, answersFile, blueprint.questions)) {
     await writeAnswersFile(answersPath, blueprint, answersFile);
     events.emit({ type: 'answers.saved', path: answersPath });
   }
@@ -504,7 +507,9 @@ async function askQuestions(
     if (prompter) {
       if (question.section && question.section !== section) prompter.section(question.section);
       section = question.section;
-      answers[question.id] = await ask(prompter, question);
+      const answer = await ask(prompter, question);
+      // An optional question left empty has no answer, exactly as when it is absent unattended.
+      if (answer !== undefined) answers[question.id] = answer;
       continue;
     }
     if ('default' in question && question.default !== undefined) {
@@ -549,7 +554,7 @@ function answerSource(
   return undefined;
 }
 
-async function ask(prompter: Prompter, question: Question): Promise<AnswerValue> {
+async function ask(prompter: Prompter, question: Question): Promise<AnswerValue | undefined> {
   const help = question.description;
   const live = (raw: string): string | true => {
     if (raw.trim() === '') return 'An answer is needed.';
@@ -582,10 +587,14 @@ async function ask(prompter: Prompter, question: Question): Promise<AnswerValue>
         ),
         ...(question.default !== undefined ? { default: question.default } : {}),
       });
-    case 'secret':
-      return settle(
-        await prompter.password({ message: question.prompt, ...(help ? { help } : {}), validate: live }),
-      );
+    case 'secret': {
+      const secret = await prompter.password({
+        message: question.prompt,
+        ...(help ? { help } : {}),
+        validate: (value) => (value === '' && !question.required ? true : live(value)),
+      });
+      return secret === '' && !question.required ? undefined : settle(secret);
+    }
     default: {
       const fallback =
         question.default === undefined
@@ -599,7 +608,7 @@ async function ask(prompter: Prompter, question: Question): Promise<AnswerValue>
         ...(fallback !== undefined ? { default: fallback } : {}),
         validate: (value) => (value === '' && !question.required ? true : live(value)),
       });
-      return settle(raw);
+      return raw === '' && !question.required ? undefined : settle(raw);
     }
   }
 }

@@ -5,6 +5,7 @@ import { parse, stringify } from 'yaml';
 import type { Question } from '../blueprint/blueprint-schema.ts';
 import { type AnswerValue, type ReferenceScope, resolveValue } from '../blueprint/references.ts';
 import { StackguideError } from '../errors.ts';
+import { checkYamlNesting, INPUT_LIMITS, readLimitedFile } from '../input-limits.ts';
 import { lineDiff } from './line-diff.ts';
 
 /**
@@ -149,8 +150,11 @@ export async function writeRenderedFile(
 ): Promise<RenderedFileOutcome> {
   let template: unknown;
   try {
-    template = parse(await readFile(templatePath, 'utf8'));
+    const text = await readLimitedFile(templatePath, INPUT_LIMITS.yamlBytes, 'the file template');
+    checkYamlNesting(text, `the file template ${templatePath}`);
+    template = parse(text, { maxAliasCount: INPUT_LIMITS.aliases });
   } catch (cause) {
+    if (cause instanceof StackguideError) throw cause;
     throw new StackguideError(`The file template ${templatePath} cannot be read as YAML`, {
       code: 'blueprint.file-template',
       kind: 'user',

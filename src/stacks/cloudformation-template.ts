@@ -1,4 +1,5 @@
 import { type CollectionTag, parseDocument, type ScalarTag } from 'yaml';
+import { checkYamlNesting } from '../input-limits.ts';
 
 /**
  * Just enough of a CloudFormation template to plan with: parameters (to check the blueprint maps
@@ -80,6 +81,7 @@ export function parseTemplate(body: string): TemplateSummary {
  * summary (nested stacks, IAM names, exports). Throws the parser's error, which the caller wraps.
  */
 export function parseTemplateDocument(body: string): Record<string, unknown> {
+  checkYamlNesting(body, 'the template');
   const document = parseDocument(body, { customTags: intrinsicTags(), uniqueKeys: false });
   if (document.errors.length > 0) throw document.errors[0];
   return asRecord(document.toJSON());

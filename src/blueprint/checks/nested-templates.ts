@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { StackguideError } from '../../errors.ts';
+import { INPUT_LIMITS, readLimitedFile } from '../../input-limits.ts';
 import { parseTemplateDocument } from '../../stacks/cloudformation-template.ts';
 import type { BlueprintDocument } from '../blueprint-schema.ts';
 import {
@@ -67,8 +68,17 @@ export async function loadNestedTemplates(
         }
         let body: string;
         try {
-          body = await readFile(target, 'utf8');
-        } catch {
+          body = await readLimitedFile(target, INPUT_LIMITS.templateBytes, 'the nested template');
+        } catch (cause) {
+          if (cause instanceof StackguideError) {
+            problems.push({
+              file: inside,
+              segments: [],
+              message: cause.message,
+              fix: 'Split it into more nested stacks.',
+            });
+            continue;
+          }
           problems.push({
             file,
             segments,
