@@ -7,7 +7,7 @@ import { answersChanged, writeAnswersFile } from '../install/answers-file.ts';
 import { resolveDeployment } from '../install/install-flow.ts';
 import { buildInstallPlan, type InstallPlan, resolveParameters } from '../install/install-plan.ts';
 import type { Prompter } from '../install/prompter.ts';
-import { Journal, readDeploymentState } from '../journal/journal.ts';
+import { beginRun, Journal, readDeploymentState } from '../journal/journal.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { parseTemplate } from '../stacks/cloudformation-template.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
@@ -197,6 +197,8 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       account: identity.account,
     });
     const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
+    await beginRun(journal, 'upgrade', (event) => events.emit(event));
+    let outcome: 'completed' | 'failed' = 'failed';
     try {
       const { runInstallTasks } = await import('../../tasks/install-tasks.ts');
       const deps = {
@@ -227,8 +229,10 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
         (renderer, rendererOptions, { review }) =>
           runInstallTasks({ ...deps, ...(review ? { review } : {}) }, renderer, rendererOptions),
       );
+      outcome = 'completed';
     } finally {
       unsubscribe();
+      await journal.finish(outcome);
       await journal.flush();
     }
     events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });

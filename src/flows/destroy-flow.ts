@@ -20,7 +20,9 @@ import type { Teardown, TeardownDeps } from '../decommission/teardown.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { type ExistingDeployment, findExistingDeployment } from '../install/existing-deployment.ts';
 import type { Prompter } from '../install/prompter.ts';
+import { newStacksSince } from '../journal/generation.ts';
 import {
+  beginRun,
   type DeploymentState,
   type DestroyRecord,
   Journal,
@@ -118,7 +120,16 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       });
       // An interrupted destroy resumes from the plan it showed: nothing outside that plan is acted on.
       const journaled = await readDeploymentState(request.stateDir, deployment);
-      const resuming = journaled?.destroy?.status === 'in-progress' ? journaled.destroy : undefined;
+      const interrupted = journaled?.destroy?.status === 'in-progress' ? journaled.destroy : undefined;
+      // A plan from an earlier generation of the deployment (installed again since) is never applied.
+      const newStacks = interrupted ? newStacksSince(interrupted.plan.stackIds, plan.stacks) : [];
+      const resuming = interrupted && newStacks.length === 0 ? interrupted : undefined;
+      if (interrupted && !resuming)
+        events.emit({
+          type: 'warning',
+          code: 'destroy.earlier-generation',
+          message: `The destroy started at ${interrupted.startedAt} was interrupted, but the deployment was installed again since (${newStacks.join(', ')} ${newStacks.length === 1 ? 'is a new stack' : 'are new stacks'}): its plan is not applied; this plan is built from what AWS holds now`,
+        });
       if (resuming) keepOnlyWhatWasPlanned(plan, resuming.plan);
       const order = await checkExportOrder(plan, aws.cloudFormation);
       const survey = await surveyDestroy(plan, blueprint.decommission, journaled, {
@@ -198,8 +209,10 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
         },
       };
-      await journal.recordDestroy(destroyRecord);
       const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
+      await beginRun(journal, 'destroy', (event) => events.emit(event));
+      await journal.recordDestroy(destroyRecord);
+      let outcome: 'completed' | 'failed' = 'failed';
       try {
         await host.teardown(
           `Destroying ${deployment} (${blueprint.product.id}) in ${identity.account} ${region}`,
@@ -229,8 +242,10 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           },
         );
         await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
+        outcome = 'completed';
       } finally {
         unsubscribe();
+        await journal.finish(outcome);
         await journal.flush();
       }
 

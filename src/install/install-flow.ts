@@ -9,7 +9,7 @@ import type { AnswerValue } from '../blueprint/references.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
-import { Journal } from '../journal/journal.ts';
+import { beginRun, Journal } from '../journal/journal.ts';
 import { type Clock, systemClock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
@@ -349,8 +349,11 @@ export async function runInstall(
     account: identity.account,
   });
   const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
+  await beginRun(journal, 'install', (event) => events.emit(event));
+  let outcome: 'completed' | 'failed' = 'failed';
   try {
     const stacks = await environment.execute(plan, { aws, journal, stepBase, stepInputs });
+    outcome = 'completed';
     events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
     const scope = {
       deployment,
@@ -374,6 +377,7 @@ export async function runInstall(
     return { plan, stacks, answersPath, nextCommand, eventLogPath: journal.eventLogPath, afterInstall };
   } finally {
     unsubscribe();
+    await journal.finish(outcome);
     await journal.flush();
   }
 }

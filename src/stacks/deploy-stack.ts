@@ -166,6 +166,8 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
   // The newest event before execution marks where this operation's events begin.
   const newest = (await cloudFormation.describeStackEvents(summary.stackId)).events[0]?.eventId;
   const since = new Date(deps.clock.now());
+  // What this run has said so far (the change set it made) is on disk before the call that changes AWS.
+  await journal.flush();
   await cloudFormation.executeChangeSet(summary.changeSetId, token);
   return follow(
     stack,
@@ -191,7 +193,7 @@ async function discardStaleChangeSets(
   existing: StackDescription,
   deps: DeployStackDeps,
 ): Promise<StackDescription | undefined> {
-  const token = deps.journal.state.stacks[stack.id]?.pendingToken;
+  const token = deps.journal.stack(stack.name)?.pendingToken;
   if (!token) return existing;
   const deleted = await deleteUnexecutedChangeSets(deps.cloudFormation, existing.stackId, new Set([token]));
   if (deleted.length === 0) return existing;
@@ -220,7 +222,9 @@ async function follow(
   followed: Omit<FollowedOperation, 'stack' | 'resourceCount'>,
   deps: DeployStackDeps,
 ): Promise<DeployedStack> {
-  const outcome = await followOperation({ ...followed, stack: stack.name, ...count(stack) }, deps, {
+  // Events an earlier, interrupted run already logged are not handed on twice.
+  const followDeps = { ...deps, seenEventIds: deps.journal.loggedEventIds };
+  const outcome = await followOperation({ ...followed, stack: stack.name, ...count(stack) }, followDeps, {
     settle: async (_final, status) => {
       await deps.journal.recordStack(stack.id, {
         name: stack.name,

@@ -37,6 +37,8 @@ export interface FollowDeps {
   tracker?: OperationTracker;
   /** Poll timing; tests shorten it. */
   pollIntervalMs?: { min: number; max: number };
+  /** Stack event ids an earlier run of the deployment already handed on (the journal's event log). */
+  seenEventIds?: ReadonlySet<string>;
 }
 
 export interface FollowHooks {
@@ -95,6 +97,7 @@ export async function followOperation(
       since: target.since,
       ...(target.token ? { clientRequestToken: target.token } : {}),
       ...(target.afterEventId ? { afterEventId: target.afterEventId } : {}),
+      ...(deps.seenEventIds ? { seenEventIds: deps.seenEventIds } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.pollIntervalMs
         ? { minIntervalMs: deps.pollIntervalMs.min, maxIntervalMs: deps.pollIntervalMs.max }

@@ -84,8 +84,8 @@ describe('stackguide install without a terminal, against moto', () => {
     );
 
     const journal = JSON.parse(await readFile(join(work.path, 'state', 'demo', 'state.json'), 'utf8'));
-    expect(journal.stacks.app).toMatchObject({ name: 'demo-app', status: 'CREATE_COMPLETE' });
-    expect(journal.stacks.app.stackId).toMatch(
+    expect(journal.stacks['demo-app']).toMatchObject({ name: 'demo-app', status: 'CREATE_COMPLETE' });
+    expect(journal.stacks['demo-app'].stackId).toMatch(
       /^arn:aws:cloudformation:us-east-1:123456789012:stack\/demo-app\//,
     );
   });

@@ -117,6 +117,10 @@ describe('an install killed with kill -9, then run again', () => {
       if (gate.action === 'ExecuteChangeSet' && gate.when === 'before') {
         // The change set the killed run created was found by its journaled token and deleted, and said so.
         expect(again.stderr).toMatch(/stopped before executing it; deleted it/);
+        // And the re-run said first what the killed run was doing when it stopped.
+        expect(again.stderr).toMatch(
+          /The install of \d\d:\d\d was interrupted after creating change set stackguide-[0-9a-f-]+ for demo-(data|app)/,
+        );
       }
     },
   );
