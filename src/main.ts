@@ -144,6 +144,11 @@ function buildProgram(
       false,
     )
     .option('--confirm <deployment>', 'confirm unattended by giving the deployment name')
+    .option(
+      '--skip-export-check',
+      'go on when the order cannot be checked against exports and imports (ListExports/ListImports refused)',
+      false,
+    )
     .action((options: CommonOptions) =>
       run(async () => (await import('./commands/destroy-command.ts')).destroyCommand, options),
     );

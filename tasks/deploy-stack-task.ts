@@ -45,7 +45,6 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
           ...(stack.templateBody !== undefined ? { templateBody: stack.templateBody } : {}),
           ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
           ...(stack.resourceCount !== undefined ? { resourceCount: stack.resourceCount } : {}),
-          ...(stack.outputRefs ? { outputRefs: stack.outputRefs } : {}),
           ...(stack.templateParameters ? { templateParameters: stack.templateParameters } : {}),
         },
         {

@@ -11,6 +11,8 @@ export interface DestroyOptions extends CommonOptions {
   deleteCodecommit?: boolean;
   /** Unattended confirmation: must equal the deployment name. */
   confirm?: string;
+  /** `--skip-export-check`: go on when ListExports/ListImports cannot be read. */
+  skipExportCheck?: boolean;
 }
 
 /** Composition root of `stackguide destroy`: the flow (src/flows/destroy-flow.ts) with this terminal's owners. */
@@ -46,6 +48,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       deleteCodeCommit: options.deleteCodecommit === true,
       ...(options.confirm !== undefined ? { confirm: options.confirm } : {}),
       yes: options.yes === true,
+      skipExportCheck: options.skipExportCheck === true,
     });
   } finally {
     context.close();

@@ -283,7 +283,6 @@ async function withTemplateOverride(plan: InstallPlan, options: UpgradeOptions):
     replacement = {
       templateBody: body,
       resourceCount: Object.keys(summary.resources).length,
-      outputRefs: summary.outputRefs,
       templateParameters: Object.keys(summary.parameters),
     };
   }

@@ -1,5 +1,5 @@
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
-import { parseTemplate, resolveImportName } from '../stacks/cloudformation-template.ts';
+import { StackguideError } from '../errors.ts';
 import type { DestroyPlan } from './destroy-plan.ts';
 
 /**
@@ -17,27 +17,15 @@ export interface OrderProblem {
   fix: string;
 }
 
+type Port = Pick<CloudFormationPort, 'listExports' | 'listImports'>;
+
 /**
- * How importers were found: ListImports (every stack in the region), the deployment's own templates
- * (where ListImports is not offered, as on moto: stacks outside the deployment are then not seen), or
- * not at all (no ListExports either: CloudFormation's own check at delete time still applies).
+ * Checks the plan's order against ListExports and ListImports. Fails closed: when either cannot be
+ * read (AccessDenied, throttling the SDK's retries did not outlast, anything else), destroy stops
+ * before deleting anything and says why, and how to go on without the check (`--skip-export-check`).
  */
-export type OrderCheckSource = 'ListImports' | 'templates' | 'none';
-
-type Port = Pick<CloudFormationPort, 'listExports' | 'listImports' | 'describeStack' | 'getTemplateBody'>;
-
-export async function checkExportOrder(
-  plan: DestroyPlan,
-  cloudFormation: Port,
-): Promise<{ problems: OrderProblem[]; source: OrderCheckSource }> {
-  let exports: Array<{ name: string; exportingStackId: string }>;
-  try {
-    exports = await cloudFormation.listExports();
-  } catch {
-    return { problems: [], source: 'none' };
-  }
-  let source: OrderCheckSource = 'ListImports';
-  let importersOf = (name: string): Promise<string[]> => cloudFormation.listImports(name);
+export async function checkExportOrder(plan: DestroyPlan, cloudFormation: Port): Promise<OrderProblem[]> {
+  const exports = await readOrStop('ListExports', () => cloudFormation.listExports());
   const position = new Map(plan.stacks.map((stack, index) => [stack.stackId, index]));
   const indexByName = new Map(plan.stacks.map((stack, index) => [stack.name, index]));
   const retained = new Set(plan.retained.map((stack) => stack.name));
@@ -46,16 +34,9 @@ export async function checkExportOrder(
     const exporterIndex = position.get(item.exportingStackId);
     if (exporterIndex === undefined) continue;
     const exporter = plan.stacks[exporterIndex]?.name ?? item.exportingStackId;
-    let importers: string[];
-    try {
-      importers = await importersOf(item.name);
-    } catch (error) {
-      if (source !== 'ListImports') throw error;
-      const fromTemplates = await importsInTemplates(plan, cloudFormation);
-      source = 'templates';
-      importersOf = async (name) => fromTemplates.get(name) ?? [];
-      importers = await importersOf(item.name);
-    }
+    const importers = await readOrStop(`ListImports for ${item.name}`, () =>
+      cloudFormation.listImports(item.name),
+    );
     for (const importer of importers) {
       const importerIndex = indexByName.get(importer);
       const base = { exporter, exportName: item.name, importer };
@@ -81,29 +62,25 @@ export async function checkExportOrder(
       }
     }
   }
-  return { problems, source };
+  return problems;
 }
 
-/** Export name → names of the deployment's stacks (deleted or kept) whose templates import it. */
-async function importsInTemplates(plan: DestroyPlan, cloudFormation: Port): Promise<Map<string, string[]>> {
-  const found = new Map<string, string[]>();
-  const names = [...plan.stacks.map((stack) => stack.name), ...plan.retained.map((stack) => stack.name)];
-  for (const name of names) {
-    const [stack, body] = await Promise.all([
-      cloudFormation.describeStack(name),
-      cloudFormation.getTemplateBody(name).catch(() => undefined),
-    ]);
-    if (!stack || !body) continue;
-    const context = {
-      stackName: stack.stackName,
-      region: plan.region,
-      account: stack.stackId.split(':')[4] ?? '',
-      parameters: stack.parameters,
-    };
-    for (const argument of parseTemplate(body).imports) {
-      const exportName = resolveImportName(argument, context);
-      if (exportName) found.set(exportName, [...(found.get(exportName) ?? []), name]);
-    }
+async function readOrStop<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StackguideError(
+      `Nothing was deleted: the destroy order could not be checked against exports and imports (${what} failed: ${reason})`,
+      {
+        code: 'destroy.export-check-failed',
+        kind: 'aws',
+        nextSteps: [
+          'Allow these credentials cloudformation:ListExports and cloudformation:ListImports, or run destroy again if AWS was throttling.',
+          'To go on without the check, knowingly: add --skip-export-check. CloudFormation still refuses to delete a stack whose export is in use; that stack then ends DELETE_FAILED, after its buckets may have been emptied.',
+        ],
+        cause: error,
+      },
+    );
   }
-  return found;
 }

@@ -49,6 +49,8 @@ export interface DestroyRequest {
   confirm?: string;
   /** `--yes`: lift termination protection unattended. */
   yes: boolean;
+  /** `--skip-export-check`: go on, knowingly, when ListExports/ListImports cannot be read. */
+  skipExportCheck: boolean;
 }
 
 export interface DestroyHost extends FlowHost {
@@ -131,7 +133,8 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           message: `The destroy started at ${interrupted.startedAt} was interrupted, but the deployment was installed again since (${newStacks.join(', ')} ${newStacks.length === 1 ? 'is a new stack' : 'are new stacks'}): its plan is not applied; this plan is built from what AWS holds now`,
         });
       if (resuming) keepOnlyWhatWasPlanned(plan, resuming.plan);
-      const order = await checkExportOrder(plan, aws.cloudFormation);
+      // Fails closed: exports or imports that cannot be read stop here, unless the operator said to go on.
+      const orderProblems = request.skipExportCheck ? [] : await checkExportOrder(plan, aws.cloudFormation);
       const survey = await surveyDestroy(plan, blueprint.decommission, journaled, {
         s3: aws.use(s3Port),
         ecr: aws.use(ecrPort),
@@ -148,20 +151,18 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           }),
         ),
       );
-      if (order.source !== 'ListImports')
+      if (request.skipExportCheck)
         events.emit({
           type: 'warning',
-          code: 'destroy.order-partly-checked',
+          code: 'destroy.export-check-skipped',
           message:
-            order.source === 'templates'
-              ? "The order was checked against the deployment's own templates (ListImports is not offered here): a stack outside the deployment importing an export would not be seen."
-              : 'The order could not be checked against exports and imports (ListExports is not offered here).',
+            'The order was not checked against exports and imports (--skip-export-check): a stack whose export is still imported will end DELETE_FAILED.',
         });
-      if (order.problems.length > 0) {
+      if (orderProblems.length > 0) {
         throw new StackguideError('Nothing was deleted: the order would fail on exports still in use', {
           code: 'destroy.order',
           kind: 'user',
-          details: order.problems.map((problem) => ({
+          details: orderProblems.map((problem) => ({
             path: `${problem.exporter} → ${problem.importer}`,
             message: problem.message,
             fix: problem.fix,

@@ -38,8 +38,6 @@ export interface PlannedStack {
   terminationProtection: boolean;
   /** Resources in the template, for progress (n of total); undefined for templates fetched by URL. */
   resourceCount?: number;
-  /** Template outputs that are a plain Ref (output key → logical id or parameter). */
-  outputRefs?: Record<string, string>;
   /** Every parameter the template declares. */
   templateParameters?: string[];
 }
@@ -86,7 +84,6 @@ export function buildInstallPlan(
         ? {
             templateBody: template.body,
             resourceCount: Object.keys(template.summary.resources).length,
-            outputRefs: template.summary.outputRefs,
             templateParameters: Object.keys(template.summary.parameters),
           }
         : {}),

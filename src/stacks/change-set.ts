@@ -18,7 +18,7 @@ export interface ChangeSetSummary {
   changeSetId: string;
   type: 'CREATE' | 'UPDATE';
   changes: ReviewedChange[];
-  /** CloudFormation found nothing to do ("didn't contain changes"). */
+  /** CloudFormation found nothing to do: the change set FAILED with "didn't contain changes". */
   empty: boolean;
   /** IAM resources added or modified: the capabilities acknowledgement lists them. */
   iamResources: string[];
@@ -54,11 +54,12 @@ function isStateful(resourceType: string): boolean {
   return STATEFUL_TYPES.some((pattern) => pattern.test(resourceType));
 }
 
-const EMPTY_REASONS = [
-  /didn't contain changes/i,
-  /No updates are to be performed/i,
-  /The submitted information didn't contain changes/i,
-];
+/**
+ * An update with nothing to do: CloudFormation still creates the change set, then marks it FAILED
+ * (ExecutionStatus UNAVAILABLE) with this StatusReason, "The submitted information didn't contain
+ * changes. Submit different information to create a change set." (DescribeChangeSet's StatusReason).
+ */
+const EMPTY_REASON = /^The submitted information didn't contain changes/;
 
 export interface ChangeSetDeps {
   cloudFormation: CloudFormationPort;
@@ -70,20 +71,9 @@ export async function createChangeSet(
   input: CreateChangeSetInput,
   deps: ChangeSetDeps,
 ): Promise<ChangeSetSummary> {
-  let created: { changeSetId: string; stackId: string };
-  try {
-    created = await deps.cloudFormation.createChangeSet(input);
-  } catch (error) {
-    // CloudFormation records an empty update as a FAILED change set; some endpoints (moto) refuse
-    // the request outright instead. Both mean the same: nothing to do.
-    if (!EMPTY_REASONS.some((reason) => reason.test((error as Error).message))) throw error;
-    return emptySummary(input);
-  }
-  const { changeSetId, stackId } = created;
+  const { changeSetId, stackId } = await deps.cloudFormation.createChangeSet(input);
   const description = await waitForChangeSet(changeSetId, deps);
-  const empty =
-    description.status === 'FAILED' &&
-    EMPTY_REASONS.some((reason) => reason.test(description.statusReason ?? ''));
+  const empty = description.status === 'FAILED' && EMPTY_REASON.test(description.statusReason ?? '');
   if (description.status === 'FAILED' && !empty) {
     throw new StackguideError(
       `CloudFormation could not prepare the changes to ${input.stackName}: ${description.statusReason ?? 'no reason given'}`,
@@ -117,21 +107,6 @@ export async function createChangeSet(
         (c) =>
           `${c.logicalResourceId} (${c.resourceType}${c.action === 'Remove' ? ', removed' : `, replacement ${c.replacement}`})`,
       ),
-  };
-}
-
-/** An empty change set that CloudFormation never created: there is nothing to delete. */
-function emptySummary(input: CreateChangeSetInput): ChangeSetSummary {
-  return {
-    stackName: input.stackName,
-    stackId: input.stackName,
-    changeSetId: '',
-    type: input.changeSetType,
-    changes: [],
-    empty: true,
-    capabilities: input.capabilities,
-    iamResources: [],
-    statefulReplacements: [],
   };
 }
 

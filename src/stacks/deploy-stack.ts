@@ -21,8 +21,6 @@ export interface StackDeployment {
   tags: Record<string, string>;
   terminationProtection: boolean;
   resourceCount?: number;
-  /** Template outputs that are a plain Ref, for reading them back when CloudFormation returns none. */
-  outputRefs?: Record<string, string>;
   /** Every parameter the template declares: on an update, those the blueprint does not set keep the
    * stack's current value (as the console's "use existing value") instead of reverting to the default. */
   templateParameters?: string[];
@@ -101,7 +99,7 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     return {
       stackId: existing.stackId,
       status: existing.status,
-      outputs: await completeOutputs(existing, stack, deps),
+      outputs: existing.outputs,
     };
   }
 
@@ -129,13 +127,11 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     },
     deps,
   );
-  if (summary.changeSetId) {
-    await journal.recordStack(stack.id, { name: stack.name, stackId: summary.stackId });
-    emit({ type: 'changeset.created', stack: stack.name, summary: summaryEvent(summary) });
-  }
+  await journal.recordStack(stack.id, { name: stack.name, stackId: summary.stackId });
+  emit({ type: 'changeset.created', stack: stack.name, summary: summaryEvent(summary) });
 
   if (summary.empty) {
-    if (summary.changeSetId) await cloudFormation.deleteChangeSet(summary.changeSetId);
+    await cloudFormation.deleteChangeSet(summary.changeSetId);
     await journal.recordStack(stack.id, { name: stack.name, pendingToken: undefined, operation: undefined });
     emit({
       type: 'stack.skipped',
@@ -145,7 +141,7 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     return {
       stackId: existing?.stackId ?? summary.stackId,
       status: existing?.status ?? 'UNKNOWN',
-      outputs: existing ? await completeOutputs(existing, stack, deps) : {},
+      outputs: existing?.outputs ?? {},
     };
   }
 
@@ -248,7 +244,6 @@ async function follow(
         );
       }
     },
-    outputs: (final) => completeOutputs(final, stack, deps),
   });
   if (outcome.ok) return { stackId: followed.stackId, status: outcome.status, outputs: outcome.outputs };
   throw new StackguideError(`Stack ${stack.name} ended ${outcome.status}: ${outcome.message}`, {
@@ -256,36 +251,6 @@ async function follow(
     kind: 'aws',
     nextSteps: failureSteps(outcome.final, stack.name),
   });
-}
-
-/**
- * The stack's outputs; where CloudFormation returned none of those the template declares as a plain
- * Ref, they are read back from the stack's resources and parameters. Real CloudFormation always
- * returns them; moto does not after ExecuteChangeSet (see getmoto/moto#3032 for its change-set
- * output gaps), and a warning says so whenever this fallback is used.
- */
-async function completeOutputs(
-  final: StackDescription,
-  stack: StackDeployment,
-  deps: DeployStackDeps,
-): Promise<Record<string, string>> {
-  const refs = stack.outputRefs ?? {};
-  const missing = Object.keys(refs).filter((key) => final.outputs[key] === undefined);
-  if (missing.length === 0) return final.outputs;
-  const resources = await deps.cloudFormation.listStackResources(final.stackId);
-  const physical = new Map(resources.map((r) => [r.logicalResourceId, r.physicalResourceId]));
-  const derived: Record<string, string> = {};
-  for (const key of missing) {
-    const target = refs[key] ?? '';
-    const value = physical.get(target) ?? final.parameters[target] ?? stack.parameters[target];
-    if (value !== undefined) derived[key] = value;
-  }
-  deps.emit({
-    type: 'warning',
-    code: 'stack.outputs-missing',
-    message: `${stack.name}: CloudFormation returned no value for ${missing.join(', ')}; read ${Object.keys(derived).join(', ') || 'none'} back from the stack's resources`,
-  });
-  return { ...final.outputs, ...derived };
 }
 
 /** Parameters the stack has, the new template still declares, and the blueprint leaves alone. */

@@ -100,7 +100,7 @@ describe('createChangeSet', () => {
     ]);
   });
 
-  it('reads "didn\'t contain changes" as an empty change set, and a refusal to create one as the same', async () => {
+  it('reads a FAILED change set that "didn\'t contain changes" as empty, and a refused CreateChangeSet as the error it is', async () => {
     const failed = portWith({
       'cs-root': [
         {
@@ -117,11 +117,14 @@ describe('createChangeSet', () => {
       true,
     );
 
+    // CloudFormation reports an empty change set through its status, never by refusing the call: a
+    // refusal, whatever its message, is an error and reaches the operator.
     const refused = portWith({}, async () => {
       throw new Error('No updates are to be performed.');
     });
-    const summary = await createChangeSet(input, { cloudFormation: refused, clock: new FakeClock() });
-    expect(summary).toMatchObject({ empty: true, changeSetId: '' });
+    await expect(createChangeSet(input, { cloudFormation: refused, clock: new FakeClock() })).rejects.toThrow(
+      'No updates are to be performed.',
+    );
   });
 
   it('explains a change set CloudFormation could not create', async () => {

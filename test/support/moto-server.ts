@@ -2,9 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { freePort } from './free-port.ts';
+import { startMotoGapsProxy } from './moto-gaps-proxy.ts';
 
 /**
- * Starts moto's server on a free loopback port for one test file and stops it afterwards.
+ * Starts moto's server on a free loopback port for one test file and stops it afterwards. Clients
+ * reach it through the proxy that fills moto's known gaps (moto-gaps-proxy.ts): `endpoint` is the
+ * proxy's.
  *
  * moto is looked up as `$MOTO_SERVER`, then `.venv/bin/moto_server` (where `.ci/run` installs it on a
  * machine that lacks it), then `moto_server` on PATH.
@@ -63,13 +66,15 @@ export async function startMotoServer(env: Record<string, string> = {}): Promise
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  const proxy = await startMotoGapsProxy(endpoint);
   return {
-    endpoint,
-    port,
+    endpoint: proxy.endpoint,
+    port: Number(new URL(proxy.endpoint).port),
     async reset() {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },
     async stop() {
+      await proxy.stop();
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await exited;

@@ -1,0 +1,242 @@
+import { createServer, request as forward, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseTemplateBody, TemplateEvaluator } from '../scenario-server/template.ts';
+
+/**
+ * A loopback proxy in front of moto that fills two of moto's gaps, so that product code needs no
+ * branch for them (the project's rule: emulator gaps are worked around in tests, never in src/).
+ * Every test that uses moto goes through it (`startMotoServer` hands out its endpoint).
+ *
+ * 1. CloudFormation: moto publishes no Outputs for a stack created or updated through a change set
+ *    (its ExecuteChangeSet applies the resources but never rebuilds the outputs; see the TODO in
+ *    moto/cloudformation/models.py `execute_change_set`, and getmoto/moto#3032). For a DescribeStacks
+ *    answer whose completed stack has none, the proxy evaluates the Outputs of the stack's template
+ *    (GetTemplate) over its parameters and physical ids (ListStackResources), as CloudFormation does.
+ *    Exports are not filled: tests of exports and ListImports use the scenario server.
+ * 2. CodeCommit: moto (5.2) sends `creationDate` and `lastModifiedDate` as ISO 8601 strings where the
+ *    JSON protocol, and AWS, send epoch seconds; the SDK then fails every repository call with
+ *    "Expected real number". The proxy rewrites them to epoch seconds
+ *    (same class of moto bug: https://github.com/getmoto/moto/issues/9763).
+ *
+ * Everything else passes through byte for byte.
+ */
+export interface MotoGapsProxy {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+interface Exchange {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy> {
+  const upstream = new URL(target);
+
+  const send = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
+    new Promise<Exchange>((resolve, reject) => {
+      const proxied = forward(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method,
+          path,
+          headers: { ...headers, host: upstream.host },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 502,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+          response.on('error', reject);
+        },
+      );
+      proxied.on('error', reject);
+      proxied.end(body);
+    });
+
+  /** A query-protocol CloudFormation call of our own, answered as text. */
+  const cloudFormation = async (
+    headers: IncomingHttpHeaders,
+    form: Record<string, string>,
+  ): Promise<string> => {
+    const body = Buffer.from(new URLSearchParams({ Version: '2010-05-15', ...form }).toString());
+    const answer = await send(
+      'POST',
+      '/',
+      {
+        ...headers,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(body.length),
+      },
+      body,
+    );
+    return answer.body.toString('utf8');
+  };
+
+  const evaluated = new Map<string, string>();
+
+  async function withOutputs(xml: string, headers: IncomingHttpHeaders): Promise<string> {
+    const members = stackMembers(xml);
+    let out = xml;
+    for (const member of members.reverse()) {
+      if (/<Outputs>\s*<member>/.test(member.text)) continue;
+      const status = tag(member.text, 'StackStatus') ?? '';
+      if (!/^(CREATE|UPDATE)_COMPLETE$/.test(status)) continue;
+      const stackId = tag(member.text, 'StackId') ?? '';
+      // Polling asks the same thing many times: evaluate once per stack version.
+      const version = `${stackId} ${status} ${tag(member.text, 'LastUpdatedTime') ?? ''}`;
+      const outputs = evaluated.get(version) ?? (await evaluateOutputs(stackId, member.text, headers));
+      evaluated.set(version, outputs);
+      if (outputs === '') continue;
+      const patched = member.text.includes('<Outputs')
+        ? member.text.replace(/<Outputs\s*\/>|<Outputs>\s*<\/Outputs>/, `<Outputs>${outputs}</Outputs>`)
+        : member.text.replace(/<\/member>$/, `<Outputs>${outputs}</Outputs></member>`);
+      out = out.slice(0, member.start) + patched + out.slice(member.end);
+    }
+    return out;
+  }
+
+  async function evaluateOutputs(
+    stackId: string,
+    member: string,
+    headers: IncomingHttpHeaders,
+  ): Promise<string> {
+    const template = decode(
+      tag(await cloudFormation(headers, { Action: 'GetTemplate', StackName: stackId }), 'TemplateBody') ?? '',
+    );
+    const body = parseTemplateBody(template);
+    if (!body.Outputs) return '';
+    const resources = await cloudFormation(headers, { Action: 'ListStackResources', StackName: stackId });
+    const physical = new Map<string, string>();
+    for (const [, logical, id] of resources.matchAll(
+      /<LogicalResourceId>([^<]*)<\/LogicalResourceId>\s*<PhysicalResourceId>([^<]*)<\/PhysicalResourceId>/g,
+    ))
+      physical.set(logical ?? '', decode(id ?? ''));
+    const parameters: Record<string, string> = {};
+    for (const [, key, value] of member.matchAll(
+      /<ParameterKey>([^<]*)<\/ParameterKey>\s*<ParameterValue>([^<]*)<\/ParameterValue>/g,
+    ))
+      parameters[decode(key ?? '')] = decode(value ?? '');
+    const evaluator = new TemplateEvaluator(body, {
+      stackName: tag(member, 'StackName') ?? '',
+      stackId,
+      region: stackId.split(':')[3] ?? 'us-east-1',
+      account: stackId.split(':')[4] ?? '',
+      parameters,
+      physicalId: (logicalId) => physical.get(logicalId) ?? logicalId,
+      exportValue: () => undefined,
+    });
+    try {
+      return evaluator
+        .outputs()
+        .map(
+          (o) =>
+            `<member><OutputKey>${encode(o.key)}</OutputKey><OutputValue>${encode(o.value)}</OutputValue>${o.description ? `<Description>${encode(o.description)}</Description>` : ''}</member>`,
+        )
+        .join('');
+    } catch {
+      // An output moto cannot give (an import): leave the answer as moto gave it.
+      return '';
+    }
+  }
+
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      void (async () => {
+        const body = Buffer.concat(chunks);
+        const form = String(incoming.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
+          ? new URLSearchParams(body.toString())
+          : undefined;
+        const amzTarget = String(incoming.headers['x-amz-target'] ?? '');
+        const answer = await send(incoming.method ?? 'GET', incoming.url ?? '/', incoming.headers, body);
+        let text: string | undefined;
+        if (form?.get('Action') === 'DescribeStacks' && answer.status === 200)
+          text = await withOutputs(answer.body.toString('utf8'), incoming.headers);
+        else if (amzTarget.startsWith('CodeCommit_20150413.'))
+          text = epochDates(answer.body.toString('utf8'));
+        const payload = text === undefined ? answer.body : Buffer.from(text, 'utf8');
+        const headers = { ...answer.headers };
+        delete headers['transfer-encoding'];
+        if (text !== undefined) headers['content-length'] = String(payload.length);
+        outgoing.writeHead(answer.status, headers);
+        outgoing.end(payload);
+      })().catch(() => {
+        if (!outgoing.headersSent) outgoing.writeHead(502);
+        outgoing.end();
+      });
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+/** The top-level `<member>` elements of `<Stacks>`, with where each sits in the document. */
+function stackMembers(xml: string): Array<{ start: number; end: number; text: string }> {
+  const open = xml.indexOf('<Stacks>');
+  if (open < 0) return [];
+  const found: Array<{ start: number; end: number; text: string }> = [];
+  let depth = 0;
+  let start = 0;
+  const pattern = /<member>|<\/member>|<\/Stacks>/g;
+  pattern.lastIndex = open;
+  for (let match = pattern.exec(xml); match; match = pattern.exec(xml)) {
+    if (match[0] === '</Stacks>' && depth === 0) break;
+    if (match[0] === '<member>') {
+      if (depth === 0) start = match.index;
+      depth++;
+    } else if (match[0] === '</member>') {
+      depth--;
+      if (depth === 0) {
+        const end = match.index + match[0].length;
+        found.push({ start, end, text: xml.slice(start, end) });
+      }
+    }
+  }
+  return found;
+}
+
+function tag(xml: string, name: string): string | undefined {
+  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+}
+
+function decode(text: string): string {
+  return text
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&#x27;', "'")
+    .replaceAll('&#10;', '\n')
+    .replaceAll('&amp;', '&');
+}
+
+function encode(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+function epochDates(json: string): string {
+  return json.replace(
+    /"(creationDate|lastModifiedDate)"\s*:\s*"([^"]+)"/g,
+    (whole, key: string, value: string) => {
+      const millis = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+      return Number.isNaN(millis) ? whole : `"${key}":${millis / 1000}`;
+    },
+  );
+}
