@@ -9,6 +9,8 @@ export interface TemplateSummary {
   parameters: Record<string, TemplateParameter>;
   resources: Record<string, { type: string; deletionPolicy?: string }>;
   outputs: string[];
+  /** The argument of every `Fn::ImportValue` in the template, as written (a name, or a `Fn::Sub`). */
+  imports: unknown[];
 }
 
 export interface TemplateParameter {
@@ -103,7 +105,46 @@ export function summarizeTemplate(root: Record<string, unknown>): TemplateSummar
       ...(typeof r.DeletionPolicy === 'string' ? { deletionPolicy: r.DeletionPolicy } : {}),
     };
   }
-  return { parameters, resources, outputs: Object.keys(asRecord(root.Outputs)) };
+  const imports: unknown[] = [];
+  collectImports(root.Resources, imports);
+  collectImports(root.Outputs, imports);
+  return { parameters, resources, outputs: Object.keys(asRecord(root.Outputs)), imports };
+}
+
+function collectImports(node: unknown, into: unknown[]): void {
+  if (Array.isArray(node)) for (const item of node) collectImports(item, into);
+  else if (node !== null && typeof node === 'object')
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Fn::ImportValue') into.push(value);
+      else collectImports(value, into);
+    }
+}
+
+/**
+ * The export name an `Fn::ImportValue` argument resolves to for a stack, or undefined when it takes more
+ * than a name or a `Fn::Sub` over the stack's parameters and the pseudo parameters.
+ */
+export function resolveImportName(
+  argument: unknown,
+  context: { stackName: string; region: string; account: string; parameters: Record<string, string> },
+): string | undefined {
+  if (typeof argument === 'string') return argument;
+  const sub = asRecord(argument)['Fn::Sub'];
+  const [text, variables] = Array.isArray(sub) ? [sub[0], asRecord(sub[1])] : [sub, {}];
+  if (typeof text !== 'string') return undefined;
+  const known: Record<string, string> = {
+    ...context.parameters,
+    'AWS::StackName': context.stackName,
+    'AWS::Region': context.region,
+    'AWS::AccountId': context.account,
+  };
+  let unresolved = false;
+  const name = text.replace(/\$\{([^}]+)\}/g, (_match, variable: string) => {
+    const value = variables[variable] ?? known[variable];
+    if (typeof value !== 'string') unresolved = true;
+    return typeof value === 'string' ? value : '';
+  });
+  return unresolved ? undefined : name;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
