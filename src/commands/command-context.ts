@@ -56,7 +56,7 @@ export interface CommandOutput {
  * stderr whenever the live view is not drawing (and, with `plainAlways`, also in a terminal before and
  * after it, for commands that print their results as lines).
  */
-export function openOutput(options: CommonOptions, { plainAlways = false } = {}): CommandOutput {
+function openOutput(options: CommonOptions, { plainAlways = false } = {}): CommandOutput {
   const mode = decideOutputMode(options, process.env, {
     stdin: Boolean(process.stdin.isTTY),
     stderr: Boolean(process.stderr.isTTY),
@@ -99,8 +99,8 @@ export interface CommandContext extends CommandOutput {
   abort(reason: unknown): void;
   /** The stack operation running now, for the Ctrl+C menu. */
   tracker: OperationTracker;
-  /** Loading while the command reads its inputs; undefined when nothing may prompt. */
-  prompter: Promise<Prompter | undefined>;
+  /** Undefined when nothing may prompt; its module loads on the first question (or at once, `preloadPrompter`). */
+  prompter: Prompter | undefined;
   /** Ink, loaded when first needed; undefined without a terminal. */
   screens: (() => Promise<Screens>) | undefined;
   session: AwsSession;
@@ -118,7 +118,10 @@ export interface CommandContext extends CommandOutput {
   ): Promise<T>;
 }
 
-export function startCommand(options: CommonOptions, output: { plainAlways?: boolean } = {}): CommandContext {
+export function startCommand(
+  options: CommonOptions,
+  output: { plainAlways?: boolean; preloadPrompter?: boolean } = {},
+): CommandContext {
   const opened = openOutput(options, output);
   // One Ctrl+C owner: during a stack operation a plain Ctrl+C detaches, saying how to re-attach.
   const tracker = new OperationTracker();
@@ -135,27 +138,33 @@ export function startCommand(options: CommonOptions, output: { plainAlways?: boo
     const active = tracker.active;
     controller.abort(active ? detachedError(active, watchCommand(active.stack)) : options.signal?.reason);
   });
-  const prompter: Promise<Prompter | undefined> = opened.mode.interactive
-    ? import('../../screens/inquirer-prompter.ts').then((module) =>
-        module.createInquirerPrompter(controller.signal),
-      )
-    : Promise.resolve(undefined);
+  let loading: Promise<Prompter> | undefined;
+  const load = (): Promise<Prompter> => {
+    loading ??= import('../../screens/inquirer-prompter.ts').then((module) =>
+      module.createInquirerPrompter(controller.signal),
+    );
+    return loading;
+  };
+  if (opened.mode.interactive && output.preloadPrompter) void load();
+  const prompter: Prompter | undefined = opened.mode.interactive
+    ? {
+        confirm: async (question) => (await load()).confirm(question),
+        select: async (question) => (await load()).select(question),
+        input: async (question) => (await load()).input(question),
+        password: async (question) => (await load()).password(question),
+        // Queued behind the load, so it still comes before the question asked after it.
+        section: (title) => void load().then((loaded) => loaded.section(title)),
+      }
+    : undefined;
   const session = awsSessionFor(options, {
     // Asked during the identity check, before any renderer has the terminal.
     ...(opened.mode.interactive
       ? {
-          mfaCodeProvider: async (serial: string) => {
-            const asker = await prompter;
-            if (!asker)
-              throw new StackguideError('An MFA code is needed and nothing may prompt', {
-                code: 'bug.prompter',
-                kind: 'bug',
-              });
-            return asker.input({
+          mfaCodeProvider: async (serial: string) =>
+            (await load()).input({
               message: `MFA code for ${serial}`,
               validate: (v) => (/^\d{6}$/.test(v) ? true : 'Six digits'),
-            });
-          },
+            }),
         }
       : {}),
   });
@@ -198,4 +207,15 @@ export function existingDeployment(options: CommonOptions, action: string): Prom
     },
     action,
   );
+}
+
+/** A run that failed with a StackguideError says so with `run.completed` before the error is shown. */
+export function reportFailure(events: EventBus, error: unknown): never {
+  if (error instanceof StackguideError)
+    events.emit({
+      type: 'run.completed',
+      outcome: error.kind === 'cancelled' ? 'cancelled' : 'failed',
+      exitCode: error.exitCode,
+    });
+  throw error;
 }

@@ -20,7 +20,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
   // The plan and the leftovers report are lines in a terminal too; the teardown is the live view.
   const context = startCommand(options, { plainAlways: true });
   try {
-    const prompter = await context.prompter;
+    const { prompter } = context;
     const flow = destroyFlow({
       events: context.events,
       ...(prompter ? { prompter } : {}),

@@ -22,14 +22,13 @@ import { type ExistingDeployment, findExistingDeployment } from '../install/exis
 import type { Prompter } from '../install/prompter.ts';
 import { newStacksSince } from '../journal/generation.ts';
 import {
-  beginRun,
   type DeploymentState,
   type DestroyRecord,
   Journal,
   readDeploymentState,
 } from '../journal/journal.ts';
 import { destroyPlanText } from '../output/destroy-plan-text.ts';
-import type { Flow, FlowHost } from './flow.ts';
+import { type Flow, type FlowHost, withJournalRun } from './flow.ts';
 
 /**
  * `stackguide destroy`: plan, show, confirm by typing the deployment name, then tear down in order, and
@@ -210,11 +209,8 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
         },
       };
-      const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
-      await beginRun(journal, 'destroy', (event) => events.emit(event));
-      await journal.recordDestroy(destroyRecord);
-      let outcome: 'completed' | 'failed' = 'failed';
-      try {
+      await withJournalRun(events, journal, 'destroy', async () => {
+        await journal.recordDestroy(destroyRecord);
         await host.teardown(
           `Destroying ${deployment} (${blueprint.product.id}) in ${identity.account} ${region}`,
           {
@@ -243,12 +239,7 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           },
         );
         await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
-        outcome = 'completed';
-      } finally {
-        unsubscribe();
-        await journal.finish(outcome);
-        await journal.flush();
-      }
+      });
 
       const report = await leftoversAfterDestroy(plan, rules, journaled, deleteCodeCommit, {
         cloudFormation: aws.cloudFormation,

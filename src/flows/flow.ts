@@ -1,6 +1,7 @@
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { EventBus } from '../events.ts';
 import type { Prompter } from '../install/prompter.ts';
+import { beginRun, type Journal, type OperationCommand } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
 
 /**
@@ -42,4 +43,28 @@ export interface FlowHost {
   clock: Clock;
   /** AWS for a region; every region shares the run's one set of credentials. */
   connect(region: string): AwsContext;
+}
+
+/**
+ * Runs `work` as one run of the deployment's journal: every event also written to its event log, the
+ * run begun (a re-run says which run it found interrupted) and finished as completed or failed.
+ */
+export async function withJournalRun<T>(
+  events: EventBus,
+  journal: Journal,
+  command: OperationCommand,
+  work: () => Promise<T>,
+): Promise<T> {
+  const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
+  let outcome: 'completed' | 'failed' = 'failed';
+  try {
+    await beginRun(journal, command, (event) => events.emit(event));
+    const result = await work();
+    outcome = 'completed';
+    return result;
+  } finally {
+    unsubscribe();
+    await journal.finish(outcome);
+    await journal.flush();
+  }
 }

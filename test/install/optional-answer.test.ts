@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/aws-context.ts';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
 import { EventBus } from '../../src/events.ts';
-import { resolveDeployment } from '../../src/install/install-flow.ts';
+import { checkDeploymentRequest, resolveDeployment } from '../../src/install/deployment-resolution.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
+import { systemClock } from '../../src/runtime/clock.ts';
 import { readSettings } from '../../src/settings.ts';
 import { projectRoot } from '../support/run-cli.ts';
 
@@ -32,20 +33,21 @@ describe('a guided install with an optional question left empty', () => {
       join(projectRoot, 'test', 'fixtures', 'blueprints', 'optional-answer'),
     );
     const prompter = typing({ 'Deployment name': 'acme', 'A tagline (empty for none)': '' });
-    const resolved = await resolveDeployment(
+    const checked = await checkDeploymentRequest(
       { command: 'install', blueprint, sets: {}, yes: true, env: {}, settings: readSettings({}) },
-      {
-        prompter,
-        connect: () => ({}) as AwsContext,
-        whoAmI: async () => ({
-          account: '123456789012',
-          arn: 'arn:aws:iam::123456789012:user/x',
-          userId: 'x',
-        }),
-        events: new EventBus(),
-        signal: new AbortController().signal,
-      },
+      { interactive: true, clock: systemClock },
     );
+    const resolved = await resolveDeployment(checked, {
+      prompter,
+      connect: () => ({}) as AwsContext,
+      whoAmI: async () => ({
+        account: '123456789012',
+        arn: 'arn:aws:iam::123456789012:user/x',
+        userId: 'x',
+      }),
+      events: new EventBus(),
+      signal: new AbortController().signal,
+    });
     expect(prompter.refused).toEqual([]);
     expect(resolved.answers).toEqual({ owner: 'ops' });
     expect('tagline' in resolved.answers).toBe(false);

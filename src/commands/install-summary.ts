@@ -1,0 +1,36 @@
+import type { InstallOutcome } from '../flows/install-flow.ts';
+
+/** The summary: Ink in a terminal; otherwise the results as lines on stdout (progress went to stderr). */
+export async function showInstallOutcome(
+  outcome: InstallOutcome,
+  screens: typeof import('../../screens/mount-screens.tsx') | undefined,
+  json: boolean,
+): Promise<void> {
+  const stacks = outcome.plan.stacks.map((stack) => ({
+    name: stack.name,
+    status: outcome.stacks[stack.id]?.status ?? 'UNKNOWN',
+    outputs: outcome.stacks[stack.id]?.outputs ?? {},
+  }));
+  if (screens) {
+    const { plan, answersPath, nextCommand, eventLogPath, afterInstall } = outcome;
+    await screens.showSummary({
+      deployment: plan.deployment,
+      stacks,
+      answersPath,
+      nextCommand,
+      eventLogPath,
+      afterInstall,
+    });
+    return;
+  }
+  if (json) return;
+  for (const stack of stacks) {
+    process.stdout.write(`${stack.name} ${stack.status}\n`);
+    for (const [key, value] of Object.entries(stack.outputs)) process.stdout.write(`  ${key}: ${value}\n`);
+  }
+  if (outcome.afterInstall.length > 0) process.stdout.write('\nStill to do by hand:\n');
+  for (const item of outcome.afterInstall) {
+    process.stdout.write(`  ☐ ${item.title}\n`);
+    for (const line of item.details) process.stdout.write(`      ${line}\n`);
+  }
+}

@@ -1,0 +1,263 @@
+import type { AwsContext } from '../aws/aws-context.ts';
+import type { CallerIdentity } from '../aws/identity-port.ts';
+import type { StepEntry } from '../blueprint/blueprint-schema.ts';
+import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { resolveValue } from '../blueprint/references.ts';
+import { StackguideError } from '../errors.ts';
+import { type AnswersFile, answersChanged, writeAnswersFile } from '../install/answers-file.ts';
+import { checkDeploymentName } from '../install/deployment-name-check.ts';
+import {
+  type CheckedDeployment,
+  checkDeploymentRequest,
+  type DeploymentRequest,
+  type ResolvedDeployment,
+  resolveDeployment,
+  stepBaseFor,
+} from '../install/deployment-resolution.ts';
+import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
+import { writePlatformFiles } from '../install/platform-files.ts';
+import { Journal } from '../journal/journal.ts';
+import type { DeployedStack } from '../stacks/deploy-stack.ts';
+import {
+  askSteps,
+  blockingFailures,
+  checkSteps,
+  planSteps,
+  preflightError,
+  type StepBase,
+  type StepInputs,
+  stepTitle,
+} from '../steps/run-steps.ts';
+import { type Flow, type FlowHost, withJournalRun } from './flow.ts';
+
+/**
+ * `stackguide install`: validate the answers given, ask (identity, region, name, questions, the steps'
+ * questions), save the answers, check everything, review; then execute the preparation steps and the
+ * stacks. How things are shown and how the task list runs are the composition root's (the host).
+ */
+export interface InstallRequest extends Omit<DeploymentRequest, 'blueprint'> {
+  blueprintPath: string;
+  stateDir: string;
+  /** Where the guided flow writes answers when no --config was given. */
+  defaultAnswersPath: (deployment: string) => string;
+  /** `--overwrite`: replace a rendered file the operator edited by hand without asking. */
+  overwrite?: boolean;
+  /** Flags to repeat in the equivalent non-interactive command. */
+  connectionFlags: string[];
+}
+
+export interface InstallHost extends FlowHost {
+  /** The caller's identity, when the composition root already asked for it (it may start early). */
+  whoAmI?: () => Promise<CallerIdentity>;
+  /** Shows the plan and asks to go ahead; only called with a prompter and without --yes. */
+  review(plan: InstallPlan): Promise<boolean>;
+  /** Applies the preparation steps, then runs the stacks in order; resolves with each stack's outcome. */
+  execute(plan: InstallPlan, context: ExecuteContext): Promise<Record<string, DeployedStack>>;
+}
+
+export interface ExecuteContext {
+  aws: AwsContext;
+  /** The preparation steps to apply before the stacks (none in an upgrade). */
+  steps: readonly StepEntry[];
+  journal: Journal;
+  stepBase: StepBase;
+  /** In memory only: may hold secrets (a registry password) that no file or event ever sees. */
+  stepInputs: Record<string, StepInputs>;
+}
+
+export interface InstallOutcome {
+  plan: InstallPlan;
+  stacks: Record<string, DeployedStack>;
+  answersPath: string;
+  nextCommand: string;
+  eventLogPath: string;
+  /** The blueprint's after-install checklist, references filled in. */
+  afterInstall: Array<{ title: string; details: string[] }>;
+}
+
+interface Validated {
+  request: InstallRequest;
+  checked: CheckedDeployment;
+}
+
+interface Asked {
+  request: InstallRequest;
+  blueprint: Blueprint;
+  resolved: ResolvedDeployment;
+  plan: InstallPlan;
+  stepBase: StepBase;
+  stepInputs: Record<string, StepInputs>;
+  answersPath: string;
+  nextCommand: string;
+}
+
+export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, Asked, InstallOutcome> {
+  const { prompter, events } = host;
+  return {
+    async validate(request) {
+      const { blueprintPath, ...rest } = request;
+      const blueprint = await loadBlueprint(blueprintPath);
+      const checked = await checkDeploymentRequest(
+        { ...rest, blueprint },
+        { interactive: prompter !== undefined, clock: host.clock },
+      );
+      return { request, checked };
+    },
+
+    async ask({ request, checked }) {
+      const { blueprint } = checked.request;
+      const resolved = await resolveDeployment(checked, host);
+      const { saved, region, aws, identity, deployment, answers } = resolved;
+      const stepBase = stepBaseFor(resolved, request, host);
+      const { inputs: stepInputs, saveable: stepAnswers } = await askSteps(
+        blueprint.steps,
+        { ...stepBase, ...(prompter ? { prompter } : {}) },
+        saved?.steps,
+      );
+
+      // Saved before the first call that changes anything, so an interrupted run is one --config away.
+      const answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
+      const answersFile: AnswersFile = {
+        blueprint: blueprint.product.id,
+        blueprintVersion: blueprint.product.version,
+        deployment,
+        region,
+        ...(saved?.account ? { account: saved.account } : {}),
+        answers,
+        ...(Object.keys(stepAnswers).length > 0 ? { steps: stepAnswers } : {}),
+      };
+      // A given answers file is rewritten only when an answer changed; the event says so when it is.
+      if (!request.configPath || answersChanged(saved, answersFile, blueprint.questions)) {
+        await writeAnswersFile(answersPath, blueprint, answersFile);
+        events.emit({ type: 'answers.saved', path: answersPath });
+      }
+      await writePlatformFiles(
+        blueprint,
+        answersPath,
+        { deployment, region, account: identity.account, answers },
+        { overwrite: request.overwrite === true, prompter, emit: (event) => events.emit(event) },
+      );
+
+      // Preflight: every check before anything is created; a failed required check stops here.
+      const nameCheck = await checkDeploymentName(
+        blueprint,
+        { deployment, region, account: identity.account, answers },
+        aws,
+      );
+      events.emit({ type: 'check.result', result: nameCheck });
+      const checks = [nameCheck, ...(await checkSteps(blueprint.steps, stepBase, stepInputs))];
+      const failures = blockingFailures(checks);
+      if (failures.length > 0) throw preflightError(failures);
+      const changes = await planSteps(blueprint.steps, stepBase, stepInputs);
+      const plannedSteps = blueprint.steps.map((entry) => ({
+        id: entry.id,
+        kind: entry.kind,
+        title: stepTitle(entry),
+        changes: changes.filter((change) => change.step === entry.id),
+      }));
+      const plan = buildInstallPlan(
+        blueprint,
+        { deployment, region, account: identity.account, answers },
+        { steps: plannedSteps, checks },
+      );
+
+      const nextCommand = equivalentCommand(checked.request, request, answersPath);
+      if (!request.yes) {
+        if (!prompter) {
+          throw new StackguideError(
+            'Nothing was changed: an unattended install needs --yes to go ahead without the review',
+            {
+              code: 'confirmation.required',
+              kind: 'user',
+              nextSteps: [`Review the plan interactively, or run: ${nextCommand}`],
+            },
+          );
+        }
+        if (!(await host.review(plan)))
+          throw new StackguideError('Nothing was created: you declined the plan.', {
+            code: 'cancelled',
+            kind: 'cancelled',
+            nextSteps: [`Change the answers in ${answersPath} and run: ${nextCommand}`],
+          });
+      }
+      return { request, blueprint, resolved, plan, stepBase, stepInputs, answersPath, nextCommand };
+    },
+
+    async execute({ request, blueprint, resolved, plan, stepBase, stepInputs, answersPath, nextCommand }) {
+      const { aws, identity, deployment, region } = resolved;
+      const journal = await Journal.open(request.stateDir, {
+        blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+        deployment,
+        region,
+        account: identity.account,
+      });
+      return withJournalRun(events, journal, 'install', async () => {
+        const stacks = await host.execute(plan, {
+          aws,
+          steps: blueprint.steps,
+          journal,
+          stepBase,
+          stepInputs,
+        });
+        events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
+        return {
+          plan,
+          stacks,
+          answersPath,
+          nextCommand,
+          eventLogPath: journal.eventLogPath,
+          afterInstall: afterInstallChecklist(blueprint, resolved, stacks),
+        };
+      });
+    },
+  };
+}
+
+/** The unattended command that repeats this install; flags that overrode the answers file are repeated. */
+function equivalentCommand(
+  deployment: DeploymentRequest,
+  request: InstallRequest,
+  answersPath: string,
+): string {
+  const { blueprint } = deployment;
+  const overrides = request.configPath
+    ? [
+        ...(request.deployment ? [`--name ${request.deployment}`] : []),
+        ...Object.entries(request.sets)
+          .filter(([id]) => !blueprint.questions.some((q) => q.id === id && q.type === 'secret'))
+          .map(([id, value]) => `--set ${id}=${value}`),
+      ]
+    : [];
+  return [
+    'stackguide install',
+    `--blueprint ${blueprint.source}`,
+    `--config ${answersPath}`,
+    ...overrides,
+    '--yes',
+    ...request.connectionFlags,
+  ].join(' ');
+}
+
+/** The blueprint's after-install checklist with the stacks' outputs filled in. */
+function afterInstallChecklist(
+  blueprint: Blueprint,
+  resolved: ResolvedDeployment,
+  stacks: Record<string, DeployedStack>,
+): InstallOutcome['afterInstall'] {
+  const scope = {
+    deployment: resolved.deployment,
+    region: resolved.region,
+    account: resolved.identity.account,
+    answers: resolved.answers,
+    stackOutputs: Object.fromEntries(Object.entries(stacks).map(([id, stack]) => [id, stack.outputs])),
+  };
+  // A reference that cannot be filled in (an output the emulator did not return) stays as written.
+  const fill = (text: string): string => {
+    try {
+      return resolveValue(text, scope, 'afterInstall');
+    } catch {
+      return text;
+    }
+  };
+  return blueprint.afterInstall.map((item) => ({ title: fill(item.title), details: item.details.map(fill) }));
+}

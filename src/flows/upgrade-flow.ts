@@ -1,0 +1,237 @@
+import type { StackDescription } from '../aws/cloudformation-port.ts';
+import { rdsPort } from '../aws/rds-adapter.ts';
+import { loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { ExitCode, StackguideError } from '../errors.ts';
+import { answersChanged, writeAnswersFile } from '../install/answers-file.ts';
+import {
+  type CheckedDeployment,
+  checkDeploymentRequest,
+  type DeploymentRequest,
+  type ResolvedDeployment,
+  resolveDeployment,
+  stepBaseFor,
+} from '../install/deployment-resolution.ts';
+import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
+import { Journal, readDeploymentState } from '../journal/journal.ts';
+import {
+  applyStep,
+  askSteps,
+  blockingFailures,
+  checkSteps,
+  preflightError,
+  type StepBase,
+  type StepInputs,
+} from '../steps/run-steps.ts';
+import { runLiveChecks } from '../upgrade/live-checks.ts';
+import {
+  orderForUpgrade,
+  readTemplateOverride,
+  safeParameters,
+  type TemplateOverride,
+  withLiveValue,
+  withTemplateOverride,
+} from '../upgrade/upgrade-plan.ts';
+import { type Flow, type FlowHost, withJournalRun } from './flow.ts';
+import type { ExecuteContext } from './install-flow.ts';
+
+/**
+ * `stackguide upgrade` (seed 002): a newer blueprint version or a new template, the blueprint's
+ * pre-upgrade steps first, every parameter kept unless changed (new questions only are asked), the
+ * live-resource checks, then each stack through a reviewed change set in order, watched to the end.
+ */
+export interface UpgradeRequest extends Omit<DeploymentRequest, 'blueprint' | 'command' | 'configPath'> {
+  blueprintPath: string;
+  /** The answers file install wrote: required. */
+  configPath: string | undefined;
+  stateDir: string;
+  /** A new template for one stack: a file, or an https:// or s3:// URL. */
+  template?: string;
+  /** Which stack --template is for (a blueprint stack id); needed when the blueprint has several. */
+  stack?: string;
+}
+
+export interface UpgradeHost extends FlowHost {
+  /** Runs the stacks of the plan in order (the install's task list without its steps). */
+  execute(
+    title: string,
+    plan: InstallPlan,
+    context: ExecuteContext & { earlierStepOutputs: Record<string, Record<string, string>> },
+  ): Promise<unknown>;
+}
+
+interface Validated {
+  request: UpgradeRequest;
+  checked: CheckedDeployment;
+  configPath: string;
+  override: TemplateOverride | undefined;
+}
+
+interface Asked extends Validated {
+  resolved: ResolvedDeployment;
+  fromVersion: string;
+  current: Array<{ id: string; name: string; description: StackDescription | undefined }>;
+  stepBase: StepBase;
+  inputs: Record<string, StepInputs>;
+}
+
+export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, Asked, number> {
+  const { prompter, events } = host;
+  return {
+    async validate(request) {
+      const { configPath } = request;
+      if (!configPath) {
+        throw new StackguideError('upgrade needs the answers file of the deployment it upgrades', {
+          code: 'answers.missing',
+          kind: 'user',
+          details: [
+            {
+              path: '--config',
+              message: 'not given',
+              fix: 'Pass --config <the answers file install wrote>.',
+            },
+          ],
+        });
+      }
+      const { blueprintPath, template, stack, stateDir: _stateDir, ...rest } = request;
+      const blueprint = await loadBlueprint(blueprintPath);
+      // Answers already given are kept; only questions new in this blueprint version are asked.
+      const checked = await checkDeploymentRequest(
+        { ...rest, blueprint, command: 'upgrade', configPath },
+        { interactive: prompter !== undefined, clock: host.clock },
+      );
+      return {
+        request,
+        checked,
+        configPath,
+        override: await readTemplateOverride(blueprint, template, stack),
+      };
+    },
+
+    async ask(validated) {
+      const { blueprint } = validated.checked.request;
+      const resolved = await resolveDeployment(validated.checked, host);
+      const { aws, deployment, region, identity, answers } = resolved;
+      const fromVersion = resolved.saved?.blueprintVersion ?? 'unknown';
+      events.emit({ type: 'upgrade.started', deployment, from: fromVersion, to: blueprint.product.version });
+      const installed = buildInstallPlan(blueprint, {
+        deployment,
+        region,
+        account: identity.account,
+        answers,
+      });
+      const current = await Promise.all(
+        blueprint.stacks.map(async (stack) => {
+          const name = installed.stacks.find((s) => s.id === stack.id)?.name ?? stack.name;
+          return { id: stack.id, name, description: await aws.cloudFormation.describeStack(name) };
+        }),
+      );
+      const missing = current.filter((entry) => !entry.description);
+      if (missing.length > 0) {
+        throw new StackguideError(`Not installed: ${missing.map((m) => m.name).join(', ')}`, {
+          code: 'upgrade.not-installed',
+          kind: 'user',
+          nextSteps: ['Run stackguide install first; upgrade changes stacks that exist.'],
+        });
+      }
+      const stepBase = stepBaseFor(resolved, validated.request, host);
+      // Pre-upgrade steps (a backup stack, a least-privilege role, maintenance mode) go first, in order.
+      const before = blueprint.upgrade.before;
+      const { inputs } = await askSteps(
+        before,
+        { ...stepBase, ...(prompter ? { prompter } : {}) },
+        resolved.saved?.steps,
+      );
+      const failures = blockingFailures(await checkSteps(before, stepBase, inputs));
+      if (failures.length > 0) throw preflightError(failures);
+      return { ...validated, resolved, fromVersion, current, stepBase, inputs };
+    },
+
+    // The pre-upgrade steps are the first change (a manual one asks its confirmation as it applies);
+    // the live checks read what those left, and are asked before the stacks' live view starts.
+    async execute({
+      request,
+      checked,
+      configPath,
+      override,
+      resolved,
+      fromVersion,
+      current,
+      stepBase,
+      inputs,
+    }) {
+      const { blueprint } = checked.request;
+      const { aws, deployment, region, identity, answers } = resolved;
+      // What the install's steps made (hosted zone id, certificate ARN, ...) stays referable by the stacks.
+      const stepOutputs: Record<string, Record<string, string>> = {};
+      const state = await readDeploymentState(request.stateDir, deployment);
+      for (const [id, record] of Object.entries(state?.steps ?? {}))
+        if (record.outputs) stepOutputs[id] = record.outputs;
+      for (const entry of blueprint.upgrade.before)
+        stepOutputs[entry.id] = await applyStep(entry, stepBase, inputs[entry.id] ?? {}, { ...stepOutputs });
+
+      let plan = buildInstallPlan(blueprint, { deployment, region, account: identity.account, answers });
+      plan = orderForUpgrade(withTemplateOverride(plan, override), blueprint.upgrade.order);
+
+      // Live checks: compare what would be sent with what the resources hold now.
+      const currentOutputs = Object.fromEntries(
+        current.map((entry) => [entry.id, entry.description?.outputs ?? {}]),
+      );
+      const planned = plan.stacks.map((stack) => ({
+        id: stack.id,
+        name: stack.name,
+        parameters: safeParameters(plan, stack, currentOutputs, stepOutputs),
+      }));
+      const findings = await runLiveChecks(blueprint.upgrade.liveChecks, planned, {
+        cloudFormation: aws.cloudFormation,
+        rds: aws.use(rdsPort),
+      });
+      for (const finding of findings) {
+        events.emit({ type: 'warning', code: 'upgrade.live-value', message: finding.message });
+        const useLive = prompter
+          ? await prompter.confirm({
+              message: `Use the live value ${finding.live} for ${finding.parameter}?`,
+              default: true,
+            })
+          : true;
+        if (!useLive) continue;
+        plan = withLiveValue(plan, finding);
+        if (!prompter)
+          events.emit({
+            type: 'warning',
+            code: 'upgrade.live-value-used',
+            message: `${finding.stackName}: using the live value ${finding.live} for ${finding.parameter}`,
+          });
+      }
+
+      const answersFile = {
+        ...(resolved.saved ?? { blueprint: blueprint.product.id, answers: {} }),
+        blueprint: blueprint.product.id,
+        blueprintVersion: blueprint.product.version,
+        deployment,
+        region,
+        answers,
+      };
+      // Rewritten only when an answer changed (a --set, a new question), and then said.
+      if (answersChanged(resolved.saved, answersFile, blueprint.questions)) {
+        await writeAnswersFile(configPath, blueprint, answersFile);
+        events.emit({ type: 'answers.saved', path: configPath });
+      }
+
+      const journal = await Journal.open(request.stateDir, {
+        blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+        deployment,
+        region,
+        account: identity.account,
+      });
+      await withJournalRun(events, journal, 'upgrade', () =>
+        host.execute(
+          `Upgrading ${deployment} (${blueprint.product.id} ${fromVersion} → ${blueprint.product.version}) in ${region}`,
+          plan,
+          { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
+        ),
+      );
+      events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
+      return ExitCode.ok;
+    },
+  };
+}

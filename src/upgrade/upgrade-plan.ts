@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import type { Blueprint } from '../blueprint/load-blueprint.ts';
+import { StackguideError } from '../errors.ts';
+import { type InstallPlan, resolveParameters } from '../install/install-plan.ts';
+import { parseTemplate } from '../stacks/cloudformation-template.ts';
+import type { LiveCheckFinding } from './live-checks.ts';
+
+/**
+ * How an upgrade's plan differs from an install's: a stack's template replaced by --template, the
+ * blueprint's upgrade order, and parameters taken at their live value where a live check says so.
+ */
+export type TemplateOverride = { stackId: string; replacement: Partial<InstallPlan['stacks'][number]> };
+
+/**
+ * `--template` for one stack: a local file (read and checked now, before any AWS call) or a URL (S3 or
+ * HTTPS). Undefined without --template.
+ */
+export async function readTemplateOverride(
+  blueprint: Blueprint,
+  template: string | undefined,
+  stack: string | undefined,
+): Promise<TemplateOverride | undefined> {
+  if (!template) return undefined;
+  const ids = blueprint.stacks.map((s) => s.id);
+  const target = stack ?? (ids.length === 1 ? ids[0] : undefined);
+  if (!target || !ids.includes(target)) {
+    throw new StackguideError('--template needs --stack <id> to say which stack it is for', {
+      code: 'usage.template',
+      kind: 'user',
+      details: [
+        {
+          path: '--stack',
+          message: stack ? `"${stack}" is not a stack id` : 'not given',
+          fix: `Use one of: ${ids.join(', ')}.`,
+        },
+      ],
+    });
+  }
+  const url = toTemplateUrl(template);
+  if (url) return { stackId: target, replacement: { templateUrl: url } };
+  const body = await readFile(template, 'utf8').catch((cause: unknown) => {
+    throw new StackguideError(`Cannot read the template ${template}`, {
+      code: 'usage.template',
+      kind: 'user',
+      cause,
+    });
+  });
+  const summary = parseTemplate(body);
+  return {
+    stackId: target,
+    replacement: {
+      templateBody: body,
+      resourceCount: Object.keys(summary.resources).length,
+      templateParameters: Object.keys(summary.parameters),
+    },
+  };
+}
+
+/** The plan with the overridden stack's template replaced. */
+export function withTemplateOverride(plan: InstallPlan, override: TemplateOverride | undefined): InstallPlan {
+  if (!override) return plan;
+  return {
+    ...plan,
+    stacks: plan.stacks.map((stack) => {
+      if (stack.id !== override.stackId) return stack;
+      const { templateBody: _body, templateUrl: _url, resourceCount: _count, ...rest } = stack;
+      return { ...rest, ...override.replacement };
+    }),
+  };
+}
+
+/** `s3://bucket/key` as the HTTPS URL CloudFormation takes; https URLs as they are; else a file path. */
+function toTemplateUrl(location: string): string | undefined {
+  if (location.startsWith('https://')) return location;
+  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
+  return s3 ? `https://${s3[1]}.s3.amazonaws.com/${s3[2]}` : undefined;
+}
+
+export function orderForUpgrade(plan: InstallPlan, order: readonly string[] | undefined): InstallPlan {
+  if (!order) return plan;
+  const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
+  return { ...plan, stacks: [...plan.stacks].sort((a, b) => rank(a.id) - rank(b.id)) };
+}
+
+/** Parameters as the upgrade would send them, with earlier stacks' current outputs and the steps' outputs; unresolvable ones left out. */
+export function safeParameters(
+  plan: InstallPlan,
+  stack: InstallPlan['stacks'][number],
+  stackOutputs: Record<string, Record<string, string>>,
+  stepOutputs: Record<string, Record<string, string>>,
+): Record<string, string> {
+  // One by one: a parameter built from an output the emulator did not return must not hide the others.
+  const parameters: Record<string, string> = {};
+  for (const [key, source] of Object.entries(stack.parameterSources)) {
+    try {
+      const one = { ...stack, parameterSources: { [key]: source } };
+      Object.assign(parameters, resolveParameters(plan, one, { stackOutputs, stepOutputs }));
+    } catch {
+      // Left out: the live checks compare only what is known.
+    }
+  }
+  return parameters;
+}
+
+/** The plan with a live check's finding taken: the parameter set to the value the resource has now. */
+export function withLiveValue(plan: InstallPlan, finding: LiveCheckFinding): InstallPlan {
+  return {
+    ...plan,
+    stacks: plan.stacks.map((stack) =>
+      stack.id === finding.stackId
+        ? { ...stack, parameterSources: { ...stack.parameterSources, [finding.parameter]: finding.live } }
+        : stack,
+    ),
+  };
+}
