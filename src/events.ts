@@ -108,6 +108,11 @@ export interface DestroyPlan {
   cautions: string[];
   /** Stacks that are in the plan by the blueprint's name pattern only: they lack the deployment tag. */
   untaggedButDeclared: string[];
+  /**
+   * Tags the platform puts on what it creates outside CloudFormation (decommission.platformTags, with
+   * the deployment filled in): what carries one is found, deleted and reported like the deployment's own.
+   */
+  platformTags: Array<{ key: string; value: string }>;
 }
 
 export interface StackToDelete {

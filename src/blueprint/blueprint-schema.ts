@@ -299,7 +299,27 @@ const decommissionSchema = z
     deleteTaggedVolumesAndSnapshots: z
       .boolean()
       .default(true)
-      .describe('Delete EBS volumes and snapshots tagged with this deployment after the stacks are gone.'),
+      .describe(
+        'Delete EBS volumes and snapshots tagged with this deployment (stackguide:deployment, or one of platformTags) after the stacks are gone.',
+      ),
+    platformTags: z
+      .record(
+        z.string().min(1).max(128),
+        z
+          .string()
+          .min(1)
+          .max(256)
+          .refine((value) => value.includes('{{deployment}}'), {
+            message:
+              'must contain {{deployment}}: a value shared by every deployment would let destroy touch another deployment',
+          }),
+      )
+      .default({})
+      .describe(
+        'Tags the platform itself puts on what it creates outside CloudFormation (EKS volumes and snapshots, say), ' +
+          "as key: value template: { osl-stackname: '{{deployment}}' }. Destroy finds, deletes (volumes and snapshots, " +
+          're-checked first) and reports them like what carries the deployment tag.',
+      ),
     codeCommitRepositories: z
       .array(z.string().min(1))
       .default([])

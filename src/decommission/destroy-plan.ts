@@ -55,6 +55,10 @@ export async function buildDestroyPlan(input: DestroyPlanInput): Promise<Destroy
     ),
     cautions: rules.cautions,
     untaggedButDeclared: [],
+    platformTags: Object.entries(rules.platformTags).map(([key, value]) => ({
+      key,
+      value: resolveValue(value, scope, `decommission.platformTags.${key}`),
+    })),
   };
 
   const described = await Promise.all(

@@ -49,7 +49,9 @@ export async function surveyDestroy(
           plan.repositories.map((r) => r.repository),
         )
       : [],
-    rules.deleteTaggedVolumesAndSnapshots ? findTaggedVolumesAndSnapshots(ports.ebs, plan.deployment) : [],
+    rules.deleteTaggedVolumesAndSnapshots
+      ? findTaggedVolumesAndSnapshots(ports.ebs, plan.deployment, plan.platformTags)
+      : [],
   ]);
   return { buckets, repositories, tagged, stepResources: stepResourcesOf(journaled) };
 }
@@ -69,7 +71,10 @@ export function destroyPlanDetails(
         ? [
             [
               'EBS volumes and snapshots tagged with this deployment, deleted after the stacks:',
-              ...tagged.map((t) => `  - ${t.kind} ${t.id} (${t.sizeGiB} GiB, ${t.state})`),
+              ...tagged.map(
+                (t) =>
+                  `  - ${t.kind} ${t.id} (${t.sizeGiB} GiB, ${t.state}; ${t.ownedBy.key}=${t.ownedBy.value})`,
+              ),
             ],
           ]
         : []),
@@ -157,6 +162,7 @@ export async function leftoversAfterDestroy(
   }
   return leftovers(ports.tagging, plan.deployment, {
     expected,
+    platformTags: plan.platformTags,
     untaggable: {
       names: [...rules.untaggable, ...(deleteCodeCommit ? [] : plan.codeCommitRepositories)],
       codeCommit: ports.codeCommit,

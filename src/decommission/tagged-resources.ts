@@ -15,7 +15,26 @@ import { StackguideError, toStackguideError } from '../errors.ts';
  * nor tagged with its deployment tag.
  */
 
-/** Every stack of a deployment carries it (install-plan.ts), and CloudFormation propagates it. */
+/**
+ * A tag whose value marks a resource as the deployment's: stackguide's own deployment tag (every stack
+ * carries it, install-plan.ts, and CloudFormation propagates it), or one the platform puts on what it
+ * creates outside CloudFormation, named by the blueprint's decommission.platformTags (OpenSARlab's
+ * `osl-stackname` on the volumes and snapshots of its EKS cluster).
+ */
+export interface OwnershipTag {
+  key: string;
+  value: string;
+}
+
+/** The deployment tag first, then the platform's, without repeats. */
+function ownershipTags(deployment: string, platformTags: readonly OwnershipTag[]): OwnershipTag[] {
+  const all = [{ key: DEPLOYMENT_TAG, value: deployment }, ...platformTags];
+  return all.filter(
+    (tag, index) => all.findIndex((t) => t.key === tag.key && t.value === tag.value) === index,
+  );
+}
+
+const describeTag = (tag: OwnershipTag): string => `${tag.key}=${tag.value}`;
 
 /** Deletes in flight at once: EC2 and ECR throttle mutating calls per account. */
 const DEFAULT_CONCURRENCY = 4;
@@ -34,22 +53,42 @@ export interface TaggedEbsResource {
   attachedTo?: string[];
   /** Snapshots: the volume it was taken from. */
   volumeId?: string;
+  /** The ownership tag it was found by, and must still carry right before it is deleted. */
+  ownedBy: OwnershipTag;
 }
 
-/** Volumes, then snapshots (this account's own), that carry `stackguide:deployment=<deployment>`. */
+/**
+ * Volumes, then snapshots (this account's own), that carry `stackguide:deployment=<deployment>` or one
+ * of the platform's ownership tags. Each is listed once, with the first tag it was found by.
+ */
 export async function findTaggedVolumesAndSnapshots(
   ebs: EbsPort,
   deployment: string,
+  platformTags: readonly OwnershipTag[] = [],
 ): Promise<TaggedEbsResource[]> {
   requireDeployment(deployment);
-  const [volumes, snapshots] = await Promise.all([
-    ebs.volumesTagged(DEPLOYMENT_TAG, deployment),
-    ebs.snapshotsTagged(DEPLOYMENT_TAG, deployment),
-  ]);
-  // The filter is AWS's; the tag is checked here again so a lax filter (or emulator) cannot widen it.
-  const ours = <T extends { id: string; tags: Record<string, string> }>(items: T[]) =>
-    items.filter((item) => item.tags[DEPLOYMENT_TAG] === deployment).sort((a, b) => a.id.localeCompare(b.id));
-  return [...ours(volumes).map(fromVolume), ...ours(snapshots).map(fromSnapshot)];
+  const found = await Promise.all(
+    ownershipTags(deployment, platformTags).map(async (tag) => {
+      const [volumes, snapshots] = await Promise.all([
+        ebs.volumesTagged(tag.key, tag.value),
+        ebs.snapshotsTagged(tag.key, tag.value),
+      ]);
+      // The filter is AWS's; the tag is checked here again so a lax filter (or emulator) cannot widen it.
+      const ours = <T extends { tags: Record<string, string> }>(items: T[]) =>
+        items.filter((item) => item.tags[tag.key] === tag.value);
+      return [
+        ...ours(volumes).map((volume) => fromVolume(volume, tag)),
+        ...ours(snapshots).map((snapshot) => fromSnapshot(snapshot, tag)),
+      ];
+    }),
+  );
+  const byId = new Map<string, TaggedEbsResource>();
+  for (const item of found.flat()) if (!byId.has(item.id)) byId.set(item.id, item);
+  const sorted = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [
+    ...sorted.filter((item) => item.kind === 'volume'),
+    ...sorted.filter((item) => item.kind === 'snapshot'),
+  ];
 }
 
 /**
@@ -83,7 +122,7 @@ export interface DeletionOptions<P> {
 
 /**
  * Deletes the planned volumes, then the planned snapshots. Each is read again right before its delete,
- * and deleted only if its deployment tag still names exactly this deployment: the plan may be minutes
+ * and deleted only if it still carries the ownership tag it was planned by: the plan may be minutes
  * (or, on resume, days) old. Volumes go first so that an interrupted run leaves the backups, not the disks.
  * Outcomes come back in the order of `items`.
  */
@@ -96,7 +135,7 @@ export async function deleteTaggedVolumesAndSnapshots(
   requireDeployment(deployment);
   const outcomes = new Map<TaggedEbsResource, EbsDeletion>();
   const deleteOne = async (item: TaggedEbsResource): Promise<void> => {
-    const outcome = await deleteEbsResource(ebs, deployment, item, options.onProgress);
+    const outcome = await deleteEbsResource(ebs, item, options.onProgress);
     outcomes.set(item, outcome);
     options.onProgress?.(outcome);
   };
@@ -121,7 +160,6 @@ export async function deleteTaggedVolumesAndSnapshots(
 
 async function deleteEbsResource(
   ebs: EbsPort,
-  deployment: string,
   item: TaggedEbsResource,
   onProgress: ((progress: EbsDeletionProgress) => void) | undefined,
 ): Promise<EbsDeletion> {
@@ -129,16 +167,19 @@ async function deleteEbsResource(
   return settle(`${kind} ${id}`, { kind, id }, async (): Promise<EbsDeletion> => {
     const current = kind === 'volume' ? await ebs.describeVolume(id) : await ebs.describeSnapshot(id);
     if (!current) return { kind, id, status: 'gone' };
-    const tag = current.tags[DEPLOYMENT_TAG];
-    if (tag !== deployment) {
+    // Only the tag it was planned by counts: a plan made from the deployment tag is not widened by a
+    // platform tag that happens to be there too, and the reverse.
+    const owner = item.ownedBy;
+    const tag = current.tags[owner.key];
+    if (tag !== owner.value) {
       return {
         kind,
         id,
         status: 'skipped',
         reason:
           tag === undefined
-            ? `no longer carries the ${DEPLOYMENT_TAG} tag, so it is not provably this deployment's`
-            : `its ${DEPLOYMENT_TAG} tag is now "${tag}", not "${deployment}"`,
+            ? `no longer carries the ${owner.key} tag, so it is not provably this deployment's`
+            : `its ${owner.key} tag is now "${tag}", not "${owner.value}"`,
       };
     }
     if (kind === 'volume' && current.state === 'in-use') {
@@ -172,7 +213,7 @@ async function deleteEbsResource(
   });
 }
 
-function fromVolume(volume: EbsVolume): TaggedEbsResource {
+function fromVolume(volume: EbsVolume, ownedBy: OwnershipTag): TaggedEbsResource {
   return {
     kind: 'volume',
     id: volume.id,
@@ -180,10 +221,11 @@ function fromVolume(volume: EbsVolume): TaggedEbsResource {
     state: volume.state,
     tags: volume.tags,
     attachedTo: volume.attachedTo,
+    ownedBy,
   };
 }
 
-function fromSnapshot(snapshot: EbsSnapshot): TaggedEbsResource {
+function fromSnapshot(snapshot: EbsSnapshot, ownedBy: OwnershipTag): TaggedEbsResource {
   return {
     kind: 'snapshot',
     id: snapshot.id,
@@ -191,6 +233,7 @@ function fromSnapshot(snapshot: EbsSnapshot): TaggedEbsResource {
     state: snapshot.state,
     tags: snapshot.tags,
     ...(snapshot.volumeId ? { volumeId: snapshot.volumeId } : {}),
+    ownedBy,
   };
 }
 
@@ -287,6 +330,8 @@ export interface LeftoversOptions {
    * ARN. CodeCommit is the only kind checked today; other ARNs come back under `unchecked`.
    */
   untaggable?: { names: readonly string[]; codeCommit: CodeCommitPort };
+  /** The platform's ownership tags (decommission.platformTags, resolved): what carries them is reported too. */
+  platformTags?: readonly OwnershipTag[];
 }
 
 export interface Leftover {
@@ -305,7 +350,8 @@ export interface LeftoversReport {
 }
 
 /**
- * Everything in the region that still carries `stackguide:deployment=<deployment>`, plus the untaggable
+ * Everything in the region that still carries `stackguide:deployment=<deployment>` (or a platform
+ * ownership tag), plus the untaggable
  * things that still exist, split into what the caller expects to remain and what it does not.
  */
 export async function leftovers(
@@ -326,11 +372,12 @@ export async function leftovers(
     else report.unexpected.push({ arn, reason: unexpectedReason });
   };
 
-  const tagged = await tagging.resourcesTagged(DEPLOYMENT_TAG, deployment);
-  for (const resource of tagged) {
-    // The tagging API's filter is exact, but a leftover report must not blame a stranger for a lax one.
-    if (resource.tags[DEPLOYMENT_TAG] !== deployment) continue;
-    add(resource.arn, arnIdentifiers(resource.arn), `still tagged ${DEPLOYMENT_TAG}=${deployment}`);
+  for (const tag of ownershipTags(deployment, options.platformTags ?? [])) {
+    for (const resource of await tagging.resourcesTagged(tag.key, tag.value)) {
+      // The tagging API's filter is exact, but a leftover report must not blame a stranger for a lax one.
+      if (resource.tags[tag.key] !== tag.value) continue;
+      add(resource.arn, arnIdentifiers(resource.arn), `still tagged ${describeTag(tag)}`);
+    }
   }
 
   const untaggable = options.untaggable;

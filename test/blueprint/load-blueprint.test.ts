@@ -101,6 +101,17 @@ describe('loadBlueprint', () => {
     expect(problem?.message).toContain('host bits set');
   });
 
+  it("refuses a platform tag whose value is the same for every deployment: destroy would reach another's", async () => {
+    const dir = await demoWith(
+      (yaml) =>
+        `${yaml}\ndecommission:\n  platformTags:\n    osl-stackname: production\n    team: '{{deployment}}'\n`,
+    );
+    const found = await problems(dir);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toMatch(/decommission\.platformTags\.osl-stackname/);
+    expect(found[0]?.message).toContain('must contain {{deployment}}');
+  });
+
   it('explains a YAML syntax error with its line', async () => {
     const dir = await demoWith((yaml) => yaml.replace('regions: [us-east-1,', 'regions: [us-east-1, {'));
     const [problem] = await problems(dir);

@@ -3,6 +3,12 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudFormationClient, CreateStackCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CreateSnapshotCommand,
+  CreateVolumeCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountPrepTarget, startAccountPrepTarget } from '../support/account-prep-target.ts';
@@ -129,6 +135,22 @@ describe('blueprints/opensarlab', () => {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'artifact.zip', Body: body }));
     }
     s3.destroy();
+    // A user's home volume and its snapshot as the EKS cluster tags them (seed 001: "Filter by
+    // osl-stackname"), never with stackguide's own tag.
+    const ec2 = new EC2Client({ region, endpoint: target.moto.endpoint, credentials });
+    const oslTags = (type: 'volume' | 'snapshot') => [
+      { ResourceType: type, Tags: [{ Key: 'osl-stackname', Value: 'geo-class' }] },
+    ];
+    const home = await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: 'us-east-1a',
+        Size: 8,
+        TagSpecifications: oslTags('volume'),
+      }),
+    );
+    const backup = await ec2.send(
+      new CreateSnapshotCommand({ VolumeId: home.VolumeId, TagSpecifications: oslTags('snapshot') }),
+    );
 
     const status = await cli('status');
     expect(status.code, status.stderr).toBe(0);
@@ -151,6 +173,14 @@ describe('blueprints/opensarlab', () => {
       'geo-class',
     ]);
     expect(await stackStatus('geo-class-cognito')).toBe('CREATE_COMPLETE');
+    // The platform's volume and snapshot are in the plan by their osl-stackname tag, then deleted.
+    expect(destroyed.stderr).toContain(`volume ${home.VolumeId} (8 GiB, available; osl-stackname=geo-class)`);
+    expect(destroyed.stderr).toContain(`ebs: volume ${home.VolumeId}: deleted`);
+    expect(destroyed.stderr).toContain(`ebs: snapshot ${backup.SnapshotId}: deleted`);
+    expect(
+      ((await ec2.send(new DescribeVolumesCommand({}))).Volumes ?? []).map((v) => v.VolumeId),
+    ).not.toContain(home.VolumeId);
+    ec2.destroy();
     const leftovers = destroyed.stdout
       .trim()
       .split('\n')

@@ -179,6 +179,31 @@ describe('destroying an OpenSARlab-shaped deployment', () => {
         TagSpecifications: volumeTags('other', 'volume'),
       }),
     );
+    // What OpenSARlab's EKS cluster makes for its users: tagged osl-stackname, never stackguide:deployment
+    // (seed 001: "Filter by osl-stackname: <deployment_name>"), one of another lab's beside it.
+    const platformTagged = (value: string, type: 'volume' | 'snapshot') => [
+      { ResourceType: type, Tags: [{ Key: 'osl-stackname', Value: value }] },
+    ];
+    const userVolume = await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: 'us-east-1a',
+        Size: 8,
+        TagSpecifications: platformTagged('lab', 'volume'),
+      }),
+    );
+    const userSnapshot = await ec2.send(
+      new CreateSnapshotCommand({
+        VolumeId: userVolume.VolumeId,
+        TagSpecifications: platformTagged('lab', 'snapshot'),
+      }),
+    );
+    const otherLabVolume = await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: 'us-east-1a',
+        Size: 8,
+        TagSpecifications: platformTagged('lab-2', 'volume'),
+      }),
+    );
     await createCodeCommitRepository(moto.endpoint, region, 'lab-opensarlab');
 
     // The order is checked against exports and imports: a blueprint that deleted the cluster stack before
@@ -265,10 +290,14 @@ describe('destroying an OpenSARlab-shaped deployment', () => {
     // another deployment's volume stays.
     expect((await ecr.send(new DescribeRepositoriesCommand({}))).repositories ?? []).toEqual([]);
     const volumes = (await ec2.send(new DescribeVolumesCommand({}))).Volumes ?? [];
-    expect(volumes.map((volume) => volume.VolumeId)).toContain(otherVolume.VolumeId);
+    expect(volumes.map((volume) => volume.VolumeId)).toEqual(
+      expect.arrayContaining([otherVolume.VolumeId, otherLabVolume.VolumeId]),
+    );
     expect(volumes.map((volume) => volume.VolumeId)).not.toContain(labVolume.VolumeId);
+    expect(volumes.map((volume) => volume.VolumeId)).not.toContain(userVolume.VolumeId);
     const snapshots = (await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }))).Snapshots ?? [];
     expect(snapshots.filter((snapshot) => snapshot.Tags?.some((tag) => tag.Value === 'lab'))).toEqual([]);
+    expect(snapshots.map((snapshot) => snapshot.SnapshotId)).not.toContain(userSnapshot.SnapshotId);
     expect(await codeCommitRepositoryExists(moto.endpoint, region, 'lab-opensarlab')).toBe(false);
     // The leftovers report: nothing unexpected; the kept stack's resources are expected.
     const leftovers = resumed.stdout

@@ -226,6 +226,65 @@ describe('tagged EBS volumes and snapshots', () => {
     expect(await snapshotsInEc2()).toContain(untagged);
   });
 
+  it("finds the platform's own tag too, and re-checks each by the tag it was found by", async () => {
+    // OpenSARlab's EKS cluster tags its volumes and snapshots osl-stackname=<deployment>, never ours.
+    const platform = { key: 'osl-stackname', value: 'alpha' };
+    const platformTags = (value: string) => [{ Key: platform.key, Value: value }];
+    const tagged = async (kind: 'volume' | 'snapshot', value: string): Promise<string> => {
+      const id = kind === 'volume' ? await volume() : await snapshot();
+      await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: platformTags(value) }));
+      return id;
+    };
+    const hubVolume = await tagged('volume', 'alpha');
+    const hubSnapshot = await tagged('snapshot', 'alpha');
+    const retagged = await tagged('volume', 'alpha');
+    const stranger = await tagged('volume', 'alpha-2');
+    const both = await volume('alpha');
+    await ec2.send(new CreateTagsCommand({ Resources: [both], Tags: platformTags('alpha') }));
+    const ebs = aws().use(ebsPort);
+
+    const items = await findTaggedVolumesAndSnapshots(ebs, 'alpha', [platform]);
+    expect(items.map((item) => [item.kind, item.id, item.ownedBy.key])).toEqual([
+      ...[
+        ['volume', both, TAG],
+        ['volume', hubVolume, platform.key],
+        ['volume', retagged, platform.key],
+      ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+      ['snapshot', hubSnapshot, platform.key],
+    ]);
+
+    await ec2.send(new CreateTagsCommand({ Resources: [retagged], Tags: platformTags('beta') }));
+    const outcomes = await deleteTaggedVolumesAndSnapshots(ebs, 'alpha', items);
+    expect(outcomes.find((o) => o.id === retagged)).toMatchObject({
+      status: 'skipped',
+      reason: 'its osl-stackname tag is now "beta", not "alpha"',
+    });
+    expect(
+      outcomes
+        .filter((o) => o.status === 'deleted')
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual([both, hubVolume, hubSnapshot].sort());
+    expect(await volumesInEc2()).toEqual(expect.arrayContaining([retagged, stranger]));
+    expect(await volumesInEc2()).not.toContain(hubVolume);
+    expect(await snapshotsInEc2()).not.toContain(hubSnapshot);
+
+    // The leftovers report names what still carries the platform's tag.
+    const report = await leftovers(aws().use(taggingPort), 'alpha', {
+      expected: [],
+      platformTags: [platform],
+    });
+    expect(report.unexpected).toEqual([]);
+    await tagged('volume', 'alpha');
+    const after = await leftovers(aws().use(taggingPort), 'alpha', {
+      expected: [],
+      platformTags: [platform],
+    });
+    expect(after.unexpected).toEqual([
+      { arn: expect.stringContaining(':volume/vol-'), reason: 'still tagged osl-stackname=alpha' },
+    ]);
+  });
+
   it('reports a snapshot an AMI is registered from instead of deleting it', async () => {
     const image = await ec2.send(
       new RegisterImageCommand({ Name: 'alpha-hub', RootDeviceName: '/dev/xvda' }),
@@ -246,7 +305,14 @@ describe('tagged EBS volumes and snapshots', () => {
 
   it('records an AWS refusal and goes on, but stops on anything that is not one', async () => {
     const volumeItem = (id: string) =>
-      ({ kind: 'volume', id, sizeGiB: 1, state: 'available', tags: { [TAG]: 'alpha' } }) as const;
+      ({
+        kind: 'volume',
+        id,
+        sizeGiB: 1,
+        state: 'available',
+        tags: { [TAG]: 'alpha' },
+        ownedBy: { key: TAG, value: 'alpha' },
+      }) as const;
     const refusal = new StackguideError('EC2 deleteVolume failed: not allowed', {
       code: 'aws.UnauthorizedOperation',
       kind: 'aws',

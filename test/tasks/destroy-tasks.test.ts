@@ -275,6 +275,7 @@ describe('destroy task factories, run with listr2 test renderer against port fak
         sizeGiB: 8,
         state: 'available',
         tags: {},
+        ownedBy: { key: 'stackguide:deployment', value: 'demo' },
       })),
     };
     const { lines } = await runWithTestRenderer([deleteTaggedVolumesTask(deps({ ebs }), teardown)]);
@@ -304,7 +305,16 @@ describe('destroy task factories, run with listr2 test renderer against port fak
         ],
         stepResources: [{ kind: 'certificate', step: 'cert', arn: 'arn' }],
         codeCommitRepositories: ['code'],
-        tagged: [{ kind: 'snapshot', id: 'snap-1', sizeGiB: 1, state: 'completed', tags: {} }],
+        tagged: [
+          {
+            kind: 'snapshot',
+            id: 'snap-1',
+            sizeGiB: 1,
+            state: 'completed',
+            tags: {},
+            ownedBy: { key: 'stackguide:deployment', value: 'demo' },
+          },
+        ],
       }),
     ).toEqual([
       'Empty the buckets',
