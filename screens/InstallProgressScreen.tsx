@@ -8,7 +8,7 @@ import {
   type StackProgress,
   type TaskLine,
 } from '../src/progress/progress-store.ts';
-import { isFailedStatus, isInProgress, isSuccess } from '../src/stacks/stack-status.ts';
+import { isFailedStatus, isInProgress } from '../src/stacks/stack-status.ts';
 import { ChangeSetReviewPanel } from './ChangeSetReviewPanel.tsx';
 import { InterruptMenuPanel } from './InterruptMenuPanel.tsx';
 
@@ -138,14 +138,11 @@ function childrenOf(stacks: Record<string, StackProgress>, order: string[], pare
 function StackLine({ stack, now }: { stack: StackProgress; now: number }) {
   const failed = isFailedStatus(stack.status) || stack.status.includes('ROLLBACK');
   const icon = failed ? '✖' : isInProgress(stack.status) ? '◼' : stack.status === 'PENDING' ? '◻' : '✔';
-  // Emulators report no per-resource events; a completed stack is complete whatever was counted.
-  const done = isSuccess(stack.status)
-    ? stack.resourceCount
-    : Math.min(doneCount(stack), stack.resourceCount ?? 0);
-  const progress = stack.resourceCount !== undefined ? ` ${done}/${stack.resourceCount}` : '';
-  stack.resourceCount !== undefined
-    ? ` ${Math.min(doneCount(stack), stack.resourceCount)}/${stack.resourceCount}`
-    : '';
+  // Resources seen finishing in the events, out of those the operation touches: counted, never assumed.
+  const progress =
+    stack.resourceCount !== undefined
+      ? ` ${Math.min(doneCount(stack), stack.resourceCount)}/${stack.resourceCount}`
+      : '';
   const elapsed = stack.startedAt ? ` ${formatDuration((stack.finishedAt ?? now) - stack.startedAt)}` : '';
   return (
     <Box flexDirection="column">

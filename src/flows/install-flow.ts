@@ -251,12 +251,13 @@ function afterInstallChecklist(
     answers: resolved.answers,
     stackOutputs: Object.fromEntries(Object.entries(stacks).map(([id, stack]) => [id, stack.outputs])),
   };
-  // A reference that cannot be filled in (an output the emulator did not return) stays as written.
+  // A stack publishes no value for an output whose Condition is false: the checklist line says so
+  // rather than failing an install that succeeded, or passing the placeholder off as a value.
   const fill = (text: string): string => {
     try {
       return resolveValue(text, scope, 'afterInstall');
-    } catch {
-      return text;
+    } catch (error) {
+      return `${text} (not filled in: ${error instanceof Error ? error.message : String(error)})`;
     }
   };
   return blueprint.afterInstall.map((item) => ({ title: fill(item.title), details: item.details.map(fill) }));

@@ -173,6 +173,8 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
       token,
       operation: created ? 'update' : 'create',
       ...(newest ? { afterEventId: newest } : {}),
+      // The progress count is out of what this change set touches, not the whole template.
+      resourceCount: summary.changes.length,
     },
     deps,
   );
@@ -215,12 +217,12 @@ async function discardStaleChangeSets(
 /** Follows the operation to its end; the journal hears the final status before anyone else. */
 async function follow(
   stack: StackDeployment,
-  followed: Omit<FollowedOperation, 'stack' | 'resourceCount'>,
+  followed: Omit<FollowedOperation, 'stack'>,
   deps: DeployStackDeps,
 ): Promise<DeployedStack> {
   // Events an earlier, interrupted run already logged are not handed on twice.
   const followDeps = { ...deps, seenEventIds: deps.journal.loggedEventIds };
-  const outcome = await followOperation({ ...followed, stack: stack.name, ...count(stack) }, followDeps, {
+  const outcome = await followOperation({ ...count(stack), ...followed, stack: stack.name }, followDeps, {
     settle: async (_final, status) => {
       await deps.journal.recordStack(stack.id, {
         name: stack.name,

@@ -89,7 +89,8 @@ export function safeParameters(
   stackOutputs: Record<string, Record<string, string>>,
   stepOutputs: Record<string, Record<string, string>>,
 ): Record<string, string> {
-  // One by one: a parameter built from an output the emulator did not return must not hide the others.
+  // One by one: a parameter built from an output the stack does not publish (a false Condition) must
+  // not hide the others.
   const parameters: Record<string, string> = {};
   for (const [key, source] of Object.entries(stack.parameterSources)) {
     try {

@@ -25,7 +25,7 @@ afterAll(async () => {
 const blueprints: Array<{
   id: string;
   deployment: string;
-  env?: Record<string, string>;
+  /** Files the install renders beside the answers file, with a line each must hold. */
   writes?: Record<string, string>;
 }> = [
   { id: 'demo', deployment: 'demo' },
@@ -64,7 +64,7 @@ async function liveStacks(): Promise<string[]> {
   return names;
 }
 
-describe.each(blueprints)('blueprints/$id', ({ id, deployment, env, writes }) => {
+describe.each(blueprints)('blueprints/$id', ({ id, deployment, writes }) => {
   const folder = join(projectRoot, 'blueprints', id);
   // A copy: files the blueprint renders go beside the answers file, which must not be the repository.
   const answers = (): string => join(work.path, `${id}.answers.yaml`);
@@ -81,10 +81,7 @@ describe.each(blueprints)('blueprints/$id', ({ id, deployment, env, writes }) =>
         '--state-dir',
         join(work.path, 'state'),
       ],
-      {
-        cwd: work.path,
-        env: env ?? {},
-      },
+      { cwd: work.path },
     );
 
   it('validates clean, installs unattended from its sample answers, reads healthy, and is destroyed with no stack left', async () => {
@@ -99,7 +96,6 @@ describe.each(blueprints)('blueprints/$id', ({ id, deployment, env, writes }) =>
     for (const [file, expected] of Object.entries(writes ?? {})) {
       const written = await readFile(join(work.path, file), 'utf8');
       expect(written).toContain(expected);
-      for (const secret of Object.values(env ?? {})) expect(written).not.toContain(secret);
     }
 
     const status = await cli('status');
@@ -108,12 +104,5 @@ describe.each(blueprints)('blueprints/$id', ({ id, deployment, env, writes }) =>
     const destroyed = await cli('destroy', '--confirm', deployment);
     expect(destroyed.code, destroyed.stderr).toBe(0);
     expect((await liveStacks()).filter((name) => name.startsWith(deployment))).toEqual([]);
-
-    // Secrets given through the environment reached no file the tool wrote.
-    for (const secret of Object.values(env ?? {})) {
-      const log = await readFile(join(work.path, 'state', deployment, 'events.ndjson'), 'utf8');
-      expect(log).not.toContain(secret);
-      expect(installed.stderr + installed.stdout).not.toContain(secret);
-    }
   });
 });

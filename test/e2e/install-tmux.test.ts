@@ -90,8 +90,11 @@ describe('stackguide install in a real terminal', () => {
     await t.press('y');
 
     const summary = await t.waitFor('EXIT=0');
-    expect(summary).toMatch(/✔ e2e-data CREATE_COMPLETE 2\/2/);
-    expect(summary).toMatch(/✔ e2e-app CREATE_COMPLETE 3\/3/);
+    // Counts are of resources seen finishing, out of the change set's changes. moto writes stack-level
+    // events only, so none was seen: the line says 0, not a count it did not make (the scenario-server
+    // tests see per-resource counts).
+    expect(summary).toMatch(/✔ e2e-data CREATE_COMPLETE 0\/2/);
+    expect(summary).toMatch(/✔ e2e-app CREATE_COMPLETE 0\/3/);
     expect(summary).toContain('✔ e2e is installed');
     expect(summary).toMatch(/BucketName: e2e-data-databucket-/);
     expect(summary).toContain(

@@ -91,4 +91,38 @@ describe('InstallProgressScreen', () => {
     );
     unmount();
   });
+
+  it('counts a finished stack from the events it saw: all of them when each resource reported, fewer when not', async () => {
+    const store = new ProgressStore('Installing lab', () => 0);
+    const { lastFrame, unmount } = render(<InstallProgressScreen store={store} now={() => 0} />);
+    for (const [stack, reported] of [
+      ['lab-data', ['Bucket', 'Key']],
+      ['lab-app', ['Queue']],
+    ] as const) {
+      store.apply({ type: 'stack.started', stack, operation: 'create', resourceCount: 2 });
+      for (const logicalId of reported)
+        store.apply({
+          type: 'stack.event',
+          stack,
+          event: resourceEvent(stack, logicalId, 'AWS::SQS::Queue', 'CREATE_COMPLETE'),
+        });
+      store.apply({
+        type: 'stack.event',
+        stack,
+        event: resourceEvent(stack, stack, 'AWS::CloudFormation::Stack', 'CREATE_COMPLETE'),
+      });
+      store.apply({
+        type: 'stack.completed',
+        stack,
+        stackId: `arn:${stack}`,
+        status: 'CREATE_COMPLETE',
+        outputs: {},
+      });
+    }
+    await vi.waitFor(() => expect(lastFrame()).toContain('lab-app'));
+    expect(lastFrame()).toMatch(/✔ lab-data CREATE_COMPLETE 2\/2/);
+    // One resource never reported finishing: the line does not claim it did.
+    expect(lastFrame()).toMatch(/✔ lab-app CREATE_COMPLETE 1\/2/);
+    unmount();
+  });
 });
