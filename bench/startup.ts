@@ -1,21 +1,27 @@
 /**
  * bench/startup: how fast stackguide answers, as wall time (median, min and max over n runs, each after
- * two warm-up runs, so Node's compile cache is warm as on any run after the first):
- *   1. `node dist/cli.js --help` (15 runs);
- *   2. the first interactive frame of `stackguide install` (7 runs): the command starts in a detached
+ * two warm-up runs, so Node's compile cache is warm as on any run after the first), each with its ratio
+ * to the first figure, `node -e 0` (what any Node CLI pays before its own code runs):
+ *   1. `node -e 0` (15 runs), the same Node that runs stackguide;
+ *   2. `node dist/cli.js --help` (15 runs);
+ *   3. `node dist/cli.js validate blueprints/demo` (15 runs), with its peak RSS (GNU time's %M);
+ *   4. the first interactive frame of `stackguide install` (7 runs): the command starts in a detached
  *      tmux session (120x40) against one local moto server, with test credentials and no CI, no
  *      AWS_REGION and no AWS profile; the clock runs from the start of the tmux session until
  *      `tmux capture-pane` (polled every 5 ms) shows the identity question, "Install into account";
- *   3. for reference, in the same run: `aws --version` (awscli) and `cdk --help` (aws-cdk, installed with
- *      npm into a temporary folder and run by the same Node).
- * Goals: --help under 150 ms, first frame under 400 ms.
+ *   5. for reference, in the same run: `aws --version` (awscli) and `cdk --help` (aws-cdk, installed with
+ *      npm into a temporary folder and run by the same Node; "not measured" with the reason when npm
+ *      cannot install it).
+ * Goals (issue 12): --help at most 1.5x `node -e 0`; validate at most 150 ms and 80 MiB; first frame
+ * at most 300 ms.
  *
- *   npm run build && node bench/startup.ts [--runs N] [--json]
+ *   npm run build && node bench/startup.ts [--runs N] [--json] [--readme]
  *
- * --runs N runs every measurement N times; --json prints one JSON object with every figure.
+ * --runs N runs every measurement N times; --json prints one JSON object with every figure; --readme
+ * also rewrites the README's start-up table from this run's figures, naming the commit.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,7 +30,7 @@ import { startMotoServer } from '../test/support/moto-server.ts';
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
 const node = process.execPath;
-const goals = { help: 150, firstFrame: 400 };
+const goals = { helpRatio: 1.5, validate: 150, validateRssMiB: 80, firstFrame: 300 };
 const firstPrompt = 'Install into account';
 
 interface Figure {
@@ -33,7 +39,12 @@ interface Figure {
   medianMs: number;
   minMs: number;
   maxMs: number;
-  goalMs?: number;
+  /** Median over the median of `node -e 0` in the same run. */
+  ratio?: number;
+  /** Peak resident set size, the largest over the runs, where it was measured. */
+  peakRssMiB?: number;
+  /** The goal in words and whether this run met it. */
+  goal?: string;
   pass?: boolean;
 }
 
@@ -42,15 +53,17 @@ interface NotMeasured {
   reason: string;
 }
 
-function parseFlags(argv: readonly string[]): { runs: number | undefined; json: boolean } {
+function parseFlags(argv: readonly string[]): { runs: number | undefined; json: boolean; readme: boolean } {
   const at = argv.indexOf('--runs');
   const runs = at >= 0 ? Number(argv[at + 1]) : undefined;
   if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1 && runs <= 1000)) {
     throw new Error('--runs takes a whole number from 1 to 1000');
   }
-  const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--runs' && (at < 0 || i !== at + 1));
-  if (unknown.length > 0) throw new Error(`unknown arguments: ${unknown.join(' ')} (try --runs N, --json)`);
-  return { runs, json: argv.includes('--json') };
+  const known = ['--json', '--runs', '--readme'];
+  const unknown = argv.filter((arg, i) => !known.includes(arg) && (at < 0 || i !== at + 1));
+  if (unknown.length > 0)
+    throw new Error(`unknown arguments: ${unknown.join(' ')} (try --runs N, --json, --readme)`);
+  return { runs, json: argv.includes('--json'), readme: argv.includes('--readme') };
 }
 
 function median(values: readonly number[]): number {
@@ -63,24 +76,17 @@ function median(values: readonly number[]): number {
 }
 
 /** Runs `once` twice to warm up, then `runs` times; `once` resolves with one wall time in ms. */
-async function measure(
-  label: string,
-  once: () => Promise<number> | number,
-  runs: number,
-  goalMs?: number,
-): Promise<Figure> {
+async function measure(label: string, once: () => Promise<number> | number, runs: number): Promise<Figure> {
   for (let i = 0; i < 2; i++) await once();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(await once());
-  const medianMs = median(times);
   const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     label,
     runs,
-    medianMs: round(medianMs),
+    medianMs: round(median(times)),
     minMs: round(Math.min(...times)),
     maxMs: round(Math.max(...times)),
-    ...(goalMs === undefined ? {} : { goalMs, pass: medianMs < goalMs }),
   };
 }
 
@@ -94,6 +100,24 @@ function timeCommand(command: string, args: readonly string[]): number {
     throw new Error(`${command} ${args.join(' ')} ended with ${result.signal ?? `exit ${result.status}`}`);
   }
   return elapsed;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * Peak RSS in MiB of one run, from GNU time's %M (the kernel's maxrss of the child), in separate runs
+ * from the timed ones so that time's own start-up is not in the wall figure; undefined without GNU time.
+ */
+function peakRssMiB(command: string, args: readonly string[], runs: number): number | undefined {
+  if (!existsSync(GNU_TIME)) return undefined;
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync(GNU_TIME, ['-f', '%M', command, ...args], { encoding: 'utf8', timeout: 30_000 });
+    const kib = Number(result.stderr.trim().split('\n').at(-1));
+    if (result.status !== 0 || !Number.isFinite(kib)) return undefined;
+    peak = Math.max(peak, kib);
+  }
+  return Math.round((peak / 1024) * 10) / 10;
 }
 
 const execFileAsync = promisify(execFile);
@@ -149,7 +173,6 @@ async function measureFirstFrame(endpoint: string, runs: number): Promise<Figure
       'stackguide install, first frame',
       () => timeFirstFrame(socket, endpoint, cwd, run++),
       runs,
-      goals.firstFrame,
     );
   } finally {
     await tmux(socket, 'kill-server').catch(() => undefined);
@@ -239,33 +262,80 @@ async function measureCdk(runs: number): Promise<Figure | NotMeasured> {
   }
 }
 
+/** The commit measured (with `+` when the work tree differs from it) and the machine it ran on. */
+function commitOf(): string {
+  const git = (...args: string[]) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD').stdout.trim() || 'unknown';
+  return git('status', '--porcelain', '--untracked-files=no').stdout.trim() ? `${head}+` : head;
+}
+
 /** The machine, and how busy it was when the bench started: wall times on a shared machine vary with it. */
 const machine = {
+  commit: commitOf(),
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
+  cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
   cpus: cpus().length,
   loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
 };
 
+const header = (): string =>
+  `bench/startup · commit ${machine.commit} · Node ${machine.node} · ${machine.platform}, ${machine.cpus} x ${machine.cpu}, load ${machine.loadAverage}`;
+
 function printTable(results: ReadonlyArray<Figure | NotMeasured>): void {
-  console.log(
-    `bench/startup · Node ${machine.node} · ${machine.platform}, ${machine.cpus} CPUs, load ${machine.loadAverage}\n`,
-  );
+  console.log(`${header()}\n`);
   const ms = (value: number) => `${Math.round(value)} ms`.padStart(8);
   console.log(
-    `${''.padEnd(36)}${'median'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'runs'.padStart(6)}  goal`,
+    `${''.padEnd(40)}${'median'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'runs'.padStart(6)}${'x node'.padStart(8)}${'peak RSS'.padStart(10)}  goal`,
   );
   for (const result of results) {
     if ('reason' in result) {
       console.log(`${result.label}: not measured (${result.reason})`);
       continue;
     }
-    const goal =
-      result.goalMs === undefined ? '' : `  < ${result.goalMs} ms ${result.pass ? 'PASS' : 'MISS'}`;
+    const ratio = result.ratio === undefined ? '' : `${result.ratio.toFixed(2)}x`;
+    const rss = result.peakRssMiB === undefined ? '' : `${result.peakRssMiB} MiB`;
+    const goal = result.goal === undefined ? '' : `  ${result.goal}: ${result.pass ? 'PASS' : 'MISS'}`;
     console.log(
-      `${result.label.padEnd(36)}${ms(result.medianMs)}${ms(result.minMs)}${ms(result.maxMs)}${String(result.runs).padStart(6)}${goal}`,
+      `${result.label.padEnd(40)}${ms(result.medianMs)}${ms(result.minMs)}${ms(result.maxMs)}${String(result.runs).padStart(6)}${ratio.padStart(8)}${rss.padStart(10)}${goal}`,
     );
   }
+}
+
+const README_START = '<!-- startup-table:start (generated by `node bench/startup.ts --readme`) -->';
+const README_END = '<!-- startup-table:end -->';
+
+/** The README's start-up table, from this run's figures. */
+function readmeTable(results: ReadonlyArray<Figure | NotMeasured>): string {
+  const int = (value: number) => Math.round(value).toLocaleString('en-US');
+  const rows = results.map((result) => {
+    if ('reason' in result) return `| ${result.label} | not measured: ${result.reason} | | | | |`;
+    const rss = result.peakRssMiB === undefined ? '' : `${result.peakRssMiB} MiB`;
+    const goal = result.goal === undefined ? '' : `${result.goal}: ${result.pass ? 'met' : 'missed'}`;
+    return `| ${result.label} | ${int(result.medianMs)} ms | ${int(result.minMs)}-${int(result.maxMs)} ms | ${result.ratio?.toFixed(2) ?? ''}x | ${rss} | ${goal} |`;
+  });
+  return [
+    README_START,
+    `Measured at commit \`${machine.commit}\` on ${machine.cpus} x ${machine.cpu} (${machine.platform}), Node ${machine.node}, load average ${machine.loadAverage} at the start.`,
+    '',
+    '| what | median | range | x `node -e 0` | peak RSS | goal |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    README_END,
+  ].join('\n');
+}
+
+function writeReadme(results: ReadonlyArray<Figure | NotMeasured>): void {
+  const path = join(root, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) throw new Error('README.md has no start-up table markers');
+  writeFileSync(
+    path,
+    `${readme.slice(0, start)}${readmeTable(results)}${readme.slice(end + README_END.length)}`,
+  );
+  console.log(`\nwrote the start-up table in README.md (commit ${machine.commit})`);
 }
 
 async function main(): Promise<void> {
@@ -275,17 +345,46 @@ async function main(): Promise<void> {
   }
   const moto = await startMotoServer();
   let results: Array<Figure | NotMeasured>;
+  const runs = flags.runs ?? 15;
+  const demo = join(root, 'blueprints', 'demo');
   try {
+    const baseline = await measure('node -e 0', () => timeCommand(node, ['-e', '0']), runs);
+    const help = await measure('stackguide --help', () => timeCommand(node, [cli, '--help']), runs);
+    const validate = await measure(
+      'stackguide validate blueprints/demo',
+      () => timeCommand(node, [cli, 'validate', demo]),
+      runs,
+    );
+    const validateRss = peakRssMiB(node, [cli, 'validate', demo], Math.min(runs, 5));
+    const firstFrame = await measureFirstFrame(moto.endpoint, flags.runs ?? 7);
+    const ratio = (figure: Figure): Figure => ({
+      ...figure,
+      ratio: Math.round((figure.medianMs / baseline.medianMs) * 100) / 100,
+    });
     results = [
-      await measure(
-        'stackguide --help',
-        () => timeCommand(node, [cli, '--help']),
-        flags.runs ?? 15,
-        goals.help,
+      { ...ratio(baseline), ...withRss(peakRssMiB(node, ['-e', '0'], Math.min(runs, 5))) },
+      {
+        ...ratio(help),
+        goal: `at most ${goals.helpRatio}x node -e 0`,
+        pass: help.medianMs <= goals.helpRatio * baseline.medianMs,
+      },
+      {
+        ...ratio(validate),
+        ...withRss(validateRss),
+        goal: `at most ${goals.validate} ms and ${goals.validateRssMiB} MiB`,
+        pass:
+          validate.medianMs <= goals.validate &&
+          validateRss !== undefined &&
+          validateRss <= goals.validateRssMiB,
+      },
+      {
+        ...ratio(firstFrame),
+        goal: `at most ${goals.firstFrame} ms`,
+        pass: firstFrame.medianMs <= goals.firstFrame,
+      },
+      ...[await measureAws(runs), await measureCdk(runs)].map((figure) =>
+        'reason' in figure ? figure : ratio(figure),
       ),
-      await measureFirstFrame(moto.endpoint, flags.runs ?? 7),
-      await measureAws(flags.runs ?? 15),
-      await measureCdk(flags.runs ?? 15),
     ];
   } finally {
     await moto.stop();
@@ -297,6 +396,10 @@ async function main(): Promise<void> {
   } else {
     printTable(results);
   }
+  if (flags.readme) writeReadme(results);
 }
+
+const withRss = (peakRssMiB: number | undefined): { peakRssMiB?: number } =>
+  peakRssMiB === undefined ? {} : { peakRssMiB };
 
 await main();

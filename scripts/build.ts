@@ -4,7 +4,29 @@
  */
 
 import { rm } from 'node:fs/promises';
-import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+
+/**
+ * zod's `z` namespace carries `z.locales`, error messages in 40-odd languages: 255 KiB of the 455 KiB
+ * zod chunk that `validate` and every command's first frame load and compile. stackguide words its own
+ * messages and only ever uses zod's default, English (set by zod itself from `locales/en.js`, which
+ * this keeps), so the bundle's `z.locales` holds `en` alone.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(plugin) {
+    plugin.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 await rm('dist', { recursive: true, force: true });
 const result = await build({
@@ -20,6 +42,15 @@ const result = await build({
   minify: true,
   metafile: true,
   jsx: 'automatic',
+  // The AWS SDK (and most of our dependencies) publish ES modules under "module" and CommonJS under
+  // "main"; esbuild's default for Node prefers "main". The ES builds can be tree-shaken (the SDK clients
+  // declare sideEffects: false), so a chunk holds the commands we send, not the whole client: the EC2
+  // client alone goes from 1 MB to a few KiB. It also spares the CommonJS wrappers' export copying, which
+  // was a good part of the first frame's CPU time.
+  mainFields: ['module', 'main'],
+  // React and its reconciler pick their development builds unless told otherwise: slower, and twice in
+  // the bundle.
+  define: { 'process.env.NODE_ENV': '"production"' },
   chunkNames: 'chunks/[name]-[hash]',
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {
@@ -27,6 +58,7 @@ const result = await build({
   },
   // react-devtools-core is an optional peer of Ink, loaded only when DEV is set.
   external: ['react-devtools-core'],
+  plugins: [zodEnglishOnly],
   logLevel: 'warning',
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
