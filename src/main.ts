@@ -290,14 +290,19 @@ export async function main(argv: string[]): Promise<number> {
     events = run;
     if (options.output === 'json') attachNdjsonPrinter(run, (line) => process.stdout.write(line));
     pending = withSettings(options, needs.settings).then(async (given) => {
-      const { resolveTimeouts } = await import('./aws/aws-settings.ts');
+      const { resolveAwsSettings, resolveTimeouts } = await import('./aws/aws-settings.ts');
       const timeouts = resolveTimeouts(given, process.env);
+      // validate needs no AWS settings, and must not fail on a missing profile.
+      const aws = needs.settings ? await resolveAwsSettings(given, process.env) : undefined;
+      const awsRegion = aws?.region && aws.region.source !== 'flag' ? aws.region : undefined;
       const debug = given.debug || isOn(process.env.STACKGUIDE_DEBUG);
       const { debugLine } = await import('./aws/aws-call-guard.ts');
       const command = await load();
       return command({
         ...given,
         timeouts,
+        ...(aws ? { aws } : {}),
+        ...(awsRegion ? { awsRegion } : {}),
         signal: controller.signal,
         events: run,
         ...(debug ? { trace: (exchange) => process.stderr.write(`${debugLine(exchange)}\n`) } : {}),

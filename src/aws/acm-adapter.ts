@@ -30,6 +30,7 @@ const ALL_KEY_TYPES: KeyAlgorithm[] = [
 /** AcmPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
 export const acmPort: PortFactory<AcmPort> = {
   service: 'ACM',
+  endpointVariable: 'AWS_ENDPOINT_URL_ACM',
   create: (config) => {
     const client = new ACMClient(config);
     return {

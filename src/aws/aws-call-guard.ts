@@ -48,6 +48,8 @@ interface CallScope {
   signal: AbortSignal;
   /** The AWS action of the last request sent, for the deadline message. */
   action?: string;
+  /** The SDK command that failed, as the SDK's logger middleware names it (`GetAccount`). */
+  command?: string;
   /** Called on every response, so a long paginated call that keeps answering never hits the deadline. */
   answered(): void;
 }
@@ -75,6 +77,21 @@ export class AwsCallGuard {
     this.#signal = options.signal;
     this.#trace = options.trace;
   }
+
+  /**
+   * The client's logger. The SDK's logger middleware tells it the command that failed whatever the
+   * protocol (a REST request only shows a method and a path); nothing else is kept: no input, no output.
+   */
+  readonly logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: (entry: unknown) => {
+      const scope = this.#scopes.getStore();
+      const command = (entry as { commandName?: unknown } | undefined)?.commandName;
+      if (scope && typeof command === 'string') scope.command = command.replace(/Command$/, '');
+    },
+  };
 
   /** A request handler for one client: the SDK's Node handler with the timeouts, under the guard. */
   requestHandler(): HttpHandler {
@@ -136,7 +153,12 @@ export class AwsCallGuard {
    * `aws.deadline` error when AWS has not answered for the call deadline; either way the requests in
    * flight are aborted.
    */
-  async run<T>(service: string, call: () => Promise<T>): Promise<T> {
+  async run<T>(
+    service: string,
+    call: () => Promise<T>,
+    /** Maps what the call threw, told the AWS action of its last request (`DescribeStacks`). */
+    describe: (error: unknown, action: string | undefined) => unknown = (error) => error,
+  ): Promise<T> {
     const deadline = new AbortController();
     const seconds = Math.round(this.#timeouts.callDeadlineMs / 1000);
     let timer: NodeJS.Timeout | undefined;
@@ -170,7 +192,7 @@ export class AwsCallGuard {
         Date.now() - this.#lastAnswerAt >= this.#timeouts.callDeadlineMs
       )
         throw deadlineError(service, scope.action, seconds);
-      throw error;
+      throw describe(error, scope.command ?? scope.action);
     } finally {
       clearTimeout(timer);
       if (onAbort) scope.signal.removeEventListener('abort', onAbort);

@@ -3,7 +3,8 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { HttpHandler } from '@smithy/core/protocols';
 import { AwsCallGuard, type AwsExchange, type AwsTimeouts, DEFAULT_AWS_TIMEOUTS } from './aws-call-guard.ts';
-import { toAwsError } from './aws-errors.ts';
+import { type AwsErrorContext, toAwsError } from './aws-errors.ts';
+import { type ConfiguredEndpoints, endpointFor } from './aws-settings.ts';
 import { cloudFormationAdapter } from './cloudformation-adapter.ts';
 import type { CloudFormationPort } from './cloudformation-port.ts';
 import { identityAdapter } from './identity-adapter.ts';
@@ -32,6 +33,14 @@ export interface AwsSettings {
   signal?: AbortSignal;
   /** Told of every HTTP exchange with AWS (--debug). */
   trace?: (exchange: AwsExchange) => void;
+  /**
+   * Endpoints configured below `--endpoint-url` and the service variables: AWS_ENDPOINT_URL, then the
+   * profile's services section and endpoint_url (src/aws/aws-settings.ts resolves them).
+   */
+  configuredEndpoints?: ConfiguredEndpoints;
+  /** The shared files the profile was read from, named in credential errors. */
+  configFile?: string;
+  credentialsFile?: string;
 }
 
 /** One set of credentials for the whole run; contexts per region share it. */
@@ -59,6 +68,10 @@ export interface AwsClientConfig {
   /** The SDK's Node handler with the timeouts, under the run's signal and the call deadline. */
   requestHandler: HttpHandler;
   endpoint?: string;
+  /** The profile named by --profile or AWS_PROFILE, for the client's other shared-config settings. */
+  profile?: string;
+  /** Records which command failed, for error messages (AwsCallGuard.logger). */
+  logger: AwsCallGuard['logger'];
 }
 
 export interface PortFactory<T extends object> {
@@ -68,8 +81,9 @@ export interface PortFactory<T extends object> {
    * The SDK's service-specific endpoint variable (AWS_ENDPOINT_URL_SESV2). The SDK already prefers it
    * to AWS_ENDPOINT_URL; stackguide also prefers it to `--endpoint-url`, so one emulator can serve most
    * services while the few it lacks (SESv2 account calls, Cost Explorer, Service Quotas) go elsewhere.
+   * Its suffix, lower-cased, is also the service's key in a profile's `services` section.
    */
-  readonly endpointVariable?: string;
+  readonly endpointVariable: string;
   create(config: AwsClientConfig): T;
 }
 
@@ -98,20 +112,31 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
   const baseConfig = {
     credentials,
     maxAttempts,
-    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
   };
   const errorContext = {
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+    ...(settings.configFile ? { configFile: settings.configFile } : {}),
+    ...(settings.credentialsFile ? { credentialsFile: settings.credentialsFile } : {}),
   };
   return {
     forRegion(region) {
       // Each client gets its own handler (a client's destroy() ends its handler's sockets).
-      const clientConfig = (): AwsClientConfig => ({
-        ...baseConfig,
-        region,
-        requestHandler: guard.requestHandler(),
-      });
+      const clientConfig = (endpointVariable: string): AwsClientConfig => {
+        const endpoint = endpointFor(endpointVariable, {
+          serviceEndpoints: settings.serviceEndpoints,
+          endpointUrl: settings.endpointUrl,
+          configured: settings.configuredEndpoints,
+        });
+        return {
+          ...baseConfig,
+          region,
+          requestHandler: guard.requestHandler(),
+          logger: guard.logger,
+          ...(endpoint ? { endpoint } : {}),
+        };
+      };
       const ports = new Map<PortFactory<object>, object>();
       return {
         region,
@@ -120,7 +145,7 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
           if (!port) {
             port = mapErrors(
               factory.service,
-              factory.create(configFor(factory, clientConfig(), settings.serviceEndpoints ?? {})),
+              factory.create(clientConfig(factory.endpointVariable)),
               errorContext,
               guard,
             );
@@ -130,23 +155,19 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
         },
         cloudFormation: mapErrors(
           'CloudFormation',
-          cloudFormationAdapter(new CloudFormationClient(clientConfig())),
+          cloudFormationAdapter(new CloudFormationClient(clientConfig('AWS_ENDPOINT_URL_CLOUDFORMATION'))),
           errorContext,
           guard,
         ),
-        identity: mapErrors('STS', identityAdapter(new STSClient(clientConfig())), errorContext, guard),
+        identity: mapErrors(
+          'STS',
+          identityAdapter(new STSClient(clientConfig('AWS_ENDPOINT_URL_STS'))),
+          errorContext,
+          guard,
+        ),
       };
     },
   };
-}
-
-function configFor(
-  factory: PortFactory<object>,
-  config: AwsClientConfig,
-  serviceEndpoints: Readonly<Record<string, string>>,
-): AwsClientConfig {
-  const own = factory.endpointVariable ? serviceEndpoints[factory.endpointVariable] : undefined;
-  return own ? { ...config, endpoint: own } : config;
 }
 
 type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -171,7 +192,7 @@ function shareCredentials(provider: CredentialProvider): CredentialProvider {
 function mapErrors<T extends object>(
   service: string,
   port: T,
-  context: { profile?: string; endpoint?: string },
+  context: AwsErrorContext,
   guard: AwsCallGuard,
 ): T {
   const wrapped: Record<string, unknown> = {};
@@ -179,13 +200,12 @@ function mapErrors<T extends object>(
     wrapped[name] =
       typeof method === 'function'
         ? async (...args: unknown[]) => {
-            try {
-              return await guard.run(service, () =>
-                (method as (...a: unknown[]) => Promise<unknown>)(...args),
-              );
-            } catch (error) {
-              throw toAwsError(error, `${service} ${name}`, context);
-            }
+            // Errors name the AWS action on the wire (`CloudFormation DescribeStacks`), not our method.
+            return guard.run(
+              service,
+              () => (method as (...a: unknown[]) => Promise<unknown>)(...args),
+              (error, action) => toAwsError(error, `${service} ${action ?? name}`, context),
+            );
           }
         : method;
   }

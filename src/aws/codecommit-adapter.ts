@@ -4,6 +4,7 @@ import type { CodeCommitPort } from './codecommit-port.ts';
 
 export const codeCommitPort: PortFactory<CodeCommitPort> = {
   service: 'CodeCommit',
+  endpointVariable: 'AWS_ENDPOINT_URL_CODECOMMIT',
   create: (config) => codeCommitAdapter(new CodeCommitClient(config)),
 };
 

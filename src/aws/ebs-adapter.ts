@@ -13,6 +13,7 @@ import type { EbsDeleteResult, EbsPort, EbsSnapshot, EbsVolume } from './ebs-por
 
 export const ebsPort: PortFactory<EbsPort> = {
   service: 'EC2',
+  endpointVariable: 'AWS_ENDPOINT_URL_EC2',
   create: (config) => ebsAdapter(new EC2Client(config)),
 };
 

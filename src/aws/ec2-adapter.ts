@@ -21,6 +21,7 @@ import type { Ec2Port, MachineImage, RunningInstance, Subnet, Vpc } from './ec2-
 /** Ec2Port over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
 export const ec2Port: PortFactory<Ec2Port> = {
   service: 'EC2',
+  endpointVariable: 'AWS_ENDPOINT_URL_EC2',
   create: (config) => {
     const client = new EC2Client(config);
     const pages = { client };

@@ -10,6 +10,7 @@ import type { EcrPort } from './ecr-port.ts';
 
 export const ecrPort: PortFactory<EcrPort> = {
   service: 'ECR',
+  endpointVariable: 'AWS_ENDPOINT_URL_ECR',
   create: (config) => ecrAdapter(new ECRClient(config)),
 };
 

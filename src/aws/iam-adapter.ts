@@ -5,6 +5,7 @@ import type { IamPort, IamRole } from './iam-port.ts';
 /** IamPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
 export const iamPort: PortFactory<IamPort> = {
   service: 'IAM',
+  endpointVariable: 'AWS_ENDPOINT_URL_IAM',
   create: (config) => {
     const client = new IAMClient(config);
     return {

@@ -5,6 +5,7 @@ import type { OrganizationsPort } from './organizations-port.ts';
 /** OrganizationsPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
 export const organizationsPort: PortFactory<OrganizationsPort> = {
   service: 'Organizations',
+  endpointVariable: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
   create: (config) => {
     const client = new OrganizationsClient(config);
     return {

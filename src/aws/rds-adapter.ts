@@ -4,6 +4,7 @@ import type { RdsPort } from './rds-port.ts';
 
 export const rdsPort: PortFactory<RdsPort> = {
   service: 'RDS',
+  endpointVariable: 'AWS_ENDPOINT_URL_RDS',
   create: (config) => {
     const client = new RDSClient(config);
     return {

@@ -17,6 +17,7 @@ import type { HostedZone, HostedZoneSummary, RecordSet, Route53Port } from './ro
 /** Route53Port over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
 export const route53Port: PortFactory<Route53Port> = {
   service: 'Route53',
+  endpointVariable: 'AWS_ENDPOINT_URL_ROUTE_53',
   create: (config) => {
     const client = new Route53Client(config);
     return {

@@ -4,6 +4,7 @@ import type { ObjectVersion, S3Port } from './s3-port.ts';
 
 export const s3Port: PortFactory<S3Port> = {
   service: 'S3',
+  endpointVariable: 'AWS_ENDPOINT_URL_S3',
   // Emulators and S3-compatible endpoints want path-style addressing; real S3 takes both.
   create: (config) => s3Adapter(new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined })),
 };

@@ -12,6 +12,7 @@ import type { SecretsManagerPort } from './secrets-manager-port.ts';
 /** SecretsManagerPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
 export const secretsManagerPort: PortFactory<SecretsManagerPort> = {
   service: 'Secrets Manager',
+  endpointVariable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
   create: (config) => {
     const client = new SecretsManagerClient(config);
     return {

@@ -7,6 +7,7 @@ import type { TaggedResource, TaggingPort } from './tagging-port.ts';
 
 export const taggingPort: PortFactory<TaggingPort> = {
   service: 'Tagging',
+  endpointVariable: 'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
   create: (config) => {
     const client = new ResourceGroupsTaggingAPIClient(config);
     return {

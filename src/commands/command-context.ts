@@ -1,5 +1,6 @@
 import type { ListrRendererValue } from 'listr2';
 import { type AwsSession, type AwsSettings, createAwsSession } from '../aws/aws-context.ts';
+import type { ResolvedAwsSettings } from '../aws/aws-settings.ts';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
@@ -17,6 +18,17 @@ import { type LiveQuestions, runWithLiveView } from './run-with-live-view.ts';
 
 /** What every command's composition root starts with: the AWS session, the output, the deployment. */
 
+/** What main.ts resolved from the shared files, as the session takes it. */
+function awsSettingsOf(aws: ResolvedAwsSettings): Partial<AwsSettings> {
+  return {
+    // The default profile goes unnamed: naming it would make the SDK skip credentials in the environment.
+    ...(aws.profileSource !== 'default' ? { profile: aws.profile } : {}),
+    configuredEndpoints: aws.endpoints,
+    configFile: aws.configFile,
+    credentialsFile: aws.credentialsFile,
+  };
+}
+
 export function awsSessionFor(
   options: CommonOptions,
   extra: Pick<AwsSettings, 'mfaCodeProvider'> = {},
@@ -24,6 +36,7 @@ export function awsSessionFor(
   return createAwsSession({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.aws ? awsSettingsOf(options.aws) : {}),
     ...(options.settings ? { serviceEndpoints: options.settings.serviceEndpoints } : {}),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -204,6 +217,7 @@ export function existingDeployment(options: CommonOptions, action: string): Prom
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.name ? { deployment: options.name } : {}),
       ...(options.region ? { region: options.region } : {}),
+      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
     },
     action,
   );

@@ -1,4 +1,5 @@
 import type { AwsExchange, AwsTimeouts } from '../aws/aws-call-guard.ts';
+import type { ResolvedAwsSettings } from '../aws/aws-settings.ts';
 import { StackguideError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import type { Settings } from '../settings.ts';
@@ -31,6 +32,10 @@ export interface CommonOptions {
   callDeadline?: string;
   /** The timeouts main.ts resolved from those flags and the environment. */
   timeouts?: Partial<AwsTimeouts>;
+  /** Profile, region and endpoints main.ts resolved from the flags, environment and shared files. */
+  aws?: ResolvedAwsSettings;
+  /** The region from AWS_REGION, AWS_DEFAULT_REGION or the profile: used after --region and the answers file. */
+  awsRegion?: { value: string; source: string };
   /** `--debug` (or STACKGUIDE_DEBUG). */
   debug?: boolean;
   /** With --debug: told of every HTTP exchange with AWS. */

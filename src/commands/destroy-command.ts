@@ -43,6 +43,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.name ? { deployment: options.name } : {}),
       ...(options.region ? { region: options.region } : {}),
+      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
       stateDir: resolve(options.stateDir ?? '.stackguide'),
       dryRun: options.dryRun === true,
       deleteCodeCommit: options.deleteCodecommit === true,

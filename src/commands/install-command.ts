@@ -16,9 +16,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   // region), so the first frame comes sooner. Unattended, the answers file and the steps' local checks
   // come first, so bad input is exit 2 with no AWS call at all (the flow asks for it then).
   const identity = context.mode.interactive
-    ? context.session
-        .forRegion(options.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1')
-        .identity.whoAmI()
+    ? context.session.forRegion(options.region || options.awsRegion?.value || 'us-east-1').identity.whoAmI()
     : undefined;
   // Awaited by the flow; until then a failure must not count as unhandled.
   identity?.catch(() => undefined);
@@ -57,6 +55,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       blueprintPath: options.blueprint ?? '.',
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.region ? { region: options.region } : {}),
+      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
       ...(options.name ? { deployment: options.name } : {}),
       sets: parseSets(options.set ?? []),
       yes: options.yes === true,

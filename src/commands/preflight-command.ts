@@ -21,6 +21,7 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
       blueprintPath: options.blueprint ?? '.',
       ...(options.config ? { configPath: options.config } : {}),
       ...(options.region ? { region: options.region } : {}),
+      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
       ...(options.name ? { deployment: options.name } : {}),
       sets: parseSets(options.set ?? []),
       env: process.env,

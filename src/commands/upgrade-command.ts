@@ -39,6 +39,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       blueprintPath: options.blueprint ?? '.',
       configPath: options.config,
       ...(options.region ? { region: options.region } : {}),
+      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
       ...(options.name ? { deployment: options.name } : {}),
       sets: parseSets(options.set ?? []),
       yes: options.yes === true,

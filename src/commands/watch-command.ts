@@ -22,6 +22,7 @@ export async function watchCommand(options: CommonOptions & { stack?: string }):
       ...(options.stack ? { stack: options.stack } : {}),
       ...(options.name ? { deployment: options.name } : {}),
       ...(options.region ? { region: options.region } : {}),
+      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
       env: process.env,
     });
   } finally {

@@ -20,6 +20,9 @@ export interface WatchRequest {
   stack?: string;
   deployment?: string;
   region?: string;
+  /** AWS_REGION, AWS_DEFAULT_REGION or the profile's region (src/aws/aws-settings.ts): after --region
+   * and the answers file. */
+  defaultRegion?: { value: string; source: string };
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -39,13 +42,18 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
   return {
     async validate(request) {
       const saved = request.configPath ? await readAnswersFile(request.configPath) : undefined;
-      const region =
-        request.region ?? saved?.region ?? request.env.AWS_REGION ?? request.env.AWS_DEFAULT_REGION;
+      const region = request.region ?? saved?.region ?? request.defaultRegion?.value;
       if (!region) {
         throw new StackguideError('watch needs a region', {
           code: 'answers.missing',
           kind: 'user',
-          details: [{ path: '--region (or region: in --config)', message: 'no region given' }],
+          details: [
+            {
+              path: '--region (or region: in --config)',
+              message: 'no region given',
+              fix: 'Give --region, set AWS_REGION, or give the profile a region (aws configure set region ...).',
+            },
+          ],
         });
       }
       if (request.stack) return { region, names: [request.stack] };

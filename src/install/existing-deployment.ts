@@ -8,6 +8,9 @@ export interface ExistingDeploymentRequest {
   configPath?: string;
   deployment?: string;
   region?: string;
+  /** AWS_REGION, AWS_DEFAULT_REGION or the profile's region (src/aws/aws-settings.ts): after --region
+   * and the answers file. */
+  defaultRegion?: { value: string; source: string };
 }
 
 export interface ExistingDeployment {
@@ -29,7 +32,8 @@ export async function findExistingDeployment(
   const saved = request.configPath ? await readAnswersFile(request.configPath) : undefined;
   if (saved) assertKnownAnswerKeys(blueprint, { answers: saved.answers, steps: saved.steps });
   const deployment = request.deployment ?? saved?.deployment;
-  const region = request.region ?? saved?.region;
+  // The answers file names the deployment's own region; the environment's or profile's is a default.
+  const region = request.region ?? saved?.region ?? request.defaultRegion?.value;
   if (!deployment || !region) {
     throw new StackguideError(`${action} needs to know which deployment`, {
       code: 'answers.missing',
@@ -38,7 +42,15 @@ export async function findExistingDeployment(
         ...(!deployment
           ? [{ path: '--name (or deployment: in --config)', message: 'no deployment name' }]
           : []),
-        ...(!region ? [{ path: '--region (or region: in --config)', message: 'no region' }] : []),
+        ...(!region
+          ? [
+              {
+                path: '--region (or region: in --config)',
+                message: 'no region',
+                fix: 'Give --region, set AWS_REGION, or give the profile a region (aws configure set region ...).',
+              },
+            ]
+          : []),
       ],
     });
   }

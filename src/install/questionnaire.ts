@@ -14,6 +14,9 @@ import type { Prompter } from './prompter.ts';
 export interface QuestionnaireRequest {
   blueprint: Blueprint;
   region?: string;
+  /** AWS_REGION, AWS_DEFAULT_REGION or the profile's region (src/aws/aws-settings.ts): after --region
+   * and the answers file. */
+  defaultRegion?: { value: string; source: string };
   deployment?: string;
   /** `--set id=value`, over the answers file. */
   sets: Record<string, string>;
@@ -56,7 +59,9 @@ export async function askRegion(
   prompter: Prompter | undefined,
 ): Promise<string> {
   const { regions } = request.blueprint;
-  const given = request.region ?? saved?.region;
+  // Unattended, the environment's or profile's region is used as the AWS CLI would use it; in a
+  // terminal it is the region offered first.
+  const given = request.region ?? saved?.region ?? (prompter ? undefined : request.defaultRegion?.value);
   if (given !== undefined) {
     if (!regions.includes(given)) {
       throw new StackguideError(`${request.blueprint.product.title} cannot be installed in ${given}`, {
@@ -64,7 +69,11 @@ export async function askRegion(
         kind: 'user',
         details: [
           {
-            path: request.region ? '--region' : 'region',
+            path: request.region
+              ? '--region'
+              : saved?.region
+                ? 'region'
+                : `${request.defaultRegion?.source ?? 'region'} (give --region to choose another)`,
             message: `"${given}" is not supported`,
             fix: `Use one of: ${regions.join(', ')}.`,
           },
@@ -81,7 +90,7 @@ export async function askRegion(
         fix: `Use one of: ${regions.join(', ')}.`,
       },
     ]);
-  const fromEnvironment = request.env.AWS_REGION ?? request.env.AWS_DEFAULT_REGION;
+  const fromEnvironment = request.defaultRegion?.value;
   return prompter.select({
     message: 'Which AWS region?',
     choices: regions.map((region) => ({ value: region })),

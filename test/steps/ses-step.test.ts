@@ -303,6 +303,8 @@ describe('ses step against the SESv2 stand-in', () => {
     ses.failNext('TooManyRequestsException', 'Rate exceeded', 429);
     const error = await sesStep.check(run(), config(), {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StackguideError);
-    expect((error as StackguideError).message).toBe('SESv2 getAccount failed: Rate exceeded');
+    expect((error as StackguideError).message).toMatch(
+      /^SESv2 GetAccount failed \(HTTP 429, request id [\w-]+\): Rate exceeded$/,
+    );
   });
 });

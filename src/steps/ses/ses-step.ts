@@ -177,6 +177,7 @@ function portIn(context: StepContext, region: string): SesV2Port {
   if (region === context.region) return context.aws.use(sesv2Port);
   const inRegion: PortFactory<SesV2Port> = {
     service: `SESv2 (${region})`,
+    endpointVariable: sesv2Port.endpointVariable,
     create: (clientConfig) => sesv2Port.create({ ...clientConfig, region }),
   };
   return context.aws.use(inRegion);
