@@ -93,11 +93,15 @@ export function effectiveParameters(
 
 export class TemplateEvaluator {
   private readonly conditions = new Map<string, boolean>();
+  // Plain fields, not parameter properties: scripts/lab.ts and the demo load this file through Node's
+  // type stripping, which refuses syntax that is not erasable (tsconfig's erasableSyntaxOnly checks it).
+  private readonly template: Record<string, Json>;
+  private readonly context: TemplateContext;
 
-  constructor(
-    private readonly template: Record<string, Json>,
-    private readonly context: TemplateContext,
-  ) {}
+  constructor(template: Record<string, Json>, context: TemplateContext) {
+    this.template = template;
+    this.context = context;
+  }
 
   /** Resources whose Condition holds, in template order. */
   resources(): Array<{ logicalId: string; type: string; definition: Record<string, Json> }> {

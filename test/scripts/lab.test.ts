@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Lab, startLab } from '../../scripts/lab/start-lab.ts';
+import { type Lab, projectRoot, startLab } from '../../scripts/lab/start-lab.ts';
 
 /**
  * The labs the README sends operators to (`npm run lab -- <blueprint>`): the commands a lab prints run
@@ -38,6 +39,20 @@ async function runPrinted(current: Lab, command: string) {
     }),
   );
 }
+
+describe('scripts/lab.ts', () => {
+  it('loads under Node itself (type stripping, as npm run lab and npm run demo run it) and names the labs', async () => {
+    const node = join(projectRoot, 'node_modules', '.bin', 'node');
+    const result = await shell(node, [join(projectRoot, 'scripts', 'lab.ts')], { cwd: projectRoot }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code?: number; stderr: string }) => ({ code: error.code ?? 1, stderr: error.stderr }),
+    );
+    expect(result.stderr).toContain(
+      'Usage: npm run lab -- <blueprint>   (one of: demo, convox-rack, qhub, opensarlab, codeocean-vpc)',
+    );
+    expect(result.code).toBe(2);
+  });
+});
 
 describe.each(['codeocean-vpc', 'opensarlab'])('npm run lab -- %s', (blueprint) => {
   it('prints commands that install, show and destroy the sample deployment as printed', async () => {
