@@ -5,3 +5,12 @@
  */
 export const DEPLOYMENT_TAG = 'stackguide:deployment';
 export const BLUEPRINT_TAG = 'stackguide:blueprint';
+
+/**
+ * What a stack runs, recorded on it so any machine can tell: the blueprint version that last deployed
+ * it, and the template given to `upgrade --template` when one replaced the blueprint's (its file name
+ * and sha256, or its URL). `install` refuses to put an older blueprint, or the blueprint's own template,
+ * back over them.
+ */
+export const BLUEPRINT_VERSION_TAG = 'stackguide:blueprint-version';
+export const TEMPLATE_OVERRIDE_TAG = 'stackguide:template-override';

@@ -5,6 +5,7 @@ import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import { StackguideError } from '../errors.ts';
 import { type AnswersFile, answersChanged, writeAnswersFile } from '../install/answers-file.ts';
+import { refuseRevert } from '../install/deployed-version.ts';
 import { checkDeploymentName } from '../install/deployment-name-check.ts';
 import {
   type CheckedDeployment,
@@ -162,6 +163,15 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       );
 
       const nextCommand = equivalentCommand(checked.request, request, answersPath);
+      await refuseRevert(plan.stacks, aws.cloudFormation, {
+        command: 'install',
+        blueprintVersion: blueprint.product.version,
+        upgradeCommand: [
+          'stackguide upgrade --blueprint <blueprint>',
+          `--config ${answersPath}`,
+          ...request.connectionFlags,
+        ].join(' '),
+      });
       if (!request.yes) {
         if (!prompter) {
           throw new StackguideError(

@@ -3,6 +3,7 @@ import { rdsPort } from '../aws/rds-adapter.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { answersChanged, writeAnswersFile } from '../install/answers-file.ts';
+import { refuseRevert } from '../install/deployed-version.ts';
 import {
   type CheckedDeployment,
   checkDeploymentRequest,
@@ -133,6 +134,11 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
           nextSteps: ['Run stackguide install first; upgrade changes stacks that exist.'],
         });
       }
+      await refuseRevert(current, aws.cloudFormation, {
+        command: 'upgrade',
+        blueprintVersion: blueprint.product.version,
+        upgradeCommand: `stackguide upgrade --blueprint <blueprint> --config ${validated.configPath}`,
+      });
       const stepBase = stepBaseFor(resolved, validated.request, host);
       // Pre-upgrade steps (a backup stack, a least-privilege role, maintenance mode) go first, in order.
       const before = blueprint.upgrade.before;
@@ -218,7 +224,12 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       }
 
       const journal = await Journal.open(request.stateDir, {
-        blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+        blueprint: {
+          id: blueprint.product.id,
+          version: blueprint.product.version,
+          // What upgrade --template put in place of the blueprint's template (also tagged on the stack).
+          ...(override ? { templateOverrides: { [override.stackId]: override.label } } : {}),
+        },
         deployment,
         region,
         account: identity.account,

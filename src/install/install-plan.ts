@@ -1,6 +1,6 @@
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, type ReferenceScope, resolveValue } from '../blueprint/references.ts';
-import { BLUEPRINT_TAG, DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import { BLUEPRINT_TAG, BLUEPRINT_VERSION_TAG, DEPLOYMENT_TAG } from '../deployment-tags.ts';
 import type { CheckResult, PlannedChange } from '../steps/step.ts';
 
 /**
@@ -71,6 +71,7 @@ export function buildInstallPlan(
     if (blueprint.costTag) tags[blueprint.costTag.key] = choices.deployment;
     tags[DEPLOYMENT_TAG] = choices.deployment;
     tags[BLUEPRINT_TAG] = blueprint.product.id;
+    tags[BLUEPRINT_VERSION_TAG] = blueprint.product.version.slice(0, 256);
     return {
       id: stack.id,
       name: resolveValue(stack.name, scope, `${at}.name`),

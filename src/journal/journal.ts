@@ -20,7 +20,8 @@ export const JOURNAL_VERSION = 2;
 
 export interface DeploymentState {
   schemaVersion: typeof JOURNAL_VERSION;
-  blueprint: { id: string; version: string };
+  /** The blueprint version last deployed, and templates `upgrade --template` put in place, by stack id. */
+  blueprint: { id: string; version: string; templateOverrides?: Record<string, string> };
   deployment: string;
   region: string;
   account?: string;

@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
+import { TEMPLATE_OVERRIDE_TAG } from '../deployment-tags.ts';
 import { StackguideError } from '../errors.ts';
+import { INPUT_LIMITS, readLimitedFile } from '../input-limits.ts';
 import { type InstallPlan, resolveParameters } from '../install/install-plan.ts';
 import { parseTemplate } from '../stacks/cloudformation-template.ts';
 import type { LiveCheckFinding } from './live-checks.ts';
@@ -9,7 +12,12 @@ import type { LiveCheckFinding } from './live-checks.ts';
  * How an upgrade's plan differs from an install's: a stack's template replaced by --template, the
  * blueprint's upgrade order, and parameters taken at their live value where a live check says so.
  */
-export type TemplateOverride = { stackId: string; replacement: Partial<InstallPlan['stacks'][number]> };
+export type TemplateOverride = {
+  stackId: string;
+  replacement: Partial<InstallPlan['stacks'][number]>;
+  /** What the stack's template-override tag and the journal record: the URL, or file name and sha256. */
+  label: string;
+};
 
 /**
  * `--template` for one stack: a local file (read and checked now, before any AWS call) or a URL (S3 or
@@ -37,17 +45,22 @@ export async function readTemplateOverride(
     });
   }
   const url = toTemplateUrl(template);
-  if (url) return { stackId: target, replacement: { templateUrl: url } };
-  const body = await readFile(template, 'utf8').catch((cause: unknown) => {
-    throw new StackguideError(`Cannot read the template ${template}`, {
-      code: 'usage.template',
-      kind: 'user',
-      cause,
-    });
-  });
+  if (url) return { stackId: target, replacement: { templateUrl: url }, label: url.slice(0, 256) };
+  const body = await readLimitedFile(template, INPUT_LIMITS.templateBytes, 'the template').catch(
+    (cause: unknown) => {
+      if (cause instanceof StackguideError) throw cause;
+      throw new StackguideError(`Cannot read the template ${template}`, {
+        code: 'usage.template',
+        kind: 'user',
+        cause,
+      });
+    },
+  );
   const summary = parseTemplate(body);
+  const digest = createHash('sha256').update(body).digest('hex');
   return {
     stackId: target,
+    label: `${basename(template)} sha256:${digest.slice(0, 16)}`.slice(0, 256),
     replacement: {
       templateBody: body,
       resourceCount: Object.keys(summary.resources).length,
@@ -64,7 +77,12 @@ export function withTemplateOverride(plan: InstallPlan, override: TemplateOverri
     stacks: plan.stacks.map((stack) => {
       if (stack.id !== override.stackId) return stack;
       const { templateBody: _body, templateUrl: _url, resourceCount: _count, ...rest } = stack;
-      return { ...rest, ...override.replacement };
+      // Recorded on the stack, so an install from any machine sees the override and does not revert it.
+      return {
+        ...rest,
+        ...override.replacement,
+        tags: { ...rest.tags, [TEMPLATE_OVERRIDE_TAG]: override.label },
+      };
     }),
   };
 }
