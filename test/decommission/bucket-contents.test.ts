@@ -107,7 +107,7 @@ describe('bucket contents', () => {
     expect(listings).toBe(4);
     expect(await measureBucket(s3(), 'paged')).toMatchObject({ versions: 0, deleteMarkers: 0 });
     // Filling 2,600 versions into moto alone takes ~10 s on two cores.
-  }, 120_000);
+  }, 300_000); // Over a thousand objects through moto: minutes on a loaded 2-core machine.
 
   it('takes an unversioned bucket, an empty one and a missing one in its stride', async () => {
     await raw.send(new CreateBucketCommand({ Bucket: 'plain' }));

@@ -69,7 +69,9 @@ const calls = (action: string): number =>
 
 describe('the live tree in a real terminal', () => {
   it('shows the nested stacks under their parent, names the real root cause, and exits non-zero', async () => {
-    server = await startScenarioServer({ scenarios: { default: 'nested-failure' }, speed: 4 });
+    // In real time: the nested stack stays CREATE_IN_PROGRESS for seconds, so a screen read on a loaded
+    // machine (each capture takes a while) cannot miss it, as it could at four times the speed.
+    server = await startScenarioServer({ scenarios: { default: 'nested-failure' }, speed: 1 });
     const t = await installInTerminal('lab', server);
     // While it runs: the nested stack indented under the root, its resources under it.
     const live = await t.waitFor(/◼ lab-Data-\S+ CREATE_IN_PROGRESS/);
