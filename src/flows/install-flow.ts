@@ -118,6 +118,12 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
 
       // Saved before the first call that changes anything, so an interrupted run is one --config away.
       const answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
+      // What the file says for steps install does not run (the upgrade's pre-upgrade steps) is kept.
+      const asked = new Set(blueprint.steps.map((entry) => entry.id));
+      const steps = {
+        ...Object.fromEntries(Object.entries(saved?.steps ?? {}).filter(([id]) => !asked.has(id))),
+        ...stepAnswers,
+      };
       const answersFile: AnswersFile = {
         blueprint: blueprint.product.id,
         blueprintVersion: blueprint.product.version,
@@ -125,7 +131,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         region,
         ...(saved?.account ? { account: saved.account } : {}),
         answers,
-        ...(Object.keys(stepAnswers).length > 0 ? { steps: stepAnswers } : {}),
+        ...(Object.keys(steps).length > 0 ? { steps } : {}),
       };
       // A given answers file is rewritten only when an answer changed; the event says so when it is.
       if (!request.configPath || answersChanged(saved, answersFile, blueprint.questions)) {
