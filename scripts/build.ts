@@ -3,7 +3,7 @@
  * screen into its own chunk, so `stackguide --help` loads commander and nothing else.
  */
 
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
@@ -28,6 +28,10 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+const pkg = JSON.parse(await readFile('package.json', 'utf8')) as {
+  version: string;
+  engines: { node: string };
+};
 await rm('dist', { recursive: true, force: true });
 const result = await build({
   entryPoints: { cli: 'src/cli.ts' },
@@ -37,8 +41,10 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  sourcemap: 'linked',
-  // Smaller chunks compile faster at start-up; the source map keeps stack traces readable.
+  // Source maps stay out of the package (they were three quarters of it); STACKGUIDE_SOURCEMAP=1 opts in
+  // for readable stack traces while developing.
+  sourcemap: process.env.STACKGUIDE_SOURCEMAP === '1' ? 'linked' : false,
+  // Smaller chunks compile faster at start-up.
   minify: true,
   metafile: true,
   jsx: 'automatic',
@@ -50,7 +56,8 @@ const result = await build({
   mainFields: ['module', 'main'],
   // React and its reconciler pick their development builds unless told otherwise: slower, and twice in
   // the bundle.
-  define: { 'process.env.NODE_ENV': '"production"' },
+  // `stackguide --version` is the package's version, read here rather than written twice.
+  define: { 'process.env.NODE_ENV': '"production"', __STACKGUIDE_VERSION__: JSON.stringify(pkg.version) },
   chunkNames: 'chunks/[name]-[hash]',
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {
@@ -60,6 +67,11 @@ const result = await build({
   external: ['react-devtools-core'],
   plugins: [zodEnglishOnly],
   logLevel: 'warning',
+});
+// The binary's entry: checks the Node version in syntax any Node parses, then loads the bundle.
+const nodeCheck = await readFile('src/node-check.cjs', 'utf8');
+await writeFile('dist/stackguide.cjs', nodeCheck.replace('__STACKGUIDE_NODE_RANGE__', pkg.engines.node), {
+  mode: 0o755,
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const kib = Math.round(outputs.reduce((total, [, output]) => total + output.bytes, 0) / 1024);

@@ -9,7 +9,9 @@ import { ExitCode, StackguideError, toStackguideError } from './errors.ts';
 import { attachNdjsonPrinter } from './output/ndjson-printer.ts';
 import { RunEvents } from './output/run-events.ts';
 
-const VERSION = '0.1.0';
+/** Replaced by the build with package.json's version; running from source says so. */
+declare const __STACKGUIDE_VERSION__: string | undefined;
+const VERSION = typeof __STACKGUIDE_VERSION__ === 'string' ? __STACKGUIDE_VERSION__ : '0.0.0-source';
 
 function withCommonOptions(command: Command): Command {
   return command
