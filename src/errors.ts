@@ -12,8 +12,13 @@ export const ExitCode = {
   failed: 1,
   /** Bad usage or input: flags, blueprint, answers. Nothing was changed in AWS. */
   usage: 2,
-  /** Credentials or identity could not be resolved: nothing was changed. */
+  /**
+   * Credentials or identity could not be resolved: nothing was changed. For `status`, "could not
+   * check": also AWS or the DNS servers could not be reached.
+   */
   credentials: 3,
+  /** `status`: the deployment needs the operator (not delegated, certificate pending, drift, a stack missing). */
+  needsAction: 4,
   /** AWS did not answer within the call deadline (an endpoint that accepts and never answers). */
   timeout: 124,
   /** A bug in stackguide. */

@@ -121,6 +121,34 @@ export interface StackToDelete {
   status: string;
 }
 
+/**
+ * `status`, for scripts as much as for people: each item is `healthy`, `needs-action` (with the one next
+ * action) or `could-not-check` (AWS or DNS could not be asked: fix that first); a section is as bad as
+ * its worst deciding item.
+ */
+export type StatusState = 'healthy' | 'needs-action' | 'could-not-check';
+
+export type StatusSectionId = 'stacks' | 'dns' | 'certificates' | 'ses' | 'secrets' | 'manual' | 'account';
+
+export interface StatusItem {
+  id: string;
+  title: string;
+  state: StatusState;
+  summary: string;
+  /** The one thing to do when the item is not healthy. */
+  nextAction?: string;
+  /** Shown for detail (one parent server among several); the item it details decides the state. */
+  detail?: boolean;
+  facts?: Record<string, unknown>;
+}
+
+export interface StatusSection {
+  section: StatusSectionId;
+  title: string;
+  state: StatusState;
+  items: StatusItem[];
+}
+
 /** Each event's fields by its `type`: the one place an event's shape is written down. */
 interface EventPayloads {
   'run.started': { command: string; blueprint?: string; deployment?: string; region?: string };
@@ -159,6 +187,15 @@ interface EventPayloads {
     outputs: Record<string, string>;
   };
   'check.result': { result: CheckResult };
+  'status.section': StatusSection;
+  'status.summary': {
+    deployment: string;
+    region: string;
+    state: StatusState;
+    exitCode: number;
+    /** Only under --watch, from the second refresh on: the item ids whose state or summary changed. */
+    changed?: string[];
+  };
   'step.started': { step: string; kind: string; title: string };
   'step.progress': { step: string; message: string; facts?: Record<string, unknown> };
   'step.completed': { step: string; outputs: Record<string, string> };
@@ -307,6 +344,28 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     payload: {
       result:
         '`id`, `step`, `title`, `status` (`pass`, `warn`, `fail`), `summary`, `fix`, `required`, `facts`',
+    },
+  },
+  'status.section': {
+    level: 'info',
+    description:
+      '(`status`) One section of the deployment (`stacks`, `dns`, `certificates`, `ses`, `secrets`, `manual`, `account`), each item with its state and next action.',
+    payload: {
+      section: '',
+      title: '',
+      state: '`healthy`, `needs-action`, `could-not-check`',
+      items: '`id`, `title`, `state`, `summary`, `nextAction`, `detail`, `facts`',
+    },
+  },
+  'status.summary': {
+    level: 'info',
+    description: '(`status`) The whole deployment after its sections, with the exit code it gives.',
+    payload: {
+      deployment: '',
+      region: '',
+      state: '`healthy`, `needs-action`, `could-not-check`',
+      exitCode: '0, 4 or 3',
+      changed: 'under `--watch`: the item ids that changed since the last refresh',
     },
   },
   'step.started': {

@@ -321,5 +321,15 @@ function toDescription(stack: Stack): StackDescription {
     ...(stack.RootId ? { rootId: stack.RootId } : {}),
     ...(stack.CreationTime ? { createdAt: stack.CreationTime.toISOString() } : {}),
     ...(stack.LastUpdatedTime ? { updatedAt: stack.LastUpdatedTime.toISOString() } : {}),
+    ...(stack.DriftInformation?.StackDriftStatus
+      ? {
+          drift: {
+            status: stack.DriftInformation.StackDriftStatus,
+            ...(stack.DriftInformation.LastCheckTimestamp
+              ? { checkedAt: stack.DriftInformation.LastCheckTimestamp.toISOString() }
+              : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -100,6 +100,8 @@ export interface StackDescription {
   parameters: Record<string, string>;
   tags: Record<string, string>;
   terminationProtection: boolean;
+  /** The last drift detection's result, as CloudFormation keeps it; absent when never reported. */
+  drift?: { status: string; checkedAt?: string };
 }
 
 export interface StackEvent {

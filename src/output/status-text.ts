@@ -1,38 +1,58 @@
-import { isFailedStatus, isSuccess } from '../stacks/stack-status.ts';
+import type { StatusItem, StatusSection, StatusState } from '../events.ts';
 import type { DeploymentStatus } from '../status/deployment-status.ts';
-import type { CheckResult } from '../steps/step.ts';
 
-const CHECK_ICON = { pass: '✔', warn: '⚠', fail: '✖' } as const;
+const ICON: Record<StatusState, string> = { healthy: '✔', 'needs-action': '✖', 'could-not-check': '?' };
+const VERDICT: Record<StatusState, string> = {
+  healthy: 'healthy',
+  'needs-action': 'needs action',
+  'could-not-check': 'could not be checked',
+};
 
-/** `stackguide status` as text: the stacks, then one panel per preparation step with its checks. */
+/**
+ * `stackguide status` as text: a headline with the verdict, then one block per section (stacks, DNS,
+ * certificates, SES, secrets, manual steps, the rest of the account preparation), each item with its
+ * state and, when it is not healthy, the one next action.
+ */
 export function statusText(title: string, status: DeploymentStatus): string {
-  const lines = [`${title} · deployment ${status.deployment} · ${status.region}`, '', 'Stacks'];
-  for (const { name, description } of status.stacks) {
-    const state = description?.status ?? 'NOT_CREATED';
-    const icon = isSuccess(state)
-      ? '✔'
-      : isFailedStatus(state) || state.includes('ROLLBACK')
-        ? '✖'
-        : state === 'NOT_CREATED'
-          ? '◻'
-          : '◼';
-    lines.push(
-      `${icon} ${name.padEnd(32)} ${state}${description?.statusReason ? `  ${description.statusReason}` : ''}`,
-    );
-    for (const [key, value] of Object.entries(description?.outputs ?? {})) lines.push(`    ${key}: ${value}`);
-  }
-  for (const step of status.steps) {
-    lines.push('', `${step.title} (${step.id})`);
-    for (const check of step.checks) lines.push(...checkLines(check));
-  }
+  const lines = [`${title} · deployment ${status.deployment} · ${status.region} · ${VERDICT[status.state]}`];
+  for (const section of status.sections) lines.push('', ...sectionLines(section));
   return lines.join('\n');
 }
 
-function checkLines(check: CheckResult): string[] {
-  const lines = [`${CHECK_ICON[check.status]} ${check.title}: ${check.summary}`];
-  if (check.status !== 'pass' && check.fix)
-    lines.push(
-      ...check.fix.split('\n').map((line, index) => `    ${index === 0 ? 'fix: ' : '     '}${line}`),
-    );
+function sectionLines(section: StatusSection): string[] {
+  const lines = [`${section.title}: ${VERDICT[section.state]}`];
+  for (const item of section.items) lines.push(...itemLines(item));
   return lines;
+}
+
+/** One item: `✔ title: summary`, then `next:` with the action when there is one to take. */
+function itemLines(item: StatusItem): string[] {
+  const indent = item.detail ? '    ' : '';
+  const lines = [`${indent}${ICON[item.state]} ${item.title}: ${item.summary}`];
+  // A stack's outputs (its URLs, its names) are what the operator came for.
+  const outputs = item.facts?.outputs;
+  if (outputs && typeof outputs === 'object')
+    for (const [key, value] of Object.entries(outputs)) lines.push(`${indent}    ${key}: ${String(value)}`);
+  if (item.state !== 'healthy' && item.nextAction) {
+    lines.push(
+      ...item.nextAction
+        .split('\n')
+        .map((line, index) => `${indent}    ${index === 0 ? 'next: ' : '      '}${line}`),
+    );
+  }
+  return lines;
+}
+
+/** `status --watch` after the first refresh: the time, then only the items that changed, or a quiet line. */
+export function statusChangesText(
+  at: Date,
+  changed: readonly StatusItem[],
+  status: DeploymentStatus,
+): string {
+  const stamp = at.toISOString();
+  if (changed.length === 0) return `${stamp} no change · ${VERDICT[status.state]}`;
+  return [
+    `${stamp} ${changed.length} changed · ${VERDICT[status.state]}`,
+    ...changed.flatMap(itemLines),
+  ].join('\n');
 }

@@ -10,6 +10,7 @@ import type { Settings } from '../settings.ts';
 import { isSuccess } from '../stacks/stack-status.ts';
 import { askSteps, blockingFailures, checkSteps, type StepInputs, stepTitle } from '../steps/run-steps.ts';
 import type { CheckResult, StepOutputs } from '../steps/step.ts';
+import { type StatusSection, type StatusState, statusSections, worst } from './status-sections.ts';
 
 /**
  * What `stackguide status` shows, gathered read-only: each stack as CloudFormation reports it now, and
@@ -25,6 +26,10 @@ export interface DeploymentStatus {
   steps: Array<{ id: string; kind: string; title: string; checks: CheckResult[] }>;
   /** Every stack complete and no required check failing. */
   healthy: boolean;
+  /** The same, by section, each item healthy, needing action (with the next one) or not checkable. */
+  sections: StatusSection[];
+  /** The worst section's state: what the exit code says. */
+  state: StatusState;
 }
 
 export interface StatusSources {
@@ -82,7 +87,16 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
   const healthy =
     stacks.every(({ description }) => description !== undefined && isSuccess(description.status)) &&
     blockingFailures(checks).length === 0;
-  return { deployment, region, stacks, steps, healthy };
+  const sections = statusSections(stacks, steps);
+  return {
+    deployment,
+    region,
+    stacks,
+    steps,
+    healthy,
+    sections,
+    state: worst(sections.map((section) => section.state)),
+  };
 }
 
 /**

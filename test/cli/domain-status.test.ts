@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand } from '@aws-sdk/client-acm';
@@ -10,6 +11,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.ts';
 import { type KnotServer, startKnotServer } from '../support/knot-server.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
@@ -40,6 +42,7 @@ const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 let moto: MotoServer;
 let parent: KnotServer;
 let child: KnotServer;
+let other: KnotServer;
 let work: { path: string; remove: () => Promise<void> };
 
 beforeAll(async () => {
@@ -54,9 +57,14 @@ beforeAll(async () => {
     }),
     tempDir(),
   ]);
+  // Serves neither example.test nor the subdomain: what a wrong --dns-server answers (REFUSED).
+  other = await startKnotServer({
+    zones: [{ origin: 'unrelated.test', records: '@ NS ns\nns A 127.0.0.3' }],
+    addresses: ['127.0.0.3'],
+  });
 });
 afterAll(async () => {
-  await Promise.all([moto?.stop(), parent?.stop(), child?.stop()]);
+  await Promise.all([moto?.stop(), parent?.stop(), child?.stop(), other?.stop()]);
   await work?.remove();
 });
 
@@ -69,11 +77,10 @@ function dnsEnv(nameServerAddress = (_name: string) => `127.0.0.2:${child.port}`
   };
 }
 
-const connection = () => [
+const connection = (dnsServers = [`127.0.0.1:${parent.port}`]) => [
   '--endpoint-url',
   moto.endpoint,
-  '--dns-server',
-  `127.0.0.1:${parent.port}`,
+  ...dnsServers.flatMap((server) => ['--dns-server', server]),
   '--state-dir',
   join(work.path, 'state'),
 ];
@@ -216,12 +223,38 @@ describe('hosting domain and certificate, end to end', () => {
     // A real install waits for the delegation in 5 s polls: on a loaded machine this takes ~30 s.
   }, 120_000);
 
-  it('status explains a missing, partial, stale and lame delegation, each with its fix', async () => {
+  it('status explains every delegation mode with its verdict, its fix and its exit code', async () => {
     const answersPath = join(work.path, 'lab.answers.yaml');
-    const delegationCheck = async (env = dnsEnv()) => {
-      const result = await status(answersPath, env, '--output', 'json');
-      return checksOf(result.stdout).find((check) => check.id === 'zone.delegation');
+    const exitCodes: Record<string, number | null> = {};
+    const delegationCheck = async (env = dnsEnv(), dnsServers?: string[]) => {
+      const started = Date.now();
+      const result = await runCli(
+        [
+          'status',
+          '--blueprint',
+          blueprint,
+          '--config',
+          answersPath,
+          ...connection(dnsServers),
+          '--output',
+          'json',
+        ],
+        { cwd: work.path, env },
+      );
+      const check = checksOf(result.stdout).find((candidate) => candidate.id === 'zone.delegation');
+      exitCodes[String(check?.facts?.status)] = result.code;
+      const summary = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; exitCode?: number; state?: string })
+        .find((event) => event.type === 'status.summary');
+      expect(summary?.exitCode).toBe(result.code);
+      return { ...check, code: result.code, elapsed: Date.now() - started };
     };
+
+    await parent.setZone('example.test', `${parentApex}\n${delegation(motoNameServers)}`);
+    const good = await delegationCheck();
+    expect(good).toMatchObject({ status: 'pass', facts: { status: 'delegated' }, code: 0 });
 
     await parent.setZone('example.test', parentApex);
     const missing = await delegationCheck();
@@ -249,6 +282,64 @@ describe('hosting domain and certificate, end to end', () => {
     );
     expect(lame).toMatchObject({ status: 'warn', facts: { status: 'lame' } });
     expect(JSON.stringify(lame)).toContain(motoNameServers[2]);
+
+    // A server that does not serve example.test answers REFUSED: the wrong server to ask.
+    const refused = await delegationCheck(dnsEnv(), [`127.0.0.3:${other.port}`]);
+    expect(refused).toMatchObject({ facts: { status: 'refused' } });
+    expect(refused.fix).toContain('dig NS example.test');
+
+    // Nothing listens on that port.
+    const closedPort = await freePort();
+    const closed = await delegationCheck(dnsEnv(), [`127.0.0.1:${closedPort}`]);
+    expect(closed).toMatchObject({ facts: { status: 'unreachable' } });
+    expect(closed.summary).toContain(`127.0.0.1:${closedPort}`);
+    expect(closed.summary).toContain('nothing listens on that port');
+    exitCodes.closed = closed.code;
+
+    // A silent server alone: could not check; beside a good one: the good one's verdict, within 2.5 s.
+    const silent = createSocket('udp4');
+    const silentPort = await freePort();
+    await new Promise<void>((resolve) => silent.bind(silentPort, '127.0.0.1', resolve));
+    try {
+      const alone = await delegationCheck(dnsEnv(), [`127.0.0.1:${silentPort}`]);
+      expect(alone).toMatchObject({ facts: { status: 'unreachable' } });
+      expect(alone.summary).toContain(`127.0.0.1:${silentPort}`);
+      expect(alone.summary).toContain('did not answer');
+      exitCodes.silent = alone.code;
+      const beside = await delegationCheck(dnsEnv(), [`127.0.0.1:${parent.port}`, `127.0.0.1:${silentPort}`]);
+      expect(beside).toMatchObject({ facts: { status: 'delegated' } });
+      expect(beside.code).toBe(0);
+      expect(JSON.stringify(beside)).toContain(`127.0.0.1:${silentPort}`);
+    } finally {
+      silent.close();
+    }
+
+    // 4: needs action; 3: could not check; 0: healthy.
+    expect(exitCodes).toEqual({
+      delegated: 0,
+      missing: 4,
+      partial: 4,
+      stale: 4,
+      lame: 4,
+      refused: 3,
+      unreachable: 3,
+      closed: 3,
+      silent: 3,
+    });
+  });
+
+  it('status with no deployment named shows the last one in the state folder', async () => {
+    // lab was installed in the first test, with its answers file beside the state folder.
+    const result = await runCli(['status', '--blueprint', blueprint, ...connection()], {
+      cwd: work.path,
+      env: dnsEnv(),
+    });
+    expect(result.stdout).toContain('Hosting domain · deployment lab · us-east-1');
+    expect(result.stdout).toContain('Stacks: ');
+    expect(result.stdout).toContain('DNS delegation: ');
+    expect(result.stdout).toContain('Certificates: ');
+    expect(result.stdout).toContain('✔ lab-web');
+    expect([0, 4]).toContain(result.code);
   });
 
   it('refuses a --dns-server host name that does not resolve with exit 2, naming it', async () => {

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { StackDescription } from '../../src/aws/cloudformation-port.ts';
+import type { CheckResult } from '../../src/events.ts';
+import { checkItem, stackItem, statusSections, worst } from '../../src/status/status-sections.ts';
+
+const stack = (overrides: Partial<StackDescription> = {}): StackDescription => ({
+  stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/lab-web/1',
+  stackName: 'lab-web',
+  status: 'CREATE_COMPLETE',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  outputs: { Url: 'https://lab.example.test' },
+  parameters: {},
+  tags: {},
+  terminationProtection: false,
+  ...overrides,
+});
+
+const check = (overrides: Partial<CheckResult>): CheckResult => ({
+  id: 'cert.certificate',
+  step: 'cert',
+  title: 'Certificate',
+  status: 'pass',
+  summary: 'ISSUED',
+  required: false,
+  ...overrides,
+});
+
+describe('stackItem', () => {
+  it('is healthy when complete and in sync, with the last change and the drift said', () => {
+    const item = stackItem({
+      name: 'lab-web',
+      description: stack({ drift: { status: 'IN_SYNC', checkedAt: '2026-02-01T00:00:00.000Z' } }),
+    });
+    expect(item).toMatchObject({ state: 'healthy' });
+    expect(item.summary).toBe(
+      'CREATE_COMPLETE, last changed 2026-01-01T00:00:00.000Z; no drift (checked 2026-02-01T00:00:00.000Z)',
+    );
+  });
+
+  it('needs action when missing, failed, in progress or drifted, each with its next action', () => {
+    expect(stackItem({ name: 'lab-web', description: undefined })).toMatchObject({
+      state: 'needs-action',
+      nextAction: 'Run stackguide install to create it.',
+    });
+    expect(
+      stackItem({ name: 'lab-web', description: stack({ status: 'ROLLBACK_COMPLETE' }) }).nextAction,
+    ).toContain('stackguide watch lab-web');
+    expect(
+      stackItem({ name: 'lab-web', description: stack({ status: 'UPDATE_IN_PROGRESS' }) }),
+    ).toMatchObject({
+      state: 'needs-action',
+    });
+    const drifted = stackItem({ name: 'lab-web', description: stack({ drift: { status: 'DRIFTED' } }) });
+    expect(drifted).toMatchObject({ state: 'needs-action' });
+    expect(drifted.nextAction).toContain('describe-stack-resource-drifts --stack-name lab-web');
+  });
+});
+
+describe('checkItem', () => {
+  it('needs action for a pending certificate, with the check fix as next action', () => {
+    expect(
+      checkItem(check({ status: 'warn', summary: 'PENDING_VALIDATION', fix: 'Add the CNAME record.' })),
+    ).toMatchObject({ state: 'needs-action', nextAction: 'Add the CNAME record.' });
+  });
+
+  it('judges the delegation by its verdict: needs action, could not check, healthy', () => {
+    const delegation = (status: string) =>
+      checkItem(
+        check({ id: 'zone.delegation', status: status === 'delegated' ? 'pass' : 'warn', facts: { status } }),
+      );
+    expect(delegation('delegated').state).toBe('healthy');
+    for (const verdict of ['missing', 'partial', 'stale', 'lame'])
+      expect(delegation(verdict).state).toBe('needs-action');
+    for (const verdict of ['unreachable', 'refused', 'servfail'])
+      expect(delegation(verdict).state).toBe('could-not-check');
+  });
+
+  it("says a secret's last change, never more", () => {
+    const item = checkItem(
+      check({
+        id: 'hub.secret',
+        summary: 'exists (arn:secret)',
+        facts: { lastChangedDate: '2026-03-01T00:00:00.000Z' },
+      }),
+    );
+    expect(item.summary).toBe('exists (arn:secret); last changed 2026-03-01T00:00:00.000Z');
+  });
+});
+
+describe('statusSections', () => {
+  it('puts checks in sections by step kind, and a silent parent server among several decides nothing', () => {
+    const sections = statusSections(
+      [{ name: 'lab-web', description: stack() }],
+      [
+        {
+          id: 'zone',
+          kind: 'hostedZone',
+          title: 'Hosted zone',
+          checks: [
+            check({ id: 'zone.delegation', facts: { status: 'delegated' } }),
+            check({ id: 'zone.delegation.parent.b', status: 'warn', facts: { problem: 'silent' } }),
+          ],
+        },
+        { id: 'mail', kind: 'ses', title: 'SES', checks: [check({ id: 'mail.access', status: 'warn' })] },
+      ],
+    );
+    expect(sections.map((section) => [section.section, section.state])).toEqual([
+      ['stacks', 'healthy'],
+      ['dns', 'healthy'],
+      ['ses', 'needs-action'],
+    ]);
+    expect(sections[1]?.items[1]).toMatchObject({ state: 'could-not-check', detail: true });
+    expect(worst(sections.map((section) => section.state))).toBe('needs-action');
+    expect(worst(['healthy', 'could-not-check'])).toBe('could-not-check');
+  });
+});
