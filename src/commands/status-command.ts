@@ -21,8 +21,11 @@ const EXIT_FOR: Record<StatusState, number> = {
   'could-not-check': ExitCode.credentials,
 };
 
-/** AWS errors that mean "could not ask", not "something is wrong with the deployment". */
-const COULD_NOT_ASK = new Set(['aws.unreachable', 'aws.deadline']);
+/**
+ * AWS errors that mean "could not ask", not "something is wrong with the deployment". A call past its
+ * deadline keeps exit 124, as for every command (it names the call and the resume command).
+ */
+const COULD_NOT_ASK = new Set(['aws.unreachable']);
 
 /**
  * `stackguide status`: one screen for a deployment, in sections: the stacks (status, last change,

@@ -365,6 +365,25 @@ describe('hosting domain and certificate, end to end', () => {
     expect(result.stderr).not.toContain('ERR_SOCKET_BAD_PORT');
   });
 
+  it('status that cannot reach AWS says it could not check, with exit 3', async () => {
+    const closed = await freePort();
+    const result = await runCli(
+      [
+        'status',
+        '--blueprint',
+        blueprint,
+        '--config',
+        join(work.path, 'lab.answers.yaml'),
+        '--endpoint-url',
+        `http://127.0.0.1:${closed}`,
+      ],
+      { cwd: work.path },
+    );
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('The deployment could not be checked');
+    expect(result.stderr).toContain(`127.0.0.1:${closed}`);
+  });
+
   it('with the parent zone in Route53 in this account, writes the delegation there', async () => {
     const route53 = new Route53Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
     const created = await route53.send(
