@@ -139,6 +139,8 @@ export interface StatusItem {
   nextAction?: string;
   /** Shown for detail (one parent server among several); the item it details decides the state. */
   detail?: boolean;
+  /** A warning worth reading that asks nothing now (a type that cannot be verified here). */
+  advisory?: boolean;
   facts?: Record<string, unknown>;
 }
 
@@ -354,7 +356,7 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
       section: '',
       title: '',
       state: '`healthy`, `needs-action`, `could-not-check`',
-      items: '`id`, `title`, `state`, `summary`, `nextAction`, `detail`, `facts`',
+      items: '`id`, `title`, `state`, `summary`, `nextAction`, `detail`, `advisory`, `facts`',
     },
   },
   'status.summary': {

@@ -28,12 +28,12 @@ function sectionLines(section: StatusSection): string[] {
 /** One item: `✔ title: summary`, then `next:` with the action when there is one to take. */
 function itemLines(item: StatusItem): string[] {
   const indent = item.detail ? '    ' : '';
-  const lines = [`${indent}${ICON[item.state]} ${item.title}: ${item.summary}`];
+  const lines = [`${indent}${item.advisory ? '⚠' : ICON[item.state]} ${item.title}: ${item.summary}`];
   // A stack's outputs (its URLs, its names) are what the operator came for.
   const outputs = item.facts?.outputs;
   if (outputs && typeof outputs === 'object')
     for (const [key, value] of Object.entries(outputs)) lines.push(`${indent}    ${key}: ${String(value)}`);
-  if (item.state !== 'healthy' && item.nextAction) {
+  if ((item.state !== 'healthy' || item.advisory) && item.nextAction) {
     lines.push(
       ...item.nextAction
         .split('\n')

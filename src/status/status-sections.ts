@@ -118,7 +118,7 @@ function driftWords(status: string | undefined, checkedAt: string | undefined): 
  * One check as a status item. The delegation's overall check decides by its verdict; its per-server and
  * per-resolver details are shown, but a pending propagation is waiting, not an action.
  */
-export function checkItem(check: CheckResult): StatusItem {
+export function checkItem(check: CheckResult, section: StatusSectionId = 'account'): StatusItem {
   // A secret's age is a fact of its check; the screen says it (never anything of the value).
   const changed = typeof check.facts?.lastChangedDate === 'string' ? check.facts.lastChangedDate : undefined;
   const base = {
@@ -143,7 +143,27 @@ export function checkItem(check: CheckResult): StatusItem {
     return { ...base, state: unanswered ? 'could-not-check' : 'healthy', detail: true, ...next };
   }
   if (check.status === 'pass') return { ...base, state: 'healthy' };
-  return { ...base, state: 'needs-action', ...next };
+  if (check.status === 'fail' || warningAsksAction(check, section))
+    return { ...base, state: 'needs-action', ...next };
+  // Other warnings (an imported certificate ACM never renews, SES production access under review, a
+  // type that cannot be verified here) are worth reading but ask nothing of the operator now.
+  return { ...base, state: 'healthy', advisory: true, ...next };
+}
+
+/**
+ * The warnings that are something to do (issue 16): a certificate pending or expiring within 30 days,
+ * a manual step not done yet, a secret that is not there.
+ */
+function warningAsksAction(check: CheckResult, section: StatusSectionId): boolean {
+  switch (section) {
+    case 'certificates':
+      return /\.(certificate|expiry|covers)$/.test(check.id);
+    case 'manual':
+    case 'secrets':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** The whole status in sections, stacks first; a section is as bad as its worst item. */
@@ -154,7 +174,10 @@ export function statusSections(
   const items = new Map<StatusSectionId, StatusItem[]>([['stacks', stacks.map(stackItem)]]);
   for (const step of steps) {
     const section = SECTION_OF_KIND[step.kind] ?? 'account';
-    items.set(section, [...(items.get(section) ?? []), ...step.checks.map(checkItem)]);
+    items.set(section, [
+      ...(items.get(section) ?? []),
+      ...step.checks.map((check) => checkItem(check, section)),
+    ]);
   }
   const order: StatusSectionId[] = ['stacks', 'dns', 'certificates', 'ses', 'secrets', 'manual', 'account'];
   return order.flatMap((id) => {

@@ -59,7 +59,10 @@ describe('stackItem', () => {
 describe('checkItem', () => {
   it('needs action for a pending certificate, with the check fix as next action', () => {
     expect(
-      checkItem(check({ status: 'warn', summary: 'PENDING_VALIDATION', fix: 'Add the CNAME record.' })),
+      checkItem(
+        check({ status: 'warn', summary: 'PENDING_VALIDATION', fix: 'Add the CNAME record.' }),
+        'certificates',
+      ),
     ).toMatchObject({ state: 'needs-action', nextAction: 'Add the CNAME record.' });
   });
 
@@ -102,13 +105,22 @@ describe('statusSections', () => {
           ],
         },
         { id: 'mail', kind: 'ses', title: 'SES', checks: [check({ id: 'mail.access', status: 'warn' })] },
+        {
+          id: 'calendar',
+          kind: 'manual',
+          title: 'Calendar',
+          checks: [check({ id: 'calendar.done', status: 'warn' })],
+        },
       ],
     );
     expect(sections.map((section) => [section.section, section.state])).toEqual([
       ['stacks', 'healthy'],
       ['dns', 'healthy'],
-      ['ses', 'needs-action'],
+      // SES in the sandbox while AWS reviews the request: worth reading, nothing to do now.
+      ['ses', 'healthy'],
+      ['manual', 'needs-action'],
     ]);
+    expect(sections[2]?.items[0]).toMatchObject({ advisory: true });
     expect(sections[1]?.items[1]).toMatchObject({ state: 'could-not-check', detail: true });
     expect(worst(sections.map((section) => section.state))).toBe('needs-action');
     expect(worst(['healthy', 'could-not-check'])).toBe('could-not-check');
