@@ -5,6 +5,10 @@ import { enableCompileCache } from 'node:module';
 // Node keeps the compiled bundle on disk between runs (Node 22.1+), which takes most of the start-up
 // cost of the SDK and UI chunks off every run after the first.
 enableCompileCache?.();
+// zod compiles a parser per object schema the first time it parses with it (code generated through
+// `new Function`). A command parses each schema once or twice, so the compiling never pays back: it
+// was about a twentieth of `validate`'s CPU time. Set before zod loads; zod reads it at every parse.
+(globalThis as { __zod_globalConfig?: { jitless?: boolean } }).__zod_globalConfig = { jitless: true };
 
 const { main } = await import('./main.ts');
 const exitCode = await main(process.argv);
