@@ -115,8 +115,12 @@ describe('blueprints/codeocean-vpc', () => {
     expect(preflight.stderr).toContain('⚠ Public hosted zone codeocean.example.test: does not exist yet');
     expect(preflight.stderr).toMatch(/⚠ OpenSearch instance type t3\.small\.search/);
 
+    const answersBefore = await readFile(join(work.path, 'answers.yaml'), 'utf8');
     const installed = await cli('install', '--yes');
     expect(installed.code, installed.stderr).toBe(0);
+    // The answers file is the operator's: an install that changes no answer leaves it as it was,
+    // the upgrade's confirmations and the comments included.
+    expect(await readFile(join(work.path, 'answers.yaml'), 'utf8')).toBe(answersBefore);
     // DNS validation was chosen by itself: the zone is delegated and in this account.
     expect(installed.stderr).toMatch(
       /Validating the certificate by DNS: the hosted zone codeocean\.example\.test is in this account and delegated/,
