@@ -231,11 +231,13 @@ export type EventType = keyof EventPayloads;
 
 export type StackguideEvent = { [K in EventType]: { type: K } & EventPayloads[K] }[EventType];
 
-export type EventListener = (event: StackguideEvent) => void;
+/** A listener that writes somewhere (the journal's event log) returns the write, for `drained`. */
+export type EventListener = (event: StackguideEvent) => unknown;
 
 /** A synchronous fan-out: every listener sees every event in emission order. */
 export class EventBus {
   readonly #listeners = new Set<EventListener>();
+  readonly #writes = new Set<Promise<unknown>>();
 
   subscribe(listener: EventListener): () => void {
     this.#listeners.add(listener);
@@ -243,7 +245,22 @@ export class EventBus {
   }
 
   emit(event: StackguideEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    for (const listener of this.#listeners) {
+      const write = listener(event);
+      if (write instanceof Promise) {
+        const settled = write.then(
+          () => undefined,
+          () => undefined,
+        );
+        this.#writes.add(settled);
+        void settled.then(() => this.#writes.delete(settled));
+      }
+    }
+  }
+
+  /** Resolves once every write a listener started has finished: the process may exit after it. */
+  async drained(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all([...this.#writes]);
   }
 }
 

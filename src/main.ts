@@ -326,6 +326,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const exitCode = await pending;
     events?.end(exitCode);
+    await events?.drained();
     return exitCode;
   } catch (thrown) {
     const error = withResume(
@@ -338,6 +339,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${renderErrorText(error)}\n`);
     // The error event (NDJSON with --output json), then run.completed: always the last two events.
     events?.end(error.exitCode, errorEvent(error));
+    await events?.drained();
     return error.exitCode;
   }
 }

@@ -55,7 +55,14 @@ export async function withJournalRun<T>(
   command: OperationCommand,
   work: () => Promise<T>,
 ): Promise<T> {
-  const unsubscribe = events.subscribe((event) => void journal.appendEvent(event));
+  // A failed or stopped run says its error and run.completed after this returns (the top-level handler
+  // does, knowing the exit code); the event log keeps listening until then, and main waits for the
+  // writes (EventBus.drained) before the process exits.
+  let unsubscribe = () => {};
+  unsubscribe = events.subscribe((event) => {
+    if (event.type === 'run.completed') unsubscribe();
+    return journal.appendEvent(event);
+  });
   let outcome: 'completed' | 'failed' = 'failed';
   try {
     await beginRun(journal, command, (event) => events.emit(event));
@@ -63,7 +70,6 @@ export async function withJournalRun<T>(
     outcome = 'completed';
     return result;
   } finally {
-    unsubscribe();
     await journal.finish(outcome);
     await journal.flush();
   }

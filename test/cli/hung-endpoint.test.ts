@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
@@ -92,7 +93,7 @@ describe('SIGTERM during a hung call', () => {
     await moto?.stop();
   });
 
-  it('is a Ctrl+C nobody answers: stops at once, exit 143, run.completed in the NDJSON', async () => {
+  it('is a Ctrl+C nobody answers: stops at once, exit 143, run.completed in the NDJSON and in the event log', async () => {
     const stateDir = join(work.path, 'term-state');
     const run = startCli(
       [
@@ -125,11 +126,23 @@ describe('SIGTERM during a hung call', () => {
     const events = ended.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; outcome?: string; exitCode?: number });
-    expect(events).toContainEqual(
-      expect.objectContaining({ type: 'run.completed', outcome: 'cancelled', exitCode: 143 }),
-    );
-    expect(events).toContainEqual(expect.objectContaining({ type: 'error', code: 'cancelled.terminated' }));
+      .map(
+        (line) => JSON.parse(line) as { type: string; code?: string; outcome?: string; exitCode?: number },
+      );
+    expect(events.slice(-2)).toMatchObject([
+      { type: 'error', code: 'cancelled.terminated' },
+      { type: 'run.completed', outcome: 'cancelled', exitCode: 143 },
+    ]);
     expect(ended.stderr).toContain('Stopped by SIGTERM');
+    // The journal's event log ends the same way: the error, then run.completed with 143.
+    const log = await readFile(join(stateDir, 'demo', 'events.ndjson'), 'utf8');
+    const logged = log
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; code?: string; exitCode?: number });
+    expect(logged.slice(-2)).toMatchObject([
+      { type: 'error', code: 'cancelled.terminated' },
+      { type: 'run.completed', outcome: 'cancelled', exitCode: 143 },
+    ]);
   });
 });
