@@ -107,6 +107,7 @@ function buildProgram(
     )
     .option('--name <deployment>', 'deployment name (else from the answers file)')
     .option('--watch', 'refresh until interrupted', false)
+    .option('--drift', 'run drift detection on the stacks and wait for it', false)
     .action((options: CommonOptions) =>
       run(async () => (await import('./commands/status-command.ts')).statusCommand, options),
     );

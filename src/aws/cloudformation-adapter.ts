@@ -8,8 +8,10 @@ import {
   DescribeChangeSetCommand,
   type DescribeChangeSetCommandOutput,
   DescribeEventsCommand,
+  DescribeStackDriftDetectionStatusCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  DetectStackDriftCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
   ListChangeSetsCommand,
@@ -47,6 +49,26 @@ export function cloudFormationAdapter(client: CloudFormationClient): CloudFormat
           return { stackId: input.stackName, noChanges: true };
         throw error;
       }
+    },
+
+    async detectStackDrift(stackNameOrId) {
+      const response = await client.send(new DetectStackDriftCommand({ StackName: stackNameOrId }));
+      return response.StackDriftDetectionId ?? '';
+    },
+
+    async describeDriftDetection(detectionId) {
+      const response = await client.send(
+        new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
+      );
+      return {
+        status: response.DetectionStatus ?? 'DETECTION_FAILED',
+        ...(response.StackDriftStatus ? { driftStatus: response.StackDriftStatus } : {}),
+        ...(response.DetectionStatusReason ? { reason: response.DetectionStatusReason } : {}),
+        ...(response.DriftedStackResourceCount !== undefined
+          ? { driftedResources: response.DriftedStackResourceCount }
+          : {}),
+        ...(response.Timestamp ? { checkedAt: response.Timestamp.toISOString() } : {}),
+      };
     },
 
     async describeStack(stackNameOrId) {

@@ -36,6 +36,10 @@ export interface CloudFormationPort {
   deleteStack(stackId: string, clientRequestToken: string, retainResources?: string[]): Promise<void>;
   cancelUpdateStack(stackId: string, clientRequestToken: string): Promise<void>;
   setTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
+  /** Starts drift detection on the stack (`status --drift`); resolves with the detection's id. */
+  detectStackDrift(stackNameOrId: string): Promise<string>;
+  /** Where a drift detection stands. */
+  describeDriftDetection(detectionId: string): Promise<DriftDetection>;
 }
 
 export interface CreateChangeSetInput extends CreateStackInput {
@@ -102,6 +106,16 @@ export interface StackDescription {
   terminationProtection: boolean;
   /** The last drift detection's result, as CloudFormation keeps it; absent when never reported. */
   drift?: { status: string; checkedAt?: string };
+}
+
+export interface DriftDetection {
+  status: 'DETECTION_IN_PROGRESS' | 'DETECTION_COMPLETE' | 'DETECTION_FAILED';
+  /** IN_SYNC, DRIFTED, UNKNOWN or NOT_CHECKED, once known. */
+  driftStatus?: string;
+  /** Why a detection failed (or completed only in part). */
+  reason?: string;
+  driftedResources?: number;
+  checkedAt?: string;
 }
 
 export interface StackEvent {

@@ -21,6 +21,8 @@ export interface CommonOptions {
   name?: string;
   set?: string[];
   watch?: boolean;
+  /** `status --drift`: run drift detection on the stacks and wait for it. */
+  drift?: boolean;
   /** `--dns-server host:port`, repeatable: the servers the delegation check asks for the parent zone. */
   dnsServer?: string[];
   signal?: AbortSignal;

@@ -61,6 +61,7 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
         signal,
         env: process.env,
         settings: settingsOf(options),
+        ...(options.drift ? { drift: true } : {}),
       }),
     );
     const items = new Map(status.sections.flatMap((section) => section.items.map((item) => [item.id, item])));

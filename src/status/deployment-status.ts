@@ -10,6 +10,7 @@ import type { Settings } from '../settings.ts';
 import { isSuccess } from '../stacks/stack-status.ts';
 import { askSteps, blockingFailures, checkSteps, type StepInputs, stepTitle } from '../steps/run-steps.ts';
 import type { CheckResult, StepOutputs } from '../steps/step.ts';
+import { detectDrift } from './stack-drift.ts';
 import { type StatusSection, type StatusState, statusSections, worst } from './status-sections.ts';
 
 /**
@@ -44,6 +45,8 @@ export interface StatusSources {
   signal: AbortSignal;
   env: Readonly<Record<string, string | undefined>>;
   settings: Settings;
+  /** `--drift`: run drift detection on the stacks and wait for it, instead of showing the last result. */
+  drift?: boolean;
 }
 
 export async function gatherStatus(sources: StatusSources): Promise<DeploymentStatus> {
@@ -75,7 +78,14 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
   for (const [id, record] of Object.entries(sources.journal?.steps ?? {}))
     if (record.outputs) stepOutputs[id] = record.outputs;
   const [stacks, checks] = await Promise.all([
-    stacksRead,
+    sources.drift
+      ? stacksRead.then((read) =>
+          detectDrift(
+            { cloudFormation: sources.aws.cloudFormation, clock: sources.clock, signal: sources.signal },
+            read,
+          ),
+        )
+      : stacksRead,
     checkSteps(blueprint.steps, base, inputs, stepOutputs),
   ]);
   const steps = blueprint.steps.map((entry) => ({

@@ -81,6 +81,9 @@ export class FakeCloudFormationPort implements CloudFormationPort {
   deleteStack: CloudFormationPort['deleteStack'] = notUsed;
   cancelUpdateStack = notUsed;
   setTerminationProtection = notUsed;
+  // Drift is tested on the adapter with aws-sdk-client-mock (neither moto nor the scenario server has it).
+  detectStackDrift = notUsed;
+  describeDriftDetection = notUsed;
 
   async describeStack(stackNameOrId: string): Promise<StackDescription | undefined> {
     this.#record('describeStack', stackNameOrId);
