@@ -157,6 +157,8 @@ interface EventPayloads {
   'identity.resolved': { account: string; arn: string; region: string };
   'answers.saved': { path: string };
   'file.written': { path: string; description?: string };
+  'templates.packaged': { bucket: string; uploaded: string[]; reused: string[] };
+  'artifacts.deleted': { bucket: string };
   'stack.skipped': { stack: string; reason: string };
   'changeset.created': {
     stack: string;
@@ -296,6 +298,17 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     level: 'info',
     description: 'The answers file was written.',
     payload: { path: '' },
+  },
+  'templates.packaged': {
+    level: 'info',
+    description:
+      'Nested templates from the blueprint folder, and templates over 51,200 bytes, are in the artifacts bucket (content-addressed keys; reused ones were there already).',
+    payload: { bucket: '', uploaded: 'keys templates/<sha256>.yaml', reused: 'keys already there' },
+  },
+  'artifacts.deleted': {
+    level: 'info',
+    description: "Destroy emptied and deleted the deployment's artifacts bucket, last.",
+    payload: { bucket: '' },
   },
   'file.written': {
     level: 'info',

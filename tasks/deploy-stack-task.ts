@@ -43,6 +43,7 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
           tags: stack.tags,
           terminationProtection: stack.terminationProtection,
           ...(stack.templateBody !== undefined ? { templateBody: stack.templateBody } : {}),
+          ...(stack.packagedBody !== undefined ? { packagedBody: stack.packagedBody } : {}),
           ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
           ...(stack.resourceCount !== undefined ? { resourceCount: stack.resourceCount } : {}),
           ...(stack.templateParameters ? { templateParameters: stack.templateParameters } : {}),

@@ -1,4 +1,17 @@
-import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  GetBucketTaggingCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketTaggingCommand,
+  PutObjectCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { PortFactory } from './aws-context.ts';
 import type { ObjectVersion, S3Port } from './s3-port.ts';
 
@@ -10,7 +23,95 @@ export const s3Port: PortFactory<S3Port> = {
 };
 
 function s3Adapter(client: S3Client): S3Port {
+  const missing = (error: unknown): boolean => {
+    const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    return (
+      name === 'NotFound' ||
+      name === 'NoSuchBucket' ||
+      name === 'NoSuchKey' ||
+      $metadata?.httpStatusCode === 404
+    );
+  };
   return {
+    async bucketExists(bucket) {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+        return true;
+      } catch (error) {
+        if (missing(error)) return false;
+        throw error;
+      }
+    },
+
+    async createPrivateBucket(bucket, region, tags) {
+      await client.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          // us-east-1 is the one region that refuses its own name as a location constraint.
+          ...(region === 'us-east-1'
+            ? {}
+            : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+        }),
+      );
+      await client.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: bucket,
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            IgnorePublicAcls: true,
+            BlockPublicPolicy: true,
+            RestrictPublicBuckets: true,
+          },
+        }),
+      );
+      await client.send(
+        new PutBucketEncryptionCommand({
+          Bucket: bucket,
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          },
+        }),
+      );
+      await client.send(
+        new PutBucketTaggingCommand({
+          Bucket: bucket,
+          Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+        }),
+      );
+    },
+
+    async bucketTags(bucket) {
+      try {
+        const { TagSet } = await client.send(new GetBucketTaggingCommand({ Bucket: bucket }));
+        return Object.fromEntries((TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+      } catch (error) {
+        if (missing(error)) return undefined;
+        // A bucket without tags answers NoSuchTagSet.
+        if ((error as { name?: string }).name === 'NoSuchTagSet') return {};
+        throw error;
+      }
+    },
+
+    async objectExists(bucket, key) {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (missing(error)) return false;
+        throw error;
+      }
+    },
+
+    async putObject(bucket, key, body) {
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ServerSideEncryption: 'AES256' }),
+      );
+    },
+
+    async deleteBucket(bucket) {
+      await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+    },
+
     async listObjectVersions(bucket, marker) {
       try {
         const page = await client.send(

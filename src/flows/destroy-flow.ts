@@ -28,6 +28,7 @@ import {
   readDeploymentState,
 } from '../journal/journal.ts';
 import { destroyPlanText } from '../output/destroy-plan-text.ts';
+import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
 import { type Flow, type FlowHost, withJournalRun } from './flow.ts';
 
 /**
@@ -238,6 +239,15 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
             emit: (event) => events.emit(event),
           },
         );
+        // Last: the packaged templates, once no stack refers to them.
+        const artifacts = await deleteArtifactsBucket(aws.use(s3Port), {
+          deployment,
+          account: identity.account,
+          region,
+          clock: host.clock,
+          signal: host.signal,
+        });
+        if (artifacts) events.emit({ type: 'artifacts.deleted', bucket: artifacts });
         await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
       });
 

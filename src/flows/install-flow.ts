@@ -1,5 +1,6 @@
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
+import { s3Port } from '../aws/s3-adapter.ts';
 import type { StepEntry } from '../blueprint/blueprint-schema.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
@@ -18,6 +19,7 @@ import {
 import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
 import { writePlatformFiles } from '../install/platform-files.ts';
 import { Journal } from '../journal/journal.ts';
+import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
 import {
   askSteps,
@@ -208,7 +210,14 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         account: identity.account,
       });
       return withJournalRun(events, journal, 'install', async () => {
-        const stacks = await host.execute(plan, {
+        const packaged = await packageTemplates(plan, blueprint, {
+          s3: aws.use(s3Port),
+          deployment,
+          account: identity.account,
+          region,
+          emit: (event) => events.emit(event),
+        });
+        const stacks = await host.execute(packaged.plan, {
           aws,
           steps: blueprint.steps,
           journal,

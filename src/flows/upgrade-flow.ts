@@ -1,5 +1,6 @@
 import type { StackDescription } from '../aws/cloudformation-port.ts';
 import { rdsPort } from '../aws/rds-adapter.ts';
+import { s3Port } from '../aws/s3-adapter.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { answersChanged, writeAnswersFile } from '../install/answers-file.ts';
@@ -14,6 +15,7 @@ import {
 } from '../install/deployment-resolution.ts';
 import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
 import { Journal, readDeploymentState } from '../journal/journal.ts';
+import { packageTemplates } from '../packaging/package-templates.ts';
 import {
   applyStep,
   askSteps,
@@ -234,13 +236,20 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
         region,
         account: identity.account,
       });
-      await withJournalRun(events, journal, 'upgrade', () =>
-        host.execute(
+      await withJournalRun(events, journal, 'upgrade', async () => {
+        const packaged = await packageTemplates(plan, blueprint, {
+          s3: aws.use(s3Port),
+          deployment,
+          account: identity.account,
+          region,
+          emit: (event) => events.emit(event),
+        });
+        await host.execute(
           `Upgrading ${deployment} (${blueprint.product.id} ${fromVersion} → ${blueprint.product.version}) in ${region}`,
-          plan,
+          packaged.plan,
           { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
-        ),
-      );
+        );
+      });
       events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
       return ExitCode.ok;
     },

@@ -30,6 +30,8 @@ export interface PlannedStack {
   description?: string;
   templateBody?: string;
   templateUrl?: string;
+  /** The body uploaded to templateUrl when stackguide packaged it: an unchanged stack is told without a fetch. */
+  packagedBody?: string;
   /** Parameter values as written in the blueprint, `{{...}}` and all. */
   parameterSources: Record<string, string | number | boolean>;
   capabilities: string[];

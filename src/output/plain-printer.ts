@@ -28,6 +28,10 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       return `${at} account ${event.account} as ${event.arn}`;
     case 'answers.saved':
       return `${at} answers saved to ${event.path}`;
+    case 'templates.packaged':
+      return `${at} templates packaged in s3://${event.bucket}: ${event.uploaded.length} uploaded, ${event.reused.length} already there`;
+    case 'artifacts.deleted':
+      return `${at} deleted the artifacts bucket ${event.bucket}`;
     case 'file.written':
       return `${at} wrote ${event.path}${event.description ? ` (${event.description})` : ''}`;
     case 'changeset.created': {

@@ -16,6 +16,8 @@ export interface StackDeployment {
   name: string;
   templateBody?: string;
   templateUrl?: string;
+  /** What templateUrl holds, when stackguide uploaded it (packaged): compared like a body. */
+  packagedBody?: string;
   parameters: Record<string, string>;
   capabilities: string[];
   tags: Record<string, string>;
@@ -273,11 +275,8 @@ async function isUnchanged(
   existing: StackDescription,
   stack: StackDeployment,
 ): Promise<boolean> {
-  if (
-    stack.templateBody === undefined ||
-    !existing.status.endsWith('_COMPLETE') ||
-    existing.status.includes('ROLLBACK')
-  )
+  const body = stack.templateBody ?? stack.packagedBody;
+  if (body === undefined || !existing.status.endsWith('_COMPLETE') || existing.status.includes('ROLLBACK'))
     return false;
   if (Object.values(existing.parameters).some((value) => value === '****')) return false;
   const sameParameters = Object.entries(stack.parameters).every(
@@ -288,7 +287,7 @@ async function isUnchanged(
     Object.entries(stack.tags).every(([key, value]) => existing.tags[key] === value);
   if (!sameParameters || !sameTags) return false;
   const deployed = await cloudFormation.getTemplateBody(existing.stackId);
-  return deployed?.trim() === stack.templateBody.trim();
+  return deployed?.trim() === body.trim();
 }
 
 /** The change set as the NDJSON `changeset.created` event carries it. */

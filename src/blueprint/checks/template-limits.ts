@@ -2,8 +2,6 @@ import { asRecord, type CheckInput, type CheckProblem, stackTemplateFiles } from
 
 /** CloudFormation's limits (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html). */
 const TEMPLATE_LIMITS = {
-  /** A template body sent in the request. */
-  inlineBytes: 51_200,
   /** A template read from S3. */
   s3Bytes: 1_000_000,
   resources: 500,
@@ -18,8 +16,9 @@ const TEMPLATE_LIMITS = {
  */
 export function templateLimitProblems(input: CheckInput): CheckProblem[] {
   const problems: CheckProblem[] = [];
-  input.blueprint.stacks.forEach((stack, index) => {
-    for (const { file, body, document, nested: isNested } of stackTemplateFiles(input, stack.id)) {
+  for (const stack of input.blueprint.stacks) {
+    // Over 51,200 bytes a template is packaged: uploaded to the artifacts bucket and deployed by URL.
+    for (const { file, body, document } of stackTemplateFiles(input, stack.id)) {
       const bytes = Buffer.byteLength(body, 'utf8');
       if (bytes > TEMPLATE_LIMITS.s3Bytes)
         problems.push({
@@ -27,12 +26,6 @@ export function templateLimitProblems(input: CheckInput): CheckProblem[] {
           segments: [],
           message: `the template is ${bytes.toLocaleString('en-US')} bytes, over CloudFormation's limit of ${TEMPLATE_LIMITS.s3Bytes.toLocaleString('en-US')}`,
           fix: 'Split it into nested stacks (AWS::CloudFormation::Stack with TemplateURL: <file in the folder>).',
-        });
-      else if (!isNested && bytes > TEMPLATE_LIMITS.inlineBytes)
-        problems.push({
-          segments: ['stacks', index, 'template'],
-          message: `${file} is ${bytes.toLocaleString('en-US')} bytes, over the ${TEMPLATE_LIMITS.inlineBytes.toLocaleString('en-US')} bytes CloudFormation takes in a request`,
-          fix: 'Host it in S3 and set templateUrl, or move resources into nested stacks.',
         });
       for (const [section, limit] of [
         ['Resources', TEMPLATE_LIMITS.resources],
@@ -50,6 +43,6 @@ export function templateLimitProblems(input: CheckInput): CheckProblem[] {
           });
       }
     }
-  });
+  }
   return problems;
 }
