@@ -157,17 +157,20 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
           ? new URLSearchParams(body.toString())
           : undefined;
         const amzTarget = String(incoming.headers['x-amz-target'] ?? '');
-        const answer = await send(incoming.method ?? 'GET', incoming.url ?? '/', incoming.headers, body);
+        // The whole body is here already: a client's `Expect: 100-continue` (awscli sends it) must not
+        // make the upstream request wait for a go-ahead it will never need.
+        const { expect: _expect, ...headers } = incoming.headers;
+        const answer = await send(incoming.method ?? 'GET', incoming.url ?? '/', headers, body);
         let text: string | undefined;
         if (form?.get('Action') === 'DescribeStacks' && answer.status === 200)
           text = await withOutputs(answer.body.toString('utf8'), incoming.headers);
         else if (amzTarget.startsWith('CodeCommit_20150413.'))
           text = epochDates(answer.body.toString('utf8'));
         const payload = text === undefined ? answer.body : Buffer.from(text, 'utf8');
-        const headers = { ...answer.headers };
-        delete headers['transfer-encoding'];
-        if (text !== undefined) headers['content-length'] = String(payload.length);
-        outgoing.writeHead(answer.status, headers);
+        const answerHeaders = { ...answer.headers };
+        delete answerHeaders['transfer-encoding'];
+        if (text !== undefined) answerHeaders['content-length'] = String(payload.length);
+        outgoing.writeHead(answer.status, answerHeaders);
         outgoing.end(payload);
       })().catch(() => {
         if (!outgoing.headersSent) outgoing.writeHead(502);
