@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScenarioServer, startScenarioServer } from '../scenario-server/server.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
@@ -110,6 +117,40 @@ describe('outputs and exports on the scenario server, through the CLI', () => {
     server.deny('ListExports', 0);
   });
 
+  it('refuses with exit 2, deleting nothing, while a stack outside the deployment imports an export', async () => {
+    const outsider = await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: 'reporting',
+        ChangeSetName: 'by-hand',
+        ChangeSetType: 'CREATE',
+        TemplateBody: JSON.stringify({
+          Resources: {
+            Feed: {
+              Type: 'AWS::SNS::Subscription',
+              Properties: { TopicArn: { 'Fn::ImportValue': 'lab-topic' } },
+            },
+          },
+        }),
+      }),
+    );
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: outsider.Id }));
+    await expect
+      .poll(async () => (await stack('reporting'))?.StackStatus, { timeout: 20_000 })
+      .toBe('CREATE_COMPLETE');
+
+    const refused = await cli('destroy', '--confirm', 'lab');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'reporting, which is not part of this deployment, imports lab-topic from lab-base',
+    );
+    expect(calls('DeleteStack')).toEqual([]);
+
+    await cfn.send(new DeleteStackCommand({ StackName: 'reporting' }));
+    await expect
+      .poll(async () => (await stack(outsider.StackId ?? ''))?.StackStatus, { timeout: 20_000 })
+      .toBe('DELETE_COMPLETE');
+  });
+
   it('reads every page of ListExports and the importers of each export, then deletes the importer first', async () => {
     const before = { exports: calls('ListExports').length, imports: calls('ListImports').length };
     const destroyed = await cli('destroy', '--confirm', 'lab');
@@ -121,7 +162,9 @@ describe('outputs and exports on the scenario server, through the CLI', () => {
         .slice(before.imports)
         .map((call) => call.params.ExportName),
     ).toEqual(['lab-queue', 'lab-topic', 'lab-key']);
-    const deleted = calls('DeleteStack').map((call) => call.params.StackName ?? '');
+    const deleted = calls('DeleteStack')
+      .map((call) => call.params.StackName ?? '')
+      .filter((name) => name !== 'reporting');
     expect(deleted).toEqual([
       expect.stringContaining(':stack/lab-app/'),
       expect.stringContaining(':stack/lab-base/'),
