@@ -1,15 +1,15 @@
 /**
- * bench/empty-bucket: emptying a versioned bucket of 20,000 object versions in moto, once with
- * stackguide's emptyBucket and once the best way a user can with awscli (list-object-versions, then
- * delete-objects in 1,000-key batches, one after another, as a shell loop does), in the same run;
- * objects (versions and delete markers) per second for both. Goal: at least twice the awscli rate.
+ * bench/empty-bucket: emptying a versioned bucket in moto, with stackguide's emptyBucket and with the
+ * loop a user would write with awscli: one shell script that lists up to 1,000 versions
+ * (list-object-versions), deletes them (delete-objects), and goes round until nothing is left, first
+ * the versions, then the delete markers. Both run n times (n >= 3) on the same moto server in the same
+ * run, each on a freshly filled bucket; objects (versions and delete markers) per second, median, min
+ * and max. Prints the commit, the machine and n. Goal: stackguide's median at least twice awscli's.
  *
- *   node bench/empty-bucket.ts [--versions 20000] [--json]
+ *   node bench/empty-bucket.ts [--versions 10000] [--runs 3] [--json]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   CreateBucketCommand,
   PutBucketVersioningCommand,
@@ -21,9 +21,14 @@ import { s3Port } from '../src/aws/s3-adapter.ts';
 import { emptyBucket, measureBucket } from '../src/decommission/bucket-contents.ts';
 import { systemClock } from '../src/runtime/clock.ts';
 import { startMotoServer } from '../test/support/moto-server.ts';
+import { runInfo, runInfoLine, spread } from './support/run-info.ts';
 
-const versionsFlag = process.argv.indexOf('--versions');
-const total = versionsFlag > 0 ? Number(process.argv[versionsFlag + 1]) : 20_000;
+const flag = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const total = flag('--versions', 10_000);
+const runs = Math.max(3, flag('--runs', 3));
 const asJson = process.argv.includes('--json');
 const credentials = {
   AWS_ACCESS_KEY_ID: 'bench',
@@ -31,6 +36,7 @@ const credentials = {
   AWS_DEFAULT_REGION: 'us-east-1',
 };
 Object.assign(process.env, credentials);
+const info = runInfo();
 
 const moto = await startMotoServer();
 const client = new S3Client({
@@ -40,8 +46,8 @@ const client = new S3Client({
   credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
 });
 
-/** Fills a versioned bucket: total/2 keys written twice (filling is not timed). */
-async function fill(bucket: string): Promise<void> {
+/** Fills a versioned bucket: total/2 keys written twice (not timed); returns what it holds. */
+async function fill(bucket: string): Promise<number> {
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   await client.send(
     new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
@@ -55,88 +61,86 @@ async function fill(bucket: string): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
+  const contents = await measureBucket(s3, bucket);
+  return contents.versions + contents.deleteMarkers;
 }
 
-/** The awscli way: list a page of versions, delete them, until nothing is left. */
-function emptyWithAwscli(bucket: string): number {
-  const env = { ...process.env, ...credentials };
-  const aws = (...args: string[]): string =>
-    execFileSync('aws', ['--endpoint-url', moto.endpoint, 's3api', ...args], {
-      env,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  const scratch = mkdtempSync(join(tmpdir(), 'bench-awscli-'));
-  let deleted = 0;
-  try {
-    for (let round = 0; round < 1000; round++) {
-      const listed = JSON.parse(
-        aws('list-object-versions', '--bucket', bucket, '--max-items', '1000', '--output', 'json') || '{}',
-      ) as {
-        Versions?: Array<{ Key: string; VersionId: string }>;
-        DeleteMarkers?: Array<{ Key: string; VersionId: string }>;
-      };
-      const objects = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].map(
-        ({ Key, VersionId }) => ({ Key, VersionId }),
-      );
-      if (objects.length === 0) return deleted;
-      const file = join(scratch, 'delete.json');
-      writeFileSync(file, JSON.stringify({ Objects: objects, Quiet: true }));
-      aws('delete-objects', '--bucket', bucket, '--delete', `file://${file}`);
-      deleted += objects.length;
-    }
-    return deleted;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+/** The loop as a user writes it: one bash process, awscli for every call, 1,000 keys a batch. */
+const AWSCLI_LOOP = `
+set -eu
+deleted=0
+for kind in Versions DeleteMarkers; do
+  while :; do
+    batch=$(aws --endpoint-url "$ENDPOINT" s3api list-object-versions --bucket "$BUCKET" --max-items 1000 \
+      --query "{Objects: $kind[].{Key: Key, VersionId: VersionId}}" --output json)
+    n=$(printf '%s\n' "$batch" | grep -c '"VersionId"' || true)
+    [ "$n" -eq 0 ] && break
+    aws --endpoint-url "$ENDPOINT" s3api delete-objects --bucket "$BUCKET" --delete "$batch" > /dev/null
+    deleted=$((deleted + n))
+  done
+done
+echo "$deleted"
+`;
+
+/** Asynchronous: moto's endpoint is a proxy in this process, which must keep serving meanwhile. */
+async function emptyWithAwscli(bucket: string): Promise<number> {
+  const { stdout } = await promisify(execFile)('bash', ['-c', AWSCLI_LOOP], {
+    env: { ...process.env, ...credentials, ENDPOINT: moto.endpoint, BUCKET: bucket },
+    encoding: 'utf8',
+  });
+  return Number(stdout.trim());
+}
+
+const s3 = createAwsSession({ endpointUrl: moto.endpoint }).forRegion('us-east-1').use(s3Port);
+
+async function timed(run: () => Promise<number> | number): Promise<{ deleted: number; perSecond: number }> {
+  const started = performance.now();
+  const deleted = await run();
+  return { deleted, perSecond: deleted / ((performance.now() - started) / 1000) };
 }
 
 try {
-  const s3 = createAwsSession({ endpointUrl: moto.endpoint }).forRegion('us-east-1').use(s3Port);
-  await fill('bench-stackguide');
-  const before = await measureBucket(s3, 'bench-stackguide');
-  let started = performance.now();
-  const deletedByUs = await emptyBucket(s3, 'bench-stackguide', { clock: systemClock });
-  const ourSeconds = (performance.now() - started) / 1000;
-
-  let awscli: { deleted: number; seconds: number } | undefined;
-  let note = '';
+  let awscliMissing = '';
   try {
     execFileSync('aws', ['--version'], { stdio: 'ignore' });
-    await fill('bench-awscli');
-    started = performance.now();
-    const deleted = emptyWithAwscli('bench-awscli');
-    awscli = { deleted, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
-    note = `awscli: not measured (${(error as Error).message.split('\n')[0]})`;
+    awscliMissing = `awscli: not measured (${(error as Error).message.split('\n')[0]})`;
   }
-
-  const ours = deletedByUs / ourSeconds;
-  const theirs = awscli ? awscli.deleted / awscli.seconds : undefined;
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let filled = 0;
+  for (let run = 0; run < runs; run++) {
+    filled = await fill(`bench-stackguide-${run}`);
+    const us = await timed(() => emptyBucket(s3, `bench-stackguide-${run}`, { clock: systemClock }));
+    if (us.deleted !== filled) throw new Error(`stackguide deleted ${us.deleted} of ${filled}`);
+    ours.push(us.perSecond);
+    if (awscliMissing) continue;
+    const expected = await fill(`bench-awscli-${run}`);
+    const them = await timed(() => emptyWithAwscli(`bench-awscli-${run}`));
+    if (them.deleted !== expected) throw new Error(`the awscli loop deleted ${them.deleted} of ${expected}`);
+    theirs.push(them.perSecond);
+  }
+  const stackguide = spread(ours);
+  const awscli = theirs.length > 0 ? spread(theirs) : undefined;
+  const ratio = awscli ? stackguide.median / awscli.median : undefined;
   if (asJson) {
     console.log(
-      JSON.stringify({
-        versions: before.versions + before.deleteMarkers,
-        stackguide: { deleted: deletedByUs, seconds: ourSeconds, perSecond: ours },
-        awscli: awscli ? { ...awscli, perSecond: theirs } : null,
-        note,
-      }),
+      JSON.stringify({ ...info, versions: filled, runs, stackguide, awscli: awscli ?? null, ratio }),
     );
   } else {
+    const rate = (value: number) => `${value.toFixed(0)}/s`.padStart(9);
+    console.log(runInfoLine('bench/empty-bucket', info, runs));
     console.log(
-      `bench/empty-bucket: a versioned bucket of ${before.versions + before.deleteMarkers} versions in moto\n`,
+      `a versioned bucket of ${filled} versions and delete markers in moto, emptied ${runs} times each way\n`,
     );
-    console.log(
-      `stackguide emptyBucket: ${deletedByUs} in ${ourSeconds.toFixed(1)} s = ${ours.toFixed(0)} objects/s`,
-    );
-    if (awscli && theirs) {
-      console.log(
-        `awscli (list-object-versions + delete-objects, 1,000-key batches): ${awscli.deleted} in ${awscli.seconds.toFixed(1)} s = ${theirs.toFixed(0)} objects/s`,
-      );
-      console.log(
-        `ratio: ${(ours / theirs).toFixed(1)}x   goal >= 2x: ${ours / theirs >= 2 ? 'PASS' : 'MISS'}`,
-      );
-    } else console.log(note);
+    console.log(`${''.padEnd(58)}${'median'.padStart(9)}${'min'.padStart(9)}${'max'.padStart(9)}`);
+    const row = (label: string, r: ReturnType<typeof spread>) =>
+      console.log(`${label.padEnd(58)}${rate(r.median)}${rate(r.min)}${rate(r.max)}`);
+    row('stackguide emptyBucket', stackguide);
+    if (awscli && ratio !== undefined) {
+      row('awscli loop (list-object-versions + delete-objects, 1,000)', awscli);
+      console.log(`\nratio of medians: ${ratio.toFixed(1)}x   goal >= 2x: ${ratio >= 2 ? 'met' : 'missed'}`);
+    } else console.log(awscliMissing);
   }
 } finally {
   client.destroy();

@@ -8,7 +8,10 @@
  * Goals: p95 latency at most 1.5 s at no more than 30 calls a minute per active stack (CDK: about 42),
  * RSS under 150 MB.
  *
- *   node bench/events.ts [--speed 20] [--json]
+ * Each part runs n times (n >= 3); the figures are the median, min and max over the runs, printed with
+ * the commit and the machine.
+ *
+ *   node bench/events.ts [--speed 20] [--runs 3] [--json]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,10 +20,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { startScenarioServer } from '../test/scenario-server/server.ts';
+import { runInfo, runInfoLine, spread } from './support/run-info.ts';
 
 const speedFlag = process.argv.indexOf('--speed');
 const speed = speedFlag > 0 ? Number(process.argv[speedFlag + 1]) : 20;
 const asJson = process.argv.includes('--json');
+const runsFlag = process.argv.indexOf('--runs');
+const runs = Math.max(3, runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 3);
+const info = runInfo();
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -133,26 +140,86 @@ async function inkLoad() {
   };
 }
 
-const deploy = await replayDeploy();
-const ink = await inkLoad();
+const deploys: Array<Awaited<ReturnType<typeof replayDeploy>>> = [];
+const inks: Array<Awaited<ReturnType<typeof inkLoad>>> = [];
+for (let run = 0; run < runs; run++) {
+  deploys.push(await replayDeploy());
+  inks.push(await inkLoad());
+}
+type Figures = Record<string, ReturnType<typeof spread>>;
+const over = <T extends Record<string, number>>(all: T[], keys: Array<keyof T & string>): Figures =>
+  Object.fromEntries(keys.map((key) => [key, spread(all.map((one) => one[key] ?? 0))]));
+const deploy = over(deploys, [
+  'events',
+  'delivered',
+  'realMinutes',
+  'p50LatencyMs',
+  'p95LatencyMs',
+  'callsPerMinutePerActiveStack',
+  'cpuSeconds',
+  'peakRssMb',
+]);
+const ink = over(inks, ['cpuMicrosPerEvent', 'peakRssMb', 'frames']);
+const at = (figures: Figures, key: string) => figures[key] ?? { median: 0, min: 0, max: 0, n: 0 };
+
 if (asJson) {
-  console.log(JSON.stringify({ speed, deploy, ink }));
+  console.log(JSON.stringify({ ...info, runs, speed, deploy, ink }));
 } else {
-  const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
-  console.log(`bench/events: big-nested-create replayed at ${speed}x (figures in real time)\n`);
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
+  const row = (
+    label: string,
+    figures: Figures,
+    key: string,
+    format: (value: number) => string,
+    goal: string,
+  ) => {
+    const { median, min, max } = at(figures, key);
+    console.log(
+      `${label.padEnd(44)}${format(median).padStart(10)}${format(min).padStart(10)}${format(max).padStart(10)}  ${goal}`,
+    );
+  };
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const fixed =
+    (digits: number, unit = '') =>
+    (value: number) =>
+      `${value.toFixed(digits)}${unit}`;
+  console.log(runInfoLine('bench/events', info, runs));
   console.log(
-    `events: ${deploy.events} in the tree, ${deploy.delivered} delivered; the operation took ${deploy.realMinutes.toFixed(1)} min`,
+    `big-nested-create replayed at ${speed}x (figures in real time): ${at(deploy, 'events').median} events in the tree, ${at(deploy, 'delivered').min}-${at(deploy, 'delivered').max} delivered\n`,
   );
   console.log(
-    `event-to-output latency: p50 ${(deploy.p50LatencyMs / 1000).toFixed(2)} s, p95 ${(deploy.p95LatencyMs / 1000).toFixed(2)} s   goal p95 <= 1.5 s: ${verdict(deploy.p95LatencyMs <= 1500)}`,
+    `${''.padEnd(44)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}  goal (median)`,
   );
-  console.log(
-    `API calls per minute per active stack: ${deploy.callsPerMinutePerActiveStack.toFixed(1)}   goal <= 30 (CDK ~42): ${verdict(deploy.callsPerMinutePerActiveStack <= 30)}`,
+  row('event-to-output latency, p50', deploy, 'p50LatencyMs', seconds, '');
+  row(
+    'event-to-output latency, p95',
+    deploy,
+    'p95LatencyMs',
+    seconds,
+    `<= 1.5 s: ${verdict(at(deploy, 'p95LatencyMs').median <= 1500)}`,
   );
-  console.log(
-    `CPU time: ${deploy.cpuSeconds.toFixed(2)} s; peak RSS: ${deploy.peakRssMb.toFixed(0)} MB   goal < 150 MB: ${verdict(deploy.peakRssMb < 150)}`,
+  row(
+    'API calls a minute per active stack',
+    deploy,
+    'callsPerMinutePerActiveStack',
+    fixed(1),
+    `<= 30 (CDK ~42): ${verdict(at(deploy, 'callsPerMinutePerActiveStack').median <= 30)}`,
   );
-  console.log(
-    `Ink live tree, 10,000 events over 1,000 resources: ${ink.cpuMicrosPerEvent.toFixed(0)} µs CPU per event, ${ink.frames} frames written, peak RSS ${ink.peakRssMb.toFixed(0)} MB   goal < 150 MB: ${verdict(ink.peakRssMb < 150)}`,
+  row('client CPU time', deploy, 'cpuSeconds', fixed(2, ' s'), '');
+  row(
+    'client peak RSS',
+    deploy,
+    'peakRssMb',
+    fixed(0, ' MB'),
+    `< 150 MB: ${verdict(at(deploy, 'peakRssMb').median < 150)}`,
+  );
+  row('Ink tree, 10,000 events: CPU per event', ink, 'cpuMicrosPerEvent', fixed(0, ' µs'), '');
+  row('Ink tree, 10,000 events: frames written', ink, 'frames', fixed(0), '');
+  row(
+    'Ink tree, 10,000 events: peak RSS',
+    ink,
+    'peakRssMb',
+    fixed(0, ' MB'),
+    `< 150 MB: ${verdict(at(ink, 'peakRssMb').median < 150)}`,
   );
 }
