@@ -1,7 +1,7 @@
 import type { ListrRendererValue } from 'listr2';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
-import type { Chooser } from '../decommission/teardown.ts';
 import type { EventBus } from '../events.ts';
+import type { Chooser } from '../install/prompter.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import type { ChangeSetSummary } from '../stacks/change-set.ts';
 import type { ChangeSetDecision } from '../stacks/deploy-stack.ts';

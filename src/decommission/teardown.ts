@@ -6,6 +6,7 @@ import type { Route53Port } from '../aws/route53-port.ts';
 import type { S3Port } from '../aws/s3-port.ts';
 import { StackguideError } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
+import type { Chooser } from '../install/prompter.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { type DeleteStackDeps, deleteStack } from '../stacks/delete-stack.ts';
@@ -24,13 +25,6 @@ import {
  * acts on exactly what the confirmed plan named, and says what it did as `step.progress` events.
  */
 type Emit = (event: StackguideEvent) => void;
-
-/** Puts a question with fixed answers to the operator; `cancelValue` is what Esc and Ctrl+C answer. */
-export type Chooser = <T extends string>(
-  message: string,
-  choices: Array<{ value: T; label: string }>,
-  cancelValue: T,
-) => Promise<T>;
 
 /** Empties every version of the planned buckets; CloudFormation then deletes them with their stacks. */
 export async function emptyPlannedBuckets(

@@ -26,3 +26,13 @@ export interface Prompter {
     validate: (value: string) => string | true;
   }): Promise<string>;
 }
+
+/**
+ * A question with fixed answers asked while a task list runs (destroy's DELETE_FAILED), by whoever owns
+ * the terminal then (the live view); `cancelValue` is what Esc and Ctrl+C answer.
+ */
+export type Chooser = <T extends string>(
+  message: string,
+  choices: Array<{ value: T; label: string }>,
+  cancelValue: T,
+) => Promise<T>;
