@@ -23,6 +23,8 @@ export const ExitCode = {
   timeout: 124,
   /** A bug in stackguide. */
   bug: 70,
+  /** Another run holds the deployment's lock (sysexits' EX_TEMPFAIL: try again later). Nothing was changed. */
+  locked: 75,
   /** The operator stopped it (Ctrl+C, declined a confirmation). */
   cancelled: 130,
   /** Stopped by SIGTERM (a CI runner cancelling the job): 128 + 15, as shells report it. */

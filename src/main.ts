@@ -51,6 +51,14 @@ function withCommonOptions(command: Command): Command {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** For the commands that change a deployment and take its lock: install, upgrade, destroy. */
+function withWriterOptions(command: Command): Command {
+  return command.option(
+    '--force-unlock <id>',
+    "break the deployment's lock left by a run that is gone (the id is in the refusal), after a confirmation (--yes without a terminal)",
+  );
+}
+
 /** For the commands that run the delegation check: install, preflight, status, upgrade. */
 function withDnsServerOption(command: Command): Command {
   return command.option(
@@ -74,7 +82,7 @@ function buildProgram(
     .showHelpAfterError('(run stackguide <command> --help for its options)')
     .exitOverride();
 
-  withDnsServerOption(withCommonOptions(program.command('install')))
+  withWriterOptions(withDnsServerOption(withCommonOptions(program.command('install'))))
     .description(
       'guided first-time install: identity, region, name, questions, review, then the stacks with live events',
     )
@@ -125,7 +133,7 @@ function buildProgram(
       }),
     );
 
-  withDnsServerOption(withCommonOptions(program.command('upgrade')))
+  withWriterOptions(withDnsServerOption(withCommonOptions(program.command('upgrade'))))
     .description(
       'a newer blueprint version or template: pre-upgrade steps, live checks, change set review, watch',
     )
@@ -137,7 +145,7 @@ function buildProgram(
       run(async () => (await import('./commands/upgrade-command.ts')).upgradeCommand, options),
     );
 
-  withCommonOptions(program.command('destroy'))
+  withWriterOptions(withCommonOptions(program.command('destroy')))
     .description('plan, typed confirmation, buckets emptied, stacks deleted in order')
     .option('--name <deployment>', 'deployment name (else from the answers file)')
     .option('--dry-run', 'show the plan and stop', false)

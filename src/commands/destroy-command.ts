@@ -49,6 +49,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       deleteCodeCommit: options.deleteCodecommit === true,
       ...(options.confirm !== undefined ? { confirm: options.confirm } : {}),
       yes: options.yes === true,
+      ...(options.forceUnlock !== undefined ? { forceUnlock: options.forceUnlock } : {}),
       skipExportCheck: options.skipExportCheck === true,
     });
   } finally {

@@ -59,6 +59,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       ...(options.name ? { deployment: options.name } : {}),
       sets: parseSets(options.set ?? []),
       yes: options.yes === true,
+      ...(options.forceUnlock !== undefined ? { forceUnlock: options.forceUnlock } : {}),
       stateDir: resolve(options.stateDir ?? '.stackguide'),
       defaultAnswersPath: (deployment) => `${deployment}.answers.yaml`,
       ...(options.overwrite ? { overwrite: true } : {}),

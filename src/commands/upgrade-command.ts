@@ -43,6 +43,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       ...(options.name ? { deployment: options.name } : {}),
       sets: parseSets(options.set ?? []),
       yes: options.yes === true,
+      ...(options.forceUnlock !== undefined ? { forceUnlock: options.forceUnlock } : {}),
       stateDir: resolve(options.stateDir ?? '.stackguide'),
       ...(options.template ? { template: options.template } : {}),
       ...(options.stack ? { stack: options.stack } : {}),

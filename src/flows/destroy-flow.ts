@@ -27,9 +27,10 @@ import {
   Journal,
   readDeploymentState,
 } from '../journal/journal.ts';
+import { acquireDeploymentLock } from '../lock/deployment-lock.ts';
 import { destroyPlanText } from '../output/destroy-plan-text.ts';
 import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
-import { type Flow, type FlowHost, withJournalRun } from './flow.ts';
+import { type Flow, type FlowHost, lockRequest, withJournalRun } from './flow.ts';
 
 /**
  * `stackguide destroy`: plan, show, confirm by typing the deployment name, then tear down in order, and
@@ -51,6 +52,8 @@ export interface DestroyRequest {
   yes: boolean;
   /** `--skip-export-check`: go on, knowingly, when ListExports/ListImports cannot be read. */
   skipExportCheck: boolean;
+  /** `--force-unlock <id>`: break that stale deployment lock (after a confirmation) first. */
+  forceUnlock?: string;
 }
 
 export interface DestroyHost extends FlowHost {
@@ -190,15 +193,32 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       const { validated, aws, identity, plan, survey, journaled, resuming, deleteCodeCommit } = asked;
       const { blueprint, deployment, region, request } = validated;
       const rules = blueprint.decommission;
-      for (const stack of plan.stacks.filter((s) => plan.terminationProtected.includes(s.name)))
-        await aws.cloudFormation.setTerminationProtection(stack.stackId, false);
-
-      const journal = await Journal.open(request.stateDir, {
-        blueprint: { id: blueprint.product.id, version: blueprint.product.version },
-        deployment,
-        region,
-        account: identity.account,
+      // One writer per deployment: taken before the first change, released after the last one (the
+      // lock parameter carries the deployment tag, so it goes before the leftovers report looks).
+      const lock = await acquireDeploymentLock({
+        ...lockRequest(aws, host, {
+          deployment,
+          principal: identity.arn,
+          yes: request.yes,
+          forceUnlock: request.forceUnlock,
+        }),
+        command: 'destroy',
+        emit: (event) => events.emit(event),
       });
+      let journal: Journal;
+      try {
+        for (const stack of plan.stacks.filter((s) => plan.terminationProtected.includes(s.name)))
+          await aws.cloudFormation.setTerminationProtection(stack.stackId, false);
+        journal = await Journal.open(request.stateDir, {
+          blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+          deployment,
+          region,
+          account: identity.account,
+        });
+      } catch (error) {
+        await lock.release();
+        throw error;
+      }
       // Journaled before the first deletion, so a destroy interrupted from here on resumes from this plan.
       const destroyRecord: Omit<DestroyRecord, 'updatedAt'> = resuming ?? {
         status: 'in-progress',
@@ -210,46 +230,50 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
         },
       };
-      await withJournalRun(events, journal, 'destroy', async () => {
-        await journal.recordDestroy(destroyRecord);
-        await host.teardown(
-          `Destroying ${deployment} (${blueprint.product.id}) in ${identity.account} ${region}`,
-          {
-            deployment,
-            buckets: rules.emptyBuckets ? plan.buckets.map((b) => b.bucket) : [],
-            repositories: survey.repositories.filter((r) => r.exists).map((r) => r.name),
-            stacks: plan.stacks,
-            stepResources: survey.stepResources,
-            codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
-            tagged: survey.tagged,
-          },
-          {
-            ports: {
-              s3: aws.use(s3Port),
-              ecr: aws.use(ecrPort),
-              route53: aws.use(route53Port),
-              acm: aws.use(acmPort),
-              codeCommit: aws.use(codeCommitPort),
-              ebs: aws.use(ebsPort),
+      try {
+        await withJournalRun(events, journal, 'destroy', async () => {
+          await journal.recordDestroy(destroyRecord);
+          await host.teardown(
+            `Destroying ${deployment} (${blueprint.product.id}) in ${identity.account} ${region}`,
+            {
+              deployment,
+              buckets: rules.emptyBuckets ? plan.buckets.map((b) => b.bucket) : [],
+              repositories: survey.repositories.filter((r) => r.exists).map((r) => r.name),
+              stacks: plan.stacks,
+              stepResources: survey.stepResources,
+              codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
+              tagged: survey.tagged,
             },
-            cloudFormation: aws.cloudFormation,
-            journal,
+            {
+              ports: {
+                s3: aws.use(s3Port),
+                ecr: aws.use(ecrPort),
+                route53: aws.use(route53Port),
+                acm: aws.use(acmPort),
+                codeCommit: aws.use(codeCommitPort),
+                ebs: aws.use(ebsPort),
+              },
+              cloudFormation: aws.cloudFormation,
+              journal,
+              clock: host.clock,
+              signal: host.signal,
+              emit: (event) => events.emit(event),
+            },
+          );
+          // Last: the packaged templates, once no stack refers to them.
+          const artifacts = await deleteArtifactsBucket(aws.use(s3Port), {
+            deployment,
+            account: identity.account,
+            region,
             clock: host.clock,
             signal: host.signal,
-            emit: (event) => events.emit(event),
-          },
-        );
-        // Last: the packaged templates, once no stack refers to them.
-        const artifacts = await deleteArtifactsBucket(aws.use(s3Port), {
-          deployment,
-          account: identity.account,
-          region,
-          clock: host.clock,
-          signal: host.signal,
+          });
+          if (artifacts) events.emit({ type: 'artifacts.deleted', bucket: artifacts });
+          await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
         });
-        if (artifacts) events.emit({ type: 'artifacts.deleted', bucket: artifacts });
-        await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
-      });
+      } finally {
+        await lock.release();
+      }
 
       const report = await leftoversAfterDestroy(plan, rules, journaled, deleteCodeCommit, {
         cloudFormation: aws.cloudFormation,

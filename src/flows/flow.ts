@@ -1,7 +1,9 @@
 import type { AwsContext } from '../aws/aws-context.ts';
+import { ssmPort } from '../aws/ssm-adapter.ts';
 import type { EventBus } from '../events.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { beginRun, type Journal, type OperationCommand } from '../journal/journal.ts';
+import { acquireDeploymentLock, type LockRequest } from '../lock/deployment-lock.ts';
 import type { Clock } from '../runtime/clock.ts';
 
 /**
@@ -54,7 +56,12 @@ export async function withJournalRun<T>(
   journal: Journal,
   command: OperationCommand,
   work: () => Promise<T>,
+  /** The deployment lock to hold for the run: taken before it begins, released after it ends. */
+  lock?: LockRequest,
 ): Promise<T> {
+  const held = lock
+    ? await acquireDeploymentLock({ ...lock, command, emit: (event) => events.emit(event) })
+    : undefined;
   // A failed or stopped run says its error and run.completed after this returns (the top-level handler
   // does, knowing the exit code); the event log keeps listening until then, and main waits for the
   // writes (EventBus.drained) before the process exits.
@@ -72,5 +79,23 @@ export async function withJournalRun<T>(
   } finally {
     await journal.finish(outcome);
     await journal.flush();
+    await held?.release();
   }
+}
+
+/** The lock request of a run that changes the deployment, from its flow's host and request. */
+export function lockRequest(
+  aws: AwsContext,
+  host: Pick<FlowHost, 'clock' | 'prompter'>,
+  run: { deployment: string; principal: string; yes: boolean; forceUnlock: string | undefined },
+): LockRequest {
+  return {
+    ssm: aws.use(ssmPort),
+    clock: host.clock,
+    deployment: run.deployment,
+    principal: run.principal,
+    yes: run.yes,
+    ...(run.forceUnlock !== undefined ? { forceUnlock: run.forceUnlock } : {}),
+    ...(host.prompter ? { prompter: host.prompter } : {}),
+  };
 }

@@ -31,7 +31,7 @@ import {
   type StepInputs,
   stepTitle,
 } from '../steps/run-steps.ts';
-import { type Flow, type FlowHost, withJournalRun } from './flow.ts';
+import { type Flow, type FlowHost, lockRequest, withJournalRun } from './flow.ts';
 
 /**
  * `stackguide install`: validate the answers given, ask (identity, region, name, questions, the steps'
@@ -47,6 +47,8 @@ export interface InstallRequest extends Omit<DeploymentRequest, 'blueprint'> {
   overwrite?: boolean;
   /** Flags to repeat in the equivalent non-interactive command. */
   connectionFlags: string[];
+  /** `--force-unlock <id>`: break that stale deployment lock (after a confirmation) first. */
+  forceUnlock?: string;
 }
 
 export interface InstallHost extends FlowHost {
@@ -209,31 +211,42 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         region,
         account: identity.account,
       });
-      return withJournalRun(events, journal, 'install', async () => {
-        const packaged = await packageTemplates(plan, blueprint, {
-          s3: aws.use(s3Port),
+      return withJournalRun(
+        events,
+        journal,
+        'install',
+        async () => {
+          const packaged = await packageTemplates(plan, blueprint, {
+            s3: aws.use(s3Port),
+            deployment,
+            account: identity.account,
+            region,
+            emit: (event) => events.emit(event),
+          });
+          const stacks = await host.execute(packaged.plan, {
+            aws,
+            steps: blueprint.steps,
+            journal,
+            stepBase,
+            stepInputs,
+          });
+          events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
+          return {
+            plan,
+            stacks,
+            answersPath,
+            nextCommand,
+            eventLogPath: journal.eventLogPath,
+            afterInstall: afterInstallChecklist(blueprint, resolved, stacks),
+          };
+        },
+        lockRequest(aws, host, {
           deployment,
-          account: identity.account,
-          region,
-          emit: (event) => events.emit(event),
-        });
-        const stacks = await host.execute(packaged.plan, {
-          aws,
-          steps: blueprint.steps,
-          journal,
-          stepBase,
-          stepInputs,
-        });
-        events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
-        return {
-          plan,
-          stacks,
-          answersPath,
-          nextCommand,
-          eventLogPath: journal.eventLogPath,
-          afterInstall: afterInstallChecklist(blueprint, resolved, stacks),
-        };
-      });
+          principal: identity.arn,
+          yes: request.yes,
+          forceUnlock: request.forceUnlock,
+        }),
+      );
     },
   };
 }

@@ -34,7 +34,7 @@ import {
   withLiveValue,
   withTemplateOverride,
 } from '../upgrade/upgrade-plan.ts';
-import { type Flow, type FlowHost, withJournalRun } from './flow.ts';
+import { type Flow, type FlowHost, lockRequest, withJournalRun } from './flow.ts';
 import type { ExecuteContext } from './install-flow.ts';
 
 /**
@@ -51,6 +51,8 @@ export interface UpgradeRequest extends Omit<DeploymentRequest, 'blueprint' | 'c
   template?: string;
   /** Which stack --template is for (a blueprint stack id); needed when the blueprint has several. */
   stack?: string;
+  /** `--force-unlock <id>`: break that stale deployment lock (after a confirmation) first. */
+  forceUnlock?: string;
 }
 
 export interface UpgradeHost extends FlowHost {
@@ -236,20 +238,31 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
         region,
         account: identity.account,
       });
-      await withJournalRun(events, journal, 'upgrade', async () => {
-        const packaged = await packageTemplates(plan, blueprint, {
-          s3: aws.use(s3Port),
+      await withJournalRun(
+        events,
+        journal,
+        'upgrade',
+        async () => {
+          const packaged = await packageTemplates(plan, blueprint, {
+            s3: aws.use(s3Port),
+            deployment,
+            account: identity.account,
+            region,
+            emit: (event) => events.emit(event),
+          });
+          await host.execute(
+            `Upgrading ${deployment} (${blueprint.product.id} ${fromVersion} → ${blueprint.product.version}) in ${region}`,
+            packaged.plan,
+            { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
+          );
+        },
+        lockRequest(aws, host, {
           deployment,
-          account: identity.account,
-          region,
-          emit: (event) => events.emit(event),
-        });
-        await host.execute(
-          `Upgrading ${deployment} (${blueprint.product.id} ${fromVersion} → ${blueprint.product.version}) in ${region}`,
-          packaged.plan,
-          { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
-        );
-      });
+          principal: identity.arn,
+          yes: request.yes,
+          forceUnlock: request.forceUnlock,
+        }),
+      );
       events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
       return ExitCode.ok;
     },

@@ -108,6 +108,10 @@ describe('an install killed with kill -9, then run again', () => {
       const again = await runCli(installArgs(moto.endpoint), { cwd: work.path, env: { CI: 'true' } });
       expect(again.stderr).not.toMatch(/IN_PROGRESS \(\d+m/);
       expect(again.code, again.stderr).toBe(0);
+      // The killed run's lock was left behind; its pid is gone, so the re-run took it over and said so.
+      expect(again.stderr).toMatch(
+        /The lock of demo was left by install by \S+ on \S+ \(pid \d+\).*no longer running on this machine: taken over/,
+      );
       expect(await liveStacks()).toEqual([
         { name: 'demo-app', status: 'CREATE_COMPLETE' },
         { name: 'demo-data', status: 'CREATE_COMPLETE' },

@@ -1,0 +1,62 @@
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { PortFactory } from './aws-context.ts';
+import type { SsmPort } from './ssm-port.ts';
+
+export const ssmPort: PortFactory<SsmPort> = {
+  service: 'SSM',
+  endpointVariable: 'AWS_ENDPOINT_URL_SSM',
+  create: (config) => ssmAdapter(new SSMClient(config)),
+};
+
+function ssmAdapter(client: SSMClient): SsmPort {
+  return {
+    async createParameterIfAbsent({ name, value, description, tags }) {
+      try {
+        await client.send(
+          new PutParameterCommand({
+            Name: name,
+            Value: value,
+            Description: description,
+            Type: 'String',
+            Overwrite: false,
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ParameterAlreadyExists') return false;
+        throw error;
+      }
+    },
+
+    async getParameter(name) {
+      try {
+        const response = await client.send(new GetParameterCommand({ Name: name }));
+        const parameter = response.Parameter;
+        if (parameter?.Value === undefined) return undefined;
+        return {
+          value: parameter.Value,
+          ...(parameter.LastModifiedDate ? { lastModified: parameter.LastModifiedDate } : {}),
+        };
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ParameterNotFound') return undefined;
+        throw error;
+      }
+    },
+
+    async deleteParameter(name) {
+      try {
+        await client.send(new DeleteParameterCommand({ Name: name }));
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ParameterNotFound') return false;
+        throw error;
+      }
+    },
+  };
+}

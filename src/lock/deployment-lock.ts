@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { SsmPort } from '../aws/ssm-port.ts';
+import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import { ExitCode, StackguideError } from '../errors.ts';
+import type { StackguideEvent } from '../events.ts';
+import type { Prompter } from '../install/prompter.ts';
+import type { Clock } from '../runtime/clock.ts';
+
+/**
+ * One writer per deployment, across machines, held in the account itself: an SSM parameter named after
+ * the deployment, created with Overwrite=false (atomic: of two runs, exactly one creates it), holding who
+ * took it. install, upgrade and destroy take it before their first change and delete it when they end
+ * (destroy last of all); read-only commands never touch it. A run killed while holding it leaves it
+ * behind: `--force-unlock <id>` breaks it after a confirmation, as Terraform's state lock does.
+ */
+export interface LockHolder {
+  /** Names this lock for --force-unlock. */
+  id: string;
+  deployment: string;
+  /** The principal that took it (sts get-caller-identity). */
+  principal: string;
+  host: string;
+  pid: number;
+  command: string;
+  startedAt: string;
+}
+
+export interface DeploymentLock {
+  readonly holder: LockHolder;
+  /** Deletes the lock parameter if it is still this run's; never throws (a failure is told). */
+  release(): Promise<void>;
+}
+
+export interface AcquireLockInput {
+  ssm: SsmPort;
+  clock: Clock;
+  deployment: string;
+  principal: string;
+  command: string;
+  /** `--force-unlock <id>`: the id of a stale lock to break first. */
+  forceUnlock?: string;
+  /** Asks before breaking a lock; without one, `yes` (--yes) is the confirmation. */
+  prompter?: Pick<Prompter, 'confirm'>;
+  yes: boolean;
+  /** Told when the lock could not be deleted at the end (the run's own outcome stands). */
+  emit: (event: StackguideEvent) => void;
+}
+
+/** What a run asks the lock for; the command and where warnings go are the run's own. */
+export type LockRequest = Omit<AcquireLockInput, 'command' | 'emit'>;
+
+export function lockParameterName(deployment: string): string {
+  return `/stackguide/locks/${deployment}`;
+}
+
+export async function acquireDeploymentLock(input: AcquireLockInput): Promise<DeploymentLock> {
+  const { ssm, deployment } = input;
+  const name = lockParameterName(deployment);
+  if (input.forceUnlock !== undefined) await breakLock(input, input.forceUnlock);
+  const holder: LockHolder = {
+    id: randomUUID(),
+    deployment,
+    principal: input.principal,
+    host: hostname(),
+    pid: process.pid,
+    command: input.command,
+    startedAt: new Date(input.clock.now()).toISOString(),
+  };
+  const create = (): Promise<boolean> =>
+    ssm.createParameterIfAbsent({
+      name,
+      value: JSON.stringify(holder),
+      description: `stackguide lock of deployment ${deployment}: held while an install, upgrade or destroy runs`,
+      tags: { [DEPLOYMENT_TAG]: deployment },
+    });
+  if (!(await create())) {
+    const current = await readHolder(ssm, name);
+    if (!current || !isDeadOnThisHost(current)) throw heldError(deployment, current, input.command);
+    // Left by a run on this machine that is no longer running (killed): provably stale, so it is
+    // taken over, and said. A lock from another machine cannot be checked: --force-unlock.
+    await ssm.deleteParameter(name);
+    input.emit({
+      type: 'warning',
+      code: 'lock.taken-over',
+      message: `The lock of ${deployment} was left by ${describeHolder(current)}, which is no longer running on this machine: taken over`,
+    });
+    // Another run may have been quicker since: then it holds the lock, and this one is refused.
+    if (!(await create())) throw heldError(deployment, await readHolder(ssm, name), input.command);
+  }
+  return {
+    holder,
+    release: async () => {
+      try {
+        const current = await readHolder(ssm, name);
+        // Broken by --force-unlock and taken by another run since: that lock is not ours to delete.
+        if (current?.id === holder.id) await ssm.deleteParameter(name);
+      } catch (error) {
+        input.emit({
+          type: 'warning',
+          code: 'lock.not-released',
+          message: `The lock of ${deployment} could not be released (${(error as Error).message}); the next run will be refused until it is broken with --force-unlock ${holder.id}`,
+        });
+      }
+    },
+  };
+}
+
+/** True when the holder ran on this machine and its process is gone (pid reuse errs on "alive"). */
+function isDeadOnThisHost(holder: LockHolder): boolean {
+  if (holder.host !== hostname() || holder.pid <= 0 || holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: string }).code === 'ESRCH';
+  }
+}
+
+async function breakLock(input: AcquireLockInput, id: string): Promise<void> {
+  const name = lockParameterName(input.deployment);
+  const current = await readHolder(input.ssm, name);
+  if (!current) return; // Nothing to break: already released.
+  if (current.id !== id) {
+    throw new StackguideError(
+      `--force-unlock ${id} does not name the lock of ${input.deployment}: it is held as ${current.id}`,
+      {
+        code: 'lock.wrong-id',
+        kind: 'user',
+        nextSteps: [
+          `Check that the run holding it is gone (${describeHolder(current)}), then pass --force-unlock ${current.id}`,
+        ],
+      },
+    );
+  }
+  if (!(await confirmBreak(input.prompter, input.yes, current))) {
+    throw new StackguideError(`The lock of ${input.deployment} was left in place`, {
+      code: 'lock.kept',
+      kind: 'cancelled',
+      nextSteps: ['Nothing was changed.'],
+    });
+  }
+  await input.ssm.deleteParameter(name);
+}
+
+async function readHolder(ssm: SsmPort, name: string): Promise<LockHolder | undefined> {
+  const parameter = await ssm.getParameter(name);
+  if (!parameter) return undefined;
+  try {
+    return JSON.parse(parameter.value) as LockHolder;
+  } catch {
+    // Not written by stackguide (or damaged): still a lock, with an unknown holder.
+    return {
+      id: 'unknown',
+      deployment: '',
+      principal: 'unknown',
+      host: 'unknown',
+      pid: 0,
+      command: 'unknown',
+      startedAt: parameter.lastModified?.toISOString() ?? 'unknown',
+    };
+  }
+}
+
+function describeHolder(holder: LockHolder): string {
+  return `${holder.command} by ${holder.principal} on ${holder.host} (pid ${holder.pid}), started at ${holder.startedAt}`;
+}
+
+function heldError(deployment: string, holder: LockHolder | undefined, command: string): StackguideError {
+  const who = holder ? describeHolder(holder) : 'a run that has just released it';
+  return new StackguideError(`Deployment ${deployment} is locked by another run: ${who}`, {
+    code: 'lock.held',
+    kind: 'user',
+    exitCode: ExitCode.locked,
+    nextSteps: [
+      'Wait for that run to finish, then run the command again.',
+      ...(holder
+        ? [
+            `If that run is gone for good (killed, its machine lost), break the lock: stackguide ${command} ... --force-unlock ${holder.id}`,
+          ]
+        : []),
+    ],
+  });
+}
+
+/**
+ * The confirmation before breaking a lock: asked in a terminal; without one, --yes is the confirmation
+ * and its absence is an error before anything is touched.
+ */
+async function confirmBreak(
+  prompter: Pick<Prompter, 'confirm'> | undefined,
+  yes: boolean,
+  holder: LockHolder,
+): Promise<boolean> {
+  if (prompter)
+    return prompter.confirm({
+      message: `Break the lock held by ${describeHolder(holder)}? Only if that run is gone: two runs at once can leave the deployment half-changed`,
+      default: false,
+    });
+  if (yes) return true;
+  throw new StackguideError('--force-unlock without a terminal needs --yes to confirm it', {
+    code: 'lock.unconfirmed',
+    kind: 'user',
+    nextSteps: ['Check that the run holding the lock is gone, then add --yes.'],
+  });
+}
