@@ -69,8 +69,8 @@ export class FakeCloudFormationPort implements CloudFormationPort {
 
   // The streamer tests need only reads; operations belong to the scenario-server and moto tests.
   describeFailedEvents = notUsed;
-  listStackResources = notUsed;
-  listExports = notUsed;
+  listStackResources: CloudFormationPort['listStackResources'] = notUsed;
+  listExports: CloudFormationPort['listExports'] = notUsed;
   listImports = notUsed;
   createChangeSet = notUsed;
   describeChangeSet = notUsed;

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AwsContext } from '../../src/aws/aws-context.ts';
+import type { EbsPort } from '../../src/aws/ebs-port.ts';
+import type { TaggingPort } from '../../src/aws/tagging-port.ts';
+import type { Teardown } from '../../src/decommission/teardown.ts';
+import { EventBus, type StackguideEvent } from '../../src/events.ts';
+import { type DestroyRequest, destroyFlow } from '../../src/flows/destroy-flow.ts';
+import { runFlow } from '../../src/flows/flow.ts';
+import type { Prompter } from '../../src/install/prompter.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { FakeCloudFormationPort } from '../support/fake-cloudformation-port.ts';
+import { projectRoot } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/** The demo deployment's two stacks, in CloudFormation as install leaves them; every other port empty. */
+function demoAccount() {
+  const cfn = new FakeCloudFormationPort();
+  for (const name of ['demo-data', 'demo-app']) {
+    const stack = cfn.stacks.get(cfn.addStack(name, 'CREATE_COMPLETE'));
+    if (stack) stack.tags = { 'stackguide:deployment': 'demo' };
+  }
+  cfn.listStackResources = async () => [];
+  cfn.listExports = async () => [];
+  const empty = (): object => new Proxy({}, { get: () => async () => [] }) as EbsPort & TaggingPort;
+  const aws = {
+    region: 'us-east-1',
+    cloudFormation: cfn,
+    identity: {
+      whoAmI: async () => ({
+        account: '123456789012',
+        arn: 'arn:aws:iam::123456789012:user/ops',
+        userId: 'ops',
+      }),
+    },
+    use: () => empty(),
+  } as unknown as AwsContext;
+  return { cfn, aws };
+}
+
+function typing(name: string): Prompter {
+  return {
+    confirm: async (question) => question.default ?? false,
+    select: async (question) => question.choices[0]?.value as never,
+    input: async () => name,
+    password: async () => '',
+    section: () => undefined,
+  };
+}
+
+async function destroyWith(typed: string) {
+  const state = await tempDir();
+  const { cfn, aws } = demoAccount();
+  const events: StackguideEvent[] = [];
+  const bus = new EventBus();
+  bus.subscribe((event) => events.push(event));
+  const tornDown: Teardown[] = [];
+  const shown: string[] = [];
+  const flow = destroyFlow({
+    events: bus,
+    prompter: typing(typed),
+    signal: new AbortController().signal,
+    clock: new FakeClock(),
+    connect: () => aws,
+    show: (text) => shown.push(text),
+    teardown: async (_title, teardown) => void tornDown.push(teardown),
+  });
+  const request: DestroyRequest = {
+    blueprintPath: join(projectRoot, 'blueprints', 'demo'),
+    deployment: 'demo',
+    region: 'us-east-1',
+    stateDir: state.path,
+    dryRun: false,
+    deleteCodeCommit: false,
+    skipExportCheck: false,
+    yes: false,
+  };
+  const outcome = await runFlow(flow, request).then(
+    (code) => ({ code }),
+    (error: unknown) => ({ error }),
+  );
+  await state.remove();
+  return { outcome, cfn, events, tornDown, shown };
+}
+
+describe('the destroy flow', () => {
+  it('aborts on a wrongly typed name after showing the plan, before anything runs or is said done', async () => {
+    const { outcome, cfn, events, tornDown, shown } = await destroyWith('dmeo');
+    expect(outcome).toMatchObject({
+      error: { code: 'cancelled', message: 'Nothing was deleted: the name typed does not match' },
+    });
+    expect(shown[0]).toContain(
+      'Stacks to delete, in this order:\n  1. demo-app (CREATE_COMPLETE)\n  2. demo-data',
+    );
+    expect(tornDown).toEqual([]);
+    expect(cfn.calls.map((call) => call.method)).not.toContain('deleteStack');
+    expect(events.map((event) => event.type)).not.toContain('stack.completed');
+    expect(events.map((event) => event.type)).not.toContain('run.completed');
+  });
+
+  it('with the name typed, tears down the planned stacks in the plan order and reports the leftovers', async () => {
+    const { outcome, tornDown, events } = await destroyWith('demo');
+    expect(outcome).toEqual({ code: 0 });
+    expect(tornDown.map((teardown) => teardown.stacks.map((stack) => stack.name))).toEqual([
+      ['demo-app', 'demo-data'],
+    ]);
+    expect(events.filter((event) => event.type === 'destroy.leftovers')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', outcome: 'succeeded', exitCode: 0 });
+  });
+});
