@@ -31,6 +31,7 @@ function withCommonOptions(command: Command): Command {
         .default('text'),
     )
     .option('--state-dir <folder>', 'where deployment journals and event logs are kept', '.stackguide')
+    .option('--no-color', 'no colour on any screen (also NO_COLOR=1; FORCE_COLOR=1 forces colour)')
     .option(
       '--debug',
       'every AWS request on stderr: service, action, HTTP status, request id, time (STACKGUIDE_DEBUG=1)',
@@ -266,6 +267,14 @@ function ownSignals(controller: AbortController): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** --no-color, then FORCE_COLOR, then NO_COLOR (https://no-color.org); undefined: the terminal decides. */
+function colourOf(flag: boolean | undefined, env: NodeJS.ProcessEnv): boolean | undefined {
+  if (flag === false) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.NO_COLOR) return false;
+  return undefined;
+}
+
 function isOn(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value !== 'false';
 }
@@ -307,6 +316,7 @@ export async function main(argv: string[]): Promise<number> {
       const aws = needs.settings ? await resolveAwsSettings(given, process.env) : undefined;
       const awsRegion = aws?.region && aws.region.source !== 'flag' ? aws.region : undefined;
       const debug = given.debug || isOn(process.env.STACKGUIDE_DEBUG);
+      const colour = colourOf(given.color, process.env);
       const { debugLine } = await import('./aws/aws-call-guard.ts');
       const command = await load();
       return command({
@@ -314,6 +324,7 @@ export async function main(argv: string[]): Promise<number> {
         timeouts,
         ...(aws ? { aws } : {}),
         ...(awsRegion ? { awsRegion } : {}),
+        ...(colour !== undefined ? { colour } : {}),
         signal: controller.signal,
         events: run,
         ...(debug ? { trace: (exchange) => process.stderr.write(`${debugLine(exchange)}\n`) } : {}),

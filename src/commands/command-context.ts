@@ -3,7 +3,7 @@ import { type AwsSession, type AwsSettings, createAwsSession } from '../aws/aws-
 import type { ResolvedAwsSettings } from '../aws/aws-settings.ts';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
-import type { EventBus } from '../events.ts';
+import { EventBus, type EventType, type StackguideEvent } from '../events.ts';
 import { type ExistingDeployment, findExistingDeployment } from '../install/existing-deployment.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { attachHeartbeat } from '../output/heartbeat.ts';
@@ -69,7 +69,10 @@ export interface CommandOutput {
  * stderr whenever the live view is not drawing (and, with `plainAlways`, also in a terminal before and
  * after it, for commands that print their results as lines).
  */
-function openOutput(options: CommonOptions, { plainAlways = false } = {}): CommandOutput {
+function openOutput(
+  options: CommonOptions,
+  { plainAlways = false, results = [] }: { plainAlways?: boolean; results?: readonly EventType[] } = {},
+): CommandOutput {
   const mode = decideOutputMode(options, process.env, {
     stdin: Boolean(process.stdin.isTTY),
     stderr: Boolean(process.stderr.isTTY),
@@ -78,11 +81,23 @@ function openOutput(options: CommonOptions, { plainAlways = false } = {}): Comma
   const detach: Array<() => void> = [];
   let paused = 0;
   if (plainAlways || !mode.interactive) {
-    const stop = attachPlainPrinter(events, {
+    // Results (preflight's check lines) go to stdout, so `preflight > report` holds them; with
+    // --output json stdout is NDJSON only and every plain line stays on stderr.
+    const isResult = (event: StackguideEvent) => !mode.json && results.includes(event.type);
+    const humans = new EventBus();
+    const found = new EventBus();
+    const route = events.subscribe((event) => (isResult(event) ? found : humans).emit(event));
+    const toStderr = attachPlainPrinter(humans, {
       write: (line) => {
         if (paused === 0) process.stderr.write(`${line}\n`);
       },
     });
+    const toStdout = attachPlainPrinter(found, { write: (line) => process.stdout.write(`${line}\n`) });
+    const stop = () => {
+      route();
+      toStderr();
+      toStdout();
+    };
     // The run's own bus says the error and run.completed after the command returns: keep printing.
     if (!options.events) detach.push(stop);
   }
@@ -133,7 +148,7 @@ export interface CommandContext extends CommandOutput {
 
 export function startCommand(
   options: CommonOptions,
-  output: { plainAlways?: boolean; preloadPrompter?: boolean } = {},
+  output: { plainAlways?: boolean; preloadPrompter?: boolean; results?: readonly EventType[] } = {},
 ): CommandContext {
   const opened = openOutput(options, output);
   // One Ctrl+C owner: during a stack operation a plain Ctrl+C detaches, saying how to re-attach.
@@ -181,7 +196,13 @@ export function startCommand(
         }
       : {}),
   });
-  const screens = opened.mode.interactive ? () => import('../../screens/mount-screens.tsx') : undefined;
+  const screens = opened.mode.interactive
+    ? () =>
+        import('../../screens/mount-screens.tsx').then((module) => {
+          module.useColour(options.colour);
+          return module;
+        })
+    : undefined;
   return {
     ...opened,
     signal: controller.signal,

@@ -40,6 +40,10 @@ export interface CommonOptions {
   awsRegion?: { value: string; source: string };
   /** install, upgrade, destroy: `--force-unlock <id>` breaks that stale deployment lock first. */
   forceUnlock?: string;
+  /** commander's `--no-color`: false when given. */
+  color?: boolean;
+  /** Resolved by main.ts: false for --no-color or NO_COLOR, true for FORCE_COLOR, else the terminal decides. */
+  colour?: boolean;
   /** `--debug` (or STACKGUIDE_DEBUG). */
   debug?: boolean;
   /** With --debug: told of every HTTP exchange with AWS. */

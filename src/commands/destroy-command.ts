@@ -27,7 +27,12 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       signal: context.signal,
       clock: systemClock,
       connect: (region) => context.session.forRegion(region),
-      show: (text) => process.stderr.write(`\n${text}\n\n`),
+      // With --dry-run the plan is the result (stdout); before a real destroy it is for the person
+      // confirming (stderr). Under --output json stdout is NDJSON only.
+      show: (text) =>
+        (options.dryRun === true && !context.mode.json ? process.stdout : process.stderr).write(
+          `\n${text}\n\n`,
+        ),
       teardown: (title, teardown, deps) =>
         context.live(title, deps.cloudFormation, async (renderer, rendererOptions, questions) => {
           const { runDestroyTasks } = await import('../../tasks/destroy-tasks.ts');

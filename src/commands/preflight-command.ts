@@ -6,7 +6,7 @@ import { type CommonOptions, parseSets } from './common-options.ts';
 
 /** Composition root of `stackguide preflight`: the flow (src/flows/preflight-flow.ts); check results are lines. */
 export async function preflightCommand(options: CommonOptions): Promise<number> {
-  const context = startCommand(options, { plainAlways: true });
+  const context = startCommand(options, { plainAlways: true, results: ['check.result'] });
   try {
     const { prompter } = context;
     const flow = preflightFlow({
@@ -15,7 +15,8 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
       signal: context.signal,
       clock: systemClock,
       connect: (region) => context.session.forRegion(region),
-      show: (text) => process.stderr.write(text),
+      // The tally is part of the results: stdout, except under --output json (NDJSON only there).
+      show: (text) => (context.mode.json ? process.stderr : process.stdout).write(text),
     });
     return await runFlow(flow, {
       blueprintPath: options.blueprint ?? '.',

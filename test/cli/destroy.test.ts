@@ -78,14 +78,14 @@ describe('stackguide destroy against moto', () => {
     }
 
     const dryRun = await cli('destroy', '--dry-run');
-    expect(dryRun.stderr).toContain(
+    expect(dryRun.stdout).toContain(
       `- ${bucket} in demo-data: 2 objects, 4 versions, 0 delete markers, 12 B`,
     );
     expect(dryRun.code).toBe(0);
-    expect(dryRun.stderr).toMatch(
+    expect(dryRun.stdout).toMatch(
       /Stacks to delete, in this order:\n {2}1\. demo-app \(CREATE_COMPLETE\)\n {2}2\. demo-data \(CREATE_COMPLETE\)/,
     );
-    expect(dryRun.stderr).toMatch(/Buckets to empty[^\n]*\n {2}- demo-data-databucket-\S+ in demo-data/);
+    expect(dryRun.stdout).toMatch(/Buckets to empty[^\n]*\n {2}- demo-data-databucket-\S+ in demo-data/);
 
     const unconfirmed = await cli('destroy');
     expect(unconfirmed.code).toBe(2);

@@ -126,11 +126,11 @@ describe('stackguide preflight with every account-preparation step', () => {
       'calendar',
     ]);
     // The text shows the same checks, in the same order, with the same outcome.
-    expect(textChecks(text.stderr)).toEqual(checks.map((check) => `${ICON[check.status]} ${check.title}`));
+    expect(textChecks(text.stdout)).toEqual(checks.map((check) => `${ICON[check.status]} ${check.title}`));
     // Every check that did not pass says what to do.
     for (const check of checks.filter((c) => c.status !== 'pass')) {
       expect(check.fix, check.id).toMatch(/\w{3,}/);
-      expect(text.stderr).toContain(`fix: ${check.fix}`);
+      expect(text.stdout).toContain(`fix: ${check.fix}`);
     }
     const byId = new Map(checks.map((check) => [check.id, check]));
     expect(byId.get('deployment.name')).toMatchObject({ status: 'pass' });
@@ -144,7 +144,7 @@ describe('stackguide preflight with every account-preparation step', () => {
     expect(checks.find((c) => c.title === 'Docker Hub accepts the credentials')).toMatchObject({
       status: 'pass',
     });
-    expect(text.stderr).toMatch(/\d+ passed, \d+ warnings, 0 failed/);
+    expect(text.stdout).toMatch(/\d+ passed, \d+ warnings, 0 failed/);
 
     // Preflight changed nothing: no write reached a stand-in, and moto holds no secret, role or stack.
     expect(target.ses.submissions()).toEqual([]);
