@@ -1,4 +1,3 @@
-import chalk from 'chalk';
 import { render } from 'ink';
 import type { InstallPlan } from '../src/install/install-plan.ts';
 import type { ProgressStore } from '../src/progress/progress-store.ts';
@@ -11,14 +10,6 @@ import { ReviewScreen } from './ReviewScreen.tsx';
  * writes to stderr (human output) and never handles Ctrl+C itself: the CLI's AbortController does.
  */
 const inkOptions = { stdout: process.stderr, exitOnCtrlC: false, patchConsole: false } as const;
-
-/**
- * Colour for every screen, as main.ts resolved it: `false` for --no-color or NO_COLOR (Ink's chalk reads
- * FORCE_COLOR and --no-color itself, but not NO_COLOR), undefined to let the terminal decide.
- */
-export function useColour(colour: boolean | undefined): void {
-  if (colour === false) chalk.level = 0;
-}
 
 export function showReview(plan: InstallPlan): Promise<boolean> {
   return new Promise((resolve) => {

@@ -197,11 +197,10 @@ export function startCommand(
       : {}),
   });
   const screens = opened.mode.interactive
-    ? () =>
-        import('../../screens/mount-screens.tsx').then((module) => {
-          module.useColour(options.colour);
-          return module;
-        })
+    ? async () => {
+        (await import('../../screens/colour.ts')).useColour(options.colour);
+        return import('../../screens/mount-screens.tsx');
+      }
     : undefined;
   return {
     ...opened,

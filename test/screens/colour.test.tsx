@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useColour } from '../../screens/mount-screens.tsx';
+import { useColour } from '../../screens/colour.ts';
 
 const level = chalk.level;
 afterEach(() => {
