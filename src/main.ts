@@ -52,9 +52,17 @@ function withCommonOptions(command: Command): Command {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** For the commands that wait on AWS operations: install, upgrade, destroy, watch. */
+function withTimeoutOption(command: Command): Command {
+  return command.option(
+    '--timeout <seconds>',
+    'the longest the run waits on AWS; then it stops with exit 124 and the command that resumes (default 14400, 4 h)',
+  );
+}
+
 /** For the commands that change a deployment and take its lock: install, upgrade, destroy. */
 function withWriterOptions(command: Command): Command {
-  return command.option(
+  return withTimeoutOption(command).option(
     '--force-unlock <id>',
     "break the deployment's lock left by a run that is gone (the id is in the refusal), after a confirmation (--yes without a terminal)",
   );
@@ -121,7 +129,7 @@ function buildProgram(
       run(async () => (await import('./commands/status-command.ts')).statusCommand, options),
     );
 
-  withCommonOptions(program.command('watch'))
+  withTimeoutOption(withCommonOptions(program.command('watch')))
     .description(
       'attach to the operation in flight on the deployment (or one stack), wherever it was started',
     )

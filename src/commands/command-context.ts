@@ -9,6 +9,7 @@ import type { Prompter } from '../install/prompter.ts';
 import { attachHeartbeat } from '../output/heartbeat.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { commandEvents } from '../output/run-events.ts';
+import { parseWaitTimeout, waitTimeoutError } from '../runtime/wait-timeout.ts';
 import type { Settings } from '../settings.ts';
 import { detachedError } from '../stacks/interrupt-menu.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
@@ -166,6 +167,21 @@ export function startCommand(
     const active = tracker.active;
     controller.abort(active ? detachedError(active, watchCommand(active.stack)) : options.signal?.reason);
   });
+  // --timeout: a run that waits longer stops (exit 124) with the command that picks it up again.
+  const timeoutMs = parseWaitTimeout(options.timeout);
+  const resumeCommand = ['stackguide', ...process.argv.slice(2)].join(' ');
+  const timer = setTimeout(() => {
+    const active = tracker.active;
+    controller.abort(
+      waitTimeoutError(
+        timeoutMs,
+        active ? { stack: active.stack, watchCommand: watchCommand(active.stack) } : undefined,
+        resumeCommand,
+      ),
+    );
+  }, timeoutMs);
+  timer.unref();
+  controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   let loading: Promise<Prompter> | undefined;
   const load = (): Promise<Prompter> => {
     loading ??= import('../../screens/inquirer-prompter.ts').then((module) =>

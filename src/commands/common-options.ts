@@ -38,6 +38,8 @@ export interface CommonOptions {
   aws?: ResolvedAwsSettings;
   /** The region from AWS_REGION, AWS_DEFAULT_REGION or the profile: used after --region and the answers file. */
   awsRegion?: { value: string; source: string };
+  /** install, upgrade, destroy, watch: `--timeout <seconds>`, the longest the run waits on AWS. */
+  timeout?: string;
   /** install, upgrade, destroy: `--force-unlock <id>` breaks that stale deployment lock first. */
   forceUnlock?: string;
   /** commander's `--no-color`: false when given. */
