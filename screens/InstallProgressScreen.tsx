@@ -4,8 +4,10 @@ import { formatDuration } from '../src/output/format.ts';
 import {
   doneCount,
   failedResources,
+  type ProgressSnapshot,
   type ProgressStore,
   type StackProgress,
+  type StepProgress,
   type TaskLine,
 } from '../src/progress/progress-store.ts';
 import { isFailedStatus, isInProgress } from '../src/stacks/stack-status.ts';
@@ -20,9 +22,12 @@ export interface InstallProgressScreenProps {
 }
 
 /**
- * The live tree: one line per stack with its status, progress n/total and elapsed time; under a running
- * stack its resources still in progress, under a failed one the failures. Finished stacks move into
- * <Static> (printed once, scrolled away), so the live region stays shorter than the window.
+ * The live view: one row per preparation step, stack (nested stacks under their parent) and other piece
+ * of work, each with its state, elapsed time and one line of detail. A step waiting on the outside
+ * world shows what the operator must do under its row (the NS records to copy, the approver
+ * addresses); warnings stay on their row. Settled rows move into <Static> (printed once, then
+ * scrolled away), and the live region is cut to the window: never taller than its height minus two
+ * lines, with running and failing rows first and the rest folded into "+N more".
  */
 export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: InstallProgressScreenProps) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
@@ -40,62 +45,161 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
     const timer = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(timer);
   }, [snapshot.finished]);
+  // Re-lay out when the window is resized.
+  useEffect(() => {
+    const resized = (): void => tick((n) => n + 1);
+    stdout.on('resize', resized);
+    return () => {
+      stdout.off('resize', resized);
+    };
+  }, [stdout]);
 
   const topLevel = snapshot.stackOrder
     .map((name) => snapshot.stacks[name])
     .filter((s): s is StackProgress => s !== undefined && s.parent === undefined);
-  // Only a settled stack moves into <Static>: what is printed there is never redrawn, so it must be final.
+  const steps = snapshot.stepOrder
+    .map((id) => snapshot.steps[id])
+    .filter((step): step is StepProgress => step !== undefined);
+  // Only a settled row moves into <Static>: what is printed there is never redrawn, so it must be final.
   // <Static> prints only items appended since its last render, so the list only grows: a stack opened
   // again (a retried delete) is printed a second time when it settles again.
-  const printed = useRef<StackProgress[]>([]);
-  for (const stack of topLevel) {
-    const last = printed.current.findLast((row) => row.name === stack.name);
-    if (stack.settled === true && (last === undefined || last.finishedAt !== stack.finishedAt))
-      printed.current.push(stack);
+  const printed = useRef<PrintedRow[]>([]);
+  for (const step of steps) {
+    if (
+      step.state === 'done' &&
+      !printed.current.some((row) => row.kind === 'step' && row.step.id === step.id)
+    )
+      printed.current.push({ kind: 'step', step });
   }
+  for (const stack of topLevel) {
+    const last = printed.current.findLast((row) => row.kind === 'stack' && row.stack.name === stack.name);
+    if (
+      stack.settled === true &&
+      (last === undefined || (last.kind === 'stack' && last.stack.finishedAt !== stack.finishedAt))
+    )
+      printed.current.push({ kind: 'stack', stack });
+  }
+  const liveSteps = steps.filter((step) => step.state !== 'done');
   const live = topLevel.filter((stack) => stack.settled !== true);
   const pending = snapshot.tasks.filter(
-    (task) => task.state === 'pending' && !snapshot.stacks[task.title.replace(STACK_TASK, '')],
+    (task) =>
+      task.state === 'pending' &&
+      !snapshot.stacks[task.title.replace(STACK_TASK, '')] &&
+      !steps.some((step) => task.title.startsWith(step.title)),
   );
-  // Work that is not a stack (emptying buckets, deleting tagged volumes) is a row of its own once started.
-  const work = snapshot.tasks.filter((task) => task.state !== 'pending' && !STACK_TASK.test(task.title));
-  // Leave room for the header, the stack lines and a margin; the rest goes to resource lines.
-  const budget = Math.max(
-    3,
-    ((stdout as { rows?: number }).rows || 24) - 6 - live.length - pending.length - work.length,
+  // Work that is neither a stack nor a step (emptying buckets, deleting tagged volumes) is a row of its own.
+  const work = snapshot.tasks.filter(
+    (task) =>
+      task.state !== 'pending' &&
+      !STACK_TASK.test(task.title) &&
+      !steps.some((step) => task.title.startsWith(step.title)),
   );
+
+  // The window's lines: the live region keeps two free, so the frame never scrolls.
+  const width = Math.max(20, (stdout as { columns?: number }).columns || 80);
+  const height = Math.max(8, (stdout as { rows?: number }).rows || 24);
+  // Warnings no step owned (an upgrade keeping a live value) stay under the header; the newest few.
+  const runWarnings = snapshot.warnings.slice(-3);
+  let room = height - 2 - 1 - runWarnings.length; // the header and the run's warnings
+  // A prompt needs its room first; the rows fold around it.
+  const prompting = snapshot.prompt !== undefined;
+  if (prompting) room -= Math.min(room - 2, promptHeight(snapshot.prompt, width));
+  const stepLines = liveSteps.map((step) => stepHeight(step));
+  // What the operator must act on comes first: running and failing steps, then stacks, then work.
+  const shownSteps: StepProgress[] = [];
+  for (const [index, step] of liveSteps.entries()) {
+    const lines = stepLines[index] ?? 1;
+    if (lines > room && shownSteps.length > 0) break;
+    shownSteps.push(step);
+    room -= Math.min(lines, room);
+  }
+  const stackRows = live.map(
+    (stack) =>
+      1 + (stack.failure ? 1 : 0) + childrenOf(snapshot.stacks, snapshot.stackOrder, stack.name).length,
+  );
+  const shownStacks: StackProgress[] = [];
+  for (const [index, stack] of live.entries()) {
+    const lines = stackRows[index] ?? 1;
+    if (lines > room - 1 && shownStacks.length > 0) break;
+    shownStacks.push(stack);
+    room -= lines;
+  }
+  // Then the resources of the running stacks (failures always show, inside ResourceLines), then other
+  // work, then what waits its turn; one line stays for "+N more" when anything is folded.
+  const trees = shownStacks.map((stack) => [
+    stack,
+    ...childrenOf(snapshot.stacks, snapshot.stackOrder, stack.name),
+  ]);
+  const failures = trees.flat().reduce((count, each) => count + failedResources(each).length, 0);
+  room -= failures;
+  const needs = trees
+    .flat()
+    .map((each) => [...each.resources.values()].filter((r) => isInProgress(r.status)).length);
+  const shares = prompting ? needs.map(() => 0) : shareLines(needs, Math.max(0, room - 1));
+  const shareOf = new Map(trees.flat().map((each, index) => [each.name, shares[index] ?? 0]));
+  room -= shares.reduce((total, share, index) => total + share + (share < (needs[index] ?? 0) ? 1 : 0), 0);
+  const shownWork = work.slice(0, Math.max(0, room - 1));
+  room -= shownWork.length;
+  const folded =
+    liveSteps.length -
+    shownSteps.length +
+    (live.length - shownStacks.length) +
+    (work.length - shownWork.length);
+  const shownPending = pending.slice(0, Math.max(0, room - (folded > 0 || pending.length > room ? 1 : 0)));
+  const hiddenPending = pending.length - shownPending.length;
+  const clip = (text: string, indent = 0): string => truncate(text, width - indent);
 
   return (
     <Box flexDirection="column">
       <Static items={[...printed.current]}>
-        {(stack, index) => <StackLine key={`${stack.name}-${index}`} stack={stack} now={now()} />}
+        {(row, index) =>
+          row.kind === 'stack' ? (
+            <StackLine key={`stack-${row.stack.name}-${index}`} stack={row.stack} now={now()} width={width} />
+          ) : (
+            <StepLines key={`step-${row.step.id}`} step={row.step} now={now()} width={width} settled />
+          )
+        }
       </Static>
-      <Text bold>
-        {snapshot.title} · {formatDuration(now() - snapshot.startedAt)}
+      <Text bold wrap="truncate-end">
+        {clip(`${snapshot.title} · ${formatDuration(now() - snapshot.startedAt)}`)}
       </Text>
-      {live.map((stack) => (
+      {runWarnings.map((warning) => (
+        <Text key={warning} color="yellow" wrap="truncate-end">
+          {clip(`⚠ ${warning}`)}
+        </Text>
+      ))}
+      {shownSteps.map((step) => (
+        <StepLines key={step.id} step={step} now={now()} width={width} />
+      ))}
+      {shownStacks.map((stack) => (
         <Box key={stack.name} flexDirection="column">
-          <StackLine stack={stack} now={now()} />
+          <StackLine stack={stack} now={now()} width={width} />
           {childrenOf(snapshot.stacks, snapshot.stackOrder, stack.name).map((child) => (
             <Box key={child.name} marginLeft={2} flexDirection="column">
-              <StackLine stack={child} now={now()} />
-              <ResourceLines stack={child} now={now()} budget={Math.floor(budget / 2)} />
+              <StackLine stack={child} now={now()} width={width - 2} />
+              <ResourceLines stack={child} now={now()} budget={shareOf.get(child.name) ?? 0} />
             </Box>
           ))}
-          <ResourceLines stack={stack} now={now()} budget={budget} />
+          <ResourceLines stack={stack} now={now()} budget={shareOf.get(stack.name) ?? 0} />
         </Box>
       ))}
-      {work.map((task) => (
-        <Text key={task.id} {...(task.state === 'failed' ? { color: 'red' } : {})}>
-          {TASK_ICON[task.state]} {task.title}
-          {task.output && task.state === 'running' ? <Text dimColor> {task.output}</Text> : ''}
+      {shownWork.map((task) => (
+        <Text key={task.id} wrap="truncate-end" {...(task.state === 'failed' ? { color: 'red' } : {})}>
+          {clip(
+            `${TASK_ICON[task.state]} ${task.title}${task.output && task.state === 'running' ? ` ${task.output}` : ''}`,
+          )}
         </Text>
       ))}
-      {pending.map((task) => (
-        <Text key={task.id} dimColor>
-          ◻ {task.title.replace(STACK_TASK, '')} waiting
+      {shownPending.map((task) => (
+        <Text key={task.id} dimColor wrap="truncate-end">
+          {clip(`◻ ${task.title.replace(STACK_TASK, '')} waiting`)}
         </Text>
       ))}
+      {folded + hiddenPending > 0 && (
+        <Text dimColor>
+          {clip(`+${folded + hiddenPending} more${hiddenPending > 0 ? ` (${hiddenPending} waiting)` : ''}`)}
+        </Text>
+      )}
       {snapshot.prompt?.kind === 'changeset' && (
         <ChangeSetReviewPanel
           summary={snapshot.prompt.summary}
@@ -121,6 +225,84 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   );
 }
 
+type PrintedRow = { kind: 'stack'; stack: StackProgress } | { kind: 'step'; step: StepProgress };
+
+/** Lines a step's row takes: the row, its detail, what the operator must do, its warnings. */
+function stepHeight(step: StepProgress): number {
+  return 1 + (step.detail ? 1 : 0) + step.action.length + step.warnings.length;
+}
+
+/**
+ * Lines for the running resources of each stack of the tree: all of them when they fit, else an equal
+ * share each, less the line that says how many more are running.
+ */
+function shareLines(needs: readonly number[], lines: number): number[] {
+  if (needs.reduce((total, need) => total + need, 0) <= lines) return [...needs];
+  const each = Math.max(0, Math.floor(lines / Math.max(1, needs.length)) - 1);
+  return needs.map((need) => Math.min(need, each));
+}
+
+/** Lines a prompt panel takes: its margin and border, its question (wrapped), its choices or changes. */
+function promptHeight(prompt: ProgressSnapshot['prompt'], width: number): number {
+  if (!prompt) return 0;
+  const wrapped = (text: string): number => Math.max(1, Math.ceil(text.length / Math.max(1, width - 4)));
+  if (prompt.kind === 'changeset') {
+    const count = (changes: ReadonlyArray<{ nested?: ReadonlyArray<unknown> }>): number =>
+      changes.reduce((total, change) => total + 1 + count((change.nested ?? []) as typeof changes), 0);
+    return 3 + 1 + count(prompt.summary.changes) + (prompt.summary.iamResources.length > 0 ? 3 : 0) + 3;
+  }
+  const message =
+    prompt.kind === 'choice' ? prompt.message : `${prompt.stack} is still changing in AWS. What now?`;
+  return 3 + wrapped(message) + prompt.choices.length;
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+function StepLines({
+  step,
+  now,
+  width,
+  settled = false,
+}: {
+  step: StepProgress;
+  now: number;
+  width: number;
+  settled?: boolean;
+}) {
+  const icon = step.state === 'done' ? '✔' : step.state === 'failed' ? '✖' : '◼';
+  const color = step.state === 'done' ? 'green' : step.state === 'failed' ? 'red' : undefined;
+  const elapsed = step.startedAt ? formatDuration((step.finishedAt ?? now) - step.startedAt) : '';
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end" {...(color ? { color } : {})}>
+        {icon} {step.title} <Text dimColor>{elapsed}</Text>
+      </Text>
+      {!settled && step.detail && (
+        <Text dimColor wrap="truncate-end">
+          {'  '}
+          {truncate(step.detail, width - 2)}
+        </Text>
+      )}
+      {!settled &&
+        step.action.map((line) => (
+          // What the operator copies (an NS record, an address) is never cut: it wraps if it must.
+          <Text key={line} color="cyan">
+            {'    '}
+            {line.trim()}
+          </Text>
+        ))}
+      {step.warnings.map((warning) => (
+        <Text key={warning} color="yellow" wrap="truncate-end">
+          {'  ⚠ '}
+          {truncate(warning, width - 4)}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
 /** The task of one stack (its row is the stack's own); other tasks get rows of their own. */
 const STACK_TASK = /^(Deploy|Deployed|Delete|Deleted) stack /;
 const TASK_ICON: Record<TaskLine['state'], string> = {
@@ -135,7 +317,7 @@ function childrenOf(stacks: Record<string, StackProgress>, order: string[], pare
   return order.map((name) => stacks[name]).filter((s): s is StackProgress => s?.parent === parent);
 }
 
-function StackLine({ stack, now }: { stack: StackProgress; now: number }) {
+function StackLine({ stack, now, width }: { stack: StackProgress; now: number; width: number }) {
   const failed = isFailedStatus(stack.status) || stack.status.includes('ROLLBACK');
   const icon = failed ? '✖' : isInProgress(stack.status) ? '◼' : stack.status === 'PENDING' ? '◻' : '✔';
   // Resources seen finishing in the events, out of those the operation touches: counted, never assumed.
@@ -146,7 +328,7 @@ function StackLine({ stack, now }: { stack: StackProgress; now: number }) {
   const elapsed = stack.startedAt ? ` ${formatDuration((stack.finishedAt ?? now) - stack.startedAt)}` : '';
   return (
     <Box flexDirection="column">
-      <Text {...(failed ? { color: 'red' } : icon === '✔' ? { color: 'green' } : {})}>
+      <Text wrap="truncate-end" {...(failed ? { color: 'red' } : icon === '✔' ? { color: 'green' } : {})}>
         {icon} {stack.name}{' '}
         <Text dimColor>
           {stack.status}
@@ -155,8 +337,9 @@ function StackLine({ stack, now }: { stack: StackProgress; now: number }) {
         </Text>
       </Text>
       {stack.failure && (
-        <Text color="red">
-          {'  '}root cause: {stack.failure}
+        <Text color="red" wrap="truncate-end">
+          {'  '}
+          {truncate(`root cause: ${stack.failure}`, width - 2)}
         </Text>
       )}
     </Box>
@@ -165,17 +348,19 @@ function StackLine({ stack, now }: { stack: StackProgress; now: number }) {
 
 function ResourceLines({ stack, now, budget }: { stack: StackProgress; now: number; budget: number }) {
   const resources = [...stack.resources.values()];
-  // The failing branch stays open; finished resources collapse into the n/total count.
-  const shown = [...failedResources(stack), ...resources.filter((r) => isInProgress(r.status))].slice(
-    0,
-    budget,
-  );
-  const hidden =
-    resources.filter((r) => isInProgress(r.status)).length + failedResources(stack).length - shown.length;
+  // The failing branch stays open whatever the budget; finished resources collapse into the n/total
+  // count; running ones show as far as the budget goes.
+  const running = resources.filter((r) => isInProgress(r.status));
+  const shown = [...failedResources(stack), ...running.slice(0, budget)];
+  const hidden = running.length - Math.min(running.length, budget);
   return (
     <Box flexDirection="column" marginLeft={2}>
       {shown.map((resource) => (
-        <Text key={resource.logicalId} {...(isFailedStatus(resource.status) ? { color: 'red' } : {})}>
+        <Text
+          key={resource.logicalId}
+          wrap="truncate-end"
+          {...(isFailedStatus(resource.status) ? { color: 'red' } : {})}
+        >
           {isFailedStatus(resource.status) ? '✖' : '·'} {resource.logicalId}{' '}
           <Text dimColor>
             {resource.type} {resource.status}{' '}

@@ -18,6 +18,30 @@ export interface ProgressSnapshot {
   finished: boolean;
   /** A question the screen must show now; the run waits for its answer. */
   prompt?: ProgressPrompt;
+  /** Preparation steps, by step id, as their events tell them. */
+  steps: Record<string, StepProgress>;
+  /** Order in which steps started. */
+  stepOrder: string[];
+  /** Warnings no running step owned: kept for the summary. */
+  warnings: string[];
+}
+
+/**
+ * One preparation step as a row: what it is doing now (`detail`, one line) and, while it waits on the
+ * outside world, what the operator must do (`action`: the NS records to copy, the approver addresses),
+ * taken from the lines of its latest progress message after the first.
+ */
+export interface StepProgress {
+  id: string;
+  title: string;
+  kind: string;
+  state: 'running' | 'done' | 'failed';
+  startedAt: number;
+  finishedAt?: number;
+  detail?: string;
+  action: string[];
+  /** Warnings said while it ran: shown on its row, and repeated in the summary. */
+  warnings: string[];
 }
 
 /** What the live screen may have to ask in the middle of a run. */
@@ -86,7 +110,17 @@ export class ProgressStore {
   constructor(title: string, now: () => number = Date.now, options: { notifyEveryChange?: boolean } = {}) {
     this.#now = now;
     this.#notifyEveryChange = options.notifyEveryChange ?? false;
-    this.#snapshot = { title, startedAt: now(), tasks: [], stacks: {}, stackOrder: [], finished: false };
+    this.#snapshot = {
+      title,
+      startedAt: now(),
+      tasks: [],
+      stacks: {},
+      stackOrder: [],
+      finished: false,
+      steps: {},
+      stepOrder: [],
+      warnings: [],
+    };
   }
 
   getSnapshot = (): ProgressSnapshot => this.#snapshot;
@@ -100,7 +134,16 @@ export class ProgressStore {
     const tasks = this.#snapshot.tasks.some((task) => task.id === line.id)
       ? this.#snapshot.tasks.map((task) => (task.id === line.id ? line : task))
       : [...this.#snapshot.tasks, line];
-    this.#commit({ ...this.#snapshot, tasks });
+    let next: ProgressSnapshot = { ...this.#snapshot, tasks };
+    // A step says when it starts and completes, not when it fails: its task does.
+    if (line.state === 'failed') {
+      const failed = Object.values(next.steps).find(
+        (step) => step.state === 'running' && line.title.startsWith(step.title),
+      );
+      if (failed)
+        next = withStep(next, failed.id, (step) => ({ ...step, state: 'failed', finishedAt: this.#now() }));
+    }
+    this.#commit(next);
   }
 
   /** Shows a prompt and resolves with the value the screen answers it with. One prompt at a time. */
@@ -222,9 +265,67 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
           ? `${event.rootCause.logicalResourceId} (${event.rootCause.resourceType}) in ${event.rootCause.stackName}: ${event.rootCause.reason}`
           : event.message,
       }));
+    case 'step.started':
+      return withStep(state, event.step, (step) => ({
+        ...step,
+        title: event.title,
+        kind: event.kind,
+        state: 'running',
+        startedAt: now,
+      }));
+    case 'step.progress': {
+      if (!state.steps[event.step]) return state;
+      const [first = '', ...rest] = event.message.split('\n');
+      const action = rest.filter((line) => line.trim() !== '');
+      // A one-line update (a re-check's verdict) keeps what the operator was asked to do on screen.
+      return withStep(state, event.step, (step) => ({
+        ...step,
+        detail: first,
+        action: action.length > 0 ? action : step.action,
+      }));
+    }
+    case 'step.completed':
+      return withStep(state, event.step, ({ action: _done, ...step }) => ({
+        ...step,
+        action: [],
+        state: 'done',
+        finishedAt: now,
+      }));
+    case 'warning': {
+      const running = state.stepOrder
+        .map((id) => state.steps[id])
+        .findLast((step) => step?.state === 'running');
+      if (running)
+        return withStep(state, running.id, (step) => ({
+          ...step,
+          warnings: [...step.warnings, event.message],
+        }));
+      return { ...state, warnings: [...state.warnings, event.message] };
+    }
     default:
       return state;
   }
+}
+
+function withStep(
+  state: ProgressSnapshot,
+  id: string,
+  change: (step: StepProgress) => StepProgress,
+): ProgressSnapshot {
+  const existing = state.steps[id] ?? {
+    id,
+    title: id,
+    kind: '',
+    state: 'running' as const,
+    startedAt: 0,
+    action: [],
+    warnings: [],
+  };
+  return {
+    ...state,
+    steps: { ...state.steps, [id]: change(existing) },
+    stepOrder: state.stepOrder.includes(id) ? state.stepOrder : [...state.stepOrder, id],
+  };
 }
 
 function withStack(

@@ -1,0 +1,214 @@
+import { describe, expect, it, vi } from 'vitest';
+import { InstallProgressScreen } from '../../screens/InstallProgressScreen.tsx';
+import type { StackEventRecord } from '../../src/events.ts';
+import { ProgressStore } from '../../src/progress/progress-store.ts';
+import { renderInTerminal } from '../support/render-terminal.tsx';
+
+/**
+ * The live view in the window operators actually have, 80x24 (and larger): every state in which it
+ * must tell the operator what is happening and what to do, with the live region never taller than the
+ * window minus two lines.
+ */
+const TITLE = 'Installing lab';
+const NS = [
+  'lab.example.test. 172800 IN NS ns-2048.awsdns-64.com.',
+  'lab.example.test. 172800 IN NS ns-2049.awsdns-65.net.',
+  'lab.example.test. 172800 IN NS ns-2050.awsdns-66.org.',
+  'lab.example.test. 172800 IN NS ns-2051.awsdns-67.co.uk.',
+];
+
+function setup(columns = 80, rows = 24) {
+  let now = 1_000_000;
+  const store = new ProgressStore(TITLE, () => now, { notifyEveryChange: true });
+  const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, { columns, rows });
+  return {
+    store,
+    view,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    live: () => view.liveRegion(TITLE),
+  };
+}
+
+let sequence = 0;
+const resourceEvent = (stackName: string, logicalId: string, type: string, status: string, reason?: string) =>
+  ({
+    eventId: `e${++sequence}`,
+    stackName,
+    stackId: `arn:aws:cloudformation:us-east-1:1:stack/${stackName}/x`,
+    rootStackId: 'arn:root',
+    logicalResourceId: logicalId,
+    resourceType: type,
+    status,
+    timestamp: new Date().toISOString(),
+    ...(reason ? { reason } : {}),
+  }) satisfies StackEventRecord;
+
+/** Thirty stacks waiting their turn, as a large blueprint has. */
+function manyWaitingStacks(store: ProgressStore): void {
+  for (let i = 1; i <= 30; i++)
+    store.setTask({ id: `t${i}`, title: `Deploy stack lab-part-${i}`, state: 'pending' });
+}
+
+describe('the live view at 80x24', () => {
+  it('shows a hosted zone waiting for delegation with every NS record to copy, and what it waits for', async () => {
+    const { store, view, advance, live } = setup();
+    manyWaitingStacks(store);
+    store.apply({
+      type: 'step.started',
+      step: 'roles',
+      kind: 'serviceLinkedRoles',
+      title: 'Service-linked roles',
+    });
+    store.apply({ type: 'step.completed', step: 'roles', outputs: {} });
+    store.apply({
+      type: 'step.started',
+      step: 'zone',
+      kind: 'hostedZone',
+      title: 'Hosted zone lab.example.test',
+    });
+    store.apply({
+      type: 'step.progress',
+      step: 'zone',
+      message: `Add these NS records in the zone example.test (at your registrar or DNS provider), because example.test has no NS records for lab.example.test:\n${NS.join('\n')}`,
+    });
+    advance(95_000);
+    // A re-check's one-line verdict replaces the detail; the records stay on screen.
+    store.apply({
+      type: 'step.progress',
+      step: 'zone',
+      message:
+        'The parent example.test answers with no delegation for lab.example.test yet; checking every 15 s',
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('no delegation for lab.example.test yet'));
+    const region = live();
+    expect(region.join('\n')).toContain('◼ Hosted zone lab.example.test 1m 35s');
+    for (const record of NS) expect(region.join('\n')).toContain(record);
+    // The finished step was printed once, above the live region.
+    expect(view.lastFrame()).toMatch(/✔ Service-linked roles[\s\S]*Installing lab/);
+    // Thirty waiting stacks fold; the live region never takes the last two lines.
+    expect(region.join('\n')).toMatch(/\+\d+ more \(\d+ waiting\)/);
+    expect(region.length).toBeLessThanOrEqual(22);
+    for (const line of region) expect(line.length).toBeLessThanOrEqual(80);
+    view.unmount();
+  });
+
+  it('shows a certificate pending validation with its cause, and the approvers of an email validation', async () => {
+    const { store, view, live } = setup();
+    store.apply({ type: 'step.started', step: 'cert', kind: 'certificate', title: 'TLS certificate' });
+    store.apply({
+      type: 'step.progress',
+      step: 'cert',
+      message:
+        'Certificate PENDING_VALIDATION: the CNAME _d930b28be6c5927595552b219965053e.lab.example.test is in the zone, but lab.example.test is not delegated, so ACM cannot see it',
+    });
+    store.apply({ type: 'step.started', step: 'mail', kind: 'certificate', title: 'Certificate by email' });
+    store.apply({
+      type: 'step.progress',
+      step: 'mail',
+      message:
+        'ACM sent the approval mail for lab.example.edu to:\nadmin@example.edu\nadministrator@example.edu\nhostmaster@example.edu\npostmaster@example.edu\nwebmaster@example.edu\nSomeone who reads one of them must open it and approve.',
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('webmaster@example.edu'));
+    const region = live().join('\n');
+    expect(region).toContain('◼ TLS certificate');
+    expect(region).toContain('Certificate PENDING_VALIDATION: the CNAME');
+    for (const address of ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster'])
+      expect(region).toContain(`${address}@example.edu`);
+    expect(live().length).toBeLessThanOrEqual(22);
+    view.unmount();
+  });
+
+  it('opens a failing nested stack with its root cause and keeps a warning on its row', async () => {
+    const { store, view, live } = setup();
+    manyWaitingStacks(store);
+    store.apply({ type: 'step.started', step: 'zone', kind: 'hostedZone', title: 'Hosted zone' });
+    store.apply({
+      type: 'warning',
+      code: 'hosted-zone.not-delegated',
+      message: 'lab.example.test is not delegated: certificates validated by DNS stay pending',
+    });
+    store.apply({ type: 'step.completed', step: 'zone', outputs: {} });
+    store.apply({ type: 'stack.started', stack: 'lab-core', operation: 'create', resourceCount: 40 });
+    for (let i = 0; i < 30; i++)
+      store.apply({
+        type: 'stack.event',
+        stack: 'lab-core',
+        event: resourceEvent('lab-core', `Queue${i}`, 'AWS::SQS::Queue', 'CREATE_IN_PROGRESS'),
+      });
+    store.apply({
+      type: 'stack.event',
+      stack: 'lab-core',
+      event: resourceEvent(
+        'lab-core-Db-1',
+        'Db',
+        'AWS::RDS::DBInstance',
+        'CREATE_FAILED',
+        'gp3 is not supported for db.t3.micro',
+      ),
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('CREATE_FAILED'));
+    const region = live();
+    expect(region.join('\n')).toMatch(/lab-core-Db-1[\s\S]*✖ Db AWS::RDS::DBInstance CREATE_FAILED/);
+    expect(region.length).toBeLessThanOrEqual(22);
+    // The step's warning was printed with its row, and stays in the scrollback.
+    expect(view.lastFrame()).toContain('⚠ lab.example.test is not delegated');
+    view.unmount();
+  });
+
+  it("asks destroy's DELETE_FAILED question inside the window", async () => {
+    const { store, view, live } = setup();
+    manyWaitingStacks(store);
+    store.apply({ type: 'stack.started', stack: 'lab-data', operation: 'delete', resourceCount: 3 });
+    store.apply({
+      type: 'stack.failed',
+      stack: 'lab-data',
+      status: 'DELETE_FAILED',
+      message: 'Bucket not empty',
+    });
+    const answer = store.ask({
+      kind: 'choice',
+      message: 'lab-data could not be deleted: Bucket not empty. What now?',
+      choices: [
+        { value: 'retry', label: 'Empty what is left and try again' },
+        { value: 'retain', label: 'Retry, keeping Bucket' },
+        { value: 'stop', label: 'Stop here' },
+      ],
+      cancelValue: 'stop',
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('Stop here'));
+    const region = live().join('\n');
+    expect(region).toContain('lab-data could not be deleted');
+    expect(region).toContain('Retry, keeping Bucket');
+    expect(live().length).toBeLessThanOrEqual(22);
+    store.answer('stop');
+    expect(await answer).toBe('stop');
+    view.unmount();
+  });
+
+  it("shows an upgrade's warning under the header while the stacks run", async () => {
+    const { store, view, live } = setup();
+    store.apply({
+      type: 'warning',
+      code: 'upgrade.live-value-used',
+      message: 'codeocean: using the live value 50 for AnalyticsAllocatedStorage',
+    });
+    store.apply({ type: 'stack.started', stack: 'codeocean', operation: 'update', resourceCount: 2 });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('UPDATE_IN_PROGRESS'));
+    expect(live()[1]).toBe('⚠ codeocean: using the live value 50 for AnalyticsAllocatedStorage');
+    view.unmount();
+  });
+
+  it('lays out again when the window is resized: more rows show, none is cut at 200x50', async () => {
+    const { store, view, live } = setup();
+    manyWaitingStacks(store);
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('more'));
+    expect(live().length).toBeLessThanOrEqual(22);
+    view.resize(200, 50);
+    await vi.waitFor(() => expect(live().join('\n')).toContain('lab-part-30 waiting'));
+    expect(live().join('\n')).not.toContain('more');
+    expect(live().length).toBeLessThanOrEqual(48);
+    view.unmount();
+  });
+});
