@@ -5,6 +5,7 @@
  *   1. `node -e 0` (15 runs), the same Node that runs stackguide;
  *   2. `node dist/cli.js --help` (15 runs);
  *   3. `node dist/cli.js validate blueprints/demo` (15 runs), with its peak RSS (GNU time's %M);
+ *   1-3 also with their median CPU time (GNU time's %U + %S), which a busy machine barely changes;
  *   4. the first interactive frame of `stackguide install` (7 runs): the command starts in a detached
  *      tmux session (120x40) against one local moto server, with test credentials and no CI, no
  *      AWS_REGION and no AWS profile; the clock runs from the start of the tmux session until
@@ -43,6 +44,8 @@ interface Figure {
   ratio?: number;
   /** Peak resident set size, the largest over the runs, where it was measured. */
   peakRssMiB?: number;
+  /** Median CPU time (user + system), where it was measured: unlike wall time, it barely moves with load. */
+  cpuMs?: number;
   /** The goal in words and whether this run met it. */
   goal?: string;
   pass?: boolean;
@@ -105,19 +108,30 @@ function timeCommand(command: string, args: readonly string[]): number {
 const GNU_TIME = '/usr/bin/time';
 
 /**
- * Peak RSS in MiB of one run, from GNU time's %M (the kernel's maxrss of the child), in separate runs
- * from the timed ones so that time's own start-up is not in the wall figure; undefined without GNU time.
+ * Peak RSS in MiB (GNU time's %M, the kernel's maxrss of the child; the largest over the runs) and the
+ * median CPU time (%U + %S, in 10 ms steps), in separate runs from the timed ones so that time's own
+ * start-up is not in the wall figure; nothing without GNU time.
  */
-function peakRssMiB(command: string, args: readonly string[], runs: number): number | undefined {
-  if (!existsSync(GNU_TIME)) return undefined;
+function resourceUse(
+  command: string,
+  args: readonly string[],
+  runs: number,
+): { peakRssMiB?: number; cpuMs?: number } {
+  if (!existsSync(GNU_TIME)) return {};
   let peak = 0;
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const result = spawnSync(GNU_TIME, ['-f', '%M', command, ...args], { encoding: 'utf8', timeout: 30_000 });
-    const kib = Number(result.stderr.trim().split('\n').at(-1));
-    if (result.status !== 0 || !Number.isFinite(kib)) return undefined;
+    const result = spawnSync(GNU_TIME, ['-f', '%M %U %S', command, ...args], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const [kib, user, system] = (result.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+    if (result.status !== 0 || kib === undefined || user === undefined || system === undefined) return {};
+    if (![kib, user, system].every(Number.isFinite)) return {};
     peak = Math.max(peak, kib);
+    cpu.push((user + system) * 1000);
   }
-  return Math.round((peak / 1024) * 10) / 10;
+  return { peakRssMiB: Math.round((peak / 1024) * 10) / 10, cpuMs: Math.round(median(cpu)) };
 }
 
 const execFileAsync = promisify(execFile);
@@ -286,7 +300,7 @@ function printTable(results: ReadonlyArray<Figure | NotMeasured>): void {
   console.log(`${header()}\n`);
   const ms = (value: number) => `${Math.round(value)} ms`.padStart(8);
   console.log(
-    `${''.padEnd(40)}${'median'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'runs'.padStart(6)}${'x node'.padStart(8)}${'peak RSS'.padStart(10)}  goal`,
+    `${''.padEnd(40)}${'median'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'runs'.padStart(6)}${'x node'.padStart(8)}${'peak RSS'.padStart(10)}${'CPU'.padStart(8)}  goal`,
   );
   for (const result of results) {
     if ('reason' in result) {
@@ -295,9 +309,10 @@ function printTable(results: ReadonlyArray<Figure | NotMeasured>): void {
     }
     const ratio = result.ratio === undefined ? '' : `${result.ratio.toFixed(2)}x`;
     const rss = result.peakRssMiB === undefined ? '' : `${result.peakRssMiB} MiB`;
+    const cpu = result.cpuMs === undefined ? '' : `${result.cpuMs} ms`;
     const goal = result.goal === undefined ? '' : `  ${result.goal}: ${result.pass ? 'PASS' : 'MISS'}`;
     console.log(
-      `${result.label.padEnd(40)}${ms(result.medianMs)}${ms(result.minMs)}${ms(result.maxMs)}${String(result.runs).padStart(6)}${ratio.padStart(8)}${rss.padStart(10)}${goal}`,
+      `${result.label.padEnd(40)}${ms(result.medianMs)}${ms(result.minMs)}${ms(result.maxMs)}${String(result.runs).padStart(6)}${ratio.padStart(8)}${rss.padStart(10)}${cpu.padStart(8)}${goal}`,
     );
   }
 }
@@ -309,17 +324,18 @@ const README_END = '<!-- startup-table:end -->';
 function readmeTable(results: ReadonlyArray<Figure | NotMeasured>): string {
   const int = (value: number) => Math.round(value).toLocaleString('en-US');
   const rows = results.map((result) => {
-    if ('reason' in result) return `| ${result.label} | not measured: ${result.reason} | | | | |`;
+    if ('reason' in result) return `| ${result.label} | not measured: ${result.reason} | | | | | |`;
     const rss = result.peakRssMiB === undefined ? '' : `${result.peakRssMiB} MiB`;
+    const cpu = result.cpuMs === undefined ? '' : `${result.cpuMs} ms`;
     const goal = result.goal === undefined ? '' : `${result.goal}: ${result.pass ? 'met' : 'missed'}`;
-    return `| ${result.label} | ${int(result.medianMs)} ms | ${int(result.minMs)}-${int(result.maxMs)} ms | ${result.ratio?.toFixed(2) ?? ''}x | ${rss} | ${goal} |`;
+    return `| ${result.label} | ${int(result.medianMs)} ms | ${int(result.minMs)}-${int(result.maxMs)} ms | ${result.ratio?.toFixed(2) ?? ''}x | ${rss} | ${cpu} | ${goal} |`;
   });
   return [
     README_START,
     `Measured at commit \`${machine.commit}\` on ${machine.cpus} x ${machine.cpu} (${machine.platform}), Node ${machine.node}, load average ${machine.loadAverage} at the start.`,
     '',
-    '| what | median | range | x `node -e 0` | peak RSS | goal |',
-    '|---|---|---|---|---|---|',
+    '| what | median | range | x `node -e 0` | peak RSS | CPU (user + sys, median) | goal |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     README_END,
   ].join('\n');
@@ -355,22 +371,24 @@ async function main(): Promise<void> {
       () => timeCommand(node, [cli, 'validate', demo]),
       runs,
     );
-    const validateRss = peakRssMiB(node, [cli, 'validate', demo], Math.min(runs, 5));
+    const validateUse = resourceUse(node, [cli, 'validate', demo], runs);
+    const validateRss = validateUse.peakRssMiB;
     const firstFrame = await measureFirstFrame(moto.endpoint, flags.runs ?? 7);
     const ratio = (figure: Figure): Figure => ({
       ...figure,
       ratio: Math.round((figure.medianMs / baseline.medianMs) * 100) / 100,
     });
     results = [
-      { ...ratio(baseline), ...withRss(peakRssMiB(node, ['-e', '0'], Math.min(runs, 5))) },
+      { ...ratio(baseline), ...resourceUse(node, ['-e', '0'], runs) },
       {
         ...ratio(help),
+        ...resourceUse(node, [cli, '--help'], runs),
         goal: `at most ${goals.helpRatio}x node -e 0`,
         pass: help.medianMs <= goals.helpRatio * baseline.medianMs,
       },
       {
         ...ratio(validate),
-        ...withRss(validateRss),
+        ...validateUse,
         goal: `at most ${goals.validate} ms and ${goals.validateRssMiB} MiB`,
         pass:
           validate.medianMs <= goals.validate &&
@@ -398,8 +416,5 @@ async function main(): Promise<void> {
   }
   if (flags.readme) writeReadme(results);
 }
-
-const withRss = (peakRssMiB: number | undefined): { peakRssMiB?: number } =>
-  peakRssMiB === undefined ? {} : { peakRssMiB };
 
 await main();
