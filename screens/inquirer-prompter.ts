@@ -45,7 +45,14 @@ export function createInquirerPrompter(
         ),
       ),
     password: (question) =>
-      guard(password({ message: question.message, mask: '*', validate: question.validate }, context)),
+      // No mask characters (they count the length) and no Ctrl+T reveal: inquirer shows a fixed
+      // "[input is masked]" while typing.
+      guard(
+        password(
+          { message: question.message, mask: false, toggleMask: false, validate: question.validate },
+          context,
+        ),
+      ),
   };
 }
 
