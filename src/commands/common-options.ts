@@ -62,6 +62,13 @@ export function connectionFlags(options: CommonOptions): string[] {
     ...(options.endpointUrl ? [`--endpoint-url ${options.endpointUrl}`] : []),
     ...(options.dnsServer ?? []).map((server) => `--dns-server ${server}`),
     ...(options.output === 'json' ? ['--output json'] : []),
+    // Every option that changes where state lives or how long AWS is waited for goes into the command
+    // printed for the next run, or that run would not find this one's journal or would give up sooner.
+    ...(options.stateDir && options.stateDir !== '.stackguide' ? [`--state-dir ${options.stateDir}`] : []),
+    ...(options.timeout ? [`--timeout ${options.timeout}`] : []),
+    ...(options.connectTimeout ? [`--connect-timeout ${options.connectTimeout}`] : []),
+    ...(options.readTimeout ? [`--read-timeout ${options.readTimeout}`] : []),
+    ...(options.callDeadline ? [`--call-deadline ${options.callDeadline}`] : []),
   ];
 }
 
