@@ -17,7 +17,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { createAwsSession } from '../src/aws/aws-context.ts';
-import { s3Port } from '../src/aws/s3-adapter.ts';
+import { s3Port } from '../src/aws/s3-port.ts';
 import { emptyBucket, measureBucket } from '../src/decommission/bucket-contents.ts';
 import { systemClock } from '../src/runtime/clock.ts';
 import { startMotoServer } from '../test/support/moto-server.ts';

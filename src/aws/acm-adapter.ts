@@ -10,7 +10,7 @@ import {
   ResendValidationEmailCommand,
 } from '@aws-sdk/client-acm';
 import type { AcmPort, CertificateSummary } from './acm-port.ts';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 
 /**
  * ListCertificates shows only RSA_2048 certificates unless asked for other key types
@@ -28,9 +28,7 @@ const ALL_KEY_TYPES: KeyAlgorithm[] = [
 ];
 
 /** AcmPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
-export const acmPort: PortFactory<AcmPort> = {
-  service: 'ACM',
-  endpointVariable: 'AWS_ENDPOINT_URL_ACM',
+export const acmAdapter: PortAdapter<AcmPort> = {
   create: (config) => {
     const client = new ACMClient(config);
     return {

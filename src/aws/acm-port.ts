@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The ACM calls stackguide makes: certificates requested with DNS or email validation, imported from
  * PEM files, or given as a pre-validated ARN, and read back for status. `acm-adapter.ts` maps it onto
@@ -81,3 +83,17 @@ export interface CertificateDetail {
   serial: string | null;
   domainValidations: DomainValidation[];
 }
+
+export const acmPort = portToken<AcmPort>(
+  'ACM',
+  {
+    requestCertificate: true,
+    describeCertificate: true,
+    importCertificate: true,
+    resendValidationEmail: true,
+    listCertificates: true,
+    listTagsForCertificate: true,
+    deleteCertificate: true,
+  },
+  'AWS_ENDPOINT_URL_ACM',
+);

@@ -1,14 +1,12 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { HttpHandler } from '@smithy/core/protocols';
+import { StackguideError } from '../errors.ts';
 import { AwsCallGuard, type AwsExchange, type AwsTimeouts, DEFAULT_AWS_TIMEOUTS } from './aws-call-guard.ts';
 import { type AwsErrorContext, toAwsError } from './aws-errors.ts';
 import { type ConfiguredEndpoints, endpointFor } from './aws-settings.ts';
-import { cloudFormationAdapter } from './cloudformation-adapter.ts';
-import type { CloudFormationPort } from './cloudformation-port.ts';
-import { identityAdapter } from './identity-adapter.ts';
-import type { IdentityPort } from './identity-port.ts';
+import { type CloudFormationPort, cloudFormationPort } from './cloudformation-port.ts';
+import { type IdentityPort, identityPort } from './identity-port.ts';
+import { portRegistry } from './port-registry.ts';
+import type { AsyncPort, AwsClientConfig, PortRegistry, PortToken } from './port-token.ts';
 
 /**
  * AWS access in one place. Every client is built here from the same resolved region, credentials,
@@ -18,7 +16,7 @@ export interface AwsSettings {
   profile?: string;
   /** `--endpoint-url`: one endpoint for every service (an emulator). Without it the SDK itself honours
    * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>; with it, a service's own variable still wins (see
-   * `PortFactory.endpointVariable`). */
+   * `PortToken.endpointVariable`). */
   endpointUrl?: string;
   /** Asked once when a profile needs an MFA code; the composition root wires it to a prompt that runs
    * before any renderer starts. */
@@ -53,43 +51,23 @@ export interface AwsContext {
   readonly cloudFormation: CloudFormationPort;
   readonly identity: IdentityPort;
   /**
-   * The port a factory builds, made once per context from the shared client configuration and with
-   * its errors mapped. Each service's adapter file exports its factory (`route53Port`, `acmPort`, ...),
-   * so adding a service never touches this file. Test fakes answer with a fake per factory.
+   * The port a token names (`route53Port`, `acmPort`, ... declared beside each port interface), made
+   * once per context and region from the shared client configuration, with its errors mapped; `region`
+   * reaches the same service elsewhere (SES production access is per region). It comes back at once,
+   * and its adapter, with the SDK client under it, is imported on its first call: steps stay synchronous
+   * about ports, and a run loads only the clients it calls. Which adapter (or a test's fake) serves a
+   * token is the `PortRegistry`'s business, so adding a service never touches this file.
    */
-  use<T extends object>(factory: PortFactory<T>): T;
-}
-
-/** The settings every SDK client is built with: region, shared credentials, endpoint, retries. */
-export interface AwsClientConfig {
-  region: string;
-  credentials: CredentialProvider;
-  maxAttempts: number;
-  /** The SDK's Node handler with the timeouts, under the run's signal and the call deadline. */
-  requestHandler: HttpHandler;
-  endpoint?: string;
-  /** The profile named by --profile or AWS_PROFILE, for the client's other shared-config settings. */
-  profile?: string;
-  /** Records which command failed, for error messages (AwsCallGuard.logger). */
-  logger: AwsCallGuard['logger'];
-}
-
-export interface PortFactory<T extends object> {
-  /** Named in error messages: "Route53 createHostedZone failed: ...". */
-  readonly service: string;
-  /**
-   * The SDK's service-specific endpoint variable (AWS_ENDPOINT_URL_SESV2). The SDK already prefers it
-   * to AWS_ENDPOINT_URL; stackguide also prefers it to `--endpoint-url`, so one emulator can serve most
-   * services while the few it lacks (SESv2 account calls, Cost Explorer, Service Quotas) go elsewhere.
-   * Its suffix, lower-cased, is also the service's key in a profile's `services` section.
-   */
-  readonly endpointVariable: string;
-  create(config: AwsClientConfig): T;
+  use<T extends AsyncPort<T>>(token: PortToken<T>, options?: { region?: string }): T;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 6;
 
-export function createAwsSession(settings: AwsSettings): AwsSession {
+/**
+ * `registry` says which adapter serves each port: the SDK adapters, imported lazily, unless a test
+ * hands in one where some ports are fakes.
+ */
+export function createAwsSession(settings: AwsSettings, registry: PortRegistry = portRegistry): AwsSession {
   // One credential provider for every client and region: an MFA code or SSO token is asked for and
   // resolved once per run, not once per client.
   const credentials = shareCredentials(
@@ -123,7 +101,7 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
   return {
     forRegion(region) {
       // Each client gets its own handler (a client's destroy() ends its handler's sockets).
-      const clientConfig = (endpointVariable: string): AwsClientConfig => {
+      const clientConfig = (endpointVariable: string, where: string): AwsClientConfig => {
         const endpoint = endpointFor(endpointVariable, {
           serviceEndpoints: settings.serviceEndpoints,
           endpointUrl: settings.endpointUrl,
@@ -131,40 +109,37 @@ export function createAwsSession(settings: AwsSettings): AwsSession {
         });
         return {
           ...baseConfig,
-          region,
+          region: where,
           requestHandler: guard.requestHandler(),
           logger: guard.logger,
           ...(endpoint ? { endpoint } : {}),
         };
       };
-      const ports = new Map<PortFactory<object>, object>();
-      return {
-        region,
-        use<T extends object>(factory: PortFactory<T>): T {
-          let port = ports.get(factory) as T | undefined;
-          if (!port) {
-            port = mapErrors(
-              factory.service,
-              factory.create(clientConfig(factory.endpointVariable)),
+      const ports = new Map<object, Map<string, object>>();
+      const use = <T extends AsyncPort<T>>(token: PortToken<T>, options: { region?: string } = {}): T => {
+        const where = options.region ?? region;
+        const byRegion = ports.get(token) ?? new Map<string, object>();
+        ports.set(token, byRegion);
+        let port = byRegion.get(where) as T | undefined;
+        if (!port) {
+          const service = where === region ? token.service : `${token.service} (${where})`;
+          port = lazyPort<T>(service, token.methods, async () =>
+            mapErrors(
+              service,
+              (await registry.adapterFor(token)).create(clientConfig(token.endpointVariable, where)),
               errorContext,
               guard,
-            );
-            ports.set(factory, port);
-          }
-          return port;
-        },
-        cloudFormation: mapErrors(
-          'CloudFormation',
-          cloudFormationAdapter(new CloudFormationClient(clientConfig('AWS_ENDPOINT_URL_CLOUDFORMATION'))),
-          errorContext,
-          guard,
-        ),
-        identity: mapErrors(
-          'STS',
-          identityAdapter(new STSClient(clientConfig('AWS_ENDPOINT_URL_STS'))),
-          errorContext,
-          guard,
-        ),
+            ),
+          );
+          byRegion.set(where, port);
+        }
+        return port;
+      };
+      return {
+        region,
+        use,
+        cloudFormation: use(cloudFormationPort),
+        identity: use(identityPort),
       };
     },
   };
@@ -210,4 +185,27 @@ function mapErrors<T extends object>(
         : method;
   }
   return wrapped as T;
+}
+
+/**
+ * A port whose adapter is made on its first call: a plain object with one async method per name the
+ * token lists, each awaiting the adapter (made once) before it calls through. Every port method is async
+ * (`AsyncPort`), so the caller cannot tell.
+ */
+function lazyPort<T extends object>(service: string, methods: readonly string[], make: () => Promise<T>): T {
+  let made: Promise<T> | undefined;
+  const port: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of methods) {
+    port[name] = async (...args: unknown[]) => {
+      made ??= make();
+      const method = ((await made) as Record<string, unknown>)[name];
+      if (typeof method !== 'function')
+        throw new StackguideError(`The ${service} port has no method ${name}`, {
+          code: 'aws.port-method-unknown',
+          kind: 'bug',
+        });
+      return (method as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+  }
+  return port as T;
 }

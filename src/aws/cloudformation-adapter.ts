@@ -1,6 +1,6 @@
 import {
   CancelUpdateStackCommand,
-  type CloudFormationClient,
+  CloudFormationClient,
   CreateChangeSetCommand,
   CreateStackCommand,
   DeleteChangeSetCommand,
@@ -23,9 +23,15 @@ import {
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationPort, CreateStackInput, StackDescription } from './cloudformation-port.ts';
+import type { PortAdapter } from './port-token.ts';
 
 /** CloudFormationPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
-export function cloudFormationAdapter(client: CloudFormationClient): CloudFormationPort {
+export const cloudFormationAdapter: PortAdapter<CloudFormationPort> = {
+  create: (config) => cloudFormationOver(new CloudFormationClient(config)),
+};
+
+/** Over a client built elsewhere: tests hand in one mocked with aws-sdk-client-mock. */
+export function cloudFormationOver(client: CloudFormationClient): CloudFormationPort {
   return {
     async createStack(input) {
       const response = await client.send(

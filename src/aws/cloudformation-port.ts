@@ -1,4 +1,5 @@
 import type { ResourceChange } from '../events.ts';
+import { portToken } from './port-token.ts';
 
 /**
  * The CloudFormation calls stackguide makes, in our own terms. Tasks and the streamer depend on this
@@ -135,3 +136,29 @@ export interface StackEventsPage {
   events: StackEvent[];
   nextToken?: string;
 }
+
+export const cloudFormationPort = portToken<CloudFormationPort>(
+  'CloudFormation',
+  {
+    createStack: true,
+    updateStack: true,
+    describeStack: true,
+    getTemplateBody: true,
+    describeStackEvents: true,
+    describeFailedEvents: true,
+    listExports: true,
+    listImports: true,
+    listStackResources: true,
+    createChangeSet: true,
+    describeChangeSet: true,
+    executeChangeSet: true,
+    deleteChangeSet: true,
+    listChangeSets: true,
+    deleteStack: true,
+    cancelUpdateStack: true,
+    setTerminationProtection: true,
+    detectStackDrift: true,
+    describeDriftDetection: true,
+  },
+  'AWS_ENDPOINT_URL_CLOUDFORMATION',
+);

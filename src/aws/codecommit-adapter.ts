@@ -1,14 +1,12 @@
 import { CodeCommitClient, DeleteRepositoryCommand, GetRepositoryCommand } from '@aws-sdk/client-codecommit';
-import type { PortFactory } from './aws-context.ts';
 import type { CodeCommitPort } from './codecommit-port.ts';
+import type { PortAdapter } from './port-token.ts';
 
-export const codeCommitPort: PortFactory<CodeCommitPort> = {
-  service: 'CodeCommit',
-  endpointVariable: 'AWS_ENDPOINT_URL_CODECOMMIT',
-  create: (config) => codeCommitAdapter(new CodeCommitClient(config)),
+export const codeCommitAdapter: PortAdapter<CodeCommitPort> = {
+  create: (config) => codeCommitOver(new CodeCommitClient(config)),
 };
 
-function codeCommitAdapter(client: CodeCommitClient): CodeCommitPort {
+function codeCommitOver(client: CodeCommitClient): CodeCommitPort {
   return {
     async getRepository(name) {
       try {

@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /** The CodeCommit calls stackguide makes: repositories are checked in the leftovers report, deleted on opt-in. */
 export interface CodeCommitPort {
   /** undefined when no repository has that name. */
@@ -11,3 +13,12 @@ export interface CodeCommitRepository {
   arn: string;
   id: string;
 }
+
+export const codeCommitPort = portToken<CodeCommitPort>(
+  'CodeCommit',
+  {
+    getRepository: true,
+    deleteRepository: true,
+  },
+  'AWS_ENDPOINT_URL_CODECOMMIT',
+);

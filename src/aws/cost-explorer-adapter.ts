@@ -3,8 +3,8 @@ import {
   ListCostAllocationTagsCommand,
   UpdateCostAllocationTagsStatusCommand,
 } from '@aws-sdk/client-cost-explorer';
-import type { PortFactory } from './aws-context.ts';
 import type { CostAllocationTag, CostExplorerPort } from './cost-explorer-port.ts';
+import type { PortAdapter } from './port-token.ts';
 
 /**
  * CostExplorerPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. Cost
@@ -12,9 +12,7 @@ import type { CostAllocationTag, CostExplorerPort } from './cost-explorer-port.t
  * pick whatever the client's region. AWS_ENDPOINT_URL_COST_EXPLORER (from the service id "Cost
  * Explorer") wins over any shared endpoint.
  */
-export const costExplorerPort: PortFactory<CostExplorerPort> = {
-  service: 'Cost Explorer',
-  endpointVariable: 'AWS_ENDPOINT_URL_COST_EXPLORER',
+export const costExplorerAdapter: PortAdapter<CostExplorerPort> = {
   create: (config) => {
     const client = new CostExplorerClient(config);
     return {

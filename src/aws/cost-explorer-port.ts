@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The Cost Explorer calls stackguide makes: a user-defined cost allocation tag key, looked up and
  * activated. Only the organization's management account (or a standalone account) may activate one.
@@ -22,3 +24,9 @@ export interface CostAllocationTag {
   lastUpdatedDate?: string;
   lastUsedDate?: string;
 }
+
+export const costExplorerPort = portToken<CostExplorerPort>(
+  'Cost Explorer',
+  { listCostAllocationTags: true, setCostAllocationTagStatus: true },
+  'AWS_ENDPOINT_URL_COST_EXPLORER',
+);

@@ -8,16 +8,14 @@ import {
   type Tag,
   type Volume,
 } from '@aws-sdk/client-ec2';
-import type { PortFactory } from './aws-context.ts';
 import type { EbsDeleteResult, EbsPort, EbsSnapshot, EbsVolume } from './ebs-port.ts';
+import type { PortAdapter } from './port-token.ts';
 
-export const ebsPort: PortFactory<EbsPort> = {
-  service: 'EC2',
-  endpointVariable: 'AWS_ENDPOINT_URL_EC2',
-  create: (config) => ebsAdapter(new EC2Client(config)),
+export const ebsAdapter: PortAdapter<EbsPort> = {
+  create: (config) => ebsOver(new EC2Client(config)),
 };
 
-function ebsAdapter(client: EC2Client): EbsPort {
+function ebsOver(client: EC2Client): EbsPort {
   return {
     async volumesTagged(key, value) {
       const volumes: EbsVolume[] = [];

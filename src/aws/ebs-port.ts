@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The EC2 calls stackguide makes for EBS: volumes and snapshots outlive the stacks that made them (the
  * platform's users' disks and their backups), so destroy finds them by the deployment tag and deletes them.
@@ -46,3 +48,16 @@ export type EbsDeleteResult =
   | { outcome: 'deleted' }
   | { outcome: 'not-found' }
   | { outcome: 'in-use'; message: string };
+
+export const ebsPort = portToken<EbsPort>(
+  'EC2',
+  {
+    volumesTagged: true,
+    snapshotsTagged: true,
+    describeVolume: true,
+    describeSnapshot: true,
+    deleteVolume: true,
+    deleteSnapshot: true,
+  },
+  'AWS_ENDPOINT_URL_EC2',
+);

@@ -15,13 +15,11 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
-import type { PortFactory } from './aws-context.ts';
 import type { Ec2Port, MachineImage, RunningInstance, Subnet, Vpc } from './ec2-port.ts';
+import type { PortAdapter } from './port-token.ts';
 
 /** Ec2Port over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
-export const ec2Port: PortFactory<Ec2Port> = {
-  service: 'EC2',
-  endpointVariable: 'AWS_ENDPOINT_URL_EC2',
+export const ec2Adapter: PortAdapter<Ec2Port> = {
   create: (config) => {
     const client = new EC2Client(config);
     const pages = { client };

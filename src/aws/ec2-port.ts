@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The EC2 calls the preparation steps make, all read-only: zones and what they offer, the account's
  * running instances and network usage (for quotas), shared AMIs, and an existing VPC's layout.
@@ -97,3 +99,22 @@ export interface MachineImage {
   creationDate: string;
   state: string;
 }
+
+export const ec2Port = portToken<Ec2Port>(
+  'EC2',
+  {
+    describeAvailabilityZones: true,
+    instanceTypeZones: true,
+    instanceTypeVcpus: true,
+    listRunningInstances: true,
+    describeVpcs: true,
+    describeVpcDnsAttributes: true,
+    describeDhcpOptions: true,
+    describeSubnets: true,
+    describeRouteTables: true,
+    describeNatGateways: true,
+    countElasticIps: true,
+    findImages: true,
+  },
+  'AWS_ENDPOINT_URL_EC2',
+);

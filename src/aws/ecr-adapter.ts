@@ -5,16 +5,14 @@ import {
   type ImageIdentifier,
   ListImagesCommand,
 } from '@aws-sdk/client-ecr';
-import type { PortFactory } from './aws-context.ts';
 import type { EcrPort } from './ecr-port.ts';
+import type { PortAdapter } from './port-token.ts';
 
-export const ecrPort: PortFactory<EcrPort> = {
-  service: 'ECR',
-  endpointVariable: 'AWS_ENDPOINT_URL_ECR',
-  create: (config) => ecrAdapter(new ECRClient(config)),
+export const ecrAdapter: PortAdapter<EcrPort> = {
+  create: (config) => ecrOver(new ECRClient(config)),
 };
 
-function ecrAdapter(client: ECRClient): EcrPort {
+function ecrOver(client: ECRClient): EcrPort {
   return {
     async describeRepository(name) {
       try {

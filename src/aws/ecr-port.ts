@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /** The ECR calls stackguide makes: sizing and emptying a deployment's image repositories before its stacks go. */
 export interface EcrPort {
   /** undefined when no repository has that name. */
@@ -13,3 +15,13 @@ export interface EcrRepository {
   arn: string;
   uri: string;
 }
+
+export const ecrPort = portToken<EcrPort>(
+  'ECR',
+  {
+    describeRepository: true,
+    countImages: true,
+    emptyRepository: true,
+  },
+  'AWS_ENDPOINT_URL_ECR',
+);

@@ -1,11 +1,9 @@
 import { CreateServiceLinkedRoleCommand, IAMClient, paginateListRoles } from '@aws-sdk/client-iam';
-import type { PortFactory } from './aws-context.ts';
 import type { IamPort, IamRole } from './iam-port.ts';
+import type { PortAdapter } from './port-token.ts';
 
 /** IamPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
-export const iamPort: PortFactory<IamPort> = {
-  service: 'IAM',
-  endpointVariable: 'AWS_ENDPOINT_URL_IAM',
+export const iamAdapter: PortAdapter<IamPort> = {
   create: (config) => {
     const client = new IAMClient(config);
     return {

@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /** The IAM calls stackguide makes: service-linked roles, looked up and created. */
 export interface IamPort {
   /** Every role whose path starts with the prefix (`/aws-service-role/batch.amazonaws.com/`). */
@@ -14,3 +16,9 @@ export interface IamRole {
   arn: string;
   path: string;
 }
+
+export const iamPort = portToken<IamPort>(
+  'IAM',
+  { listRoles: true, createServiceLinkedRole: true },
+  'AWS_ENDPOINT_URL_IAM',
+);

@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /** Who we are in AWS: STS GetCallerIdentity, in our terms. */
 export interface IdentityPort {
   whoAmI(): Promise<CallerIdentity>;
@@ -8,3 +10,5 @@ export interface CallerIdentity {
   arn: string;
   userId: string;
 }
+
+export const identityPort = portToken<IdentityPort>('STS', { whoAmI: true }, 'AWS_ENDPOINT_URL_STS');

@@ -1,11 +1,9 @@
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { PortFactory } from './aws-context.ts';
 import type { OrganizationsPort } from './organizations-port.ts';
+import type { PortAdapter } from './port-token.ts';
 
 /** OrganizationsPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
-export const organizationsPort: PortFactory<OrganizationsPort> = {
-  service: 'Organizations',
-  endpointVariable: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
+export const organizationsAdapter: PortAdapter<OrganizationsPort> = {
   create: (config) => {
     const client = new OrganizationsClient(config);
     return {

@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /** The Organizations call stackguide makes: which organization, if any, this account belongs to. */
 export interface OrganizationsPort {
   /** undefined when the account is in no organization (AWSOrganizationsNotInUseException): it pays
@@ -11,3 +13,11 @@ export interface OrganizationInfo {
   managementAccountId: string;
   managementAccountEmail?: string;
 }
+
+export const organizationsPort = portToken<OrganizationsPort>(
+  'Organizations',
+  {
+    describeOrganization: true,
+  },
+  'AWS_ENDPOINT_URL_ORGANIZATIONS',
+);

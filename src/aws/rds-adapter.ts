@@ -1,10 +1,8 @@
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 import type { RdsPort } from './rds-port.ts';
 
-export const rdsPort: PortFactory<RdsPort> = {
-  service: 'RDS',
-  endpointVariable: 'AWS_ENDPOINT_URL_RDS',
+export const rdsAdapter: PortAdapter<RdsPort> = {
   create: (config) => {
     const client = new RDSClient(config);
     return {

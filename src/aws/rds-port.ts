@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /** The RDS calls stackguide makes: reading a database's live settings for upgrade checks. */
 export interface RdsPort {
   /** undefined when no instance has that identifier. */
@@ -11,3 +13,5 @@ export interface DbInstance {
   instanceClass?: string;
   engineVersion?: string;
 }
+
+export const rdsPort = portToken<RdsPort>('RDS', { describeDbInstance: true }, 'AWS_ENDPOINT_URL_RDS');

@@ -11,13 +11,11 @@ import {
   type RRType,
   type HostedZone as SdkHostedZone,
 } from '@aws-sdk/client-route-53';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 import type { HostedZone, HostedZoneSummary, RecordSet, Route53Port } from './route53-port.ts';
 
 /** Route53Port over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
-export const route53Port: PortFactory<Route53Port> = {
-  service: 'Route53',
-  endpointVariable: 'AWS_ENDPOINT_URL_ROUTE_53',
+export const route53Adapter: PortAdapter<Route53Port> = {
   create: (config) => {
     const client = new Route53Client(config);
     return {

@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The Route53 calls stackguide makes, in our own terms: public hosted zones for the hosting domain,
  * their delegation sets and tags, and the record sets it writes (NS delegations, ACM validation
@@ -59,3 +61,20 @@ export interface ChangeInfo {
   /** PENDING until every Route53 name server has it, then INSYNC. */
   status: string;
 }
+
+export const route53Port = portToken<Route53Port>(
+  'Route53',
+  {
+    listHostedZonesByName: true,
+    getHostedZone: true,
+    createHostedZone: true,
+    listTagsForHostedZone: true,
+    addTagsToHostedZone: true,
+    upsertRecordSets: true,
+    listRecordSets: true,
+    listAllRecordSets: true,
+    deleteRecordSets: true,
+    deleteHostedZone: true,
+  },
+  'AWS_ENDPOINT_URL_ROUTE_53',
+);

@@ -12,17 +12,15 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 import type { ObjectVersion, S3Port } from './s3-port.ts';
 
-export const s3Port: PortFactory<S3Port> = {
-  service: 'S3',
-  endpointVariable: 'AWS_ENDPOINT_URL_S3',
+export const s3Adapter: PortAdapter<S3Port> = {
   // Emulators and S3-compatible endpoints want path-style addressing; real S3 takes both.
-  create: (config) => s3Adapter(new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined })),
+  create: (config) => s3Over(new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined })),
 };
 
-function s3Adapter(client: S3Client): S3Port {
+function s3Over(client: S3Client): S3Port {
   const missing = (error: unknown): boolean => {
     const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     return (

@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The S3 calls stackguide makes: reading and emptying a deployment's buckets before their stacks go,
  * and keeping the deployment's artifacts bucket (packaged templates).
@@ -42,3 +44,18 @@ export interface DeleteError {
   code: string;
   message: string;
 }
+
+export const s3Port = portToken<S3Port>(
+  'S3',
+  {
+    bucketExists: true,
+    createPrivateBucket: true,
+    bucketTags: true,
+    objectExists: true,
+    putObject: true,
+    deleteBucket: true,
+    listObjectVersions: true,
+    deleteObjectVersions: true,
+  },
+  'AWS_ENDPOINT_URL_S3',
+);

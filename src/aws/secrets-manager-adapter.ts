@@ -6,13 +6,11 @@ import {
   RestoreSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 import type { SecretsManagerPort } from './secrets-manager-port.ts';
 
 /** SecretsManagerPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
-export const secretsManagerPort: PortFactory<SecretsManagerPort> = {
-  service: 'Secrets Manager',
-  endpointVariable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+export const secretsManagerAdapter: PortAdapter<SecretsManagerPort> = {
   create: (config) => {
     const client = new SecretsManagerClient(config);
     return {

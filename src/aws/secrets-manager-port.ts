@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The Secrets Manager calls stackguide makes for a credentials secret. Secret values go in and, for a
  * comparison only, come out; they are never part of what a call returns to be kept or shown.
@@ -29,3 +31,15 @@ export interface CreateSecretInput {
   description: string;
   tags: Record<string, string>;
 }
+
+export const secretsManagerPort = portToken<SecretsManagerPort>(
+  'Secrets Manager',
+  {
+    describeSecret: true,
+    getSecretString: true,
+    createSecret: true,
+    putSecretValue: true,
+    restoreSecret: true,
+  },
+  'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+);

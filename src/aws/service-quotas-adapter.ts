@@ -4,16 +4,14 @@ import {
   type ServiceQuota,
   ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 import type { Quota, ServiceQuotasPort } from './service-quotas-port.ts';
 
 /**
  * ServiceQuotasPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts, which also
  * lets AWS_ENDPOINT_URL_SERVICE_QUOTAS win over `--endpoint-url` (moto keeps no account's quotas).
  */
-export const serviceQuotasPort: PortFactory<ServiceQuotasPort> = {
-  service: 'Service Quotas',
-  endpointVariable: 'AWS_ENDPOINT_URL_SERVICE_QUOTAS',
+export const serviceQuotasAdapter: PortAdapter<ServiceQuotasPort> = {
   create: (config) => {
     const client = new ServiceQuotasClient(config);
     return {

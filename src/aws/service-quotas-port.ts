@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /** The Service Quotas calls stackguide makes: reading one quota's value for the quotas check. */
 export interface ServiceQuotasPort {
   /**
@@ -16,3 +18,9 @@ export interface Quota {
   /** Where the value came from. */
   source: 'applied' | 'default';
 }
+
+export const serviceQuotasPort = portToken<ServiceQuotasPort>(
+  'Service Quotas',
+  { getQuota: true },
+  'AWS_ENDPOINT_URL_SERVICE_QUOTAS',
+);

@@ -1,5 +1,5 @@
 import { GetAccountCommand, PutAccountDetailsCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 import type { SesReviewStatus, SesV2Port } from './sesv2-port.ts';
 
 const REVIEW_STATUSES: readonly string[] = ['PENDING', 'GRANTED', 'DENIED', 'FAILED'];
@@ -8,9 +8,7 @@ const REVIEW_STATUSES: readonly string[] = ['PENDING', 'GRANTED', 'DENIED', 'FAI
  * SesV2Port over the AWS SDK. Error mapping happens one level up, in aws-context.ts.
  * AWS_ENDPOINT_URL_SESV2 (from the SDK's service id "SESv2") wins over any shared endpoint.
  */
-export const sesv2Port: PortFactory<SesV2Port> = {
-  service: 'SESv2',
-  endpointVariable: 'AWS_ENDPOINT_URL_SESV2',
+export const sesv2Adapter: PortAdapter<SesV2Port> = {
   create: (config) => {
     const client = new SESv2Client(config);
     return {

@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The SESv2 account calls stackguide makes: whether the account is out of the sandbox in a region, its
  * sending quota, and the production-access request with its review status.
@@ -37,3 +39,9 @@ export interface ProductionAccessRequest {
   additionalContactEmailAddresses: string[];
   contactLanguage: SesContactLanguage;
 }
+
+export const sesv2Port = portToken<SesV2Port>(
+  'SESv2',
+  { getAccount: true, requestProductionAccess: true },
+  'AWS_ENDPOINT_URL_SESV2',
+);

@@ -4,16 +4,14 @@ import {
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 import type { SsmPort } from './ssm-port.ts';
 
-export const ssmPort: PortFactory<SsmPort> = {
-  service: 'SSM',
-  endpointVariable: 'AWS_ENDPOINT_URL_SSM',
-  create: (config) => ssmAdapter(new SSMClient(config)),
+export const ssmAdapter: PortAdapter<SsmPort> = {
+  create: (config) => ssmOver(new SSMClient(config)),
 };
 
-function ssmAdapter(client: SSMClient): SsmPort {
+function ssmOver(client: SSMClient): SsmPort {
   return {
     async createParameterIfAbsent({ name, value, description, tags }) {
       try {

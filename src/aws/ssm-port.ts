@@ -1,3 +1,5 @@
+import { portToken } from './port-token.ts';
+
 /**
  * The SSM Parameter Store calls stackguide makes: the deployment lock is one parameter, created only
  * if absent. PutParameter with Overwrite=false is atomic in the account (of two callers, exactly one
@@ -16,3 +18,9 @@ export interface SsmPort {
   /** false when it was already gone. */
   deleteParameter(name: string): Promise<boolean>;
 }
+
+export const ssmPort = portToken<SsmPort>(
+  'SSM',
+  { createParameterIfAbsent: true, getParameter: true, deleteParameter: true },
+  'AWS_ENDPOINT_URL_SSM',
+);

@@ -2,12 +2,10 @@ import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { PortFactory } from './aws-context.ts';
+import type { PortAdapter } from './port-token.ts';
 import type { TaggedResource, TaggingPort } from './tagging-port.ts';
 
-export const taggingPort: PortFactory<TaggingPort> = {
-  service: 'Tagging',
-  endpointVariable: 'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
+export const taggingAdapter: PortAdapter<TaggingPort> = {
   create: (config) => {
     const client = new ResourceGroupsTaggingAPIClient(config);
     return {

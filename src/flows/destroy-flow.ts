@@ -1,12 +1,12 @@
-import { acmPort } from '../aws/acm-adapter.ts';
+import { acmPort } from '../aws/acm-port.ts';
 import type { AwsContext } from '../aws/aws-context.ts';
-import { codeCommitPort } from '../aws/codecommit-adapter.ts';
-import { ebsPort } from '../aws/ebs-adapter.ts';
-import { ecrPort } from '../aws/ecr-adapter.ts';
+import { codeCommitPort } from '../aws/codecommit-port.ts';
+import { ebsPort } from '../aws/ebs-port.ts';
+import { ecrPort } from '../aws/ecr-port.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
-import { route53Port } from '../aws/route53-adapter.ts';
-import { s3Port } from '../aws/s3-adapter.ts';
-import { taggingPort } from '../aws/tagging-adapter.ts';
+import { route53Port } from '../aws/route53-port.ts';
+import { s3Port } from '../aws/s3-port.ts';
+import { taggingPort } from '../aws/tagging-port.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
 import {
   type DestroySurvey,

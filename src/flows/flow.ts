@@ -1,5 +1,5 @@
 import type { AwsContext } from '../aws/aws-context.ts';
-import { ssmPort } from '../aws/ssm-adapter.ts';
+import { ssmPort } from '../aws/ssm-port.ts';
 import type { EventBus } from '../events.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { beginRun, type Journal, type OperationCommand } from '../journal/journal.ts';

@@ -1,6 +1,6 @@
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
-import { s3Port } from '../aws/s3-adapter.ts';
+import { s3Port } from '../aws/s3-port.ts';
 import type { StepEntry } from '../blueprint/blueprint-schema.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';

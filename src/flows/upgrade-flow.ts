@@ -1,6 +1,6 @@
 import type { StackDescription } from '../aws/cloudformation-port.ts';
-import { rdsPort } from '../aws/rds-adapter.ts';
-import { s3Port } from '../aws/s3-adapter.ts';
+import { rdsPort } from '../aws/rds-port.ts';
+import { s3Port } from '../aws/s3-port.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { answersChanged, writeAnswersFile } from '../install/answers-file.ts';

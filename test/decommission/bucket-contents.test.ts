@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSession } from '../../src/aws/aws-context.ts';
-import { s3Port } from '../../src/aws/s3-adapter.ts';
+import { s3Port } from '../../src/aws/s3-port.ts';
 import { emptyBucket, measureBucket } from '../../src/decommission/bucket-contents.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';

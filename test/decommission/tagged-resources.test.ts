@@ -22,11 +22,11 @@ import {
 import { CreateBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsSession } from '../../src/aws/aws-context.ts';
-import { codeCommitPort } from '../../src/aws/codecommit-adapter.ts';
-import { ebsPort } from '../../src/aws/ebs-adapter.ts';
+import { codeCommitPort } from '../../src/aws/codecommit-port.ts';
 import type { EbsPort } from '../../src/aws/ebs-port.ts';
-import { ecrPort } from '../../src/aws/ecr-adapter.ts';
-import { taggingPort } from '../../src/aws/tagging-adapter.ts';
+import { ebsPort } from '../../src/aws/ebs-port.ts';
+import { ecrPort } from '../../src/aws/ecr-port.ts';
+import { taggingPort } from '../../src/aws/tagging-port.ts';
 import {
   deleteTaggedVolumesAndSnapshots,
   describeRepositories,

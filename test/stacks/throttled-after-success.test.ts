@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloudFormationAdapter } from '../../src/aws/cloudformation-adapter.ts';
+import { cloudFormationOver } from '../../src/aws/cloudformation-adapter.ts';
 import type { StackguideEvent } from '../../src/events.ts';
 import { followOperation } from '../../src/stacks/follow-operation.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -80,7 +80,7 @@ describe('a read after the operation is known complete', () => {
     const outcome = await followOperation(
       { stack: 'web', stackId, operation: 'update', since: new Date(clock.now()) },
       {
-        cloudFormation: cloudFormationAdapter(new CloudFormationClient({ region: 'us-east-1' })),
+        cloudFormation: cloudFormationOver(new CloudFormationClient({ region: 'us-east-1' })),
         clock,
         emit: (event) => emitted.push(event),
       },
@@ -104,7 +104,7 @@ describe('a read after the operation is known complete', () => {
       followOperation(
         { stack: 'web', stackId, operation: 'update', since: new Date(clock.now()) },
         {
-          cloudFormation: cloudFormationAdapter(new CloudFormationClient({ region: 'us-east-1' })),
+          cloudFormation: cloudFormationOver(new CloudFormationClient({ region: 'us-east-1' })),
           clock,
           emit: () => {},
         },

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloudFormationAdapter } from '../../src/aws/cloudformation-adapter.ts';
+import { cloudFormationOver } from '../../src/aws/cloudformation-adapter.ts';
 import type { StackDescription } from '../../src/aws/cloudformation-port.ts';
 import { detectDrift } from '../../src/status/stack-drift.ts';
 import { stackItem } from '../../src/status/status-sections.ts';
@@ -61,7 +61,7 @@ describe('detectDrift', () => {
         Timestamp: new Date('2026-12-03T07:00:01Z'),
       });
     const clock = new FakeClock();
-    const port = cloudFormationAdapter(new CloudFormationClient({ region: 'us-east-1' }));
+    const port = cloudFormationOver(new CloudFormationClient({ region: 'us-east-1' }));
     const result = await detectDrift({ cloudFormation: port, clock, signal: new AbortController().signal }, [
       { name: 'lab-web', description: stack('lab-web') },
       { name: 'lab-db', description: stack('lab-db') },
@@ -89,7 +89,7 @@ describe('detectDrift', () => {
       Timestamp: new Date(),
     });
     const clock = new FakeClock();
-    const port = cloudFormationAdapter(new CloudFormationClient({ region: 'us-east-1' }));
+    const port = cloudFormationOver(new CloudFormationClient({ region: 'us-east-1' }));
     const [slow] = await detectDrift(
       { cloudFormation: port, clock, signal: new AbortController().signal, timeoutMs: 10_000 },
       [{ name: 'lab-web', description: stack('lab-web') }],

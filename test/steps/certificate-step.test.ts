@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { acmPort } from '../../src/aws/acm-adapter.ts';
+import { acmPort } from '../../src/aws/acm-port.ts';
 import type { AwsContext } from '../../src/aws/aws-context.ts';
 import { StackguideError } from '../../src/errors.ts';
 import type { Prompter } from '../../src/install/prompter.ts';

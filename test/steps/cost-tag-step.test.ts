@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { costExplorerPort } from '../../src/aws/cost-explorer-adapter.ts';
-import { organizationsPort } from '../../src/aws/organizations-adapter.ts';
+import { costExplorerPort } from '../../src/aws/cost-explorer-port.ts';
+import { organizationsPort } from '../../src/aws/organizations-port.ts';
 import { StackguideError } from '../../src/errors.ts';
 import { costTagStep } from '../../src/steps/cost-tag/cost-tag-step.ts';
 import { type CostExplorerStandIn, startCostExplorerStandIn } from '../standins/cost-explorer-server.ts';

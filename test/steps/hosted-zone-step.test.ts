@@ -6,7 +6,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { route53Port } from '../../src/aws/route53-adapter.ts';
+import { route53Port } from '../../src/aws/route53-port.ts';
 import { StackguideError } from '../../src/errors.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
 import { hostedZoneStep } from '../../src/steps/hosted-zone/hosted-zone-step.ts';

@@ -1,6 +1,6 @@
 import { CreateServiceLinkedRoleCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { iamPort } from '../../src/aws/iam-adapter.ts';
+import { iamPort } from '../../src/aws/iam-port.ts';
 import { serviceLinkedRolesStep } from '../../src/steps/service-linked-roles/service-linked-roles-step.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { checkById, configFor, preflightContext } from '../support/preflight-context.ts';

@@ -1,4 +1,5 @@
 import { createAwsSession } from '../../src/aws/aws-context.ts';
+import type { PortRegistry } from '../../src/aws/port-token.ts';
 import type { AnswerValue } from '../../src/blueprint/references.ts';
 import type { StackguideEvent } from '../../src/events.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
@@ -21,6 +22,8 @@ export interface StepContextOptions {
   env?: Record<string, string>;
   clock?: TestClock;
   prompter?: Prompter;
+  /** Which adapter serves each port: default the SDK adapters (to moto); `withFakePorts(...)` for fakes. */
+  ports?: PortRegistry;
   /** Called for every event as it is emitted, after it is recorded. */
   onEvent?: (event: StackguideEvent) => void;
 }
@@ -43,7 +46,9 @@ export function stepContext(options: StepContextOptions): TestStepContext {
   const region = options.region ?? 'us-east-1';
   const events: StackguideEvent[] = [];
   const timeline: string[] = [];
-  const aws = createAwsSession({ endpointUrl: options.endpoint, maxAttempts: 1 }).forRegion(region);
+  const aws = createAwsSession({ endpointUrl: options.endpoint, maxAttempts: 1 }, options.ports).forRegion(
+    region,
+  );
   return {
     stepId: options.stepId,
     region,
@@ -51,7 +56,7 @@ export function stepContext(options: StepContextOptions): TestStepContext {
     deployment: options.deployment ?? 'test',
     answers: options.answers ?? {},
     // One attempt: moto answers what it does not implement with HTTP 500, which must not be retried.
-    aws: { ...aws, use: (factory) => traced(factory.service, aws.use(factory), timeline) },
+    aws: { ...aws, use: (token, options) => traced(token.service, aws.use(token, options), timeline) },
     clock: options.clock ?? new TestClock(),
     signal: new AbortController().signal,
     emit: (event) => {

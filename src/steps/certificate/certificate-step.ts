@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { acmPort } from '../../aws/acm-adapter.ts';
 import type { AcmPort, CertificateDetail } from '../../aws/acm-port.ts';
-import { route53Port } from '../../aws/route53-adapter.ts';
+import { acmPort } from '../../aws/acm-port.ts';
+import { route53Port } from '../../aws/route53-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
 import { normalizeDnsName } from '../../dns/compare-delegation.ts';
 import { StackguideError } from '../../errors.ts';

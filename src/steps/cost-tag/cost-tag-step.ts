@@ -1,7 +1,7 @@
-import { costExplorerPort } from '../../aws/cost-explorer-adapter.ts';
 import type { CostAllocationTag } from '../../aws/cost-explorer-port.ts';
-import { organizationsPort } from '../../aws/organizations-adapter.ts';
+import { costExplorerPort } from '../../aws/cost-explorer-port.ts';
 import type { OrganizationInfo } from '../../aws/organizations-port.ts';
+import { organizationsPort } from '../../aws/organizations-port.ts';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type PlannedChange, type StepContext } from '../step.ts';
 import { type CostTagConfig, costTagConfig } from './cost-tag-config.ts';

@@ -1,5 +1,5 @@
-import { route53Port } from '../../aws/route53-adapter.ts';
 import type { HostedZone, Route53Port } from '../../aws/route53-port.ts';
+import { route53Port } from '../../aws/route53-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
 import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
 import { formatNsRecord, normalizeDnsName } from '../../dns/compare-delegation.ts';

@@ -1,5 +1,5 @@
-import { ec2Port } from '../../aws/ec2-adapter.ts';
 import type { DhcpOptionsSet, Ec2Port, RouteTable, Subnet, Vpc } from '../../aws/ec2-port.ts';
+import { ec2Port } from '../../aws/ec2-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type StepContext } from '../step.ts';

@@ -1,7 +1,7 @@
-import { ec2Port } from '../../aws/ec2-adapter.ts';
 import type { Ec2Port } from '../../aws/ec2-port.ts';
-import { serviceQuotasPort } from '../../aws/service-quotas-adapter.ts';
+import { ec2Port } from '../../aws/ec2-port.ts';
 import type { Quota } from '../../aws/service-quotas-port.ts';
+import { serviceQuotasPort } from '../../aws/service-quotas-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type StepContext } from '../step.ts';

@@ -1,5 +1,5 @@
-import { secretsManagerPort } from '../../aws/secrets-manager-adapter.ts';
 import type { SecretDescription } from '../../aws/secrets-manager-port.ts';
+import { secretsManagerPort } from '../../aws/secrets-manager-port.ts';
 import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
 import { type ErrorDetail, StackguideError } from '../../errors.ts';
 import type { Prompter } from '../../install/prompter.ts';

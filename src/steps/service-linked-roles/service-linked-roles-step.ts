@@ -1,5 +1,5 @@
-import { iamPort } from '../../aws/iam-adapter.ts';
 import type { IamPort, IamRole } from '../../aws/iam-port.ts';
+import { iamPort } from '../../aws/iam-port.ts';
 import { type CheckResult, defineStep, type PlannedChange, type StepContext } from '../step.ts';
 import { type ServiceLinkedRolesConfig, serviceLinkedRolesConfig } from './service-linked-roles-config.ts';
 

@@ -1,5 +1,3 @@
-import type { PortFactory } from '../../aws/aws-context.ts';
-import { sesv2Port } from '../../aws/sesv2-adapter.ts';
 import type {
   ProductionAccessRequest,
   SesAccount,
@@ -7,6 +5,7 @@ import type {
   SesMailType,
   SesV2Port,
 } from '../../aws/sesv2-port.ts';
+import { sesv2Port } from '../../aws/sesv2-port.ts';
 import { type ErrorDetail, StackguideError } from '../../errors.ts';
 import type { Prompter } from '../../install/prompter.ts';
 import {
@@ -174,13 +173,7 @@ function regionsOf(context: StepContext, config: SesConfig): string[] {
 
 /** SES production access is per region: a region other than the deployment's gets its own client. */
 function portIn(context: StepContext, region: string): SesV2Port {
-  if (region === context.region) return context.aws.use(sesv2Port);
-  const inRegion: PortFactory<SesV2Port> = {
-    service: `SESv2 (${region})`,
-    endpointVariable: sesv2Port.endpointVariable,
-    create: (clientConfig) => sesv2Port.create({ ...clientConfig, region }),
-  };
-  return context.aws.use(inRegion);
+  return context.aws.use(sesv2Port, { region });
 }
 
 async function readAccounts(context: StepContext, config: SesConfig): Promise<RegionAccount[]> {
