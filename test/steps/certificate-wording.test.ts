@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  approverAddresses,
+  arnProblem,
+  notYetResult,
+  pemResult,
+  unusableCertificate,
+} from '../../src/steps/certificate/certificate-wording.ts';
+import type { CheckResult, StepContext } from '../../src/steps/step.ts';
+
+// The wording needs only who and where the step runs: no AWS context is ever touched.
+const context = { stepId: 'cert', region: 'us-east-1', account: '123456789012' } as StepContext;
+
+describe('certificate wording, apart from the AWS calls', () => {
+  it('names what is wrong with an ARN before asking ACM: its form, its region, its account', () => {
+    expect(arnProblem(context, 'arn:aws:acm:us-east-1:123456789012:certificate/abc-1')).toBeUndefined();
+    expect(arnProblem(context, 'not-an-arn')).toMatchObject({
+      code: 'certificate.invalid-arn',
+      summary: '"not-an-arn" is not an ACM certificate ARN',
+      fix: expect.stringContaining('steps.cert.certificateArn'),
+    });
+    expect(arnProblem(context, 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-1')).toMatchObject({
+      code: 'certificate.wrong-region',
+      id: 'cert.region',
+      summary: expect.stringContaining('is in eu-west-1, but the platform is deployed in us-east-1'),
+    });
+    expect(arnProblem(context, 'arn:aws:acm:us-east-1:210987654321:certificate/abc-1')).toMatchObject({
+      code: 'certificate.wrong-account',
+      summary: expect.stringContaining('belongs to the account 210987654321, not to 123456789012'),
+    });
+  });
+
+  it('says which check made a given certificate unusable, with every fix', () => {
+    const failed = (id: string, fix: string): CheckResult => ({
+      id,
+      step: 'cert',
+      title: id,
+      status: 'fail',
+      summary: 'no',
+      fix,
+      required: true,
+    });
+    expect(
+      unusableCertificate('arn:x', [failed('cert.covers', 'a'), failed('cert.expiry', 'b')]),
+    ).toMatchObject({
+      code: 'certificate.not-covering',
+      kind: 'user',
+      message: 'The certificate arn:x cannot be used: cert.covers: no; cert.expiry: no',
+      nextSteps: ['a', 'b'],
+    });
+    expect(unusableCertificate('arn:x', [failed('cert.expiry', 'b')]).code).toBe('certificate.expired');
+    expect(unusableCertificate('arn:x', [failed('cert.status', 'c')]).code).toBe('certificate.not-issued');
+  });
+
+  it('words the local PEM check and the not-yet state', () => {
+    const paths = { certificate: 'cert.pem', privateKey: 'key.pem' };
+    expect(
+      pemResult(
+        context,
+        { problems: [{ path: 'key.pem', message: 'does not match', fix: 'Give the key.' }], facts: null },
+        paths,
+      ),
+    ).toMatchObject({
+      status: 'fail',
+      summary: 'key.pem does not match',
+      fix: 'Give the key.',
+      required: true,
+    });
+    expect(notYetResult(context, 'import')).toMatchObject({
+      status: 'warn',
+      summary: 'not imported yet: stackguide install imports it',
+    });
+    expect(approverAddresses('example.com')).toEqual([
+      'admin@example.com',
+      'administrator@example.com',
+      'hostmaster@example.com',
+      'postmaster@example.com',
+      'webmaster@example.com',
+    ]);
+  });
+});
