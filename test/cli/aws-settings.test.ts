@@ -195,11 +195,11 @@ describe('the CLI reads the profile as the AWS CLI does', () => {
         env: { ...shared, ...noKeys },
       },
     );
-    // No stacks in moto yet: status reports them missing (exit 1), from the profile's us-east-1, through its endpoint_url (moto).
+    // No stacks in moto yet: status says they need action (exit 4, issue 16), from the profile's us-east-1, through its endpoint_url (moto).
     expect(result.stderr).not.toContain('no region');
     expect(result.stdout).toContain('"type":"stack.status"');
     expect(result.stdout).toContain('Availability zones of us-east-1');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4);
   });
 
   it('AWS_PROFILE does the same, and AWS_REGION still wins over the profile region', async () => {
@@ -208,7 +208,7 @@ describe('the CLI reads the profile as the AWS CLI does', () => {
       env: { ...shared, ...noKeys, AWS_PROFILE: 'moto', AWS_REGION: 'us-west-2' },
     });
     expect(result.stdout).toContain('Availability zones of us-west-2');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4);
   });
 
   it('a wrong profile is exit 3 naming the profile and the files, before any AWS call', async () => {
