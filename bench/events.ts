@@ -35,14 +35,22 @@ function percentile(values: number[], p: number): number {
 }
 
 async function replayDeploy() {
-  const server = await startScenarioServer({ scenarios: { default: 'big-nested-create' }, speed });
+  // One accelerated clock for both sides, from one origin: the server plays and stamps its events on
+  // it, and the client follows on it, so the client's `since` and the events' timestamps agree.
+  const origin = Date.now();
+  const accelerated = (wall = Date.now()): number => origin + (wall - origin) * speed;
+  const server = await startScenarioServer({
+    scenarios: { default: 'big-nested-create' },
+    speed: 1,
+    now: () => accelerated(),
+  });
   const received = new Map<string, number>();
   let client: { cpuSeconds: number; peakRssMb: number } | undefined;
   const wallBefore = Date.now();
   // The client runs in a process of its own; its NDJSON lines are timed as they arrive here.
   // Bundled like the CLI, so its memory is what the shipped code uses.
   const { outdir, file } = await bundle('follow-deploy.ts');
-  const child = spawn(process.execPath, [file, server.endpoint, String(speed)], {
+  const child = spawn(process.execPath, [file, server.endpoint, String(speed), String(origin)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -62,10 +70,10 @@ async function replayDeploy() {
   const wallMs = Date.now() - wallBefore;
   rmSync(outdir, { recursive: true, force: true });
 
-  // Latency in real time: the wall delay times the speed-up.
+  // Latency in scenario (real-world) time: both ends read on the accelerated clock.
   const latencies = [...received.entries()].flatMap(([id, at]) => {
     const visible = server.visibleAt.get(id);
-    return visible === undefined ? [] : [(at - visible) * speed];
+    return visible === undefined ? [] : [accelerated(at) - visible];
   });
   // Active stack-minutes in real time: each stack from its first to its last event.
   const tree = server.events('bench', true);
@@ -75,10 +83,7 @@ async function replayDeploy() {
     const span = spans.get(event.StackId);
     spans.set(event.StackId, span ? [Math.min(span[0], at), Math.max(span[1], at)] : [at, at]);
   }
-  const activeMinutes = [...spans.values()].reduce(
-    (sum, [from, to]) => sum + ((to - from) * speed) / 60_000,
-    0,
-  );
+  const activeMinutes = [...spans.values()].reduce((sum, [from, to]) => sum + (to - from) / 60_000, 0);
   const reads = server.calls.filter((call) =>
     ['DescribeStackEvents', 'DescribeStacks', 'DescribeEvents', 'ListStackResources'].includes(call.action),
   ).length;

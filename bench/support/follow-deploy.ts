@@ -15,12 +15,12 @@ import { attachNdjsonPrinter } from '../../src/output/ndjson-printer.ts';
 import type { Clock } from '../../src/runtime/clock.ts';
 import { deployStack } from '../../src/stacks/deploy-stack.ts';
 
-const [endpoint = '', speedText = '20'] = process.argv.slice(2);
+const [endpoint = '', speedText = '20', originText = String(Date.now())] = process.argv.slice(2);
 const speed = Number(speedText);
+const origin = Number(originText);
 
 /** A clock running `factor` times faster than the wall: sleeps are shorter, now() moves faster. */
-function acceleratedClock(factor: number): Clock {
-  const wallStart = Date.now();
+function acceleratedClock(factor: number, wallStart: number): Clock {
   return {
     now: () => wallStart + (Date.now() - wallStart) * factor,
     sleep: (ms, signal) =>
@@ -59,7 +59,7 @@ await deployStack(
   },
   {
     cloudFormation: aws.cloudFormation,
-    clock: acceleratedClock(speed),
+    clock: acceleratedClock(speed, origin),
     journal,
     emit: (event) => events.emit(event),
   },
