@@ -3,7 +3,7 @@
  * deploy against the scenario server with stackguide's deployStack on a clock `speed` times faster
  * than the wall, writes the NDJSON events to stdout, and last a `bench.client` line with its figures.
  *
- *   node bench/support/follow-deploy.ts <endpoint> <speed>
+ *   node bench/support/follow-deploy.ts <endpoint> <speed> <origin: the wall time, in ms, both clocks start from>
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
