@@ -8,6 +8,10 @@ export interface InstallSummaryScreenProps {
   eventLogPath: string;
   /** The blueprint's after-install checklist: what stays by hand. */
   afterInstall: Array<{ title: string; details: string[] }>;
+  /** The preparation steps the run took, and whether each finished. */
+  steps: Array<{ id: string; title: string; done: boolean }>;
+  /** Every warning of the run, repeated: the live view's rows have scrolled away. */
+  warnings: string[];
 }
 
 /** The last screen of a successful install: outputs, where the answers are, and the unattended command. */
@@ -18,12 +22,20 @@ export function InstallSummaryScreen({
   nextCommand,
   eventLogPath,
   afterInstall,
+  steps,
+  warnings,
 }: InstallSummaryScreenProps) {
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text color="green" bold>
         ✔ {deployment} is installed
       </Text>
+      {steps.map((step) => (
+        <Text key={step.id}>
+          {'  '}
+          {step.done ? '✔' : '✖'} {step.title}
+        </Text>
+      ))}
       {stacks.map((stack) => (
         <Box key={stack.name} flexDirection="column">
           <Text>
@@ -38,6 +50,19 @@ export function InstallSummaryScreen({
           ))}
         </Box>
       ))}
+      {warnings.length > 0 && (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color="yellow">
+            Warnings:
+          </Text>
+          {warnings.map((warning) => (
+            <Text key={warning} color="yellow">
+              {'  ⚠ '}
+              {warning}
+            </Text>
+          ))}
+        </Box>
+      )}
       {afterInstall.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Still to do by hand:</Text>

@@ -5,7 +5,7 @@ import { installFlow } from '../flows/install-flow.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
-import { showInstallOutcome } from './install-summary.ts';
+import { type InstallRecap, showInstallOutcome } from './install-summary.ts';
 
 /** Composition root of `stackguide install`: the flow (src/flows/install-flow.ts) with this terminal's owners. */
 export async function installCommand(options: CommonOptions): Promise<number> {
@@ -20,6 +20,16 @@ export async function installCommand(options: CommonOptions): Promise<number> {
     : undefined;
   // Awaited by the flow; until then a failure must not count as unhandled.
   identity?.catch(() => undefined);
+  // What the run warned about and which steps it took: the summary repeats them at the end.
+  const recap: InstallRecap = { warnings: [], steps: [] };
+  const stopRecap = events.subscribe((event) => {
+    if (event.type === 'warning') recap.warnings.push(event.message);
+    if (event.type === 'step.started') recap.steps.push({ id: event.step, title: event.title, done: false });
+    if (event.type === 'step.completed') {
+      const step = recap.steps.find((each) => each.id === event.step);
+      if (step) step.done = true;
+    }
+  });
   try {
     const { prompter } = context;
     const flow = installFlow({
@@ -68,11 +78,12 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       settings: settingsOf(options),
       command: 'install',
     });
-    await showInstallOutcome(outcome, screens ? await screens() : undefined, context.mode.json);
+    await showInstallOutcome(outcome, recap, screens ? await screens() : undefined, context.mode.json);
     return ExitCode.ok;
   } catch (error) {
     return reportFailure(events, error);
   } finally {
+    stopRecap();
     context.close();
   }
 }

@@ -1,8 +1,15 @@
 import type { InstallOutcome } from '../flows/install-flow.ts';
 
+/** What the run said on the way, gathered from its events, for the summary to repeat. */
+export interface InstallRecap {
+  warnings: string[];
+  steps: Array<{ id: string; title: string; done: boolean }>;
+}
+
 /** The summary: Ink in a terminal; otherwise the results as lines on stdout (progress went to stderr). */
 export async function showInstallOutcome(
   outcome: InstallOutcome,
+  recap: InstallRecap,
   screens: typeof import('../../screens/mount-screens.tsx') | undefined,
   json: boolean,
 ): Promise<void> {
@@ -20,10 +27,15 @@ export async function showInstallOutcome(
       nextCommand,
       eventLogPath,
       afterInstall,
+      steps: recap.steps,
+      warnings: recap.warnings,
     });
     return;
   }
   if (json) return;
+  // The warnings were printed as they came; scrolled away by now, they are repeated where they are read.
+  if (recap.warnings.length > 0)
+    process.stderr.write(`\nWarnings:\n${recap.warnings.map((w) => `  ⚠ ${w}\n`).join('')}`);
   for (const stack of stacks) {
     process.stdout.write(`${stack.name} ${stack.status}\n`);
     for (const [key, value] of Object.entries(stack.outputs)) process.stdout.write(`  ${key}: ${value}\n`);
