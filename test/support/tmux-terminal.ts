@@ -12,7 +12,7 @@ export interface TmuxTerminal {
   screen(): Promise<string>;
   /** Sends tmux key names (`Enter`, `Down`, `C-c`) or literal text (`{ text: 'abc' }`). */
   press(...keys: Array<string | { text: string }>): Promise<void>;
-  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
+  waitFor(pattern: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   kill(): Promise<void>;
 }
 
@@ -56,7 +56,7 @@ export async function openTmuxTerminal(
       let last = '';
       while (Date.now() < deadline) {
         last = await screen();
-        if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;
+        if (matches(pattern, last)) return last;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       throw new Error(`Timed out waiting for ${String(pattern)}. The screen showed:\n${last}`);
@@ -65,6 +65,11 @@ export async function openTmuxTerminal(
       await tmux(['kill-server']).catch(() => undefined);
     },
   };
+}
+
+function matches(pattern: string | RegExp | ((screen: string) => boolean), screen: string): boolean {
+  if (typeof pattern === 'string') return screen.includes(pattern);
+  return typeof pattern === 'function' ? pattern(screen) : pattern.test(screen);
 }
 
 function shellQuote(value: string): string {

@@ -1,0 +1,152 @@
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { type Lab, startLab } from '../../scripts/lab/start-lab.ts';
+import { cliPath, projectRoot, runCli } from './run-cli.ts';
+import { openTmuxTerminal, type TmuxTerminal } from './tmux-terminal.ts';
+
+/**
+ * Issue 20: a seed blueprint installed the GUIDED way in a real terminal against its lab, the way an
+ * operator meets it first: every default taken, every optional question left empty, the required
+ * ones answered; then status, an unattended re-run from the answers file the guided run wrote, and
+ * destroy. The lab's secret access key is one no screen may ever show.
+ */
+export const SECRET_ACCESS_KEY = 'e2e-Guided-Secret-9c41d7';
+
+export interface GuidedSeed {
+  lab: Lab;
+  terminal: TmuxTerminal;
+  /** Every screen the test read, in order, to search for secrets at the end. */
+  screens: string[];
+  /** Runs the CLI without a terminal (no CI either) in the lab folder, against the lab. */
+  cli(args: string[], extraEnv?: Record<string, string>): ReturnType<typeof runCli>;
+  /** Stack names of the deployment that exist (not DELETE_COMPLETE) in the lab's moto. */
+  liveStacks(deployment: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export async function startGuidedSeed(
+  blueprint: string,
+  size: { width: number; height: number },
+  extraEnv: Record<string, string> = {},
+): Promise<GuidedSeed> {
+  const lab = await startLab(blueprint);
+  // A short relative blueprint path, as the README writes it: the re-run line it prints never wraps.
+  await cp(join(projectRoot, 'blueprints', blueprint), join(lab.folder, 'blueprints', blueprint), {
+    recursive: true,
+  });
+  const env: Record<string, string> = {
+    ...lab.env,
+    AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+    ...extraEnv,
+  };
+  // env -i in the terminal: no CI, no profile, only what the lab gives.
+  const terminal = await openTmuxTerminal(
+    `${process.execPath} ${cliPath} install --blueprint blueprints/${blueprint}`,
+    {
+      cwd: lab.folder,
+      env: { PATH: process.env.PATH ?? '', HOME: lab.folder, TERM: 'xterm-256color', ...env },
+      ...size,
+    },
+  );
+  const cloudFormation = new CloudFormationClient({
+    region: env.AWS_REGION ?? 'us-east-1',
+    endpoint: env.AWS_ENDPOINT_URL ?? '',
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'testing', secretAccessKey: SECRET_ACCESS_KEY },
+  });
+  return {
+    lab,
+    terminal,
+    screens: [],
+    cli: (args, more = {}) =>
+      runCli(args, { cwd: lab.folder, env: { ...env, ...more, CI: undefined }, timeoutMs: 120_000 }),
+    async liveStacks(deployment) {
+      const names: string[] = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await cloudFormation.send(new ListStacksCommand({ NextToken }));
+        for (const stack of page.StackSummaries ?? [])
+          if (stack.StackName?.startsWith(`${deployment}-`) && stack.StackStatus !== 'DELETE_COMPLETE')
+            names.push(stack.StackName);
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return names.sort();
+    },
+    async stop() {
+      cloudFormation.destroy();
+      await terminal.kill();
+      await lab.stop();
+    },
+  };
+}
+
+/** The question being asked now: the last `? ` line on the screen (inquirer's active prompt). */
+function activeQuestion(screen: string): string | undefined {
+  const asked = screen.split('\n').filter((line) => line.startsWith('? '));
+  return asked.at(-1);
+}
+
+const REVIEW = /Create these \d+ stacks\? y to go ahead, n to stop/;
+
+/**
+ * Answers the guided questions until the review: a question whose prompt contains a key of `answers`
+ * gets that text typed; every other one gets Enter (its default, or empty when optional). Each answer
+ * must move the screen on to another question or to the review, else the test fails showing the
+ * screen (a rejected answer, a crash).
+ */
+export async function answerUntilReview(
+  seed: GuidedSeed,
+  answers: Record<string, string>,
+): Promise<{ review: string; asked: string[] }> {
+  const { terminal } = seed;
+  const asked: string[] = [];
+  let screen = await terminal.waitFor(/^\? /m, 90_000);
+  for (;;) {
+    seed.screens.push(screen);
+    if (REVIEW.test(screen)) return { review: screen, asked };
+    if (/EXIT=\d+/.test(screen)) throw new Error(`The CLI ended during the questions:\n${screen}`);
+    const question = activeQuestion(screen);
+    if (!question) throw new Error(`No question on screen:\n${screen}`);
+    asked.push(question);
+    const answer = Object.entries(answers).find(([prompt]) => question.includes(prompt))?.[1];
+    if (answer !== undefined) await terminal.press({ text: answer });
+    await terminal.press('Enter');
+    screen = await terminal.waitFor(
+      new RegExp(`${REVIEW.source}|EXIT=\\d+|^\\? (?!${escapeRegExp(question.slice(2))})`, 'm'),
+      60_000,
+    );
+    // The question answered must now read as answered, not still asked with an error under it.
+    if (activeQuestion(screen) === question && !REVIEW.test(screen))
+      throw new Error(`The answer to "${question}" was not taken:\n${screen}`);
+  }
+}
+
+/** Goes ahead at the review and at each stack's change set, until the CLI ends; returns its last screen. */
+export async function confirmUntilExit(seed: GuidedSeed): Promise<string> {
+  const { terminal } = seed;
+  await terminal.press('y');
+  const confirmed = new Set<string>();
+  for (;;) {
+    const screen = await terminal.waitFor(
+      (text: string) => /EXIT=\d+/.test(text) || unconfirmedChangeSet(text, confirmed) !== undefined,
+      150_000,
+    );
+    seed.screens.push(screen);
+    if (/EXIT=\d+/.test(screen)) return screen;
+    const stack = unconfirmedChangeSet(screen, confirmed);
+    if (stack) {
+      confirmed.add(stack);
+      await terminal.press('y');
+    }
+  }
+}
+
+function unconfirmedChangeSet(screen: string, confirmed: Set<string>): string | undefined {
+  if (!/Execute\? y to go ahead/.test(screen)) return undefined;
+  const stack = [...screen.matchAll(/Change set for (\S+)/g)].at(-1)?.[1];
+  return stack && !confirmed.has(stack) ? stack : undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
