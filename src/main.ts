@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import type { CommonOptions } from './commands/common-options.ts';
 import { ExitCode, StackguideError, toStackguideError } from './errors.ts';
+import { helpAfter } from './help-text.ts';
 import { attachNdjsonPrinter } from './output/ndjson-printer.ts';
 import { RunEvents } from './output/run-events.ts';
 
@@ -194,6 +195,7 @@ function buildProgram(
       ),
     );
 
+  for (const command of program.commands) command.addHelpText('after', helpAfter(command.name()));
   return program;
 }
 

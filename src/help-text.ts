@@ -1,0 +1,72 @@
+/**
+ * What `stackguide <command> --help` says after the options: examples, the environment variables the
+ * command reads and its exit codes, as the README documents them.
+ */
+const EXAMPLES: Record<string, readonly string[]> = {
+  install: [
+    'stackguide install --blueprint ./my-platform',
+    'stackguide install --blueprint ./my-platform --config prod.answers.yaml --yes',
+    'stackguide install prod adminEmail=ops@example.com --region eu-west-1 --profile prod --yes',
+  ],
+  status: [
+    'stackguide status --config prod.answers.yaml',
+    'stackguide status --name prod --region eu-west-1 --output json',
+  ],
+  watch: ['stackguide watch --config prod.answers.yaml', 'stackguide watch prod-data --region eu-west-1'],
+  upgrade: [
+    'stackguide upgrade --blueprint ./my-platform-2.0 --config prod.answers.yaml',
+    'stackguide upgrade --config prod.answers.yaml --stack app --template ./app.yaml --yes',
+  ],
+  destroy: [
+    'stackguide destroy --config prod.answers.yaml --dry-run > plan.txt',
+    'stackguide destroy --config prod.answers.yaml --confirm prod',
+  ],
+  preflight: [
+    'stackguide preflight --config prod.answers.yaml > report.txt',
+    'stackguide preflight --config prod.answers.yaml --output json',
+  ],
+  validate: [
+    'stackguide validate ./my-platform',
+    'stackguide validate ./my-platform/blueprint.yaml --output json',
+  ],
+};
+
+const AWS_ENVIRONMENT = [
+  'AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION   as the AWS CLI reads them (after --profile and --region)',
+  'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN',
+  'AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE  the shared files (default ~/.aws/config, ~/.aws/credentials)',
+  'AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>  endpoints (an emulator); AWS_MAX_ATTEMPTS',
+  'STACKGUIDE_CONNECT_TIMEOUT, STACKGUIDE_READ_TIMEOUT, STACKGUIDE_CALL_DEADLINE   seconds',
+  'STACKGUIDE_DEBUG=1   every AWS request on stderr',
+  'NO_COLOR, FORCE_COLOR, CI (no prompts)',
+];
+
+const EXIT_CODES: Record<string, readonly string[]> = {
+  validate: ['0 valid', '2 not valid (every problem is listed)'],
+};
+const AWS_EXIT_CODES = [
+  '0 done',
+  '1 failed (a stack, a required preflight check, the operation watch followed)',
+  '2 bad usage or input; nothing was changed',
+  '3 AWS credentials or profile missing, expired or refused (status: could not check)',
+  '4 status: the deployment needs action (each item says which)',
+  '70 a bug in stackguide',
+  "75 another run holds the deployment's lock (see --force-unlock)",
+  '124 AWS did not answer within the call deadline',
+  '130 cancelled (Ctrl+C, a declined review)',
+  '143 stopped by SIGTERM',
+];
+
+export function helpAfter(command: string): string {
+  const examples = EXAMPLES[command] ?? [];
+  const environment = command === 'validate' ? ['NO_COLOR, FORCE_COLOR'] : AWS_ENVIRONMENT;
+  const codes = EXIT_CODES[command] ?? AWS_EXIT_CODES;
+  const section = (title: string, lines: readonly string[]) =>
+    lines.length > 0 ? `\n${title}:\n${lines.map((line) => `  ${line}`).join('\n')}\n` : '';
+  return [
+    section('Examples', examples),
+    section('Environment', environment),
+    section('Exit codes', codes),
+    '\nMore: the README (npm package stackguide), sections "Commands" and "AWS settings".\n',
+  ].join('');
+}
