@@ -66,7 +66,7 @@ export async function startGuidedSeed(
       do {
         const page = await cloudFormation.send(new ListStacksCommand({ NextToken }));
         for (const stack of page.StackSummaries ?? [])
-          if (stack.StackName?.startsWith(`${deployment}-`) && stack.StackStatus !== 'DELETE_COMPLETE')
+          if (ownedBy(stack.StackName, deployment) && stack.StackStatus !== 'DELETE_COMPLETE')
             names.push(stack.StackName);
         NextToken = page.NextToken;
       } while (NextToken);
@@ -78,6 +78,11 @@ export async function startGuidedSeed(
       await lab.stop();
     },
   };
+}
+
+/** A deployment's stacks are named after it: the name itself (convox's rack) or `<name>-<stack>`. */
+function ownedBy(stackName: string | undefined, deployment: string): stackName is string {
+  return stackName === deployment || (stackName?.startsWith(`${deployment}-`) ?? false);
 }
 
 /** The question being asked now: the last `? ` line on the screen (inquirer's active prompt). */
@@ -112,7 +117,8 @@ export async function answerUntilReview(
     if (answer !== undefined) await terminal.press({ text: answer });
     await terminal.press('Enter');
     screen = await terminal.waitFor(
-      new RegExp(`${REVIEW.source}|EXIT=\\d+|^\\? (?!${escapeRegExp(question.slice(2))})`, 'm'),
+      // `> ` under the question is inquirer's validation message: the answer was refused.
+      new RegExp(`${REVIEW.source}|EXIT=\\d+|^> |^\\? (?!${escapeRegExp(question.slice(2))})`, 'm'),
       60_000,
     );
     // The question answered must now read as answered, not still asked with an error under it.

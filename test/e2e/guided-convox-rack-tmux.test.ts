@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  answerUntilReview,
+  confirmUntilExit,
+  type GuidedSeed,
+  SECRET_ACCESS_KEY,
+  startGuidedSeed,
+} from '../support/guided-seed-install.ts';
+
+let seed: GuidedSeed | undefined;
+afterAll(async () => {
+  await seed?.stop();
+});
+
+describe('convox-rack, guided in a small real terminal (80x24) against its lab', () => {
+  it('installs with the defaults and every optional question empty, shows status, re-runs unchanged, destroys', async () => {
+    seed = await startGuidedSeed('convox-rack', { width: 80, height: 24 });
+    const { review, asked } = await answerUntilReview(seed, {
+      'Deployment name': 'rack1',
+      // The manual step's confirmation defaults to No: the operator says it is done.
+      'Only if you will run the Convox CLI with an access key': 'y',
+    });
+    // The optional patterned strings were asked and left empty (exit 70 was on one of these).
+    for (const optional of [
+      'Custom AMI for the rack nodes',
+      'Custom AMI for the build node',
+      'Instance type of the build node',
+    ])
+      expect(
+        asked.some((q) => q.includes(optional)),
+        optional,
+      ).toBe(true);
+    expect(review).toMatch(/Create these \d+ stacks\?/);
+
+    const summary = await confirmUntilExit(seed);
+    expect(summary).toContain('EXIT=0');
+    expect(summary).toContain('is installed');
+    expect(summary).toContain('✔ rack1 is installed');
+    expect(summary).toMatch(/✔ rack1 CREATE_COMPLETE/);
+    expect(await seed.liveStacks('rack1')).toEqual(['rack1']);
+
+    const answers = await readFile(join(seed.lab.folder, 'rack1.answers.yaml'), 'utf8');
+    // Left empty means not written: the re-run asks nothing and sends the same empty parameters.
+    expect(answers).not.toMatch(/^\s+(ami_id|build_ami_id|vpc_id|key_pair_name):/m);
+
+    const deployment = ['--blueprint', 'blueprints/convox-rack', '--config', 'rack1.answers.yaml'];
+    const status = await seed.cli(['status', ...deployment]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('✔ rack1: CREATE_COMPLETE');
+
+    const again = await seed.cli(['install', ...deployment, '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('rack1: already up to date: no changes');
+
+    const destroyed = await seed.cli(['destroy', ...deployment, '--confirm', 'rack1']);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
+    expect(await seed.liveStacks('rack1')).toEqual([]);
+
+    for (const text of [
+      ...seed.screens,
+      status.stdout,
+      status.stderr,
+      again.stderr,
+      destroyed.stderr,
+      answers,
+    ])
+      expect(text).not.toContain(SECRET_ACCESS_KEY);
+  }, 240_000);
+});
