@@ -217,12 +217,13 @@ describe('destroying an OpenSARlab-shaped deployment', () => {
 
     const dryRun = await cli('destroy', '--dry-run', '--skip-export-check');
     expect(dryRun.code, dryRun.stderr).toBe(0);
-    expect(dryRun.stderr).toMatch(
+    // The plan is the dry run's result: on stdout.
+    expect(dryRun.stdout).toMatch(
       /1\. lab-container [^\n]*\n\s+2\. lab-jupyterhub [^\n]*\n\s+3\. lab-cluster [^\n]*\n\s+4\. lab-cluster-pipeline [^\n]*\n\s+5\. lab /,
     );
-    expect(dryRun.stderr).toContain('lab-cognito');
-    expect(dryRun.stderr).toContain('Do not delete the cognito stack');
-    expect(dryRun.stderr).toMatch(/CodeCommit repositories, kept[^\n]*lab-opensarlab/);
+    expect(dryRun.stdout).toContain('lab-cognito');
+    expect(dryRun.stdout).toContain('Do not delete the cognito stack');
+    expect(dryRun.stdout).toMatch(/CodeCommit repositories, kept[^\n]*lab-opensarlab/);
 
     // Killed once the first stack is gone; the re-run resumes from the saved plan.
     const first = spawn(

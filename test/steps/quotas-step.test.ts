@@ -159,7 +159,9 @@ describe('quotas step: vCPUs', () => {
     });
     expect(results.get('quotas.L-1216C47A')).toMatchObject({
       status: 'warn',
-      summary: expect.stringContaining('the quota could not be read: Service Quotas getQuota failed'),
+      summary: expect.stringMatching(
+        /the quota could not be read: Service Quotas GetServiceQuota failed \(HTTP 400, request id [^)]*\): User is not authorized/,
+      ),
       fix: expect.stringContaining(link('ec2', 'L-1216C47A')),
     });
     expect(results.get('quotas.L-DB2E81BA')?.status).toBe('pass');
