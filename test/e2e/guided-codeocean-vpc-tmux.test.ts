@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  answerUntilReview,
+  confirmUntilExit,
+  type GuidedSeed,
+  SECRET_ACCESS_KEY,
+  startGuidedSeed,
+} from '../support/guided-seed-install.ts';
+
+let seed: GuidedSeed | undefined;
+afterAll(async () => {
+  await seed?.stop();
+});
+
+describe('codeocean-vpc, guided in a real terminal (120x40) against its lab', () => {
+  it('installs with the defaults and every optional question empty, shows status, re-runs unchanged, destroys', async () => {
+    seed = await startGuidedSeed('codeocean-vpc', { width: 120, height: 40 });
+    const { review, asked } = await answerUntilReview(seed, {
+      'Parent (root) domain': 'example.test',
+      // The manual steps' confirmations default to No: the operator says each is done or not needed.
+      'If the existing VPC has SSM or EC2 interface endpoints': 'y',
+      'If the account uses customer-managed KMS keys': 'y',
+    });
+    // vpcId was asked and left empty (exit 70 was on such an optional question): a new VPC.
+    expect(asked.some((q) => q.includes('Existing VPC id (empty to create a new VPC)'))).toBe(true);
+    expect(review).toMatch(/Create these \d+ stacks\?/);
+
+    const summary = await confirmUntilExit(seed);
+    expect(summary).toContain('EXIT=0');
+    expect(summary).toContain('is installed');
+    expect(summary).toContain('✔ codeocean is installed');
+    expect(summary).toMatch(/✔ codeocean CREATE_COMPLETE/);
+    expect(await seed.liveStacks('codeocean')).toEqual(['codeocean', 'codeocean-backup']);
+
+    const answers = await readFile(join(seed.lab.folder, 'codeocean.answers.yaml'), 'utf8');
+    // Left empty means not written: the re-run asks nothing and sends the same empty parameters.
+    expect(answers).not.toMatch(/^\s+vpcId:/m);
+
+    const deployment = ['--blueprint', 'blueprints/codeocean-vpc', '--config', 'codeocean.answers.yaml'];
+    const status = await seed.cli(['status', ...deployment]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('✔ codeocean: CREATE_COMPLETE');
+
+    const again = await seed.cli(['install', ...deployment, '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('codeocean: already up to date: no changes');
+
+    const destroyed = await seed.cli(['destroy', ...deployment, '--confirm', 'codeocean']);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
+    expect(await seed.liveStacks('codeocean')).toEqual([]);
+
+    for (const text of [
+      ...seed.screens,
+      status.stdout,
+      status.stderr,
+      again.stderr,
+      destroyed.stderr,
+      answers,
+    ])
+      expect(text).not.toContain(SECRET_ACCESS_KEY);
+  }, 240_000);
+});
