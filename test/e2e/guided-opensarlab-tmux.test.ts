@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  answerUntilReview,
+  confirmUntilExit,
+  type GuidedSeed,
+  SECRET_ACCESS_KEY,
+  startGuidedSeed,
+} from '../support/guided-seed-install.ts';
+
+// Typed on screen as the Docker Hub password: no screen, file or output may ever show it.
+const PASSWORD = 'pw-Guided-Only-4e8a2c';
+const USE_CASE =
+  'OpenSARlab sends account sign-up verification codes, password resets and storage lifecycle notices ' +
+  'to the about 40 registered students of one class; bounces and complaints go to the suppression list.';
+let seed: GuidedSeed | undefined;
+afterAll(async () => {
+  await seed?.stop();
+});
+
+describe('opensarlab, guided in a real terminal (100x40) against its lab', () => {
+  it('installs with the defaults and the Docker Hub password masked, shows status, re-runs unchanged, destroys', async () => {
+    seed = await startGuidedSeed('opensarlab', { width: 100, height: 40 });
+    const { review } = await answerUntilReview(seed, {
+      'Deployment name': 'geo-class',
+      'Administrator email address': 'admin@example.edu',
+      'Website of the service': 'https://opensarlab.example.edu',
+      'How will you use SES?': USE_CASE,
+      'Docker Hub username': 'osl-builder',
+      'Docker Hub password': PASSWORD,
+      'Public iCal URL of the notification calendar': 'https://calendar.example.edu/geo-class.ics',
+      'The calendar is public': 'y',
+      'Certificate file (PEM)': 'certs/opensarlab.pem',
+      'key file': 'certs/opensarlab.key',
+      'CodeCommit repositories': 'y',
+    });
+    expect(review).toMatch(/Create these \d+ stacks\?/);
+
+    const summary = await confirmUntilExit(seed);
+    expect(summary).toContain('EXIT=0');
+    expect(summary).toContain('✔ geo-class is installed');
+    expect(summary).toMatch(/✔ geo-class CREATE_COMPLETE/);
+    expect(await seed.liveStacks('geo-class')).toEqual([
+      'geo-class',
+      'geo-class-cluster-pipeline',
+      'geo-class-container',
+    ]);
+
+    const answers = await readFile(join(seed.lab.folder, 'geo-class.answers.yaml'), 'utf8');
+    expect(answers).toContain('username: osl-builder');
+
+    const deployment = ['--blueprint', 'blueprints/opensarlab', '--config', 'geo-class.answers.yaml'];
+    const status = await seed.cli(['status', ...deployment]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('✔ geo-class: CREATE_COMPLETE');
+
+    const again = await seed.cli(['install', ...deployment, '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('geo-class: already up to date: no changes');
+
+    const destroyed = await seed.cli(['destroy', ...deployment, '--confirm', 'geo-class']);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
+    expect(await seed.liveStacks('geo-class')).toEqual([]);
+
+    for (const text of [
+      ...seed.screens,
+      status.stdout,
+      status.stderr,
+      again.stderr,
+      destroyed.stderr,
+      answers,
+    ])
+      for (const secret of [SECRET_ACCESS_KEY, PASSWORD]) expect(text).not.toContain(secret);
+  }, 240_000);
+});
