@@ -110,6 +110,8 @@ export async function answerUntilReview(
     seed.screens.push(screen);
     if (REVIEW.test(screen)) return { review: screen, asked };
     if (/EXIT=\d+/.test(screen)) throw new Error(`The CLI ended during the questions:\n${screen}`);
+    // What the operator reads is filled in: no `{{deployment}}` left for them to decode.
+    if (screen.includes('{{')) throw new Error(`A placeholder was shown unfilled:\n${screen}`);
     const question = activeQuestion(screen);
     if (!question) throw new Error(`No question on screen:\n${screen}`);
     asked.push(question);

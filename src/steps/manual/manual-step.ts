@@ -1,5 +1,6 @@
+import { resolveValue } from '../../blueprint/references.ts';
 import { StackguideError } from '../../errors.ts';
-import { type CheckResult, defineStep, type SavedStepInputs } from '../step.ts';
+import { type CheckResult, defineStep, type SavedStepInputs, type ValidateContext } from '../step.ts';
 import { type ManualCollect, manualConfig } from './manual-config.ts';
 
 /**
@@ -26,9 +27,42 @@ function problemWith(collect: ManualCollect, value: string): string | undefined 
   return rule.pattern.test(value) ? undefined : `"${value}" is not ${rule.hint}`;
 }
 
+/**
+ * The guide's words with their `{{deployment}}`, `{{answers.x}}`... filled in, so the operator reads
+ * "create geo-class-container", not the placeholder. A reference to a step output not known yet when
+ * asked stays as written rather than failing the question.
+ */
+function filled(text: string, context: ValidateContext & { account?: string }, where: string): string {
+  const scope = {
+    deployment: context.deployment,
+    region: context.region,
+    ...(context.account ? { account: context.account } : {}),
+    answers: context.answers,
+    stackOutputs: {},
+  };
+  try {
+    return resolveValue(text, scope, `steps.${context.stepId}.${where}`);
+  } catch (error) {
+    if (error instanceof StackguideError && error.code === 'reference.unresolved') return text;
+    throw error;
+  }
+}
+
+function filledConfig<T extends { instructions: string; confirm?: string | undefined }>(
+  context: ValidateContext & { account?: string },
+  config: T,
+): T {
+  return {
+    ...config,
+    instructions: filled(config.instructions, context, 'instructions'),
+    ...(config.confirm ? { confirm: filled(config.confirm, context, 'confirm') } : {}),
+  };
+}
+
 export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
   ...manualConfig,
-  async ask(context, config, saved) {
+  async ask(context, rawConfig, saved) {
+    const config = filledConfig(context, rawConfig);
     const collect = config.collect;
     let answer =
       typeof saved?.[collect?.key ?? ''] === 'string' ? String(saved?.[collect?.key ?? '']) : undefined;
@@ -89,7 +123,8 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
     if (inputs.key && inputs.answer !== undefined) saved[inputs.key] = inputs.answer;
     return saved;
   },
-  async check(context, config, inputs): Promise<CheckResult[]> {
+  async check(context, rawConfig, inputs): Promise<CheckResult[]> {
+    const config = filledConfig(context, rawConfig);
     return [
       {
         id: `${context.stepId}.done`,
