@@ -22,9 +22,10 @@ export default defineConfig({
       reporter: ['text-summary'],
       // Printed even when a test fails, so a red run still shows where coverage stands.
       reportOnFailure: true,
-      // Floors at what was measured, rounded down (lines 38.18%, branches 28.54%, on the suite's
-      // in-process test files); raise them as coverage grows, never lower them.
-      thresholds: { lines: 38, branches: 28 },
+      // Floors at what the whole suite measured from a clean clone (.ci/run at eb05539: lines 70.52%,
+      // branches 56.37%, statements 68.34%, functions 68.23%), rounded down; raise them as coverage
+      // grows, never lower them.
+      thresholds: { lines: 70, branches: 56, statements: 68, functions: 68 },
     },
   },
 });
