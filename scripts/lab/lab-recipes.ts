@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { AccountPrepTarget } from '../../test/support/account-prep-target.ts';
 import { type KnotServer, startKnotServer } from '../../test/support/knot-server.ts';
+import { writeSelfSignedCertificate } from '../../test/support/pem-fixtures.ts';
 
 /**
  * What each shipped blueprint needs from a local lab beyond moto and the stand-ins, in one place: the
@@ -24,8 +23,6 @@ export interface LabPreparation {
   notes: string[];
   stop?: () => Promise<void>;
 }
-
-const run = promisify(execFile);
 
 // Route53's name servers as moto hands them to every zone it creates (moto/route53/models.py).
 const MOTO_NAME_SERVERS = [
@@ -108,27 +105,7 @@ export const labRecipes: Record<string, LabRecipe> = {
       // certs/opensarlab.pem and certs/opensarlab.key relative to itself.
       const certs = join(folder, 'certs');
       await mkdir(certs, { recursive: true });
-      await run(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '90',
-          '-subj',
-          '/CN=opensarlab.example.edu',
-          '-addext',
-          'subjectAltName=DNS:opensarlab.example.edu',
-          '-keyout',
-          'opensarlab.key',
-          '-out',
-          'opensarlab.pem',
-        ],
-        { cwd: certs },
-      );
+      await writeSelfSignedCertificate(certs, 'opensarlab.example.edu', 'opensarlab');
       return {
         // Docker Hub's login cannot be reached from a lab: the check is switched off, any password is stored.
         env: { STACKGUIDE_REGISTRY_LOGIN_URL: 'off' },

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CloudFormationClient, CreateStackCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateSnapshotCommand,
@@ -12,6 +10,7 @@ import {
 import { PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountPrepTarget, startAccountPrepTarget } from '../support/account-prep-target.ts';
+import { writeSelfSignedCertificate } from '../support/pem-fixtures.ts';
 import { type RecordingProxy, startRecordingProxy } from '../support/recording-proxy.ts';
 import { projectRoot, runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -21,7 +20,6 @@ import { tempDir } from '../support/temp-dir.ts';
  * stand-ins: the account preparation, the stacks, the after-install checklist, status, then the
  * teardown in the guide's order, asserted on the DeleteStack calls that reached CloudFormation.
  */
-const run = promisify(execFile);
 const blueprint = join(projectRoot, 'blueprints', 'opensarlab');
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -40,27 +38,7 @@ beforeAll(async () => {
   // The CA certificate the guide imports, for the deployment's domain.
   const certs = join(work.path, 'certs');
   await mkdir(certs);
-  await run(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '90',
-      '-subj',
-      '/CN=opensarlab.example.edu',
-      '-addext',
-      'subjectAltName=DNS:opensarlab.example.edu',
-      '-keyout',
-      'opensarlab.key',
-      '-out',
-      'opensarlab.pem',
-    ],
-    { cwd: certs },
-  );
+  await writeSelfSignedCertificate(certs, 'opensarlab.example.edu', 'opensarlab');
   await copyFile(join(blueprint, 'answers.yaml'), join(work.path, 'answers.yaml'));
 });
 afterAll(async () => {

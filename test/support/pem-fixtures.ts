@@ -156,3 +156,32 @@ export async function makePemFixtures(domain: string): Promise<PemFixtures> {
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * A self-signed certificate for `domain` and its key, written as `<name>.pem` and `<name>.key` in
+ * `dir`: what an operator imports in OpenSARlab's guide ("Store your CA certificate"), for the tests
+ * and the lab that play it.
+ */
+export async function writeSelfSignedCertificate(dir: string, domain: string, name: string): Promise<void> {
+  await run(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '90',
+      '-subj',
+      `/CN=${domain}`,
+      '-addext',
+      `subjectAltName=DNS:${domain}`,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+    ],
+    { cwd: dir },
+  );
+}
