@@ -4,7 +4,9 @@ import { runCli } from '../support/run-cli.ts';
 
 /**
  * Issue 20: the same install as the guided e2e tests, unattended from each seed blueprint's sample
- * answers (test/scripts/lab.test.ts runs codeocean-vpc's and opensarlab's as the lab prints them).
+ * answers against its lab, with what test/blueprints/shipped-blueprints.test.ts does not check there:
+ * the re-run changes nothing and destroy leaves nothing unexpected (test/scripts/lab.test.ts runs
+ * codeocean-vpc's and opensarlab's as the lab prints them).
  */
 let lab: Lab | undefined;
 afterEach(async () => {
