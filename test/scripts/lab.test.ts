@@ -54,7 +54,15 @@ describe('scripts/lab.ts', () => {
   });
 });
 
-describe.each(['codeocean-vpc', 'opensarlab'])('npm run lab -- %s', (blueprint) => {
+// Each seed blueprint's README section sends the operator here; the sample answers name the deployment.
+const seeds = [
+  { blueprint: 'codeocean-vpc', deployment: 'codeocean' },
+  { blueprint: 'opensarlab', deployment: 'geo-class' },
+  { blueprint: 'convox-rack', deployment: 'production' },
+  { blueprint: 'qhub', deployment: 'qhub-aws' },
+];
+
+describe.each(seeds)('npm run lab -- $blueprint', ({ blueprint, deployment }) => {
   it('prints commands that install, show and destroy the sample deployment as printed', async () => {
     lab = await startLab(blueprint);
     const commands = printedCommands(lab.instructions());
@@ -71,7 +79,6 @@ describe.each(['codeocean-vpc', 'opensarlab'])('npm run lab -- %s', (blueprint) 
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/CREATE_COMPLETE/);
     // Unattended, destroy needs the deployment name typed as --confirm; the sample answers name it.
-    const deployment = blueprint === 'opensarlab' ? 'geo-class' : 'codeocean';
     const destroyed = await runPrinted(lab, `${destroy} --confirm ${deployment}`);
     expect(destroyed.code, destroyed.stderr).toBe(0);
     expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
