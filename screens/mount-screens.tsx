@@ -1,4 +1,4 @@
-import { render } from 'ink';
+import { render, Static } from 'ink';
 import type { InstallPlan } from '../src/install/install-plan.ts';
 import type { ProgressStore } from '../src/progress/progress-store.ts';
 import { InstallProgressScreen } from './InstallProgressScreen.tsx';
@@ -41,8 +41,16 @@ export function mountProgress(
   };
 }
 
+/**
+ * The summary is final: it goes through <Static>, which Ink writes once into the scrollback. As a live
+ * frame, a summary taller than the window was printed twice (Ink redraws a frame that does not fit
+ * when it unmounts).
+ */
 export async function showSummary(props: InstallSummaryScreenProps): Promise<void> {
-  const instance = render(<InstallSummaryScreen {...props} />, inkOptions);
+  const instance = render(
+    <Static items={[props]}>{(summary) => <InstallSummaryScreen key="summary" {...summary} />}</Static>,
+    inkOptions,
+  );
   instance.unmount();
   await instance.waitUntilExit();
 }
