@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  afterGuidedInstall,
   answerUntilReview,
   confirmUntilExit,
   type GuidedSeed,
-  SECRET_ACCESS_KEY,
   startGuidedSeed,
 } from '../support/guided-seed-install.ts';
 
@@ -38,28 +38,11 @@ describe('codeocean-vpc, guided in a real terminal (120x40) against its lab', ()
     // Left empty means not written: the re-run asks nothing and sends the same empty parameters.
     expect(answers).not.toMatch(/^\s+vpcId:/m);
 
-    const deployment = ['--blueprint', 'blueprints/codeocean-vpc', '--config', 'codeocean.answers.yaml'];
-    const status = await seed.cli(['status', ...deployment]);
-    expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toContain('✔ codeocean: CREATE_COMPLETE');
-
-    const again = await seed.cli(['install', ...deployment, '--yes']);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toContain('codeocean: already up to date: no changes');
-
-    const destroyed = await seed.cli(['destroy', ...deployment, '--confirm', 'codeocean']);
-    expect(destroyed.code, destroyed.stderr).toBe(0);
-    expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
-    expect(await seed.liveStacks('codeocean')).toEqual([]);
-
-    for (const text of [
-      ...seed.screens,
-      status.stdout,
-      status.stderr,
-      again.stderr,
-      destroyed.stderr,
+    await afterGuidedInstall(seed, {
+      blueprint: 'codeocean-vpc',
+      deployment: 'codeocean',
+      stacks: ['codeocean-backup', 'codeocean'],
       answers,
-    ])
-      expect(text).not.toContain(SECRET_ACCESS_KEY);
+    });
   }, 240_000);
 });

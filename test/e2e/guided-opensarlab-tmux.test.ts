@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  afterGuidedInstall,
   answerUntilReview,
   confirmUntilExit,
   type GuidedSeed,
-  SECRET_ACCESS_KEY,
   startGuidedSeed,
 } from '../support/guided-seed-install.ts';
 
@@ -50,28 +50,12 @@ describe('opensarlab, guided in a real terminal (100x40) against its lab', () =>
     const answers = await readFile(join(seed.lab.folder, 'geo-class.answers.yaml'), 'utf8');
     expect(answers).toContain('username: osl-builder');
 
-    const deployment = ['--blueprint', 'blueprints/opensarlab', '--config', 'geo-class.answers.yaml'];
-    const status = await seed.cli(['status', ...deployment]);
-    expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toContain('✔ geo-class: CREATE_COMPLETE');
-
-    const again = await seed.cli(['install', ...deployment, '--yes']);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toContain('geo-class: already up to date: no changes');
-
-    const destroyed = await seed.cli(['destroy', ...deployment, '--confirm', 'geo-class']);
-    expect(destroyed.code, destroyed.stderr).toBe(0);
-    expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
-    expect(await seed.liveStacks('geo-class')).toEqual([]);
-
-    for (const text of [
-      ...seed.screens,
-      status.stdout,
-      status.stderr,
-      again.stderr,
-      destroyed.stderr,
+    await afterGuidedInstall(seed, {
+      blueprint: 'opensarlab',
+      deployment: 'geo-class',
+      stacks: ['geo-class'],
       answers,
-    ])
-      for (const secret of [SECRET_ACCESS_KEY, PASSWORD]) expect(text).not.toContain(secret);
+      secrets: [PASSWORD],
+    });
   }, 240_000);
 });

@@ -1,8 +1,9 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { expect } from 'vitest';
 import { type Lab, startLab } from '../../scripts/lab/start-lab.ts';
-import { cliPath, projectRoot, runCli } from './run-cli.ts';
+import { type CliResult, cliPath, projectRoot, runCli } from './run-cli.ts';
 import { openTmuxTerminal, type TmuxTerminal } from './tmux-terminal.ts';
 
 /**
@@ -11,7 +12,7 @@ import { openTmuxTerminal, type TmuxTerminal } from './tmux-terminal.ts';
  * ones answered; then status, an unattended re-run from the answers file the guided run wrote, and
  * destroy. The lab's secret access key is one no screen may ever show.
  */
-export const SECRET_ACCESS_KEY = 'e2e-Guided-Secret-9c41d7';
+const SECRET_ACCESS_KEY = 'e2e-Guided-Secret-9c41d7';
 
 export interface GuidedSeed {
   lab: Lab;
@@ -157,4 +158,34 @@ function unconfirmedChangeSet(screen: string, confirmed: Set<string>): string | 
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Day two after a guided install, the same for every seed: `status` reads each stack CREATE_COMPLETE,
+ * an unattended re-run from the answers file the guided run wrote changes nothing, destroy leaves no
+ * stack and nothing unexpected, and no screen, output or answers file holds a secret. What a blueprint
+ * checks beyond that, its test checks on the results.
+ */
+export async function afterGuidedInstall(
+  seed: GuidedSeed,
+  run: { blueprint: string; deployment: string; stacks: string[]; answers: string; secrets?: string[] },
+): Promise<{ status: CliResult; again: CliResult; destroyed: CliResult }> {
+  const flags = ['--blueprint', `blueprints/${run.blueprint}`, '--config', `${run.deployment}.answers.yaml`];
+  const status = await seed.cli(['status', ...flags]);
+  expect(status.code, status.stderr).toBe(0);
+  for (const stack of run.stacks) expect(status.stdout).toContain(`✔ ${stack}: CREATE_COMPLETE`);
+
+  const again = await seed.cli(['install', ...flags, '--yes']);
+  expect(again.code, again.stderr).toBe(0);
+  for (const stack of run.stacks) expect(again.stderr).toContain(`${stack}: already up to date: no changes`);
+
+  const destroyed = await seed.cli(['destroy', ...flags, '--confirm', run.deployment]);
+  expect(destroyed.code, destroyed.stderr).toBe(0);
+  expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
+  expect(await seed.liveStacks(run.deployment)).toEqual([]);
+
+  const read = [...seed.screens, status.stdout, status.stderr, again.stderr, destroyed.stderr, run.answers];
+  for (const text of read)
+    for (const secret of [SECRET_ACCESS_KEY, ...(run.secrets ?? [])]) expect(text).not.toContain(secret);
+  return { status, again, destroyed };
 }
