@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
 import { type KnotServer, startKnotServer } from '../support/knot-server.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
+import { startRecordingProxy } from '../support/recording-proxy.ts';
 import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
@@ -364,6 +365,55 @@ describe('hosting domain and certificate, end to end', () => {
       exitCode: 0,
     });
     expect(json.code).toBe(0);
+  });
+
+  it('a certificate still pending validation needs action (exit 4), and status says what it waits for', async () => {
+    // moto issues DNS-validated certificates after MOTO_ACM_VALIDATION_WAIT; AWS may take hours. The
+    // proxy shows the CLI what ACM says meanwhile, for the certificate the lab install left ISSUED.
+    const pendingAcm = await startRecordingProxy(moto.endpoint, {
+      rewrite: {
+        DescribeCertificate: (answer) =>
+          answer
+            .replace(/"Status":\s*"ISSUED"/, '"Status": "PENDING_VALIDATION"')
+            .replace(/"ValidationStatus":\s*"SUCCESS"/g, '"ValidationStatus": "PENDING_VALIDATION"'),
+      },
+    });
+    try {
+      const result = await runCli(
+        [
+          'status',
+          '--blueprint',
+          blueprint,
+          '--config',
+          join(work.path, 'lab.answers.yaml'),
+          '--endpoint-url',
+          pendingAcm.endpoint,
+          '--dns-server',
+          `127.0.0.1:${parent.port}`,
+          '--state-dir',
+          join(work.path, 'state'),
+          '--output',
+          'json',
+        ],
+        { cwd: work.path, env: dnsEnv() },
+      );
+      const checks = checksOf(result.stdout);
+      // Everything else is healthy (the earlier tests left the parent delegating): the certificate alone
+      // makes the exit code.
+      expect(checks.filter((check) => check.status !== 'pass').map((check) => check.id)).toEqual([
+        'cert.certificate',
+      ]);
+      const certificate = checks.find((check) => check.id === 'cert.certificate');
+      expect(certificate?.summary).toContain('Certificate PENDING_VALIDATION');
+      expect(certificate?.summary).toContain('answers in public DNS');
+      expect(certificate?.fix).toMatch(
+        /^The validation records answer in public DNS: ACM validates them on its own/,
+      );
+      expect(certificate?.fix).not.toContain('stackguide install');
+      expect(result.code, result.stderr).toBe(4);
+    } finally {
+      await pendingAcm.stop();
+    }
   });
 
   it('status --watch prints the time and then only what changed', async () => {

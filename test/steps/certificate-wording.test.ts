@@ -4,8 +4,10 @@ import {
   arnProblem,
   notYetResult,
   pemResult,
+  pendingFix,
   unusableCertificate,
 } from '../../src/steps/certificate/certificate-wording.ts';
+import type { ValidationFacts } from '../../src/steps/certificate/certificate-validation.ts';
 import type { CheckResult, StepContext } from '../../src/steps/step.ts';
 
 // The wording needs only who and where the step runs: no AWS context is ever touched.
@@ -77,5 +79,71 @@ describe('certificate wording, apart from the AWS calls', () => {
       'postmaster@example.com',
       'webmaster@example.com',
     ]);
+  });
+
+  it('says what a pending certificate waits for, instead of sending the operator back to install', () => {
+    const record = { name: '_a.app.example.com', type: 'CNAME', value: '_b.acm-validations.aws' };
+    const dns = (
+      answered: boolean | null,
+      delegation: ValidationFacts['delegation'] = null,
+    ): ValidationFacts => ({
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-1',
+      status: 'PENDING_VALIDATION',
+      method: 'DNS',
+      domains: [
+        {
+          domain: 'app.example.com',
+          validationStatus: 'PENDING_VALIDATION',
+          record,
+          answeredByPublicDns: answered,
+          validationEmails: [],
+        },
+        {
+          domain: '*.app.example.com',
+          validationStatus: 'PENDING_VALIDATION',
+          record,
+          answeredByPublicDns: answered,
+          validationEmails: [],
+        },
+      ],
+      delegation,
+    });
+    const notDelegated = pendingFix(
+      dns(false, {
+        status: 'missing',
+        explanation: 'example.com has no NS records for app.example.com',
+        fix: {
+          summary: 'At the registrar of example.com, add:',
+          add: ['app.example.com. NS ns-1.awsdns-01.com.'],
+        },
+      }),
+    );
+    expect(notDelegated).toBe(
+      'ACM cannot see the validation records until the zone is delegated: example.com has no NS records for app.example.com At the registrar of example.com, add: app.example.com. NS ns-1.awsdns-01.com.',
+    );
+    // The wildcard shares its record with the name: said once.
+    expect(pendingFix(dns(false))).toBe(
+      'Public DNS does not answer the validation record _a.app.example.com. CNAME _b.acm-validations.aws. yet: make sure the zone holds it; ACM gives up 72 hours after the request.',
+    );
+    expect(pendingFix(dns(null))).toContain('STACKGUIDE_DNS_RESOLVERS');
+    expect(pendingFix(dns(true))).toMatch(
+      /^The validation records answer in public DNS: ACM validates them on its own/,
+    );
+    const email: ValidationFacts = {
+      ...dns(null),
+      method: 'EMAIL',
+      domains: [
+        {
+          domain: 'app.example.com',
+          validationStatus: 'PENDING_VALIDATION',
+          record: null,
+          answeredByPublicDns: null,
+          validationEmails: ['admin@example.com', 'hostmaster@example.com'],
+        },
+      ],
+    };
+    expect(pendingFix(email)).toBe(
+      'Approve the validation mail ACM sent to admin@example.com, hostmaster@example.com; ACM gives up 72 hours after the request.',
+    );
   });
 });

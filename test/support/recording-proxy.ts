@@ -18,10 +18,19 @@ export interface RecordingProxy {
   stop(): Promise<void>;
 }
 
-/** `hold`: requests for these actions are received and never answered (a call that hangs). */
+export interface RecordingProxyOptions {
+  /** Requests for these actions are received and never answered (a call that hangs). */
+  hold?: readonly string[];
+  /**
+   * Answers for these actions are rewritten before the CLI sees them: how a test shows the CLI a state
+   * that AWS reaches but the emulator cannot be put in on demand (a certificate still pending validation).
+   */
+  rewrite?: Readonly<Record<string, (answer: string) => string>>;
+}
+
 export async function startRecordingProxy(
   target: string,
-  options: { hold?: readonly string[] } = {},
+  options: RecordingProxyOptions = {},
 ): Promise<RecordingProxy> {
   const upstream = new URL(target);
   const operations: RecordedOperation[] = [];
@@ -49,8 +58,22 @@ export async function startRecordingProxy(
           headers: { ...incoming.headers, host: upstream.host },
         },
         (response) => {
-          outgoing.writeHead(response.statusCode ?? 502, response.headers);
-          response.pipe(outgoing);
+          const rewrite = options.rewrite?.[action];
+          if (!rewrite) {
+            outgoing.writeHead(response.statusCode ?? 502, response.headers);
+            response.pipe(outgoing);
+            return;
+          }
+          const answer: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => answer.push(chunk));
+          response.on('end', () => {
+            const rewritten = Buffer.from(rewrite(Buffer.concat(answer).toString('utf8')));
+            outgoing.writeHead(response.statusCode ?? 502, {
+              ...response.headers,
+              'content-length': String(rewritten.length),
+            });
+            outgoing.end(rewritten);
+          });
         },
       );
       proxied.on('error', () => {

@@ -22,6 +22,8 @@ export interface StatusOptions {
   /** Shown for a pending certificate: the validation facts. */
   pendingFacts?: Record<string, unknown>;
   pendingSummary?: string;
+  /** Shown for a pending certificate: what is awaited and what the operator can do about it. */
+  pendingFix?: string;
 }
 
 export function certificateResults(
@@ -60,7 +62,7 @@ export function certificateResults(
       ? {}
       : {
           fix: pending
-            ? 'Run stackguide install: it completes the validation and waits for it.'
+            ? (options.pendingFix ?? 'Run stackguide install: it completes the validation and waits for it.')
             : 'Run stackguide install again: it requests a new certificate (or give a valid ARN).',
         }),
   });

@@ -1,6 +1,7 @@
 import { StackguideError } from '../../errors.ts';
 import type { CheckResult, StepContext } from '../step.ts';
 import { parseCertificateArn } from './domain-coverage.ts';
+import type { ValidationFacts } from './certificate-validation.ts';
 import type { PemCheck, PemFiles } from './pem-check.ts';
 
 /**
@@ -149,4 +150,42 @@ const APPROVERS = ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmas
 /** The five addresses ACM mails at the validation domain. */
 export function approverAddresses(validationDomain: string): string[] {
   return APPROVERS.map((name) => `${name}@${validationDomain}`);
+}
+
+/**
+ * ACM gives up on a request that is not validated within 72 hours (the certificate becomes
+ * VALIDATION_TIMED_OUT); the operator should know the clock is running.
+ */
+const ACM_VALIDATION_HOURS = 72;
+
+/**
+ * The one next action for a certificate pending validation, from what is awaited: the delegation the
+ * records hide behind, the CNAMEs public DNS does not answer yet, the approval mail, or only ACM itself.
+ * `status` shows it instead of sending the operator back to install, which would wait for the same thing.
+ */
+export function pendingFix(facts: ValidationFacts): string {
+  const deadline = `ACM gives up ${ACM_VALIDATION_HOURS} hours after the request.`;
+  if (facts.method === 'EMAIL') {
+    const approvers = [
+      ...new Set(facts.approvers ?? facts.domains.flatMap((domain) => domain.validationEmails)),
+    ];
+    return approvers.length > 0
+      ? `Approve the validation mail ACM sent to ${approvers.join(', ')}; ${deadline}`
+      : `Approve the validation mail ACM sent to the domain's administrative addresses; ${deadline}`;
+  }
+  const delegation = facts.delegation;
+  if (delegation && delegation.status !== 'delegated') {
+    const fix = delegation.fix ? ` ${[delegation.fix.summary, ...delegation.fix.add].join(' ')}` : '';
+    return `ACM cannot see the validation records until the zone is delegated: ${delegation.explanation}${fix}`;
+  }
+  const unanswered = facts.domains.filter((domain) => domain.record && domain.answeredByPublicDns === false);
+  if (unanswered.length > 0) {
+    const records = [...new Set(unanswered.map(({ record }) => `${record?.name}. CNAME ${record?.value}.`))];
+    const them = records.length === 1 ? 'it' : 'them';
+    return `Public DNS does not answer the validation record${records.length === 1 ? '' : 's'} ${records.join('; ')} yet: make sure the zone holds ${them}; ${deadline}`;
+  }
+  const unknown = facts.domains.some((domain) => domain.record && domain.answeredByPublicDns === null);
+  return unknown
+    ? `No resolver could be asked whether the validation records answer (set STACKGUIDE_DNS_RESOLVERS to one you can reach). ACM validates once they do; ${deadline}`
+    : `The validation records answer in public DNS: ACM validates them on its own, usually within minutes. Run stackguide status again later; ${deadline}`;
 }

@@ -12,7 +12,7 @@ import {
 import { certificateResults } from '../certificate-status.ts';
 import type { Target } from '../certificate-target.ts';
 import { describeFacts, progress, validationFacts } from '../certificate-validation.ts';
-import { notYetResult } from '../certificate-wording.ts';
+import { notYetResult, pendingFix } from '../certificate-wording.ts';
 import type { CertificateRequest } from './certificate-method.ts';
 
 /**
@@ -31,17 +31,20 @@ export async function checkOwnCertificate(
   if (!current) return [notYetResult(context, config.method)];
   let pendingFacts: Record<string, unknown> | undefined;
   let pendingSummary: string | undefined;
+  let pendingAction: string | undefined;
   if (current.detail.status === 'PENDING_VALIDATION') {
     const method = current.origin === 'EMAIL' ? 'EMAIL' : 'DNS';
     const facts = await validationFacts(context, current.detail, method, target?.zone ?? null, null);
     pendingFacts = { ...facts };
     pendingSummary = describeFacts(facts);
+    pendingAction = pendingFix(facts);
   }
   return certificateResults(context, current.detail, {
     required: false,
     names,
     ...(pendingFacts ? { pendingFacts } : {}),
     ...(pendingSummary ? { pendingSummary } : {}),
+    ...(pendingAction ? { pendingFix: pendingAction } : {}),
   });
 }
 
