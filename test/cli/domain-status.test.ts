@@ -372,8 +372,9 @@ describe('hosting domain and certificate, end to end', () => {
     // proxy shows the CLI what ACM says meanwhile, for the certificate the lab install left ISSUED.
     const pendingAcm = await startRecordingProxy(moto.endpoint, {
       rewrite: {
-        DescribeCertificate: (answer) =>
-          answer
+        action: 'DescribeCertificate',
+        answer: (text) =>
+          text
             .replace(/"Status":\s*"ISSUED"/, '"Status": "PENDING_VALIDATION"')
             .replace(/"ValidationStatus":\s*"SUCCESS"/g, '"ValidationStatus": "PENDING_VALIDATION"'),
       },

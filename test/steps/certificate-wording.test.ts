@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ValidationFacts } from '../../src/steps/certificate/certificate-validation.ts';
 import {
   approverAddresses,
   arnProblem,
@@ -7,7 +8,6 @@ import {
   pendingFix,
   unusableCertificate,
 } from '../../src/steps/certificate/certificate-wording.ts';
-import type { ValidationFacts } from '../../src/steps/certificate/certificate-validation.ts';
 import type { CheckResult, StepContext } from '../../src/steps/step.ts';
 
 // The wording needs only who and where the step runs: no AWS context is ever touched.
@@ -110,16 +110,17 @@ describe('certificate wording, apart from the AWS calls', () => {
     });
     const notDelegated = pendingFix(
       dns(false, {
-        status: 'missing',
-        explanation: 'example.com has no NS records for app.example.com',
+        status: 'stale',
+        explanation: 'example.com delegates app.example.com to an earlier hosted zone',
         fix: {
-          summary: 'At the registrar of example.com, add:',
+          summary: 'At the registrar of example.com, replace the NS records of app.example.com:',
           add: ['app.example.com. NS ns-1.awsdns-01.com.'],
+          remove: ['app.example.com. NS ns-9.awsdns-09.com.'],
         },
       }),
     );
     expect(notDelegated).toBe(
-      'ACM cannot see the validation records until the zone is delegated: example.com has no NS records for app.example.com At the registrar of example.com, add: app.example.com. NS ns-1.awsdns-01.com.',
+      'ACM cannot see the validation records until the zone is delegated: example.com delegates app.example.com to an earlier hosted zone. At the registrar of example.com, replace the NS records of app.example.com: app.example.com. NS ns-1.awsdns-01.com. Remove: app.example.com. NS ns-9.awsdns-09.com.',
     );
     // The wildcard shares its record with the name: said once.
     expect(pendingFix(dns(false))).toBe(

@@ -25,7 +25,7 @@ export interface RecordingProxyOptions {
    * Answers for these actions are rewritten before the CLI sees them: how a test shows the CLI a state
    * that AWS reaches but the emulator cannot be put in on demand (a certificate still pending validation).
    */
-  rewrite?: Readonly<Record<string, (answer: string) => string>>;
+  rewrite?: { action: string; answer: (text: string) => string };
 }
 
 export async function startRecordingProxy(
@@ -58,7 +58,7 @@ export async function startRecordingProxy(
           headers: { ...incoming.headers, host: upstream.host },
         },
         (response) => {
-          const rewrite = options.rewrite?.[action];
+          const rewrite = options.rewrite?.action === action ? options.rewrite.answer : undefined;
           if (!rewrite) {
             outgoing.writeHead(response.statusCode ?? 502, response.headers);
             response.pipe(outgoing);

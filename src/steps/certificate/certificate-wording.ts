@@ -1,7 +1,7 @@
 import { StackguideError } from '../../errors.ts';
 import type { CheckResult, StepContext } from '../step.ts';
-import { parseCertificateArn } from './domain-coverage.ts';
 import type { ValidationFacts } from './certificate-validation.ts';
+import { parseCertificateArn } from './domain-coverage.ts';
 import type { PemCheck, PemFiles } from './pem-check.ts';
 
 /**
@@ -175,7 +175,13 @@ export function pendingFix(facts: ValidationFacts): string {
   }
   const delegation = facts.delegation;
   if (delegation && delegation.status !== 'delegated') {
-    const fix = delegation.fix ? ` ${[delegation.fix.summary, ...delegation.fix.add].join(' ')}` : '';
+    const fix = delegation.fix
+      ? `. ${[
+          delegation.fix.summary,
+          ...delegation.fix.add,
+          ...(delegation.fix.remove.length > 0 ? ['Remove:', ...delegation.fix.remove] : []),
+        ].join(' ')}`
+      : '';
     return `ACM cannot see the validation records until the zone is delegated: ${delegation.explanation}${fix}`;
   }
   const unanswered = facts.domains.filter((domain) => domain.record && domain.answeredByPublicDns === false);
