@@ -119,6 +119,8 @@ export interface StackToDelete {
   name: string;
   stackId: string;
   status: string;
+  /** The service role the stack keeps (`install --role-arn`): destroy deletes it with that role. */
+  roleArn?: string;
 }
 
 /**
@@ -429,7 +431,7 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     level: 'info',
     description: 'What destroy will do, before anything is touched.',
     payload: {
-      plan: '`deployment`, `region`, `stacks` (`name`, `stackId`, `status`, in order), `retained`, `absent`, `buckets`, `repositories`, `keptByPolicy`, `terminationProtected`, `codeCommitRepositories`, `cautions`, `untaggedButDeclared`',
+      plan: '`deployment`, `region`, `stacks` (`name`, `stackId`, `status`, `roleArn` when the stack keeps a service role, in order), `retained`, `absent`, `buckets`, `repositories`, `keptByPolicy`, `terminationProtected`, `codeCommitRepositories`, `cautions`, `untaggedButDeclared`',
     },
   },
   'destroy.leftovers': {

@@ -7,6 +7,8 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'stackguide install --blueprint ./my-platform',
     'stackguide install --blueprint ./my-platform --config prod.answers.yaml --yes',
     'stackguide install prod adminEmail=ops@example.com --region eu-west-1 --profile prod --yes',
+    'stackguide install --config prod.answers.yaml --yes --role-arn arn:aws:iam::123456789012:role/cfn-deployer --outputs-file outputs.json',
+    'stackguide install --config dev.answers.yaml --yes --disable-rollback   # a failed create stays CREATE_FAILED',
   ],
   status: [
     'stackguide status --config prod.answers.yaml',

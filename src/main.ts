@@ -69,6 +69,20 @@ function withWriterOptions(command: Command): Command {
   );
 }
 
+/** For the commands that deploy stacks through change sets: install, upgrade. */
+function withDeployOptions(command: Command): Command {
+  return command
+    .option(
+      '--role-arn <arn>',
+      'the CloudFormation service role to deploy with (RoleARN); the stacks keep it, and destroy deletes with it',
+    )
+    .option(
+      '--disable-rollback',
+      'a stack that fails stays CREATE_FAILED / UPDATE_FAILED with what it made, for debugging; the next run updates it in place',
+      false,
+    );
+}
+
 /** For the commands that run the delegation check: install, preflight, status, upgrade. */
 function withDnsServerOption(command: Command): Command {
   return command.option(
@@ -92,7 +106,7 @@ function buildProgram(
     .showHelpAfterError('(run stackguide <command> --help for its options)')
     .exitOverride();
 
-  withWriterOptions(withDnsServerOption(withCommonOptions(program.command('install'))))
+  withDeployOptions(withWriterOptions(withDnsServerOption(withCommonOptions(program.command('install')))))
     .description(
       'guided first-time install: identity, region, name, questions, review, then the stacks with live events',
     )
@@ -102,6 +116,10 @@ function buildProgram(
       'answer a blueprint question (repeatable); wins over the answers file',
       collect,
       [],
+    )
+    .option(
+      '--outputs-file <path>',
+      "write every stack's outputs there as JSON when the install ends (secrets withheld)",
     )
     .option(
       '--overwrite',
@@ -143,7 +161,7 @@ function buildProgram(
       }),
     );
 
-  withWriterOptions(withDnsServerOption(withCommonOptions(program.command('upgrade'))))
+  withDeployOptions(withWriterOptions(withDnsServerOption(withCommonOptions(program.command('upgrade')))))
     .description(
       'a newer blueprint version or template: pre-upgrade steps, live checks, change set review, watch',
     )

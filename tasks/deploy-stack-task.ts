@@ -21,6 +21,9 @@ export interface DeployStackTaskDeps {
   /** Change set review; absent when unattended with --yes. */
   review?: DeployStackDeps['review'];
   tracker?: DeployStackDeps['tracker'];
+  /** `--role-arn` and `--disable-rollback`, as install and upgrade were given them. */
+  roleArn?: string;
+  disableRollback?: boolean;
 }
 
 /** One listr2 task that brings one stack of the plan to CREATE_COMPLETE / UPDATE_COMPLETE. */
@@ -55,6 +58,8 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
           signal: deps.signal,
           ...(deps.review ? { review: deps.review } : {}),
           ...(deps.tracker ? { tracker: deps.tracker } : {}),
+          ...(deps.roleArn ? { roleArn: deps.roleArn } : {}),
+          ...(deps.disableRollback ? { disableRollback: true } : {}),
           ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
           emit: (event) => {
             if (

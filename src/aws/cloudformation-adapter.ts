@@ -218,9 +218,13 @@ export function cloudFormationOver(client: CloudFormationClient): CloudFormation
       };
     },
 
-    async executeChangeSet(changeSetId, clientRequestToken) {
+    async executeChangeSet(changeSetId, clientRequestToken, options) {
       await client.send(
-        new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: clientRequestToken }),
+        new ExecuteChangeSetCommand({
+          ChangeSetName: changeSetId,
+          ClientRequestToken: clientRequestToken,
+          ...(options?.disableRollback ? { DisableRollback: true } : {}),
+        }),
       );
     },
 
@@ -255,12 +259,13 @@ export function cloudFormationOver(client: CloudFormationClient): CloudFormation
       return listings;
     },
 
-    async deleteStack(stackId, clientRequestToken, retainResources) {
+    async deleteStack(stackId, clientRequestToken, retainResources, roleArn) {
       await client.send(
         new DeleteStackCommand({
           StackName: stackId,
           ClientRequestToken: clientRequestToken,
           ...(retainResources?.length ? { RetainResources: retainResources } : {}),
+          ...(roleArn ? { RoleARN: roleArn } : {}),
         }),
       );
     },
@@ -314,6 +319,7 @@ function stackRequest(input: CreateStackInput) {
     ],
     Capabilities: input.capabilities as CreateStackCommand['input']['Capabilities'],
     Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+    ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
   };
 }
 
@@ -344,6 +350,7 @@ function toDescription(stack: Stack): StackDescription {
       (t) => t.Value,
     ),
     terminationProtection: stack.EnableTerminationProtection ?? false,
+    ...(stack.RoleARN ? { roleArn: stack.RoleARN } : {}),
     ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
     ...(stack.ParentId ? { parentId: stack.ParentId } : {}),
     ...(stack.RootId ? { rootId: stack.RootId } : {}),

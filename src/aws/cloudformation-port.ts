@@ -30,11 +30,22 @@ export interface CloudFormationPort {
   createChangeSet(input: CreateChangeSetInput): Promise<{ changeSetId: string; stackId: string }>;
   /** All pages of one change set, changes included. */
   describeChangeSet(changeSetId: string): Promise<ChangeSetDescription>;
-  executeChangeSet(changeSetId: string, clientRequestToken: string): Promise<void>;
+  /** `disableRollback`: a failed operation stays *_FAILED with what it made (ExecuteChangeSet's DisableRollback). */
+  executeChangeSet(
+    changeSetId: string,
+    clientRequestToken: string,
+    options?: { disableRollback?: boolean },
+  ): Promise<void>;
   deleteChangeSet(changeSetId: string): Promise<void>;
   /** The stack's change sets (all pages), executed or not; empty when the stack does not exist. */
   listChangeSets(stackNameOrId: string): Promise<ChangeSetListing[]>;
-  deleteStack(stackId: string, clientRequestToken: string, retainResources?: string[]): Promise<void>;
+  /** `roleArn`: the service role CloudFormation deletes with (else the one the stack keeps, else the caller). */
+  deleteStack(
+    stackId: string,
+    clientRequestToken: string,
+    retainResources?: string[],
+    roleArn?: string,
+  ): Promise<void>;
   cancelUpdateStack(stackId: string, clientRequestToken: string): Promise<void>;
   setTerminationProtection(stackId: string, enabled: boolean): Promise<void>;
   /** Starts drift detection on the stack (`status --drift`); resolves with the detection's id. */
@@ -88,6 +99,8 @@ export interface CreateStackInput {
   capabilities: string[];
   tags: Record<string, string>;
   terminationProtection?: boolean;
+  /** The CloudFormation service role (`--role-arn`): CloudFormation acts with it, and keeps it on the stack. */
+  roleArn?: string;
   /** Idempotency token: a retried create with the same token does not start a second operation. */
   clientRequestToken: string;
 }
@@ -105,6 +118,8 @@ export interface StackDescription {
   parameters: Record<string, string>;
   tags: Record<string, string>;
   terminationProtection: boolean;
+  /** The service role CloudFormation keeps for the stack's operations (RoleARN), when it has one. */
+  roleArn?: string;
   /** The last drift detection's result, as CloudFormation keeps it; absent when never reported. */
   drift?: { status: string; checkedAt?: string };
 }

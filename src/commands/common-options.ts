@@ -42,6 +42,12 @@ export interface CommonOptions {
   timeout?: string;
   /** install, upgrade, destroy: `--force-unlock <id>` breaks that stale deployment lock first. */
   forceUnlock?: string;
+  /** install, upgrade: `--role-arn <arn>`, the CloudFormation service role (checked by deploy-options.ts). */
+  roleArn?: string;
+  /** install, upgrade: `--disable-rollback`, a failed stack stays *_FAILED for debugging. */
+  disableRollback?: boolean;
+  /** install, upgrade: `--outputs-file <path>`, every stack's outputs as JSON. */
+  outputsFile?: string;
   /** commander's `--no-color`: false when given. */
   color?: boolean;
   /** Resolved by main.ts: false for --no-color or NO_COLOR, true for FORCE_COLOR, else the terminal decides. */

@@ -2,13 +2,19 @@ import { resolve } from 'node:path';
 import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { installFlow } from '../flows/install-flow.ts';
+import { checkOutputsFileTarget } from '../output/outputs-file.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
-import { type InstallRecap, showInstallOutcome } from './install-summary.ts';
+import { deployChoices, deployFlags } from './deploy-options.ts';
+import { type InstallRecap, showInstallOutcome, writeInstallOutputs } from './install-summary.ts';
 
 /** Composition root of `stackguide install`: the flow (src/flows/install-flow.ts) with this terminal's owners. */
 export async function installCommand(options: CommonOptions): Promise<number> {
+  // Flags that only AWS would otherwise refuse, checked before the first call (exit 2).
+  const deploy = deployChoices(options);
+  const outputsFile =
+    options.outputsFile !== undefined ? checkOutputsFileTarget(options.outputsFile) : undefined;
   // The prompter loads with the blueprint and the identity call, so the first question comes sooner.
   const context = startCommand(options, { preloadPrompter: true });
   const { events, screens } = context;
@@ -47,7 +53,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
           run.aws.cloudFormation,
           async (renderer, rendererOptions, { review }) => {
             const { runInstallTasks } = await import('../../tasks/install-tasks.ts');
-            const deps = { ...run, plan, tracker: context.tracker, clock: systemClock };
+            const deps = { ...run, ...deploy, plan, tracker: context.tracker, clock: systemClock };
             return runInstallTasks(
               {
                 ...deps,
@@ -73,11 +79,12 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       stateDir: resolve(options.stateDir ?? '.stackguide'),
       defaultAnswersPath: (deployment) => `${deployment}.answers.yaml`,
       ...(options.overwrite ? { overwrite: true } : {}),
-      connectionFlags: connectionFlags(options),
+      connectionFlags: [...connectionFlags(options), ...deployFlags(deploy)],
       env: process.env,
       settings: settingsOf(options),
       command: 'install',
     });
+    if (outputsFile) await writeInstallOutputs(outputsFile, outcome);
     await showInstallOutcome(outcome, recap, screens ? await screens() : undefined, context.mode.json);
     return ExitCode.ok;
   } catch (error) {

@@ -4,6 +4,7 @@ import { upgradeFlow } from '../flows/upgrade-flow.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, parseSets } from './common-options.ts';
+import { deployChoices } from './deploy-options.ts';
 
 export interface UpgradeOptions extends CommonOptions {
   /** A new template for one stack: a file, or an https:// or s3:// URL. */
@@ -14,6 +15,8 @@ export interface UpgradeOptions extends CommonOptions {
 
 /** Composition root of `stackguide upgrade`: the flow (src/flows/upgrade-flow.ts) with this terminal's owners. */
 export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
+  // --role-arn checked before the first AWS call (exit 2).
+  const deploy = deployChoices(options);
   const context = startCommand(options);
   const { events } = context;
   try {
@@ -27,7 +30,14 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       execute: (title, plan, run) =>
         context.live(title, run.aws.cloudFormation, async (renderer, rendererOptions, { review }) => {
           const { runInstallTasks } = await import('../../tasks/install-tasks.ts');
-          const deps = { ...run, plan, tracker: context.tracker, clock: systemClock, signal: context.signal };
+          const deps = {
+            ...run,
+            ...deploy,
+            plan,
+            tracker: context.tracker,
+            clock: systemClock,
+            signal: context.signal,
+          };
           return runInstallTasks(
             { ...deps, emit: (event) => events.emit(event), ...(review ? { review } : {}) },
             renderer,

@@ -79,7 +79,12 @@ export async function buildDestroyPlan(input: DestroyPlanInput): Promise<Destroy
       continue;
     }
     if (stack.tags[DEPLOYMENT_TAG] === undefined) plan.untaggedButDeclared.push(name);
-    plan.stacks.push({ name, stackId: stack.stackId, status: stack.status });
+    plan.stacks.push({
+      name,
+      stackId: stack.stackId,
+      status: stack.status,
+      ...(stack.roleArn ? { roleArn: stack.roleArn } : {}),
+    });
     if (stack.terminationProtection) plan.terminationProtected.push(name);
     await collectResources(cloudFormation, stack, name, plan);
   }

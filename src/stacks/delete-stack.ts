@@ -19,14 +19,16 @@ export type DeleteOutcome =
  * is the second attempt after DELETE_FAILED, keeping what could not be deleted.
  */
 export async function deleteStack(
-  stack: { name: string; stackId: string },
+  stack: { name: string; stackId: string; roleArn?: string },
   deps: DeleteStackDeps,
   retainResources: string[] = [],
 ): Promise<DeleteOutcome> {
   const newest = (await deps.cloudFormation.describeStackEvents(stack.stackId)).events[0]?.eventId;
   const since = new Date(deps.clock.now());
   const token = `stackguide-${randomUUID()}`;
-  await deps.cloudFormation.deleteStack(stack.stackId, token, retainResources);
+  // With the service role the stack was deployed with (--role-arn): the operator may hold no rights to
+  // delete its resources themselves.
+  await deps.cloudFormation.deleteStack(stack.stackId, token, retainResources, stack.roleArn);
   const outcome = await followOperation(
     {
       stack: stack.name,

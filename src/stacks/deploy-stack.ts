@@ -43,6 +43,10 @@ export interface DeployStackDeps {
   pollIntervalMs?: { min: number; max: number };
   /** Records the running operation for the Ctrl+C menu. */
   tracker?: OperationTracker;
+  /** `--role-arn`: the CloudFormation service role every change set is made with (kept on the stack). */
+  roleArn?: string;
+  /** `--disable-rollback`: a failed create or update stays CREATE_FAILED / UPDATE_FAILED for debugging. */
+  disableRollback?: boolean;
 }
 
 export interface DeployedStack {
@@ -89,6 +93,15 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     );
   }
   const existing = found ? await discardStaleChangeSets(stack, found, deps) : undefined;
+  // A stack a --disable-rollback run left failed keeps what it made: resumed by an update in place that
+  // retries what failed, with rollback still off, or a failure would now throw that work away.
+  const resuming = existing !== undefined && isPausedFailure(existing.status);
+  if (resuming)
+    emit({
+      type: 'warning',
+      code: 'stack.resume-failed',
+      message: `${stack.name} is ${existing.status}, kept as it was by --disable-rollback: updating it in place, retrying what failed (rollback stays off for this stack)`,
+    });
   // A stack left in REVIEW_IN_PROGRESS by a declined or interrupted create has never been created.
   const created = existing !== undefined && !isNotCreated(existing.status);
   if (created && (await isUnchanged(cloudFormation, existing, stack))) {
@@ -124,6 +137,7 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
       capabilities: stack.capabilities,
       tags: stack.tags,
       clientRequestToken: token,
+      ...(deps.roleArn ? { roleArn: deps.roleArn } : {}),
       ...(stack.templateBody !== undefined ? { templateBody: stack.templateBody } : {}),
       ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
     },
@@ -132,6 +146,21 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
   await journal.recordStack(stack.id, { name: stack.name, stackId: summary.stackId });
   emit({ type: 'changeset.created', stack: stack.name, summary: summaryEvent(summary) });
 
+  if (summary.empty && resuming) {
+    await cloudFormation.deleteChangeSet(summary.changeSetId);
+    await journal.recordStack(stack.id, { name: stack.name, pendingToken: undefined, operation: undefined });
+    throw new StackguideError(
+      `${stack.name} is ${existing?.status} and nothing changed since it failed: there is nothing to retry it with`,
+      {
+        code: 'stack.failed-unchanged',
+        kind: 'user',
+        nextSteps: [
+          'Fix the cause named in its failed events (stackguide status shows them): an answer (--set), the template or the account, then run the install again.',
+          'Or remove it with stackguide destroy and install afresh.',
+        ],
+      },
+    );
+  }
   if (summary.empty) {
     await cloudFormation.deleteChangeSet(summary.changeSetId);
     await journal.recordStack(stack.id, { name: stack.name, pendingToken: undefined, operation: undefined });
@@ -166,7 +195,12 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
   const since = new Date(deps.clock.now());
   // What this run has said so far (the change set it made) is on disk before the call that changes AWS.
   await journal.flush();
-  await cloudFormation.executeChangeSet(summary.changeSetId, token);
+  const disableRollback = deps.disableRollback === true || resuming;
+  await cloudFormation.executeChangeSet(
+    summary.changeSetId,
+    token,
+    disableRollback ? { disableRollback } : {},
+  );
   return follow(
     stack,
     {
@@ -305,7 +339,21 @@ function summaryEvent(
   };
 }
 
+/**
+ * CREATE_FAILED and UPDATE_FAILED are where CloudFormation stops when rollback is off (DisableRollback,
+ * user guide "stack-failure-options"); with rollback on, a failure always ends in a *ROLLBACK* status.
+ */
+function isPausedFailure(status: string): boolean {
+  return status === 'CREATE_FAILED' || status === 'UPDATE_FAILED';
+}
+
 function failureSteps(final: StackDescription | undefined, name: string): string[] {
+  if (final && isPausedFailure(final.status))
+    return [
+      `${name} stays ${final.status} as --disable-rollback asked: what was made is kept, for debugging (its failed events are above; stackguide status shows them again).`,
+      `Fix the cause, then run the same command again: it updates ${name} in place, retrying only what failed, with rollback still off.`,
+      'Or remove what was made with stackguide destroy.',
+    ];
   if (final?.status === 'ROLLBACK_COMPLETE')
     return [
       `Fix the cause above, delete the rolled-back stack (aws cloudformation delete-stack --stack-name ${name}), then run install again.`,

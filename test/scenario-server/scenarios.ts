@@ -29,7 +29,8 @@ export type ScenarioName =
   | 'update-rollback'
   | 'delete-failed'
   | 'long-create'
-  | 'long-update';
+  | 'long-update'
+  | 'create-failed';
 
 const STACK = 'AWS::CloudFormation::Stack';
 
@@ -337,7 +338,36 @@ export function continueRollbackScript(
   return { steps: b.build() };
 }
 
-export function scenarioScript(name: Exclude<ScenarioName, 'template'>): Script {
+/**
+ * `create-failed`: the template's resources are created in order and the last one fails. With
+ * DisableRollback (user guide `stack-failure-options`) the stack stops in CREATE_FAILED keeping what
+ * was made, the failed resource left CREATE_FAILED; without it, the create rolls back to
+ * ROLLBACK_COMPLETE. An update of that stack plays the `template` scenario (the retry succeeds).
+ */
+export function createFailedScript(changes: readonly TemplateChange[], disableRollback: boolean): Script {
+  const b = new ScriptBuilder().stack('', 0, 'CREATE_IN_PROGRESS', 'User Initiated');
+  const adds = changes.filter((change) => change.action === 'Add');
+  const failing = adds.at(-1);
+  let at = 1;
+  for (const change of adds.slice(0, -1)) {
+    b.create('', change.logicalId, change.type, at, 2);
+    at += 0.5;
+  }
+  if (!failing) return { steps: b.stack('', at + 2, 'CREATE_COMPLETE').build() };
+  b.resource('', failing.logicalId, failing.type, at, 'CREATE_IN_PROGRESS');
+  b.resource('', failing.logicalId, failing.type, at + 3, 'CREATE_FAILED', DB_FAILURE);
+  const reason = `The following resource(s) failed to create: [${failing.logicalId}]. `;
+  if (disableRollback) return { steps: b.stack('', at + 4, 'CREATE_FAILED', reason).build() };
+  b.stack('', at + 4, 'ROLLBACK_IN_PROGRESS', `${reason}Rollback requested by user.`);
+  let back = at + 5;
+  for (const change of [...adds].reverse()) {
+    b.create('', change.logicalId, change.type, back, 1, 'DELETE');
+    back += 0.5;
+  }
+  return { steps: b.stack('', back + 2, 'ROLLBACK_COMPLETE').build() };
+}
+
+export function scenarioScript(name: Exclude<ScenarioName, 'template' | 'create-failed'>): Script {
   switch (name) {
     case 'update-rollback-failed':
       return updateRollbackFailed();

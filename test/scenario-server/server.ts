@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import {
   cancelScript,
   continueRollbackScript,
+  createFailedScript,
   deleteScript,
   exportInUseScript,
   type ScenarioName,
@@ -104,6 +105,8 @@ interface ServerStack {
   outputs: TemplateOutput[];
   /** Export names this stack's template imports (set when its operation succeeds). */
   imports: string[];
+  /** The service role the stack keeps (RoleARN of the change set that last ran on it). */
+  roleArn?: string;
   /** What an update replaced, restored when the update rolls back. */
   previous?: { template: string; parameters: Record<string, string>; tags: Record<string, string> };
 }
@@ -131,6 +134,7 @@ interface ChangeSet {
   statusReason?: string;
   /** Computed from the template for the `template` scenario; the scripted ones list fixed changes. */
   changes?: TemplateChange[];
+  roleArn?: string;
 }
 
 const ACCOUNT = '123456789012';
@@ -329,8 +333,12 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
     const current = evaluatorFor(stack, stack.template, stack.parameters);
     const changes: TemplateChange[] = [];
     for (const resource of wanted) {
-      if (!stack.resources.has(resource.logicalId))
+      const live = stack.resources.get(resource.logicalId);
+      // A resource whose create failed (rollback off) was never made: the retry adds it.
+      if (!live || live.status === 'CREATE_FAILED')
         changes.push({ action: 'Add', logicalId: resource.logicalId, type: resource.type });
+      else if (live.status.endsWith('_FAILED'))
+        changes.push({ action: 'Modify', logicalId: resource.logicalId, type: resource.type });
       else if (current.properties(resource.logicalId) !== next.properties(resource.logicalId))
         changes.push({ action: 'Modify', logicalId: resource.logicalId, type: resource.type });
     }
@@ -416,17 +424,21 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
         tags: members(p, 'Tags', 'Key', 'Value'),
         template:
           p.TemplateBody ?? (type === 'UPDATE' && p.UsePreviousTemplate === 'true' ? stack.template : '{}'),
+        ...(p.RoleARN ? { roleArn: p.RoleARN } : {}),
       };
       changeSets.set(changeSet.id, changeSet);
+      // Resources a failed operation left failed (rollback off) are retried by the next update.
+      const retries = [...stack.resources.values()].some((r) => r.status.endsWith('_FAILED'));
       const unchanged =
         type === 'UPDATE' &&
+        !retries &&
         changeSet.template === stack.template &&
         sameEntries(changeSet.parameters, stack.parameters) &&
         sameEntries(changeSet.tags, stack.tags);
       try {
         // Evaluating the template finds what CloudFormation refuses while computing: a missing export.
         evaluatorFor(stack, changeSet.template, changeSet.parameters).imports();
-        if (scenarioOf(stack.name) === 'template') changeSet.changes = templateChanges(stack, changeSet);
+        if (computesChanges(scenarioOf(stack.name))) changeSet.changes = templateChanges(stack, changeSet);
         if (unchanged) failChangeSet(changeSet, EMPTY_CHANGE_SET);
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
@@ -486,14 +498,19 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       stack.parameters = changeSet.parameters;
       stack.tags = changeSet.tags;
       stack.template = changeSet.template;
+      // "If you don't specify a value, CloudFormation uses the role that was previously associated
+      // with the stack" (API_CreateChangeSet, RoleARN).
+      if (changeSet.roleArn) stack.roleArn = changeSet.roleArn;
       // Executing one change set makes the stack's other change sets stale: CloudFormation deletes them.
       for (const [id, other] of changeSets)
         if (other.stackId === stack.id && id !== changeSet.id) changeSets.delete(id);
       const scenario = scenarioOf(stack.name);
       const script =
-        scenario === 'template'
+        scenario === 'template' || (scenario === 'create-failed' && changeSet.type === 'UPDATE')
           ? templateScript(changeSet.type, changeSet.changes ?? [])
-          : scenarioScript(scenario);
+          : scenario === 'create-failed'
+            ? createFailedScript(changeSet.changes ?? [], p.DisableRollback === 'true')
+            : scenarioScript(scenario);
       start(stack, script, p.ClientRequestToken, scenario);
       return result('ExecuteChangeSet', '');
     },
@@ -674,7 +691,7 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       Object.entries(items)
         .map(([k, v]) => `<member><${key}>${esc(k)}</${key}><${value}>${esc(v)}</${value}></member>`)
         .join('');
-    return `<member><StackId>${stack.id}</StackId><StackName>${stack.name}</StackName><StackStatus>${stack.status}</StackStatus>${stack.reason ? `<StackStatusReason>${esc(stack.reason)}</StackStatusReason>` : ''}<CreationTime>${stack.createdAt}</CreationTime>${stack.updatedAt ? `<LastUpdatedTime>${stack.updatedAt}</LastUpdatedTime>` : ''}${stack.parentId ? `<ParentId>${stack.parentId}</ParentId><RootId>${stack.rootId}</RootId>` : ''}<EnableTerminationProtection>${stack.terminationProtection}</EnableTerminationProtection><Parameters>${pairs(stack.parameters, 'ParameterKey', 'ParameterValue')}</Parameters><Tags>${pairs(stack.tags, 'Key', 'Value')}</Tags><Outputs>${stack.outputs.map(outputXml).join('')}</Outputs></member>`;
+    return `<member><StackId>${stack.id}</StackId><StackName>${stack.name}</StackName><StackStatus>${stack.status}</StackStatus>${stack.reason ? `<StackStatusReason>${esc(stack.reason)}</StackStatusReason>` : ''}<CreationTime>${stack.createdAt}</CreationTime>${stack.updatedAt ? `<LastUpdatedTime>${stack.updatedAt}</LastUpdatedTime>` : ''}${stack.parentId ? `<ParentId>${stack.parentId}</ParentId><RootId>${stack.rootId}</RootId>` : ''}<EnableTerminationProtection>${stack.terminationProtection}</EnableTerminationProtection>${stack.roleArn ? `<RoleARN>${esc(stack.roleArn)}</RoleARN>` : ''}<Parameters>${pairs(stack.parameters, 'ParameterKey', 'ParameterValue')}</Parameters><Tags>${pairs(stack.tags, 'Key', 'Value')}</Tags><Outputs>${stack.outputs.map(outputXml).join('')}</Outputs></member>`;
   }
 
   const server = createServer((request, response) => {
@@ -779,6 +796,11 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
 /** DescribeChangeSet's StatusReason for a change set with nothing to do (AWS's own wording). */
 const EMPTY_CHANGE_SET =
   "The submitted information didn't contain changes. Submit different information to create a change set.";
+
+/** The scenarios whose change sets list the template's own changes. */
+function computesChanges(scenario: ScenarioName): boolean {
+  return scenario === 'template' || scenario === 'create-failed';
+}
 
 function failChangeSet(changeSet: ChangeSet, reason: string): void {
   changeSet.status = 'FAILED';
