@@ -3,7 +3,7 @@ import { destroyFlow } from '../flows/destroy-flow.ts';
 import { runFlow } from '../flows/flow.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { startCommand } from './command-context.ts';
-import type { CommonOptions } from './common-options.ts';
+import { type CommonOptions, connectionFlags } from './common-options.ts';
 
 export interface DestroyOptions extends CommonOptions {
   dryRun?: boolean;
@@ -56,6 +56,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       yes: options.yes === true,
       ...(options.forceUnlock !== undefined ? { forceUnlock: options.forceUnlock } : {}),
       skipExportCheck: options.skipExportCheck === true,
+      connectionFlags: connectionFlags(options),
     });
   } finally {
     context.close();

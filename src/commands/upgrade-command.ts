@@ -3,7 +3,7 @@ import { runFlow } from '../flows/flow.ts';
 import { upgradeFlow } from '../flows/upgrade-flow.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
-import { type CommonOptions, parseSets } from './common-options.ts';
+import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
 import { deployChoices } from './deploy-options.ts';
 
 export interface UpgradeOptions extends CommonOptions {
@@ -57,6 +57,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       stateDir: resolve(options.stateDir ?? '.stackguide'),
       ...(options.template ? { template: options.template } : {}),
       ...(options.stack ? { stack: options.stack } : {}),
+      connectionFlags: connectionFlags(options),
       env: process.env,
       settings: settingsOf(options),
     });

@@ -27,10 +27,10 @@ import {
   Journal,
   readDeploymentState,
 } from '../journal/journal.ts';
-import { acquireDeploymentLock } from '../lock/deployment-lock.ts';
 import { destroyPlanText } from '../output/destroy-plan-text.ts';
 import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
-import { type Flow, type FlowHost, lockRequest, withJournalRun } from './flow.ts';
+import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
+import { rerunCommand } from './rerun-command.ts';
 
 /**
  * `stackguide destroy`: plan, show, confirm by typing the deployment name, then tear down in order, and
@@ -54,6 +54,8 @@ export interface DestroyRequest {
   skipExportCheck: boolean;
   /** `--force-unlock <id>`: break that stale deployment lock (after a confirmation) first. */
   forceUnlock?: string;
+  /** Flags to repeat in a command printed for the next run (connectionFlags in common-options.ts). */
+  connectionFlags: string[];
 }
 
 export interface DestroyHost extends FlowHost {
@@ -138,11 +140,13 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       if (resuming) keepOnlyWhatWasPlanned(plan, resuming.plan);
       // Fails closed: exports or imports that cannot be read stop here, unless the operator said to go on.
       const orderProblems = request.skipExportCheck ? [] : await checkExportOrder(plan, aws.cloudFormation);
-      const survey = await surveyDestroy(plan, blueprint.decommission, journaled, {
-        s3: aws.use(s3Port),
-        ecr: aws.use(ecrPort),
-        ebs: aws.use(ebsPort),
-      });
+      const survey = await surveyDestroy(
+        plan,
+        blueprint.decommission,
+        journaled,
+        { s3: aws.use(s3Port), ecr: aws.use(ecrPort), ebs: aws.use(ebsPort), acm: aws.use(acmPort) },
+        blueprint.steps.some((entry) => entry.kind === 'certificate'),
+      );
       let deleteCodeCommit = request.deleteCodeCommit && plan.codeCommitRepositories.length > 0;
       events.emit({ type: 'destroy.plan', plan });
       host.show(
@@ -179,7 +183,8 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           default: false,
         });
       }
-      if (plan.stacks.length === 0) {
+      // Nothing at all to delete: no stack, and nothing a step made or the platform tagged.
+      if (plan.stacks.length === 0 && survey.stepResources.length === 0 && survey.tagged.length === 0) {
         events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
         return { done: ExitCode.ok };
       }
@@ -195,42 +200,45 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       const rules = blueprint.decommission;
       // One writer per deployment: taken before the first change, released after the last one (the
       // lock parameter carries the deployment tag, so it goes before the leftovers report looks).
-      const lock = await acquireDeploymentLock({
-        ...lockRequest(aws, host, {
-          deployment,
-          principal: identity.arn,
-          yes: request.yes,
-          forceUnlock: request.forceUnlock,
+      const lock = lockRequest(aws, host, {
+        deployment,
+        principal: identity.arn,
+        yes: request.yes,
+        forceUnlock: request.forceUnlock,
+        rerunCommand: rerunCommand({
+          command: 'destroy',
+          blueprint,
+          configPath: request.configPath,
+          deployment: request.deployment,
+          flags: [
+            ...(request.confirm !== undefined ? [`--confirm ${request.confirm}`] : []),
+            ...(request.yes ? ['--yes'] : []),
+            ...(request.deleteCodeCommit ? ['--delete-codecommit'] : []),
+            ...(request.skipExportCheck ? ['--skip-export-check'] : []),
+          ],
+          connectionFlags: request.connectionFlags,
         }),
-        command: 'destroy',
-        emit: (event) => events.emit(event),
       });
-      let journal: Journal;
-      try {
+      await withDeploymentLock(events, 'destroy', lock, async () => {
         for (const stack of plan.stacks.filter((s) => plan.terminationProtected.includes(s.name)))
           await aws.cloudFormation.setTerminationProtection(stack.stackId, false);
-        journal = await Journal.open(request.stateDir, {
+        const journal = await Journal.open(request.stateDir, {
           blueprint: { id: blueprint.product.id, version: blueprint.product.version },
           deployment,
           region,
           account: identity.account,
         });
-      } catch (error) {
-        await lock.release();
-        throw error;
-      }
-      // Journaled before the first deletion, so a destroy interrupted from here on resumes from this plan.
-      const destroyRecord: Omit<DestroyRecord, 'updatedAt'> = resuming ?? {
-        status: 'in-progress',
-        startedAt: new Date(host.clock.now()).toISOString(),
-        plan: {
-          stackIds: plan.stacks.map((stack) => stack.stackId),
-          buckets: plan.buckets.map((bucket) => bucket.bucket),
-          repositories: plan.repositories.map((repository) => repository.repository),
-          codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
-        },
-      };
-      try {
+        // Journaled before the first deletion, so a destroy interrupted from here on resumes from this plan.
+        const destroyRecord: Omit<DestroyRecord, 'updatedAt'> = resuming ?? {
+          status: 'in-progress',
+          startedAt: new Date(host.clock.now()).toISOString(),
+          plan: {
+            stackIds: plan.stacks.map((stack) => stack.stackId),
+            buckets: plan.buckets.map((bucket) => bucket.bucket),
+            repositories: plan.repositories.map((repository) => repository.repository),
+            codeCommitRepositories: deleteCodeCommit ? plan.codeCommitRepositories : [],
+          },
+        };
         await withJournalRun(events, journal, 'destroy', async () => {
           await journal.recordDestroy(destroyRecord);
           await host.teardown(
@@ -271,9 +279,7 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           if (artifacts) events.emit({ type: 'artifacts.deleted', bucket: artifacts });
           await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
         });
-      } finally {
-        await lock.release();
-      }
+      });
 
       const report = await leftoversAfterDestroy(plan, rules, journaled, deleteCodeCommit, {
         cloudFormation: aws.cloudFormation,

@@ -48,6 +48,24 @@ export interface FlowHost {
 }
 
 /**
+ * Runs `work` holding the deployment lock: taken before it (so before the run's first change to AWS),
+ * released after it, whatever its outcome. A flow wraps its whole execute phase in it.
+ */
+export async function withDeploymentLock<T>(
+  events: EventBus,
+  command: OperationCommand,
+  lock: LockRequest,
+  work: () => Promise<T>,
+): Promise<T> {
+  const held = await acquireDeploymentLock({ ...lock, command, emit: (event) => events.emit(event) });
+  try {
+    return await work();
+  } finally {
+    await held.release();
+  }
+}
+
+/**
  * Runs `work` as one run of the deployment's journal: every event also written to its event log, the
  * run begun (a re-run says which run it found interrupted) and finished as completed or failed.
  */
@@ -56,12 +74,7 @@ export async function withJournalRun<T>(
   journal: Journal,
   command: OperationCommand,
   work: () => Promise<T>,
-  /** The deployment lock to hold for the run: taken before it begins, released after it ends. */
-  lock?: LockRequest,
 ): Promise<T> {
-  const held = lock
-    ? await acquireDeploymentLock({ ...lock, command, emit: (event) => events.emit(event) })
-    : undefined;
   // A failed or stopped run says its error and run.completed after this returns (the top-level handler
   // does, knowing the exit code); the event log keeps listening until then, and main waits for the
   // writes (EventBus.drained) before the process exits.
@@ -79,7 +92,6 @@ export async function withJournalRun<T>(
   } finally {
     await journal.finish(outcome);
     await journal.flush();
-    await held?.release();
   }
 }
 
@@ -87,7 +99,13 @@ export async function withJournalRun<T>(
 export function lockRequest(
   aws: AwsContext,
   host: Pick<FlowHost, 'clock' | 'prompter'>,
-  run: { deployment: string; principal: string; yes: boolean; forceUnlock: string | undefined },
+  run: {
+    deployment: string;
+    principal: string;
+    yes: boolean;
+    forceUnlock: string | undefined;
+    rerunCommand: string;
+  },
 ): LockRequest {
   return {
     ssm: aws.use(ssmPort),
@@ -95,6 +113,7 @@ export function lockRequest(
     deployment: run.deployment,
     principal: run.principal,
     yes: run.yes,
+    rerunCommand: run.rerunCommand,
     ...(run.forceUnlock !== undefined ? { forceUnlock: run.forceUnlock } : {}),
     ...(host.prompter ? { prompter: host.prompter } : {}),
   };

@@ -31,7 +31,8 @@ import {
   type StepInputs,
   stepTitle,
 } from '../steps/run-steps.ts';
-import { type Flow, type FlowHost, lockRequest, withJournalRun } from './flow.ts';
+import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
+import { rerunCommand } from './rerun-command.ts';
 
 /**
  * `stackguide install`: validate the answers given, ask (identity, region, name, questions, the steps'
@@ -172,7 +173,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         { steps: plannedSteps, checks },
       );
 
-      const nextCommand = equivalentCommand(checked.request, request, answersPath);
+      const nextCommand = equivalentCommand(blueprint, request, answersPath);
       await refuseRevert(plan.stacks, aws.cloudFormation, {
         command: 'install',
         blueprintVersion: blueprint.product.version,
@@ -205,17 +206,23 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
 
     async execute({ request, blueprint, resolved, plan, stepBase, stepInputs, answersPath, nextCommand }) {
       const { aws, identity, deployment, region } = resolved;
-      const journal = await Journal.open(request.stateDir, {
-        blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+      const lock = lockRequest(aws, host, {
         deployment,
-        region,
-        account: identity.account,
+        principal: identity.arn,
+        yes: request.yes,
+        forceUnlock: request.forceUnlock,
+        // As the operator gave it: a terminal run is asked again, not sent past its review.
+        rerunCommand: equivalentCommand(blueprint, request, answersPath, request.yes),
       });
-      return withJournalRun(
-        events,
-        journal,
-        'install',
-        async () => {
+      // The lock before anything is changed (the journal file, then the artifacts bucket), released last.
+      return withDeploymentLock(events, 'install', lock, async () => {
+        const journal = await Journal.open(request.stateDir, {
+          blueprint: { id: blueprint.product.id, version: blueprint.product.version },
+          deployment,
+          region,
+          account: identity.account,
+        });
+        return withJournalRun(events, journal, 'install', async () => {
           const packaged = await packageTemplates(plan, blueprint, {
             s3: aws.use(s3Port),
             deployment,
@@ -239,41 +246,28 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             eventLogPath: journal.eventLogPath,
             afterInstall: afterInstallChecklist(blueprint, resolved, stacks),
           };
-        },
-        lockRequest(aws, host, {
-          deployment,
-          principal: identity.arn,
-          yes: request.yes,
-          forceUnlock: request.forceUnlock,
-        }),
-      );
+        });
+      });
     },
   };
 }
 
 /** The unattended command that repeats this install; flags that overrode the answers file are repeated. */
 function equivalentCommand(
-  deployment: DeploymentRequest,
+  blueprint: Blueprint,
   request: InstallRequest,
   answersPath: string,
+  unattended = true,
 ): string {
-  const { blueprint } = deployment;
-  const overrides = request.configPath
-    ? [
-        ...(request.deployment ? [`--name ${request.deployment}`] : []),
-        ...Object.entries(request.sets)
-          .filter(([id]) => !blueprint.questions.some((q) => q.id === id && q.type === 'secret'))
-          .map(([id, value]) => `--set ${id}=${value}`),
-      ]
-    : [];
-  return [
-    'stackguide install',
-    `--blueprint ${blueprint.source}`,
-    `--config ${answersPath}`,
-    ...overrides,
-    '--yes',
-    ...request.connectionFlags,
-  ].join(' ');
+  return rerunCommand({
+    command: 'install',
+    blueprint,
+    configPath: answersPath,
+    // Without a given answers file, the one saved holds the name and every answer already.
+    ...(request.configPath ? { deployment: request.deployment, sets: request.sets } : {}),
+    flags: unattended ? ['--yes'] : [],
+    connectionFlags: request.connectionFlags,
+  });
 }
 
 /** The blueprint's after-install checklist with the stacks' outputs filled in. */

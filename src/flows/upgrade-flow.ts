@@ -34,8 +34,9 @@ import {
   withLiveValue,
   withTemplateOverride,
 } from '../upgrade/upgrade-plan.ts';
-import { type Flow, type FlowHost, lockRequest, withJournalRun } from './flow.ts';
+import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
 import type { ExecuteContext } from './install-flow.ts';
+import { rerunCommand } from './rerun-command.ts';
 
 /**
  * `stackguide upgrade` (seed 002): a newer blueprint version or a new template, the blueprint's
@@ -53,6 +54,8 @@ export interface UpgradeRequest extends Omit<DeploymentRequest, 'blueprint' | 'c
   stack?: string;
   /** `--force-unlock <id>`: break that stale deployment lock (after a confirmation) first. */
   forceUnlock?: string;
+  /** Flags to repeat in a command printed for the next run (connectionFlags in common-options.ts). */
+  connectionFlags: string[];
 }
 
 export interface UpgradeHost extends FlowHost {
@@ -171,78 +174,97 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
     }) {
       const { blueprint } = checked.request;
       const { aws, deployment, region, identity, answers } = resolved;
-      // What the install's steps made (hosted zone id, certificate ARN, ...) stays referable by the stacks.
-      const stepOutputs: Record<string, Record<string, string>> = {};
-      const state = await readDeploymentState(request.stateDir, deployment);
-      for (const [id, record] of Object.entries(state?.steps ?? {}))
-        if (record.outputs) stepOutputs[id] = record.outputs;
-      for (const entry of blueprint.upgrade.before)
-        stepOutputs[entry.id] = await applyStep(entry, stepBase, inputs[entry.id] ?? {}, { ...stepOutputs });
-
-      let plan = buildInstallPlan(blueprint, { deployment, region, account: identity.account, answers });
-      plan = orderForUpgrade(withTemplateOverride(plan, override), blueprint.upgrade.order);
-
-      // Live checks: compare what would be sent with what the resources hold now.
-      const currentOutputs = Object.fromEntries(
-        current.map((entry) => [entry.id, entry.description?.outputs ?? {}]),
-      );
-      const planned = plan.stacks.map((stack) => ({
-        id: stack.id,
-        name: stack.name,
-        parameters: safeParameters(plan, stack, currentOutputs, stepOutputs),
-      }));
-      const findings = await runLiveChecks(blueprint.upgrade.liveChecks, planned, {
-        cloudFormation: aws.cloudFormation,
-        rds: aws.use(rdsPort),
+      const lock = lockRequest(aws, host, {
+        deployment,
+        principal: identity.arn,
+        yes: request.yes,
+        forceUnlock: request.forceUnlock,
+        rerunCommand: rerunCommand({
+          command: 'upgrade',
+          blueprint,
+          configPath,
+          deployment: request.deployment,
+          sets: request.sets,
+          flags: [
+            ...(request.template ? [`--template ${request.template}`] : []),
+            ...(request.stack ? [`--stack ${request.stack}`] : []),
+            ...(request.yes ? ['--yes'] : []),
+          ],
+          connectionFlags: request.connectionFlags,
+        }),
       });
-      for (const finding of findings) {
-        events.emit({ type: 'warning', code: 'upgrade.live-value', message: finding.message });
-        const useLive = prompter
-          ? await prompter.confirm({
-              message: `Use the live value ${finding.live} for ${finding.parameter}?`,
-              default: true,
-            })
-          : true;
-        if (!useLive) continue;
-        plan = withLiveValue(plan, finding);
-        if (!prompter)
-          events.emit({
-            type: 'warning',
-            code: 'upgrade.live-value-used',
-            message: `${finding.stackName}: using the live value ${finding.live} for ${finding.parameter}`,
+      // Held from before the pre-upgrade steps (the first change) until after the last stack.
+      await withDeploymentLock(events, 'upgrade', lock, async () => {
+        // What the install's steps made (hosted zone id, certificate ARN, ...) stays referable by the stacks.
+        const stepOutputs: Record<string, Record<string, string>> = {};
+        const state = await readDeploymentState(request.stateDir, deployment);
+        for (const [id, record] of Object.entries(state?.steps ?? {}))
+          if (record.outputs) stepOutputs[id] = record.outputs;
+        for (const entry of blueprint.upgrade.before)
+          stepOutputs[entry.id] = await applyStep(entry, stepBase, inputs[entry.id] ?? {}, {
+            ...stepOutputs,
           });
-      }
 
-      const answersFile = {
-        ...(resolved.saved ?? { blueprint: blueprint.product.id, answers: {} }),
-        blueprint: blueprint.product.id,
-        blueprintVersion: blueprint.product.version,
-        deployment,
-        region,
-        answers,
-      };
-      // Rewritten only when an answer changed (a --set, a new question), and then said.
-      if (answersChanged(resolved.saved, answersFile, blueprint.questions)) {
-        await writeAnswersFile(configPath, blueprint, answersFile);
-        events.emit({ type: 'answers.saved', path: configPath });
-      }
+        let plan = buildInstallPlan(blueprint, { deployment, region, account: identity.account, answers });
+        plan = orderForUpgrade(withTemplateOverride(plan, override), blueprint.upgrade.order);
 
-      const journal = await Journal.open(request.stateDir, {
-        blueprint: {
-          id: blueprint.product.id,
-          version: blueprint.product.version,
-          // What upgrade --template put in place of the blueprint's template (also tagged on the stack).
-          ...(override ? { templateOverrides: { [override.stackId]: override.label } } : {}),
-        },
-        deployment,
-        region,
-        account: identity.account,
-      });
-      await withJournalRun(
-        events,
-        journal,
-        'upgrade',
-        async () => {
+        // Live checks: compare what would be sent with what the resources hold now.
+        const currentOutputs = Object.fromEntries(
+          current.map((entry) => [entry.id, entry.description?.outputs ?? {}]),
+        );
+        const planned = plan.stacks.map((stack) => ({
+          id: stack.id,
+          name: stack.name,
+          parameters: safeParameters(plan, stack, currentOutputs, stepOutputs),
+        }));
+        const findings = await runLiveChecks(blueprint.upgrade.liveChecks, planned, {
+          cloudFormation: aws.cloudFormation,
+          rds: aws.use(rdsPort),
+        });
+        for (const finding of findings) {
+          events.emit({ type: 'warning', code: 'upgrade.live-value', message: finding.message });
+          const useLive = prompter
+            ? await prompter.confirm({
+                message: `Use the live value ${finding.live} for ${finding.parameter}?`,
+                default: true,
+              })
+            : true;
+          if (!useLive) continue;
+          plan = withLiveValue(plan, finding);
+          if (!prompter)
+            events.emit({
+              type: 'warning',
+              code: 'upgrade.live-value-used',
+              message: `${finding.stackName}: using the live value ${finding.live} for ${finding.parameter}`,
+            });
+        }
+
+        const answersFile = {
+          ...(resolved.saved ?? { blueprint: blueprint.product.id, answers: {} }),
+          blueprint: blueprint.product.id,
+          blueprintVersion: blueprint.product.version,
+          deployment,
+          region,
+          answers,
+        };
+        // Rewritten only when an answer changed (a --set, a new question), and then said.
+        if (answersChanged(resolved.saved, answersFile, blueprint.questions)) {
+          await writeAnswersFile(configPath, blueprint, answersFile);
+          events.emit({ type: 'answers.saved', path: configPath });
+        }
+
+        const journal = await Journal.open(request.stateDir, {
+          blueprint: {
+            id: blueprint.product.id,
+            version: blueprint.product.version,
+            // What upgrade --template put in place of the blueprint's template (also tagged on the stack).
+            ...(override ? { templateOverrides: { [override.stackId]: override.label } } : {}),
+          },
+          deployment,
+          region,
+          account: identity.account,
+        });
+        await withJournalRun(events, journal, 'upgrade', async () => {
           const packaged = await packageTemplates(plan, blueprint, {
             s3: aws.use(s3Port),
             deployment,
@@ -255,14 +277,8 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
             packaged.plan,
             { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
           );
-        },
-        lockRequest(aws, host, {
-          deployment,
-          principal: identity.arn,
-          yes: request.yes,
-          forceUnlock: request.forceUnlock,
-        }),
-      );
+        });
+      });
       events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
       return ExitCode.ok;
     },

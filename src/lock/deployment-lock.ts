@@ -38,6 +38,11 @@ export interface AcquireLockInput {
   deployment: string;
   principal: string;
   command: string;
+  /**
+   * This run's command line as the operator gave it (src/flows/rerun-command.ts): a refusal prints it
+   * whole, with `--force-unlock <id>`, so the way out is one paste.
+   */
+  rerunCommand: string;
   /** `--force-unlock <id>`: the id of a stale lock to break first. */
   forceUnlock?: string;
   /** Asks before breaking a lock; without one, `yes` (--yes) is the confirmation. */
@@ -76,7 +81,7 @@ export async function acquireDeploymentLock(input: AcquireLockInput): Promise<De
     });
   if (!(await create())) {
     const current = await readHolder(ssm, name);
-    if (!current || !isDeadOnThisHost(current)) throw heldError(deployment, current, input.command);
+    if (!current || !isDeadOnThisHost(current)) throw heldError(input, current);
     // Left by a run on this machine that is no longer running (killed): provably stale, so it is
     // taken over, and said. A lock from another machine cannot be checked: --force-unlock.
     await ssm.deleteParameter(name);
@@ -86,7 +91,7 @@ export async function acquireDeploymentLock(input: AcquireLockInput): Promise<De
       message: `The lock of ${deployment} was left by ${describeHolder(current)}, which is no longer running on this machine: taken over`,
     });
     // Another run may have been quicker since: then it holds the lock, and this one is refused.
-    if (!(await create())) throw heldError(deployment, await readHolder(ssm, name), input.command);
+    if (!(await create())) throw heldError(input, await readHolder(ssm, name));
   }
   return {
     holder,
@@ -128,7 +133,7 @@ async function breakLock(input: AcquireLockInput, id: string): Promise<void> {
         code: 'lock.wrong-id',
         kind: 'user',
         nextSteps: [
-          `Check that the run holding it is gone (${describeHolder(current)}), then pass --force-unlock ${current.id}`,
+          `Check that the run holding it is gone (${describeHolder(current)}), then run: ${forceUnlockCommand(input, current.id)}`,
         ],
       },
     );
@@ -166,21 +171,27 @@ function describeHolder(holder: LockHolder): string {
   return `${holder.command} by ${holder.principal} on ${holder.host} (pid ${holder.pid}), started at ${holder.startedAt}`;
 }
 
-function heldError(deployment: string, holder: LockHolder | undefined, command: string): StackguideError {
+function heldError(input: AcquireLockInput, holder: LockHolder | undefined): StackguideError {
   const who = holder ? describeHolder(holder) : 'a run that has just released it';
-  return new StackguideError(`Deployment ${deployment} is locked by another run: ${who}`, {
+  return new StackguideError(`Deployment ${input.deployment} is locked by another run: ${who}`, {
     code: 'lock.held',
     kind: 'user',
     exitCode: ExitCode.locked,
     nextSteps: [
-      'Wait for that run to finish, then run the command again.',
+      `Wait for that run to finish, then run the same command again: ${input.rerunCommand}`,
       ...(holder
         ? [
-            `If that run is gone for good (killed, its machine lost), break the lock: stackguide ${command} ... --force-unlock ${holder.id}`,
+            `If that run is gone for good (killed, its machine lost), break the lock: ${forceUnlockCommand(input, holder.id)}`,
           ]
         : []),
     ],
   });
+}
+
+/** The operator's command with --force-unlock; unattended, breaking a lock also needs --yes. */
+function forceUnlockCommand(input: AcquireLockInput, id: string): string {
+  const confirm = input.prompter || input.yes ? '' : ' --yes';
+  return `${input.rerunCommand}${confirm} --force-unlock ${id}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -96,7 +97,10 @@ describe('the deployment lock, two installs at once', () => {
       `Deployment demo is locked by another run: install by ${holder.principal} on`,
     );
     expect(second.stderr).toContain(`(pid ${first.pid})`);
-    expect(second.stderr).toContain(`--force-unlock ${holder.id}`);
+    // The refusal prints the operator's whole command, every option given, ready to paste.
+    const given = `stackguide install --blueprint ${demo} --config ${answers} --yes --endpoint-url ${moto.endpoint} --state-dir ${join(work.path, 'state')}`;
+    expect(second.stderr).toContain(`then run the same command again: ${given}\n`);
+    expect(second.stderr).toContain(`break the lock: ${given} --force-unlock ${holder.id}\n`);
     // Well within 2 s of the work itself; node's start and the preflight on a loaded machine add to it.
     expect(refusedAfterMs).toBeLessThan(15_000);
     console.log(`second install refused after ${refusedAfterMs} ms (whole CLI run)`);
@@ -139,19 +143,48 @@ describe('the deployment lock, two installs at once', () => {
       endpoint: moto.endpoint,
       credentials,
     });
-    const live = ((await cloudFormation.send(new ListStacksCommand({}))).StackSummaries ?? []).filter(
-      (s) => s.StackStatus !== 'DELETE_COMPLETE',
-    );
-    expect(live.map((s) => `${s.StackName} ${s.StackStatus}`).sort()).toEqual([
-      'demo-app CREATE_COMPLETE',
-      'demo-data CREATE_COMPLETE',
-    ]);
+    const liveStackNames = async () =>
+      ((await cloudFormation.send(new ListStacksCommand({}))).StackSummaries ?? [])
+        .filter((s) => s.StackStatus !== 'DELETE_COMPLETE')
+        .map((s) => `${s.StackName} ${s.StackStatus}`)
+        .sort();
+    expect(await liveStackNames()).toEqual(['demo-app CREATE_COMPLETE', 'demo-data CREATE_COMPLETE']);
 
-    // Read-only commands take no lock; destroy takes it and removes it before its leftovers report.
-    const destroyed = await runCli(['destroy', ...args(moto.endpoint, '--confirm', 'demo')], {
+    // Upgrade and destroy hold it for their whole run: refused before their first change (the
+    // upgrade's answers file, rewritten for a --set, is untouched), each printing its whole command.
+    const copied = join(work.path, 'demo.answers.yaml');
+    await copyFile(answers, copied);
+    const before = await readFile(copied, 'utf8');
+    await putLock(JSON.stringify(elsewhere));
+    const upgrade = await runCli(
+      [
+        'upgrade',
+        ...args(moto.endpoint, '--set', 'jobTimeoutSeconds=600', '--region', 'us-east-1').map((arg) =>
+          arg === answers ? copied : arg,
+        ),
+      ],
+      { cwd: work.path, env: { CI: 'true' } },
+    );
+    expect(upgrade.code, upgrade.stderr).toBe(75);
+    expect(await readFile(copied, 'utf8')).toBe(before);
+    expect(upgrade.stderr).toContain(
+      `break the lock: stackguide upgrade --blueprint ${demo} --config ${copied} --set jobTimeoutSeconds=600 --region us-east-1 --endpoint-url ${moto.endpoint} --state-dir ${join(work.path, 'state')} --yes --force-unlock ${elsewhere.id}\n`,
+    );
+    const destroyLocked = await runCli(['destroy', ...args(moto.endpoint, '--confirm', 'demo')], {
       cwd: work.path,
       env: { CI: 'true' },
     });
+    expect(destroyLocked.code, destroyLocked.stderr).toBe(75);
+    expect(destroyLocked.stderr).toContain(
+      `break the lock: stackguide destroy --blueprint ${demo} --config ${answers} --confirm demo --endpoint-url ${moto.endpoint} --state-dir ${join(work.path, 'state')} --yes --force-unlock ${elsewhere.id}\n`,
+    );
+    expect(await liveStackNames()).toEqual(['demo-app CREATE_COMPLETE', 'demo-data CREATE_COMPLETE']);
+
+    // Read-only commands take no lock; destroy takes it and removes it before its leftovers report.
+    const destroyed = await runCli(
+      ['destroy', ...args(moto.endpoint, '--confirm', 'demo', '--yes', '--force-unlock', elsewhere.id)],
+      { cwd: work.path, env: { CI: 'true' } },
+    );
     expect(destroyed.code, destroyed.stderr).toBe(0);
     expect(destroyed.stderr).not.toContain('/stackguide/locks/demo');
     expect(await lockParameter()).toBeUndefined();

@@ -74,6 +74,7 @@ async function destroyWith(typed: string) {
     deleteCodeCommit: false,
     skipExportCheck: false,
     yes: false,
+    connectionFlags: [],
   };
   const outcome = await runFlow(flow, request).then(
     (code) => ({ code }),

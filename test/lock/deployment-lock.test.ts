@@ -32,6 +32,8 @@ const base = (ssm: SsmPort, emitted: StackguideEvent[] = []) => ({
   deployment: 'demo',
   principal: 'arn:aws:iam::123456789012:user/alice',
   command: 'install',
+  rerunCommand:
+    'stackguide install --blueprint blueprints/demo --config demo.answers.yaml --region eu-west-1',
   yes: false,
   emit: (event: StackguideEvent) => emitted.push(event),
 });
@@ -50,7 +52,13 @@ describe('the deployment lock', () => {
     expect(error.message).toMatch(
       /^Deployment demo is locked by another run: install by arn:aws:iam::123456789012:user\/alice on \S+ \(pid \d+\), started at 2026-11-22T10:00:00.000Z$/,
     );
-    expect(error.nextSteps.join('\n')).toContain(`--force-unlock ${first.holder.id}`);
+    // The operator's whole command, and unattended (no prompter, no --yes) the --yes that breaking needs.
+    expect(error.nextSteps).toEqual([
+      'Wait for that run to finish, then run the same command again: stackguide install --blueprint blueprints/demo --config demo.answers.yaml --region eu-west-1',
+      `If that run is gone for good (killed, its machine lost), break the lock: stackguide install --blueprint blueprints/demo --config demo.answers.yaml --region eu-west-1 --yes --force-unlock ${first.holder.id}`,
+    ]);
+    const withYes = await acquireDeploymentLock({ ...base(ssm), yes: true }).catch((e: unknown) => e);
+    expect((withYes as StackguideError).nextSteps[1]).toMatch(/eu-west-1 --force-unlock \S+$/);
     await first.release();
     expect(ssm.parameters.has(lockParameterName('demo'))).toBe(false);
     await (await acquireDeploymentLock(base(ssm))).release();
