@@ -5,6 +5,8 @@
  */
 export const DEPLOYMENT_TAG = 'stackguide:deployment';
 export const BLUEPRINT_TAG = 'stackguide:blueprint';
+/** On what a preparation step creates outside a stack: the blueprint's id of the step that made it. */
+export const STEP_TAG = 'stackguide:step';
 
 /**
  * What a stack runs, recorded on it so any machine can tell: the blueprint version that last deployed

@@ -1,3 +1,4 @@
+import type { AcmPort } from '../aws/acm-port.ts';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import type { CodeCommitPort } from '../aws/codecommit-port.ts';
 import type { EbsPort } from '../aws/ebs-port.ts';
@@ -9,7 +10,12 @@ import type { DeploymentState, DestroyRecord } from '../journal/journal.ts';
 import type { DestroyPlanDetails } from '../output/destroy-plan-text.ts';
 import { type BucketContents, measureBucket } from './bucket-contents.ts';
 import type { DestroyPlan } from './destroy-plan.ts';
-import { describeStepResource, type StepResource, stepResourcesOf } from './step-resources.ts';
+import {
+  describeStepResource,
+  findTaggedCertificates,
+  type StepResource,
+  stepResourcesOf,
+} from './step-resources.ts';
 import {
   describeRepositories,
   type ExpectedResource,
@@ -31,7 +37,7 @@ export interface DestroySurvey {
   repositories: RepositoryContents[];
   /** Found now, shown in the plan, and re-checked one by one before deletion. */
   tagged: TaggedEbsResource[];
-  /** What the preparation steps made, from the journal. */
+  /** What the preparation steps made: from the journal, and certificates found by the deployment tag. */
   stepResources: StepResource[];
 }
 
@@ -39,8 +45,11 @@ export async function surveyDestroy(
   plan: DestroyPlan,
   rules: Rules,
   journaled: DeploymentState | undefined,
-  ports: { s3: S3Port; ecr: EcrPort; ebs: EbsPort },
+  ports: { s3: S3Port; ecr: EcrPort; ebs: EbsPort; acm: AcmPort },
+  /** The blueprint has a certificate step: ACM is searched by tag for one the journal missed. */
+  certificates = false,
 ): Promise<DestroySurvey> {
+  const journaledResources = stepResourcesOf(journaled);
   const [buckets, repositories, tagged] = await Promise.all([
     rules.emptyBuckets ? Promise.all(plan.buckets.map((b) => measureBucket(ports.s3, b.bucket))) : [],
     rules.emptyRepositories
@@ -53,7 +62,10 @@ export async function surveyDestroy(
       ? findTaggedVolumesAndSnapshots(ports.ebs, plan.deployment, plan.platformTags)
       : [],
   ]);
-  return { buckets, repositories, tagged, stepResources: stepResourcesOf(journaled) };
+  const taggedCertificates = certificates
+    ? await findTaggedCertificates(ports.acm, plan.deployment, journaledResources)
+    : [];
+  return { buckets, repositories, tagged, stepResources: [...journaledResources, ...taggedCertificates] };
 }
 
 /** The survey as the plan text shows it. */

@@ -1,6 +1,6 @@
 import type { AcmPort } from '../aws/acm-port.ts';
 import type { RecordSet, Route53Port } from '../aws/route53-port.ts';
-import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import { DEPLOYMENT_TAG, STEP_TAG } from '../deployment-tags.ts';
 import type { DeploymentState } from '../journal/journal.ts';
 
 /**
@@ -37,6 +37,30 @@ export function stepResourcesOf(state: DeploymentState | undefined): StepResourc
       resources.push({ kind: 'certificate', step, arn: outputs.certificateArn });
   }
   return resources;
+}
+
+/**
+ * Certificates in ACM that carry this deployment's tag but that the journal does not name: one imported
+ * or requested by a run killed between the call and its journaled outcome (the step is `applying`, or
+ * not journaled at all when the journal was lost). ACM keeps the tags given on the create call itself,
+ * so the tag is there from the first moment the certificate exists.
+ */
+export async function findTaggedCertificates(
+  acm: AcmPort,
+  deployment: string,
+  known: readonly StepResource[],
+): Promise<StepResource[]> {
+  const listed = new Set(
+    known.flatMap((resource) => (resource.kind === 'certificate' ? [resource.arn] : [])),
+  );
+  const found: StepResource[] = [];
+  for (const summary of await acm.listCertificates()) {
+    if (listed.has(summary.arn)) continue;
+    const tags = await acm.listTagsForCertificate(summary.arn);
+    if (tags[DEPLOYMENT_TAG] !== deployment) continue;
+    found.push({ kind: 'certificate', step: tags[STEP_TAG] ?? 'certificate', arn: summary.arn });
+  }
+  return found;
 }
 
 export function describeStepResource(resource: StepResource): string {

@@ -3,7 +3,12 @@ import type { DestroyPlan } from '../decommission/destroy-plan.ts';
 /** The destroy plan as the operator reads it before confirming (plain text; the same for Ink and CI). */
 export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails = {}): string {
   const lines = [`Destroy plan for deployment ${plan.deployment} in ${plan.region}`, ''];
-  if (plan.stacks.length === 0) lines.push('No stacks of this deployment exist: nothing to delete.');
+  if (plan.stacks.length === 0)
+    lines.push(
+      details.extraSections?.length
+        ? 'No stacks of this deployment exist.'
+        : 'No stacks of this deployment exist: nothing to delete.',
+    );
   else {
     lines.push('Stacks to delete, in this order:');
     plan.stacks.forEach((stack, index) => {

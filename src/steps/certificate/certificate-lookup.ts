@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AcmPort, CertificateDetail } from '../../aws/acm-port.ts';
-import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
+import { DEPLOYMENT_TAG, STEP_TAG } from '../../deployment-tags.ts';
 import { normalizeDnsName } from '../../dns/compare-delegation.ts';
 import type { StepContext } from '../step.ts';
 
-/** Which step of the deployment made a certificate, and how it is validated (our own record of it). */
-const STEP_TAG = 'stackguide:step';
+/** How a certificate is validated (our own record of it); STEP_TAG says which step made it. */
 const VALIDATION_TAG = 'stackguide:validation';
 
 export type Origin = 'DNS' | 'EMAIL' | 'IMPORT';
