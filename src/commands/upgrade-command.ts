@@ -4,7 +4,7 @@ import { upgradeFlow } from '../flows/upgrade-flow.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
-import { deployChoices } from './deploy-options.ts';
+import { deployChoices, deployFlags } from './deploy-options.ts';
 
 export interface UpgradeOptions extends CommonOptions {
   /** A new template for one stack: a file, or an https:// or s3:// URL. */
@@ -57,7 +57,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       stateDir: resolve(options.stateDir ?? '.stackguide'),
       ...(options.template ? { template: options.template } : {}),
       ...(options.stack ? { stack: options.stack } : {}),
-      connectionFlags: connectionFlags(options),
+      connectionFlags: [...connectionFlags(options), ...deployFlags(deploy)],
       env: process.env,
       settings: settingsOf(options),
     });
