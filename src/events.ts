@@ -214,6 +214,14 @@ interface EventPayloads {
     unchecked: Array<{ name: string; reason: string }>;
   };
   'blueprint.valid': { blueprint: string; version: string; questions: number; stacks: string[] };
+  'support.bundle': {
+    path: string;
+    bytes: number;
+    files: string[];
+    aws: { reached: boolean; reason?: string };
+    redactions: Array<{ kind: string; count: number }>;
+    notes: string[];
+  };
   /** Said during a long silence: which stack or step is still being waited on, and for how long. */
   heartbeat: { stack?: string; step?: string; status: string; elapsedSeconds: number };
   warning: { code: string; message: string };
@@ -421,6 +429,19 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     level: 'info',
     description: '(`validate`) The blueprint is valid.',
     payload: { blueprint: '', version: '', questions: 'how many', stacks: 'their ids' },
+  },
+  'support.bundle': {
+    level: 'info',
+    description:
+      '(`support-bundle`) The support bundle was written; what was redacted, by kind and count, never a value.',
+    payload: {
+      path: '',
+      bytes: '',
+      files: 'paths inside the archive, the manifest last',
+      aws: '`reached`, `reason` (why not, when not)',
+      redactions: '`kind`, `count`',
+      notes: 'what is missing and why',
+    },
   },
   'upgrade.started': {
     level: 'info',

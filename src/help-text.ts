@@ -27,6 +27,10 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'stackguide preflight --config prod.answers.yaml > report.txt',
     'stackguide preflight --config prod.answers.yaml --output json',
   ],
+  'support-bundle': [
+    'stackguide support-bundle --out support.tar.gz',
+    'stackguide support-bundle --name prod --state-dir ./state --out prod-support.tar.gz --force',
+  ],
   validate: [
     'stackguide validate ./my-platform',
     'stackguide validate ./my-platform/blueprint.yaml --output json',
@@ -45,6 +49,13 @@ const AWS_ENVIRONMENT = [
 
 const EXIT_CODES: Record<string, readonly string[]> = {
   validate: ['0 valid', '2 not valid (every problem is listed)'],
+  'support-bundle': [
+    '0 written (AWS out of reach is said in the manifest, not an error)',
+    '1 the archive could not be written',
+    '2 bad usage, no deployment in the state folder, or --out exists (add --force)',
+    '70 a bug in stackguide',
+    '130 cancelled (Ctrl+C)',
+  ],
 };
 const AWS_EXIT_CODES = [
   '0 done',

@@ -200,6 +200,20 @@ function buildProgram(
       run(async () => (await import('./commands/preflight-command.ts')).preflightCommand, options),
     );
 
+  withCommonOptions(program.command('support-bundle'))
+    .description(
+      "one redacted .tar.gz of a deployment for the vendor's support: answers, event log, journal, stacks, versions, last error",
+    )
+    .requiredOption('--out <file>', 'the archive to write (.tar.gz, mode 0600)')
+    .option(
+      '--name <deployment>',
+      'deployment name (else from the answers file, else the last in the state folder)',
+    )
+    .option('--force', 'replace --out when it exists', false)
+    .action((options: CommonOptions) =>
+      run(async () => (await import('./commands/support-bundle-command.ts')).supportBundleCommand, options),
+    );
+
   program
     .command('validate')
     .description('check a blueprint and explain every mistake by its path')

@@ -82,6 +82,8 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
         : `${at} leftovers: ${event.unexpected.length} unexpected\n${event.unexpected.map((item) => `           ${item.arn}: ${item.reason}`).join('\n')}`;
     case 'blueprint.valid':
       return `✔ ${event.blueprint} ${event.version} is valid: ${event.questions} question(s), stacks ${event.stacks.join(', ')}`;
+    case 'support.bundle':
+      return `${at} support bundle written to ${event.path}`;
     case 'heartbeat': {
       const waited = formatDuration(event.elapsedSeconds * 1000);
       if (event.stack) return `${at} … ${event.stack}: still ${event.status} (${waited})`;

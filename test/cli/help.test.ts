@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, runCli } from '../support/run-cli.ts';
 
-const commands = ['install', 'status', 'watch', 'upgrade', 'destroy', 'preflight', 'validate'];
+const commands = [
+  'install',
+  'status',
+  'watch',
+  'upgrade',
+  'destroy',
+  'preflight',
+  'support-bundle',
+  'validate',
+];
 
 describe('--help of every command', () => {
   it.each(commands)('%s --help shows examples, environment variables and exit codes', async (command) => {
