@@ -218,7 +218,14 @@ function buildProgram(
     .command('validate')
     .description('check a blueprint and explain every mistake by its path')
     .argument('<blueprint>', 'blueprint folder or blueprint.yaml')
-    .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option(
+        '--output <format>',
+        'text (the verdict and what runs before what), json, or graph (the install, upgrade and destroy graphs as Mermaid)',
+      )
+        .choices(['text', 'json', 'graph'])
+        .default('text'),
+    )
     .action((blueprint: string, options: CommonOptions) =>
       run(
         async () => (await import('./commands/validate-command.ts')).validateCommand,

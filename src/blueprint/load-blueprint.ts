@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
+import { creationOrder } from '../graph/deployment-graph.ts';
 import { checkYamlNesting, INPUT_LIMITS, readLimitedFile, yamlData } from '../input-limits.ts';
 import { parseTemplateDocument, summarizeTemplate } from '../stacks/cloudformation-template.ts';
 import { findStepConfig } from '../steps/step-configs.ts';
@@ -90,7 +91,16 @@ export async function loadBlueprint(location: string): Promise<Blueprint> {
       })),
     );
   }
-  return { ...parsed.data, dir: blueprintDir, source: location, templates, nested: checked?.nested ?? {} };
+  return {
+    ...parsed.data,
+    // Dependencies first, whatever order the file lists them in: every consumer of the stack list
+    // (the review, the default destroy and upgrade orders) may read it as a creation order.
+    stacks: creationOrder(parsed.data, templates),
+    dir: blueprintDir,
+    source: location,
+    templates,
+    nested: checked?.nested ?? {},
+  };
 }
 
 async function blueprintFile(location: string): Promise<string> {
@@ -223,12 +233,6 @@ async function semanticProblems(
           at('dependsOn', position),
           `"${dependency}" is not a stack id`,
           `Use one of: ${[...stackIds.keys()].join(', ')}.`,
-        );
-      else if (target >= index)
-        add(
-          at('dependsOn', position),
-          `"${dependency}" comes after this stack`,
-          'List stacks in the order they are created; a stack may depend only on earlier ones.',
         );
     }
 

@@ -16,7 +16,8 @@ export interface CommonOptions {
   overwrite?: boolean;
   /** commander's `--no-input` negation: false when the flag is given. */
   input?: boolean;
-  output?: 'text' | 'json';
+  /** `graph` only for validate: the dependency graphs as Mermaid. */
+  output?: 'text' | 'json' | 'graph';
   stateDir?: string;
   name?: string;
   set?: string[];

@@ -1,10 +1,15 @@
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode } from '../errors.ts';
+import { destroyGraph, installGraph, upgradeGraph } from '../graph/deployment-graph.ts';
+import { type BlueprintGraphs, graphMermaid, graphText } from '../graph/graph-text.ts';
 import { plainLine } from '../output/plain-printer.ts';
 import { commandEvents } from '../output/run-events.ts';
 import type { CommonOptions } from './common-options.ts';
 
-/** `stackguide validate <blueprint>`: every problem by path with its fix (thrown, rendered by main), or a clean bill. */
+/**
+ * `stackguide validate <blueprint>`: every problem by path with its fix (thrown, rendered by main), or a
+ * clean bill followed by what runs before what (text), or only that graph as Mermaid (`--output graph`).
+ */
 export async function validateCommand(options: CommonOptions): Promise<number> {
   const events = commandEvents(options);
   const blueprint = await loadBlueprint(options.blueprint ?? '.');
@@ -17,7 +22,15 @@ export async function validateCommand(options: CommonOptions): Promise<number> {
   };
   // --output json: the NDJSON printer writes it; text: the verdict is the result, on stdout.
   events.emit(event);
-  if (options.output !== 'json')
-    process.stdout.write(`${plainLine(event, 0)?.replace(/^\[.*?\] /, '') ?? ''}\n`);
+  const graphs: BlueprintGraphs = {
+    install: installGraph(blueprint, blueprint.templates),
+    upgrade: upgradeGraph(blueprint, blueprint.templates),
+    destroy: destroyGraph(blueprint, blueprint.templates),
+  };
+  if (options.output === 'graph') process.stdout.write(`${graphMermaid(graphs).join('\n')}\n`);
+  else if (options.output !== 'json')
+    process.stdout.write(
+      `${[plainLine(event, 0)?.replace(/^\[.*?\] /, '') ?? '', ...graphText(graphs)].join('\n')}\n`,
+    );
   return ExitCode.ok;
 }

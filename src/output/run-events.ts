@@ -63,7 +63,7 @@ export class RunEvents extends EventBus {
  * attached), else a new one with an NDJSON printer for `--output json` (tests that call a command
  * directly).
  */
-export function commandEvents(options: { events?: EventBus; output?: 'text' | 'json' }): EventBus {
+export function commandEvents(options: { events?: EventBus; output?: string }): EventBus {
   if (options.events) return options.events;
   const events = new EventBus();
   if (options.output === 'json') attachNdjsonPrinter(events, (line) => process.stdout.write(line));

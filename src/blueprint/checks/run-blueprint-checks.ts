@@ -1,6 +1,7 @@
 import type { BlueprintDocument } from '../blueprint-schema.ts';
 import type { CheckInput, CheckProblem, LoadedTemplate } from './blueprint-check.ts';
 import { decommissionNameProblems } from './decommission-names.ts';
+import { dependencyCycleProblems } from './dependency-cycles.ts';
 import { destroyOrderProblems } from './destroy-order.ts';
 import { capabilityProblems } from './iam-capabilities.ts';
 import { loadNestedTemplates } from './nested-templates.ts';
@@ -11,6 +12,7 @@ import { templateLimitProblems } from './template-limits.ts';
 
 const CHECKS: ReadonlyArray<(input: CheckInput) => CheckProblem[]> = [
   decommissionNameProblems,
+  dependencyCycleProblems,
   destroyOrderProblems,
   capabilityProblems,
   stackNameProblems,
