@@ -65,7 +65,7 @@ export interface ResourceChange {
   logicalResourceId: string;
   physicalResourceId?: string;
   resourceType: string;
-  /** True, False or Conditional; absent where CloudFormation (or an emulator) says nothing. */
+  /** True, False or Conditional; absent where CloudFormation says nothing (an Add or a Remove). */
   replacement?: string;
   /** For a nested stack: its own change set. */
   changeSetId?: string;

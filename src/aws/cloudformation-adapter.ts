@@ -239,9 +239,6 @@ export function cloudFormationOver(client: CloudFormationClient): CloudFormation
         do {
           const page = await client.send(new ListChangeSetsCommand({ StackName: stackNameOrId, NextToken }));
           for (const summary of page.Summaries ?? []) {
-            // The port promises this stack's change sets only; the request already asks for that, and
-            // the check keeps it true where an endpoint answers for every stack (moto does).
-            if (summary.StackId !== stackNameOrId && summary.StackName !== stackNameOrId) continue;
             listings.push({
               changeSetId: summary.ChangeSetId ?? '',
               changeSetName: summary.ChangeSetName ?? '',

@@ -78,7 +78,8 @@ export async function emptyBucket(s3: S3Port, bucket: string, options: EmptyOpti
     let listed = 0;
     let marker: VersionMarker | undefined;
     // A page is deleted only once the next one is listed: the listing's marker (the previous page's
-    // last version) must still exist when S3, or an emulator, looks it up.
+    // last version) must still exist when S3 looks it up; S3 refuses a version-id marker it does not
+    // hold ("Invalid version id specified").
     let previous: readonly ObjectVersion[] = [];
     do {
       options.signal?.throwIfAborted();

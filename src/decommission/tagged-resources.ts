@@ -73,7 +73,8 @@ export async function findTaggedVolumesAndSnapshots(
         ebs.volumesTagged(tag.key, tag.value),
         ebs.snapshotsTagged(tag.key, tag.value),
       ]);
-      // The filter is AWS's; the tag is checked here again so a lax filter (or emulator) cannot widen it.
+      // The filter is AWS's; the tag is checked here again before anything is deleted, so a filter we
+      // built wrongly can never widen what destroy removes.
       const ours = <T extends { tags: Record<string, string> }>(items: T[]) =>
         items.filter((item) => item.tags[tag.key] === tag.value);
       return [

@@ -62,7 +62,8 @@ export async function diagnoseFailure(
     const cause = findRootCause(records);
     if (cause) return cause;
   } catch {
-    // Not offered here (older partitions, emulators): the streamed events are the record.
+    // DescribeEvents is recent (2025): a policy written before it allows no cloudformation:DescribeEvents,
+    // and a partition may not offer it yet. The streamed events are then the record.
   }
   return findRootCause(streamed);
 }

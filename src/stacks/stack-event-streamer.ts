@@ -131,8 +131,8 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
       continue;
     }
     if (rootTerminal) break;
-    // Events alone can miss the end (an emulator that writes no stack-level event, an event page we
-    // raced); when idle, ask the stack itself now and then.
+    // Events alone can miss the end (DescribeStackEvents is eventually consistent: the stack-level
+    // terminal event can land after a page we already read); when idle, ask the stack itself now and then.
     if (idlePolls > 0 && idlePolls % 3 === 0) {
       const stack = await cloudFormation.describeStack(options.stackId).catch(() => undefined);
       if (stack && isTerminal(stack.status)) break;

@@ -468,8 +468,16 @@ describe('certificate step: import', () => {
     }
     expect(saved).toEqual(inputs);
 
-    const again = await certificateStep.apply?.(context(), cfg, inputs);
+    // The second run finds the same serial in ACM (ACM's colon-separated hex) and imports nothing.
+    const secondRun = context();
+    const again = await certificateStep.apply?.(secondRun, cfg, inputs);
     expect(again?.certificateArn).toBe(outputs?.certificateArn);
+    expect(progressOf(secondRun.events).map((entry) => entry.message)).toContain(
+      `The certificate is imported already: ${outputs?.certificateArn}`,
+    );
+    expect(progressOf(secondRun.events).map((entry) => entry.message)).not.toContainEqual(
+      expect.stringMatching(/^Re-importing|^Imported the certificate/),
+    );
     expect(await certificates()).toHaveLength(1);
 
     const check = byId(await certificateStep.check(context(), cfg, inputs));

@@ -18,6 +18,19 @@ import { parseTemplateBody, TemplateEvaluator } from '../scenario-server/templat
  *    "Expected real number". The proxy rewrites them to epoch seconds
  *    (same class of moto bug: https://github.com/getmoto/moto/issues/9763).
  *
+ * 3. CloudFormation: moto's ListChangeSets ignores StackName and answers every change set of the region
+ *    (moto/cloudformation/responses.py `list_change_sets`), and answers an empty list for a stack that
+ *    does not exist. AWS lists the named stack's change sets only, and refuses an unknown stack with a
+ *    ValidationError "Stack [name] does not exist". The proxy keeps the named stack's summaries, and when
+ *    none is left asks DescribeStacks, passing on its "does not exist" refusal.
+ * 4. ACM: moto gives a certificate's `Serial` in decimal (`str(cert.serial_number)` in
+ *    moto/acm/models.py); ACM gives colon-separated hex bytes (`0a:1b:...`, as in the DescribeCertificate
+ *    examples of the ACM API reference). The proxy rewrites it to ACM's form.
+ * 5. EC2: moto's DescribeAvailabilityZones sends no `optInStatus`. AWS documents it for every zone:
+ *    always `opt-in-not-required` for an Availability Zone, `opted-in` or `not-opted-in` for a Local or
+ *    Wavelength Zone. The proxy adds `opt-in-not-required` to Availability Zones and `not-opted-in` to
+ *    the other kinds, which moto does not let an account opt into.
+ *
  * Everything else passes through byte for byte.
  */
 export interface MotoGapsProxy {
@@ -61,13 +74,13 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
       proxied.end(body);
     });
 
-  /** A query-protocol CloudFormation call of our own, answered as text. */
-  const cloudFormation = async (
+  /** A query-protocol CloudFormation call of our own. */
+  const cloudFormationCall = async (
     headers: IncomingHttpHeaders,
     form: Record<string, string>,
-  ): Promise<string> => {
+  ): Promise<Exchange> => {
     const body = Buffer.from(new URLSearchParams({ Version: '2010-05-15', ...form }).toString());
-    const answer = await send(
+    return send(
       'POST',
       '/',
       {
@@ -77,8 +90,11 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
       },
       body,
     );
-    return answer.body.toString('utf8');
   };
+  const cloudFormation = async (
+    headers: IncomingHttpHeaders,
+    form: Record<string, string>,
+  ): Promise<string> => (await cloudFormationCall(headers, form)).body.toString('utf8');
 
   const evaluated = new Map<string, string>();
 
@@ -162,15 +178,34 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
         const { expect: _expect, ...headers } = incoming.headers;
         const answer = await send(incoming.method ?? 'GET', incoming.url ?? '/', headers, body);
         let text: string | undefined;
-        if (form?.get('Action') === 'DescribeStacks' && answer.status === 200)
+        let status = answer.status;
+        const action = answer.status === 200 ? form?.get('Action') : undefined;
+        if (action === 'DescribeStacks')
           text = await withOutputs(answer.body.toString('utf8'), incoming.headers);
+        else if (action === 'ListChangeSets') {
+          const stackName = form?.get('StackName') ?? '';
+          text = ownChangeSets(answer.body.toString('utf8'), stackName);
+          if (!/<member>/.test(text)) {
+            const stack = await cloudFormationCall(headers, {
+              Action: 'DescribeStacks',
+              StackName: stackName,
+            });
+            if (stack.status !== 200) {
+              status = stack.status;
+              text = stack.body.toString('utf8');
+            }
+          }
+        } else if (action === 'DescribeAvailabilityZones')
+          text = zonesWithOptIn(answer.body.toString('utf8'));
         else if (amzTarget.startsWith('CodeCommit_20150413.'))
           text = epochDates(answer.body.toString('utf8'));
+        else if (amzTarget === 'CertificateManager.DescribeCertificate' && answer.status === 200)
+          text = hexSerial(answer.body.toString('utf8'));
         const payload = text === undefined ? answer.body : Buffer.from(text, 'utf8');
         const answerHeaders = { ...answer.headers };
         delete answerHeaders['transfer-encoding'];
         if (text !== undefined) answerHeaders['content-length'] = String(payload.length);
-        outgoing.writeHead(answer.status, answerHeaders);
+        outgoing.writeHead(status, answerHeaders);
         outgoing.end(payload);
       })().catch(() => {
         if (!outgoing.headersSent) outgoing.writeHead(502);
@@ -242,4 +277,31 @@ function epochDates(json: string): string {
       return Number.isNaN(millis) ? whole : `"${key}":${millis / 1000}`;
     },
   );
+}
+
+/** The ListChangeSets answer with only the summaries of the stack asked about, by name or id. */
+function ownChangeSets(xml: string, stackName: string): string {
+  return xml.replace(/<member>[\s\S]*?<\/member>/g, (member) =>
+    tag(member, 'StackName') === stackName || decode(tag(member, 'StackId') ?? '') === stackName
+      ? member
+      : '',
+  );
+}
+
+/** Every zone item with the `optInStatus` EC2 documents for its kind, where moto left it out. */
+function zonesWithOptIn(xml: string): string {
+  return xml.replace(/<item>([\s\S]*?)<\/item>/g, (item, inner: string) => {
+    if (!inner.includes('<zoneName>') || inner.includes('<optInStatus>')) return item;
+    const status = tag(inner, 'zoneType') === 'availability-zone' ? 'opt-in-not-required' : 'not-opted-in';
+    return `<item>${inner}<optInStatus>${status}</optInStatus></item>`;
+  });
+}
+
+/** ACM's serial form: the serial's bytes in lower-case hex, colon-separated. */
+function hexSerial(json: string): string {
+  return json.replace(/"Serial"\s*:\s*"(\d+)"/, (_whole, decimal: string) => {
+    let hex = BigInt(decimal).toString(16);
+    if (hex.length % 2 === 1) hex = `0${hex}`;
+    return `"Serial":"${hex.match(/../g)?.join(':') ?? hex}"`;
+  });
 }

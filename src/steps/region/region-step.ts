@@ -82,11 +82,16 @@ async function surveyRegion(context: StepContext, config: RegionConfig): Promise
 }
 
 /**
- * Standard zones are always `opt-in-not-required`; an absent status (moto reports none) is read the
- * same way. A zone that is impaired or unavailable is not offered to new resources.
+ * EC2 documents `optInStatus` for every zone: `opt-in-not-required` for an Availability Zone, `opted-in`
+ * or `not-opted-in` for a Local or Wavelength Zone. A zone the account may not use, or that is impaired
+ * or unavailable, is not offered to new resources.
  */
 function isUsable(zone: AvailabilityZone): boolean {
-  return zone.state === 'available' && zone.optInStatus !== 'not-opted-in';
+  return zone.state === 'available' && optedIn(zone);
+}
+
+function optedIn(zone: AvailabilityZone): boolean {
+  return zone.optInStatus === 'opt-in-not-required' || zone.optInStatus === 'opted-in';
 }
 
 function resolveTypes(
@@ -120,7 +125,7 @@ function zonesResult(context: StepContext, config: RegionConfig, survey: Survey)
   const standard = survey.zones.filter((zone) => zone.zoneType === 'availability-zone');
   const closed = standard.filter((zone) => !isUsable(zone));
   const closedText = closed
-    .map((zone) => `${zone.name} (${zone.optInStatus === 'not-opted-in' ? 'not opted in' : zone.state})`)
+    .map((zone) => `${zone.name} (${optedIn(zone) ? zone.state : 'not opted in'})`)
     .join(', ');
   const enough = survey.usable.length >= config.minAvailabilityZones;
   return {

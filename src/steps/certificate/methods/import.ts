@@ -173,15 +173,11 @@ async function importFromFiles(
 }
 
 /**
- * ACM gives the serial as colon-separated hex (`0a:1b:...`); some emulators give it in decimal. Both
- * readings are tried against node:crypto's hex.
+ * ACM gives the serial as colon-separated hex bytes (`0a:1b:...`), node:crypto as plain hex; compared
+ * as numbers, so a leading zero byte on either side does not matter.
  */
 function sameSerial(acmSerial: string | null, hex: string): boolean {
-  if (!acmSerial) return false;
-  const wanted = BigInt(`0x${hex}`);
-  const compact = acmSerial.replace(/:/g, '');
-  const readings: bigint[] = [];
-  if (/^[0-9a-fA-F]+$/.test(compact)) readings.push(BigInt(`0x${compact}`));
-  if (!acmSerial.includes(':') && /^\d+$/.test(acmSerial)) readings.push(BigInt(acmSerial));
-  return readings.includes(wanted);
+  const compact = acmSerial?.replace(/:/g, '') ?? '';
+  if (!/^[0-9a-fA-F]+$/.test(compact)) return false;
+  return BigInt(`0x${compact}`) === BigInt(`0x${hex}`);
 }

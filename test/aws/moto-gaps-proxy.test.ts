@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { acmPort } from '../../src/aws/acm-port.ts';
+import { createAwsSession } from '../../src/aws/aws-context.ts';
+import { cloudFormationPort } from '../../src/aws/cloudformation-port.ts';
+import { ec2Port } from '../../src/aws/ec2-port.ts';
+import { startMotoServer } from '../support/moto-server.ts';
+import { writeSelfSignedCertificate } from '../support/pem-fixtures.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/**
+ * The product's adapters read what AWS documents; moto answers some calls differently, and the proxy in
+ * front of it (test/support/moto-gaps-proxy.ts) fills the gap. Each test asks through the adapter, so a
+ * gap the proxy stops filling shows up here rather than as a strange failure elsewhere.
+ */
+let moto: Awaited<ReturnType<typeof startMotoServer>>;
+const aws = () => createAwsSession({ endpointUrl: moto.endpoint, maxAttempts: 1 }).forRegion('us-east-1');
+
+beforeAll(async () => {
+  process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+  moto = await startMotoServer();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+
+const template = JSON.stringify({
+  Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+});
+
+describe('moto behind the gaps proxy, as the adapters read it', () => {
+  it("lists one stack's change sets only, and none for a stack that does not exist", async () => {
+    const cloudFormation = aws().use(cloudFormationPort);
+    const made = [];
+    for (const stackName of ['gaps-a', 'gaps-b']) {
+      made.push(
+        await cloudFormation.createChangeSet({
+          stackName,
+          changeSetName: `${stackName}-first`,
+          changeSetType: 'CREATE',
+          templateBody: template,
+          parameters: {},
+          capabilities: [],
+          tags: {},
+          clientRequestToken: `${stackName}-token`,
+        }),
+      );
+    }
+    const listed = await cloudFormation.listChangeSets('gaps-a');
+    expect(listed.map((listing) => listing.changeSetName)).toEqual(['gaps-a-first']);
+    const byId = await cloudFormation.listChangeSets(made[1]?.stackId ?? 'unset');
+    expect(byId.map((listing) => listing.changeSetName)).toEqual(['gaps-b-first']);
+    expect(await cloudFormation.listChangeSets('gaps-never-made')).toEqual([]);
+  });
+
+  it("gives an imported certificate's serial as ACM does: the serial's bytes in colon-separated hex", async () => {
+    const { path: dir, remove } = await tempDir('gaps-serial-');
+    onTestFinished(remove);
+    await writeSelfSignedCertificate(dir, 'gaps.example.test', 'cert');
+    const certificate = await readFile(join(dir, 'cert.pem'), 'utf8');
+    const privateKey = await readFile(join(dir, 'cert.key'), 'utf8');
+    const acm = aws().use(acmPort);
+    const arn = await acm.importCertificate({ certificate, privateKey, tags: {} });
+    const { stdout } = await promisify(execFile)(
+      'openssl',
+      ['x509', '-noout', '-serial', '-in', 'cert.pem'],
+      {
+        cwd: dir,
+      },
+    );
+    const opensslHex = stdout
+      .trim()
+      .replace(/^serial=/, '')
+      .toLowerCase();
+    const serial = (await acm.describeCertificate(arn))?.serial ?? '';
+    expect(serial).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})*$/);
+    expect(BigInt(`0x${serial.replaceAll(':', '')}`)).toBe(BigInt(`0x${opensslHex}`));
+  });
+
+  it("names every Availability Zone's opt-in status as EC2 documents it", async () => {
+    const zones = await aws().use(ec2Port).describeAvailabilityZones();
+    const standard = zones.filter((zone) => zone.zoneType === 'availability-zone');
+    expect(standard.length).toBeGreaterThan(1);
+    expect(new Set(standard.map((zone) => zone.optInStatus))).toEqual(new Set(['opt-in-not-required']));
+  });
+});
