@@ -68,13 +68,13 @@ export class FakeCloudFormationPort implements CloudFormationPort {
   }
 
   // The streamer tests need only reads; operations belong to the scenario-server and moto tests.
-  describeFailedEvents = notUsed;
+  describeFailedEvents: CloudFormationPort['describeFailedEvents'] = notUsed;
   listStackResources: CloudFormationPort['listStackResources'] = notUsed;
   listExports: CloudFormationPort['listExports'] = notUsed;
   listImports = notUsed;
-  createChangeSet = notUsed;
-  describeChangeSet = notUsed;
-  executeChangeSet = notUsed;
+  createChangeSet: CloudFormationPort['createChangeSet'] = notUsed;
+  describeChangeSet: CloudFormationPort['describeChangeSet'] = notUsed;
+  executeChangeSet: CloudFormationPort['executeChangeSet'] = notUsed;
   deleteChangeSet = notUsed;
   listChangeSets = notUsed;
   /** Tests of deletion script it: assign a function that adds the events the delete would write. */

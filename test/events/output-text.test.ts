@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import { StackguideError } from '../../src/errors.ts';
+import type { DestroyPlan, StatusItem } from '../../src/events.ts';
+import { destroyPlanText } from '../../src/output/destroy-plan-text.ts';
+import { formatDuration, mask } from '../../src/output/format.ts';
+import { errorEvent, renderErrorText } from '../../src/output/render-error.ts';
+import { statusChangesText, statusText } from '../../src/output/status-text.ts';
+import type { DeploymentStatus } from '../../src/status/deployment-status.ts';
+
+/** The text printers of src/output/, rendered to strings: exactly what the operator reads. */
+
+const arn = (name: string) => `arn:aws:cloudformation:us-east-1:123456789012:stack/${name}/1`;
+
+function emptyPlan(): DestroyPlan {
+  return {
+    deployment: 'demo',
+    region: 'us-east-1',
+    stacks: [],
+    retained: [],
+    absent: [],
+    buckets: [],
+    repositories: [],
+    keptByPolicy: [],
+    terminationProtected: [],
+    codeCommitRepositories: [],
+    cautions: [],
+    untaggedButDeclared: [],
+    platformTags: [],
+  };
+}
+
+describe('destroyPlanText', () => {
+  it('says there is nothing to delete when no stack of the deployment exists', () => {
+    expect(destroyPlanText({ ...emptyPlan(), absent: ['demo-app', 'demo-data'] })).toBe(
+      [
+        'Destroy plan for deployment demo in us-east-1',
+        '',
+        'No stacks of this deployment exist: nothing to delete.',
+        '',
+        'Not found (never created or already deleted): demo-app, demo-data',
+      ].join('\n'),
+    );
+  });
+
+  it('lists every section the plan holds, in the order destroy acts, with sizes and images', () => {
+    const plan: DestroyPlan = {
+      ...emptyPlan(),
+      stacks: [
+        { name: 'demo-app', stackId: arn('demo-app'), status: 'UPDATE_COMPLETE' },
+        { name: 'demo-data', stackId: arn('demo-data'), status: 'CREATE_COMPLETE' },
+      ],
+      retained: [{ name: 'demo-dns', status: 'CREATE_COMPLETE' }],
+      terminationProtected: ['demo-data'],
+      untaggedButDeclared: ['demo-app'],
+      buckets: [{ stack: 'demo-data', logicalId: 'Bucket', bucket: 'demo-data-bucket' }],
+      repositories: [{ stack: 'demo-app', logicalId: 'Repo', repository: 'demo/app' }],
+      keptByPolicy: [
+        {
+          stack: 'demo-data',
+          logicalId: 'Database',
+          type: 'AWS::RDS::DBInstance',
+          physicalId: 'demo-db',
+          policy: 'Snapshot',
+        },
+      ],
+      codeCommitRepositories: ['demo-code'],
+      cautions: ['Users lose their notebooks.'],
+    };
+    expect(
+      destroyPlanText(plan, {
+        bucketSizes: { 'demo-data-bucket': '3 objects, 5 versions, 12 KiB' },
+        repositoryImages: { 'demo/app': 4 },
+        extraSections: [['Tagged volumes and snapshots to delete:', '  - vol-1 (8 GiB)']],
+        deleteCodeCommit: true,
+        resumedFrom: '2026-11-22T10:00:00.000Z',
+      }),
+    ).toBe(
+      [
+        'Destroy plan for deployment demo in us-east-1',
+        '',
+        'Stacks to delete, in this order:',
+        '  1. demo-app (UPDATE_COMPLETE) [named by the blueprint; no deployment tag]',
+        '  2. demo-data (CREATE_COMPLETE) [termination protection on]',
+        '',
+        'Kept, never touched:',
+        '  = demo-dns (CREATE_COMPLETE)',
+        '',
+        'Buckets to empty (every version; CloudFormation then deletes the bucket):',
+        '  - demo-data-bucket in demo-data: 3 objects, 5 versions, 12 KiB',
+        '',
+        'ECR repositories to empty first (CloudFormation deletes them with their stacks; it refuses one holding images):',
+        '  - demo/app in demo-app: 4 image(s)',
+        '',
+        'Will remain after the stacks are gone (DeletionPolicy):',
+        '  ! Database (AWS::RDS::DBInstance) in demo-data: Snapshot demo-db',
+        '',
+        'Tagged volumes and snapshots to delete:',
+        '  - vol-1 (8 GiB)',
+        '',
+        'CodeCommit repositories, deleted after the stacks (you opted in): demo-code',
+        '',
+        'Resuming the destroy started at 2026-11-22T10:00:00.000Z: only what its saved plan listed is acted on.',
+        '',
+        '⚠ Users lose their notebooks.',
+      ].join('\n'),
+    );
+  });
+
+  it('says when ECR repositories and CodeCommit repositories are left alone', () => {
+    const text = destroyPlanText({
+      ...emptyPlan(),
+      stacks: [{ name: 'demo-app', stackId: arn('demo-app'), status: 'CREATE_COMPLETE' }],
+      repositories: [{ stack: 'demo-app', logicalId: 'Repo', repository: 'demo/app' }],
+      codeCommitRepositories: ['demo-code'],
+    });
+    expect(text.split('\n').slice(4)).toEqual([
+      '',
+      'ECR repositories, not emptied (decommission.emptyRepositories is off; CloudFormation refuses one holding images):',
+      '  - demo/app in demo-app',
+      '',
+      'CodeCommit repositories, kept (they hold code; --delete-codecommit deletes them once you have a copy): demo-code',
+    ]);
+  });
+});
+
+describe('renderErrorText and errorEvent', () => {
+  it('renders the message, each problem by path with its fix, and the next steps', () => {
+    const error = new StackguideError('The answers file has 2 problems', {
+      code: 'answers.invalid',
+      kind: 'user',
+      details: [
+        { path: 'answers.domain', message: 'is required', fix: 'set answers.domain: example.com' },
+        { path: 'answers.size', message: '"huge" is not one of small, large' },
+      ],
+      nextSteps: ['Fix the file, then run the command again.'],
+    });
+    expect(renderErrorText(error)).toBe(
+      [
+        '✖ The answers file has 2 problems',
+        '  • answers.domain: is required',
+        '      fix: set answers.domain: example.com',
+        '  • answers.size: "huge" is not one of small, large',
+        '',
+        'Next:',
+        '  → Fix the file, then run the command again.',
+      ].join('\n'),
+    );
+    expect(errorEvent(error)).toEqual({
+      type: 'error',
+      code: 'answers.invalid',
+      kind: 'user',
+      message: 'The answers file has 2 problems',
+      details: error.details,
+      nextSteps: ['Fix the file, then run the command again.'],
+    });
+  });
+
+  it("adds the cause's stack for a bug, and only for a bug", () => {
+    const cause = new Error('undefined is not a function');
+    const bug = new StackguideError('Unexpected failure', { code: 'bug', kind: 'bug', cause });
+    expect(renderErrorText(bug)).toBe(`✖ Unexpected failure\n\n${cause.stack}`);
+    const aws = new StackguideError('AWS refused', { code: 'aws.denied', kind: 'aws', cause });
+    expect(renderErrorText(aws)).toBe('✖ AWS refused');
+  });
+});
+
+describe('statusText and statusChangesText', () => {
+  const healthyStack: StatusItem = {
+    id: 'stack.demo-app',
+    title: 'demo-app',
+    state: 'healthy',
+    summary: 'CREATE_COMPLETE',
+    facts: { outputs: { Url: 'https://app.example.test' } },
+  };
+  const pendingCertificate: StatusItem = {
+    id: 'certificate.cert',
+    title: 'Certificate app.example.test',
+    state: 'needs-action',
+    summary: 'PENDING_VALIDATION',
+    nextAction: 'Add the CNAME at your DNS provider:\n_abc.app.example.test CNAME _def.acm-validations.aws.',
+  };
+  const parentDetail: StatusItem = {
+    id: 'dns.parent.a',
+    title: 'a.parent.test',
+    state: 'could-not-check',
+    summary: 'did not answer',
+    detail: true,
+  };
+  const advisory: StatusItem = {
+    id: 'account.types',
+    title: 'Instance types',
+    state: 'healthy',
+    summary: 'g4dn.xlarge cannot be verified here',
+    advisory: true,
+    nextAction: 'Check the type in the console.',
+  };
+  const status: DeploymentStatus = {
+    deployment: 'demo',
+    region: 'us-east-1',
+    stacks: [],
+    steps: [],
+    healthy: false,
+    state: 'needs-action',
+    sections: [
+      { section: 'stacks', title: 'Stacks', state: 'healthy', items: [healthyStack] },
+      { section: 'certificates', title: 'Certificates', state: 'needs-action', items: [pendingCertificate] },
+      { section: 'dns', title: 'DNS', state: 'could-not-check', items: [parentDetail] },
+      { section: 'account', title: 'Account preparation', state: 'healthy', items: [advisory] },
+    ],
+  };
+
+  it('prints the verdict, each section, outputs, and the next action of what is not healthy', () => {
+    expect(statusText('stackguide status', status)).toBe(
+      [
+        'stackguide status · deployment demo · us-east-1 · needs action',
+        '',
+        'Stacks: healthy',
+        '✔ demo-app: CREATE_COMPLETE',
+        '    Url: https://app.example.test',
+        '',
+        'Certificates: needs action',
+        '✖ Certificate app.example.test: PENDING_VALIDATION',
+        '    next: Add the CNAME at your DNS provider:',
+        '          _abc.app.example.test CNAME _def.acm-validations.aws.',
+        '',
+        'DNS: could not be checked',
+        '    ? a.parent.test: did not answer',
+        '',
+        'Account preparation: healthy',
+        '⚠ Instance types: g4dn.xlarge cannot be verified here',
+        '    next: Check the type in the console.',
+      ].join('\n'),
+    );
+  });
+
+  it('after a refresh prints only what changed, or one quiet line', () => {
+    const at = new Date('2026-11-22T10:05:00Z');
+    expect(statusChangesText(at, [], status)).toBe('2026-11-22T10:05:00.000Z no change · needs action');
+    expect(statusChangesText(at, [pendingCertificate], status)).toBe(
+      [
+        '2026-11-22T10:05:00.000Z 1 changed · needs action',
+        '✖ Certificate app.example.test: PENDING_VALIDATION',
+        '    next: Add the CNAME at your DNS provider:',
+        '          _abc.app.example.test CNAME _def.acm-validations.aws.',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('formatDuration and mask', () => {
+  it('reads seconds, minutes and hours as the live view shows them', () => {
+    expect(
+      [0, 1_499, 59_400, 60_000, 61_000, 3_599_000, 3_600_000, 7_530_000, -5].map(formatDuration),
+    ).toEqual(['0s', '1s', '59s', '1m 00s', '1m 01s', '59m 59s', '1h 00m', '2h 05m', '0s']);
+  });
+
+  it('shows the same mask for every secret, whatever its length', () => {
+    expect(mask('a')).toBe(mask('a much longer secret value'));
+    expect(mask('hunter2')).not.toContain('hunter2');
+  });
+});
