@@ -45,8 +45,10 @@ async function lockParameter(): Promise<string | undefined> {
   const ssm = new SSMClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
   try {
     return (await ssm.send(new GetParameterCommand({ Name: '/stackguide/locks/demo' }))).Parameter?.Value;
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Only "no such parameter" means no lock: any other failure must fail the test, not pass as absent.
+    if ((error as { name?: string }).name === 'ParameterNotFound') return undefined;
+    throw error;
   } finally {
     ssm.destroy();
   }
@@ -108,7 +110,8 @@ describe('the deployment lock, two installs at once', () => {
     first.kill('SIGKILL');
     await firstExited;
     await proxy.stop();
-    expect(await lockParameter()).toBeDefined();
+    // A killed run leaves its lock: the same holder, not some other value.
+    expect(JSON.parse((await lockParameter()) ?? '{}')).toMatchObject({ id: holder.id, pid: first.pid });
 
     // A lock left by a run of another machine cannot be checked from here: refused until broken.
     const elsewhere = { ...holder, id: 'lock-from-ci-runner-7', host: 'ci-runner-7', pid: 4242 };

@@ -75,7 +75,9 @@ describe('bucket contents', () => {
     expect(progress.at(-1)).toBe(100);
     const left = await raw.send(new ListObjectVersionsCommand({ Bucket: 'emptied' }));
     expect([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])]).toEqual([]);
-    await expect(raw.send(new HeadBucketCommand({ Bucket: 'emptied' }))).resolves.toBeDefined();
+    await expect(raw.send(new HeadBucketCommand({ Bucket: 'emptied' }))).resolves.toMatchObject({
+      $metadata: { httpStatusCode: 200 },
+    });
   });
 
   it('empties a bucket of more than one listing page, deleting only after the next page is listed', async () => {

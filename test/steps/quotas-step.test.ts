@@ -251,6 +251,10 @@ describe('quotas step configuration', () => {
     expect(() => quotasStep.configSchema.parse({ vcpus: [{ quota: 'L-1216C47A' }] })).toThrow(
       /give either vcpus or instances/,
     );
-    expect(() => quotasStep.configSchema.parse({ vcpus: [{ quota: 'L-00000000', vcpus: 1 }] })).toThrow();
+    // Refused for its code, not for something else in the entry.
+    const unknown = quotasStep.configSchema.safeParse({ vcpus: [{ quota: 'L-00000000', vcpus: 1 }] });
+    expect(unknown.error?.issues.map((issue) => [issue.path.join('.'), issue.code])).toEqual([
+      ['vcpus.0.quota', 'invalid_value'],
+    ]);
   });
 });

@@ -30,7 +30,10 @@ describe('SES wording, apart from the SESv2 calls', () => {
       status: 'fail',
       required: true,
       summary: expect.stringMatching(/^sandbox \(.*verified recipients only\); /),
-      fix: expect.any(String),
+      fix:
+        'Run stackguide install in a terminal to request production access (guided), or set steps.ses.mailType, ' +
+        'websiteUrl, useCaseDescription (and contactLanguage, additionalContactEmailAddresses) in the answers ' +
+        'file, or request it in the console: https://us-east-1.console.aws.amazon.com/ses/home?region=us-east-1#/account.',
     });
   });
 
