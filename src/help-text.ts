@@ -72,7 +72,15 @@ const AWS_EXIT_CODES = [
 
 export function helpAfter(command: string): string {
   const examples = EXAMPLES[command] ?? [];
-  const environment = command === 'validate' ? ['NO_COLOR, FORCE_COLOR'] : AWS_ENVIRONMENT;
+  const environment =
+    command === 'validate'
+      ? ['NO_COLOR, FORCE_COLOR']
+      : command === 'support-bundle'
+        ? [
+            ...AWS_ENVIRONMENT,
+            'STACKGUIDE_SECRET_*   read only so that their values are redacted from the bundle',
+          ]
+        : AWS_ENVIRONMENT;
   const codes = EXIT_CODES[command] ?? AWS_EXIT_CODES;
   const section = (title: string, lines: readonly string[]) =>
     lines.length > 0 ? `\n${title}:\n${lines.map((line) => `  ${line}`).join('\n')}\n` : '';

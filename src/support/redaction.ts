@@ -8,7 +8,7 @@
  * three byte alignments it can have inside a longer base64 text (a Basic auth header, a docker config).
  * Not only whole: any run of 8 or more characters of one of those forms is removed, so a value cut short
  * by a truncated message, or split by a line break, leaves no fragment of 8 characters behind. A value
- * shorter than 8 characters is removed where it appears whole.
+ * shorter than 8 characters is removed where it appears whole, not inside a longer word.
  *
  * Shapes, whatever their value: AWS access key ids (AKIA, ASIA, ABIA, ACCA and 16 more letters or
  * digits), and the value after a label that names a secret access key, a session token or a password
@@ -169,10 +169,18 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * A short value only where it stands alone (no letter or digit either side): inside a longer word it
+   * is as likely to be chance, and removing it there would garble the bundle for nothing.
+   */
   #redactShort(text: string): string {
     let out = text;
     for (const { form, kind } of this.#short) {
-      out = out.replaceAll(form, () => {
+      const alone = new RegExp(
+        `(?<![A-Za-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`,
+        'g',
+      );
+      out = out.replace(alone, () => {
         this.#count(kind);
         return redactionMarker(kind);
       });

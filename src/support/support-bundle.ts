@@ -145,10 +145,7 @@ export async function gatherSupportBundle(input: SupportBundleInput): Promise<Su
     );
 
   // The stacks as AWS has them now.
-  const stackRefs = Object.values(journal?.stacks ?? {}).map((stack) => ({
-    name: stack.name,
-    ref: stack.stackId ?? stack.name,
-  }));
+  const stackRefs = stacksOf(journal, eventLogText);
   const fromAws = await readStacks(input, stackRefs);
   const aws: AwsReach = fromAws.reason
     ? { reached: false, reason: redactor.redact(fromAws.reason), stacks: 0, events: 0 }
@@ -279,6 +276,26 @@ async function readStacks(
     return { stacks: [], reason: message };
   }
 }
+
+/**
+ * The stacks to ask AWS about: the journal's, and those the event log names that it lacks (all of them
+ * when the journal is missing or does not read), each by its id when known.
+ */
+function stacksOf(
+  journal: Awaited<ReturnType<typeof readDeploymentState>>,
+  eventLog: string | undefined,
+): Array<{ name: string; ref: string }> {
+  const refs = new Map<string, string>();
+  for (const line of (eventLog ?? '').split('\n')) {
+    const event = parseLine(line) as { type?: unknown; stack?: unknown; stackId?: unknown } | undefined;
+    if (!event || !STACK_EVENTS.has(String(event.type)) || typeof event.stack !== 'string') continue;
+    refs.set(event.stack, typeof event.stackId === 'string' && event.stackId ? event.stackId : event.stack);
+  }
+  for (const stack of Object.values(journal?.stacks ?? {})) refs.set(stack.name, stack.stackId ?? stack.name);
+  return [...refs].map(([name, ref]) => ({ name, ref }));
+}
+
+const STACK_EVENTS = new Set(['stack.started', 'stack.completed', 'stack.failed', 'stack.status']);
 
 function eventRecord(event: StackEvent): Record<string, unknown> {
   return { ...event, timestamp: event.timestamp.toISOString() };

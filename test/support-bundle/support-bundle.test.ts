@@ -253,13 +253,22 @@ describe('gatherSupportBundle', () => {
     expect(missing.notes).toContain(`The answers file ${join(work.path, 'gone.yaml')} could not be read.`);
   });
 
-  it('bundles a corrupt journal as it is, and says it does not read', async () => {
-    const dir = join(work.path, 'state', 'lab');
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'state.json'), '{"schemaVersion": 2, "deploy');
-    const bundle = await gatherSupportBundle(await input({}));
+  it('bundles a corrupt journal as it is, says it does not read, and asks AWS about the stacks the log names', async () => {
+    const stateDir = join(work.path, 'state');
+    const { cloudFormation } = await failedInstall(stateDir);
+    await writeFile(join(stateDir, 'lab', 'state.json'), '{"schemaVersion": 2, "deploy');
+    const bundle = await gatherSupportBundle(await input({ aws: () => ({ cloudFormation, identity }) }));
     expect(entry(bundle.entries, 'journal/state.json')).toBe('{"schemaVersion": 2, "deploy');
     expect(bundle.notes.join('\n')).toContain('The journal does not read: The journal');
+    // The log's stack.failed named lab-main with its id: AWS is asked by that id.
+    expect(JSON.parse(entry(bundle.entries, 'aws/stacks.json')).stacks).toEqual([
+      expect.objectContaining({ name: 'lab-main', status: 'ROLLBACK_COMPLETE' }),
+    ]);
+    expect(cloudFormation.calls[0]).toEqual({
+      method: 'describeStack',
+      arg: expect.stringContaining('stack/lab-main/'),
+    });
+    expect(JSON.parse(entry(bundle.entries, 'last-error.json')).run).toBeNull();
   });
 
   it('takes the credentials of the shared files and the environment as values to redact', async () => {
