@@ -31,6 +31,10 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'stackguide support-bundle --out support.tar.gz',
     'stackguide support-bundle --name prod --state-dir ./state --out prod-support.tar.gz --force',
   ],
+  policy: [
+    'stackguide policy ./my-platform --config prod.answers.yaml > operator-policy.json',
+    'stackguide policy ./my-platform --name prod --region eu-west-1 --service-role > policies.json',
+  ],
   validate: [
     'stackguide validate ./my-platform',
     'stackguide validate ./my-platform/blueprint.yaml --output json',
@@ -56,6 +60,7 @@ const EXIT_CODES: Record<string, readonly string[]> = {
     '70 a bug in stackguide',
     '130 cancelled (Ctrl+C)',
   ],
+  policy: ['0 printed', '2 bad blueprint, answers file, name or region (every problem is listed)'],
 };
 const AWS_EXIT_CODES = [
   '0 done',
@@ -72,8 +77,9 @@ const AWS_EXIT_CODES = [
 
 export function helpAfter(command: string): string {
   const examples = EXAMPLES[command] ?? [];
+  // validate and policy are local: no AWS setting applies to them.
   const environment =
-    command === 'validate'
+    command === 'validate' || command === 'policy'
       ? ['NO_COLOR, FORCE_COLOR']
       : command === 'support-bundle'
         ? [

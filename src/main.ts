@@ -234,6 +234,27 @@ function buildProgram(
       ),
     );
 
+  program
+    .command('policy')
+    .description(
+      'the least-privilege IAM policy for install, status, watch, upgrade and destroy of a blueprint (JSON on stdout)',
+    )
+    .argument('<blueprint>', 'blueprint folder or blueprint.yaml')
+    .option('--config <file>', 'answers file: scopes the policy to its deployment, region and account')
+    .option('--name <name>', 'deployment name (default: the answers file, else the blueprint default)')
+    .option('--region <region>', 'region (default: the answers file, else any of the blueprint)')
+    .option(
+      '--service-role',
+      'also a CloudFormation service role for the stacks; the operator only passes it',
+    )
+    .action((blueprint: string, options: CommonOptions) =>
+      run(
+        async () => (await import('./commands/policy-command.ts')).policyCommand,
+        { ...options, blueprint },
+        { settings: false }, // Purely local: the policy is written from the blueprint, never from AWS.
+      ),
+    );
+
   for (const command of program.commands) command.addHelpText('after', helpAfter(command.name()));
   return program;
 }

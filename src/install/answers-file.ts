@@ -95,6 +95,22 @@ export async function readAnswersFile(path: string): Promise<AnswersFile> {
   };
 }
 
+/** An answers file is for one blueprint: another blueprint's is refused before anything is asked. */
+export function checkAnswersBlueprint(saved: AnswersFile, blueprintId: string): void {
+  if (saved.blueprint === blueprintId) return;
+  throw new StackguideError(`The answers file is for blueprint "${saved.blueprint}", not "${blueprintId}"`, {
+    code: 'answers.wrong-blueprint',
+    kind: 'user',
+    details: [
+      {
+        path: 'blueprint',
+        message: `is "${saved.blueprint}"`,
+        fix: `Use the answers file of ${blueprintId}, or --blueprint for ${saved.blueprint}.`,
+      },
+    ],
+  });
+}
+
 /** Writes atomically (temp file, then rename) so a crash never leaves half a file. */
 export async function writeAnswersFile(path: string, blueprint: Blueprint, file: AnswersFile): Promise<void> {
   const secretIds = new Set(blueprint.questions.filter((q) => q.type === 'secret').map((q) => q.id));

@@ -8,7 +8,7 @@ import type { EventBus } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
 import { type StepBase, validateSteps } from '../steps/run-steps.ts';
-import { type AnswersFile, readAnswersFile } from './answers-file.ts';
+import { type AnswersFile, checkAnswersBlueprint, readAnswersFile } from './answers-file.ts';
 import type { Prompter } from './prompter.ts';
 import { askDeploymentName, askQuestions, askRegion, presetAnswers } from './questionnaire.ts';
 
@@ -71,22 +71,7 @@ export async function checkDeploymentRequest(
 ): Promise<CheckedDeployment> {
   const { blueprint } = request;
   const saved = request.configPath ? await readAnswersFile(request.configPath) : undefined;
-  if (saved && saved.blueprint !== blueprint.product.id) {
-    throw new StackguideError(
-      `The answers file is for blueprint "${saved.blueprint}", not "${blueprint.product.id}"`,
-      {
-        code: 'answers.wrong-blueprint',
-        kind: 'user',
-        details: [
-          {
-            path: 'blueprint',
-            message: `is "${saved.blueprint}"`,
-            fix: `Use the answers file of ${blueprint.product.id}, or --blueprint for ${saved.blueprint}.`,
-          },
-        ],
-      },
-    );
-  }
+  if (saved) checkAnswersBlueprint(saved, blueprint.product.id);
 
   assertKnownAnswerKeys(blueprint, { answers: saved?.answers, steps: saved?.steps, sets: request.sets });
   const preset = interactive ? undefined : await presetAnswers(request, saved);

@@ -105,6 +105,20 @@ export async function packageTemplates(
 }
 
 /**
+ * Whether an install of this blueprint uploads templates to the artifacts bucket: it has nested
+ * templates given as files, or a template over the inline limit (`stackguide policy` grants the bucket
+ * only then).
+ */
+export function packagesTemplates(blueprint: Pick<Blueprint, 'templates' | 'nested'>): boolean {
+  return (
+    Object.values(blueprint.nested).some((nested) => nested.length > 0) ||
+    Object.values(blueprint.templates).some(
+      (template) => Buffer.byteLength(template.body, 'utf8') > INLINE_TEMPLATE_BYTES,
+    )
+  );
+}
+
+/**
  * The deployment's artifacts bucket: named after the account and region (bucket names are global) and
  * the deployment, within S3's 63 characters; a long deployment name is cut and a hash keeps it unique.
  */
