@@ -39,6 +39,11 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'stackguide validate ./my-platform',
     'stackguide validate ./my-platform/blueprint.yaml --output json',
   ],
+  completion: [
+    'source <(stackguide completion bash)        # in ~/.bashrc',
+    'source <(stackguide completion zsh)         # in ~/.zshrc, after compinit',
+    'stackguide completion fish > ~/.config/fish/completions/stackguide.fish',
+  ],
 };
 
 const AWS_ENVIRONMENT = [
@@ -61,6 +66,17 @@ const EXIT_CODES: Record<string, readonly string[]> = {
     '130 cancelled (Ctrl+C)',
   ],
   policy: ['0 printed', '2 bad blueprint, answers file, name or region (every problem is listed)'],
+  completion: ['0 the script is on stdout', '2 a shell other than bash, zsh or fish'],
+};
+/** What the commands that differ from the AWS ones read: the local ones no AWS setting. */
+const ENVIRONMENT: Record<string, readonly string[]> = {
+  validate: ['NO_COLOR, FORCE_COLOR'],
+  policy: ['NO_COLOR, FORCE_COLOR'],
+  completion: [],
+  'support-bundle': [
+    ...AWS_ENVIRONMENT,
+    'STACKGUIDE_SECRET_*   read only so that their values are redacted from the bundle',
+  ],
 };
 const AWS_EXIT_CODES = [
   '0 done',
@@ -77,16 +93,8 @@ const AWS_EXIT_CODES = [
 
 export function helpAfter(command: string): string {
   const examples = EXAMPLES[command] ?? [];
-  // validate and policy are local: no AWS setting applies to them.
-  const environment =
-    command === 'validate' || command === 'policy'
-      ? ['NO_COLOR, FORCE_COLOR']
-      : command === 'support-bundle'
-        ? [
-            ...AWS_ENVIRONMENT,
-            'STACKGUIDE_SECRET_*   read only so that their values are redacted from the bundle',
-          ]
-        : AWS_ENVIRONMENT;
+  // validate, policy and completion are local: no AWS setting applies to them.
+  const environment = ENVIRONMENT[command] ?? AWS_ENVIRONMENT;
   const codes = EXIT_CODES[command] ?? AWS_EXIT_CODES;
   const section = (title: string, lines: readonly string[]) =>
     lines.length > 0 ? `\n${title}:\n${lines.map((line) => `  ${line}`).join('\n')}\n` : '';

@@ -3,7 +3,7 @@
  * imported lazily so `--help` loads neither Ink nor the AWS SDK. It owns the process: the one SIGINT
  * handler, the one top-level error handler, and the exit code.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CommonOptions } from './commands/common-options.ts';
 import { ExitCode, StackguideError, toStackguideError } from './errors.ts';
 import { helpAfter } from './help-text.ts';
@@ -254,6 +254,17 @@ function buildProgram(
         { settings: false }, // Purely local: the policy is written from the blueprint, never from AWS.
       ),
     );
+
+  program
+    .command('completion')
+    .description(
+      'print the completion script for bash, zsh or fish, made from these very commands and options',
+    )
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.ts');
+      process.stdout.write(completionScript(shell, program));
+    });
 
   for (const command of program.commands) command.addHelpText('after', helpAfter(command.name()));
   return program;
