@@ -2,22 +2,28 @@
  * bench/dns-install: what one silent parent server adds to an install (issue 16: at most 3 s). The
  * `domain` test blueprint (hosted zone delegated from a knotd parent, a DNS-validated certificate, one
  * stack) is installed into moto n times with the parent's server alone and n times with a silent
- * server beside it (alternating, fresh deployments); medians, min and max of the install's wall time.
+ * server beside it (alternating, fresh deployments); medians, min and max of the install's wall time,
+ * with the commit, the machine, the load average and n. --readme keeps the samples in
+ * bench/results/dns-install.json and rewrites the README's figures from them (`npm run bench --
+ * dns-install` does that).
  *
- *   node bench/dns-install.ts [--runs 3]
+ *   node bench/dns-install.ts [--runs 3] [--readme]
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/support/free-port.ts';
 import { motoNameServers, startMotoDns } from '../test/support/moto-dns.ts';
 import { startMotoServer } from '../test/support/moto-server.ts';
 import { cliPath, projectRoot } from '../test/support/run-cli.ts';
+import { publish } from './support/bench-report.ts';
+import { runInfo, spread } from './support/run-info.ts';
 
 const runsFlag = process.argv.indexOf('--runs');
-const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 3;
+const runs = Math.max(3, runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 3);
+const info = runInfo();
 const domain = 'codeocean.example.test';
 const [moto, { parent, child }] = await Promise.all([
   startMotoServer({ MOTO_ACM_VALIDATION_WAIT: '1' }),
@@ -92,28 +98,20 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const stats = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    median: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
-    min: Math.round(sorted[0] ?? 0),
-    max: Math.round(sorted[sorted.length - 1] ?? 0),
-  };
-};
-const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-const a = stats(clean);
-const b = stats(withSilent);
-console.log(
-  `bench/dns-install · commit ${commit} · Node ${process.versions.node} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load ${loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ')}`,
-);
-console.log(
-  `install, parent server alone        median ${a.median} ms  min ${a.min}  max ${a.max}  n ${runs}`,
-);
-console.log(
-  `install, plus one silent server     median ${b.median} ms  min ${b.min}  max ${b.max}  n ${runs}`,
-);
-console.log(
-  `added by the silent server (medians) ${b.median - a.median} ms  goal ≤ 3000 ms: ${b.median - a.median <= 3_000 ? 'met' : 'missed'}`,
-);
+const a = spread(clean).median;
+const b = spread(withSilent).median;
+publish('dns-install', {
+  bench: 'bench/dns-install',
+  info,
+  n: runs,
+  heading: [
+    'the domain test blueprint installed into moto (hosted zone delegated from a knotd parent, DNS-validated certificate, one stack), whole CLI run',
+  ],
+  rows: [
+    { label: 'install, parent server alone', unit: 'ms', samples: clean },
+    { label: 'install, plus one silent server', unit: 'ms', samples: withSilent },
+  ],
+  notes: [
+    `added by the silent server (medians): ${Math.round(b - a).toLocaleString('en-US')} ms   goal <= 3,000 ms: ${b - a <= 3_000 ? 'met' : 'missed'}`,
+  ],
+});

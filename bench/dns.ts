@@ -3,21 +3,23 @@
  * loopback (the parent zone on two addresses, the hosted zone's four name servers, one resolver), when
  * every server answers and when any one of them is silent (a UDP socket that takes queries and never
  * answers: a dead server behind a dropping firewall). Goals (issue 16): at most 1 s when every server
- * answers, at most 2.5 s when one is silent. Prints the commit, the machine, n and median/min/max.
+ * answers, at most 2.5 s when one is silent. Prints the commit, the machine, the load average, n and
+ * median/min/max. --readme keeps the samples in bench/results/dns.json and rewrites the README's
+ * figures from them (`npm run bench -- dns` does that).
  *
- *   node bench/dns.ts [--runs 9] [--json]
+ *   node bench/dns.ts [--runs 15] [--json] [--readme]
  */
-import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { cpus, loadavg } from 'node:os';
 import { checkDelegation, type DelegationCheckOptions } from '../src/dns/delegation-check.ts';
 import { createDnsClient, type DnsServer } from '../src/dns/dns-client.ts';
 import { systemClock } from '../src/runtime/clock.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { startKnotServer } from '../test/support/knot-server.ts';
+import { publish } from './support/bench-report.ts';
+import { runInfo, spread } from './support/run-info.ts';
 
 const runsFlag = process.argv.indexOf('--runs');
-const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 9;
+const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 15;
 const asJson = process.argv.includes('--json');
 
 const domain = 'codeocean.example.test';
@@ -86,6 +88,7 @@ const scenarios: { label: string; goalMs: number; options: DelegationCheckOption
 ];
 
 const dns = createDnsClient();
+const info = runInfo();
 const results = [];
 try {
   for (const scenario of scenarios) {
@@ -99,56 +102,30 @@ try {
       times.push(performance.now() - started);
       verdict = result.status;
     }
-    times.sort((a, b) => a - b);
-    const medianMs = Math.round(times[Math.floor(times.length / 2)] ?? 0);
-    const minMs = Math.round(times[0] ?? 0);
-    const maxMs = Math.round(times[times.length - 1] ?? 0);
-    results.push({
-      label: scenario.label,
-      verdict,
-      runs,
-      medianMs,
-      minMs,
-      maxMs,
-      goalMs: scenario.goalMs,
-      pass: maxMs <= scenario.goalMs,
-    });
+    const { median, min, max } = spread(times);
+    results.push({ label: scenario.label, verdict, goalMs: scenario.goalMs, times, median, min, max });
   }
 } finally {
   silentSocket.close();
   await Promise.all([parent.stop(), child.stop()]);
 }
 
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
-const machine = {
-  commit,
-  node: process.versions.node,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model ?? 'unknown',
-  loadAverage: loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' '),
-};
-
 if (asJson) {
-  console.log(JSON.stringify({ ...machine, results }));
+  console.log(JSON.stringify({ ...info, runs, results }));
 } else {
-  console.log(
-    `bench/dns · commit ${machine.commit} · Node ${machine.node} · ${machine.cpus} × ${machine.cpuModel} · load ${machine.loadAverage}`,
-  );
-  console.log(
-    `${'verdict time'.padEnd(28)}${'verdict'.padEnd(11)}${'median'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'n'.padStart(4)}  goal (every run)`,
-  );
-  for (const result of results) {
-    const ms = (value: number) => `${value} ms`.padStart(8);
-    console.log(
-      `${result.label.padEnd(28)}${result.verdict.padEnd(11)}${ms(result.medianMs)}${ms(result.minMs)}${ms(result.maxMs)}${String(result.runs).padStart(4)}  ≤ ${result.goalMs} ms: ${result.pass ? 'met' : 'missed'}`,
-    );
-  }
+  publish('dns', {
+    bench: 'bench/dns',
+    info,
+    n: runs,
+    heading: [
+      'the delegation check against knotd on loopback (parent zone on two addresses, four name servers, one resolver), after one warm-up',
+    ],
+    rows: results.map((result) => ({
+      label: `${result.label} (${result.verdict})`,
+      unit: 'ms' as const,
+      samples: result.times,
+      goal: `every run <= ${result.goalMs.toLocaleString('en-US')} ms: ${result.max <= result.goalMs ? 'met' : 'missed'}`,
+    })),
+    notes: [],
+  });
 }

@@ -4,9 +4,11 @@
  * (list-object-versions), deletes them (delete-objects), and goes round until nothing is left, first
  * the versions, then the delete markers. Both run n times (n >= 3) on the same moto server in the same
  * run, each on a freshly filled bucket; objects (versions and delete markers) per second, median, min
- * and max. Prints the commit, the machine and n. Goal: stackguide's median at least twice awscli's.
+ * and max. Prints the commit, the machine, the load average and n. Goal: stackguide's median at least
+ * twice awscli's. --readme keeps the samples in bench/results/empty-bucket.json and rewrites the
+ * README's figures from them (`npm run bench -- empty-bucket` does that).
  *
- *   node bench/empty-bucket.ts [--versions 10000] [--runs 3] [--json]
+ *   node bench/empty-bucket.ts [--versions 2000] [--runs 3] [--json] [--readme]
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -21,13 +23,14 @@ import { s3Port } from '../src/aws/s3-port.ts';
 import { emptyBucket, measureBucket } from '../src/decommission/bucket-contents.ts';
 import { systemClock } from '../src/runtime/clock.ts';
 import { startMotoServer } from '../test/support/moto-server.ts';
-import { runInfo, runInfoLine, spread } from './support/run-info.ts';
+import { publish } from './support/bench-report.ts';
+import { runInfo, spread } from './support/run-info.ts';
 
 const flag = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(name);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 };
-const total = flag('--versions', 10_000);
+const total = flag('--versions', 2_000);
 const runs = Math.max(3, flag('--runs', 3));
 const asJson = process.argv.includes('--json');
 const credentials = {
@@ -128,19 +131,30 @@ try {
       JSON.stringify({ ...info, versions: filled, runs, stackguide, awscli: awscli ?? null, ratio }),
     );
   } else {
-    const rate = (value: number) => `${value.toFixed(0)}/s`.padStart(9);
-    console.log(runInfoLine('bench/empty-bucket', info, runs));
-    console.log(
-      `a versioned bucket of ${filled} versions and delete markers in moto, emptied ${runs} times each way\n`,
-    );
-    console.log(`${''.padEnd(58)}${'median'.padStart(9)}${'min'.padStart(9)}${'max'.padStart(9)}`);
-    const row = (label: string, r: ReturnType<typeof spread>) =>
-      console.log(`${label.padEnd(58)}${rate(r.median)}${rate(r.min)}${rate(r.max)}`);
-    row('stackguide emptyBucket', stackguide);
-    if (awscli && ratio !== undefined) {
-      row('awscli loop (list-object-versions + delete-objects, 1,000)', awscli);
-      console.log(`\nratio of medians: ${ratio.toFixed(1)}x   goal >= 2x: ${ratio >= 2 ? 'met' : 'missed'}`);
-    } else console.log(awscliMissing);
+    publish('empty-bucket', {
+      bench: 'bench/empty-bucket',
+      info,
+      n: runs,
+      heading: [
+        `a versioned bucket of ${filled} versions and delete markers in moto, emptied ${runs} times each way`,
+      ],
+      rows: [
+        { label: 'stackguide emptyBucket', unit: 'per-second', samples: ours },
+        ...(awscli
+          ? [
+              {
+                label: 'awscli loop (list-object-versions + delete-objects, 1,000)',
+                unit: 'per-second' as const,
+                samples: theirs,
+              },
+            ]
+          : []),
+      ],
+      notes:
+        ratio !== undefined
+          ? [`ratio of medians: ${ratio.toFixed(1)}x   goal >= 2x: ${ratio >= 2 ? 'met' : 'missed'}`]
+          : [awscliMissing],
+    });
   }
 } finally {
   client.destroy();

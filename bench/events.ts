@@ -9,9 +9,10 @@
  * RSS under 150 MB.
  *
  * Each part runs n times (n >= 3); the figures are the median, min and max over the runs, printed with
- * the commit and the machine.
+ * the commit, the machine and the load average. --readme keeps the samples in bench/results/events.json
+ * and rewrites the README's figures from them (`npm run bench -- events` does that).
  *
- *   node bench/events.ts [--speed 20] [--runs 3] [--json]
+ *   node bench/events.ts [--speed 20] [--runs 3] [--json] [--readme]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { startScenarioServer } from '../test/scenario-server/server.ts';
-import { runInfo, runInfoLine, spread } from './support/run-info.ts';
+import { publish } from './support/bench-report.ts';
+import { runInfo, spread } from './support/run-info.ts';
 
 const speedFlag = process.argv.indexOf('--speed');
 const speed = speedFlag > 0 ? Number(process.argv[speedFlag + 1]) : 20;
@@ -154,77 +156,75 @@ for (let run = 0; run < runs; run++) {
 type Figures = Record<string, ReturnType<typeof spread>>;
 const over = <T extends Record<string, number>>(all: T[], keys: Array<keyof T & string>): Figures =>
   Object.fromEntries(keys.map((key) => [key, spread(all.map((one) => one[key] ?? 0))]));
-const deploy = over(deploys, [
-  'events',
-  'delivered',
-  'realMinutes',
-  'p50LatencyMs',
-  'p95LatencyMs',
-  'callsPerMinutePerActiveStack',
-  'cpuSeconds',
-  'peakRssMb',
-]);
-const ink = over(inks, ['cpuMicrosPerEvent', 'peakRssMb', 'frames']);
-const at = (figures: Figures, key: string) => figures[key] ?? { median: 0, min: 0, max: 0, n: 0 };
+const samples = <T extends Record<string, number>>(all: T[], key: keyof T & string): number[] =>
+  all.map((one) => one[key] ?? 0);
 
 if (asJson) {
+  const deploy = over(deploys, [
+    'events',
+    'delivered',
+    'realMinutes',
+    'p50LatencyMs',
+    'p95LatencyMs',
+    'callsPerMinutePerActiveStack',
+    'cpuSeconds',
+    'peakRssMb',
+  ]);
+  const ink = over(inks, ['cpuMicrosPerEvent', 'peakRssMb', 'frames']);
   console.log(JSON.stringify({ ...info, runs, speed, deploy, ink }));
 } else {
   const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
-  const row = (
-    label: string,
-    figures: Figures,
-    key: string,
-    format: (value: number) => string,
-    goal: string,
-  ) => {
-    const { median, min, max } = at(figures, key);
-    console.log(
-      `${label.padEnd(44)}${format(median).padStart(10)}${format(min).padStart(10)}${format(max).padStart(10)}  ${goal}`,
-    );
-  };
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const fixed =
-    (digits: number, unit = '') =>
-    (value: number) =>
-      `${value.toFixed(digits)}${unit}`;
-  console.log(runInfoLine('bench/events', info, runs));
-  console.log(
-    `big-nested-create replayed at ${speed}x (figures in real time): ${at(deploy, 'events').median} events in the tree, ${at(deploy, 'delivered').min}-${at(deploy, 'delivered').max} delivered\n`,
-  );
-  console.log(
-    `${''.padEnd(44)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}  goal (median)`,
-  );
-  row('event-to-output latency, p50', deploy, 'p50LatencyMs', seconds, '');
-  row(
-    'event-to-output latency, p95',
-    deploy,
-    'p95LatencyMs',
-    seconds,
-    `<= 1.5 s: ${verdict(at(deploy, 'p95LatencyMs').median <= 1500)}`,
-  );
-  row(
-    'API calls a minute per active stack',
-    deploy,
-    'callsPerMinutePerActiveStack',
-    fixed(1),
-    `<= 30 (CDK ~42): ${verdict(at(deploy, 'callsPerMinutePerActiveStack').median <= 30)}`,
-  );
-  row('client CPU time', deploy, 'cpuSeconds', fixed(2, ' s'), '');
-  row(
-    'client peak RSS',
-    deploy,
-    'peakRssMb',
-    fixed(0, ' MB'),
-    `< 150 MB: ${verdict(at(deploy, 'peakRssMb').median < 150)}`,
-  );
-  row('Ink tree, 10,000 events: CPU per event', ink, 'cpuMicrosPerEvent', fixed(0, ' µs'), '');
-  row('Ink tree, 10,000 events: frames written', ink, 'frames', fixed(0), '');
-  row(
-    'Ink tree, 10,000 events: peak RSS',
-    ink,
-    'peakRssMb',
-    fixed(0, ' MB'),
-    `< 150 MB: ${verdict(at(ink, 'peakRssMb').median < 150)}`,
-  );
+  const median = (values: number[]): number => spread(values).median;
+  const p95 = samples(deploys, 'p95LatencyMs').map((ms) => ms / 1000);
+  const calls = samples(deploys, 'callsPerMinutePerActiveStack');
+  const clientRss = samples(deploys, 'peakRssMb');
+  const inkRss = samples(inks, 'peakRssMb');
+  const delivered = spread(samples(deploys, 'delivered'));
+  publish('events', {
+    bench: 'bench/events',
+    info,
+    n: runs,
+    heading: [
+      `big-nested-create replayed at ${speed}x (figures in real time): ${median(samples(deploys, 'events'))} events in the tree, ${delivered.min}-${delivered.max} delivered`,
+    ],
+    rows: [
+      {
+        label: 'event-to-output latency, p50',
+        unit: 's',
+        samples: samples(deploys, 'p50LatencyMs').map((ms) => ms / 1000),
+      },
+      {
+        label: 'event-to-output latency, p95',
+        unit: 's',
+        samples: p95,
+        goal: `median <= 1.5 s: ${verdict(median(p95) <= 1.5)}`,
+      },
+      {
+        label: 'API calls a minute per active stack',
+        unit: 'count-1',
+        samples: calls,
+        goal: `median <= 30 (CDK ~42): ${verdict(median(calls) <= 30)}`,
+      },
+      { label: 'client CPU time', unit: 's', samples: samples(deploys, 'cpuSeconds') },
+      {
+        label: 'client peak RSS',
+        unit: 'MB',
+        samples: clientRss,
+        goal: `median < 150 MB: ${verdict(median(clientRss) < 150)}`,
+      },
+      {
+        label: 'Ink tree, 10,000 events: CPU per event',
+        unit: 'µs',
+        samples: samples(inks, 'cpuMicrosPerEvent'),
+      },
+      { label: 'Ink tree, 10,000 events: frames written', unit: 'count', samples: samples(inks, 'frames') },
+      {
+        label: 'Ink tree, 10,000 events: peak RSS',
+        unit: 'MB',
+        samples: inkRss,
+        goal: `median < 150 MB: ${verdict(median(inkRss) < 150)}`,
+      },
+    ],
+    notes: [],
+  });
 }
