@@ -158,6 +158,20 @@ describe('hostedZone step: the zone', () => {
     expect(byId(await hostedZoneStep.check(context(), config(), {})).get('zone.zone')?.status).toBe('warn');
   });
 
+  it('does not count the delegating NS records as something the new zone would hide', async () => {
+    // Asked of the zone that already answers for the name with its four NS records and nothing else,
+    // as a resolver sees a name delegated ahead of the install.
+    const resolver = { ...env(), STACKGUIDE_DNS_RESOLVERS: `resolver=127.0.0.2:${child.port}` };
+    const shadow = byId(await hostedZoneStep.check(context({ env: resolver }), config(), {})).get(
+      'zone.shadow',
+    );
+    expect(shadow).toMatchObject({
+      status: 'pass',
+      title: `${domain} is unused in public DNS`,
+      summary: `public DNS has no records for ${domain}: the new zone hides nothing`,
+    });
+  });
+
   it('offers the zones of that name in the account and reuses the one picked, untouched', async () => {
     const foreign = await createZone(domain, 'made-by-hand');
     const asked: string[][] = [];

@@ -192,14 +192,14 @@ export function shadowResult(context: StepContext, domain: string, live: LiveRec
   const base = {
     id: `${context.stepId}.shadow`,
     step: context.stepId,
-    title: `Nothing answers for ${domain} yet`,
+    title: `${domain} is unused in public DNS`,
     required: false,
   };
   if (live.records.length > 0) {
     return {
       ...base,
       status: 'warn',
-      summary: `public DNS already answers for ${domain}: ${live.records.map(formatRecord).join('; ')}. Once the new zone is delegated, these stop answering.`,
+      summary: `it is not: public DNS answers with ${live.records.map(formatRecord).join('; ')}. Once the new zone is delegated, only the new zone's records answer for ${domain}.`,
       fix: `Copy the records the platform still needs into the new zone after install creates it, or pick a subdomain that is not in use.`,
       facts: { domain, records: live.records, problems: live.problems },
     };
@@ -210,7 +210,7 @@ export function shadowResult(context: StepContext, domain: string, live: LiveRec
     status: unknown ? 'warn' : 'pass',
     summary: unknown
       ? `could not ask public DNS about ${domain}: ${live.problems[0] ?? ''}`
-      : `public DNS has no records for ${domain}: the new zone shadows nothing`,
+      : `public DNS has no records for ${domain}: the new zone hides nothing`,
     facts: { domain, records: [], problems: live.problems },
   };
 }

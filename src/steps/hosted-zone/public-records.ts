@@ -18,8 +18,12 @@ export interface PublicAnswer {
   problem: string | null;
 }
 
-/** The record types a live name usually has; any of them means something already answers there. */
-const LIVE_TYPES: readonly RecordType[] = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'];
+/**
+ * The record types a live name usually has; any of them means something already answers there. Not NS:
+ * NS records at the name are its delegation (often to the very name servers of the zone being made), not
+ * content that a new zone would hide.
+ */
+const LIVE_TYPES: readonly RecordType[] = ['A', 'AAAA', 'CNAME', 'MX', 'TXT'];
 
 export async function lookupPublic(
   context: StepContext,
