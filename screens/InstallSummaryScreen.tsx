@@ -4,6 +4,8 @@ export interface InstallSummaryScreenProps {
   deployment: string;
   stacks: Array<{ name: string; status: string; outputs: Record<string, string> }>;
   answersPath: string;
+  /** False when the answers file given was left as it was (nothing in it changed). */
+  answersSaved: boolean;
   nextCommand: string;
   eventLogPath: string;
   /** The blueprint's after-install checklist: what stays by hand. */
@@ -19,6 +21,7 @@ export function InstallSummaryScreen({
   deployment,
   stacks,
   answersPath,
+  answersSaved,
   nextCommand,
   eventLogPath,
   afterInstall,
@@ -82,7 +85,9 @@ export function InstallSummaryScreen({
         </Box>
       ) : null}
       <Text> </Text>
-      <Text>Answers saved to {answersPath}. Run the same install unattended with:</Text>
+      <Text>
+        {answersSaved ? `Answers saved to ${answersPath}. ` : ''}Run the same install unattended with:
+      </Text>
       <Text bold>
         {'  '}
         {nextCommand}

@@ -1,19 +1,94 @@
-import { Box, Text, useInput } from 'ink';
-import type { InstallPlan } from '../src/install/install-plan.ts';
+import { Box, Static, Text, useInput, useStdout } from 'ink';
+import { useEffect, useState } from 'react';
+import type { AnswerValue } from '../src/blueprint/references.ts';
+import type { InstallPlan, ReviewDecision } from '../src/install/install-plan.ts';
 import { describeParameter } from '../src/install/install-plan.ts';
 import { mask } from '../src/output/format.ts';
 
 export interface ReviewScreenProps {
   plan: InstallPlan;
-  onDecision: (proceed: boolean) => void;
+  onDecision: (decision: ReviewDecision) => void;
 }
 
-/** Everything the install will create, before anything is created. y goes ahead; n, Esc or Ctrl+C stop. */
+/**
+ * Everything the install will create, before anything is created. y goes ahead; n, Esc or Ctrl+C stop;
+ * c picks an answer to change (the flow asks it again, then shows the review anew). The plan is printed
+ * once through <Static>: it is often taller than the window, and a live frame that tall is reprinted
+ * whole on every key. Only the question line (or the picker) is live.
+ */
 export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
+  const ids = Object.keys(plan.answers);
+  const [picking, setPicking] = useState<number | undefined>(undefined);
+  const [changing, setChanging] = useState<string | undefined>(undefined);
+  // Told once the picker has folded to one line, so that line, not the list, is what stays on screen.
+  useEffect(() => {
+    if (changing !== undefined) onDecision({ change: changing });
+  }, [changing, onDecision]);
   useInput((input, key) => {
+    if (changing !== undefined) return;
+    if (key.ctrl && input === 'c') return onDecision(false);
+    if (picking !== undefined) {
+      if (key.escape) return setPicking(undefined);
+      if (key.upArrow) return setPicking((picking + ids.length - 1) % ids.length);
+      if (key.downArrow) return setPicking((picking + 1) % ids.length);
+      if (key.return) setChanging(ids[picking]);
+      return;
+    }
     if (input === 'y' || input === 'Y') onDecision(true);
-    else if (input === 'n' || input === 'N' || key.escape || (key.ctrl && input === 'c')) onDecision(false);
+    else if (input === 'n' || input === 'N' || key.escape) onDecision(false);
+    else if ((input === 'c' || input === 'C') && ids.length > 0) setPicking(0);
   });
+  return (
+    <>
+      <Static items={[plan]}>{(shown) => <ReviewBody key="plan" plan={shown} />}</Static>
+      {changing !== undefined ? (
+        <Text>
+          Changing <Text bold>{changing}</Text>; the review follows again.
+        </Text>
+      ) : picking === undefined ? (
+        <Text>
+          Create these {plan.stacks.length} stacks? <Text bold>y</Text> to go ahead, <Text bold>n</Text> to
+          stop, <Text bold>c</Text> to change an answer
+        </Text>
+      ) : (
+        <AnswerPicker plan={plan} ids={ids} cursor={picking} />
+      )}
+    </>
+  );
+}
+
+/** The answers to pick from, as many as the window holds around the cursor. */
+function AnswerPicker({ plan, ids, cursor }: { plan: InstallPlan; ids: string[]; cursor: number }) {
+  const { stdout } = useStdout();
+  // The heading, the hint and two lines of margin stay on screen with the list.
+  const room = Math.max(3, ((stdout as { rows?: number }).rows || 24) - 4);
+  const start = Math.min(Math.max(0, cursor - Math.floor(room / 2)), Math.max(0, ids.length - room));
+  const shown = ids.slice(start, start + room);
+  return (
+    <Box flexDirection="column">
+      <Text bold>Which answer do you want to change?</Text>
+      {shown.map((id, index) => (
+        <Text key={id} {...(start + index === cursor ? { color: 'cyan' } : {})}>
+          {start + index === cursor ? '❯ ' : '  '}
+          {id}: {answerText(plan, id, plan.answers[id])}
+        </Text>
+      ))}
+      <Text dimColor>
+        ↑↓ to move{ids.length > shown.length ? ` (${ids.length} answers)` : ''}, Enter to change it, Esc to go
+        back to the review
+      </Text>
+    </Box>
+  );
+}
+
+function answerText(plan: InstallPlan, id: string, value: AnswerValue | undefined) {
+  if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0))
+    return <Text dimColor>(not set)</Text>;
+  if (plan.secretAnswerIds.includes(id)) return mask(String(value));
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}
+
+function ReviewBody({ plan }: { plan: InstallPlan }) {
   const iamStacks = plan.stacks.filter((stack) => stack.capabilities.length > 0);
   return (
     <Box flexDirection="column">
@@ -27,16 +102,7 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
         {Object.entries(plan.answers).map(([id, value]) => (
           <Text key={id}>
             {'  '}
-            {id}:{' '}
-            {value === '' || (Array.isArray(value) && value.length === 0) ? (
-              <Text dimColor>(not set)</Text>
-            ) : plan.secretAnswerIds.includes(id) ? (
-              mask(String(value))
-            ) : Array.isArray(value) ? (
-              value.join(', ')
-            ) : (
-              String(value)
-            )}
+            {id}: {answerText(plan, id, value)}
           </Text>
         ))}
       </Box>
@@ -107,12 +173,7 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
           </Text>
         </Box>
       )}
-      <Box marginTop={1}>
-        <Text>
-          Create these {plan.stacks.length} stacks? <Text bold>y</Text> to go ahead, <Text bold>n</Text> to
-          stop
-        </Text>
-      </Box>
+      <Text> </Text>
     </Box>
   );
 }

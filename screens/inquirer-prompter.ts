@@ -11,14 +11,23 @@ export function createInquirerPrompter(
   streams = { input: process.stdin, output: process.stderr },
 ): Prompter {
   const context = { signal, input: streams.input, output: streams.output, clearPromptOnDone: false };
+  /**
+   * Ink unreferences stdin when it unmounts (after the review): a prompt that follows would then wait
+   * on a stream that no longer keeps Node running, and the process would end mid-question. Each prompt
+   * takes it back; when the prompt ends, readline pauses it and it holds nothing open.
+   */
+  const guard = <T>(prompt: () => Promise<T>): Promise<T> => {
+    (streams.input as { ref?: () => void }).ref?.();
+    return cancellable(prompt());
+  };
   return {
     section: (title) => {
       streams.output.write(`\n\x1b[1m${title}\x1b[22m\n`);
     },
     confirm: (question) =>
-      guard(confirm({ message: question.message, default: question.default ?? true }, context)),
+      guard(() => confirm({ message: question.message, default: question.default ?? true }, context)),
     select: (question) =>
-      guard(
+      guard(() =>
         select(
           {
             message: question.message,
@@ -33,12 +42,15 @@ export function createInquirerPrompter(
         ),
       ),
     input: (question) =>
-      guard(
+      guard(() =>
         input(
           {
             message: question.message,
             ...(question.default !== undefined ? { default: question.default } : {}),
-            validate: question.validate,
+            validate: async (value: string) => {
+              const verdict = question.validate(value);
+              return verdict === true && question.verify ? question.verify(value) : verdict;
+            },
             ...(question.help ? { theme: { style: { help: () => question.help ?? '' } } } : {}),
           },
           context,
@@ -47,7 +59,7 @@ export function createInquirerPrompter(
     password: (question) =>
       // No mask characters (they count the length) and no Ctrl+T reveal: inquirer shows a fixed
       // "[input is masked]" while typing.
-      guard(
+      guard(() =>
         password(
           { message: question.message, mask: false, toggleMask: false, validate: question.validate },
           context,
@@ -57,7 +69,7 @@ export function createInquirerPrompter(
 }
 
 /** Ctrl+C inside a prompt (inquirer's ExitPromptError) and an aborted run are both a cancellation. */
-async function guard<T>(prompt: Promise<T>): Promise<T> {
+async function cancellable<T>(prompt: Promise<T>): Promise<T> {
   try {
     return await prompt;
   } catch (error) {

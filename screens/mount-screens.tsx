@@ -1,5 +1,5 @@
 import { render, Static } from 'ink';
-import type { InstallPlan } from '../src/install/install-plan.ts';
+import type { InstallPlan, ReviewDecision } from '../src/install/install-plan.ts';
 import type { ProgressStore } from '../src/progress/progress-store.ts';
 import { InstallProgressScreen } from './InstallProgressScreen.tsx';
 import { InstallSummaryScreen, type InstallSummaryScreenProps } from './InstallSummaryScreen.tsx';
@@ -11,14 +11,14 @@ import { ReviewScreen } from './ReviewScreen.tsx';
  */
 const inkOptions = { stdout: process.stderr, exitOnCtrlC: false, patchConsole: false } as const;
 
-export function showReview(plan: InstallPlan): Promise<boolean> {
+export function showReview(plan: InstallPlan): Promise<ReviewDecision> {
   return new Promise((resolve) => {
     const instance = render(
       <ReviewScreen
         plan={plan}
-        onDecision={(proceed) => {
+        onDecision={(decision) => {
           instance.unmount();
-          resolve(proceed);
+          resolve(decision);
         }}
       />,
       inkOptions,

@@ -7,15 +7,20 @@
  * for the unattended run.
  */
 import { spawn } from 'node:child_process';
+import { mkdir, readdir, stat, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { projectRoot, startLab } from './lab/start-lab.ts';
 
 const cli = join(projectRoot, 'dist', 'cli.js');
-const blueprint = join(projectRoot, 'blueprints', 'demo');
 
 console.error('Starting the demo target (moto, the AWS emulator) on a loopback port…');
 const lab = await startLab('demo');
-console.error(`Demo AWS endpoint: ${lab.env.AWS_ENDPOINT_URL}   working folder: ${lab.folder}\n`);
+// The repository's blueprint, reached from the lab folder by a short path: every command the demo and
+// stackguide print then fits an 80-column terminal on one line.
+await mkdir(join(lab.folder, 'blueprints'));
+await symlink(join(projectRoot, 'blueprints', 'demo'), join(lab.folder, 'blueprints', 'demo'));
+const blueprint = 'blueprints/demo';
+console.error(`Demo AWS endpoint: ${lab.env.AWS_ENDPOINT_URL}\nWorking folder: ${lab.folder}\n`);
 
 const run = (args: string[]): Promise<number> =>
   new Promise((done) => {
@@ -32,12 +37,21 @@ const args = process.argv
   .slice(2)
   .map((arg, index, all) => (all[index - 1] === '--config' ? resolve(arg) : arg));
 const config = args.includes('--config') ? args[args.indexOf('--config') + 1] : undefined;
-const name = args.includes('--name') ? args[args.indexOf('--name') + 1] : 'demo';
-const answers = config ?? join(lab.folder, `${name}.answers.yaml`);
+
+/** The answers file the install wrote in the lab folder (named after the deployment it was given). */
+async function writtenAnswers(): Promise<string | undefined> {
+  const files = (await readdir(lab.folder)).filter((file) => file.endsWith('.answers.yaml'));
+  const dated = await Promise.all(
+    files.map(async (file) => ({ file, time: (await stat(join(lab.folder, file))).mtimeMs })),
+  );
+  return dated.sort((a, b) => b.time - a.time)[0]?.file;
+}
 
 let code = 1;
 try {
   code = await run(['install', '--blueprint', blueprint, ...args]);
+  const written = config ?? (await writtenAnswers());
+  const answers = written ?? 'demo.answers.yaml';
   if (code === 0) {
     console.error('\nWhat AWS holds now (stackguide status):');
     await run(['status', '--blueprint', blueprint, '--config', answers]);

@@ -20,11 +20,12 @@ export async function showInstallOutcome(
     outputs: outcome.stacks[stack.id]?.outputs ?? {},
   }));
   if (screens) {
-    const { plan, answersPath, nextCommand, eventLogPath, afterInstall } = outcome;
+    const { plan, answersPath, answersSaved, nextCommand, eventLogPath, afterInstall } = outcome;
     await screens.showSummary({
       deployment: plan.deployment,
       stacks,
       answersPath,
+      answersSaved,
       nextCommand,
       eventLogPath,
       afterInstall,

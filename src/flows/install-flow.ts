@@ -16,8 +16,9 @@ import {
   resolveDeployment,
   stepBaseFor,
 } from '../install/deployment-resolution.ts';
-import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
+import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../install/install-plan.ts';
 import { writePlatformFiles } from '../install/platform-files.ts';
+import { changeAnswer } from '../install/questionnaire.ts';
 import { Journal } from '../journal/journal.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
@@ -55,8 +56,11 @@ export interface InstallRequest extends Omit<DeploymentRequest, 'blueprint'> {
 export interface InstallHost extends FlowHost {
   /** The caller's identity, when the composition root already asked for it (it may start early). */
   whoAmI?: () => Promise<CallerIdentity>;
-  /** Shows the plan and asks to go ahead; only called with a prompter and without --yes. */
-  review(plan: InstallPlan): Promise<boolean>;
+  /**
+   * Shows the plan and asks to go ahead (true), stop (false) or change one answer (its question id);
+   * only called with a prompter and without --yes.
+   */
+  review(plan: InstallPlan): Promise<ReviewDecision>;
   /** Applies the preparation steps, then runs the stacks in order; resolves with each stack's outcome. */
   execute(plan: InstallPlan, context: ExecuteContext): Promise<Record<string, DeployedStack>>;
 }
@@ -75,6 +79,8 @@ export interface InstallOutcome {
   plan: InstallPlan;
   stacks: Record<string, DeployedStack>;
   answersPath: string;
+  /** Whether this run wrote the answers file (a given one that nothing changed is left as it was). */
+  answersSaved: boolean;
   nextCommand: string;
   eventLogPath: string;
   /** The blueprint's after-install checklist, references filled in. */
@@ -94,6 +100,7 @@ interface Asked {
   stepBase: StepBase;
   stepInputs: Record<string, StepInputs>;
   answersPath: string;
+  answersSaved: boolean;
   nextCommand: string;
 }
 
@@ -114,10 +121,9 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       const { blueprint } = checked.request;
       const resolved = await resolveDeployment(checked, host);
       const { saved, region, aws, identity, deployment, answers } = resolved;
-      const stepBase = stepBaseFor(resolved, request, host);
       const { inputs: stepInputs, saveable: stepAnswers } = await askSteps(
         blueprint.steps,
-        { ...stepBase, ...(prompter ? { prompter } : {}) },
+        { ...stepBaseFor(resolved, request, host), ...(prompter ? { prompter } : {}) },
         saved?.steps,
       );
 
@@ -129,60 +135,72 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         ...Object.fromEntries(Object.entries(saved?.steps ?? {}).filter(([id]) => !asked.has(id))),
         ...stepAnswers,
       };
-      const answersFile: AnswersFile = {
-        blueprint: blueprint.product.id,
-        blueprintVersion: blueprint.product.version,
-        deployment,
-        region,
-        ...(saved?.account ? { account: saved.account } : {}),
-        answers,
-        ...(Object.keys(steps).length > 0 ? { steps } : {}),
+      let answersSaved = false;
+      /** Saves the answers (when they changed), checks everything and plans: again after each change. */
+      const prepare = async (answers: ResolvedDeployment['answers']) => {
+        const current = { ...resolved, answers };
+        const base = stepBaseFor(current, request, host);
+        const answersFile: AnswersFile = {
+          blueprint: blueprint.product.id,
+          blueprintVersion: blueprint.product.version,
+          deployment,
+          region,
+          ...(saved?.account ? { account: saved.account } : {}),
+          answers,
+          ...(Object.keys(steps).length > 0 ? { steps } : {}),
+        };
+        // A given answers file is rewritten only when an answer changed; the event says so when it is.
+        if (
+          (!request.configPath && !answersSaved) ||
+          answersChanged(answersSaved ? undefined : saved, answersFile, blueprint.questions)
+        ) {
+          await writeAnswersFile(answersPath, blueprint, answersFile);
+          answersSaved = true;
+          events.emit({ type: 'answers.saved', path: answersPath });
+        }
+        await writePlatformFiles(
+          blueprint,
+          answersPath,
+          { deployment, region, account: identity.account, answers },
+          { overwrite: request.overwrite === true, prompter, emit: (event) => events.emit(event) },
+        );
+
+        // Preflight: every check before anything is created; a failed required check stops here.
+        const nameCheck = await checkDeploymentName(
+          blueprint,
+          { deployment, region, account: identity.account, answers },
+          aws,
+        );
+        events.emit({ type: 'check.result', result: nameCheck });
+        const checks = [nameCheck, ...(await checkSteps(blueprint.steps, base, stepInputs))];
+        const failures = blockingFailures(checks);
+        if (failures.length > 0) throw preflightError(failures);
+        const changes = await planSteps(blueprint.steps, base, stepInputs);
+        const plannedSteps = blueprint.steps.map((entry) => ({
+          id: entry.id,
+          kind: entry.kind,
+          title: stepTitle(entry),
+          changes: changes.filter((change) => change.step === entry.id),
+        }));
+        const plan = buildInstallPlan(
+          blueprint,
+          { deployment, region, account: identity.account, answers },
+          { steps: plannedSteps, checks },
+        );
+        await refuseRevert(plan.stacks, aws.cloudFormation, {
+          command: 'install',
+          blueprintVersion: blueprint.product.version,
+          upgradeCommand: [
+            'stackguide upgrade --blueprint <blueprint>',
+            `--config ${answersPath}`,
+            ...request.connectionFlags,
+          ].join(' '),
+        });
+        return { current, base, plan };
       };
-      // A given answers file is rewritten only when an answer changed; the event says so when it is.
-      if (!request.configPath || answersChanged(saved, answersFile, blueprint.questions)) {
-        await writeAnswersFile(answersPath, blueprint, answersFile);
-        events.emit({ type: 'answers.saved', path: answersPath });
-      }
-      await writePlatformFiles(
-        blueprint,
-        answersPath,
-        { deployment, region, account: identity.account, answers },
-        { overwrite: request.overwrite === true, prompter, emit: (event) => events.emit(event) },
-      );
 
-      // Preflight: every check before anything is created; a failed required check stops here.
-      const nameCheck = await checkDeploymentName(
-        blueprint,
-        { deployment, region, account: identity.account, answers },
-        aws,
-      );
-      events.emit({ type: 'check.result', result: nameCheck });
-      const checks = [nameCheck, ...(await checkSteps(blueprint.steps, stepBase, stepInputs))];
-      const failures = blockingFailures(checks);
-      if (failures.length > 0) throw preflightError(failures);
-      const changes = await planSteps(blueprint.steps, stepBase, stepInputs);
-      const plannedSteps = blueprint.steps.map((entry) => ({
-        id: entry.id,
-        kind: entry.kind,
-        title: stepTitle(entry),
-        changes: changes.filter((change) => change.step === entry.id),
-      }));
-      const plan = buildInstallPlan(
-        blueprint,
-        { deployment, region, account: identity.account, answers },
-        { steps: plannedSteps, checks },
-      );
-
+      let prepared = await prepare(answers);
       const nextCommand = equivalentCommand(blueprint, request, answersPath);
-      await refuseRevert(plan.stacks, aws.cloudFormation, {
-        command: 'install',
-        blueprintVersion: blueprint.product.version,
-        upgradeCommand: [
-          'stackguide upgrade --blueprint <blueprint>',
-          `--config ${answersPath}`,
-          ...request.connectionFlags,
-        ].join(' '),
-      });
       if (!request.yes) {
         if (!prompter) {
           throw new StackguideError(
@@ -194,17 +212,40 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             },
           );
         }
-        if (!(await host.review(plan)))
-          throw new StackguideError('Nothing was created: you declined the plan.', {
-            code: 'cancelled',
-            kind: 'cancelled',
-            nextSteps: [`Change the answers in ${answersPath} and run: ${nextCommand}`],
-          });
+        // The review may send the operator back to one answer; then everything is checked and planned
+        // again with it, and the review shown anew.
+        for (;;) {
+          const decision = await host.review(prepared.plan);
+          if (decision === true) break;
+          if (decision === false)
+            throw new StackguideError('Nothing was created: you declined the plan.', {
+              code: 'cancelled',
+              kind: 'cancelled',
+              nextSteps: [
+                `Your answers are saved in ${answersPath}. To see the review again and change any answer there, run: ${equivalentCommand(blueprint, request, answersPath, false)}`,
+              ],
+            });
+          prepared = await prepare(
+            await changeAnswer(prompter, blueprint.questions, prepared.current.answers, decision.change),
+          );
+        }
       }
-      return { request, blueprint, resolved, plan, stepBase, stepInputs, answersPath, nextCommand };
+      const { current, base: stepBase, plan } = prepared;
+      return {
+        request,
+        blueprint,
+        resolved: current,
+        plan,
+        stepBase,
+        stepInputs,
+        answersPath,
+        answersSaved,
+        nextCommand,
+      };
     },
 
-    async execute({ request, blueprint, resolved, plan, stepBase, stepInputs, answersPath, nextCommand }) {
+    async execute(asked) {
+      const { request, blueprint, resolved, plan, stepBase, stepInputs, answersPath, nextCommand } = asked;
       const { aws, identity, deployment, region } = resolved;
       const lock = lockRequest(aws, host, {
         deployment,
@@ -242,6 +283,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             plan,
             stacks,
             answersPath,
+            answersSaved: asked.answersSaved,
             nextCommand,
             eventLogPath: journal.eventLogPath,
             afterInstall: afterInstallChecklist(blueprint, resolved, stacks),

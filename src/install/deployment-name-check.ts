@@ -1,8 +1,12 @@
 import type { AwsContext } from '../aws/aws-context.ts';
+import { ssmPort } from '../aws/ssm-port.ts';
 import type { BlueprintDocument } from '../blueprint/blueprint-schema.ts';
 import { type AnswerValue, resolveValue } from '../blueprint/references.ts';
 import { BLUEPRINT_TAG, DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import { StackguideError } from '../errors.ts';
+import { lockHolderOf } from '../lock/deployment-lock.ts';
 import type { CheckResult } from '../steps/step.ts';
+import type { NameAvailability } from './questionnaire.ts';
 
 /**
  * Seed 001: "the deployment name must be unique in the account and region". The pattern and reserved
@@ -60,5 +64,31 @@ export async function checkDeploymentName(
       existing.length === 0
         ? `no stack named ${names.join(', ')} exists`
         : `${existing.map((stack) => stack?.stackName).join(', ')} already belong to this deployment: this run resumes or updates it`,
+  };
+}
+
+/**
+ * The same check as the name is typed (stack names built from answers not given yet are skipped; the
+ * full check runs again after the questions), plus the lock: a name another run is installing,
+ * upgrading or destroying right now. An AWS error here refuses nothing: the check after the questions
+ * reports it with its fix.
+ */
+export function nameAvailability(
+  blueprint: BlueprintDocument,
+  scope: { region: string; account: string },
+  aws: AwsContext,
+): NameAvailability {
+  return async (deployment) => {
+    try {
+      const check = await checkDeploymentName(blueprint, { ...scope, deployment, answers: {} }, aws);
+      if (check.status === 'fail') return `${deployment} is ${check.summary}. ${check.fix ?? ''}`.trim();
+      const holder = await lockHolderOf(aws.use(ssmPort), deployment);
+      return holder
+        ? `${deployment} is being changed right now by ${holder}. Wait for it to end, or pick another name.`
+        : undefined;
+    } catch (error) {
+      if (error instanceof StackguideError) return undefined;
+      throw error;
+    }
   };
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
 import { type StepBase, validateSteps } from '../steps/run-steps.ts';
 import { type AnswersFile, checkAnswersBlueprint, readAnswersFile } from './answers-file.ts';
+import { nameAvailability } from './deployment-name-check.ts';
 import type { Prompter } from './prompter.ts';
 import { askDeploymentName, askQuestions, askRegion, presetAnswers } from './questionnaire.ts';
 
@@ -143,7 +144,14 @@ export async function resolveDeployment(
 
   const region = preset?.region ?? (await askRegion(request, saved, prompter));
   const aws = environment.connect(region);
-  const deployment = preset?.deployment ?? (await askDeploymentName(request, saved, prompter));
+  const deployment =
+    preset?.deployment ??
+    (await askDeploymentName(
+      request,
+      saved,
+      prompter,
+      nameAvailability(blueprint, { region, account: identity.account }, aws),
+    ));
   const answers = preset?.answers ?? (await askQuestions(request, saved, prompter));
   return { saved, region, aws, identity, deployment, answers };
 }

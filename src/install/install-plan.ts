@@ -8,6 +8,9 @@ import type { CheckResult, PlannedChange } from '../steps/step.ts';
  * the tasks execute it. Parameters that take an earlier stack's output stay unresolved until that stack
  * is complete (`resolveStackInput`).
  */
+/** What the operator decided at the review: go ahead, stop, or change the answer to one question. */
+export type ReviewDecision = boolean | { change: string };
+
 export interface InstallPlan {
   blueprintId: string;
   blueprintVersion: string;

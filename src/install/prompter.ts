@@ -10,12 +10,16 @@ export interface Prompter {
     choices: ReadonlyArray<{ value: T; name?: string; description?: string }>;
     default?: T;
   }): Promise<T>;
-  /** `validate` runs on every submit; a string is the message shown under the prompt. */
+  /**
+   * `validate` runs on every submit; a string is the message shown under the prompt. `verify` runs
+   * after it passes and may ask AWS (is the deployment name free?); its string is shown the same way.
+   */
   input(question: {
     message: string;
     default?: string;
     help?: string;
     validate: (value: string) => string | true;
+    verify?: (value: string) => Promise<string | true>;
   }): Promise<string>;
   /** A heading between groups of questions ("Security"). */
   section(title: string): void;

@@ -98,10 +98,17 @@ export async function askRegion(
   });
 }
 
+/**
+ * Asks AWS whether a deployment name can be used here (stacks of that name owned by something else, a
+ * run holding its lock): the reason it cannot, or undefined. Called as the name is typed.
+ */
+export type NameAvailability = (name: string) => Promise<string | undefined>;
+
 export async function askDeploymentName(
   request: QuestionnaireRequest,
   saved: AnswersFile | undefined,
   prompter: Prompter | undefined,
+  availability?: NameAvailability,
 ): Promise<string> {
   const rules = request.blueprint.deployment;
   const given = request.deployment ?? saved?.deployment;
@@ -129,6 +136,8 @@ export async function askDeploymentName(
       const problem = deploymentNameProblem(rules, value);
       return problem ? `${problem.message}. ${problem.fix}` : true;
     },
+    // Told now, not after every other question: the name is the one answer AWS can refuse up front.
+    ...(availability ? { verify: async (value: string) => (await availability(value)) ?? true } : {}),
   });
 }
 
@@ -150,12 +159,18 @@ export async function askQuestions(
       else
         problems.push({
           path: source.path,
-          message: `${question.type === 'secret' ? '(secret value)' : JSON.stringify(source.value)} ${check.message}`,
+          message: naming(question, source.value, check.message),
           fix: check.fix,
         });
       continue;
     }
-    if (prompter) {
+    // With an answers file, a question it does not hold that may stay empty (or has a default) is
+    // taken as the file leaves it, as unattended: the guided run that wrote the file left it so, and
+    // the review can still change it. Only a required question with no default is asked.
+    const settled =
+      saved !== undefined &&
+      (!question.required || ('default' in question && question.default !== undefined));
+    if (prompter && !settled) {
       if (question.section && question.section !== section) prompter.section(question.section);
       section = question.section;
       const answer = await ask(prompter, question);
@@ -205,12 +220,70 @@ function answerSource(
   return undefined;
 }
 
-async function ask(prompter: Prompter, question: Question): Promise<AnswerValue | undefined> {
+/**
+ * Asks one question again from the review, its current answer offered as the default; the other
+ * answers are checked with it (a `requires` or `excludes` between them), so the review never gets an
+ * answer set that would fail later. Returns the new answers.
+ */
+export async function changeAnswer(
+  prompter: Prompter,
+  questions: readonly Question[],
+  answers: Readonly<Record<string, AnswerValue>>,
+  id: string,
+): Promise<Record<string, AnswerValue>> {
+  const question = questions.find((each) => each.id === id);
+  if (!question)
+    throw new StackguideError(`The review offered "${id}", which is not a question of the blueprint`, {
+      code: 'bug.review-answer',
+      kind: 'bug',
+    });
+  const current = answers[id];
+  const others = Object.fromEntries(Object.entries(answers).filter(([key]) => key !== id));
+  const related = (value: AnswerValue | undefined): string | undefined => {
+    const problem = relationProblems(questions, value === undefined ? others : { ...others, [id]: value })[0];
+    return problem ? `${problem.questionId} ${problem.message}. ${problem.fix}` : undefined;
+  };
+  const answer = await ask(
+    prompter,
+    question.type === 'secret' || current === undefined
+      ? question
+      : { ...question, default: current as never },
+    (value) => related(value),
+  );
+  const problem = related(answer);
+  if (problem)
+    throw invalidAnswers([
+      { path: `answers.${id}`, message: problem, fix: 'Change the other answer first.' },
+    ]);
+  return answer === undefined ? others : { ...others, [id]: answer };
+}
+
+/**
+ * The message for an answer refused, naming what was refused (`"abc" is not a whole number`) where
+ * the check's own words have no subject. A secret is named as such, never shown.
+ */
+function naming(question: Question, raw: unknown, message: string): string {
+  if (!/^(is|has|does) /.test(message)) return message;
+  const subject =
+    question.type === 'secret'
+      ? 'The secret given'
+      : typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
+        ? JSON.stringify(String(raw))
+        : JSON.stringify(raw);
+  return `${subject} ${message}`;
+}
+
+async function ask(
+  prompter: Prompter,
+  question: Question,
+  related: (value: AnswerValue) => string | undefined = () => undefined,
+): Promise<AnswerValue | undefined> {
   const help = question.description;
   const live = (raw: string): string | true => {
     if (raw.trim() === '') return 'An answer is needed.';
     const check = validateAnswer(question, raw);
-    return check.ok ? true : `${check.message}. ${check.fix}`;
+    if (!check.ok) return `${naming(question, raw, check.message)}. ${check.fix}`;
+    return related(check.value) ?? true;
   };
   const settle = (raw: unknown): AnswerValue => {
     const check = validateAnswer(question, raw);

@@ -148,6 +148,12 @@ async function breakLock(input: AcquireLockInput, id: string): Promise<void> {
   await input.ssm.deleteParameter(name);
 }
 
+/** Who holds the lock of a deployment now, in words, or undefined when nobody does (the name check). */
+export async function lockHolderOf(ssm: SsmPort, deployment: string): Promise<string | undefined> {
+  const holder = await readHolder(ssm, lockParameterName(deployment));
+  return holder ? describeHolder(holder) : undefined;
+}
+
 async function readHolder(ssm: SsmPort, name: string): Promise<LockHolder | undefined> {
   const parameter = await ssm.getParameter(name);
   if (!parameter) return undefined;

@@ -162,7 +162,7 @@ describe('stackguide install without a terminal, against moto', () => {
       'networkCidr=10.20.0.1/16',
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--set jobTimeoutSeconds: "5" 5 is below 30');
+    expect(result.stderr).toContain('--set jobTimeoutSeconds: 5 is below 30');
     expect(result.stderr).toContain('fix: Use a number from 30 to 900.');
     expect(result.stderr).toContain('--set networkCidr: "10.20.0.1/16"');
     expect(await liveStacks()).toEqual([]);

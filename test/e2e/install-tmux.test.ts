@@ -78,6 +78,18 @@ describe('stackguide install in a real terminal', () => {
     expect(review).toContain('DataBucketName = <output BucketName of stack data>');
     expect(review).toContain('stackguide:deployment=e2e');
     expect(review).toContain('e2e-app create IAM resources (CAPABILITY_IAM)');
+    // Any answer can be changed from the review: picked from the list, asked again, then the review anew.
+    await t.press('c');
+    await t.waitFor('❯ environment: staging');
+    await t.press('Down');
+    await t.waitFor('❯ networkCidr: 10.20.0.0/16');
+    await t.press('Down');
+    await t.waitFor('❯ jobTimeoutSeconds: 50');
+    await t.press('Enter');
+    await t.waitFor(/How many seconds may a worker take for one job\? \(50\)/);
+    await t.press({ text: '120' }, 'Enter');
+    const reviewed = await t.waitFor(/jobTimeoutSeconds: 120[\s\S]*Create these 2 stacks\?/);
+    expect(reviewed).toContain('JobTimeoutSeconds = 120');
     await t.press('y');
 
     // Each stack's change set is shown before it runs.
@@ -112,7 +124,7 @@ describe('stackguide install in a real terminal', () => {
       (Stacks?.[0]?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
     );
     expect(parameters).toMatchObject({
-      JobTimeoutSeconds: '50',
+      JobTimeoutSeconds: '120',
       EnableAlerts: 'false',
       AdminEmail: 'ops@example.com',
     });
@@ -166,6 +178,6 @@ describe('stackguide install in a real terminal', () => {
     const kept = Object.fromEntries(
       (after.Stacks?.[0]?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
     );
-    expect(kept.JobTimeoutSeconds).toBe('50');
+    expect(kept.JobTimeoutSeconds).toBe('120');
   });
 });

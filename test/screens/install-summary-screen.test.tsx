@@ -14,6 +14,7 @@ describe('InstallSummaryScreen', () => {
         ]}
         warnings={['example.test has no NS records for lab.example.test: the certificate stays pending']}
         answersPath="lab.answers.yaml"
+        answersSaved
         nextCommand="stackguide install --config lab.answers.yaml --yes"
         eventLogPath=".stackguide/lab/events.ndjson"
         afterInstall={[]}
@@ -24,6 +25,27 @@ describe('InstallSummaryScreen', () => {
       /✔ lab is installed\n {2}✔ Hosted zone lab\.example\.test\n {2}✔ TLS certificate\n {2}lab-data CREATE_COMPLETE/,
     );
     expect(frame).toMatch(/Warnings:\n {2}⚠ example\.test has no NS records for lab\.example\.test/);
+    expect(frame).toContain('Answers saved to lab.answers.yaml. Run the same install unattended with:');
+    unmount();
+  });
+
+  it('says nothing of saving when the answers file given was left as it was', () => {
+    const { lastFrame, unmount } = render(
+      <InstallSummaryScreen
+        deployment="lab"
+        stacks={[{ name: 'lab-data', status: 'CREATE_COMPLETE', outputs: {} }]}
+        steps={[]}
+        warnings={[]}
+        answersPath="lab.answers.yaml"
+        answersSaved={false}
+        nextCommand="stackguide install --config lab.answers.yaml --yes"
+        eventLogPath=".stackguide/lab/events.ndjson"
+        afterInstall={[]}
+      />,
+    );
+    const frame = lastFrame() ?? '';
+    expect(frame).not.toContain('Answers saved');
+    expect(frame).toContain('Run the same install unattended with:');
     unmount();
   });
 });

@@ -2,7 +2,8 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { ReviewScreen } from '../../screens/ReviewScreen.tsx';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
-import { buildInstallPlan } from '../../src/install/install-plan.ts';
+import { buildInstallPlan, type ReviewDecision } from '../../src/install/install-plan.ts';
+import { renderInTerminal } from '../support/render-terminal.tsx';
 
 async function demoPlan() {
   const blueprint = await loadBlueprint('blueprints/demo');
@@ -56,7 +57,7 @@ describe('ReviewScreen', () => {
   });
 
   it('goes ahead on y and stops on n', async () => {
-    const decisions: boolean[] = [];
+    const decisions: ReviewDecision[] = [];
     const plan = await demoPlan();
     const first = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
     await frameAfter(first.lastFrame);
@@ -67,5 +68,58 @@ describe('ReviewScreen', () => {
     second.stdin.write('n');
     second.unmount();
     expect(decisions).toEqual([true, false]);
+  });
+
+  it('picks any answer to change with c, the arrows and Enter; Esc goes back to the question', async () => {
+    const decisions: ReviewDecision[] = [];
+    const plan = await demoPlan();
+    const view = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
+    await frameAfter(view.lastFrame);
+    expect(view.lastFrame()).toContain('c to change an answer');
+    view.stdin.write('c');
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('Which answer do you want to change?'));
+    expect(view.lastFrame()).toContain('❯ environment: prod');
+    view.stdin.write('\u001B[B'); // Down
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ networkCidr: 10.9.0.0/16'));
+    view.stdin.write('\u001B[A'); // Up
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ environment: prod'));
+    view.stdin.write('\u001B[A'); // Up, round to the last
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ registryPassword: •••••••• (secret)'));
+    view.stdin.write('\u001B'); // Esc: back to the question, nothing decided
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    expect(decisions).toEqual([]);
+    view.stdin.write('c');
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ environment: prod'));
+    view.stdin.write('\u001B[B');
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ networkCidr'));
+    view.stdin.write('\r');
+    await vi.waitFor(() => expect(decisions).toEqual([{ change: 'networkCidr' }]));
+    view.unmount();
+  });
+
+  it('prints the plan once and keeps the live part inside an 80x24 window, the picker too', async () => {
+    const plan = await demoPlan();
+    // As many answers as a large blueprint asks: more than the window holds.
+    const many = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`answer${i + 1}`, `value ${i + 1}`]),
+    );
+    const tall = { ...plan, answers: { ...plan.answers, ...many } };
+    const view = renderInTerminal(<ReviewScreen plan={tall} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 24,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    expect(view.liveRegion('Create these')).toHaveLength(1);
+    expect(view.lastFrame().match(/answer40: value 40/g)).toHaveLength(1);
+    view.unmount();
+
+    // The picker shows as many answers as a 24-line window holds around the cursor, and how many there are.
+    const picker = render(<ReviewScreen plan={tall} onDecision={() => {}} />);
+    await frameAfter(picker.lastFrame);
+    picker.stdin.write('c');
+    await vi.waitFor(() => expect(picker.lastFrame()).toContain('(46 answers)'));
+    const live = (picker.lastFrame() ?? '').split('Which answer do you want to change?')[1] ?? '';
+    expect(live.split('\n').filter((line) => /^ {2}|^❯ /.test(line))).toHaveLength(20);
+    picker.unmount();
   });
 });

@@ -113,6 +113,23 @@ describe('manual step', () => {
     ]);
   });
 
+  it('offers Yes for the confirmation, and asks nothing when the answers file shows the step done', async () => {
+    const prompter = scriptedPrompter([{ confirm: true }]);
+    await manualStep.ask?.(run(prompter), config(MAINTENANCE), { confirmed: false });
+    expect(prompter.asked[0]?.default).toBe(true);
+
+    const url = 'https://calendar.example.org/basic.ics';
+    const silent = scriptedPrompter([]);
+    const inputs = await manualStep.ask?.(run(silent), config(ICAL), { icalUrl: url, confirmed: true });
+    expect(silent.asked).toEqual([]);
+    expect(inputs).toEqual({ key: 'icalUrl', answer: url, confirmed: true });
+
+    // A saved answer that is no longer valid is asked again, with the confirmation.
+    const again = scriptedPrompter([{ input: url }, { confirm: true }]);
+    await manualStep.ask?.(run(again), config(ICAL), { icalUrl: 'http://old', confirmed: true });
+    expect(again.asked.map((question) => question.kind)).toEqual(['input', 'confirm']);
+  });
+
   it('checks email answers by type, and refuses a pattern that is not a regular expression', async () => {
     const email = {
       instructions: 'Pick the address that receives admin notices.',

@@ -67,7 +67,11 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
     let answer =
       typeof saved?.[collect?.key ?? ''] === 'string' ? String(saved?.[collect?.key ?? '']) : undefined;
     let confirmed = saved?.confirmed === true;
-    if (context.prompter) {
+    // Done before (the answers file holds a valid answer and the confirmation): not asked again.
+    const done =
+      (!collect || (answer !== undefined && problemWith(collect, answer) === undefined)) &&
+      (!config.confirm || confirmed);
+    if (context.prompter && !done) {
       context.prompter.section(`Manual step: ${context.stepId}`);
       if (collect) {
         answer = await context.prompter.input({
@@ -78,11 +82,13 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
         });
       }
       // Without an answer to collect, the instructions have no prompt to show under: they go with the
-      // confirmation, so the operator always reads what to do before saying it is done.
+      // confirmation, so the operator always reads what to do before saying it is done. Yes is the
+      // default: the blueprint asks for something the guide has the operator do before installing, and
+      // the install cannot go on without it; No stops with the step's instructions.
       confirmed = config.confirm
         ? await context.prompter.confirm({
             message: collect ? `${config.confirm}?` : `${config.instructions}\n${config.confirm}?`,
-            default: confirmed,
+            default: true,
           })
         : true;
     }
