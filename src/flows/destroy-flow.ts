@@ -183,8 +183,11 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           default: false,
         });
       }
-      // Nothing at all to delete: no stack, and nothing a step made or the platform tagged.
-      if (plan.stacks.length === 0 && survey.stepResources.length === 0 && survey.tagged.length === 0) {
+      // Nothing at all to do: no stack, nothing a step made or the platform tagged, and no destroy to
+      // finish (one killed after its last stack still holds the lock and the artifacts bucket).
+      const nothingLeft =
+        plan.stacks.length === 0 && survey.stepResources.length === 0 && survey.tagged.length === 0;
+      if (nothingLeft && !interrupted) {
         events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
         return { done: ExitCode.ok };
       }
