@@ -39,6 +39,8 @@ export interface AwsSettings {
   /** The shared files the profile was read from, named in credential errors. */
   configFile?: string;
   credentialsFile?: string;
+  /** The `stackguide policy` command for this run, which an AccessDenied error names. */
+  policyCommand?: string;
 }
 
 /** One set of credentials for the whole run; contexts per region share it. */
@@ -97,6 +99,7 @@ export function createAwsSession(settings: AwsSettings, registry: PortRegistry =
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     ...(settings.configFile ? { configFile: settings.configFile } : {}),
     ...(settings.credentialsFile ? { credentialsFile: settings.credentialsFile } : {}),
+    ...(settings.policyCommand ? { policyCommand: settings.policyCommand } : {}),
   };
   return {
     forRegion(region) {
@@ -126,6 +129,7 @@ export function createAwsSession(settings: AwsSettings, registry: PortRegistry =
           port = lazyPort<T>(service, token.methods, async () =>
             mapErrors(
               service,
+              token as PortToken<object>,
               (await registry.adapterFor(token)).create(clientConfig(token.endpointVariable, where)),
               errorContext,
               guard,
@@ -166,6 +170,7 @@ function shareCredentials(provider: CredentialProvider): CredentialProvider {
  */
 function mapErrors<T extends object>(
   service: string,
+  token: PortToken<object>,
   port: T,
   context: AwsErrorContext,
   guard: AwsCallGuard,
@@ -179,7 +184,8 @@ function mapErrors<T extends object>(
             return guard.run(
               service,
               () => (method as (...a: unknown[]) => Promise<unknown>)(...args),
-              (error, action) => toAwsError(error, `${service} ${action ?? name}`, context),
+              (error, action) =>
+                toAwsError(error, `${service} ${action ?? name}`, context, { token, method: name }),
             );
           }
         : method;

@@ -1,4 +1,6 @@
 import { ExitCode, StackguideError } from '../errors.ts';
+import { call, grantsOf } from './port-permissions.ts';
+import type { PortToken } from './port-token.ts';
 
 /**
  * Turns what the SDK throws into a StackguideError that tells the operator what to do. Credential and
@@ -11,9 +13,22 @@ export interface AwsErrorContext {
   /** The shared files the profile comes from. */
   configFile?: string;
   credentialsFile?: string;
+  /** The `stackguide policy` command for this run's blueprint and answers, named when AWS refuses a call. */
+  policyCommand?: string;
 }
 
-export function toAwsError(error: unknown, action: string, context: AwsErrorContext): StackguideError {
+/** The port method a failed call was made through, to name its IAM actions when AWS does not. */
+export interface FailedCall {
+  token: PortToken<object>;
+  method: string;
+}
+
+export function toAwsError(
+  error: unknown,
+  action: string,
+  context: AwsErrorContext,
+  failedCall?: FailedCall,
+): StackguideError {
   if (error instanceof StackguideError) return error;
   const name = (error as { name?: string }).name ?? 'Error';
   const message = (error as { message?: string }).message ?? String(error);
@@ -71,6 +86,7 @@ export function toAwsError(error: unknown, action: string, context: AwsErrorCont
       nextSteps: [`Check the access key in use: aws sts get-caller-identity${profileFlag}`],
     });
   }
+  if (isAccessDenied(name, error)) return accessDenied(error, message, action, context, failedCall);
   const code = (error as { code?: string }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ECONNRESET' || name === 'TimeoutError') {
     return new StackguideError(`Cannot reach AWS (${action}): ${message}`, {
@@ -98,6 +114,62 @@ export function toAwsError(error: unknown, action: string, context: AwsErrorCont
     cause: error,
     nextSteps: ['Read the AWS message above; if it names a permission, your role needs it.'],
   });
+}
+
+/** AWS's names for "these credentials may not do that": IAM's, EC2's, SNS's, and S3's bare 403. */
+function isAccessDenied(name: string, error: unknown): boolean {
+  if (['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError'].includes(name))
+    return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return name === 'Forbidden' && status === 403;
+}
+
+/**
+ * AWS refused a call: the error names the IAM action (AWS's words when it says it, else the actions the
+ * port registry lists for the call), the resource when AWS names it, who was refused, and the
+ * `stackguide policy` command whose output grants it. AWS's own message stays in the details.
+ */
+function accessDenied(
+  error: unknown,
+  message: string,
+  action: string,
+  context: AwsErrorContext,
+  failedCall: FailedCall | undefined,
+): StackguideError {
+  const said = /perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(message)?.[1];
+  const registered = failedCall
+    ? [
+        ...new Set(
+          grantsOf(call(failedCall.token, failedCall.method as never)).flatMap((grant) => grant.actions),
+        ),
+      ]
+    : [];
+  const actions = said ? [said] : registered;
+  const named =
+    actions.length === 0
+      ? action
+      : actions.length === 1
+        ? (actions[0] as string)
+        : `one of ${actions.join(', ')}`;
+  const resource = /on resource:?\s+"?(\S+)/.exec(message)?.[1]?.replace(/["',.]+$/, '');
+  const principal = /User:?\s+(arn:\S+)/.exec(message)?.[1];
+  const policy = context.policyCommand ?? 'stackguide policy <blueprint> --config <answers file>';
+  return new StackguideError(
+    `AWS refused ${named}${resource ? ` on ${resource}` : ''}${principal ? ` to ${principal}` : ''} (${action})`,
+    {
+      code: 'aws.access-denied',
+      // AWS's refusal (steps that can go on without a permission tell it by its kind and code); exit 3:
+      // the credentials are refused, and the message names the command that fixes it.
+      kind: 'aws',
+      exitCode: ExitCode.credentials,
+      cause: error,
+      details: [{ path: action, message }],
+      nextSteps: [
+        `Grant ${actions.length > 0 ? actions.join(' and ') : 'it'}${resource ? ` on ${resource}` : ''} to these credentials: ${policy} prints the policy that allows every call install, status, watch, upgrade and destroy make.`,
+        'Then run the same command again.',
+      ],
+    },
+  );
 }
 
 /** True for errors the SDK marks throttling, which callers retry with backoff. */

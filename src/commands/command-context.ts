@@ -42,8 +42,20 @@ export function awsSessionFor(
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
+    policyCommand: policyCommandFor(options),
     ...extra,
   });
+}
+
+/** The `stackguide policy` command for this run's blueprint and deployment: AccessDenied errors name it. */
+export function policyCommandFor(options: CommonOptions): string {
+  return [
+    'stackguide policy',
+    options.blueprint ?? '.',
+    ...(options.config ? [`--config ${options.config}`] : []),
+    ...(options.name ? [`--name ${options.name}`] : []),
+    ...(options.region ? [`--region ${options.region}`] : []),
+  ].join(' ');
 }
 
 /** The settings main read for this run (every command but validate gets them). */

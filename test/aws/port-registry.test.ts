@@ -49,7 +49,7 @@ describe('ports by token', () => {
     expect(west).not.toBe(ses);
     await expect(west.getAccount()).rejects.toMatchObject({
       name: 'StackguideError',
-      message: expect.stringContaining('SESv2 (eu-west-1) getAccount failed'),
+      message: expect.stringContaining('(SESv2 (eu-west-1) getAccount)'),
     });
     expect(created.map((config) => config.region)).toEqual(['us-east-1', 'eu-west-1']);
     // A plain object: awaiting it does not take it for a promise, spreading it keeps every method.

@@ -180,7 +180,7 @@ describe('costTag step against moto Organizations and the Cost Explorer stand-in
     const context = run();
     context.aws.use(organizationsPort).describeOrganization = async () => {
       throw new StackguideError('Organizations describeOrganization failed: not authorized', {
-        code: 'aws.AccessDeniedException',
+        code: 'aws.access-denied',
         kind: 'aws',
       });
     };

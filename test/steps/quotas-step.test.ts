@@ -160,7 +160,7 @@ describe('quotas step: vCPUs', () => {
     expect(results.get('quotas.L-1216C47A')).toMatchObject({
       status: 'warn',
       summary: expect.stringMatching(
-        /the quota could not be read: Service Quotas GetServiceQuota failed \(HTTP 400, request id [^)]*\): User is not authorized/,
+        /the quota could not be read: AWS refused servicequotas:GetServiceQuota \(Service Quotas GetServiceQuota\)/,
       ),
       fix: expect.stringContaining(link('ec2', 'L-1216C47A')),
     });

@@ -89,6 +89,6 @@ describe('CreateServiceLinkedRole answers that count as "already exists"', () =>
         message: 'User is not authorized to perform: iam:CreateServiceLinkedRole',
       }),
     );
-    await expect(apply('batch.amazonaws.com')).rejects.toMatchObject({ code: 'aws.AccessDenied' });
+    await expect(apply('batch.amazonaws.com')).rejects.toMatchObject({ code: 'aws.access-denied' });
   });
 });

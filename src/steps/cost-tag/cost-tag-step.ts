@@ -107,7 +107,7 @@ async function findPayer(context: StepContext): Promise<Payer> {
     organization = await context.aws.use(organizationsPort).describeOrganization();
   } catch (error) {
     // A role without organizations:DescribeOrganization: say so rather than guess.
-    if (error instanceof StackguideError && error.code === 'aws.AccessDeniedException')
+    if (error instanceof StackguideError && error.code === 'aws.access-denied')
       return { kind: 'unknown', account, reason: error.message };
     throw error;
   }
