@@ -81,9 +81,11 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   }
   const liveSteps = steps.filter((step) => step.state !== 'done');
   const live = topLevel.filter((stack) => stack.settled !== true);
+  // A stack task with no stack row yet waits its turn (for the stacks it depends on, or a free slot
+  // under --concurrency) or prepares its change set: its output says which.
   const pending = snapshot.tasks.filter(
     (task) =>
-      task.state === 'pending' &&
+      (task.state === 'pending' || (task.state === 'running' && STACK_TASK.test(task.title))) &&
       !snapshot.stacks[task.title.replace(STACK_TASK, '')] &&
       !steps.some((step) => task.title.startsWith(step.title)),
   );
@@ -192,7 +194,7 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
       ))}
       {shownPending.map((task) => (
         <Text key={task.id} dimColor wrap="truncate-end">
-          {clip(`◻ ${task.title.replace(STACK_TASK, '')} waiting`)}
+          {clip(`◻ ${task.title.replace(STACK_TASK, '')} ${task.output || 'waiting'}`)}
         </Text>
       ))}
       {folded + hiddenPending > 0 && (

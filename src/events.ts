@@ -162,6 +162,7 @@ interface EventPayloads {
   'templates.packaged': { bucket: string; uploaded: string[]; reused: string[] };
   'artifacts.deleted': { bucket: string };
   'stack.skipped': { stack: string; reason: string };
+  'stack.not-started': { stack: string; reason: string };
   'changeset.created': {
     stack: string;
     summary: {
@@ -338,6 +339,12 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     level: 'info',
     description: 'A stack needs nothing (e.g. already up to date).',
     payload: { stack: '', reason: '' },
+  },
+  'stack.not-started': {
+    level: 'warn',
+    description:
+      'A stack was never started: another branch failed (or the run was stopped) first, so nothing new started; the same command again goes on with it.',
+    payload: { stack: '', reason: 'which branch failed' },
   },
   'stack.started': {
     level: 'info',

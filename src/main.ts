@@ -83,6 +83,14 @@ function withDeployOptions(command: Command): Command {
     );
 }
 
+/** For the commands that change several stacks: install, upgrade. */
+function withConcurrencyOption(command: Command): Command {
+  return command.option(
+    '--concurrency <n>',
+    'how many independent stacks may change at once (1 to 32; default 4); 1 runs them one by one',
+  );
+}
+
 /** For the commands that run the delegation check: install, preflight, status, upgrade. */
 function withDnsServerOption(command: Command): Command {
   return command.option(
@@ -106,7 +114,9 @@ function buildProgram(
     .showHelpAfterError('(run stackguide <command> --help for its options)')
     .exitOverride();
 
-  withDeployOptions(withWriterOptions(withDnsServerOption(withCommonOptions(program.command('install')))))
+  withConcurrencyOption(
+    withDeployOptions(withWriterOptions(withDnsServerOption(withCommonOptions(program.command('install'))))),
+  )
     .description(
       'guided first-time install: identity, region, name, questions, review, then the stacks with live events',
     )
@@ -161,7 +171,9 @@ function buildProgram(
       }),
     );
 
-  withDeployOptions(withWriterOptions(withDnsServerOption(withCommonOptions(program.command('upgrade')))))
+  withConcurrencyOption(
+    withDeployOptions(withWriterOptions(withDnsServerOption(withCommonOptions(program.command('upgrade'))))),
+  )
     .description(
       'a newer blueprint version or template: pre-upgrade steps, live checks, change set review, watch',
     )

@@ -1,5 +1,7 @@
-import { Listr, type ListrRendererValue } from 'listr2';
+import { Listr, type ListrRendererValue, type ListrTask } from 'listr2';
 import type { StepEntry } from '../src/blueprint/blueprint-schema.ts';
+import { DEFAULT_CONCURRENCY, GraphScheduler, type ScheduledNode } from '../src/graph/graph-scheduler.ts';
+import { branchFailure, oneAtATime } from '../src/graph/run-branches.ts';
 import type { DeployedStack } from '../src/stacks/deploy-stack.ts';
 import type { StepBase, StepInputs } from '../src/steps/run-steps.ts';
 import { applyStepTask } from './apply-step-task.ts';
@@ -11,13 +13,17 @@ export interface InstallTasksDeps extends Omit<DeployStackTaskDeps, 'results' | 
   stepInputs: Readonly<Record<string, StepInputs>>;
   /** Outputs of steps applied by an earlier run (from the journal): an upgrade's stacks still refer to them. */
   earlierStepOutputs?: Readonly<Record<string, Record<string, string>>>;
+  /** `--concurrency`: how many stacks may change at once. */
+  concurrency?: number;
 }
 
 /**
- * The execute phase of an install as one listr2 list: the preparation steps in blueprint order, then
- * the stacks in blueprint order (a stack may depend only on earlier ones, which the loader enforces).
- * The renderer is the caller's: the Ink bridge in a terminal, silent otherwise (plain and NDJSON output
- * come from the event bus).
+ * The execute phase of an install (or an upgrade, without steps) as one listr2 list: the preparation
+ * steps one after another in blueprint order, then every stack as soon as the stacks it waits for are
+ * complete (the plan's `after`, from the dependency graph), up to `concurrency` at once. A failure
+ * starts nothing new, lets the stacks already changing finish, and is thrown with every branch's
+ * outcome. The renderer is the caller's: the Ink bridge in a terminal, silent otherwise (plain and
+ * NDJSON output come from the event bus).
  */
 export async function runInstallTasks(
   deps: InstallTasksDeps,
@@ -26,25 +32,91 @@ export async function runInstallTasks(
 ): Promise<Record<string, DeployedStack>> {
   const results: Record<string, DeployedStack> = {};
   const stepOutputs: Record<string, Record<string, string>> = { ...deps.earlierStepOutputs };
-  const list = new Listr(
-    [
-      ...deps.steps.map((entry) =>
+  const stepIds = deps.steps.map((entry) => `steps.${entry.id}`);
+  const lastStep = stepIds.at(-1);
+  const nodes: ScheduledNode[] = [
+    ...stepIds.map((id, index) => ({ id, after: index > 0 ? [stepIds[index - 1] as string] : [] })),
+    ...deps.plan.stacks.map((stack) => ({
+      id: `stacks.${stack.id}`,
+      after: [
+        ...(lastStep ? [lastStep] : []),
+        ...(stack.after ?? stack.dependsOn).map((id) => `stacks.${id}`),
+      ],
+    })),
+  ];
+  const names = new Map<string, string>([
+    ...deps.steps.map((entry): [string, string] => [`steps.${entry.id}`, `step ${entry.id}`]),
+    ...deps.plan.stacks.map((stack): [string, string] => [`stacks.${stack.id}`, stack.name]),
+  ]);
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  const scheduler = new GraphScheduler(nodes, concurrency, (id) => names.get(id) ?? id);
+  const stop = (): void => scheduler.stop('the run was stopped');
+  deps.signal.addEventListener('abort', stop, { once: true });
+  // Two change sets ready at once are still reviewed one after the other.
+  const review = deps.review ? oneAtATime(deps.review) : undefined;
+  const failures: Array<{ id: string; error: unknown }> = [];
+  const scheduled = (node: ScheduledNode, inner: ListrTask): ListrTask => ({
+    title: inner.title ?? node.id,
+    task: async (context, task) => {
+      const waitingFor = node.after.filter((id) => scheduler.state(id) !== 'completed');
+      task.output =
+        waitingFor.length > 0
+          ? `waiting for ${waitingFor.map((id) => names.get(id) ?? id).join(', ')}`
+          : `waiting for a free slot (--concurrency ${concurrency})`;
+      if (!(await scheduler.turn(node.id))) {
+        const reason = scheduler.notStarted().find((each) => each.id === node.id)?.reason ?? 'not started';
+        if (node.id.startsWith('stacks.'))
+          deps.emit({ type: 'stack.not-started', stack: names.get(node.id) ?? node.id, reason });
+        task.skip(`${inner.title}: ${reason}`);
+        return;
+      }
+      task.output = node.id.startsWith('stacks.') ? 'creating its change set' : '';
+      try {
+        await (inner.task as (c: typeof context, t: typeof task) => Promise<void>)(context, task);
+        scheduler.finish(node.id, true);
+      } catch (error) {
+        failures.push({ id: node.id, error });
+        scheduler.finish(node.id, false);
+        throw error;
+      }
+    },
+  });
+  const tasks = [
+    ...deps.steps.map((entry, index) =>
+      scheduled(
+        nodes[index] as ScheduledNode,
         applyStepTask(
           { base: deps.stepBase, inputs: deps.stepInputs, stepOutputs, journal: deps.journal },
           entry,
         ),
       ),
-      ...deps.plan.stacks.map((stack) => deployStackTask({ ...deps, results, stepOutputs }, stack)),
-    ],
-    {
-      concurrent: false,
-      exitOnError: true,
-      // One SIGINT owner: the AbortController at the top of the CLI.
-      registerSignalListeners: false,
-      renderer,
-      rendererOptions,
-    } as ConstructorParameters<typeof Listr>[1],
-  );
-  await list.run();
+    ),
+    ...deps.plan.stacks.map((stack, index) =>
+      scheduled(
+        nodes[deps.steps.length + index] as ScheduledNode,
+        deployStackTask({ ...deps, ...(review ? { review } : {}), results, stepOutputs }, stack),
+      ),
+    ),
+  ];
+  const list = new Listr(tasks, {
+    concurrent: true,
+    // Each branch's failure is collected; the list goes on so running stacks are followed to their end.
+    exitOnError: false,
+    // One SIGINT owner: the AbortController at the top of the CLI.
+    registerSignalListeners: false,
+    renderer,
+    rendererOptions,
+  } as ConstructorParameters<typeof Listr>[1]);
+  try {
+    await list.run();
+  } finally {
+    deps.signal.removeEventListener('abort', stop);
+  }
+  if (failures.length > 0)
+    throw branchFailure(
+      failures.map(({ id, error }) => ({ name: names.get(id) ?? id, error })),
+      scheduler.notStarted().map(({ id, reason }) => ({ name: names.get(id) ?? id, reason })),
+      deps.plan.stacks.filter((stack) => results[stack.id]).map((stack) => stack.name),
+    );
   return results;
 }

@@ -49,6 +49,8 @@ export interface CommonOptions {
   disableRollback?: boolean;
   /** install, upgrade: `--outputs-file <path>`, every stack's outputs as JSON. */
   outputsFile?: string;
+  /** install, upgrade: `--concurrency <n>`, how many independent stacks change at once. */
+  concurrency?: string;
   /** commander's `--no-color`: false when given. */
   color?: boolean;
   /** Resolved by main.ts: false for --no-color or NO_COLOR, true for FORCE_COLOR, else the terminal decides. */
@@ -73,6 +75,7 @@ export function connectionFlags(options: CommonOptions): string[] {
     // printed for the next run, or that run would not find this one's journal or would give up sooner.
     ...(options.stateDir && options.stateDir !== '.stackguide' ? [`--state-dir ${options.stateDir}`] : []),
     ...(options.timeout ? [`--timeout ${options.timeout}`] : []),
+    ...(options.concurrency ? [`--concurrency ${options.concurrency}`] : []),
     ...(options.connectTimeout ? [`--connect-timeout ${options.connectTimeout}`] : []),
     ...(options.readTimeout ? [`--read-timeout ${options.readTimeout}`] : []),
     ...(options.callDeadline ? [`--call-deadline ${options.callDeadline}`] : []),

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { installFlow } from '../flows/install-flow.ts';
+import { parseConcurrency } from '../graph/graph-scheduler.ts';
 import { checkOutputsFileTarget } from '../output/outputs-file.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
@@ -11,6 +12,8 @@ import { type InstallRecap, showInstallOutcome, writeInstallOutputs } from './in
 
 /** Composition root of `stackguide install`: the flow (src/flows/install-flow.ts) with this terminal's owners. */
 export async function installCommand(options: CommonOptions): Promise<number> {
+  // Bad input is exit 2 before any AWS call (the identity call below may start at once).
+  const concurrency = parseConcurrency(options.concurrency);
   // Flags that only AWS would otherwise refuse, checked before the first call (exit 2).
   const deploy = deployChoices(options);
   const outputsFile =
@@ -59,6 +62,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
                 ...deps,
                 emit: (event) => events.emit(event),
                 signal: context.signal,
+                concurrency,
                 ...(review ? { review } : {}),
               },
               renderer,

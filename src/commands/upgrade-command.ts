@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { runFlow } from '../flows/flow.ts';
 import { upgradeFlow } from '../flows/upgrade-flow.ts';
+import { parseConcurrency } from '../graph/graph-scheduler.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
@@ -17,6 +18,7 @@ export interface UpgradeOptions extends CommonOptions {
 export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
   // --role-arn checked before the first AWS call (exit 2).
   const deploy = deployChoices(options);
+  const concurrency = parseConcurrency(options.concurrency);
   const context = startCommand(options);
   const { events } = context;
   try {
@@ -34,6 +36,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
             ...run,
             ...deploy,
             plan,
+            concurrency,
             tracker: context.tracker,
             clock: systemClock,
             signal: context.signal,

@@ -300,13 +300,26 @@ function exportName(argument: unknown, stack: StackDefinition, templates: Templa
   });
 }
 
-/** The blueprint's stacks, dependencies first (blueprint order among independent ones). */
+/**
+ * The blueprint's stacks, dependencies first: each time, the first stack in file order whose
+ * prerequisites are placed, so a file already in creation order keeps its order.
+ */
 export function creationOrder(blueprint: BlueprintDocument, templates: Templates): StackDefinition[] {
-  const byId = new Map(blueprint.stacks.map((stack) => [stack.id, stack]));
-  const ordered = topologicalOrder(installGraph(blueprint, templates))
-    .filter((id) => id.startsWith('stacks.'))
-    .map((id) => byId.get(refOf(id)))
-    .filter((stack): stack is StackDefinition => stack !== undefined);
-  // A cycle (refused by validate) leaves stacks out of the waves: keep them, in file order.
-  return [...ordered, ...blueprint.stacks.filter((stack) => !ordered.includes(stack))];
+  const after = prerequisites(installGraph(blueprint, templates));
+  const placed = new Set<string>();
+  const ordered: StackDefinition[] = [];
+  for (;;) {
+    const next = blueprint.stacks.find(
+      (stack) =>
+        !placed.has(stack.id) &&
+        (after.get(stackNode(stack.id)) ?? []).every(
+          (id) => !id.startsWith('stacks.') || placed.has(refOf(id)),
+        ),
+    );
+    if (!next) break;
+    placed.add(next.id);
+    ordered.push(next);
+  }
+  // A cycle (refused by validate) leaves stacks unplaced: keep them, in file order.
+  return [...ordered, ...blueprint.stacks.filter((stack) => !placed.has(stack.id))];
 }

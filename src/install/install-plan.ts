@@ -1,6 +1,7 @@
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, type ReferenceScope, resolveValue } from '../blueprint/references.ts';
 import { BLUEPRINT_TAG, BLUEPRINT_VERSION_TAG, DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import { installGraph, prerequisites, refOf } from '../graph/deployment-graph.ts';
 import type { CheckResult, PlannedChange } from '../steps/step.ts';
 
 /**
@@ -40,6 +41,11 @@ export interface PlannedStack {
   capabilities: string[];
   tags: Record<string, string>;
   dependsOn: string[];
+  /**
+   * Every stack of the plan it waits for (dependsOn, outputs taken, exports imported): the dependency
+   * graph's edges. Absent in plans made without the graph: then its dependsOn.
+   */
+  after?: string[];
   terminationProtection: boolean;
   /** Resources in the template, for progress (n of total); undefined for templates fetched by URL. */
   resourceCount?: number;
@@ -66,6 +72,7 @@ export function buildInstallPlan(
   // is how CloudFormation templates test "not given" (a condition on !Equals [!Ref X, ""]).
   const answers = planAnswers(blueprint, choices.answers);
   const scope: ReferenceScope = { deployment, region, account, answers, stackOutputs: {} };
+  const waits = prerequisites(installGraph(blueprint, blueprint.templates));
   const stacks = blueprint.stacks.map((stack, index): PlannedStack => {
     const at = `stacks[${index}]`;
     const template = blueprint.templates[stack.id];
@@ -84,6 +91,7 @@ export function buildInstallPlan(
       capabilities: stack.capabilities,
       tags,
       dependsOn: stack.dependsOn,
+      after: (waits.get(`stacks.${stack.id}`) ?? []).filter((id) => id.startsWith('stacks.')).map(refOf),
       terminationProtection: stack.terminationProtection,
       ...(stack.description ? { description: stack.description } : {}),
       ...(template

@@ -47,6 +47,7 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       return `${at} ${event.stack}: change set ${c.type.toLowerCase()} (${counts || 'no resource changes'})${replaced}`;
     }
     case 'stack.skipped':
+    case 'stack.not-started':
       return `${at} ${event.stack}: ${event.reason}`;
     case 'stack.started':
       return `${at} ${event.stack}: ${event.operation}${event.resourceCount !== undefined ? ` (${event.resourceCount} resources)` : ''}`;

@@ -248,6 +248,14 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
         finishedAt: now,
         settled: true,
       }));
+    case 'stack.not-started':
+      return withStack(state, event.stack, (stack) => ({
+        ...stack,
+        status: 'NOT_STARTED',
+        finishedAt: now,
+        settled: true,
+        failure: event.reason,
+      }));
     case 'stack.skipped':
       return withStack(state, event.stack, (stack) => ({
         ...stack,

@@ -267,7 +267,7 @@ async function follow(
         pendingToken: undefined,
         operation: undefined,
       });
-      const interruption = deps.tracker?.takeInterruption();
+      const interruption = deps.tracker?.takeInterruption(followed.stackId);
       if (interruption) {
         // The operator chose this in the Ctrl+C menu; CloudFormation has now finished carrying it out.
         throw new StackguideError(

@@ -110,7 +110,7 @@ export async function followOperation(
         deps.emit({ type: 'warning', code: `aws.${notice.reason}`, message: retryMessage(notice) }),
     });
   } finally {
-    deps.tracker?.end();
+    deps.tracker?.end(stackId);
   }
   // The final word is DescribeStacks by id (a deleted stack is invisible by name), not the last event seen.
   // The operation has ended: a throttled or dropped read is retried, never taken for its outcome.

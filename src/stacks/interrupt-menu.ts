@@ -21,44 +21,64 @@ export interface InterruptDeps {
 }
 
 export async function handleInterrupt(deps: InterruptDeps): Promise<void> {
-  const active = deps.tracker.active;
-  if (!active) {
+  const running = deps.tracker.running;
+  const [only] = running;
+  if (!only) {
     deps.abort(new StackguideError('Stopped at your request', { code: 'cancelled', kind: 'cancelled' }));
     return;
   }
+  // With several stacks changing at once, one menu offers each one's own choice by name.
+  const several = running.length > 1;
   const choices = [
     { value: 'wait', label: 'Keep waiting' },
-    { value: 'detach', label: 'Detach: stop watching, the operation carries on in AWS' },
-    ...(active.operation === 'create'
-      ? [{ value: 'delete', label: `Delete ${active.stack} (stops the create)` }]
-      : []),
-    ...(active.operation === 'update'
-      ? [{ value: 'cancel-update', label: 'Cancel the update and roll it back' }]
-      : []),
+    {
+      value: 'detach',
+      label: several
+        ? 'Detach: stop watching, every operation carries on in AWS'
+        : 'Detach: stop watching, the operation carries on in AWS',
+    },
+    ...running.flatMap((active) => stopChoices(active, several)),
   ];
-  const choice = await deps.ask({
-    kind: 'interrupt',
-    stack: active.stack,
-    operation: active.operation,
-    choices,
-  });
-  // The operation may have finished while the menu was open; then there is nothing left to stop.
-  if (deps.tracker.active?.stackId !== active.stackId) return;
-  switch (choice) {
-    case 'detach':
-      deps.abort(detachedError(active, deps.watchCommand(active.stack)));
-      return;
-    case 'delete':
-      await deps.cloudFormation.deleteStack(active.stackId, `stackguide-${randomUUID()}`);
-      deps.tracker.interrupted('delete');
-      return;
-    case 'cancel-update':
-      await deps.cloudFormation.cancelUpdateStack(active.stackId, `stackguide-${randomUUID()}`);
-      deps.tracker.interrupted('cancel-update');
-      return;
-    default:
-      return;
+  const choice = several
+    ? await deps.ask({
+        kind: 'choice',
+        message: `${running.map((active) => active.stack).join(' and ')} are still changing in AWS. What now?`,
+        choices,
+        cancelValue: 'wait',
+      })
+    : await deps.ask({ kind: 'interrupt', stack: only.stack, operation: only.operation, choices });
+  if (choice === 'detach') {
+    const still = deps.tracker.active;
+    if (still) deps.abort(detachedError(still, deps.watchCommand(still.stack)));
+    return;
   }
+  const [action, stackId] = choice.split(' ');
+  const active = running.find((candidate) => candidate.stackId === stackId);
+  // The operation may have finished while the menu was open; then there is nothing left to stop.
+  if (!active || !deps.tracker.isRunning(active.stackId)) return;
+  if (action === 'delete') {
+    await deps.cloudFormation.deleteStack(active.stackId, `stackguide-${randomUUID()}`);
+    deps.tracker.interrupted(active.stackId, 'delete');
+  } else if (action === 'cancel-update') {
+    await deps.cloudFormation.cancelUpdateStack(active.stackId, `stackguide-${randomUUID()}`);
+    deps.tracker.interrupted(active.stackId, 'cancel-update');
+  }
+}
+
+/** What stops one running operation: delete a stack being created, cancel an update. */
+function stopChoices(active: ActiveOperation, named: boolean): Array<{ value: string; label: string }> {
+  if (active.operation === 'create')
+    return [{ value: `delete ${active.stackId}`, label: `Delete ${active.stack} (stops the create)` }];
+  if (active.operation === 'update')
+    return [
+      {
+        value: `cancel-update ${active.stackId}`,
+        label: named
+          ? `Cancel the update of ${active.stack} and roll it back`
+          : 'Cancel the update and roll it back',
+      },
+    ];
+  return [];
 }
 
 /** Leaving a running operation behind: say that it goes on, and how to follow it again. */

@@ -1,10 +1,11 @@
 import type { StackOperation } from '../events.ts';
 
 /**
- * Which stack operation is running right now, and what the operator chose when they pressed Ctrl+C
- * during it. The composition root reads it to offer the right menu (a create can be deleted, an update
- * cancelled); deployStack records the operation and, once CloudFormation has reached a terminal state,
- * reports an operator's delete or cancel as a cancellation rather than a result.
+ * Which stack operations are running right now (several when independent stacks run at once), and what
+ * the operator chose for each when they pressed Ctrl+C. The composition root reads it to offer the right
+ * menu (a create can be deleted, an update cancelled); deployStack records each operation and, once
+ * CloudFormation has reached a terminal state, reports an operator's delete or cancel as a cancellation
+ * rather than a result.
  */
 export interface ActiveOperation {
   stack: string;
@@ -15,31 +16,42 @@ export interface ActiveOperation {
 export type Interruption = 'delete' | 'cancel-update';
 
 export class OperationTracker {
-  #active: ActiveOperation | undefined;
-  #interruption: Interruption | undefined;
+  /** By stack id, in the order they began. */
+  readonly #active = new Map<string, ActiveOperation>();
+  readonly #interruptions = new Map<string, Interruption>();
 
+  /** The operation begun last of those still running. */
   get active(): ActiveOperation | undefined {
-    return this.#active;
+    return [...this.#active.values()].at(-1);
+  }
+
+  /** Every operation running now, oldest first. */
+  get running(): ActiveOperation[] {
+    return [...this.#active.values()];
   }
 
   begin(operation: ActiveOperation): void {
-    this.#active = operation;
-    this.#interruption = undefined;
+    this.#active.set(operation.stackId, operation);
+    this.#interruptions.delete(operation.stackId);
   }
 
-  end(): void {
-    this.#active = undefined;
+  end(stackId: string): void {
+    this.#active.delete(stackId);
+  }
+
+  isRunning(stackId: string): boolean {
+    return this.#active.has(stackId);
   }
 
   /** Recorded after the delete or cancel call succeeded; the streamer keeps following the stack. */
-  interrupted(how: Interruption): void {
-    this.#interruption = how;
+  interrupted(stackId: string, how: Interruption): void {
+    this.#interruptions.set(stackId, how);
   }
 
-  /** What the operator chose during the operation just finished, if anything (read once). */
-  takeInterruption(): Interruption | undefined {
-    const how = this.#interruption;
-    this.#interruption = undefined;
+  /** What the operator chose during this stack's operation just finished, if anything (read once). */
+  takeInterruption(stackId: string): Interruption | undefined {
+    const how = this.#interruptions.get(stackId);
+    this.#interruptions.delete(stackId);
     return how;
   }
 }

@@ -97,7 +97,19 @@ function toTemplateUrl(location: string): string | undefined {
 export function orderForUpgrade(plan: InstallPlan, order: readonly string[] | undefined): InstallPlan {
   if (!order) return plan;
   const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
-  return { ...plan, stacks: [...plan.stacks].sort((a, b) => rank(a.id) - rank(b.id)) };
+  // The order is a chain: each listed stack waits for the one listed before it (seed 002: the backup
+  // stack is upgraded first), on top of what the dependency graph already says.
+  const listed = order.filter((id) => plan.stacks.some((stack) => stack.id === id));
+  const stacks = [...plan.stacks]
+    .sort((a, b) => rank(a.id) - rank(b.id))
+    .map((stack) => {
+      const previous = listed[listed.indexOf(stack.id) - 1];
+      const after = stack.after ?? stack.dependsOn;
+      return previous !== undefined && listed.includes(stack.id) && !after.includes(previous)
+        ? { ...stack, after: [...after, previous] }
+        : stack;
+    });
+  return { ...plan, stacks };
 }
 
 /** Parameters as the upgrade would send them, with earlier stacks' current outputs and the steps' outputs; unresolvable ones left out. */

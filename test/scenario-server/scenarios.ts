@@ -275,14 +275,23 @@ export interface TemplateChange {
  * as CloudFormation plays them: adds and modifications during the operation, removals in the cleanup
  * phase of an update (AWS's "Update your stack" documentation orders them so).
  */
-export function templateScript(type: 'CREATE' | 'UPDATE', changes: readonly TemplateChange[]): Script {
+export function templateScript(
+  type: 'CREATE' | 'UPDATE',
+  changes: readonly TemplateChange[],
+  /** Scenario seconds a resource of this type takes (SPEC.md, `resourceSeconds`); 2 by default. */
+  secondsFor: (resourceType: string) => number = () => 2,
+): Script {
   const b = new ScriptBuilder().stack('', 0, `${type}_IN_PROGRESS`, 'User Initiated');
   let at = 1;
+  let end = at;
   for (const change of changes.filter((c) => c.action !== 'Remove')) {
-    b.create('', change.logicalId, change.type, at, 2, change.action === 'Add' ? 'CREATE' : 'UPDATE');
+    const seconds = secondsFor(change.type);
+    b.create('', change.logicalId, change.type, at, seconds, change.action === 'Add' ? 'CREATE' : 'UPDATE');
+    end = Math.max(end, at + seconds);
     at += 0.5;
   }
-  at += 2;
+  // The stack completes once its slowest resource has, as CloudFormation's does.
+  at = Math.max(at + 2, end + 0.5);
   if (type === 'CREATE') return { steps: b.stack('', at, 'CREATE_COMPLETE').build() };
   b.stack('', at, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
   for (const change of changes.filter((c) => c.action === 'Remove')) {

@@ -35,6 +35,8 @@ export interface ScenarioServerOptions {
   pageSize?: number;
   /** Scenario seconds per real second (1: real time). */
   speed?: number;
+  /** Scenario seconds a resource of a type takes to create or update in the `template` scenario (2 by default). */
+  resourceSeconds?: Record<string, number>;
   /** Makes a create change set find this stack existing already (for updates), by name. */
   existing?: string[];
   /** Tags the `existing` stacks carry (the stackguide tags of the deployment that created them). */
@@ -507,7 +509,11 @@ export async function startScenarioServer(options: ScenarioServerOptions): Promi
       const scenario = scenarioOf(stack.name);
       const script =
         scenario === 'template' || (scenario === 'create-failed' && changeSet.type === 'UPDATE')
-          ? templateScript(changeSet.type, changeSet.changes ?? [])
+          ? templateScript(
+              changeSet.type,
+              changeSet.changes ?? [],
+              (type) => options.resourceSeconds?.[type] ?? 2,
+            )
           : scenario === 'create-failed'
             ? createFailedScript(changeSet.changes ?? [], p.DisableRollback === 'true')
             : scenarioScript(scenario);

@@ -1,0 +1,60 @@
+import { type ErrorDetail, StackguideError } from '../errors.ts';
+
+/**
+ * A run with branches in flight ends with every branch's outcome: the first failure keeps its code,
+ * kind, exit code and next steps (what to fix), and the details say what every other branch did —
+ * failed too, completed while the failure was being reported, or not started.
+ */
+export function branchFailure(
+  failures: ReadonlyArray<{ name: string; error: unknown }>,
+  notStarted: ReadonlyArray<{ name: string; reason: string }>,
+  completed: readonly string[],
+): StackguideError {
+  const [first, ...others] = failures;
+  const primary =
+    first?.error instanceof StackguideError
+      ? first.error
+      : new StackguideError(`${first?.name ?? 'The run'} failed: ${String(first?.error)}`, {
+          code: 'run.failed',
+          kind: 'bug',
+          cause: first?.error,
+        });
+  if (others.length === 0 && notStarted.length === 0 && completed.length === 0) return primary;
+  const details: ErrorDetail[] = [
+    ...primary.details,
+    ...others.map(({ name, error }) => ({
+      path: name,
+      message: `failed too: ${error instanceof Error ? error.message : String(error)}`,
+    })),
+    ...completed.map((name) => ({ path: name, message: 'completed' })),
+    ...notStarted.map(({ name, reason }) => ({ path: name, message: reason })),
+  ];
+  return new StackguideError(
+    others.length > 0 ? `${failures.length} branches failed: ${primary.message}` : primary.message,
+    {
+      code: primary.code,
+      kind: primary.kind,
+      nextSteps: [
+        ...primary.nextSteps,
+        ...(notStarted.length > 0 || others.length > 0
+          ? ['Run the same command again once fixed: what completed is left alone, the rest goes on.']
+          : []),
+      ],
+      details,
+      cause: primary,
+      exitCode: primary.exitCode,
+    },
+  );
+}
+
+/** Calls of `ask` one after another (an operator answers one question at a time), in call order. */
+export function oneAtATime<A extends unknown[], R>(
+  ask: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (...args) => {
+    const answer = queue.then(() => ask(...args));
+    queue = answer.catch(() => undefined);
+    return answer;
+  };
+}
