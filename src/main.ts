@@ -410,7 +410,7 @@ export async function main(argv: string[]): Promise<number> {
       const awsRegion = aws?.region && aws.region.source !== 'flag' ? aws.region : undefined;
       const debug = given.debug || isOn(process.env.STACKGUIDE_DEBUG);
       const colour = colourOf(given.color, process.env);
-      const { debugLine } = await import('./aws/aws-call-guard.ts');
+      const { debugLine } = await import('./aws/debug-line.ts');
       const command = await load();
       return command({
         ...given,

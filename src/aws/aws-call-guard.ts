@@ -35,13 +35,6 @@ export interface AwsExchange {
   failure?: string;
 }
 
-/** `debug: CloudFormation DescribeStacks → 200 in 84 ms (request id 5f0c…)`: names and numbers only. */
-export function debugLine(exchange: AwsExchange): string {
-  const outcome = exchange.failure ?? String(exchange.status);
-  const id = exchange.requestId ? ` (request id ${exchange.requestId})` : '';
-  return `debug: ${exchange.service} ${exchange.action} → ${outcome} in ${exchange.durationMs} ms${id}`;
-}
-
 /** What the port call in progress is, seen from the HTTP layer below it. */
 interface CallScope {
   service: string;
