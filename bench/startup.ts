@@ -4,7 +4,8 @@
  * to the first figure, `node -e 0` (what any Node CLI pays before its own code runs):
  *   1. `node -e 0` (15 runs), the same Node that runs stackguide;
  *   2. `node dist/cli.js --help` (15 runs);
- *   3. `node dist/cli.js validate blueprints/demo` (15 runs), with its peak RSS (GNU time's %M);
+ *   3. `node dist/cli.js validate blueprints/<name>` (15 runs) for every shipped blueprint, demo first,
+ *      each with its peak RSS (GNU time's %M);
  *   1-3 also with their median CPU time (GNU time's %U + %S), which a busy machine barely changes;
  *   4. the first interactive frame of `stackguide install` (7 runs): the command starts in a detached
  *      tmux session (120x40) against one local moto server, with test credentials and no CI, no
@@ -13,16 +14,18 @@
  *   5. for reference, in the same run: `aws --version` (awscli) and `cdk --help` (aws-cdk, installed with
  *      npm into a temporary folder and run by the same Node; "not measured" with the reason when npm
  *      cannot install it).
- * Goals (issue 12): --help at most 1.5x `node -e 0`; validate at most 150 ms and 80 MiB; first frame
- * at most 300 ms.
+ * Goals (issue 12): --help at most 1.5x `node -e 0`; validate at most 150 ms and 80 MiB (issue 15: for
+ * every shipped blueprint); first frame at most 300 ms.
  *
- *   npm run build && node bench/startup.ts [--runs N] [--json] [--readme]
+ *   npm run bench [-- --runs N] [--json] [--readme]     (builds, then runs node bench/startup.ts)
  *
  * --runs N runs every measurement N times; --json prints one JSON object with every figure; --readme
- * also rewrites the README's start-up table from this run's figures, naming the commit.
+ * also rewrites the README's start-up table from this run's figures, naming the commit. The header
+ * names the commit, the machine and the load average at the start and at the end of the run: wall
+ * times on a shared machine move with it, ratios to `node -e 0` and CPU times much less.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -276,6 +279,16 @@ async function measureCdk(runs: number): Promise<Figure | NotMeasured> {
   }
 }
 
+/** Every folder under blueprints/ with a blueprint.yaml, demo first (the goal's own example). */
+function shippedBlueprints(): string[] {
+  const folder = join(root, 'blueprints');
+  const names = readdirSync(folder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(folder, entry.name, 'blueprint.yaml')))
+    .map((entry) => entry.name)
+    .sort();
+  return [...names.filter((name) => name === 'demo'), ...names.filter((name) => name !== 'demo')];
+}
+
 /** The commit measured (with `+` when the work tree differs from it) and the machine it ran on. */
 function commitOf(): string {
   const git = (...args: string[]) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
@@ -284,23 +297,29 @@ function commitOf(): string {
 }
 
 /** The machine, and how busy it was when the bench started: wall times on a shared machine vary with it. */
+const oneMinuteLoad = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
 const machine = {
   commit: commitOf(),
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
   cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
   cpus: cpus().length,
-  loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+  loadAverage: oneMinuteLoad(),
+  /** Set when the measurements are done. */
+  loadAverageAtEnd: undefined as number | undefined,
 };
 
+const loadWords = (): string =>
+  `load average ${machine.loadAverage} at the start, ${machine.loadAverageAtEnd ?? '?'} at the end`;
+
 const header = (): string =>
-  `bench/startup · commit ${machine.commit} · Node ${machine.node} · ${machine.platform}, ${machine.cpus} x ${machine.cpu}, load ${machine.loadAverage}`;
+  `bench/startup · commit ${machine.commit} · Node ${machine.node} · ${machine.platform}, ${machine.cpus} x ${machine.cpu} · ${loadWords()}`;
 
 function printTable(results: ReadonlyArray<Figure | NotMeasured>): void {
   console.log(`${header()}\n`);
   const ms = (value: number) => `${Math.round(value)} ms`.padStart(8);
   console.log(
-    `${''.padEnd(40)}${'median'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'runs'.padStart(6)}${'x node'.padStart(8)}${'peak RSS'.padStart(10)}${'CPU'.padStart(8)}  goal`,
+    `${''.padEnd(48)}${'median'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}${'runs'.padStart(6)}${'x node'.padStart(8)}${'peak RSS'.padStart(10)}${'CPU'.padStart(8)}  goal`,
   );
   for (const result of results) {
     if ('reason' in result) {
@@ -312,12 +331,12 @@ function printTable(results: ReadonlyArray<Figure | NotMeasured>): void {
     const cpu = result.cpuMs === undefined ? '' : `${result.cpuMs} ms`;
     const goal = result.goal === undefined ? '' : `  ${result.goal}: ${result.pass ? 'PASS' : 'MISS'}`;
     console.log(
-      `${result.label.padEnd(40)}${ms(result.medianMs)}${ms(result.minMs)}${ms(result.maxMs)}${String(result.runs).padStart(6)}${ratio.padStart(8)}${rss.padStart(10)}${cpu.padStart(8)}${goal}`,
+      `${result.label.padEnd(48)}${ms(result.medianMs)}${ms(result.minMs)}${ms(result.maxMs)}${String(result.runs).padStart(6)}${ratio.padStart(8)}${rss.padStart(10)}${cpu.padStart(8)}${goal}`,
     );
   }
 }
 
-const README_START = '<!-- startup-table:start (generated by `node bench/startup.ts --readme`) -->';
+const README_START = '<!-- startup-table:start (generated by `npm run bench -- --readme`) -->';
 const README_END = '<!-- startup-table:end -->';
 
 /** The README's start-up table, from this run's figures. */
@@ -332,7 +351,7 @@ function readmeTable(results: ReadonlyArray<Figure | NotMeasured>): string {
   });
   return [
     README_START,
-    `Measured at commit \`${machine.commit}\` on ${machine.cpus} x ${machine.cpu} (${machine.platform}), Node ${machine.node}, load average ${machine.loadAverage} at the start.`,
+    `Measured at commit \`${machine.commit}\` on ${machine.cpus} x ${machine.cpu} (${machine.platform}), Node ${machine.node}, ${loadWords()}.`,
     '',
     '| what | median | range | x `node -e 0` | peak RSS | CPU (user + sys, median) | goal |',
     '|---|---|---|---|---|---|---|',
@@ -362,17 +381,28 @@ async function main(): Promise<void> {
   const moto = await startMotoServer();
   let results: Array<Figure | NotMeasured>;
   const runs = flags.runs ?? 15;
-  const demo = join(root, 'blueprints', 'demo');
   try {
     const baseline = await measure('node -e 0', () => timeCommand(node, ['-e', '0']), runs);
     const help = await measure('stackguide --help', () => timeCommand(node, [cli, '--help']), runs);
-    const validate = await measure(
-      'stackguide validate blueprints/demo',
-      () => timeCommand(node, [cli, 'validate', demo]),
-      runs,
-    );
-    const validateUse = resourceUse(node, [cli, 'validate', demo], runs);
-    const validateRss = validateUse.peakRssMiB;
+    const validates: Figure[] = [];
+    for (const name of shippedBlueprints()) {
+      const args = [cli, 'validate', join(root, 'blueprints', name)];
+      const wall = await measure(
+        `stackguide validate blueprints/${name}`,
+        () => timeCommand(node, args),
+        runs,
+      );
+      const use = resourceUse(node, args, runs);
+      validates.push({
+        ...wall,
+        ...use,
+        goal: `at most ${goals.validate} ms and ${goals.validateRssMiB} MiB`,
+        pass:
+          wall.medianMs <= goals.validate &&
+          use.peakRssMiB !== undefined &&
+          use.peakRssMiB <= goals.validateRssMiB,
+      });
+    }
     const firstFrame = await measureFirstFrame(moto.endpoint, flags.runs ?? 7);
     const ratio = (figure: Figure): Figure => ({
       ...figure,
@@ -386,15 +416,7 @@ async function main(): Promise<void> {
         goal: `at most ${goals.helpRatio}x node -e 0`,
         pass: help.medianMs <= goals.helpRatio * baseline.medianMs,
       },
-      {
-        ...ratio(validate),
-        ...validateUse,
-        goal: `at most ${goals.validate} ms and ${goals.validateRssMiB} MiB`,
-        pass:
-          validate.medianMs <= goals.validate &&
-          validateRss !== undefined &&
-          validateRss <= goals.validateRssMiB,
-      },
+      ...validates.map(ratio),
       {
         ...ratio(firstFrame),
         goal: `at most ${goals.firstFrame} ms`,
@@ -407,6 +429,7 @@ async function main(): Promise<void> {
   } finally {
     await moto.stop();
   }
+  machine.loadAverageAtEnd = oneMinuteLoad();
   if (flags.json) {
     const figures = results.filter((result): result is Figure => !('reason' in result));
     const notMeasured = results.filter((result): result is NotMeasured => 'reason' in result);
