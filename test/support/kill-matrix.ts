@@ -202,6 +202,8 @@ export interface MatrixOutcome {
   killed: number;
   /** Each re-run's wall time, in seconds. */
   seconds: number[];
+  /** The slowest re-run's kill point. */
+  slowest?: string;
 }
 
 /** The re-run's limit (issue 13: "the same command re-run finishes within 45 s"). */
@@ -232,6 +234,7 @@ export async function runMatrix(options: {
       const started = Date.now();
       const again = await runCli(c.args, { cwd: c.cwd, env: { ...c.env, CI: 'true' }, timeoutMs: 170_000 });
       const took = Date.now() - started;
+      if (took / 1000 > Math.max(0, ...outcome.seconds)) outcome.slowest = label;
       outcome.seconds.push(Math.round(took / 100) / 10);
       if (again.code !== 0)
         outcome.problems.push(`${label}: the re-run exited ${again.code}\n${again.stderr}`);
@@ -253,5 +256,5 @@ export async function runMatrix(options: {
 /** One line for the test log: how many points, and how long the re-runs took. */
 export function matrixSummary(name: string, outcome: MatrixOutcome): string {
   const sorted = [...outcome.seconds].sort((a, b) => a - b);
-  return `${name}: ${outcome.killed} kill points, re-runs ${sorted[0]}-${sorted.at(-1)} s (median ${sorted[Math.floor(sorted.length / 2)]} s)`;
+  return `${name}: ${outcome.killed} kill points, re-runs ${sorted[0]}-${sorted.at(-1)} s (median ${sorted[Math.floor(sorted.length / 2)]} s; slowest after ${outcome.slowest})`;
 }
