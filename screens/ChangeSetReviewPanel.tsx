@@ -6,14 +6,32 @@ export interface ChangeSetReviewPanelProps {
   summary: ChangeSetSummary;
   /** 'execute' or 'decline'. */
   onDecision: (decision: 'execute' | 'decline') => void;
+  /** The window's columns: every line is cut to fit inside the border, none wraps. */
+  width?: number;
+  /** Lines the panel may take, margin and border included; the changes beyond fold into "+N more". */
+  maxHeight?: number;
+}
+
+/** One change as drawn: its depth in the tree of nested change sets. */
+interface ChangeLine {
+  change: ReviewedChange;
+  depth: number;
+  order: number;
 }
 
 /**
  * One stack's change set before it is executed: every change with its action, type and replacement
  * (True in red, Conditional in yellow), nested change sets as a tree, IAM resources with the
- * capabilities to acknowledge. Replacing a stateful resource needs the stack name typed in full.
+ * capabilities to acknowledge. Replacing a stateful resource needs the stack name typed in full. When
+ * the changes do not fit the window, what matters most shows (replacements, removals, then changes,
+ * then additions) and the rest is counted on one line.
  */
-export function ChangeSetReviewPanel({ summary, onDecision }: ChangeSetReviewPanelProps) {
+export function ChangeSetReviewPanel({
+  summary,
+  onDecision,
+  width = 80,
+  maxHeight = Number.POSITIVE_INFINITY,
+}: ChangeSetReviewPanelProps) {
   const needsTyping = summary.statefulReplacements.length > 0;
   const [typed, setTyped] = useState('');
   useInput((input, key) => {
@@ -27,35 +45,52 @@ export function ChangeSetReviewPanel({ summary, onDecision }: ChangeSetReviewPan
     if (key.backspace || key.delete) return setTyped((value) => value.slice(0, -1));
     if (input && !key.ctrl && !key.meta) setTyped((value) => value + input);
   });
+  const inner = Math.max(10, width - 4);
+  const cut = (text: string): string => (text.length <= inner ? text : `${text.slice(0, inner - 1)}…`);
+  const lines = flatten(summary.changes, 1);
+  const room = Math.max(1, maxHeight - fixedHeight(summary));
+  const shown = lines.length <= room ? lines : mostImportant(lines, room - 1);
+  const hidden = lines.filter((line) => !shown.includes(line));
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} marginTop={1}>
-      <Text bold>
-        Change set for {summary.stackName} ({summary.type === 'CREATE' ? 'new stack' : 'update'}):{' '}
-        {summary.changes.length} change
-        {summary.changes.length === 1 ? '' : 's'}
+      <Text bold wrap="truncate-end">
+        {cut(
+          `Change set for ${summary.stackName} (${summary.type === 'CREATE' ? 'new stack' : 'update'}): ${summary.changes.length} change${summary.changes.length === 1 ? '' : 's'}`,
+        )}
       </Text>
-      <ChangeLines changes={summary.changes} depth={1} />
+      {shown.map(({ change, depth, order }) => (
+        <Text key={`${order}:${change.logicalResourceId}`} wrap="truncate-end">
+          {'  '.repeat(depth)}
+          {symbol(change.action)} {change.logicalResourceId} <Text dimColor>{change.resourceType}</Text>
+          {change.replacement === 'True' && <Text color="red"> replacement</Text>}
+          {change.replacement === 'Conditional' && <Text color="yellow"> may be replaced</Text>}
+        </Text>
+      ))}
+      {hidden.length > 0 && <Text dimColor>{cut(`  +${hidden.length} more: ${tally(hidden)}`)}</Text>}
       {summary.iamResources.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
-          <Text color="yellow">IAM resources: {summary.iamResources.join(', ')}</Text>
-          <Text color="yellow">
-            Going ahead acknowledges {summary.capabilities.join(', ') || 'that these are created'}.
+          <Text color="yellow" wrap="truncate-end">
+            {cut(`IAM resources: ${summary.iamResources.join(', ')}`)}
+          </Text>
+          <Text color="yellow" wrap="truncate-end">
+            {cut(`Going ahead acknowledges ${summary.capabilities.join(', ') || 'that these are created'}.`)}
           </Text>
         </Box>
       )}
       {needsTyping ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text color="red" bold>
-            Replaces or removes stateful resources (their data is lost):{' '}
-            {summary.statefulReplacements.join(', ')}
+          <Text color="red" bold wrap="truncate-end">
+            {cut(
+              `Replaces or removes stateful resources (their data is lost): ${summary.statefulReplacements.join(', ')}`,
+            )}
           </Text>
-          <Text>
+          <Text wrap="truncate-end">
             Type the stack name ({summary.stackName}) and Enter to go ahead, Esc to stop:{' '}
             <Text bold>{typed}</Text>
           </Text>
         </Box>
       ) : (
-        <Text>
+        <Text wrap="truncate-end">
           Execute? <Text bold>y</Text> to go ahead, <Text bold>n</Text> to stop (the change set is deleted)
         </Text>
       )}
@@ -63,23 +98,56 @@ export function ChangeSetReviewPanel({ summary, onDecision }: ChangeSetReviewPan
   );
 }
 
-function ChangeLines({ changes, depth }: { changes: readonly ReviewedChange[]; depth: number }) {
+/** Lines the panel takes besides its changes: margin, border, title, IAM block, the question. */
+function fixedHeight(summary: ChangeSetSummary): number {
   return (
-    <Box flexDirection="column">
-      {changes.map((change) => (
-        <Box key={`${change.logicalResourceId}:${change.action}`} flexDirection="column">
-          <Text>
-            {'  '.repeat(depth)}
-            {symbol(change.action)} {change.logicalResourceId} <Text dimColor>{change.resourceType}</Text>
-            {change.replacement === 'True' && <Text color="red"> replacement</Text>}
-            {change.replacement === 'Conditional' && <Text color="yellow"> may be replaced</Text>}
-          </Text>
-          {change.nested && <ChangeLines changes={change.nested} depth={depth + 2} />}
-        </Box>
-      ))}
-    </Box>
+    1 + 2 + 1 + (summary.iamResources.length > 0 ? 3 : 0) + (summary.statefulReplacements.length > 0 ? 3 : 1)
   );
 }
+
+/** Lines the panel takes in a window: all its changes when they fit in `maxHeight`, else `maxHeight`. */
+export function changeSetPanelHeight(summary: ChangeSetSummary, maxHeight: number): number {
+  return Math.min(maxHeight, fixedHeight(summary) + flatten(summary.changes, 1).length);
+}
+
+function flatten(changes: readonly ReviewedChange[], depth: number, into: ChangeLine[] = []): ChangeLine[] {
+  for (const change of changes) {
+    into.push({ change, depth, order: into.length });
+    if (change.nested) flatten(change.nested, depth + 2, into);
+  }
+  return into;
+}
+
+/** What can lose data or break things first: replacements, removals, modifications, then additions. */
+function weight({ change }: ChangeLine): number {
+  if (change.replacement === 'True') return 0;
+  if (change.action === 'Remove') return 1;
+  if (change.replacement === 'Conditional') return 2;
+  if (change.action === 'Modify') return 3;
+  return 4;
+}
+
+function mostImportant(lines: readonly ChangeLine[], count: number): ChangeLine[] {
+  const picked = new Set(
+    [...lines].sort((a, b) => weight(a) - weight(b) || a.order - b.order).slice(0, count),
+  );
+  return lines.filter((line) => picked.has(line));
+}
+
+function tally(lines: readonly ChangeLine[]): string {
+  const counts = new Map<string, number>();
+  for (const { change } of lines) {
+    const word = ACTION_WORDS[change.action] ?? change.action.toLowerCase();
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return [...counts].map(([word, count]) => `${count} ${word}`).join(', ');
+}
+
+const ACTION_WORDS: Record<string, string> = {
+  Add: 'to add',
+  Remove: 'to remove',
+  Modify: 'to modify',
+};
 
 function symbol(action: string): string {
   if (action === 'Add') return '+';

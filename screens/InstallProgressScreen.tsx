@@ -11,7 +11,7 @@ import {
   type TaskLine,
 } from '../src/progress/progress-store.ts';
 import { isFailedStatus, isInProgress } from '../src/stacks/stack-status.ts';
-import { ChangeSetReviewPanel } from './ChangeSetReviewPanel.tsx';
+import { ChangeSetReviewPanel, changeSetPanelHeight } from './ChangeSetReviewPanel.tsx';
 import { InterruptMenuPanel } from './InterruptMenuPanel.tsx';
 
 export interface InstallProgressScreenProps {
@@ -105,7 +105,10 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   let room = height - 2 - 1 - runWarnings.length; // the header and the run's warnings
   // A prompt needs its room first; the rows fold around it.
   const prompting = snapshot.prompt !== undefined;
-  if (prompting) room -= Math.min(room - 2, promptHeight(snapshot.prompt, width));
+  // The change set panel gets all but two lines (the stack it is for, and the "+N more" of the rows it
+  // folds); it folds its own changes beyond that.
+  const panelRoom = Math.max(4, room - 2);
+  if (prompting) room -= Math.min(room - 2, promptHeight(snapshot.prompt, width, panelRoom));
   const stepLines = liveSteps.map((step) => stepHeight(step));
   // What the operator must act on comes first: running and failing steps, then stacks, then work.
   const shownSteps: StepProgress[] = [];
@@ -205,6 +208,8 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
       {snapshot.prompt?.kind === 'changeset' && (
         <ChangeSetReviewPanel
           summary={snapshot.prompt.summary}
+          width={width}
+          maxHeight={panelRoom}
           onDecision={(decision) => store.answer(decision)}
         />
       )}
@@ -245,14 +250,10 @@ function shareLines(needs: readonly number[], lines: number): number[] {
 }
 
 /** Lines a prompt panel takes: its margin and border, its question (wrapped), its choices or changes. */
-function promptHeight(prompt: ProgressSnapshot['prompt'], width: number): number {
+function promptHeight(prompt: ProgressSnapshot['prompt'], width: number, panelRoom: number): number {
   if (!prompt) return 0;
   const wrapped = (text: string): number => Math.max(1, Math.ceil(text.length / Math.max(1, width - 4)));
-  if (prompt.kind === 'changeset') {
-    const count = (changes: ReadonlyArray<{ nested?: ReadonlyArray<unknown> }>): number =>
-      changes.reduce((total, change) => total + 1 + count((change.nested ?? []) as typeof changes), 0);
-    return 3 + 1 + count(prompt.summary.changes) + (prompt.summary.iamResources.length > 0 ? 3 : 0) + 3;
-  }
+  if (prompt.kind === 'changeset') return changeSetPanelHeight(prompt.summary, panelRoom);
   const message =
     prompt.kind === 'choice' ? prompt.message : `${prompt.stack} is still changing in AWS. What now?`;
   return 3 + wrapped(message) + prompt.choices.length;

@@ -200,6 +200,59 @@ describe('the live view at 80x24', () => {
     view.unmount();
   });
 
+  it('fits a change set taller than the window: what can lose data first, the rest counted on one line', async () => {
+    const { store, view, live } = setup();
+    manyWaitingStacks(store);
+    store.apply({ type: 'stack.started', stack: 'lab-core', operation: 'update', resourceCount: 42 });
+    const change = (id: string, action: string, extra: Record<string, unknown> = {}) => ({
+      action,
+      logicalResourceId: id,
+      resourceType: 'AWS::SSM::Parameter',
+      replacement: 'False',
+      stateful: false,
+      ...extra,
+    });
+    const changes = [
+      ...Array.from({ length: 36 }, (_, i) => change(`Setting${i + 1}`, 'Add')),
+      change('OldQueue', 'Remove'),
+      change('Cluster', 'Modify', { replacement: 'True', resourceType: 'AWS::ECS::Cluster' }),
+      change('Nested', 'Modify', {
+        resourceType: 'AWS::CloudFormation::Stack',
+        nested: [change('Inner1', 'Add'), change('Inner2', 'Modify', { replacement: 'Conditional' })],
+      }),
+    ];
+    const answer = store.ask({
+      kind: 'changeset',
+      summary: {
+        stackName: 'lab-core',
+        stackId: 'arn:aws:cloudformation:us-east-1:1:stack/lab-core/x',
+        changeSetId: 'cs-1',
+        type: 'UPDATE',
+        changes: changes as never,
+        empty: false,
+        iamResources: ['WorkerRole (AWS::IAM::Role)'],
+        capabilities: ['CAPABILITY_IAM'],
+        statefulReplacements: [],
+      },
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('Execute?'));
+    const region = live();
+    expect(region.length).toBeLessThanOrEqual(22);
+    const text = region.join('\n');
+    expect(text).toContain('Change set for lab-core (update): 39 changes');
+    // The replacement, the removal and the conditional replacement inside the nested stack all show.
+    expect(text).toMatch(/~ Cluster AWS::ECS::Cluster replacement/);
+    expect(text).toMatch(/- OldQueue/);
+    expect(text).toMatch(/ {5}~ Inner2 AWS::SSM::Parameter may be replaced/);
+    expect(text).toMatch(/\+\d+ more: \d+ to add/);
+    expect(text).toContain('Going ahead acknowledges CAPABILITY_IAM.');
+    // No line is wider than the window.
+    for (const line of region) expect(line.length).toBeLessThanOrEqual(80);
+    store.answer('decline');
+    expect(await answer).toBe('decline');
+    view.unmount();
+  });
+
   it('lays out again when the window is resized: more rows show, none is cut at 200x50', async () => {
     const { store, view, live } = setup();
     manyWaitingStacks(store);
