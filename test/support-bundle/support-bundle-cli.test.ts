@@ -267,7 +267,8 @@ describe('stackguide support-bundle', () => {
       node: expect.stringMatching(/^v\d+\./),
       os: { platform: process.platform },
     });
-    expect(versions.stackguide).toMatch(/^\d+\.\d+\.\d+/);
+    const pkg = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8'));
+    expect(versions.stackguide).toBe(pkg.version);
     const lastError = JSON.parse(await readFile(join(root, 'last-error.json'), 'utf8'));
     expect(lastError).toEqual({ run: null, event: null, stacks: [] });
   });
