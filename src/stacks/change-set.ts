@@ -157,3 +157,26 @@ export async function discardChangeSet(
   await cloudFormation.deleteChangeSet(summary.changeSetId);
   if (summary.type === 'CREATE') await cloudFormation.deleteStack(summary.stackId, token);
 }
+
+/**
+ * Executes the change set this run made. When CloudFormation acted on the call but its answer was lost
+ * (a connection reset), the SDK retries it and CloudFormation refuses the retry: the change set is
+ * executing already. This run holds the deployment lock and made that change set, so the execution is
+ * its own: it goes on and follows it rather than failing a deploy that is under way.
+ */
+export async function executeOwnChangeSet(
+  cloudFormation: CloudFormationPort,
+  changeSetId: string,
+  token: string,
+  disableRollback: boolean,
+): Promise<void> {
+  try {
+    await cloudFormation.executeChangeSet(changeSetId, token, disableRollback ? { disableRollback } : {});
+  } catch (error) {
+    const cause = error instanceof StackguideError && error.cause !== undefined ? error.cause : error;
+    const name = (cause as { name?: string } | undefined)?.name ?? '';
+    if (!/^InvalidChangeSetStatus/.test(name)) throw error;
+    const { executionStatus } = await cloudFormation.describeChangeSet(changeSetId);
+    if (!executionStatus?.startsWith('EXECUTE_')) throw error;
+  }
+}

@@ -4,7 +4,12 @@ import { StackguideError } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
-import { type ChangeSetSummary, createChangeSet, discardChangeSet } from './change-set.ts';
+import {
+  type ChangeSetSummary,
+  createChangeSet,
+  discardChangeSet,
+  executeOwnChangeSet,
+} from './change-set.ts';
 import { type FollowedOperation, followOperation } from './follow-operation.ts';
 import type { OperationTracker } from './operation-tracker.ts';
 import { isInProgress, isNotCreated } from './stack-status.ts';
@@ -196,11 +201,7 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
   // What this run has said so far (the change set it made) is on disk before the call that changes AWS.
   await journal.flush();
   const disableRollback = deps.disableRollback === true || resuming;
-  await cloudFormation.executeChangeSet(
-    summary.changeSetId,
-    token,
-    disableRollback ? { disableRollback } : {},
-  );
+  await executeOwnChangeSet(cloudFormation, summary.changeSetId, token, disableRollback);
   return follow(
     stack,
     {

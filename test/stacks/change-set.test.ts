@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeSetDescription, CloudFormationPort } from '../../src/aws/cloudformation-port.ts';
-import { createChangeSet } from '../../src/stacks/change-set.ts';
+import { StackguideError } from '../../src/errors.ts';
+import { createChangeSet, executeOwnChangeSet } from '../../src/stacks/change-set.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
 /** Just the two calls a change set needs, answering from a table of descriptions by change set id. */
@@ -145,5 +146,65 @@ describe('createChangeSet', () => {
       code: 'changeset.failed',
       message: expect.stringContaining('Unresolved resource dependencies [Vpc]'),
     });
+  });
+});
+
+describe('executeOwnChangeSet', () => {
+  const refused = new StackguideError('CloudFormation ExecuteChangeSet failed', {
+    code: 'aws.call',
+    kind: 'aws',
+    cause: Object.assign(new Error('cannot be executed in its current execution status'), {
+      name: 'InvalidChangeSetStatusException',
+    }),
+  });
+  const port = (execute: () => Promise<void>, executionStatus: string) =>
+    ({
+      executeChangeSet: execute,
+      describeChangeSet: async () => ({
+        changeSetId: 'cs',
+        stackId: 's',
+        status: 'CREATE_COMPLETE',
+        executionStatus,
+        changes: [],
+      }),
+    }) as unknown as CloudFormationPort;
+
+  it('goes on when the retry of an execution whose answer was lost is refused: it is executing', async () => {
+    await expect(
+      executeOwnChangeSet(
+        port(async () => Promise.reject(refused), 'EXECUTE_IN_PROGRESS'),
+        'cs',
+        't',
+        false,
+      ),
+    ).resolves.toBeUndefined();
+    await expect(
+      executeOwnChangeSet(
+        port(async () => undefined, 'AVAILABLE'),
+        'cs',
+        't',
+        true,
+      ),
+    ).resolves.toBeUndefined();
+  });
+
+  it('fails when the change set was never executed, and on any other error', async () => {
+    await expect(
+      executeOwnChangeSet(
+        port(async () => Promise.reject(refused), 'AVAILABLE'),
+        'cs',
+        't',
+        false,
+      ),
+    ).rejects.toBe(refused);
+    const denied = new Error('denied');
+    await expect(
+      executeOwnChangeSet(
+        port(async () => Promise.reject(denied), 'EXECUTE_IN_PROGRESS'),
+        'cs',
+        't',
+        false,
+      ),
+    ).rejects.toBe(denied);
   });
 });

@@ -11,7 +11,8 @@ export interface Gate {
   action: string;
   /** Which occurrence of the action to stop (1 = the first). */
   occurrence: number;
-  when: 'before' | 'after';
+  /** `reset-after`: forwarded, then the connection is reset instead of answered (a lost answer the SDK retries). */
+  when: 'before' | 'after' | 'reset-after';
 }
 
 export interface GateProxy {
@@ -55,6 +56,14 @@ export async function startGateProxy(target: string, gate: Gate): Promise<GatePr
           headers: { ...incoming.headers, host: upstream.host },
         },
         (response) => {
+          if (stopHere && gate.when === 'reset-after') {
+            response.resume();
+            response.on('end', () => {
+              incoming.socket.destroy();
+              signalReached();
+            });
+            return;
+          }
           if (stopHere) {
             response.resume();
             response.on('end', signalReached);
