@@ -5,6 +5,7 @@ import { destroyPlanText } from '../../src/output/destroy-plan-text.ts';
 import { formatDuration, mask } from '../../src/output/format.ts';
 import { errorEvent, renderErrorText } from '../../src/output/render-error.ts';
 import { statusChangesText, statusText } from '../../src/output/status-text.ts';
+import { supportBundleText } from '../../src/output/support-bundle-text.ts';
 import type { DeploymentStatus } from '../../src/status/deployment-status.ts';
 
 /** The text printers of src/output/, rendered to strings: exactly what the operator reads. */
@@ -257,5 +258,54 @@ describe('formatDuration and mask', () => {
   it('shows the same mask for every secret, whatever its length', () => {
     expect(mask('a')).toBe(mask('a much longer secret value'));
     expect(mask('hunter2')).not.toContain('hunter2');
+  });
+});
+
+describe('supportBundleText', () => {
+  it('says where the bundle is, whether AWS was reached, and what was redacted by kind and count', () => {
+    const event = {
+      type: 'support.bundle' as const,
+      path: '/tmp/lab-support.tar.gz',
+      bytes: 5_120,
+      files: ['journal.json', 'events.ndjson', 'stacks.json'],
+      aws: { reached: true },
+      redactions: [
+        { kind: 'secret answer', count: 2 },
+        { kind: 'registry password', count: 1 },
+      ],
+      notes: [],
+    };
+    expect(supportBundleText(event, 'lab', 'us-east-1')).toBe(
+      [
+        'Support bundle of lab (us-east-1) written to /tmp/lab-support.tar.gz (5.0 KiB, mode 0600)',
+        'AWS: reached; the stacks and their recent events are in',
+        'Redacted before writing (3): secret answer ×2, registry password ×1',
+        'Files: journal.json, events.ndjson, stacks.json',
+        '',
+      ].join('\n'),
+    );
+    expect(
+      supportBundleText(
+        {
+          ...event,
+          bytes: 900,
+          files: ['journal.json'],
+          aws: { reached: false, reason: 'no credentials' },
+          redactions: [],
+          notes: ['no event log: the deployment was never installed from here'],
+        },
+        'lab',
+        undefined,
+      ),
+    ).toBe(
+      [
+        'Support bundle of lab written to /tmp/lab-support.tar.gz (900 B, mode 0600)',
+        'AWS: not reached (no credentials); the local parts are in',
+        'Redacted: nothing matched a secret',
+        'Files: journal.json',
+        'Note: no event log: the deployment was never installed from here',
+        '',
+      ].join('\n'),
+    );
   });
 });
