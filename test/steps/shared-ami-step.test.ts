@@ -99,6 +99,9 @@ describe('sharedAmi step against moto', () => {
   it("counts only the vendor's images when owners are given", async () => {
     await shareImage('codeocean-vpc-amzn2-20240601');
     const results = await checkById(sharedAmiStep, context(), { ...CONFIG, owners: ['111122223333'] });
-    expect(results.get('ami.ami')?.status).toBe('fail');
+    expect(results.get('ami.ami')).toMatchObject({
+      status: 'fail',
+      summary: 'no image named codeocean-vpc-amzn2-* is shared with account 123456789012 in us-east-1',
+    });
   });
 });
