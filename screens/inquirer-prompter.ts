@@ -1,6 +1,43 @@
 import { confirm, input, password, select } from '@inquirer/prompts';
 import { StackguideError } from '../src/errors.ts';
 import type { Prompter } from '../src/install/prompter.ts';
+import { colourOn, painter } from './colour.ts';
+
+/**
+ * Every style @inquirer/prompts draws with (core's theme and select's, confirm's and password's own),
+ * painted for the run's colour decision. Their defaults call node's styleText, which asks stdout and
+ * ignores --no-color.
+ */
+function promptTheme(on: boolean) {
+  const paint = painter(on);
+  const keysHelpTip = (keys: Array<[string, string]>) =>
+    keys.map(([key, action]) => `${paint('bold', key)} ${paint('dim', action)}`).join(paint('dim', ' • '));
+  return {
+    prefix: { idle: paint('blue', '?'), done: paint('green', '✔') },
+    spinner: {
+      interval: 80,
+      frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'].map((frame) => paint('yellow', frame)),
+    },
+    style: {
+      answer: (text: string) => paint('cyan', text),
+      message: (text: string) => paint('bold', text),
+      error: (text: string) => paint('red', `> ${text}`),
+      defaultAnswer: (text: string) => paint('dim', `(${text})`),
+      help: (text: string) => paint('dim', text),
+      highlight: (text: string) => paint('cyan', text),
+      key: (text: string) => paint('cyan', paint('bold', `<${text}>`)),
+      disabled: (text: string) => paint('dim', text),
+      description: (text: string) => paint('cyan', text),
+      keysHelpTip,
+      confirmDefault: (text: string) => {
+        const first = text[0] ?? '';
+        return first.toLowerCase() === first.toUpperCase()
+          ? paint('cyan', text)
+          : first.toUpperCase() + text.slice(1);
+      },
+    },
+  };
+}
 
 /**
  * The Prompter for a terminal, on @inquirer/prompts. It runs only while Ink is not mounted (the ask
@@ -8,7 +45,11 @@ import type { Prompter } from '../src/install/prompter.ts';
  */
 export function createInquirerPrompter(
   signal: AbortSignal,
-  streams = { input: process.stdin, output: process.stderr },
+  streams: { input: NodeJS.ReadStream; output: NodeJS.WriteStream } = {
+    input: process.stdin,
+    output: process.stderr,
+  },
+  colour?: boolean,
 ): Prompter {
   const context = { signal, input: streams.input, output: streams.output, clearPromptOnDone: false };
   /**
@@ -20,12 +61,14 @@ export function createInquirerPrompter(
     (streams.input as { ref?: () => void }).ref?.();
     return cancellable(prompt());
   };
+  const on = colourOn(colour, streams.output);
+  const theme = promptTheme(on);
   return {
     section: (title) => {
-      streams.output.write(`\n\x1b[1m${title}\x1b[22m\n`);
+      streams.output.write(`\n${painter(on)('bold', title)}\n`);
     },
     confirm: (question) =>
-      guard(() => confirm({ message: question.message, default: question.default ?? true }, context)),
+      guard(() => confirm({ message: question.message, default: question.default ?? true, theme }, context)),
     select: (question) =>
       guard(() =>
         select(
@@ -37,6 +80,7 @@ export function createInquirerPrompter(
               ...(choice.description ? { description: choice.description } : {}),
             })),
             ...(question.default !== undefined ? { default: question.default } : {}),
+            theme,
           },
           context,
         ),
@@ -51,7 +95,9 @@ export function createInquirerPrompter(
               const verdict = question.validate(value);
               return verdict === true && question.verify ? question.verify(value) : verdict;
             },
-            ...(question.help ? { theme: { style: { help: () => question.help ?? '' } } } : {}),
+            theme: question.help
+              ? { ...theme, style: { ...theme.style, help: () => question.help ?? '' } }
+              : theme,
           },
           context,
         ),
@@ -61,7 +107,7 @@ export function createInquirerPrompter(
       // "[input is masked]" while typing.
       guard(() =>
         password(
-          { message: question.message, mask: false, toggleMask: false, validate: question.validate },
+          { message: question.message, mask: false, toggleMask: false, validate: question.validate, theme },
           context,
         ),
       ),

@@ -197,7 +197,7 @@ export function startCommand(
   let loading: Promise<Prompter> | undefined;
   const load = (): Promise<Prompter> => {
     loading ??= import('../../screens/inquirer-prompter.ts').then((module) =>
-      module.createInquirerPrompter(controller.signal),
+      module.createInquirerPrompter(controller.signal, undefined, options.colour),
     );
     return loading;
   };

@@ -17,9 +17,26 @@ describe('colour on the screens', () => {
     expect(render(<Text color="red">replacement</Text>).lastFrame()).toBe('replacement');
   });
 
-  it('leaves the terminal to decide otherwise', () => {
-    chalk.level = 3;
-    useColour(undefined);
+  it('leaves it otherwise to the terminal the screens draw on (stderr), not to stdout', () => {
+    const terminal = (depth: number | undefined) =>
+      ({
+        isTTY: depth !== undefined,
+        hasColors: () => (depth ?? 1) > 1,
+        getColorDepth: () => depth ?? 1,
+      }) as unknown as NodeJS.WriteStream;
+    chalk.level = 0;
+    useColour(undefined, terminal(8));
+    expect(chalk.level).toBe(2);
     expect(render(<Text color="red">replacement</Text>).lastFrame()).toContain('\u001b[');
+    useColour(undefined, terminal(24));
+    expect(chalk.level).toBe(3);
+    // A terminal without colours, or no terminal: none.
+    useColour(undefined, terminal(1));
+    expect(chalk.level).toBe(0);
+    useColour(undefined, terminal(undefined));
+    expect(chalk.level).toBe(0);
+    // FORCE_COLOR (colour true) with no terminal: the basic 16.
+    useColour(true, terminal(undefined));
+    expect(chalk.level).toBe(1);
   });
 });

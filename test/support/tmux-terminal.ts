@@ -10,6 +10,8 @@ const run = promisify(execFile);
  */
 export interface TmuxTerminal {
   screen(): Promise<string>;
+  /** The screen with its colours and attributes, as SGR escape sequences (capture-pane -e). */
+  styled(): Promise<string>;
   /** Sends tmux key names (`Enter`, `Down`, `C-c`) or literal text (`{ text: 'abc' }`). */
   press(...keys: Array<string | { text: string }>): Promise<void>;
   waitFor(pattern: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
@@ -42,6 +44,7 @@ export async function openTmuxTerminal(
     (await tmux(['capture-pane', '-p', '-J', '-S', '-200', '-t', session])).stdout;
   return {
     screen,
+    styled: async () => (await tmux(['capture-pane', '-p', '-e', '-J', '-S', '-200', '-t', session])).stdout,
     async press(...keys) {
       for (const key of keys) {
         await tmux(
