@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { formatDuration } from '../src/output/format.ts';
 import {
   doneCount,
+  type Estimate,
   failedResources,
   type ProgressSnapshot,
   type ProgressStore,
@@ -166,7 +167,9 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
         }
       </Static>
       <Text bold wrap="truncate-end">
-        {clip(`${snapshot.title} · ${formatDuration(now() - snapshot.startedAt)}`)}
+        {clip(
+          `${snapshot.title} · ${formatDuration(now() - snapshot.startedAt)}${snapshot.finished ? '' : timeLeft(snapshot.eta, now())}`,
+        )}
       </Text>
       {runWarnings.map((warning) => (
         <Text key={warning} color="yellow" wrap="truncate-end">
@@ -320,9 +323,23 @@ function childrenOf(stacks: Record<string, StackProgress>, order: string[], pare
   return order.map((name) => stacks[name]).filter((s): s is StackProgress => s?.parent === parent);
 }
 
+/** ` · about 4m left` (and `, a guess` when the estimate leaned on typical durations), counting down. */
+function timeLeft(eta: Estimate | undefined, now: number): string {
+  if (!eta) return '';
+  const left = Math.max(0, eta.remainingSeconds * 1000 - (now - eta.at));
+  return ` · about ${formatDuration(left)} left${eta.guess ? ' (a guess)' : ''}`;
+}
+
 function StackLine({ stack, now, width }: { stack: StackProgress; now: number; width: number }) {
   const failed = isFailedStatus(stack.status) || stack.status.includes('ROLLBACK');
-  const icon = failed ? '✖' : isInProgress(stack.status) ? '◼' : stack.status === 'PENDING' ? '◻' : '✔';
+  const notStarted = stack.status === 'NOT_STARTED';
+  const icon = failed
+    ? '✖'
+    : isInProgress(stack.status)
+      ? '◼'
+      : stack.status === 'PENDING' || notStarted
+        ? '◻'
+        : '✔';
   // Resources seen finishing in the events, out of those the operation touches: counted, never assumed.
   const progress =
     stack.resourceCount !== undefined
@@ -337,12 +354,13 @@ function StackLine({ stack, now, width }: { stack: StackProgress; now: number; w
           {stack.status}
           {progress}
           {elapsed}
+          {isInProgress(stack.status) ? timeLeft(stack.eta, now) : ''}
         </Text>
       </Text>
       {stack.failure && (
         <Text color="red" wrap="truncate-end">
           {'  '}
-          {truncate(`root cause: ${stack.failure}`, width - 2)}
+          {truncate(notStarted ? stack.failure : `root cause: ${stack.failure}`, width - 2)}
         </Text>
       )}
     </Box>

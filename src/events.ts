@@ -163,6 +163,13 @@ interface EventPayloads {
   'artifacts.deleted': { bucket: string };
   'stack.skipped': { stack: string; reason: string };
   'stack.not-started': { stack: string; reason: string };
+  eta: {
+    remainingSeconds: number;
+    finishesAt: string;
+    /** True when a duration came from the shipped table of typical ones, not from this account's history. */
+    guess: boolean;
+    stacks: Array<{ stack: string; state: 'waiting' | 'running'; remainingSeconds: number; guess: boolean }>;
+  };
   'changeset.created': {
     stack: string;
     summary: {
@@ -345,6 +352,17 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     description:
       'A stack was never started: another branch failed (or the run was stopped) first, so nothing new started; the same command again goes on with it.',
     payload: { stack: '', reason: 'which branch failed' },
+  },
+  eta: {
+    level: 'debug',
+    description:
+      "When the run will end: told at the start, when a stack starts or ends, and as resources complete (at most every 30 s); from the change sets' resource types and the durations this account has shown (event logs, past stack events), else a table of typical ones.",
+    payload: {
+      remainingSeconds: 'for the whole run, playing the rest forward with --concurrency',
+      finishesAt: 'ISO time',
+      guess: 'some duration came from the typical table, not this account',
+      stacks: 'each unfinished stack: `stack`, `state` (waiting or running), `remainingSeconds`, `guess`',
+    },
   },
   'stack.started': {
     level: 'info',

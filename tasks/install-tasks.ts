@@ -1,7 +1,11 @@
+import { dirname } from 'node:path';
 import { Listr, type ListrRendererValue, type ListrTask } from 'listr2';
 import type { StepEntry } from '../src/blueprint/blueprint-schema.ts';
+import type { StackguideEvent } from '../src/events.ts';
 import { DEFAULT_CONCURRENCY, GraphScheduler, type ScheduledNode } from '../src/graph/graph-scheduler.ts';
 import { branchFailure, oneAtATime } from '../src/graph/run-branches.ts';
+import { EtaTracker } from '../src/progress/eta.ts';
+import { loadDurationHistory } from '../src/progress/eta-history.ts';
 import type { DeployedStack } from '../src/stacks/deploy-stack.ts';
 import type { StepBase, StepInputs } from '../src/steps/run-steps.ts';
 import { applyStepTask } from './apply-step-task.ts';
@@ -52,6 +56,28 @@ export async function runInstallTasks(
   const scheduler = new GraphScheduler(nodes, concurrency, (id) => names.get(id) ?? id);
   const stop = (): void => scheduler.stop('the run was stopped');
   deps.signal.addEventListener('abort', stop, { once: true });
+  // The ETA hears every event of the run and says how long is left (src/progress/eta.ts).
+  const nameOf = new Map(deps.plan.stacks.map((stack) => [stack.id, stack.name]));
+  const eta = new EtaTracker({
+    stacks: deps.plan.stacks.map((stack) => ({
+      name: stack.name,
+      after: (stack.after ?? stack.dependsOn).map((id) => nameOf.get(id) ?? id),
+      types: stack.resourceTypes ?? [],
+    })),
+    history: await loadDurationHistory(
+      dirname(deps.journal.dir),
+      deps.aws.cloudFormation,
+      deps.plan.stacks.map((stack) => stack.name),
+    ),
+    concurrency,
+    now: () => deps.clock.now(),
+    emit: (event) => deps.emit(event),
+  });
+  const emit = (event: StackguideEvent): void => {
+    deps.emit(event);
+    eta.observe(event);
+  };
+  eta.start();
   // Two change sets ready at once are still reviewed one after the other.
   const review = deps.review ? oneAtATime(deps.review) : undefined;
   const failures: Array<{ id: string; error: unknown }> = [];
@@ -66,7 +92,7 @@ export async function runInstallTasks(
       if (!(await scheduler.turn(node.id))) {
         const reason = scheduler.notStarted().find((each) => each.id === node.id)?.reason ?? 'not started';
         if (node.id.startsWith('stacks.'))
-          deps.emit({ type: 'stack.not-started', stack: names.get(node.id) ?? node.id, reason });
+          emit({ type: 'stack.not-started', stack: names.get(node.id) ?? node.id, reason });
         task.skip(`${inner.title}: ${reason}`);
         return;
       }
@@ -94,7 +120,7 @@ export async function runInstallTasks(
     ...deps.plan.stacks.map((stack, index) =>
       scheduled(
         nodes[deps.steps.length + index] as ScheduledNode,
-        deployStackTask({ ...deps, ...(review ? { review } : {}), results, stepOutputs }, stack),
+        deployStackTask({ ...deps, emit, ...(review ? { review } : {}), results, stepOutputs }, stack),
       ),
     ),
   ];

@@ -51,6 +51,8 @@ export interface PlannedStack {
   resourceCount?: number;
   /** Every parameter the template declares. */
   templateParameters?: string[];
+  /** The template's resource types, one per resource, for the ETA until the change set says what changes. */
+  resourceTypes?: string[];
 }
 
 export interface PlannedStep {
@@ -98,6 +100,7 @@ export function buildInstallPlan(
         ? {
             templateBody: template.body,
             resourceCount: Object.keys(template.summary.resources).length,
+            resourceTypes: Object.values(template.summary.resources).map((resource) => resource.type),
             templateParameters: Object.keys(template.summary.parameters),
           }
         : {}),

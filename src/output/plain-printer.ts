@@ -91,6 +91,12 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       if (event.step) return `${at} … ${event.step}: still waiting (${waited}): ${event.status}`;
       return `${at} … still ${event.status} (${waited})`;
     }
+    case 'eta': {
+      if (event.stacks.length === 0) return undefined;
+      const running = event.stacks.filter((row) => row.state === 'running');
+      const each = running.map((row) => `${row.stack} ${formatDuration(row.remainingSeconds * 1000)}`);
+      return `${at} about ${formatDuration(event.remainingSeconds * 1000)} left${event.guess ? ' (a guess: typical durations, not this account’s)' : ''}${each.length > 0 ? `; ${each.join(', ')}` : ''}`;
+    }
     case 'warning':
       return `${at} warning: ${event.message}`;
     case 'run.completed':

@@ -24,6 +24,15 @@ export interface ProgressSnapshot {
   stepOrder: string[];
   /** Warnings no running step owned: kept for the summary. */
   warnings: string[];
+  /** The latest estimate of the time left for the whole run (`eta` events), and when it was told. */
+  eta?: Estimate;
+}
+
+/** Seconds left as of `at` (ms): a screen counts down from it until the next estimate. */
+export interface Estimate {
+  remainingSeconds: number;
+  guess: boolean;
+  at: number;
 }
 
 /**
@@ -85,6 +94,8 @@ export interface StackProgress {
   failure?: string;
   /** stackguide has said its last word on it (completed, failed, unchanged): it can scroll away. */
   settled?: boolean;
+  /** The latest estimate of its time left, while it runs. */
+  eta?: Estimate;
 }
 
 export interface ResourceProgress {
@@ -248,6 +259,22 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
         finishedAt: now,
         settled: true,
       }));
+    case 'eta': {
+      const stacks = { ...state.stacks };
+      for (const row of event.stacks) {
+        const stack = stacks[row.stack];
+        if (stack)
+          stacks[row.stack] = {
+            ...stack,
+            eta: { remainingSeconds: row.remainingSeconds, guess: row.guess, at: now },
+          };
+      }
+      return {
+        ...state,
+        stacks,
+        eta: { remainingSeconds: event.remainingSeconds, guess: event.guess, at: now },
+      };
+    }
     case 'stack.not-started':
       return withStack(state, event.stack, (stack) => ({
         ...stack,
