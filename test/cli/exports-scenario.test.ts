@@ -96,7 +96,7 @@ describe('outputs and exports on the scenario server, through the CLI', () => {
     expect(stopped.code).toBe(1);
     // The reason names the call AWS refused, its HTTP status and request id, and AWS's own words.
     expect(stopped.stderr).toMatch(
-      /Nothing was deleted: the destroy order could not be checked against exports and imports \(ListImports for lab-queue failed: CloudFormation ListImports failed \(HTTP 403, request id [0-9a-f-]+\): User: arn:aws:iam::123456789012:user\/scenario is not authorized to perform: cloudformation:ListImports/,
+      /Nothing was deleted: the destroy order could not be checked against exports and imports \(ListImports for lab-queue failed: AWS refused cloudformation:ListImports to arn:aws:iam::123456789012:user\/scenario/,
     );
     expect(stopped.stderr).toContain('--skip-export-check');
     expect(calls('DeleteStack')).toEqual([]);
@@ -108,7 +108,7 @@ describe('outputs and exports on the scenario server, through the CLI', () => {
     const stopped = await cli('destroy', '--dry-run');
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(
-      /\(ListExports failed: CloudFormation ListExports failed \(HTTP 403, request id [0-9a-f-]+\): User: /,
+      /\(ListExports failed: AWS refused cloudformation:ListExports to arn:aws:iam::123456789012:user\/scenario/,
     );
 
     server.deny('ListExports');
