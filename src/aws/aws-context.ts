@@ -71,13 +71,13 @@ const DEFAULT_MAX_ATTEMPTS = 6;
  */
 export function createAwsSession(settings: AwsSettings, registry: PortRegistry = portRegistry): AwsSession {
   // One credential provider for every client and region: an MFA code or SSO token is asked for and
-  // resolved once per run, not once per client.
-  const credentials = shareCredentials(
-    fromNodeProviderChain({
-      ...(settings.profile ? { profile: settings.profile } : {}),
-      ...(settings.mfaCodeProvider ? { mfaCodeProvider: settings.mfaCodeProvider } : {}),
-    }),
-  );
+  // resolved once per run, not once per client. The SDK's chain caches what it resolved itself (again
+  // only within five minutes of expiry, at once when a client asks with forceRefresh), so it is shared
+  // as it is, never wrapped: a wrapper would drop the arguments clients call it with.
+  const credentials = fromNodeProviderChain({
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.mfaCodeProvider ? { mfaCodeProvider: settings.mfaCodeProvider } : {}),
+  });
   const maxAttempts =
     settings.maxAttempts ??
     (process.env.AWS_MAX_ATTEMPTS ? Number(process.env.AWS_MAX_ATTEMPTS) : DEFAULT_MAX_ATTEMPTS);
@@ -146,21 +146,6 @@ export function createAwsSession(settings: AwsSettings, registry: PortRegistry =
         identity: use(identityPort),
       };
     },
-  };
-}
-
-type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
-type Credentials = Awaited<ReturnType<CredentialProvider>>;
-
-/** Resolves credentials once, and again only shortly before they expire. */
-function shareCredentials(provider: CredentialProvider): CredentialProvider {
-  let current: Promise<Credentials> | undefined;
-  return async () => {
-    const cached = current ? await current.catch(() => undefined) : undefined;
-    if (cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > 5 * 60_000))
-      return cached;
-    current = provider();
-    return current;
   };
 }
 

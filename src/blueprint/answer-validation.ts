@@ -1,3 +1,4 @@
+import { ipv4NetworkProblem } from '../cidr.ts';
 import type { DeploymentRules, Question } from './blueprint-schema.ts';
 import type { AnswerValue } from './references.ts';
 
@@ -58,7 +59,7 @@ export function validateAnswer(question: Question, raw: unknown): AnswerCheck {
     case 'cidr': {
       if (typeof raw !== 'string') return expected('a network in CIDR form (text such as 10.0.0.0/16)');
       const value = raw.trim();
-      const problem = cidrProblem(value);
+      const problem = ipv4NetworkProblem(value);
       if (problem) return fail(problem, 'Use an IPv4 network in CIDR form, such as 10.0.0.0/16.');
       const prefix = Number(value.split('/')[1]);
       if (question.minPrefix !== undefined && prefix < question.minPrefix)
@@ -157,25 +158,6 @@ function cronProblem(value: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Returns what is wrong with an IPv4 CIDR block, or undefined when it is a valid network address. */
-export function cidrProblem(value: string): string | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (!match) return `"${value}" is not in CIDR form`;
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((octet) => octet > 255) || prefix > 32) return `"${value}" is out of range`;
-  const address = octets.reduce((acc, octet) => acc * 256 + octet, 0);
-  const hostBits = 2 ** (32 - prefix);
-  if (address % hostBits !== 0)
-    return `"${value}" has host bits set (the network address is ${networkOf(address, hostBits)}/${prefix})`;
-  return undefined;
-}
-
-function networkOf(address: number, hostBits: number): string {
-  const network = address - (address % hostBits);
-  return [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
 }
 
 /** Checks the blueprint's `requires` / `excludes` rules between answers. */

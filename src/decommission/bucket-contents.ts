@@ -1,4 +1,3 @@
-import { isThrottling } from '../aws/aws-errors.ts';
 import type { ObjectVersion, S3Port, VersionMarker } from '../aws/s3-port.ts';
 import { StackguideError } from '../errors.ts';
 import type { Clock } from '../runtime/clock.ts';
@@ -110,7 +109,11 @@ export async function emptyBucket(s3: S3Port, bucket: string, options: EmptyOpti
   return deleted;
 }
 
-/** One batch, retrying throttling and the keys S3 reports it could not delete. */
+/**
+ * One batch, retrying the keys S3 reports it could not delete. A throttled request is the SDK's to retry
+ * (its standard strategy backs off with jitter, up to AWS_MAX_ATTEMPTS): retrying it here again would
+ * multiply the attempts. Per-key errors come inside a successful answer, which the SDK never retries.
+ */
 async function deleteBatch(
   s3: S3Port,
   bucket: string,
@@ -118,29 +121,24 @@ async function deleteBatch(
   options: EmptyOptions,
 ): Promise<number> {
   let remaining = [...batch];
-  for (let attempt = 1; attempt <= 5; attempt++) {
-    try {
-      const errors = await s3.deleteObjectVersions(bucket, remaining);
-      if (errors.length === 0) return batch.length;
-      const failed = new Set(errors.map((e) => `${e.key}\u0000${e.versionId ?? ''}`));
-      remaining = remaining.filter((v) => failed.has(`${v.key}\u0000${v.versionId ?? ''}`));
-      if (attempt === 5) {
-        const [first] = errors;
-        throw new StackguideError(
-          `S3 would not delete ${errors.length} version(s) in ${bucket}: ${first?.key} ${first?.code} ${first?.message}`,
-          {
-            code: 'bucket.delete-refused',
-            kind: 'aws',
-            nextSteps: [
-              'Object Lock or a bucket policy may protect them; remove the protection, then run destroy again.',
-            ],
-          },
-        );
-      }
-    } catch (error) {
-      if (!isThrottling(error) || attempt === 5) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const errors = await s3.deleteObjectVersions(bucket, remaining);
+    if (errors.length === 0) return batch.length;
+    const failed = new Set(errors.map((e) => `${e.key}\u0000${e.versionId ?? ''}`));
+    remaining = remaining.filter((v) => failed.has(`${v.key}\u0000${v.versionId ?? ''}`));
+    if (attempt === 5) {
+      const [first] = errors;
+      throw new StackguideError(
+        `S3 would not delete ${errors.length} version(s) in ${bucket}: ${first?.key} ${first?.code} ${first?.message}`,
+        {
+          code: 'bucket.delete-refused',
+          kind: 'aws',
+          nextSteps: [
+            'Object Lock or a bucket policy may protect them; remove the protection, then run destroy again.',
+          ],
+        },
+      );
     }
     await options.clock.sleep(200 * 2 ** attempt * (0.5 + options.clock.random() / 2), options.signal);
   }
-  return batch.length;
 }

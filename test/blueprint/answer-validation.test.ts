@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cidrProblem,
   deploymentNameProblem,
   relationProblems,
   validateAnswer,
 } from '../../src/blueprint/answer-validation.ts';
 import { type Question, questionSchema } from '../../src/blueprint/blueprint-schema.ts';
+import { ipv4NetworkProblem } from '../../src/cidr.ts';
 
 const question = (raw: Record<string, unknown>): Question =>
   questionSchema.parse({ id: 'q', prompt: 'Q?', ...raw });
@@ -28,9 +28,14 @@ describe('validateAnswer', () => {
       fix: 'Use a prefix of /16 or longer.',
     });
     expect(validateAnswer(q, '10.1.2.0/28')).toMatchObject({ ok: false });
-    expect(cidrProblem('10.1.2.3/16')).toContain('network address is 10.1.0.0/16');
-    expect(cidrProblem('300.1.0.0/16')).toContain('out of range');
-    expect(cidrProblem('10.1.0.0')).toContain('not in CIDR form');
+    expect(ipv4NetworkProblem('10.1.2.3/16')).toContain('network address is 10.1.0.0/16');
+    expect(ipv4NetworkProblem('300.1.0.0/16')).toContain('not in CIDR form');
+    expect(ipv4NetworkProblem('10.1.0.0/33')).toContain('not in CIDR form');
+    expect(ipv4NetworkProblem('10.1.0.0')).toContain('not in CIDR form');
+    expect(ipv4NetworkProblem('2600:1f18:abcd::/56')).toBe(
+      '"2600:1f18:abcd::/56" is an IPv6 network; an IPv4 one is needed here',
+    );
+    expect(validateAnswer(q, '2600:1f18:abcd::/56')).toMatchObject({ ok: false });
   });
 
   it('accepts only listed choices and says which', () => {

@@ -1,6 +1,7 @@
 import type { DhcpOptionsSet, Ec2Port, RouteTable, Subnet, Vpc } from '../../aws/ec2-port.ts';
 import { ec2Port } from '../../aws/ec2-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
+import { addressAfterBase, addressCount, cidrContains } from '../../cidr.ts';
 import { StackguideError } from '../../errors.ts';
 import { type CheckResult, defineStep, type StepContext } from '../step.ts';
 import { type NetworkConfig, networkConfig } from './network-config.ts';
@@ -323,32 +324,7 @@ function dnsAttributeResult(
   };
 }
 
-function parseCidr(cidr: string): { base: number; prefix: number } | undefined {
-  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((octet) => octet > 255) || prefix > 32) return undefined;
-  return { base: octets.reduce((value, octet) => value * 256 + octet, 0), prefix };
-}
-
-function addressCount(cidr: string): number {
-  const parsed = parseCidr(cidr);
-  return parsed ? 2 ** (32 - parsed.prefix) : 0;
-}
-
-function cidrContains(outer: string, inner: string): boolean {
-  const a = parseCidr(outer);
-  const b = parseCidr(inner);
-  if (!a || !b || b.prefix < a.prefix) return false;
-  const size = 2 ** (32 - a.prefix);
-  return Math.floor(b.base / size) === Math.floor(a.base / size);
-}
-
 /** The Amazon DNS server sits at the base of the VPC's primary range plus two. */
 function amazonDnsAddress(vpcCidr: string): string {
-  const parsed = parseCidr(vpcCidr);
-  if (!parsed) return 'the VPC base address + 2';
-  const address = parsed.base + 2;
-  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
+  return addressAfterBase(vpcCidr, 2) ?? 'the VPC base address + 2';
 }
