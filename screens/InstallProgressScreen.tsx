@@ -110,7 +110,7 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   // folds); it folds its own changes beyond that.
   const panelRoom = Math.max(4, room - 2);
   if (prompting) room -= Math.min(room - 2, promptHeight(snapshot.prompt, width, panelRoom));
-  const stepLines = liveSteps.map((step) => stepHeight(step));
+  const stepLines = liveSteps.map((step) => stepHeight(step, width));
   // What the operator must act on comes first: running and failing steps, then stacks, then work.
   const shownSteps: StepProgress[] = [];
   for (const [index, step] of liveSteps.entries()) {
@@ -238,8 +238,45 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
 type PrintedRow = { kind: 'stack'; stack: StackProgress } | { kind: 'step'; step: StepProgress };
 
 /** Lines a step's row takes: the row, its detail, what the operator must do, its warnings. */
-function stepHeight(step: StepProgress): number {
-  return 1 + (step.detail ? 1 : 0) + step.action.length + step.warnings.length;
+function stepHeight(step: StepProgress, width: number): number {
+  const action = step.action.reduce((total, line) => total + wrapText(line.trim(), width - 4).length, 0);
+  return 1 + detailLines(step.detail, width).length + action + step.warnings.length;
+}
+
+/** The detail of a step: why it waits is often past the first 80 columns, so up to three lines. */
+const DETAIL_LINES = 3;
+
+function detailLines(detail: string | undefined, width: number): string[] {
+  if (!detail) return [];
+  const lines = wrapText(detail, width - 2);
+  if (lines.length <= DETAIL_LINES) return lines;
+  const kept = lines.slice(0, DETAIL_LINES);
+  kept[DETAIL_LINES - 1] = truncate(
+    `${kept[DETAIL_LINES - 1]} ${lines.slice(DETAIL_LINES).join(' ')}`,
+    width - 2,
+  );
+  return kept;
+}
+
+/** Word wrap to `width` columns; a word longer than a line (a DNS name) is split where it must be. */
+function wrapText(text: string, width: number): string[] {
+  const room = Math.max(10, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((each) => each !== '')) {
+    if (line === '' ? word.length <= room : line.length + 1 + word.length <= room) {
+      line = line === '' ? word : `${line} ${word}`;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = word;
+    while (line.length > room) {
+      lines.push(line.slice(0, room));
+      line = line.slice(room);
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
 }
 
 /**
@@ -285,20 +322,23 @@ function StepLines({
       <Text wrap="truncate-end" {...(color ? { color } : {})}>
         {icon} {step.title} <Text dimColor>{elapsed}</Text>
       </Text>
-      {!settled && step.detail && (
-        <Text dimColor wrap="truncate-end">
-          {'  '}
-          {truncate(step.detail, width - 2)}
-        </Text>
-      )}
       {!settled &&
-        step.action.map((line) => (
-          // What the operator copies (an NS record, an address) is never cut: it wraps if it must.
-          <Text key={line} color="cyan">
-            {'    '}
-            {line.trim()}
+        detailLines(step.detail, width).map((line) => (
+          <Text key={`detail-${line}`} dimColor wrap="truncate-end">
+            {'  '}
+            {line}
           </Text>
         ))}
+      {!settled &&
+        step.action.flatMap((line) =>
+          // What the operator copies (an NS record, an address) is never cut: it wraps if it must.
+          wrapText(line.trim(), width - 4).map((part) => (
+            <Text key={`${line}-${part}`} color="cyan" wrap="truncate-end">
+              {'    '}
+              {part}
+            </Text>
+          )),
+        )}
       {step.warnings.map((warning) => (
         <Text key={warning} color="yellow" wrap="truncate-end">
           {'  ⚠ '}

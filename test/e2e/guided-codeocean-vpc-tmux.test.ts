@@ -19,7 +19,7 @@ describe('codeocean-vpc, guided in a real terminal (120x40) against its lab', ()
     seed = await startGuidedSeed('codeocean-vpc', { width: 120, height: 40 });
     const { review, asked } = await answerUntilReview(seed, {
       'Parent (root) domain': 'example.test',
-      // The manual steps' confirmations default to No: the operator says each is done or not needed.
+      // The manual steps' confirmations (Yes by default): the operator says each is done or not needed.
       'If the existing VPC has SSM or EC2 interface endpoints': 'y',
       'If the account uses customer-managed KMS keys': 'y',
     });

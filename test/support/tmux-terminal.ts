@@ -12,6 +12,8 @@ export interface TmuxTerminal {
   screen(): Promise<string>;
   /** The screen with its colours and attributes, as SGR escape sequences (capture-pane -e). */
   styled(): Promise<string>;
+  /** Everything the terminal printed, from the top of its scrollback (wrapped lines joined). */
+  scrollback(): Promise<string>;
   /** Sends tmux key names (`Enter`, `Down`, `C-c`) or literal text (`{ text: 'abc' }`). */
   press(...keys: Array<string | { text: string }>): Promise<void>;
   waitFor(pattern: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
@@ -28,7 +30,15 @@ export async function openTmuxTerminal(
   const script = `cd ${shellQuote(options.cwd)} && env -i ${environment.join(' ')} ${command}; echo "EXIT=$?"; sleep 600`;
   // A tmux server of its own per terminal (-L): tests in parallel never race one server's shutdown.
   const tmux = (args: string[]) => run('tmux', ['-L', session, ...args]);
+  // Room for a whole run's scrollback (set before the pane exists), so a test can read every line.
   await tmux([
+    'start-server',
+    ';',
+    'set-option',
+    '-g',
+    'history-limit',
+    '50000',
+    ';',
     'new-session',
     '-d',
     '-s',
@@ -45,6 +55,7 @@ export async function openTmuxTerminal(
   return {
     screen,
     styled: async () => (await tmux(['capture-pane', '-p', '-e', '-J', '-S', '-200', '-t', session])).stdout,
+    scrollback: async () => (await tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', session])).stdout,
     async press(...keys) {
       for (const key of keys) {
         await tmux(
