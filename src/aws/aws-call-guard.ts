@@ -210,7 +210,7 @@ function deadlineError(service: string, action: string | undefined, seconds: num
     kind: 'aws',
     exitCode: ExitCode.timeout,
     nextSteps: [
-      'Check your network, proxy and endpoint settings (an emulator must be running); --debug shows every request.',
+      'Check your network and proxy settings, and with --endpoint-url or AWS_ENDPOINT_URL that the endpoint is up; --debug shows every request.',
       'If AWS is only slow, allow more time: STACKGUIDE_CALL_DEADLINE=<seconds> (or --call-deadline).',
     ],
   });

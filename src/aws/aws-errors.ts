@@ -62,7 +62,12 @@ export function toAwsError(
         context.profile
           ? `Give the profile "${context.profile}" credentials in ${files || 'the shared files'}: aws configure${profileFlag}   (or aws configure sso${profileFlag})`
           : 'Run: aws configure   (or aws configure sso), or pass --profile <name>, or set AWS_PROFILE',
-        'For a local emulator, any non-empty AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY will do.',
+        // Only where the calls go to an endpoint of the operator's own: AWS itself wants real keys.
+        ...(context.endpoint
+          ? [
+              `For the endpoint ${context.endpoint}, any non-empty AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY may do.`,
+            ]
+          : []),
       ],
     });
   }

@@ -49,6 +49,7 @@ describe('an endpoint that accepts connections and never answers', () => {
     for (const result of results) {
       expect({ command: result.command, code: result.code }).toEqual({ command: result.command, code: 124 });
       expect(result.stderr).toMatch(/AWS did not answer within 4 s \(waiting for \w+ \w+\)/);
+      expect(result.stderr).toContain('with --endpoint-url or AWS_ENDPOINT_URL that the endpoint is up');
       expect(result.stderr).toContain(`Then resume: stackguide ${result.command} --blueprint ${demo}`);
     }
     // Six runs side by side, each given 4 s of silence: far below the default deadline's 100 s.
