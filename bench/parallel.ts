@@ -12,7 +12,8 @@
  * event logs of the runs before it, as an operator's second install would.
  * Goals: at least 1.5x faster with the default concurrency; ETA error at 50% at most 25%.
  *
- *   npm run build && node bench/parallel.ts [--runs 3] [--speed 10]
+ *   npm run build && node bench/parallel.ts [--runs 3] [--speed 10] [--readme]
+ * (`npm run bench -- parallel` builds, runs it with --readme: bench/results/parallel.json and the README.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ import { join } from 'node:path';
 import { startScenarioServer } from '../test/scenario-server/server.ts';
 import { startMotoServer } from '../test/support/moto-server.ts';
 import { projectRoot, startCli } from '../test/support/run-cli.ts';
-import { runInfo, runInfoLine, spread } from './support/run-info.ts';
+import { type BenchRow, publish } from './support/bench-report.ts';
+import { runInfo, spread } from './support/run-info.ts';
 
 const flag = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(name);
@@ -111,48 +113,48 @@ try {
   rmSync(stateDir, { recursive: true, force: true });
 }
 
-const seconds = (value: number): string => `${value.toFixed(1)} s`;
-const percent = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${(value * 100).toFixed(0)}%`);
-const row = (label: string, values: number[], show: (value: number) => string, goal = ''): string => {
-  const { median, min, max } = spread(values);
-  return `${label.padEnd(46)}${show(median).padStart(9)}${show(min).padStart(9)}${show(max).padStart(9)}  ${goal}`;
-};
 const speedups = oneByOne.map(
   (run, index) => run.wallSeconds / (concurrent[index]?.wallSeconds ?? Number.NaN),
 );
-const lines = [
-  runInfoLine('bench/parallel', info, runs),
-  `two-chains (6 stacks, 2 chains of 3) on the scenario server at ${speed}x; resource seconds ${JSON.stringify(resourceSeconds)}`,
-  '',
-  `${''.padEnd(46)}${'median'.padStart(9)}${'min'.padStart(9)}${'max'.padStart(9)}  goal (median)`,
-  row(
-    'install, one by one (--concurrency 1)',
-    oneByOne.map((run) => run.wallSeconds),
-    seconds,
-  ),
-  row(
-    'install, default concurrency (4)',
-    concurrent.map((run) => run.wallSeconds),
-    seconds,
-  ),
-  row(
-    'speed-up',
-    speedups,
-    (value) => `${value.toFixed(2)}x`,
-    `>= 1.5x: ${spread(speedups).median >= 1.5 ? 'met' : 'missed'}`,
-  ),
+const rows: BenchRow[] = [
+  {
+    label: 'install, one by one (--concurrency 1)',
+    unit: 's',
+    samples: oneByOne.map((run) => run.wallSeconds),
+  },
+  { label: 'install, default concurrency (4)', unit: 's', samples: concurrent.map((run) => run.wallSeconds) },
+  {
+    label: 'speed-up (times)',
+    unit: 'count-1',
+    samples: speedups,
+    goal: `>= 1.5: ${spread(speedups).median >= 1.5 ? 'met' : 'missed'}`,
+  },
 ];
 for (const [label, measured] of [
   ['one by one', oneByOne],
   ['concurrent', concurrent],
 ] as const) {
   for (const [index, at] of ['25%', '50%', '75%'].entries()) {
-    const errors = measured.map((run) => run.etaError[index] ?? Number.NaN);
-    const goal = at === '50%' ? `<= 25%: ${spread(errors).median <= 0.25 ? 'met' : 'missed'}` : '';
-    lines.push(row(`ETA error at ${at} of the run, ${label}`, errors, percent, goal));
+    const errors = measured.map((run) => (run.etaError[index] ?? Number.NaN) * 100);
+    rows.push({
+      label: `ETA error at ${at} of the run, ${label} (%)`,
+      unit: 'count',
+      samples: errors,
+      ...(at === '50%' ? { goal: `<= 25: ${spread(errors).median <= 25 ? 'met' : 'missed'}` } : {}),
+    });
   }
 }
-lines.push(
-  `first run of all (no history): ETA error ${oneByOne[0]?.etaError.map(percent).join(' / ')} at 25/50/75%`,
-);
-process.stdout.write(`${lines.join('\n')}\n`);
+const percent = (value: number | undefined): string =>
+  value === undefined || Number.isNaN(value) ? 'n/a' : `${(value * 100).toFixed(0)}%`;
+publish('parallel', {
+  bench: 'bench/parallel',
+  info,
+  n: runs,
+  heading: [
+    `two-chains (6 stacks, 2 chains of 3) on the scenario server at ${speed}x; resource seconds ${JSON.stringify(resourceSeconds)}`,
+  ],
+  rows,
+  notes: [
+    `The first run of all (no history yet, the typical table): ETA error ${oneByOne[0]?.etaError.map(percent).join(' / ')} at 25/50/75%.`,
+  ],
+});

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BENCHES = ['startup', 'events', 'empty-bucket', 'dns', 'dns-install', 'faults'] as const;
+const BENCHES = ['startup', 'events', 'empty-bucket', 'dns', 'dns-install', 'faults', 'parallel'] as const;
 
 const args = process.argv.slice(2);
 const names = args.filter((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));

@@ -16,7 +16,7 @@ import {
  * block. A block edited by hand, or a results file re-run without its README block, fails here.
  */
 const root = resolve(import.meta.dirname, '..', '..');
-const benches = ['events', 'empty-bucket', 'dns', 'dns-install', 'faults'];
+const benches = ['events', 'empty-bucket', 'dns', 'dns-install', 'faults', 'parallel'];
 
 async function report(name: string): Promise<BenchReport> {
   return JSON.parse(await readFile(join(resultsDir, `${name}.json`), 'utf8')) as BenchReport;

@@ -1,0 +1,90 @@
+import { describe, expect, it, vi } from 'vitest';
+import { InstallProgressScreen } from '../../screens/InstallProgressScreen.tsx';
+import type { StackEventRecord } from '../../src/events.ts';
+import { ProgressStore } from '../../src/progress/progress-store.ts';
+import { renderInTerminal } from '../support/render-terminal.tsx';
+
+/**
+ * Independent stacks at once in the live view at 80x24: a row per running stack with its time left,
+ * the stacks waiting their turn saying for what, the run's time left in the header, and after a
+ * failure the stacks never started marked so (not as done), all inside the window.
+ */
+const TITLE = 'Installing lab';
+let sequence = 0;
+const resource = (stack: string, logicalId: string, type: string, status: string): StackEventRecord => ({
+  eventId: `p${++sequence}`,
+  stackName: stack,
+  stackId: `arn:${stack}`,
+  rootStackId: `arn:${stack}`,
+  logicalResourceId: logicalId,
+  resourceType: type,
+  status,
+  timestamp: new Date().toISOString(),
+});
+
+describe('parallel branches in the live view at 80x24', () => {
+  it('shows both running chains, what waits for what, and the time left; then who never started', async () => {
+    let now = 1_000_000;
+    const store = new ProgressStore(TITLE, () => now, { notifyEveryChange: true });
+    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
+      columns: 80,
+      rows: 24,
+    });
+    for (const [index, name] of ['lab-a1', 'lab-a2', 'lab-b1', 'lab-b2'].entries())
+      store.setTask({ id: `t${index}`, title: `Deploy stack ${name}`, state: 'pending' });
+    store.setTask({ id: 't1', title: 'Deploy stack lab-a2', state: 'running', output: 'waiting for lab-a1' });
+    store.setTask({ id: 't3', title: 'Deploy stack lab-b2', state: 'running', output: 'waiting for lab-b1' });
+    for (const name of ['lab-a1', 'lab-b1']) {
+      store.apply({ type: 'stack.started', stack: name, operation: 'create', resourceCount: 2 });
+      store.apply({
+        type: 'stack.event',
+        stack: name,
+        event: resource(name, 'Queue', 'AWS::SQS::Queue', 'CREATE_IN_PROGRESS'),
+      });
+    }
+    store.apply({
+      type: 'eta',
+      remainingSeconds: 600,
+      finishesAt: new Date(now + 600_000).toISOString(),
+      guess: true,
+      stacks: [
+        { stack: 'lab-a1', state: 'running', remainingSeconds: 300, guess: true },
+        { stack: 'lab-b1', state: 'running', remainingSeconds: 240, guess: false },
+      ],
+    });
+    now += 60_000;
+    store.apply({
+      type: 'stack.event',
+      stack: 'lab-a1',
+      event: resource('lab-a1', 'Topic', 'AWS::SNS::Topic', 'CREATE_IN_PROGRESS'),
+    });
+
+    await vi.waitFor(() => expect(view.liveRegion(TITLE).join('\n')).toContain('Topic'));
+    const region = view.liveRegion(TITLE);
+    expect(region[0]).toBe('Installing lab · 1m 00s · about 9m 00s left (a guess)');
+    expect(region.join('\n')).toMatch(
+      /◼ lab-a1 CREATE_IN_PROGRESS 0\/2 1m 00s · about 4m 00s left \(a guess\)/,
+    );
+    expect(region.join('\n')).toMatch(/◼ lab-b1 CREATE_IN_PROGRESS 0\/2 1m 00s · about 3m 00s left/);
+    expect(region.join('\n')).toContain('◻ lab-a2 waiting for lab-a1');
+    expect(region.join('\n')).toContain('◻ lab-b2 waiting for lab-b1');
+    expect(region.length).toBeLessThanOrEqual(22);
+
+    store.apply({
+      type: 'stack.failed',
+      stack: 'lab-a1',
+      status: 'ROLLBACK_COMPLETE',
+      message: 'Queue: quota',
+    });
+    store.apply({
+      type: 'stack.not-started',
+      stack: 'lab-a2',
+      reason: 'not started: lab-a1 failed, so nothing new was started',
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('◻ lab-a2 NOT_STARTED'));
+    expect(view.lastFrame()).toContain('not started: lab-a1 failed');
+    expect(view.lastFrame()).not.toContain('✔ lab-a2');
+    expect(view.liveRegion(TITLE).join('\n')).toContain('◼ lab-b1');
+    view.unmount();
+  });
+});
