@@ -61,7 +61,7 @@ export interface InstallHost extends FlowHost {
    * only called with a prompter and without --yes.
    */
   review(plan: InstallPlan): Promise<ReviewDecision>;
-  /** Applies the preparation steps, then runs the stacks in order; resolves with each stack's outcome. */
+  /** Applies the preparation steps, then the stacks by the dependency graph (independent ones at once); resolves with each stack's outcome. */
   execute(plan: InstallPlan, context: ExecuteContext): Promise<Record<string, DeployedStack>>;
 }
 

@@ -59,7 +59,7 @@ export interface UpgradeRequest extends Omit<DeploymentRequest, 'blueprint' | 'c
 }
 
 export interface UpgradeHost extends FlowHost {
-  /** Runs the stacks of the plan in order (the install's task list without its steps). */
+  /** Runs the stacks of the plan by the dependency graph and upgrade.order (the install's task list without its steps). */
   execute(
     title: string,
     plan: InstallPlan,
