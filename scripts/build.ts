@@ -28,6 +28,32 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * commander imports `node:child_process` at the top of its Command class, for executable subcommands
+ * (`program.command('name', 'description')` running `stackguide-name`), which stackguide does not have.
+ * Loading it also loads `net`, `dgram` and the stream stack: about a tenth of what `stackguide --help`
+ * costs over `node -e 0`, and 2.5 MiB of memory. commander gets a `child_process` whose `spawn` loads the
+ * real module on first use, so it would still work if ever called.
+ */
+const commanderLazyChildProcess: Plugin = {
+  name: 'commander-lazy-child-process',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'commander-lazy-child-process' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'commander-lazy-child-process' }, () => ({
+      contents: [
+        "import { createRequire } from 'node:module';",
+        'const load = () => createRequire(import.meta.url)("node:child_process");',
+        'export default { spawn: (...args) => load().spawn(...args) };',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 const pkg = JSON.parse(await readFile('package.json', 'utf8')) as {
   version: string;
   engines: { node: string };
@@ -65,7 +91,7 @@ const result = await build({
   },
   // react-devtools-core is an optional peer of Ink, loaded only when DEV is set.
   external: ['react-devtools-core'],
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, commanderLazyChildProcess],
   logLevel: 'warning',
 });
 // The binary's entry: checks the Node version in syntax any Node parses, then loads the bundle.

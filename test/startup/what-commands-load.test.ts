@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
-import { projectRoot, runCli } from '../support/run-cli.ts';
+import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
@@ -77,6 +77,24 @@ describe('what each command loads', () => {
           ui.test(path),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('the built --help', () => {
+  it("loads no child_process (commander's, for executable subcommands stackguide has none of)", async () => {
+    const list = join(work.path, 'builtins.txt');
+    const hook = join(work.path, 'record-builtins.mjs');
+    await writeFile(
+      hook,
+      "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BUILTINS_FILE, process.moduleLoadList.join('\\n')));\n",
+    );
+    const result = await run(process.execPath, ['--import', hook, cliPath, '--help'], {
+      env: { ...process.env, BUILTINS_FILE: list },
+    });
+    expect(result.stdout).toContain('Usage: stackguide');
+    const builtins = (await readFile(list, 'utf8')).split('\n');
+    expect(builtins).toContain('NativeModule path');
+    expect(builtins.filter((name) => /child_process|NativeModule dgram$/.test(name))).toEqual([]);
   });
 });
 
