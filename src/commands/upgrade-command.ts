@@ -48,7 +48,13 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
           );
         }),
     });
-    return await runFlow(flow, {
+    // In a terminal the live view's last frame is the run's header: a line says how it ended (plain and
+    // JSON output say it with run.completed).
+    let started: { deployment: string; from: string; to: string } | undefined;
+    const stopWatching = events.subscribe((event) => {
+      if (event.type === 'upgrade.started') started = event;
+    });
+    const code = await runFlow(flow, {
       blueprintPath: options.blueprint ?? '.',
       configPath: options.config,
       ...(options.region ? { region: options.region } : {}),
@@ -64,6 +70,12 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       env: process.env,
       settings: settingsOf(options),
     });
+    stopWatching();
+    if (context.screens && started && code === 0)
+      process.stderr.write(
+        `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${started.to})` : ` from ${started.from} to ${started.to}`}\n`,
+      );
+    return code;
   } catch (error) {
     return reportFailure(events, error);
   } finally {
