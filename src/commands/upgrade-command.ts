@@ -73,7 +73,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     stopWatching();
     if (context.screens && started && code === 0)
       process.stderr.write(
-        `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${started.to})` : ` from ${started.from} to ${started.to}`}\n`,
+        `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${started.to})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}\n`,
       );
     return code;
   } catch (error) {
