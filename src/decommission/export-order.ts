@@ -70,13 +70,19 @@ async function readOrStop<T>(what: string, read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    const refused =
+      error instanceof StackguideError && error.code === 'aws.access-denied' ? error : undefined;
     throw new StackguideError(
       `Nothing was deleted: the destroy order could not be checked against exports and imports (${what} failed: ${reason})`,
       {
         code: 'destroy.export-check-failed',
         kind: 'aws',
+        // A refusal keeps its exit code (3: the credentials may not) and says how to grant it.
+        ...(refused ? { exitCode: refused.exitCode } : {}),
         nextSteps: [
-          'Allow these credentials cloudformation:ListExports and cloudformation:ListImports, or run destroy again if AWS was throttling.',
+          ...(refused?.nextSteps.slice(0, 1) ?? [
+            'Allow these credentials cloudformation:ListExports and cloudformation:ListImports, or run destroy again if AWS was throttling.',
+          ]),
           'To go on without the check, knowingly: add --skip-export-check. CloudFormation still refuses to delete a stack whose export is in use; that stack then ends DELETE_FAILED, after its buckets may have been emptied.',
         ],
         cause: error,

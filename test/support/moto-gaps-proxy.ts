@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { createServer, request as forward, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseTemplateBody, TemplateEvaluator } from '../scenario-server/template.ts';
@@ -30,12 +31,30 @@ import { parseTemplateBody, TemplateEvaluator } from '../scenario-server/templat
  *    always `opt-in-not-required` for an Availability Zone, `opted-in` or `not-opted-in` for a Local or
  *    Wavelength Zone. The proxy adds `opt-in-not-required` to Availability Zones and `not-opted-in` to
  *    the other kinds, which moto does not let an account opt into.
+ * 6. IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT): moto refuses a call in IAM's XML whatever the
+ *    service's protocol, which the SDK cannot read for a JSON-protocol service (SSM, ACM, Secrets
+ *    Manager, Tagging, ...); AWS sends those `AccessDeniedException` as JSON, and Route53 its XML with
+ *    one `<Error>` under `<ErrorResponse>` (moto wraps it in `<Errors>`). The proxy rewrites both so.
  *
  * Everything else passes through byte for byte.
  */
 export interface MotoGapsProxy {
   readonly endpoint: string;
+  /**
+   * With moto's IAM enforcement on (test/cli/enforced-iam.test.ts), moto checks every signature: the
+   * proxy's own CloudFormation calls (GetTemplate, ListStackResources, DescribeStacks, made as
+   * CloudFormation itself would know those answers) are then signed with these credentials.
+   */
+  signOwnCallsWith(credentials: { accessKeyId: string; secretAccessKey: string }): void;
   stop(): Promise<void>;
+}
+
+export interface MotoGapsProxyOptions {
+  /**
+   * Forward the client's Host header as it signed it (moto's enforcement recomputes the signature over
+   * it), instead of moto's own host.
+   */
+  keepHost?: boolean;
 }
 
 interface Exchange {
@@ -44,8 +63,12 @@ interface Exchange {
   body: Buffer;
 }
 
-export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy> {
+export async function startMotoGapsProxy(
+  target: string,
+  options: MotoGapsProxyOptions = {},
+): Promise<MotoGapsProxy> {
   const upstream = new URL(target);
+  let signer: { accessKeyId: string; secretAccessKey: string } | undefined;
 
   const send = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
     new Promise<Exchange>((resolve, reject) => {
@@ -55,7 +78,7 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
           port: upstream.port,
           method,
           path,
-          headers: { ...headers, host: upstream.host },
+          headers: options.keepHost && headers.host ? headers : { ...headers, host: upstream.host },
         },
         (response) => {
           const chunks: Buffer[] = [];
@@ -80,14 +103,18 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
     form: Record<string, string>,
   ): Promise<Exchange> => {
     const body = Buffer.from(new URLSearchParams({ Version: '2010-05-15', ...form }).toString());
+    const region =
+      /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? 'us-east-1';
     return send(
       'POST',
       '/',
-      {
-        ...headers,
-        'content-type': 'application/x-www-form-urlencoded',
-        'content-length': String(body.length),
-      },
+      signer
+        ? signedQuery(signer, upstream.host, region, body)
+        : {
+            ...headers,
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': String(body.length),
+          },
       body,
     );
   };
@@ -201,6 +228,22 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
           text = epochDates(answer.body.toString('utf8'));
         else if (amzTarget === 'CertificateManager.DescribeCertificate' && answer.status === 200)
           text = hexSerial(answer.body.toString('utf8'));
+        else if (
+          amzTarget &&
+          answer.status === 403 &&
+          /<Code>AccessDenied<\/Code>/.test(answer.body.toString('utf8'))
+        ) {
+          // moto answers an IAM refusal in XML whatever the protocol; a JSON-protocol service's is JSON.
+          text = accessDeniedJson(answer.body.toString('utf8'));
+          answer.headers['content-type'] = 'application/x-amz-json-1.1';
+          answer.headers['x-amzn-errortype'] = 'AccessDeniedException';
+        } else if (
+          (incoming.url ?? '').startsWith('/2013-04-01/') &&
+          answer.status === 403 &&
+          /<Errors>\s*<Error>/.test(answer.body.toString('utf8'))
+        )
+          // Route53's REST-XML errors have one <Error> under <ErrorResponse>, without moto's <Errors>.
+          text = answer.body.toString('utf8').replace(/<\/?Errors>/g, '');
         const payload = text === undefined ? answer.body : Buffer.from(text, 'utf8');
         const answerHeaders = { ...answer.headers };
         delete answerHeaders['transfer-encoding'];
@@ -217,6 +260,9 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    signOwnCallsWith(credentials) {
+      signer = credentials;
+    },
     stop: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();
@@ -224,6 +270,60 @@ export async function startMotoGapsProxy(target: string): Promise<MotoGapsProxy>
       }),
   };
 }
+
+/**
+ * moto's IAM refusal (moto/core/exceptions.py AccessDeniedError, always XML) as a JSON-protocol service
+ * sends it: `{"__type": "AccessDeniedException", "message": ...}`, so the SDK reads its message.
+ */
+function accessDeniedJson(xml: string): string {
+  const message = /<Message>([^<]*)<\/Message>/.exec(xml)?.[1] ?? 'Access denied';
+  return JSON.stringify({ __type: 'AccessDeniedException', message: decode(message) });
+}
+
+/**
+ * Headers of a CloudFormation query-protocol POST signed with Signature Version 4
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html): what moto checks
+ * when its IAM enforcement is on.
+ */
+function signedQuery(
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  host: string,
+  region: string,
+  body: Buffer,
+): Record<string, string> {
+  const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+  const day = amzDate.slice(0, 8);
+  const headers = {
+    'content-type': 'application/x-www-form-urlencoded',
+    host,
+    'x-amz-date': amzDate,
+  };
+  const signedHeaders = Object.keys(headers).join(';');
+  const canonical = [
+    'POST',
+    '/',
+    '',
+    ...Object.entries(headers).map(([key, value]) => `${key}:${value}`),
+    '',
+    signedHeaders,
+    sha256(body),
+  ].join('\n');
+  const scope = `${day}/${region}/cloudformation/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+  const key = [day, region, 'cloudformation', 'aws4_request'].reduce<Buffer>(
+    (previous, part) => hmac(previous, part),
+    Buffer.from(`AWS4${credentials.secretAccessKey}`),
+  );
+  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  return {
+    ...headers,
+    'content-length': String(body.length),
+    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  };
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const hmac = (key: Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
 /** The top-level `<member>` elements of `<Stacks>`, with where each sits in the document. */
 function stackMembers(xml: string): Array<{ start: number; end: number; text: string }> {

@@ -17,6 +17,13 @@ export interface MotoServer {
   readonly port: number;
   /** Wipes every service's state, as `POST /moto-api/reset`. */
   reset(): Promise<void>;
+  /**
+   * With IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT in `env`): the next `count` calls go unchecked
+   * again, as moto's `POST /moto-api/reset-auth` sets them; after them every call is checked.
+   */
+  resetAuth(count: number): Promise<void>;
+  /** With IAM enforcement: the credentials the gaps proxy signs its own calls with. */
+  signProxyCallsWith(credentials: { accessKeyId: string; secretAccessKey: string }): void;
   stop(): Promise<void>;
 }
 
@@ -66,12 +73,22 @@ export async function startMotoServer(env: Record<string, string> = {}): Promise
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  const proxy = await startMotoGapsProxy(endpoint);
+  // With enforcement moto checks signatures, which cover the Host header the client signed.
+  const proxy = await startMotoGapsProxy(endpoint, {
+    keepHost: env.INITIAL_NO_AUTH_ACTION_COUNT !== undefined,
+  });
   return {
     endpoint: proxy.endpoint,
     port: Number(new URL(proxy.endpoint).port),
     async reset() {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+    async resetAuth(count) {
+      const answer = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: String(count) });
+      if (!answer.ok) throw new Error(`moto refused reset-auth: HTTP ${answer.status}`);
+    },
+    signProxyCallsWith(credentials) {
+      proxy.signOwnCallsWith(credentials);
     },
     async stop() {
       await proxy.stop();
