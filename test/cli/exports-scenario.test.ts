@@ -93,7 +93,8 @@ describe('outputs and exports on the scenario server, through the CLI', () => {
   it('stops destroy before deleting anything when ListImports is refused, naming the option that goes on', async () => {
     server.deny('ListImports', 1);
     const stopped = await cli('destroy', '--confirm', 'lab');
-    expect(stopped.code).toBe(1);
+    // A refusal is the credentials' to fix: exit 3, as every AccessDenied.
+    expect(stopped.code).toBe(3);
     // The reason names the call AWS refused, its HTTP status and request id, and AWS's own words.
     expect(stopped.stderr).toMatch(
       /Nothing was deleted: the destroy order could not be checked against exports and imports \(ListImports for lab-queue failed: AWS refused cloudformation:ListImports to arn:aws:iam::123456789012:user\/scenario/,
@@ -106,7 +107,7 @@ describe('outputs and exports on the scenario server, through the CLI', () => {
   it('stops when ListExports is refused too, and --skip-export-check goes on knowingly', async () => {
     server.deny('ListExports', 1);
     const stopped = await cli('destroy', '--dry-run');
-    expect(stopped.code).toBe(1);
+    expect(stopped.code).toBe(3);
     expect(stopped.stderr).toMatch(
       /\(ListExports failed: AWS refused cloudformation:ListExports to arn:aws:iam::123456789012:user\/scenario/,
     );
