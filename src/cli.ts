@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Entry point of the stackguide binary; everything it does is in main.ts. */
-import { enableCompileCache } from 'node:module';
+import { enableCompileCache, flushCompileCache } from 'node:module';
 import { compileCacheDir } from './compile-cache-dir.ts';
 
 // Node keeps the compiled bundle on disk between runs (Node 22.1+), which takes most of the start-up
@@ -23,4 +23,15 @@ const exitCode = await main(process.argv);
 process.exitCode = exitCode;
 // Exit once stdout and stderr have drained: idle keep-alive sockets must not hold the process open,
 // and a piped NDJSON stream must not lose its last lines.
-process.stdout.write('', () => process.stderr.write('', () => process.exit(exitCode)));
+// process.exit() does not wait for Node to write the compile cache it gathered: flush it first, or a
+// busy machine ends every run before the cache is on disk and no run ever starts from it.
+process.stdout.write('', () =>
+  process.stderr.write('', () => {
+    try {
+      flushCompileCache?.();
+    } catch {
+      // A cache that cannot be written only means compiling again next time.
+    }
+    process.exit(exitCode);
+  }),
+);
