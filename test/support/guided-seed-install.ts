@@ -86,6 +86,11 @@ function ownedBy(stackName: string | undefined, deployment: string): stackName i
   return stackName === deployment || (stackName?.startsWith(`${deployment}-`) ?? false);
 }
 
+/** How many questions read as answered (inquirer's `✔ ` line) in what the terminal printed. */
+function answeredCount(printed: string): number {
+  return printed.split('\n').filter((line) => line.startsWith('✔ ')).length;
+}
+
 /** The question being asked now: the last `? ` line on the screen (inquirer's active prompt). */
 function activeQuestion(screen: string): string | undefined {
   const asked = screen.split('\n').filter((line) => line.startsWith('? '));
@@ -117,15 +122,25 @@ export async function answerUntilReview(
     if (!question) throw new Error(`No question on screen:\n${screen}`);
     asked.push(question);
     const answer = Object.entries(answers).find(([prompt]) => question.includes(prompt))?.[1];
+    const answeredBefore = answeredCount(await terminal.scrollback());
     if (answer !== undefined) await terminal.press({ text: answer });
     await terminal.press('Enter');
-    screen = await terminal.waitFor(
-      // `> ` under the question is inquirer's validation message: the answer was refused.
-      new RegExp(`${REVIEW.source}|EXIT=\\d+|^> |^\\? (?!${escapeRegExp(question.slice(2))})`, 'm'),
-      60_000,
-    );
+    // Moved on once one more question reads as answered (`✔ `, counted over the whole scrollback, as
+    // answered lines scroll off the screen), or `> ` under the question (inquirer's validation message:
+    // refused), the review, or the end. The question line itself cannot tell: while the typed text is
+    // still on it, it differs from the line read before typing, as a new question would.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      screen = await terminal.screen();
+      if (new RegExp(`${REVIEW.source}|EXIT=\\d+|^> `, 'm').test(screen)) break;
+      if (answeredCount(await terminal.scrollback()) > answeredBefore) break;
+      if (Date.now() > deadline) throw new Error(`The answer to "${question}" had no effect:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    screen = await terminal.waitFor(new RegExp(`${REVIEW.source}|EXIT=\\d+|^> |^\\? `, 'm'), 60_000);
     // The question answered must now read as answered, not still asked with an error under it.
-    if (activeQuestion(screen) === question && !REVIEW.test(screen))
+    const underActive = screen.slice(screen.lastIndexOf('\n? ') + 1);
+    if (!REVIEW.test(screen) && /^> /m.test(underActive))
       throw new Error(`The answer to "${question}" was not taken:\n${screen}`);
   }
 }
@@ -154,10 +169,6 @@ function unconfirmedChangeSet(screen: string, confirmed: Set<string>): string | 
   if (!/Execute\? y to go ahead/.test(screen)) return undefined;
   const stack = [...screen.matchAll(/Change set for (\S+)/g)].at(-1)?.[1];
   return stack && !confirmed.has(stack) ? stack : undefined;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
