@@ -1,7 +1,13 @@
 import type { ListrTask } from 'listr2';
 import type { AwsContext } from '../src/aws/aws-context.ts';
 import type { StackguideEvent } from '../src/events.ts';
-import { type InstallPlan, type PlannedStack, resolveParameters } from '../src/install/install-plan.ts';
+import {
+  type InstallPlan,
+  type PlannedStack,
+  resolveParameters,
+  secretValues,
+  shownOutputs,
+} from '../src/install/install-plan.ts';
 import type { Journal } from '../src/journal/journal.ts';
 import type { Clock } from '../src/runtime/clock.ts';
 import { type DeployedStack, type DeployStackDeps, deployStack } from '../src/stacks/deploy-stack.ts';
@@ -69,7 +75,12 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
             ) {
               task.output = `${event.event.logicalResourceId} ${event.event.status}`;
             }
-            deps.emit(event);
+            // Events reach NDJSON, the event log and the screen: never an output echoing a secret.
+            deps.emit(
+              event.type === 'stack.completed'
+                ? { ...event, outputs: shownOutputs(event.outputs, secretValues(deps.plan)) }
+                : event,
+            );
           },
         },
       );

@@ -1,4 +1,5 @@
 import type { InstallOutcome } from '../flows/install-flow.ts';
+import { secretValues, shownOutputs } from '../install/install-plan.ts';
 import { outputsFileContent, writeOutputsFile } from '../output/outputs-file.ts';
 
 /** What the run said on the way, gathered from its events, for the summary to repeat. */
@@ -17,7 +18,7 @@ export async function showInstallOutcome(
   const stacks = outcome.plan.stacks.map((stack) => ({
     name: stack.name,
     status: outcome.stacks[stack.id]?.status ?? 'UNKNOWN',
-    outputs: outcome.stacks[stack.id]?.outputs ?? {},
+    outputs: shownOutputs(outcome.stacks[stack.id]?.outputs ?? {}, secretValues(outcome.plan)),
   }));
   if (screens) {
     const { plan, answersPath, answersSaved, nextCommand, eventLogPath, afterInstall } = outcome;
@@ -52,10 +53,7 @@ export async function showInstallOutcome(
 /** `install --outputs-file`: every stack's outputs as JSON, secrets withheld (src/output/outputs-file.ts). */
 export async function writeInstallOutputs(path: string, outcome: InstallOutcome): Promise<void> {
   const { plan } = outcome;
-  const secrets = plan.secretAnswerIds.flatMap((id) => {
-    const value = plan.answers[id];
-    return value === undefined ? [] : [String(value)];
-  });
+  const secrets = secretValues(plan);
   const stacks = plan.stacks.map((stack) => ({
     id: stack.id,
     name: stack.name,

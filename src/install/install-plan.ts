@@ -2,6 +2,7 @@ import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, type ReferenceScope, resolveValue } from '../blueprint/references.ts';
 import { BLUEPRINT_TAG, BLUEPRINT_VERSION_TAG, DEPLOYMENT_TAG } from '../deployment-tags.ts';
 import { installGraph, prerequisites, refOf } from '../graph/deployment-graph.ts';
+import { mask } from '../output/format.ts';
 import type { CheckResult, PlannedChange } from '../steps/step.ts';
 
 /**
@@ -173,4 +174,29 @@ export function planAnswers(
     ...Object.fromEntries(blueprint.questions.filter((q) => !q.required).map((q) => [q.id, ''])),
     ...answers,
   };
+}
+
+/** The values of the plan's secret answers: what no shown or written output may hold. */
+export function secretValues(plan: Pick<InstallPlan, 'secretAnswerIds' | 'answers'>): string[] {
+  return plan.secretAnswerIds.flatMap((id) => {
+    const value = plan.answers[id];
+    return value === undefined || value === '' ? [] : [String(value)];
+  });
+}
+
+/**
+ * Stack outputs as they may be shown (events, the summary): a template can echo a secret parameter
+ * into an output (`!Sub postgres://admin:${DbPassword}@...`), and CloudFormation returns it in clear.
+ * Such a value is replaced by the fixed mask; later stacks still receive the real one.
+ */
+export function shownOutputs(
+  outputs: Readonly<Record<string, string>>,
+  secrets: readonly string[],
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, value]) => [
+      key,
+      secrets.some((secret) => value.includes(secret)) ? mask(value) : value,
+    ]),
+  );
 }

@@ -194,6 +194,13 @@ describe('--outputs-file', () => {
       expect(installed.code, installed.stderr).toBe(0);
       const text = await readFile(path, 'utf8');
       expect(text).not.toContain(PASSWORD);
+      // Nor does the output echoing it reach NDJSON, the summary or the event log: it is masked there.
+      expect(installed.stdout + installed.stderr).not.toContain(PASSWORD);
+      expect(installed.stdout).toContain('"ConnectionString":"•••••••• (secret)"');
+      const logs = await readdir(join(work.path, 'state', 'outs'), { recursive: true });
+      expect(logs.some((name) => name.endsWith('.ndjson'))).toBe(true);
+      for (const file of logs.filter((name) => name.endsWith('.ndjson') || name.endsWith('.json')))
+        expect(await readFile(join(work.path, 'state', 'outs', file), 'utf8'), file).not.toContain(PASSWORD);
       const written = JSON.parse(text) as {
         deployment: string;
         region: string;
