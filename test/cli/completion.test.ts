@@ -102,16 +102,7 @@ describe('stackguide completion', () => {
   // would pass without trying anything.
   it('zsh: the script parses (zsh -n) and completes commands, options and values in a real zsh', async () => {
     expect(spawnSync('zsh', ['-n', scripts.zsh ?? '']).status).toBe(0);
-    // The driver types the line, Tab and the marker command at once; on a loaded machine zsh may see the
-    // marker as typeahead and cut the completion short, recording nothing. An empty answer is asked
-    // again (three tries): a script that completes nothing still fails every try.
     const complete = async (line: string): Promise<string[]> => {
-      for (let attempt = 1; ; attempt++) {
-        const got = await completeOnce(line);
-        if (got.length > 0 || attempt === 3) return got;
-      }
-    };
-    const completeOnce = async (line: string): Promise<string[]> => {
       const out = join(work.path, `zsh-${Math.random().toString(36).slice(2)}.txt`);
       const driver = join(projectRoot, 'test', 'support', 'zsh-complete.zsh');
       const run = spawnSync('zsh', ['-f', driver, scripts.zsh ?? '', line, out], {
