@@ -62,7 +62,13 @@ describe("Node's compile cache", () => {
     await mkdir(project);
     const result = await runCli(['validate', demo], {
       cwd: project,
-      env: { HOME: home, XDG_CACHE_HOME: undefined, NODE_COMPILE_CACHE: undefined },
+      // vitest's coverage run sets NODE_DISABLE_COMPILE_CACHE for its workers: the CLI is run as a user's shell would.
+      env: {
+        HOME: home,
+        XDG_CACHE_HOME: undefined,
+        NODE_COMPILE_CACHE: undefined,
+        NODE_DISABLE_COMPILE_CACHE: undefined,
+      },
     });
     expect(result.code, result.stderr).toBe(0);
     expect(await readdir(project)).toEqual([]);
@@ -80,7 +86,7 @@ describe("Node's compile cache", () => {
     await writeFile(file, '');
     const result = await runCli(['validate', demo], {
       cwd: work.path,
-      env: { XDG_CACHE_HOME: file, NODE_COMPILE_CACHE: undefined },
+      env: { XDG_CACHE_HOME: file, NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined },
     });
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(result.stdout).toContain('demo 1.0.0 is valid');
