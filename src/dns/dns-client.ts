@@ -124,6 +124,16 @@ const DEFAULT_RETRIES = 1;
 const DEFAULT_UDP_PAYLOAD_SIZE = 1_232;
 const MAX_ERROR_BACKOFF_MS = 1_000;
 
+/**
+ * A server that stayed silent on every try is asked again with one short try for the next minute: each
+ * check still asks it and reports it, but an install that checks the delegation several times pays the
+ * retry once (issue 16: one silent parent server may add at most 3 s to an install). An answer, or a
+ * minute, clears it. Shared by the clients of one process, which is one run.
+ */
+const recentlySilent = new Map<string, number>();
+const SILENCE_MEMORY_MS = 60_000;
+const SILENT_AGAIN_TIMEOUT_MS = 500;
+
 // RFC 6895 section 2.3; dns-packet decodes the rcode too, but its types do not declare it.
 const RCODE_NAMES = [
   'NOERROR',
@@ -143,8 +153,14 @@ export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient
   const clock = clientOptions.clock ?? systemClock;
   return {
     async query(server, question, options = {}) {
-      const timeoutMs = options.timeoutMs ?? clientOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const retries = options.retries ?? clientOptions.retries ?? DEFAULT_RETRIES;
+      const serverKey = `${server.host}:${server.port}`;
+      const silentSince = recentlySilent.get(serverKey);
+      const knownSilent = silentSince !== undefined && clock.now() - silentSince < SILENCE_MEMORY_MS;
+      const timeoutMs =
+        options.timeoutMs ??
+        clientOptions.timeoutMs ??
+        (knownSilent ? SILENT_AGAIN_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+      const retries = options.retries ?? clientOptions.retries ?? (knownSilent ? 0 : DEFAULT_RETRIES);
       const udpPayloadSize =
         options.udpPayloadSize ?? clientOptions.udpPayloadSize ?? DEFAULT_UDP_PAYLOAD_SIZE;
       validateQuery(server, question, timeoutMs, retries);
@@ -166,12 +182,16 @@ export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient
         let outcome = await exchange('udp', server, query, id, question, timeoutMs, clock, exchangeSignals);
         let context = '';
         if (outcome.kind === 'packet' && !outcome.packet.flag_tc) {
+          recentlySilent.delete(serverKey);
           return success(server, question, attempts, outcome.packet, 'udp');
         }
         if (outcome.kind === 'packet') {
           // RFC 7766: a truncated UDP answer is retried over TCP, where the full answer fits.
           outcome = await exchange('tcp', server, query, id, question, timeoutMs, clock, exchangeSignals);
-          if (outcome.kind === 'packet') return success(server, question, attempts, outcome.packet, 'tcp');
+          if (outcome.kind === 'packet') {
+            recentlySilent.delete(serverKey);
+            return success(server, question, attempts, outcome.packet, 'tcp');
+          }
           context = 'answer truncated over UDP, and TCP failed: ';
         }
         if (outcome.kind === 'aborted') throwIfAborted(signal, server, question);
@@ -193,6 +213,8 @@ export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient
           }
         }
       }
+      if (last.failure === 'timeout' && !budget?.aborted && attempts === retries + 1)
+        recentlySilent.set(serverKey, clock.now());
       const plural = attempts === 1 ? '' : 's';
       return {
         ok: false,

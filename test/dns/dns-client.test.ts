@@ -128,6 +128,37 @@ describe('dns client failures', () => {
     }
   });
 
+  it('asks a server silent on every try again with one short try, and forgets that once it answers', async () => {
+    let silent = true;
+    const server = await fakeUdpServer((query, reply) => {
+      if (!silent)
+        reply({ type: 'response', id: query.id, flags: 0, questions: query.questions, answers: [] });
+    });
+    const question = { name: 'codeocean.example.test', type: 'NS' as const, recursionDesired: false };
+    try {
+      expect(await createDnsClient().query(server.server, question)).toMatchObject({
+        ok: false,
+        attempts: 2,
+      });
+      // A new client, as the next check of the same run makes: one try of 500 ms, still reported.
+      const started = Date.now();
+      const again = await createDnsClient().query(server.server, question);
+      expect(again).toMatchObject({ ok: false, failure: 'timeout', attempts: 1 });
+      expect(again.ok ? '' : again.message).toContain('no answer within 500 ms');
+      expect(Date.now() - started).toBeLessThan(900);
+      silent = false;
+      expect(await createDnsClient().query(server.server, question)).toMatchObject({ ok: true });
+      silent = true;
+      // Answered since: a silence is tried twice again.
+      expect(await createDnsClient().query(server.server, question)).toMatchObject({
+        ok: false,
+        attempts: 2,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('times out, retries a bounded number of times, and says so', async () => {
     const swallow = await fakeUdpServer(() => {});
     try {
