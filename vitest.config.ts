@@ -22,10 +22,10 @@ export default defineConfig({
       reporter: ['text-summary'],
       // Printed even when a test fails, so a red run still shows where coverage stands.
       reportOnFailure: true,
-      // Floors at what the whole suite measured from a clean clone (.ci/run at eb05539: lines 70.52%,
-      // branches 56.37%, statements 68.34%, functions 68.23%), rounded down; raise them as coverage
-      // grows, never lower them.
-      thresholds: { lines: 70, branches: 56, statements: 68, functions: 68 },
+      // Floors just under what the whole suite measured from a clean clone (.ci/run at a6df476: lines
+      // 76.29%, branches 62.3%, statements 74.37%, functions 72.99%), a point of room for the paths
+      // that timing decides; raise them as coverage grows, never lower them.
+      thresholds: { lines: 75, branches: 61, statements: 73, functions: 72 },
     },
   },
 });
