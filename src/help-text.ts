@@ -50,7 +50,7 @@ const AWS_ENVIRONMENT = [
   'AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION   as the AWS CLI reads them (after --profile and --region)',
   'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN',
   'AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE  the shared files (default ~/.aws/config, ~/.aws/credentials)',
-  'AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>  endpoints (an emulator); AWS_MAX_ATTEMPTS',
+  'AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>  endpoints (a local AWS-compatible one); AWS_MAX_ATTEMPTS',
   'STACKGUIDE_CONNECT_TIMEOUT, STACKGUIDE_READ_TIMEOUT, STACKGUIDE_CALL_DEADLINE   seconds',
   'STACKGUIDE_DEBUG=1   every AWS request on stderr',
   'NO_COLOR, FORCE_COLOR, CI (no prompts)',

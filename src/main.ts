@@ -22,7 +22,7 @@ function withCommonOptions(command: Command): Command {
     .option('--profile <name>', 'AWS profile from ~/.aws/config (SSO, assume-role and MFA profiles work)')
     .option(
       '--endpoint-url <url>',
-      'send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> also work',
+      'send every AWS call to this endpoint (a local AWS-compatible one); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> also work',
     )
     .option('--yes', 'go ahead without the review confirmation', false)
     .option('--no-input', 'never prompt; a missing answer is an error naming its flag or answers key')

@@ -17,7 +17,7 @@ export interface Settings {
   readonly registryLoginUrl?: string | false;
   /**
    * AWS_ENDPOINT_URL_<SERVICE> as set, by variable name: a service's own endpoint wins over
-   * `--endpoint-url`, so one emulator can serve most services while a stand-in serves the rest.
+   * `--endpoint-url`, so one local endpoint can serve most services while another serves the rest.
    */
   readonly serviceEndpoints: Readonly<Record<string, string>>;
 }
