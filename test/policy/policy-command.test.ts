@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
-import { policyCommand, policySummary } from '../../src/commands/policy-command.ts';
+import { policyCommand } from '../../src/commands/policy-command.ts';
+import { policySummary } from '../../src/output/policy-summary.ts';
 import { buildPolicies, MANAGED_POLICY_LIMIT, policySize } from '../../src/policy/operator-policy.ts';
 import { projectRoot } from '../support/run-cli.ts';
 
