@@ -70,8 +70,10 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
     emitStatus(events, status, exitCode, changed, previous === undefined);
     if (!json) {
       const at = new Date(systemClock.now());
+      // Wrapped to the terminal read on each refresh (a resized window); 80 when not a terminal.
+      const width = process.stdout.columns || 80;
       process.stdout.write(
-        `${changed ? statusChangesText(at, changed, status) : `${options.watch ? `${at.toISOString()}\n` : ''}${statusText(blueprint.product.title, status)}`}\n`,
+        `${changed ? statusChangesText(at, changed, status, width) : `${options.watch ? `${at.toISOString()}\n` : ''}${statusText(blueprint.product.title, status, width)}`}\n`,
       );
     }
     if (!options.watch) return exitCode;

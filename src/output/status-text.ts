@@ -1,5 +1,6 @@
 import type { StatusItem, StatusSection, StatusState } from '../events.ts';
 import type { DeploymentStatus } from '../status/deployment-status.ts';
+import { hangingWrap } from './wrap.ts';
 
 const ICON: Record<StatusState, string> = { healthy: '✔', 'needs-action': '✖', 'could-not-check': '?' };
 const VERDICT: Record<StatusState, string> = {
@@ -11,34 +12,50 @@ const VERDICT: Record<StatusState, string> = {
 /**
  * `stackguide status` as text: a headline with the verdict, then one block per section (stacks, DNS,
  * certificates, SES, secrets, manual steps, the rest of the account preparation), each item with its
- * state and, when it is not healthy, the one next action.
+ * state and, when it is not healthy, the one next action. Wrapped by words to `width` (the terminal's
+ * columns): a line the text continues on is indented two more than the text it continues.
  */
-export function statusText(title: string, status: DeploymentStatus): string {
-  const lines = [`${title} · deployment ${status.deployment} · ${status.region} · ${VERDICT[status.state]}`];
-  for (const section of status.sections) lines.push('', ...sectionLines(section));
+export function statusText(title: string, status: DeploymentStatus, width = 80): string {
+  const lines = hangingWrap(
+    '',
+    `${title} · deployment ${status.deployment} · ${status.region} · ${VERDICT[status.state]}`,
+    '  ',
+    width,
+  );
+  for (const section of status.sections) lines.push('', ...sectionLines(section, width));
   return lines.join('\n');
 }
 
-function sectionLines(section: StatusSection): string[] {
-  const lines = [`${section.title}: ${VERDICT[section.state]}`];
-  for (const item of section.items) lines.push(...itemLines(item));
+function sectionLines(section: StatusSection, width: number): string[] {
+  const lines = hangingWrap('', `${section.title}: ${VERDICT[section.state]}`, '  ', width);
+  for (const item of section.items) lines.push(...itemLines(item, width));
   return lines;
 }
 
 /** One item: `✔ title: summary`, then `next:` with the action when there is one to take. */
-function itemLines(item: StatusItem): string[] {
+function itemLines(item: StatusItem, width: number): string[] {
   const indent = item.detail ? '    ' : '';
-  const lines = [`${indent}${item.advisory ? '⚠' : ICON[item.state]} ${item.title}: ${item.summary}`];
+  const lines = hangingWrap(
+    `${indent}${item.advisory ? '⚠' : ICON[item.state]} `,
+    `${item.title}: ${item.summary}`,
+    `${indent}    `,
+    width,
+  );
   // A stack's outputs (its URLs, its names) are what the operator came for.
   const outputs = item.facts?.outputs;
   if (outputs && typeof outputs === 'object')
-    for (const [key, value] of Object.entries(outputs)) lines.push(`${indent}    ${key}: ${String(value)}`);
+    for (const [key, value] of Object.entries(outputs))
+      lines.push(...hangingWrap(`${indent}    `, `${key}: ${String(value)}`, `${indent}      `, width));
   if ((item.state !== 'healthy' || item.advisory) && item.nextAction) {
-    lines.push(
-      ...item.nextAction
-        .split('\n')
-        .map((line, index) => `${indent}    ${index === 0 ? 'next: ' : '      '}${line}`),
-    );
+    for (const [index, line] of item.nextAction.split('\n').entries())
+      lines.push(
+        ...hangingWrap(
+          `${indent}    ${index === 0 ? 'next: ' : '      '}`,
+          line,
+          `${indent}            `,
+          width,
+        ),
+      );
   }
   return lines;
 }
@@ -48,11 +65,12 @@ export function statusChangesText(
   at: Date,
   changed: readonly StatusItem[],
   status: DeploymentStatus,
+  width = 80,
 ): string {
   const stamp = at.toISOString();
   if (changed.length === 0) return `${stamp} no change · ${VERDICT[status.state]}`;
   return [
     `${stamp} ${changed.length} changed · ${VERDICT[status.state]}`,
-    ...changed.flatMap(itemLines),
+    ...changed.flatMap((item) => itemLines(item, width)),
   ].join('\n');
 }

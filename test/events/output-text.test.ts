@@ -248,6 +248,70 @@ describe('statusText and statusChangesText', () => {
   });
 });
 
+describe('status text wrapped to the terminal', () => {
+  const url = 'https://lab.codeocean.example.test/a/very/long/path/that/is/one/word/only/and/stays/whole';
+  const long: StatusItem = {
+    id: 'dns.delegation',
+    title: 'Delegation of codeocean.example.test',
+    state: 'needs-action',
+    summary:
+      'the parent zone example.test answers with two name servers that are not those of the hosted zone, so resolvers see the old zone',
+    nextAction:
+      'Replace the NS records of codeocean in the zone example.test at your registrar or DNS provider with these four records, then run status again:\ncodeocean.example.test. 172800 IN NS ns-2048.awsdns-64.com.',
+    facts: {
+      outputs: { Url: url },
+    },
+  };
+  const status: DeploymentStatus = {
+    deployment: 'lab',
+    region: 'us-east-1',
+    stacks: [],
+    steps: [],
+    healthy: false,
+    state: 'needs-action',
+    sections: [{ section: 'dns', title: 'DNS', state: 'needs-action', items: [long] }],
+  };
+  const words = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
+
+  it('at 80 columns wraps by words, never past the width, continuation lines indented', () => {
+    const text = statusText('stackguide status', status, 80);
+    const lines = text.split('\n');
+    // The one word longer than a line (the URL) is kept whole, on its own line, to be copied.
+    for (const line of lines) if (!line.includes(url)) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(lines).toContain(`      ${url}`);
+    // No word is cut: every word of the summary and the action is on screen whole.
+    for (const word of words(`${long.summary} ${long.nextAction}`)) expect(words(text)).toContain(word);
+    expect(lines).toEqual([
+      'stackguide status · deployment lab · us-east-1 · needs action',
+      '',
+      'DNS: needs action',
+      '✖ Delegation of codeocean.example.test: the parent zone example.test answers',
+      '    with two name servers that are not those of the hosted zone, so resolvers',
+      '    see the old zone',
+      '    Url:',
+      `      ${url}`,
+      '    next: Replace the NS records of codeocean in the zone example.test at your',
+      '            registrar or DNS provider with these four records, then run status',
+      '            again:',
+      '          codeocean.example.test. 172800 IN NS ns-2048.awsdns-64.com.',
+    ]);
+  });
+
+  it('at 200 columns keeps each line whole', () => {
+    const lines = statusText('stackguide status', status, 200).split('\n');
+    expect(lines).toContain(`✖ Delegation of codeocean.example.test: ${long.summary}`);
+    expect(lines).toContain(`    next: ${long.nextAction?.split('\n')[0]}`);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(200);
+  });
+
+  it('wraps what --watch prints after a refresh the same way', () => {
+    const text = statusChangesText(new Date('2026-11-22T10:05:00Z'), [long], status, 80);
+    const lines = text.split('\n');
+    expect(lines[1]).toBe('✖ Delegation of codeocean.example.test: the parent zone example.test answers');
+    expect(lines[2]).toBe('    with two name servers that are not those of the hosted zone, so resolvers');
+  });
+});
+
 describe('formatDuration and mask', () => {
   it('reads seconds, minutes and hours as the live view shows them', () => {
     expect(
