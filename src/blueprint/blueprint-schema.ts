@@ -377,7 +377,10 @@ export const blueprintSchema = z
             template: z
               .string()
               .min(1)
-              .describe('YAML template in the blueprint folder, with {{...}} references and $forEach.'),
+              .describe(
+                'YAML template in the blueprint folder, with {{...}} references, $forEach, $merge and $when ' +
+                  '({ <answer id>: <value> }, or { <answer id>: { given: true } } to leave a key out when the answer is empty).',
+              ),
             description: z.string().optional(),
           })
           .strict(),

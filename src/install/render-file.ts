@@ -17,7 +17,9 @@ import { lineDiff } from './line-diff.ts';
  *   list, or as a mapping when `$key` is given; `$split: ':'` splits each item into `{{item.0}}`,
  *   `{{item.1}}`, ... (the whole item is `{{item}}`; `{{item.first}}` is true for the first only);
  * - a mapping with `$when: { <answer id>: <value> }` renders its `$value` only when every named answer
- *   has that value, and is left out otherwise;
+ *   has that value, and is left out otherwise; `<answer id>: { given: true }` holds when the answer was
+ *   given (not empty, not an empty list), `{ given: false }` when it was left empty, so an optional
+ *   answer's key can be left out of the file and the platform picks its own default;
  * - a `$merge` key in a mapping renders its value (a mapping, a `$forEach` with `$key`, or a `$when`)
  *   and merges the entries into the surrounding mapping: fixed node groups and the operator's extra
  *   ones under one `node_groups`, say.
@@ -60,12 +62,28 @@ function renderNode(template: unknown, context: RenderContext, item: Item | unde
   return Object.fromEntries(entries);
 }
 
-/** `$when: { auth_type: Auth0 }`: every named answer has the given value. */
+/**
+ * `$when: { auth_type: Auth0 }`: every named answer has the given value; `{ zones: { given: true } }`:
+ * the answer was given. The load-time check (file-template-directives.ts) has already refused any
+ * other form, so an unexpected one here simply does not hold.
+ */
 function whenHolds(condition: unknown, context: RenderContext): boolean {
   if (condition === null || typeof condition !== 'object') return false;
-  return Object.entries(condition as Record<string, unknown>).every(
-    ([id, expected]) => context.scope.answers[id.replace(/^answers\./, '')] === expected,
-  );
+  return Object.entries(condition as Record<string, unknown>).every(([id, expected]) => {
+    const answer = context.scope.answers[id.replace(/^answers\./, '')];
+    if (expected !== null && typeof expected === 'object') {
+      const wanted = (expected as { given?: unknown }).given;
+      return typeof wanted === 'boolean' && isGiven(answer) === wanted;
+    }
+    return answer === expected;
+  });
+}
+
+/** An optional question left empty holds '' (or an empty list); anything else was given. */
+function isGiven(answer: AnswerValue | undefined): boolean {
+  if (answer === undefined) return false;
+  if (Array.isArray(answer)) return answer.length > 0;
+  return typeof answer !== 'string' || answer.trim() !== '';
 }
 
 function renderEach(map: Record<string, unknown>, context: RenderContext): unknown {

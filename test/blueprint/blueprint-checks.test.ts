@@ -69,6 +69,12 @@ const CASES = [
     fix: 'Make "timeout" a number question',
   },
   {
+    fixture: 'file-template',
+    path: /templates\/platform\.template\.yaml availability_zones\.\$when\.zone/,
+    message: '$when names no question "zone"',
+    fix: 'did you mean "zones"?',
+  },
+  {
     fixture: 'placeholder',
     path: /blueprint\.yaml:\d+ afterInstall\[0\]\.title/,
     message: 'the template of "main" has no output BucketNmae',

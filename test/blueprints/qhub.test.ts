@@ -73,6 +73,8 @@ describe('blueprints/qhub', () => {
     // 3. Provider infrastructure: the extra node group beside the three fixed ones, under node_groups.
     const aws = config.amazon_web_services;
     expect(aws.region).toBe('us-west-2');
+    // No zones in the answers: no key, so QHub picks zones of the region (no us-west-2 default).
+    expect(aws).not.toHaveProperty('availability_zones');
     expect(Object.keys(aws.node_groups)).toEqual(['general', 'user', 'worker', 'high-memory']);
     expect(aws.node_groups['high-memory']).toEqual({ instance: 'r5.xlarge', min_nodes: 1, max_nodes: 50 });
     expect(aws).not.toHaveProperty('extra_node_groups');
@@ -115,11 +117,15 @@ describe('blueprints/qhub', () => {
       'auth_type=Auth0',
       '--set',
       'auth0_subdomain=qhub-dev',
+      '--set',
+      'availability_zones=us-west-2c,us-west-2d',
       '--overwrite',
     );
     expect(auth0.code, auth0.stderr).toBe(0);
     const replaced = parse(await readFile(configPath(), 'utf8'));
     expect(replaced.domain).toBe('aws.qhub.dev');
+    // Zones given: written as the list QHub reads.
+    expect(replaced.amazon_web_services.availability_zones).toEqual(['us-west-2c', 'us-west-2d']);
     expect(replaced.security.authentication.config).toMatchObject({
       scope: ['openid', 'email', 'profile'],
       auth0_subdomain: 'qhub-dev',

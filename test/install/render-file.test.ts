@@ -91,6 +91,35 @@ describe('renderTemplate', () => {
       ],
     });
   });
+
+  it('$when { given } leaves a key out when the optional answer is empty, and keeps it when given', () => {
+    const template = {
+      region: '{{region}}',
+      availability_zones: { $when: { zones: { given: true } }, $value: '{{answers.zones}}' },
+      note: { $when: { 'answers.zones': { given: false } }, $value: 'zones picked by the platform' },
+    };
+    const withAnswers = (answers: Record<string, string | string[]>) => ({
+      ...context,
+      scope: { ...context.scope, answers: { ...context.scope.answers, ...answers } },
+    });
+    expect(renderTemplate(template, context)).toEqual({
+      region: 'us-west-2',
+      availability_zones: ['us-west-2a', 'us-west-2b'],
+    });
+    // An optional question left empty holds '' (planAnswers), or an empty list from an answers file.
+    for (const empty of ['', '  ', []])
+      expect(renderTemplate(template, withAnswers({ zones: empty }))).toEqual({
+        region: 'us-west-2',
+        note: 'zones picked by the platform',
+      });
+    const { zones: _absent, ...others } = context.scope.answers;
+    expect(renderTemplate(template, { ...context, scope: { ...context.scope, answers: others } })).toEqual({
+      region: 'us-west-2',
+      note: 'zones picked by the platform',
+    });
+    // A malformed condition (refused at load) never holds here.
+    expect(renderTemplate({ a: { $when: { zones: { given: 'yes' } }, $value: 1 } }, context)).toEqual({});
+  });
 });
 
 describe('writeRenderedFile', () => {

@@ -3,6 +3,7 @@ import type { CheckInput, CheckProblem, LoadedTemplate } from './blueprint-check
 import { decommissionNameProblems } from './decommission-names.ts';
 import { dependencyCycleProblems } from './dependency-cycles.ts';
 import { destroyOrderProblems } from './destroy-order.ts';
+import { fileTemplateProblems } from './file-templates.ts';
 import { capabilityProblems } from './iam-capabilities.ts';
 import { loadNestedTemplates } from './nested-templates.ts';
 import { placeholderProblems } from './placeholders.ts';
@@ -31,10 +32,13 @@ export async function runBlueprintChecks(
   dir: string,
   templates: Readonly<Record<string, LoadedTemplate>>,
 ): Promise<{ problems: CheckProblem[]; nested: CheckInput['nested'] }> {
-  const loaded = await loadNestedTemplates(blueprint, dir, templates);
+  const [loaded, fileProblems] = await Promise.all([
+    loadNestedTemplates(blueprint, dir, templates),
+    fileTemplateProblems(blueprint, dir),
+  ]);
   const input: CheckInput = { blueprint, dir, templates, nested: loaded.nested };
   return {
-    problems: [...loaded.problems, ...CHECKS.flatMap((check) => check(input))],
+    problems: [...loaded.problems, ...fileProblems, ...CHECKS.flatMap((check) => check(input))],
     nested: loaded.nested,
   };
 }
