@@ -213,7 +213,7 @@ interface EventPayloads {
   'step.started': { step: string; kind: string; title: string };
   'step.progress': { step: string; message: string; facts?: Record<string, unknown> };
   'step.completed': { step: string; outputs: Record<string, string> };
-  'upgrade.started': { deployment: string; from: string; to: string };
+  'upgrade.started': { deployment: string; from: string; to: string; answersChanged: string[] };
   'destroy.plan': { plan: DestroyPlan };
   'destroy.leftovers': {
     unexpected: Array<{ arn: string; reason: string }>;
@@ -471,7 +471,13 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
   'upgrade.started': {
     level: 'info',
     description: 'An upgrade between blueprint versions began.',
-    payload: { deployment: '', from: '', to: '' },
+    payload: {
+      deployment: '',
+      from: '',
+      to: '',
+      answersChanged:
+        'ids of the answers this upgrade changes (a --set, a new question); secrets are not compared',
+    },
   },
   'destroy.plan': {
     level: 'info',

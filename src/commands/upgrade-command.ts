@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { runFlow } from '../flows/flow.ts';
 import { upgradeFlow } from '../flows/upgrade-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
+import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
@@ -50,7 +51,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     });
     // In a terminal the live view's last frame is the run's header: a line says how it ended (plain and
     // JSON output say it with run.completed).
-    let started: { deployment: string; from: string; to: string } | undefined;
+    let started: { deployment: string; from: string; to: string; answersChanged: string[] } | undefined;
     const stopWatching = events.subscribe((event) => {
       if (event.type === 'upgrade.started') started = event;
     });
@@ -73,7 +74,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     stopWatching();
     if (context.screens && started && code === 0)
       process.stderr.write(
-        `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${started.to})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}\n`,
+        `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${upgradeChangeText(started)})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}\n`,
       );
     return code;
   } catch (error) {

@@ -3,7 +3,7 @@ import { rdsPort } from '../aws/rds-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
-import { answersChanged, writeAnswersFile } from '../install/answers-file.ts';
+import { answersChanged, changedAnswerIds, writeAnswersFile } from '../install/answers-file.ts';
 import { refuseRevert } from '../install/deployed-version.ts';
 import {
   type CheckedDeployment,
@@ -15,6 +15,7 @@ import {
 } from '../install/deployment-resolution.ts';
 import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
 import { Journal, readDeploymentState } from '../journal/journal.ts';
+import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import {
   applyStep,
@@ -77,6 +78,8 @@ interface Validated {
 interface Asked extends Validated {
   resolved: ResolvedDeployment;
   fromVersion: string;
+  /** The answers this upgrade changes, for its header. */
+  changedAnswers: string[];
   current: Array<{ id: string; name: string; description: StackDescription | undefined }>;
   stepBase: StepBase;
   inputs: Record<string, StepInputs>;
@@ -120,7 +123,14 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       const resolved = await resolveDeployment(validated.checked, host);
       const { aws, deployment, region, identity, answers } = resolved;
       const fromVersion = resolved.saved?.blueprintVersion ?? 'unknown';
-      events.emit({ type: 'upgrade.started', deployment, from: fromVersion, to: blueprint.product.version });
+      const changedAnswers = changedAnswerIds(resolved.saved?.answers ?? {}, answers, blueprint.questions);
+      events.emit({
+        type: 'upgrade.started',
+        deployment,
+        from: fromVersion,
+        to: blueprint.product.version,
+        answersChanged: changedAnswers,
+      });
       const installed = buildInstallPlan(blueprint, {
         deployment,
         region,
@@ -156,7 +166,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       );
       const failures = blockingFailures(await checkSteps(before, stepBase, inputs));
       if (failures.length > 0) throw preflightError(failures);
-      return { ...validated, resolved, fromVersion, current, stepBase, inputs };
+      return { ...validated, resolved, fromVersion, changedAnswers, current, stepBase, inputs };
     },
 
     // The pre-upgrade steps are the first change (a manual one asks its confirmation as it applies);
@@ -168,6 +178,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       override,
       resolved,
       fromVersion,
+      changedAnswers,
       current,
       stepBase,
       inputs,
@@ -273,7 +284,12 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
             emit: (event) => events.emit(event),
           });
           await host.execute(
-            `Upgrading ${deployment} (${blueprint.product.id} ${fromVersion} → ${blueprint.product.version}) in ${region}`,
+            `Upgrading ${deployment} (${blueprint.product.id} ${upgradeChangeText({
+              from: fromVersion,
+              to: blueprint.product.version,
+              answersChanged: changedAnswers,
+              ...(override ? { template: override.stackId } : {}),
+            })}) in ${region}`,
             packaged.plan,
             { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
           );

@@ -195,16 +195,30 @@ export function answersChanged(
   if (!saved) return true;
   if (saved.deployment !== next.deployment || saved.region !== next.region) return true;
   if (!sameValue(saved.steps ?? {}, next.steps ?? {})) return true;
+  return changedAnswerIds(saved.answers, next.answers, questions).length > 0;
+}
+
+/**
+ * The ids of the answers whose value differs between two sets, in the blueprint's order of questions
+ * (an answer the first set leaves out counts as its question's default). Secrets never reach a file,
+ * so they are not compared.
+ */
+export function changedAnswerIds(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+  questions: readonly Question[],
+): string[] {
   const secrets = new Set(questions.filter((q) => q.type === 'secret').map((q) => q.id));
-  const ids = new Set([...Object.keys(saved.answers), ...Object.keys(next.answers)]);
-  for (const id of ids) {
-    if (secrets.has(id)) continue;
+  const order = questions.map((q) => q.id);
+  const ids = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(
+    (a, b) => (order.indexOf(a) + 1 || order.length + 1) - (order.indexOf(b) + 1 || order.length + 1),
+  );
+  return ids.filter((id) => {
+    if (secrets.has(id)) return false;
     const question = questions.find((q) => q.id === id);
     const fallback = question && 'default' in question ? question.default : undefined;
-    const before = saved.answers[id] ?? fallback;
-    if (!sameValue(normalize(before), normalize(next.answers[id]))) return true;
-  }
-  return false;
+    return !sameValue(normalize(before[id] ?? fallback), normalize(after[id]));
+  });
 }
 
 /** Numbers and switches compare as the text a file may hold them as ("300" and 300 are one answer). */

@@ -1,5 +1,6 @@
 import type { EventBus, StackguideEvent } from '../events.ts';
 import { formatDuration } from './format.ts';
+import { upgradeChangeText } from './upgrade-text.ts';
 
 /**
  * Human output without a terminal (CI, pipes, --output json): one line per event, never a redraw. The
@@ -74,7 +75,7 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
     case 'step.completed':
       return `${at} ${event.step}: done`;
     case 'upgrade.started':
-      return `${at} upgrading ${event.deployment}: ${event.from} → ${event.to}`;
+      return `${at} upgrading ${event.deployment}: ${upgradeChangeText(event)}`;
     case 'destroy.plan':
       return undefined; // Printed whole, before the confirmation, by the destroy command.
     case 'destroy.leftovers':

@@ -85,7 +85,8 @@ describe('stackguide upgrade against moto', () => {
     const upgraded = await cli('upgrade', '--yes', '--set', 'instanceSize=db.t3.small');
     expect(upgraded.stderr).toContain('✔ Maintenance mode is on: confirmed');
     expect(upgraded.code, upgraded.stderr).toBe(0);
-    expect(upgraded.stderr).toContain('upgrading shop: 1.0.0 → 2.0.0');
+    // The header says what changes besides the version: the answer given with --set.
+    expect(upgraded.stderr).toContain('upgrading shop: 1.0.0 → 2.0.0, answer changed: instanceSize\n');
     expect(upgraded.stderr).toContain(
       'shop-main: AllocatedStorage would be 20, but Database has AllocatedStorage 50 now (it grew',
     );

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { Question } from '../../src/blueprint/blueprint-schema.ts';
 import { StackguideError } from '../../src/errors.ts';
 import type { DestroyPlan, StatusItem } from '../../src/events.ts';
+import { changedAnswerIds } from '../../src/install/answers-file.ts';
 import { destroyPlanText } from '../../src/output/destroy-plan-text.ts';
 import { formatDuration, mask } from '../../src/output/format.ts';
 import { errorEvent, renderErrorText } from '../../src/output/render-error.ts';
 import { statusChangesText, statusText } from '../../src/output/status-text.ts';
 import { supportBundleText } from '../../src/output/support-bundle-text.ts';
+import { upgradeChangeText } from '../../src/output/upgrade-text.ts';
 import type { DeploymentStatus } from '../../src/status/deployment-status.ts';
 
 /** The text printers of src/output/, rendered to strings: exactly what the operator reads. */
@@ -309,6 +312,50 @@ describe('status text wrapped to the terminal', () => {
     const lines = text.split('\n');
     expect(lines[1]).toBe('✖ Delegation of codeocean.example.test: the parent zone example.test answers');
     expect(lines[2]).toBe('    with two name servers that are not those of the hosted zone, so resolvers');
+  });
+});
+
+describe('what an upgrade changes', () => {
+  it('names the versions when they differ, and the answers it changes', () => {
+    expect(upgradeChangeText({ from: '1.0.0', to: '1.1.0', answersChanged: [] })).toBe('1.0.0 → 1.1.0');
+    expect(upgradeChangeText({ from: '1.0.0', to: '1.0.0', answersChanged: ['size', 'email'] })).toBe(
+      '1.0.0, answers changed: size, email',
+    );
+    expect(upgradeChangeText({ from: '1.0.0', to: '2.0.0', answersChanged: ['size'] })).toBe(
+      '1.0.0 → 2.0.0, answer changed: size',
+    );
+    expect(upgradeChangeText({ from: '1.0.0', to: '1.0.0', answersChanged: ['a', 'b', 'c', 'd', 'e'] })).toBe(
+      '1.0.0, answers changed: a, b, c and 2 more',
+    );
+    expect(upgradeChangeText({ from: '1.0.0', to: '1.0.0', answersChanged: [], template: 'web' })).toBe(
+      '1.0.0, new template for web',
+    );
+    expect(upgradeChangeText({ from: '1.0.0', to: '1.0.0', answersChanged: [] })).toBe(
+      '1.0.0, no answer changed',
+    );
+  });
+
+  it('counts an answer as changed against the file, in the order of the questions, never a secret', () => {
+    const questions = [
+      { id: 'size', type: 'string', prompt: 'Size', required: true, default: 'small' },
+      { id: 'email', type: 'string', prompt: 'Email', required: true },
+      { id: 'token', type: 'secret', prompt: 'Token', required: true },
+      { id: 'count', type: 'number', prompt: 'Count', required: true },
+    ] as unknown as Question[];
+    expect(
+      changedAnswerIds(
+        { email: 'a@example.test', count: '3' },
+        { token: 'new', email: 'b@example.test', size: 'small', count: 3 },
+        questions,
+      ),
+    ).toEqual(['email']);
+    expect(
+      changedAnswerIds(
+        { email: 'a@example.test' },
+        { count: 4, size: 'large', email: 'a@example.test' },
+        questions,
+      ),
+    ).toEqual(['size', 'count']);
   });
 });
 
