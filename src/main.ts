@@ -73,6 +73,10 @@ function withWriterOptions(command: Command): Command {
 function withDeployOptions(command: Command): Command {
   return command
     .option(
+      '--outputs-file <path>',
+      "write every stack's outputs there as JSON when the run ends (secrets withheld)",
+    )
+    .option(
       '--role-arn <arn>',
       'the CloudFormation service role to deploy with (RoleARN); the stacks keep it, and destroy deletes with it',
     )
@@ -126,10 +130,6 @@ function buildProgram(
       'answer a blueprint question (repeatable); wins over the answers file',
       collect,
       [],
-    )
-    .option(
-      '--outputs-file <path>',
-      "write every stack's outputs there as JSON when the install ends (secrets withheld)",
     )
     .option(
       '--overwrite',

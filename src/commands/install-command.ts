@@ -3,12 +3,12 @@ import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { installFlow } from '../flows/install-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
-import { checkOutputsFileTarget } from '../output/outputs-file.ts';
+import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
 import { deployChoices, deployFlags } from './deploy-options.ts';
-import { type InstallRecap, showInstallOutcome, writeInstallOutputs } from './install-summary.ts';
+import { type InstallRecap, showInstallOutcome } from './install-summary.ts';
 
 /** Composition root of `stackguide install`: the flow (src/flows/install-flow.ts) with this terminal's owners. */
 export async function installCommand(options: CommonOptions): Promise<number> {
@@ -16,8 +16,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   const concurrency = parseConcurrency(options.concurrency);
   // Flags that only AWS would otherwise refuse, checked before the first call (exit 2).
   const deploy = deployChoices(options);
-  const outputsFile =
-    options.outputsFile !== undefined ? checkOutputsFileTarget(options.outputsFile) : undefined;
+  const outputsFile = checkOutputsFileTarget(options.outputsFile);
   // The prompter loads with the blueprint and the identity call, so the first question comes sooner.
   const context = startCommand(options, { preloadPrompter: true });
   const { events, screens } = context;
@@ -88,7 +87,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       settings: settingsOf(options),
       command: 'install',
     });
-    if (outputsFile) await writeInstallOutputs(outputsFile, outcome);
+    if (outputsFile) await writeDeployedOutputs(outputsFile, 'install', outcome);
     await showInstallOutcome(outcome, recap, screens ? await screens() : undefined, context.mode.json);
     return ExitCode.ok;
   } catch (error) {

@@ -1,6 +1,5 @@
 import type { InstallOutcome } from '../flows/install-flow.ts';
 import { secretValues, shownOutputs } from '../install/install-plan.ts';
-import { outputsFileContent, writeOutputsFile } from '../output/outputs-file.ts';
 
 /** What the run said on the way, gathered from its events, for the summary to repeat. */
 export interface InstallRecap {
@@ -48,25 +47,4 @@ export async function showInstallOutcome(
     process.stdout.write(`  ☐ ${item.title}\n`);
     for (const line of item.details) process.stdout.write(`      ${line}\n`);
   }
-}
-
-/** `install --outputs-file`: every stack's outputs as JSON, secrets withheld (src/output/outputs-file.ts). */
-export async function writeInstallOutputs(path: string, outcome: InstallOutcome): Promise<void> {
-  const { plan } = outcome;
-  const secrets = secretValues(plan);
-  const stacks = plan.stacks.map((stack) => ({
-    id: stack.id,
-    name: stack.name,
-    stackId: outcome.stacks[stack.id]?.stackId ?? '',
-    status: outcome.stacks[stack.id]?.status ?? 'UNKNOWN',
-    outputs: outcome.stacks[stack.id]?.outputs ?? {},
-  }));
-  await writeOutputsFile(
-    path,
-    outputsFileContent(
-      { deployment: plan.deployment, region: plan.region, account: plan.account },
-      stacks,
-      secrets,
-    ),
-  );
 }

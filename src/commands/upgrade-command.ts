@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
+import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { upgradeFlow } from '../flows/upgrade-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
+import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
 import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
@@ -17,9 +19,10 @@ export interface UpgradeOptions extends CommonOptions {
 
 /** Composition root of `stackguide upgrade`: the flow (src/flows/upgrade-flow.ts) with this terminal's owners. */
 export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
-  // --role-arn checked before the first AWS call (exit 2).
+  // --role-arn, --concurrency and --outputs-file checked before the first AWS call (exit 2).
   const deploy = deployChoices(options);
   const concurrency = parseConcurrency(options.concurrency);
+  const outputsFile = checkOutputsFileTarget(options.outputsFile);
   const context = startCommand(options);
   const { events } = context;
   try {
@@ -55,7 +58,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     const stopWatching = events.subscribe((event) => {
       if (event.type === 'upgrade.started') started = event;
     });
-    const code = await runFlow(flow, {
+    const outcome = await runFlow(flow, {
       blueprintPath: options.blueprint ?? '.',
       configPath: options.config,
       ...(options.region ? { region: options.region } : {}),
@@ -72,11 +75,12 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       settings: settingsOf(options),
     });
     stopWatching();
-    if (context.screens && started && code === 0)
+    if (outputsFile) await writeDeployedOutputs(outputsFile, 'upgrade', outcome);
+    if (context.screens && started)
       process.stderr.write(
         `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${upgradeChangeText(started)})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}\n`,
       );
-    return code;
+    return ExitCode.ok;
   } catch (error) {
     return reportFailure(events, error);
   } finally {

@@ -17,6 +17,7 @@ import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
 import { Journal, readDeploymentState } from '../journal/journal.ts';
 import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
+import type { DeployedStack } from '../stacks/deploy-stack.ts';
 import {
   applyStep,
   askSteps,
@@ -65,7 +66,13 @@ export interface UpgradeHost extends FlowHost {
     title: string,
     plan: InstallPlan,
     context: ExecuteContext & { earlierStepOutputs: Record<string, Record<string, string>> },
-  ): Promise<unknown>;
+  ): Promise<Record<string, DeployedStack>>;
+}
+
+/** What an upgrade that succeeded leaves: the plan it ran and every stack as it ended (`--outputs-file`). */
+export interface UpgradeOutcome {
+  plan: InstallPlan;
+  stacks: Record<string, DeployedStack>;
 }
 
 interface Validated {
@@ -85,7 +92,7 @@ interface Asked extends Validated {
   inputs: Record<string, StepInputs>;
 }
 
-export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, Asked, number> {
+export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, Asked, UpgradeOutcome> {
   const { prompter, events } = host;
   return {
     async validate(request) {
@@ -205,7 +212,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
         }),
       });
       // Held from before the pre-upgrade steps (the first change) until after the last stack.
-      await withDeploymentLock(events, 'upgrade', lock, async () => {
+      const outcome = await withDeploymentLock(events, 'upgrade', lock, async () => {
         // What the install's steps made (hosted zone id, certificate ARN, ...) stays referable by the stacks.
         const stepOutputs: Record<string, Record<string, string>> = {};
         const state = await readDeploymentState(request.stateDir, deployment);
@@ -275,7 +282,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
           region,
           account: identity.account,
         });
-        await withJournalRun(events, journal, 'upgrade', async () => {
+        const stacks = await withJournalRun(events, journal, 'upgrade', async () => {
           const packaged = await packageTemplates(plan, blueprint, {
             s3: aws.use(s3Port),
             deployment,
@@ -283,7 +290,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
             region,
             emit: (event) => events.emit(event),
           });
-          await host.execute(
+          return host.execute(
             `Upgrading ${deployment} (${blueprint.product.id} ${upgradeChangeText({
               from: fromVersion,
               to: blueprint.product.version,
@@ -294,9 +301,10 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
             { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
           );
         });
+        return { plan, stacks };
       });
       events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
-      return ExitCode.ok;
+      return outcome;
     },
   };
 }

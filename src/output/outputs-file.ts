@@ -2,6 +2,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ExitCode, StackguideError } from '../errors.ts';
+import { type InstallPlan, secretValues } from '../install/install-plan.ts';
+import type { DeployedStack } from '../stacks/deploy-stack.ts';
 
 /** One stack as `--outputs-file` writes it. */
 export interface StackOutputs {
@@ -28,7 +30,7 @@ export interface OutputsFileContent {
  * by stack), except any whose value holds a secret answer, which a template can echo into an output
  * (`!Ref DbPassword`): that one is named under `withheld`, its value never written.
  */
-export function outputsFileContent(
+function outputsFileContent(
   deployment: { deployment: string; region: string; account: string },
   stacks: readonly StackOutputs[],
   secrets: readonly string[],
@@ -49,10 +51,42 @@ export function outputsFileContent(
 }
 
 /**
+ * `install --outputs-file` and `upgrade --outputs-file`: the stacks as the run left them, in the plan's
+ * order, written as one file with the secret answers of the plan withheld.
+ */
+export async function writeDeployedOutputs(
+  path: string,
+  command: 'install' | 'upgrade',
+  run: {
+    plan: Pick<InstallPlan, 'deployment' | 'region' | 'account' | 'stacks' | 'secretAnswerIds' | 'answers'>;
+    stacks: Readonly<Record<string, DeployedStack>>;
+  },
+): Promise<void> {
+  const { plan, stacks } = run;
+  const deployed = plan.stacks.map((stack) => ({
+    id: stack.id,
+    name: stack.name,
+    stackId: stacks[stack.id]?.stackId ?? '',
+    status: stacks[stack.id]?.status ?? 'UNKNOWN',
+    outputs: stacks[stack.id]?.outputs ?? {},
+  }));
+  const { deployment, region, account } = plan;
+  await writeOutputsFile(
+    path,
+    outputsFileContent({ deployment, region, account }, deployed, secretValues(plan)),
+    command,
+  );
+}
+
+/**
  * Written whole or not at all: a temporary file beside the target, then a rename, so a script reading
  * the file never sees half of it and a failed write leaves the previous one in place.
  */
-export async function writeOutputsFile(path: string, content: OutputsFileContent): Promise<void> {
+async function writeOutputsFile(
+  path: string,
+  content: OutputsFileContent,
+  command: 'install' | 'upgrade',
+): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`, 'utf8');
@@ -72,16 +106,18 @@ export async function writeOutputsFile(path: string, content: OutputsFileContent
           fix: 'Give --outputs-file a path in a folder you can write to.',
         },
       ],
-      nextSteps: ['The install itself succeeded: stackguide status shows the outputs again.'],
+      nextSteps: [`The ${command} itself succeeded: stackguide status shows the outputs again.`],
     });
   }
 }
 
 /**
  * `--outputs-file` checked before anything reaches AWS (exit 2): its folder must exist and be writable
- * and the path must not be a folder, or an install would succeed and then fail to say its outputs.
+ * and the path must not be a folder, or an install or upgrade would succeed and then fail to say its
+ * outputs. Not given: undefined.
  */
-export function checkOutputsFileTarget(path: string): string {
+export function checkOutputsFileTarget(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
   const target = resolve(path);
   const problem = (message: string, fix: string) =>
     new StackguideError(`--outputs-file ${path} cannot be written`, {

@@ -174,6 +174,28 @@ describe('--disable-rollback', () => {
   });
 });
 
+/** What --outputs-file writes (src/output/outputs-file.ts). */
+interface OutputsFile {
+  deployment: string;
+  region: string;
+  account: string;
+  stacks: Record<string, { name: string; stackId: string; status: string; outputs: Record<string, string> }>;
+  withheld: Array<{ stack: string; output: string; reason: string }>;
+}
+
+/** The outputs file as written: never the secret; the output that echoes it only named under withheld. */
+async function readOutputsFile(path: string): Promise<OutputsFile> {
+  const text = await readFile(path, 'utf8');
+  expect(text).not.toContain(PASSWORD);
+  const written = JSON.parse(text) as OutputsFile;
+  expect(Object.keys(written)).toEqual(['deployment', 'region', 'account', 'stacks', 'withheld']);
+  expect(Object.keys(written.stacks.app?.outputs ?? {})).not.toContain('ConnectionString');
+  expect(written.withheld).toEqual([
+    { stack: 'app', output: 'ConnectionString', reason: 'its value holds a secret answer' },
+  ]);
+  return written;
+}
+
 describe('--outputs-file', () => {
   it("writes every stack's outputs as JSON, atomically, withholding the one that echoes a secret", async () => {
     const server = await startScenarioServer({ speed: 20 });
@@ -192,8 +214,7 @@ describe('--outputs-file', () => {
         'json',
       );
       expect(installed.code, installed.stderr).toBe(0);
-      const text = await readFile(path, 'utf8');
-      expect(text).not.toContain(PASSWORD);
+      const written = await readOutputsFile(path);
       // Nor does the output echoing it reach NDJSON, the summary or the event log: it is masked there.
       expect(installed.stdout + installed.stderr).not.toContain(PASSWORD);
       expect(installed.stdout).toContain('"ConnectionString":"•••••••• (secret)"');
@@ -201,15 +222,6 @@ describe('--outputs-file', () => {
       expect(logs.some((name) => name.endsWith('.ndjson'))).toBe(true);
       for (const file of logs.filter((name) => name.endsWith('.ndjson') || name.endsWith('.json')))
         expect(await readFile(join(work.path, 'state', 'outs', file), 'utf8'), file).not.toContain(PASSWORD);
-      const written = JSON.parse(text) as {
-        deployment: string;
-        region: string;
-        stacks: Record<
-          string,
-          { name: string; stackId: string; status: string; outputs: Record<string, string> }
-        >;
-        withheld: Array<{ stack: string; output: string }>;
-      };
       expect(written).toMatchObject({
         deployment: 'outs',
         region: 'us-east-1',
@@ -221,10 +233,6 @@ describe('--outputs-file', () => {
         status: 'CREATE_COMPLETE',
         outputs: { QueueName: expect.stringMatching(/^outs-app-Queue-/), Environment: 'dev' },
       });
-      expect(Object.keys(written.stacks.app?.outputs ?? {})).not.toContain('ConnectionString');
-      expect(written.withheld).toEqual([
-        { stack: 'app', output: 'ConnectionString', reason: 'its value holds a secret answer' },
-      ]);
       // Nothing but the file is left in its folder: the temporary file was renamed into place.
       expect(await readdir(join(work.path, 'out'))).toEqual(['outputs.json']);
     } finally {
@@ -254,5 +262,60 @@ describe('--outputs-file', () => {
     );
     expect(folder.code, folder.stderr).toBe(2);
     expect(folder.stderr).toContain(`${work.path} is a folder`);
+  });
+});
+
+describe('upgrade --outputs-file', () => {
+  it("replaces the file with every stack's outputs after the upgrade, atomically, the secret withheld", async () => {
+    const folder = join(work.path, 'upgrade-out');
+    const path = join(folder, 'outputs.json');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(folder, { recursive: true });
+    const installed = await cli(undefined, 'upg', 'install', '--yes', '--outputs-file', path);
+    expect(installed.code, installed.stderr).toBe(0);
+    const before = await readOutputsFile(path);
+    expect(before.stacks.app?.outputs.Environment).toBe('dev');
+
+    const upgraded = await cli(
+      undefined,
+      'upg',
+      'upgrade',
+      '--config',
+      join(work.path, 'upg.answers.yaml'),
+      '--set',
+      'environment=prod',
+      '--yes',
+      '--outputs-file',
+      path,
+      '--output',
+      'json',
+    );
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    expect(upgraded.stdout + upgraded.stderr).not.toContain(PASSWORD);
+    expect(upgraded.stdout).toContain('"ConnectionString":"•••••••• (secret)"');
+    // The same shape as install writes, with what the upgrade changed.
+    const written = await readOutputsFile(path);
+    expect(written).toMatchObject({
+      deployment: 'upg',
+      region: 'us-east-1',
+      account: expect.stringMatching(/^\d{12}$/),
+    });
+    expect(written.stacks.app).toMatchObject({
+      name: 'upg-app',
+      stackId: before.stacks.app?.stackId,
+      status: 'UPDATE_COMPLETE',
+      outputs: { QueueName: before.stacks.app?.outputs.QueueName, Environment: 'prod' },
+    });
+    // Renamed over the install's file: no temporary file is left beside it.
+    expect(await readdir(folder)).toEqual(['outputs.json']);
+  });
+
+  it('is checked before any AWS call: a folder that does not exist is exit 2', async () => {
+    const refused = await runCli(
+      ['upgrade', '--config', 'none.yaml', '--outputs-file', join(work.path, 'nope', 'o.json')],
+      { cwd: work.path, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } },
+    );
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`its folder ${join(work.path, 'nope')} does not exist`);
   });
 });
