@@ -143,12 +143,14 @@ describe('blueprints/opensarlab', () => {
       .map((operation) => operation.params.StackName ?? '');
     // DeleteStack is called with stack ids; map them back to names.
     const names = await Promise.all(deletes.map(async (id) => (await stackNameOf(id)) ?? id));
+    // The guide's chain, then the container stack, which it calls independent of the others (in no
+    // decommission.order, so destroy deletes it after the chain).
     expect(names).toEqual([
-      'geo-class-container',
       'geo-class-jupyterhub',
       'geo-class-cluster',
       'geo-class-cluster-pipeline',
       'geo-class',
+      'geo-class-container',
     ]);
     expect(await stackStatus('geo-class-cognito')).toBe('CREATE_COMPLETE');
     // The platform's volume and snapshot are in the plan by their osl-stackname tag, then deleted.

@@ -31,31 +31,35 @@ describe('the shipped blueprints’ graphs match their seeds’ guides', () => {
     );
   });
 
-  it('opensarlab: destroy follows the guide’s teardown order and never deletes the cognito stack', async () => {
+  it('opensarlab: destroy chains the stacks in the guide’s teardown order, leaves the container stack independent, and never deletes cognito', async () => {
     const blueprint = await loadBlueprint('blueprints/opensarlab');
     const guide = await readFile('/work/shared/seeds/001_771e654198e7d0b6.txt', 'utf8').catch(
       () => undefined,
     );
-    // The guide's numbered teardown list ("you will need to delete your stacks in the following order"),
-    // after the container stack it deletes first; `-auth` is "if applicable" and this blueprint has none.
+    // The guide's numbered teardown list ("you will need to delete your stacks in the following order");
+    // `-auth` is "if applicable" and this blueprint has none. The container stack is not in it: "The
+    // <deployment_name>-container is independent of other stacks, i.e., the deletion order does not matter".
     const guideOrder = guide
-      ? [
-          '-container',
-          ...[...guide.matchAll(/^\d\. \*?`<deployment_name>(-[a-z-]+)?` stack/gm)]
-            .map((match) => match[1] ?? '')
-            .filter((suffix) => suffix !== '-auth'),
-        ]
-      : ['-container', '-jupyterhub', '-cluster', '-cluster-pipeline', ''];
+      ? [...guide.matchAll(/^\d\. \*?`<deployment_name>(-[a-z-]+)?` stack/gm)]
+          .map((match) => match[1] ?? '')
+          .filter((suffix) => suffix !== '-auth')
+      : ['-jupyterhub', '-cluster', '-cluster-pipeline', ''];
+    if (guide)
+      expect(guide).toContain('is independent of other stacks, i.e., the deletion order does not matter');
     const nameOf = (ref: string): string => {
       const stack = blueprint.stacks.find((candidate) => candidate.id === ref);
       const name = stack ? stack.name : ref;
       return name.replace('{{deployment}}', '');
     };
-    const order = topologicalOrder(destroyGraph(blueprint, blueprint.templates)).map((id) =>
-      nameOf(refOf(id)),
-    );
-    expect(order).toEqual(guideOrder);
-    expect(destroyGraph(blueprint, blueprint.templates).retained).toEqual(['{{deployment}}-cognito']);
+    const graph = destroyGraph(blueprint, blueprint.templates);
+    const order = topologicalOrder(graph).map((id) => nameOf(refOf(id)));
+    expect(order.filter((name) => name !== '-container')).toEqual(guideOrder);
+    // Independent: no edge of any kind to or from the container stack, so it is deletable in the first wave.
+    expect(
+      graph.edges.filter((edge) => edge.from === 'stacks.container' || edge.to === 'stacks.container'),
+    ).toEqual([]);
+    expect(waves(graph)[0]).toContain('stacks.container');
+    expect(graph.retained).toEqual(['{{deployment}}-cognito']);
   });
 
   it('codeocean-vpc: the backup stack is upgraded first (seed 002) and deleted last', async () => {

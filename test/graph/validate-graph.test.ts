@@ -7,7 +7,9 @@ describe('stackguide validate prints the graphs', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Install:\n');
     expect(text.stdout).toContain('  3. stack pipeline (after main: dependsOn)');
-    expect(text.stdout).toContain('Destroy:\n  1. stack container\n');
+    expect(text.stdout).toContain(
+      'Destroy:\n  1. at once: stack {{deployment}}-jupyterhub, stack container\n',
+    );
 
     const graph = await runCli(['validate', 'blueprints/opensarlab', '--output', 'graph']);
     expect(graph.code).toBe(0);
