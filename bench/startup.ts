@@ -3,8 +3,9 @@
  * two warm-up runs, so Node's compile cache is warm as on any run after the first), each with its ratio
  * to the first figure, `node -e 0` (what any Node CLI pays before its own code runs):
  *   1. `node -e 0` (15 runs), the same Node that runs stackguide;
- *   2. `node dist/cli.js --help` (15 runs);
- *   3. `node dist/cli.js validate blueprints/<name>` (15 runs) for every shipped blueprint, demo first,
+ *   2. `node dist/stackguide.cjs --help` (15 runs): the installed binary, which answers `--help` alone
+ *      with the text the build took from commander, without loading the bundle;
+ *   3. `node dist/stackguide.cjs validate blueprints/<name>` (15 runs) for every shipped blueprint, demo first,
  *      each with its peak RSS (GNU time's %M);
  *   1-3 also with their median CPU time (GNU time's %U + %S), which a busy machine barely changes;
  *   4. the first interactive frame of `stackguide install` (7 runs): the command starts in a detached
@@ -34,7 +35,8 @@ import { startMotoServer } from '../test/support/moto-server.ts';
 import { runInfo } from './support/run-info.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+// What `stackguide` runs once installed (package.json's bin): the Node check, then the bundle.
+const cli = join(root, 'dist', 'stackguide.cjs');
 const node = process.execPath;
 const goals = { helpRatio: 1.5, validate: 150, validateRssMiB: 80, firstFrame: 300 };
 const firstPrompt = 'Install into account';

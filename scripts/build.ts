@@ -1,8 +1,10 @@
 /**
  * Bundles the CLI into dist/ with esbuild. Code splitting turns every lazy `import()` of a command or a
- * screen into its own chunk, so `stackguide --help` loads commander and nothing else.
+ * screen into its own chunk, so the command line loads commander and nothing else before a command runs;
+ * the binary's entry (dist/stackguide.cjs) answers a bare `--help` or `--version` without the bundle.
  */
 
+import { spawnSync } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -136,11 +138,29 @@ const result = await build({
   plugins: [zodEnglishOnly, commanderLazyChildProcess, builtinsOnDemand],
   logLevel: 'warning',
 });
-// The binary's entry: checks the Node version in syntax any Node parses, then loads the bundle.
+// The binary's entry: checks the Node version in syntax any Node parses, answers `--help` and `--version`
+// alone with commander's own text for them (taken from the bundle just built, as printed without a
+// terminal), and loads the bundle for everything else.
+const commanderSays = (arg: string): string => {
+  const run = spawnSync(process.execPath, ['dist/cli.js', arg], { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0 || !run.stdout) throw new Error(`dist/cli.js ${arg} failed: ${run.stderr}`);
+  return run.stdout;
+};
+// A string literal any Node parses: everything outside printable ASCII escaped.
+const literal = (text: string): string =>
+  JSON.stringify(text).replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 const nodeCheck = await readFile('src/node-check.cjs', 'utf8');
-await writeFile('dist/stackguide.cjs', nodeCheck.replace('__STACKGUIDE_NODE_RANGE__', pkg.engines.node), {
-  mode: 0o755,
-});
+await writeFile(
+  'dist/stackguide.cjs',
+  nodeCheck
+    .replace('__STACKGUIDE_NODE_RANGE__', pkg.engines.node)
+    .replace("'__STACKGUIDE_ROOT_HELP__'", () => literal(commanderSays('--help')))
+    .replace("'__STACKGUIDE_VERSION__'", () => literal(commanderSays('--version').trimEnd())),
+  { mode: 0o755 },
+);
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const kib = Math.round(outputs.reduce((total, [, output]) => total + output.bytes, 0) / 1024);
 console.log(`built dist/cli.js and ${outputs.length - 1} lazy chunks (${kib} KiB in all)`);
