@@ -1,5 +1,5 @@
 import { Box, Static, Text, useInput, useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AnswerValue } from '../src/blueprint/references.ts';
 import type { InstallPlan, ReviewDecision } from '../src/install/install-plan.ts';
 import { describeParameter } from '../src/install/install-plan.ts';
@@ -18,20 +18,35 @@ export interface ReviewScreenProps {
  */
 export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
   const ids = Object.keys(plan.answers);
-  const [picking, setPicking] = useState<number | undefined>(undefined);
+  const [picking, showPicking] = useState<number | undefined>(undefined);
   const [changing, setChanging] = useState<string | undefined>(undefined);
+  // Keys typed ahead (a paste, a quick typist: "c", Down, Down, Enter) arrive before React draws the
+  // picker; each must see what the one before did, so the state the keys act on lives in a ref and the
+  // state above only draws it.
+  const keys = useRef<{ picking: number | undefined; changing: string | undefined }>({
+    picking: undefined,
+    changing: undefined,
+  });
+  const setPicking = (next: number | undefined) => {
+    keys.current.picking = next;
+    showPicking(next);
+  };
   // Told once the picker has folded to one line, so that line, not the list, is what stays on screen.
   useEffect(() => {
     if (changing !== undefined) onDecision({ change: changing });
   }, [changing, onDecision]);
   useInput((input, key) => {
+    const { picking, changing } = keys.current;
     if (changing !== undefined) return;
     if (key.ctrl && input === 'c') return onDecision(false);
     if (picking !== undefined) {
       if (key.escape) return setPicking(undefined);
       if (key.upArrow) return setPicking((picking + ids.length - 1) % ids.length);
       if (key.downArrow) return setPicking((picking + 1) % ids.length);
-      if (key.return) setChanging(ids[picking]);
+      if (key.return) {
+        keys.current.changing = ids[picking];
+        setChanging(ids[picking]);
+      }
       return;
     }
     if (input === 'y' || input === 'Y') onDecision(true);

@@ -97,6 +97,25 @@ describe('ReviewScreen', () => {
     view.unmount();
   });
 
+  it('takes keys typed ahead: c, Down, Down, Enter in one go change the third answer', async () => {
+    const plan = await demoPlan();
+    // As a paste or a quick typist sends them: one chunk, and one key after the other with no frame
+    // drawn between them.
+    for (const send of [
+      (view: ReturnType<typeof render>) => view.stdin.write('c\u001B[B\u001B[B\r'),
+      (view: ReturnType<typeof render>) => {
+        for (const key of ['c', '\u001B[B', '\u001B[B', '\r']) view.stdin.write(key);
+      },
+    ]) {
+      const decisions: ReviewDecision[] = [];
+      const view = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
+      await frameAfter(view.lastFrame);
+      send(view);
+      await vi.waitFor(() => expect(decisions).toEqual([{ change: 'jobTimeoutSeconds' }]));
+      view.unmount();
+    }
+  });
+
   it('prints the plan once and keeps the live part inside an 80x24 window, the picker too', async () => {
     const plan = await demoPlan();
     // As many answers as a large blueprint asks: more than the window holds.
