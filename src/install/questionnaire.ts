@@ -255,7 +255,12 @@ export async function changeAnswer(
     throw invalidAnswers([
       { path: `answers.${id}`, message: problem, fix: 'Change the other answer first.' },
     ]);
-  return answer === undefined ? others : { ...others, [id]: answer };
+  const next: Record<string, AnswerValue> = answer === undefined ? others : { ...others, [id]: answer };
+  // In the blueprint's order, as first asked: the review, its picker and the answers file list them
+  // so, and a changed answer stays where the operator saw it.
+  const order = new Map(questions.map((each, index) => [each.id, index]));
+  const rank = (key: string) => order.get(key) ?? questions.length;
+  return Object.fromEntries(Object.entries(next).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 /**

@@ -106,6 +106,8 @@ describe('the questionnaire', () => {
     const prompter = scripted({ 'How many seconds may a worker take for one job?': ['x', '120'] });
     const changed = await changeAnswer(prompter, blueprint.questions, answers, 'jobTimeoutSeconds');
     expect(changed).toEqual({ ...answers, jobTimeoutSeconds: 120 });
+    // Where it was, in the blueprint's order: the review, its picker and the answers file list it there.
+    expect(Object.keys(changed)).toEqual(['environment', 'jobTimeoutSeconds', 'adminEmail']);
     expect(prompter.refused).toEqual(['"x" is not a whole number. Give a whole number.']);
 
     // A requires-rule between answers is checked as the new answer is typed.
