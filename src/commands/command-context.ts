@@ -4,7 +4,6 @@ import type { ResolvedAwsSettings } from '../aws/aws-settings.ts';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
 import { EventBus, type EventType, type StackguideEvent } from '../events.ts';
-import { type ExistingDeployment, findExistingDeployment } from '../install/existing-deployment.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { attachHeartbeat } from '../output/heartbeat.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
@@ -255,20 +254,6 @@ export function startCommand(
         run,
       ),
   };
-}
-
-/** The deployment a command acts on, from --name/--region or the answers file; `action` words the error. */
-export function existingDeployment(options: CommonOptions, action: string): Promise<ExistingDeployment> {
-  return findExistingDeployment(
-    {
-      blueprintPath: options.blueprint ?? '.',
-      ...(options.config ? { configPath: options.config } : {}),
-      ...(options.name ? { deployment: options.name } : {}),
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
-    },
-    action,
-  );
 }
 
 /** A run that failed with a StackguideError says so with `run.completed` before the error is shown. */

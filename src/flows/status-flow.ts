@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import type { AwsContext } from '../aws/aws-context.ts';
+import { loadBlueprint } from '../blueprint/load-blueprint.ts';
+import type { StatusItem } from '../events.ts';
+import { readAnswersFile } from '../install/answers-file.ts';
+import {
+  type ExistingDeployment,
+  type ExistingDeploymentRequest,
+  findExistingDeployment,
+} from '../install/existing-deployment.ts';
+import { readDeploymentState } from '../journal/journal.ts';
+import type { Settings } from '../settings.ts';
+import { couldNotCheck } from '../status/could-not-check.ts';
+import { type DeploymentStatus, gatherStatus } from '../status/deployment-status.ts';
+import { lastDeployment } from '../status/last-deployment.ts';
+import {
+  changedItems,
+  STATUS_EXIT_CODE,
+  statusItems,
+  statusRefreshEvents,
+} from '../status/status-refresh.ts';
+import type { Flow, FlowHost } from './flow.ts';
+
+const WATCH_INTERVAL_MS = 5_000;
+
+/**
+ * `stackguide status`: one screen for a deployment, in sections: the stacks (status, last change,
+ * drift), DNS delegation per parent server and resolver, certificates, SES, secrets, manual steps and
+ * the rest of the account preparation, each item with the one next action when it is not healthy.
+ * Without --name, --region or --config: the last deployment of this blueprint in the state folder. Each
+ * section is a `status.section` event (and, as before, each stack a `stack.status` and each check a
+ * `check.result`), then `status.summary`. `--watch` repeats every 5 s and says only what changed. Exit 0
+ * healthy, 4 needs action, 3 could not check. Read-only: it changes nothing.
+ */
+export interface StatusRequest extends ExistingDeploymentRequest {
+  stateDir: string;
+  /** `--watch`: refresh every 5 s until interrupted. */
+  watch: boolean;
+  /** `--drift`: run drift detection on the stacks and wait for it. */
+  drift: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  settings: Settings;
+}
+
+/** One refresh, for the command root to print (its events are already emitted). */
+export interface StatusRefresh {
+  title: string;
+  status: DeploymentStatus;
+  at: Date;
+  /** From the second refresh under --watch on: what changed since the one before. */
+  changed: StatusItem[] | undefined;
+}
+
+export interface StatusHost extends FlowHost {
+  /** Prints each refresh; absent under --output json, where the events say it all. */
+  show?(refresh: StatusRefresh): void;
+}
+
+interface Validated extends ExistingDeployment {
+  request: StatusRequest;
+}
+
+interface Asked extends Validated {
+  aws: AwsContext;
+  account: string;
+}
+
+export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Asked, number> {
+  return {
+    async validate(request) {
+      return { ...(await whichDeployment(request)), request };
+    },
+
+    // Nothing to ask a person: only who is asking, which is also the first sign AWS answers at all.
+    async ask(validated) {
+      const aws = host.connect(validated.region);
+      const { account } = await couldNotCheck(aws.identity.whoAmI());
+      return { ...validated, aws, account };
+    },
+
+    async execute({ request, blueprint, saved, deployment, region, aws, account }) {
+      let previous: Map<string, StatusItem> | undefined;
+      for (;;) {
+        const status = await couldNotCheck(
+          gatherStatus({
+            blueprint,
+            saved,
+            journal: await readDeploymentState(request.stateDir, deployment),
+            deployment,
+            region,
+            account,
+            aws,
+            clock: host.clock,
+            signal: host.signal,
+            env: request.env,
+            settings: request.settings,
+            ...(request.drift ? { drift: true } : {}),
+          }),
+        );
+        const items = statusItems(status);
+        const changed = previous ? changedItems(previous, items) : undefined;
+        const exitCode = STATUS_EXIT_CODE[status.state];
+        for (const event of statusRefreshEvents(status, exitCode, changed, previous === undefined))
+          host.events.emit(event);
+        host.show?.({ title: blueprint.product.title, status, at: new Date(host.clock.now()), changed });
+        if (!request.watch) return exitCode;
+        previous = items;
+        await host.clock.sleep(WATCH_INTERVAL_MS, host.signal);
+      }
+    },
+  };
+}
+
+/**
+ * The deployment to show: named (--name/--region or --config), else the last one of this blueprint in
+ * the state folder, with the answers file install wrote beside it when there is one.
+ */
+async function whichDeployment(request: StatusRequest): Promise<ExistingDeployment> {
+  if (request.deployment || request.region || request.configPath)
+    return findExistingDeployment(request, 'status');
+  const blueprint = await loadBlueprint(request.blueprintPath);
+  const found = await lastDeployment(request.stateDir, blueprint.product.id);
+  const answersPath = `${found.deployment}.answers.yaml`;
+  const saved = existsSync(answersPath) ? await readAnswersFile(answersPath) : undefined;
+  return { blueprint, saved, deployment: found.deployment, region: found.region };
+}

@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AwsContext } from '../../src/aws/aws-context.ts';
+import { StackguideError } from '../../src/errors.ts';
+import { EventBus, type StackguideEvent } from '../../src/events.ts';
+import { runFlow } from '../../src/flows/flow.ts';
+import { type StatusRefresh, type StatusRequest, statusFlow } from '../../src/flows/status-flow.ts';
+import { Journal } from '../../src/journal/journal.ts';
+import { readSettings } from '../../src/settings.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { FakeCloudFormationPort } from '../support/fake-cloudformation-port.ts';
+import { projectRoot } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/** Six stacks and no preparation steps: status is the stacks alone. */
+const twoChains = join(projectRoot, 'test', 'fixtures', 'blueprints', 'two-chains');
+const stackNames = ['a1', 'a2', 'a3', 'b1', 'b2', 'b3'].map((id) => `lab-${id}`);
+
+let work: { path: string; remove: () => Promise<void> };
+beforeEach(async () => {
+  work = await tempDir();
+});
+afterEach(async () => {
+  await work.remove();
+});
+
+function setup(
+  whoAmI: AwsContext['identity']['whoAmI'] = async () => ({
+    account: '123456789012',
+    arn: 'arn:aws:iam::123456789012:user/ops',
+    userId: 'ops',
+  }),
+) {
+  const cfn = new FakeCloudFormationPort();
+  const events = new EventBus();
+  const seen: StackguideEvent[] = [];
+  events.subscribe((event) => {
+    seen.push(event);
+  });
+  const shown: StatusRefresh[] = [];
+  const connected: string[] = [];
+  const clock = new FakeClock();
+  const controller = new AbortController();
+  const flow = statusFlow({
+    events,
+    signal: controller.signal,
+    clock,
+    connect: (region) => {
+      connected.push(region);
+      return { region, cloudFormation: cfn, identity: { whoAmI } } as unknown as AwsContext;
+    },
+    show: (refresh) => shown.push(refresh),
+  });
+  const request: StatusRequest = {
+    blueprintPath: twoChains,
+    stateDir: join(work.path, 'state'),
+    watch: false,
+    drift: false,
+    env: {},
+    settings: readSettings({}),
+  };
+  return { cfn, seen, shown, connected, clock, controller, flow, request };
+}
+
+describe('statusFlow', () => {
+  it('says every stack, every section and the summary once, and exits 4 while stacks are missing', async () => {
+    const { cfn, seen, shown, connected, flow, request } = setup();
+    cfn.addStack('lab-a1', 'CREATE_COMPLETE');
+    const code = await runFlow(flow, { ...request, deployment: 'lab', region: 'us-west-2' });
+    expect(code).toBe(4);
+    expect(connected).toEqual(['us-west-2']);
+    const statuses = seen.filter((event) => event.type === 'stack.status');
+    expect(statuses.map((event) => [event.stack, event.status])).toEqual(
+      stackNames.map((name) => [name, name === 'lab-a1' ? 'CREATE_COMPLETE' : 'NOT_CREATED']),
+    );
+    expect(seen.at(-1)).toEqual({
+      type: 'status.summary',
+      deployment: 'lab',
+      region: 'us-west-2',
+      state: 'needs-action',
+      exitCode: 4,
+    });
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({ title: 'Two independent chains', changed: undefined });
+  });
+
+  it('under --watch says only what changed on each later refresh, until interrupted', async () => {
+    const { cfn, seen, shown, clock, controller, flow, request } = setup();
+    clock.onSleep = () => {
+      if (clock.sleeps.length === 1) for (const name of stackNames) cfn.addStack(name, 'CREATE_COMPLETE');
+      else controller.abort(new StackguideError('stopped', { code: 'cancelled', kind: 'cancelled' }));
+    };
+    await expect(
+      runFlow(flow, { ...request, deployment: 'lab', region: 'us-east-1', watch: true }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
+    expect(clock.sleeps).toEqual([5_000, 5_000]);
+    const summaries = seen.filter((event) => event.type === 'status.summary');
+    expect(summaries.map((event) => [event.state, event.exitCode, event.changed?.length])).toEqual([
+      ['needs-action', 4, undefined],
+      ['healthy', 0, 6],
+      ['healthy', 0, 0],
+    ]);
+    // stack.status is said on the first refresh only; later ones say the sections that changed.
+    expect(seen.filter((event) => event.type === 'stack.status')).toHaveLength(6);
+    expect(seen.filter((event) => event.type === 'status.section')).toHaveLength(2);
+    expect(shown.map((refresh) => refresh.changed?.length)).toEqual([undefined, 6, 0]);
+  });
+
+  it("without a name, shows the blueprint's last deployment in the state folder", async () => {
+    const { cfn, flow, request, seen } = setup();
+    const journal = await Journal.open(request.stateDir, {
+      blueprint: { id: 'two-chains', version: '1.0.0' },
+      deployment: 'shop',
+      region: 'eu-west-1',
+    });
+    await journal.begin('install');
+    await journal.flush();
+    for (const id of ['a1', 'a2', 'a3', 'b1', 'b2', 'b3']) cfn.addStack(`shop-${id}`, 'UPDATE_COMPLETE');
+    expect(await runFlow(flow, request)).toBe(0);
+    expect(seen.at(-1)).toMatchObject({ deployment: 'shop', region: 'eu-west-1', state: 'healthy' });
+  });
+
+  it('refuses before any AWS call when nothing names a deployment and the state folder holds none', async () => {
+    const { connected, flow, request } = setup();
+    await expect(runFlow(flow, request)).rejects.toMatchObject({ code: 'answers.missing', exitCode: 2 });
+    expect(connected).toEqual([]);
+  });
+
+  it('exits 3 when AWS cannot be reached: the deployment could not be checked', async () => {
+    const { flow, request } = setup(async () => {
+      throw new StackguideError('connect ECONNREFUSED', { code: 'aws.unreachable', kind: 'aws' });
+    });
+    await expect(runFlow(flow, { ...request, deployment: 'lab', region: 'us-east-1' })).rejects.toMatchObject(
+      {
+        code: 'aws.unreachable',
+        exitCode: 3,
+        message: 'The deployment could not be checked: connect ECONNREFUSED',
+      },
+    );
+  });
+});
