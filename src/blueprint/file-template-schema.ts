@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 
 /** `{ given: true }`: the answer was given; `{ given: false }`: it was left empty. */
-export const givenConditionSchema = z
+const givenConditionSchema = z
   .object({ given: z.boolean().describe('true: the answer is not empty; false: it was left empty.') })
   .strict();
 
