@@ -240,7 +240,11 @@ function buildProgram(
     )
     .action((blueprint: string, options: CommonOptions) =>
       run(
-        async () => (await import('./commands/validate-command.ts')).validateCommand,
+        async () => {
+          // Over in a tenth of a second: V8's settings for long runs only cost memory (see short-run.ts).
+          (await import('./runtime/short-run.ts')).tuneV8ForShortRun();
+          return (await import('./commands/validate-command.ts')).validateCommand;
+        },
         { ...options, blueprint },
         { settings: false }, // Purely local: no DNS, no registry, no AWS.
       ),
