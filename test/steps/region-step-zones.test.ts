@@ -63,4 +63,34 @@ describe('region step, zone states moto cannot produce', () => {
       ec2.restore();
     }
   });
+
+  it('judges a zone whose answer says nothing of opt-in by its state, and never calls it not opted in', async () => {
+    const ec2 = mockClient(EC2Client);
+    try {
+      // An AWS-compatible endpoint may leave OptInStatus out; AWS itself always sends it.
+      ec2.on(DescribeAvailabilityZonesCommand, { AllAvailabilityZones: true }).resolves({
+        AvailabilityZones: [
+          { ZoneName: 'eu-west-9a', ZoneType: 'availability-zone', State: 'available' },
+          { ZoneName: 'eu-west-9b', ZoneType: 'availability-zone', State: 'impaired' },
+        ],
+      });
+      ec2.on(DescribeInstanceTypeOfferingsCommand).resolves({
+        InstanceTypeOfferings: ['eu-west-9a', 'eu-west-9b'].map((Location) => ({
+          InstanceType: 'm5.large',
+          Location,
+        })),
+      });
+      const results = await checkById(
+        regionStep,
+        preflightContext({ endpoint: 'http://127.0.0.1:9', stepId: 'region', region: 'eu-west-9' }),
+        { instanceTypes: ['m5.large'], minAvailabilityZones: 1 },
+      );
+      expect(results.get('region.zones')).toMatchObject({
+        status: 'warn',
+        summary: '1 of 2 zones usable: eu-west-9a; not usable: eu-west-9b (impaired)',
+      });
+    } finally {
+      ec2.restore();
+    }
+  });
 });

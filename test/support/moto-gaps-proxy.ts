@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parseTemplateBody, TemplateEvaluator } from '../scenario-server/template.ts';
 
 /**
- * A loopback proxy in front of moto that fills two of moto's gaps, so that product code needs no
+ * A loopback proxy in front of moto that fills the gaps of moto listed below, so that product code needs no
  * branch for them (the project's rule: emulator gaps are worked around in tests, never in src/).
  * Every test that uses moto goes through it (`startMotoServer` hands out its endpoint).
  *
@@ -27,11 +27,7 @@ import { parseTemplateBody, TemplateEvaluator } from '../scenario-server/templat
  * 4. ACM: moto gives a certificate's `Serial` in decimal (`str(cert.serial_number)` in
  *    moto/acm/models.py); ACM gives colon-separated hex bytes (`0a:1b:...`, as in the DescribeCertificate
  *    examples of the ACM API reference). The proxy rewrites it to ACM's form.
- * 5. EC2: moto's DescribeAvailabilityZones sends no `optInStatus`. AWS documents it for every zone:
- *    always `opt-in-not-required` for an Availability Zone, `opted-in` or `not-opted-in` for a Local or
- *    Wavelength Zone. The proxy adds `opt-in-not-required` to Availability Zones and `not-opted-in` to
- *    the other kinds, which moto does not let an account opt into.
- * 6. IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT): moto refuses a call in IAM's XML whatever the
+ * 5. IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT): moto refuses a call in IAM's XML whatever the
  *    service's protocol, which the SDK cannot read for a JSON-protocol service (SSM, ACM, Secrets
  *    Manager, Tagging, ...); AWS sends those `AccessDeniedException` as JSON, and Route53 its XML with
  *    one `<Error>` under `<ErrorResponse>` (moto wraps it in `<Errors>`). The proxy rewrites both so.
@@ -222,9 +218,7 @@ export async function startMotoGapsProxy(
               text = stack.body.toString('utf8');
             }
           }
-        } else if (action === 'DescribeAvailabilityZones')
-          text = zonesWithOptIn(answer.body.toString('utf8'));
-        else if (amzTarget.startsWith('CodeCommit_20150413.'))
+        } else if (amzTarget.startsWith('CodeCommit_20150413.'))
           text = epochDates(answer.body.toString('utf8'));
         else if (amzTarget === 'CertificateManager.DescribeCertificate' && answer.status === 200)
           text = hexSerial(answer.body.toString('utf8'));
@@ -386,15 +380,6 @@ function ownChangeSets(xml: string, stackName: string): string {
       ? member
       : '',
   );
-}
-
-/** Every zone item with the `optInStatus` EC2 documents for its kind, where moto left it out. */
-function zonesWithOptIn(xml: string): string {
-  return xml.replace(/<item>([\s\S]*?)<\/item>/g, (item, inner: string) => {
-    if (!inner.includes('<zoneName>') || inner.includes('<optInStatus>')) return item;
-    const status = tag(inner, 'zoneType') === 'availability-zone' ? 'opt-in-not-required' : 'not-opted-in';
-    return `<item>${inner}<optInStatus>${status}</optInStatus></item>`;
-  });
 }
 
 /** ACM's serial form: the serial's bytes in lower-case hex, colon-separated. */

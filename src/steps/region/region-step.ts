@@ -87,11 +87,16 @@ async function surveyRegion(context: StepContext, config: RegionConfig): Promise
  * or unavailable, is not offered to new resources.
  */
 function isUsable(zone: AvailabilityZone): boolean {
-  return zone.state === 'available' && optedIn(zone);
+  return zone.state === 'available' && !notOptedIn(zone);
 }
 
-function optedIn(zone: AvailabilityZone): boolean {
-  return zone.optInStatus === 'opt-in-not-required' || zone.optInStatus === 'opted-in';
+/**
+ * Only a zone the endpoint says is `not-opted-in` is closed to the account. An answer without the field
+ * states nothing about opt-in (an AWS-compatible endpoint may leave it out), and the check never reports
+ * what the API did not say: such a zone is judged by its state alone.
+ */
+function notOptedIn(zone: AvailabilityZone): boolean {
+  return zone.optInStatus === 'not-opted-in';
 }
 
 function resolveTypes(
@@ -125,7 +130,7 @@ function zonesResult(context: StepContext, config: RegionConfig, survey: Survey)
   const standard = survey.zones.filter((zone) => zone.zoneType === 'availability-zone');
   const closed = standard.filter((zone) => !isUsable(zone));
   const closedText = closed
-    .map((zone) => `${zone.name} (${optedIn(zone) ? zone.state : 'not opted in'})`)
+    .map((zone) => `${zone.name} (${notOptedIn(zone) ? 'not opted in' : zone.state})`)
     .join(', ');
   const enough = survey.usable.length >= config.minAvailabilityZones;
   return {
