@@ -70,6 +70,12 @@ export function resolveValue(value: string | number | boolean, scope: ReferenceS
   return value.replace(REFERENCE, (_whole, inner: string) => {
     const reference = parseReference(inner.trim());
     const resolved = reference ? lookup(reference, scope) : undefined;
+    if (resolved === undefined && reference?.kind === 'stackOutput') {
+      const published = scope.stackOutputs[reference.stackId];
+      // The stack has run and CloudFormation answered its outputs, without this one: not a blueprint
+      // typo (the loader checks the template declares it) but what the endpoint reported.
+      if (published) throw missingOutput(where, reference, Object.keys(published));
+    }
     if (resolved === undefined) {
       throw new StackguideError(`${where}: {{${inner.trim()}}} has no value yet`, {
         code: 'reference.unresolved',
@@ -83,6 +89,25 @@ export function resolveValue(value: string | number | boolean, scope: ReferenceS
     }
     return resolved;
   });
+}
+
+function missingOutput(
+  where: string,
+  reference: { stackId: string; outputKey: string },
+  published: readonly string[],
+): StackguideError {
+  const reported = published.length > 0 ? `only ${published.join(', ')}` : 'no outputs at all';
+  return new StackguideError(
+    `${where}: stack ${reference.stackId} completed, but CloudFormation reports ${reported}, not ${reference.outputKey}`,
+    {
+      code: 'reference.outputMissing',
+      kind: 'aws',
+      nextSteps: [
+        `Check the ${reference.outputKey} output of stack ${reference.stackId} with \`aws cloudformation describe-stacks\`: an output with a Condition that is false is left out, and an AWS-compatible endpoint that publishes no outputs cannot run a blueprint that passes them on.`,
+        'Run the same stackguide command again once the stack reports it: stacks already made are kept.',
+      ],
+    },
+  );
 }
 
 function lookup(reference: Reference, scope: ReferenceScope): string | undefined {
