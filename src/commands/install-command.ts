@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { identityPort } from '../aws/identity-port.ts';
+import { portRegistry } from '../aws/port-registry.ts';
 import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { installFlow } from '../flows/install-flow.ts';
@@ -12,7 +14,7 @@ import { type InstallRecap, showInstallOutcome } from './install-summary.ts';
 
 /** Composition root of `stackguide install`: the flow (src/flows/install-flow.ts) with this terminal's owners. */
 export async function installCommand(options: CommonOptions): Promise<number> {
-  // Bad input is exit 2 before any AWS call (the identity call below may start at once).
+  // Bad input is exit 2 before any AWS call.
   const concurrency = parseConcurrency(options.concurrency);
   // Flags that only AWS would otherwise refuse, checked before the first call (exit 2).
   const deploy = deployChoices(options);
@@ -20,14 +22,10 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   // The prompter loads with the blueprint and the identity call, so the first question comes sooner.
   const context = startCommand(options, { preloadPrompter: true });
   const { events, screens } = context;
-  // In a terminal the identity call starts with the UI modules and the blueprint (STS answers in any
-  // region), so the first frame comes sooner. Unattended, the answers file and the steps' local checks
-  // come first, so bad input is exit 2 with no AWS call at all (the flow asks for it then).
-  const identity = context.mode.interactive
-    ? context.session.forRegion(options.region || options.awsRegion?.value || 'us-east-1').identity.whoAmI()
-    : undefined;
-  // Awaited by the flow; until then a failure must not count as unhandled.
-  identity?.catch(() => undefined);
+  // In a terminal the SDK's STS client loads with the UI modules and the blueprint, so the identity
+  // question comes sooner; the call itself waits until the flow has checked what was given (bad input is
+  // exit 2 before any AWS call, an unsupported --region included).
+  if (context.mode.interactive) void portRegistry.adapterFor(identityPort).catch(() => undefined);
   // What the run warned about and which steps it took: the summary repeats them at the end.
   const recap: InstallRecap = { warnings: [], steps: [] };
   const stopRecap = events.subscribe((event) => {
@@ -46,7 +44,6 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       signal: context.signal,
       clock: systemClock,
       connect: (region) => context.session.forRegion(region),
-      ...(identity ? { whoAmI: () => identity } : {}),
       // Ink is loaded when the review needs it, not before the first question.
       review: async (plan) => (screens ? (await screens()).showReview(plan) : true),
       execute: (plan, run) =>

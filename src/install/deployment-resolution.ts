@@ -75,6 +75,10 @@ export async function checkDeploymentRequest(
   if (saved) checkAnswersBlueprint(saved, blueprint.product.id);
 
   assertKnownAnswerKeys(blueprint, { answers: saved?.answers, steps: saved?.steps, sets: request.sets });
+  // Guided, a region given with --region or in the answers file is checked here too, so an unsupported
+  // one is refused before the identity question and the first AWS call, not after them.
+  if (interactive && (request.region ?? saved?.region) !== undefined)
+    await askRegion(request, saved, undefined);
   const preset = interactive ? undefined : await presetAnswers(request, saved);
   // So are the steps' own inputs that can be checked locally (the files of a certificate to import).
   if (preset) await validateSteps(blueprint.steps, { ...preset, clock }, saved?.steps);
