@@ -174,7 +174,8 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         events.emit({ type: 'check.result', result: nameCheck });
         const checks = [nameCheck, ...(await checkSteps(blueprint.steps, base, stepInputs))];
         const failures = blockingFailures(checks);
-        if (failures.length > 0) throw preflightError(failures);
+        if (failures.length > 0)
+          throw preflightError(failures, equivalentCommand(blueprint, request, answersPath, request.yes));
         const changes = await planSteps(blueprint.steps, base, stepInputs);
         const plannedSteps = blueprint.steps.map((entry) => ({
           id: entry.id,

@@ -1,7 +1,7 @@
 import type { StackDescription } from '../aws/cloudformation-port.ts';
 import { rdsPort } from '../aws/rds-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
-import { loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { answersChanged, changedAnswerIds, writeAnswersFile } from '../install/answers-file.ts';
 import { refuseRevert } from '../install/deployed-version.ts';
@@ -172,7 +172,8 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
         resolved.saved?.steps,
       );
       const failures = blockingFailures(await checkSteps(before, stepBase, inputs));
-      if (failures.length > 0) throw preflightError(failures);
+      if (failures.length > 0)
+        throw preflightError(failures, sameUpgrade(blueprint, validated.request, validated.configPath));
       return { ...validated, resolved, fromVersion, changedAnswers, current, stepBase, inputs };
     },
 
@@ -197,19 +198,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
         principal: identity.arn,
         yes: request.yes,
         forceUnlock: request.forceUnlock,
-        rerunCommand: rerunCommand({
-          command: 'upgrade',
-          blueprint,
-          configPath,
-          deployment: request.deployment,
-          sets: request.sets,
-          flags: [
-            ...(request.template ? [`--template ${request.template}`] : []),
-            ...(request.stack ? [`--stack ${request.stack}`] : []),
-            ...(request.yes ? ['--yes'] : []),
-          ],
-          connectionFlags: request.connectionFlags,
-        }),
+        rerunCommand: sameUpgrade(blueprint, request, configPath),
       });
       // Held from before the pre-upgrade steps (the first change) until after the last stack.
       const outcome = await withDeploymentLock(events, 'upgrade', lock, async () => {
@@ -307,4 +296,21 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       return outcome;
     },
   };
+}
+
+/** The upgrade command line as the operator gave it, to run it again (a lock refusal, a failed check). */
+function sameUpgrade(blueprint: Blueprint, request: UpgradeRequest, configPath: string): string {
+  return rerunCommand({
+    command: 'upgrade',
+    blueprint,
+    configPath,
+    deployment: request.deployment,
+    sets: request.sets,
+    flags: [
+      ...(request.template ? [`--template ${request.template}`] : []),
+      ...(request.stack ? [`--stack ${request.stack}`] : []),
+      ...(request.yes ? ['--yes'] : []),
+    ],
+    connectionFlags: request.connectionFlags,
+  });
 }

@@ -136,7 +136,8 @@ export function blockingFailures(results: readonly CheckResult[]): CheckResult[]
   return results.filter((result) => result.required && result.status === 'fail');
 }
 
-export function preflightError(failures: readonly CheckResult[]): StackguideError {
+/** `rerun`: the command line that runs the same command again, as the operator gave it (rerunCommand). */
+export function preflightError(failures: readonly CheckResult[], rerun: string): StackguideError {
   return new StackguideError(
     `${failures.length} required check${failures.length === 1 ? '' : 's'} failed: nothing was changed`,
     {
@@ -147,7 +148,7 @@ export function preflightError(failures: readonly CheckResult[]): StackguideErro
         message: `${failure.title}: ${failure.summary}`,
         ...(failure.fix ? { fix: failure.fix } : {}),
       })),
-      nextSteps: ['Fix each failed check, then run `stackguide preflight` again until it passes.'],
+      nextSteps: [`Fix each failed check, then run the same command again: ${rerun}`],
     },
   );
 }
