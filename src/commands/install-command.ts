@@ -10,7 +10,7 @@ import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
 import { deployChoices, deployFlags } from './deploy-options.ts';
-import { type InstallRecap, showInstallOutcome } from './install-summary.ts';
+import { recordRecap, showInstallOutcome } from './install-summary.ts';
 
 /** Composition root of `stackguide install`: the flow (src/flows/install-flow.ts) with this terminal's owners. */
 export async function installCommand(options: CommonOptions): Promise<number> {
@@ -27,15 +27,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   // exit 2 before any AWS call, an unsupported --region included).
   if (context.mode.interactive) void portRegistry.adapterFor(identityPort).catch(() => undefined);
   // What the run warned about and which steps it took: the summary repeats them at the end.
-  const recap: InstallRecap = { warnings: [], steps: [] };
-  const stopRecap = events.subscribe((event) => {
-    if (event.type === 'warning') recap.warnings.push(event.message);
-    if (event.type === 'step.started') recap.steps.push({ id: event.step, title: event.title, done: false });
-    if (event.type === 'step.completed') {
-      const step = recap.steps.find((each) => each.id === event.step);
-      if (step) step.done = true;
-    }
-  });
+  const { recap, stop: stopRecap } = recordRecap(events);
   try {
     const { prompter } = context;
     const flow = installFlow({

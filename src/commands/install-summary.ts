@@ -1,3 +1,4 @@
+import type { EventBus } from '../events.ts';
 import type { InstallOutcome } from '../flows/install-flow.ts';
 import { secretValues, shownOutputs } from '../install/install-plan.ts';
 
@@ -5,6 +6,23 @@ import { secretValues, shownOutputs } from '../install/install-plan.ts';
 export interface InstallRecap {
   warnings: string[];
   steps: Array<{ id: string; title: string; done: boolean }>;
+}
+
+/**
+ * Gathers the recap from the run's events until `stop` is called: what the run warned about and which
+ * steps it took, which the summary repeats at the end.
+ */
+export function recordRecap(events: EventBus): { recap: InstallRecap; stop: () => void } {
+  const recap: InstallRecap = { warnings: [], steps: [] };
+  const stop = events.subscribe((event) => {
+    if (event.type === 'warning') recap.warnings.push(event.message);
+    if (event.type === 'step.started') recap.steps.push({ id: event.step, title: event.title, done: false });
+    if (event.type === 'step.completed') {
+      const step = recap.steps.find((each) => each.id === event.step);
+      if (step) step.done = true;
+    }
+  });
+  return { recap, stop };
 }
 
 /** The summary: Ink in a terminal; otherwise the results as lines on stdout (progress went to stderr). */
