@@ -5,6 +5,7 @@ import {
   DescribeStacksCommand,
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { projectRoot, runCli } from '../support/run-cli.ts';
@@ -82,6 +83,16 @@ describe('stackguide install without a terminal, against moto', () => {
     expect(Stacks?.[0]?.Parameters?.find((p) => p.ParameterKey === 'DataBucketName')?.ParameterValue).toMatch(
       /^demo-data-databucket-/,
     );
+
+    // The role ARN printed is the one IAM holds for the stack's role.
+    const roleArn = /WorkerRoleArn: (\S+)/.exec(result.stdout)?.[1] ?? '';
+    const roleName = roleArn.split('/').pop() ?? '';
+    const role = await new IAMClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    }).send(new GetRoleCommand({ RoleName: roleName }));
+    expect(role.Role?.Arn).toBe(roleArn);
 
     const journal = JSON.parse(await readFile(join(work.path, 'state', 'demo', 'state.json'), 'utf8'));
     expect(journal.stacks['demo-app']).toMatchObject({ name: 'demo-app', status: 'CREATE_COMPLETE' });

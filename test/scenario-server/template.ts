@@ -18,6 +18,8 @@ export interface TemplateContext {
   physicalId: (logicalId: string) => string;
   /** Value of an export by name, undefined when nothing exports it. */
   exportValue: (name: string) => string | undefined;
+  /** `Fn::GetAtt` where the caller knows the real value (the moto proxy: an IAM role's ARN); else made up. */
+  attribute?: (logicalId: string, attribute: string) => string | undefined;
 }
 
 export interface TemplateOutput {
@@ -188,6 +190,8 @@ export class TemplateEvaluator {
         const [logicalId, attribute] = Array.isArray(argument)
           ? argument.map(String)
           : String(argument).split('.');
+        const known = this.context.attribute?.(logicalId ?? '', attribute ?? '');
+        if (known !== undefined) return known;
         return `arn:aws:scenario:${this.context.region}:${this.context.account}:${this.context.physicalId(logicalId ?? '')}/${attribute}`;
       }
       case 'Fn::Sub':

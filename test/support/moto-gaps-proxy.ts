@@ -154,10 +154,15 @@ export async function startMotoGapsProxy(
     if (!body.Outputs) return '';
     const resources = await cloudFormation(headers, { Action: 'ListStackResources', StackName: stackId });
     const physical = new Map<string, string>();
+    const types = new Map<string, string>();
     for (const [, logical, id] of resources.matchAll(
       /<LogicalResourceId>([^<]*)<\/LogicalResourceId>\s*<PhysicalResourceId>([^<]*)<\/PhysicalResourceId>/g,
     ))
       physical.set(logical ?? '', decode(id ?? ''));
+    for (const [, logical, type] of resources.matchAll(
+      /<LogicalResourceId>([^<]*)<\/LogicalResourceId>[\s\S]*?<ResourceType>([^<]*)<\/ResourceType>/g,
+    ))
+      types.set(logical ?? '', type ?? '');
     const parameters: Record<string, string> = {};
     for (const [, key, value] of member.matchAll(
       /<ParameterKey>([^<]*)<\/ParameterKey>\s*<ParameterValue>([^<]*)<\/ParameterValue>/g,
@@ -171,6 +176,11 @@ export async function startMotoGapsProxy(
       parameters,
       physicalId: (logicalId) => physical.get(logicalId) ?? logicalId,
       exportValue: () => undefined,
+      // The ARN moto's IAM holds for the role (its physical id is the role name), as CloudFormation gives.
+      attribute: (logicalId, attribute) =>
+        types.get(logicalId) === 'AWS::IAM::Role' && attribute === 'Arn'
+          ? `arn:aws:iam::${stackId.split(':')[4] ?? ''}:role/${physical.get(logicalId) ?? logicalId}`
+          : undefined,
     });
     try {
       return evaluator
