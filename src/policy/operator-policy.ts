@@ -6,6 +6,7 @@ import { StackguideError } from '../errors.ts';
 import { lockParameterName } from '../lock/deployment-lock.ts';
 import { artifactsBucketName } from '../packaging/package-templates.ts';
 import { CHANGE_SET_PREFIX } from '../stacks/stale-change-sets.ts';
+import { passedRoles } from './passed-roles.ts';
 import { RESOURCE_HANDLERS } from './resource-handlers.ts';
 import { POLICY_COMMANDS, type PolicyCommand, templateResourceTypes, toolCalls } from './tool-calls.ts';
 
@@ -133,11 +134,46 @@ export function buildPolicies(
     });
   }
 
-  const handlerActions = [
+  const allHandlerActions = [
     ...new Set(resourceTypes.flatMap((type) => Object.values(RESOURCE_HANDLERS[type] ?? {}).flat())),
   ].sort();
+  const stackOf = (stackId: string) => blueprint.stacks.find((stack) => stack.id === stackId);
+  // iam:PassRole never on `*`: only on the roles the templates can pass (src/policy/passed-roles.ts).
+  const handlerActions = allHandlerActions.filter((action) => action !== 'iam:PassRole');
+  const passed = allHandlerActions.includes('iam:PassRole')
+    ? passedRoles(blueprint, {
+        stackName: (stackId) => fill(stackOf(stackId)?.name ?? stackId, target),
+        substitute: (stackId, variable) => {
+          if (variable === 'AWS::AccountId') return target.account;
+          if (variable === 'AWS::Region') return target.region;
+          const value = stackOf(stackId)?.parameters[variable];
+          return typeof value === 'string' ? fill(value, target) : undefined;
+        },
+        roleArn: (resource) => arn('iam', '', resource),
+      })
+    : undefined;
   const handlerWhy = [`CloudFormation creates, updates and deletes ${resourceTypes.join(', ')}`];
   const stackCommands: PolicyCommand[] = ['install', 'upgrade', 'destroy'];
+  const passStatement: PolicyStatement | undefined = passed && {
+    Sid: 'PassTemplateRoles',
+    Effect: 'Allow',
+    Action: ['iam:PassRole'],
+    Resource: passed.resources.length === 1 ? (passed.resources[0] as string) : passed.resources,
+    ...(passed.condition ? { Condition: passed.condition } : {}),
+  };
+  const passSummary = (document: StatementSummary['document'], why: string): StatementSummary[] =>
+    passed
+      ? [
+          {
+            document,
+            sid: 'PassTemplateRoles',
+            actions: 1,
+            where: passed.what,
+            commands: stackCommands,
+            why: [why],
+          },
+        ]
+      : [];
   let serviceRole: Policies['serviceRole'];
   if (options.serviceRole) {
     const name = `stackguide-${target.deployment ?? '*'}-cloudformation`;
@@ -162,7 +198,10 @@ export function buildPolicies(
       arn: roleArn,
       policy: {
         Version: '2012-10-17',
-        Statement: [{ Sid: 'TemplateResources', Effect: 'Allow', Action: handlerActions, Resource: '*' }],
+        Statement: [
+          { Sid: 'TemplateResources', Effect: 'Allow', Action: handlerActions, Resource: '*' },
+          ...(passStatement ? [passStatement] : []),
+        ],
       },
       trustPolicy: {
         Version: '2012-10-17',
@@ -188,6 +227,9 @@ export function buildPolicies(
       commands: stackCommands,
       why: handlerWhy,
     });
+    summaries.push(
+      ...passSummary('service role', 'CloudFormation hands these roles to the resources that use them'),
+    );
   } else if (handlerActions.length > 0) {
     statements.push({ Sid: 'TemplateResources', Effect: 'Allow', Action: handlerActions, Resource: '*' });
     summaries.push({
@@ -198,6 +240,13 @@ export function buildPolicies(
       commands: stackCommands,
       why: [`${handlerWhy[0]} with these credentials (no service role)`],
     });
+    if (passStatement) statements.push(passStatement);
+    summaries.push(
+      ...passSummary(
+        'operator',
+        'CloudFormation hands these roles to the resources that use them, with these credentials',
+      ),
+    );
   }
   return {
     operator: { Version: '2012-10-17', Statement: statements },

@@ -21,7 +21,8 @@ import { type CliResult, runCli } from './run-cli.ts';
  *   other service passes `*` as the resource, which a scoped Resource pattern never matches.
  * - Conditions are evaluated with no request context at all, so any Condition denies.
  * - CloudFormation creates the template's resources inside moto, unchecked: the resource handler
- *   permissions (the TemplateResources statement) cannot be proved on moto.
+ *   permissions (the TemplateResources statement, and PassTemplateRoles for the roles they pass) cannot
+ *   be proved on moto.
  *
  * `motoShaped` therefore keeps every action as printed, keeps the S3 statements' resources as printed
  * (moto checks those), and widens the others to `*` without their conditions: the actions are exactly
