@@ -2,6 +2,7 @@ import type { AwsExchange, AwsTimeouts } from '../aws/aws-call-guard.ts';
 import type { ResolvedAwsSettings } from '../aws/aws-settings.ts';
 import { StackguideError } from '../errors.ts';
 import type { EventBus } from '../events.ts';
+import type { ExistingDeploymentRequest } from '../install/existing-deployment.ts';
 import type { Settings } from '../settings.ts';
 
 /** Options every command accepts (PRODUCT.md, "Commands"), as commander hands them over. */
@@ -61,6 +62,20 @@ export interface CommonOptions {
   trace?: (exchange: AwsExchange) => void;
   /** The run's bus, from main.ts: it says run.started first and run.completed last (src/output/run-events.ts). */
   events?: EventBus;
+}
+
+/**
+ * Which deployment a command is about, from the flags, as every flow's request takes it: the blueprint,
+ * the answers file, the name and the regions. An empty flag counts as not given.
+ */
+export function deploymentTarget(options: CommonOptions): ExistingDeploymentRequest {
+  return {
+    blueprintPath: options.blueprint ?? '.',
+    ...(options.config ? { configPath: options.config } : {}),
+    ...(options.name ? { deployment: options.name } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
+  };
 }
 
 /** The flags that reconnect to the same account and endpoint, for the equivalent command we print. */

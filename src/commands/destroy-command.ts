@@ -3,7 +3,7 @@ import { destroyFlow } from '../flows/destroy-flow.ts';
 import { runFlow } from '../flows/flow.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { startCommand } from './command-context.ts';
-import { type CommonOptions, connectionFlags } from './common-options.ts';
+import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
 
 export interface DestroyOptions extends CommonOptions {
   dryRun?: boolean;
@@ -44,11 +44,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
         }),
     });
     return await runFlow(flow, {
-      blueprintPath: options.blueprint ?? '.',
-      ...(options.config ? { configPath: options.config } : {}),
-      ...(options.name ? { deployment: options.name } : {}),
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
+      ...deploymentTarget(options),
       stateDir: resolve(options.stateDir ?? '.stackguide'),
       dryRun: options.dryRun === true,
       deleteCodeCommit: options.deleteCodecommit === true,

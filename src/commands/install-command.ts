@@ -8,7 +8,7 @@ import { parseConcurrency } from '../graph/graph-scheduler.ts';
 import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
-import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
+import { type CommonOptions, connectionFlags, deploymentTarget, parseSets } from './common-options.ts';
 import { deployChoices, deployFlags } from './deploy-options.ts';
 import { recordRecap, showInstallOutcome } from './install-summary.ts';
 
@@ -60,11 +60,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
         ),
     });
     const outcome = await runFlow(flow, {
-      blueprintPath: options.blueprint ?? '.',
-      ...(options.config ? { configPath: options.config } : {}),
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
-      ...(options.name ? { deployment: options.name } : {}),
+      ...deploymentTarget(options),
       sets: parseSets(options.set ?? []),
       yes: options.yes === true,
       ...(options.forceUnlock !== undefined ? { forceUnlock: options.forceUnlock } : {}),

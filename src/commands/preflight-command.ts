@@ -2,7 +2,7 @@ import { runFlow } from '../flows/flow.ts';
 import { preflightFlow } from '../flows/preflight-flow.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { settingsOf, startCommand } from './command-context.ts';
-import { type CommonOptions, parseSets } from './common-options.ts';
+import { type CommonOptions, deploymentTarget, parseSets } from './common-options.ts';
 
 /** Composition root of `stackguide preflight`: the flow (src/flows/preflight-flow.ts); check results are lines. */
 export async function preflightCommand(options: CommonOptions): Promise<number> {
@@ -19,11 +19,7 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
       show: (text) => (context.mode.json ? process.stderr : process.stdout).write(text),
     });
     return await runFlow(flow, {
-      blueprintPath: options.blueprint ?? '.',
-      ...(options.config ? { configPath: options.config } : {}),
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
-      ...(options.name ? { deployment: options.name } : {}),
+      ...deploymentTarget(options),
       sets: parseSets(options.set ?? []),
       env: process.env,
       settings: settingsOf(options),

@@ -4,7 +4,7 @@ import { commandEvents } from '../output/run-events.ts';
 import { statusChangesText, statusText } from '../output/status-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { awsSessionFor, settingsOf } from './command-context.ts';
-import type { CommonOptions } from './common-options.ts';
+import { type CommonOptions, deploymentTarget } from './common-options.ts';
 
 /**
  * Composition root of `stackguide status`: the flow (src/flows/status-flow.ts), each refresh printed as
@@ -21,11 +21,7 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
     ...(options.output === 'json' ? {} : { show: (refresh: StatusRefresh) => showRefresh(refresh, options) }),
   });
   return runFlow(flow, {
-    blueprintPath: options.blueprint ?? '.',
-    ...(options.config ? { configPath: options.config } : {}),
-    ...(options.name ? { deployment: options.name } : {}),
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
+    ...deploymentTarget(options),
     stateDir: options.stateDir ?? '.stackguide',
     watch: options.watch === true,
     drift: options.drift === true,

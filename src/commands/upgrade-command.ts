@@ -7,7 +7,7 @@ import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-
 import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
-import { type CommonOptions, connectionFlags, parseSets } from './common-options.ts';
+import { type CommonOptions, connectionFlags, deploymentTarget, parseSets } from './common-options.ts';
 import { deployChoices, deployFlags } from './deploy-options.ts';
 
 export interface UpgradeOptions extends CommonOptions {
@@ -59,11 +59,9 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       if (event.type === 'upgrade.started') started = event;
     });
     const outcome = await runFlow(flow, {
-      blueprintPath: options.blueprint ?? '.',
+      ...deploymentTarget(options),
+      // Always passed, given or not: upgrade needs the answers file, and its flow says so when it is missing.
       configPath: options.config,
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
-      ...(options.name ? { deployment: options.name } : {}),
       sets: parseSets(options.set ?? []),
       yes: options.yes === true,
       ...(options.forceUnlock !== undefined ? { forceUnlock: options.forceUnlock } : {}),

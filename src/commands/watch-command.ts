@@ -2,7 +2,7 @@ import { runFlow } from '../flows/flow.ts';
 import { watchFlow } from '../flows/watch-flow.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { startCommand } from './command-context.ts';
-import type { CommonOptions } from './common-options.ts';
+import { type CommonOptions, deploymentTarget } from './common-options.ts';
 
 /** Composition root of `stackguide watch [stack]`: the flow (src/flows/watch-flow.ts) in the live view. */
 export async function watchCommand(options: CommonOptions & { stack?: string }): Promise<number> {
@@ -17,12 +17,8 @@ export async function watchCommand(options: CommonOptions & { stack?: string }):
       watching: (title, cloudFormation, follow) => context.live(title, cloudFormation, follow),
     });
     return await runFlow(flow, {
-      blueprintPath: options.blueprint ?? '.',
-      ...(options.config ? { configPath: options.config } : {}),
+      ...deploymentTarget(options),
       ...(options.stack ? { stack: options.stack } : {}),
-      ...(options.name ? { deployment: options.name } : {}),
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.awsRegion ? { defaultRegion: options.awsRegion } : {}),
       env: process.env,
     });
   } finally {
