@@ -9,6 +9,7 @@ import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget, parseSets } from './common-options.ts';
+import { deployInLiveView } from './deploy-in-live-view.ts';
 import { deployChoices, deployFlags } from './deploy-options.ts';
 import { recordRecap, showInstallOutcome } from './install-summary.ts';
 
@@ -39,24 +40,12 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       // Ink is loaded when the review needs it, not before the first question.
       review: async (plan) => (screens ? (await screens()).showReview(plan) : true),
       execute: (plan, run) =>
-        context.live(
+        deployInLiveView(
+          context,
           `Installing ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
-          run.aws.cloudFormation,
-          async (renderer, rendererOptions, { review }) => {
-            const { runInstallTasks } = await import('../../tasks/install-tasks.ts');
-            const deps = { ...run, ...deploy, plan, tracker: context.tracker, clock: systemClock };
-            return runInstallTasks(
-              {
-                ...deps,
-                emit: (event) => events.emit(event),
-                signal: context.signal,
-                concurrency,
-                ...(review ? { review } : {}),
-              },
-              renderer,
-              rendererOptions,
-            );
-          },
+          plan,
+          run,
+          { deploy, concurrency },
         ),
     });
     const outcome = await runFlow(flow, {

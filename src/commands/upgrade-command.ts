@@ -8,6 +8,7 @@ import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget, parseSets } from './common-options.ts';
+import { deployInLiveView } from './deploy-in-live-view.ts';
 import { deployChoices, deployFlags } from './deploy-options.ts';
 
 export interface UpgradeOptions extends CommonOptions {
@@ -33,24 +34,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
       signal: context.signal,
       clock: systemClock,
       connect: (region) => context.session.forRegion(region),
-      execute: (title, plan, run) =>
-        context.live(title, run.aws.cloudFormation, async (renderer, rendererOptions, { review }) => {
-          const { runInstallTasks } = await import('../../tasks/install-tasks.ts');
-          const deps = {
-            ...run,
-            ...deploy,
-            plan,
-            concurrency,
-            tracker: context.tracker,
-            clock: systemClock,
-            signal: context.signal,
-          };
-          return runInstallTasks(
-            { ...deps, emit: (event) => events.emit(event), ...(review ? { review } : {}) },
-            renderer,
-            rendererOptions,
-          );
-        }),
+      execute: (title, plan, run) => deployInLiveView(context, title, plan, run, { deploy, concurrency }),
     });
     // In a terminal the live view's last frame is the run's header: a line says how it ended (plain and
     // JSON output say it with run.completed).
