@@ -109,6 +109,11 @@ export interface DestroyPlan {
   /** Stacks that are in the plan by the blueprint's name pattern only: they lack the deployment tag. */
   untaggedButDeclared: string[];
   /**
+   * Stacks whose template the plan could not read (GetTemplate refused or failed): what their
+   * DeletionPolicy keeps is unknown, so `keptByPolicy` may miss some and `buckets` may list a kept one.
+   */
+  unreadableTemplates: Array<{ stack: string; message: string; fix: string }>;
+  /**
    * Tags the platform puts on what it creates outside CloudFormation (decommission.platformTags, with
    * the deployment filled in): what carries one is found, deleted and reported like the deployment's own.
    */
@@ -483,7 +488,7 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     level: 'info',
     description: 'What destroy will do, before anything is touched.',
     payload: {
-      plan: '`deployment`, `region`, `stacks` (`name`, `stackId`, `status`, `roleArn` when the stack keeps a service role, in order), `retained`, `absent`, `buckets`, `repositories`, `keptByPolicy`, `terminationProtected`, `codeCommitRepositories`, `cautions`, `untaggedButDeclared`',
+      plan: '`deployment`, `region`, `stacks` (`name`, `stackId`, `status`, `roleArn` when the stack keeps a service role, in order), `retained`, `absent`, `buckets`, `repositories`, `keptByPolicy`, `terminationProtected`, `codeCommitRepositories`, `cautions`, `untaggedButDeclared`, `unreadableTemplates` (`stack`, `message`, `fix`)',
     },
   },
   'destroy.leftovers': {

@@ -2,6 +2,7 @@ import type { CloudFormationPort, StackDescription } from '../aws/cloudformation
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, resolveValue } from '../blueprint/references.ts';
 import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import { StackguideError } from '../errors.ts';
 import type { DestroyPlan } from '../events.ts';
 import { parseTemplate } from '../stacks/cloudformation-template.ts';
 
@@ -55,6 +56,7 @@ export async function buildDestroyPlan(input: DestroyPlanInput): Promise<Destroy
     ),
     cautions: rules.cautions,
     untaggedButDeclared: [],
+    unreadableTemplates: [],
     platformTags: Object.entries(rules.platformTags).map(([key, value]) => ({
       key,
       value: resolveValue(value, scope, `decommission.platformTags.${key}`),
@@ -108,7 +110,12 @@ async function collectResources(
   plan: DestroyPlan,
 ): Promise<void> {
   const resources = await cloudFormation.listStackResources(stack.stackId);
-  const body = await cloudFormation.getTemplateBody(stack.stackId).catch(() => undefined);
+  // Without the template the plan cannot tell what DeletionPolicy keeps: it goes on (the stacks can
+  // still be deleted), but says so in the plan, with the permission that would let it see.
+  const body = await cloudFormation.getTemplateBody(stack.stackId).catch((error: unknown) => {
+    plan.unreadableTemplates.push(unreadableTemplate(label, stack.stackId, error));
+    return undefined;
+  });
   const template = body ? safeParse(body) : undefined;
   for (const resource of resources) {
     const physicalId = resource.physicalResourceId;
@@ -142,4 +149,25 @@ function safeParse(body: string): ReturnType<typeof parseTemplate> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Why a stack's template could not be read, and what to do, as the plan shows it. */
+function unreadableTemplate(
+  stack: string,
+  stackId: string,
+  error: unknown,
+): DestroyPlan['unreadableTemplates'][number] {
+  const consequence =
+    'what it keeps by DeletionPolicy is unknown: such resources are not listed as remaining, and a bucket it keeps is emptied like the others';
+  if (error instanceof StackguideError && error.code === 'aws.access-denied')
+    return {
+      stack,
+      message: `AWS refused cloudformation:GetTemplate: ${consequence}`,
+      fix: `Grant cloudformation:GetTemplate on ${stackId} (stackguide policy prints it in DeploymentStacks), then run destroy again to see the full plan.`,
+    };
+  return {
+    stack,
+    message: `its template could not be read (${error instanceof Error ? error.message : String(error)}): ${consequence}`,
+    fix: 'Run destroy again to read it before anything is deleted.',
+  };
 }

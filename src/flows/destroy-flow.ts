@@ -149,6 +149,12 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       );
       let deleteCodeCommit = request.deleteCodeCommit && plan.codeCommitRepositories.length > 0;
       events.emit({ type: 'destroy.plan', plan });
+      for (const unread of plan.unreadableTemplates)
+        events.emit({
+          type: 'warning',
+          code: 'destroy.template-unreadable',
+          message: `${unread.stack}: ${unread.message}. ${unread.fix}`,
+        });
       host.show(
         destroyPlanText(
           plan,

@@ -53,6 +53,11 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
         `  ! ${kept.logicalId} (${kept.type}) in ${kept.stack}: ${kept.policy}${kept.physicalId ? ` ${kept.physicalId}` : ''}`,
       );
   }
+  if (plan.unreadableTemplates.length > 0) {
+    lines.push('', '⚠ Templates not read (destroy.template-unreadable): this plan may miss what they keep:');
+    for (const unread of plan.unreadableTemplates)
+      lines.push(`  ! ${unread.stack}: ${unread.message}`, `    fix: ${unread.fix}`);
+  }
   for (const line of details.extraSections ?? []) lines.push('', ...line);
   if (plan.codeCommitRepositories.length > 0) {
     lines.push(

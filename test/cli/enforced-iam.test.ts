@@ -59,7 +59,7 @@ const NOT_CALLED_ON_MOTO: Record<string, string> = {
   'cloudformation:ListChangeSets': 'only for a stack an earlier run left',
   'cloudformation:ListImports': 'only when a stack exports',
   'cloudformation:GetTemplate':
-    'destroy reads the templates for its plan and goes on without them; install and upgrade read one only when nothing else changed',
+    'destroy reads the templates for its plan and goes on without them, saying so (destroy.template-unreadable); install and upgrade read one only when nothing else changed',
   'cloudformation:TagResource': "moto's CloudFormation does not check it",
   'ssm:AddTagsToResource': 'moto checks PutParameter only',
   's3:DeleteObject': 'the demo buckets are empty',
@@ -151,6 +151,20 @@ describe('the demo under enforced IAM, as a user with exactly the printed operat
     expect(results.install?.stderr).toContain('demo-app: CREATE_COMPLETE');
     expect(results.upgrade?.stderr).toMatch(/ExecuteChangeSet → 200/);
     expect(results.destroy?.stderr).toMatch(/DeleteStack → 200/);
+  }, 600_000);
+
+  it('without cloudformation:GetTemplate, destroy still deletes, and its plan says which templates it could not read and the fix', async () => {
+    const { failed, results } = await lifecycle(withoutAction(policy, 'cloudformation:GetTemplate'), false);
+    expect(failed?.result.stderr, `${failed?.command} failed`).toBeUndefined();
+    const said = results.destroy?.stderr ?? '';
+    expect(said).toContain('⚠ Templates not read (destroy.template-unreadable)');
+    for (const stack of ['demo-app', 'demo-data']) {
+      expect(said).toContain(`  ! ${stack}: AWS refused cloudformation:GetTemplate`);
+      expect(said).toMatch(
+        new RegExp(`fix: Grant cloudformation:GetTemplate on arn:aws:cloudformation:[^ ]+:stack/${stack}/`),
+      );
+    }
+    expect(said).toMatch(/warning: demo-app: AWS refused cloudformation:GetTemplate/);
   }, 600_000);
 
   // The resource handlers (and the roles they pass) are CloudFormation's calls, which moto makes

@@ -23,6 +23,7 @@ function plan(order: string[], retained: string[] = []): DestroyPlan {
     codeCommitRepositories: [],
     cautions: [],
     untaggedButDeclared: [],
+    unreadableTemplates: [],
     platformTags: [],
   };
 }

@@ -29,6 +29,7 @@ function emptyPlan(): DestroyPlan {
     codeCommitRepositories: [],
     cautions: [],
     untaggedButDeclared: [],
+    unreadableTemplates: [],
     platformTags: [],
   };
 }
