@@ -1,6 +1,7 @@
 import { confirm, input, password, select } from '@inquirer/prompts';
 import { StackguideError } from '../src/errors.ts';
 import type { Prompter } from '../src/install/prompter.ts';
+import { hangingWrap } from '../src/output/wrap.ts';
 import { colourOn, painter } from './colour.ts';
 
 /**
@@ -62,16 +63,36 @@ export function createInquirerPrompter(
     return cancellable(prompt());
   };
   const on = colourOn(colour, streams.output);
+  const paint = painter(on);
   const theme = promptTheme(on);
+  /**
+   * A question's help (the blueprint's description, a number's range, a manual step's instructions),
+   * dim above it and wrapped by words to the window: inquirer's prompts draw no help of their own
+   * (@inquirer/input ignores theme.style.help), and a line the terminal folds is cut mid-word.
+   */
+  const explain = (help: string | undefined) => {
+    if (!help) return;
+    const width = streams.output.columns || 80;
+    const lines = help
+      .split('\n')
+      .flatMap((paragraph) =>
+        paragraph.trim() === '' ? [''] : hangingWrap('  ', paragraph, '  ', width - 1),
+      );
+    streams.output.write(`${lines.map((line) => paint('dim', line)).join('\n')}\n`);
+  };
   return {
     section: (title) => {
-      streams.output.write(`\n${painter(on)('bold', title)}\n`);
+      streams.output.write(`\n${paint('bold', title)}\n`);
     },
     confirm: (question) =>
-      guard(() => confirm({ message: question.message, default: question.default ?? true, theme }, context)),
+      guard(() => {
+        explain(question.help);
+        return confirm({ message: question.message, default: question.default ?? true, theme }, context);
+      }),
     select: (question) =>
-      guard(() =>
-        select(
+      guard(() => {
+        explain(question.help);
+        return select(
           {
             message: question.message,
             choices: question.choices.map((choice) => ({
@@ -83,11 +104,12 @@ export function createInquirerPrompter(
             theme,
           },
           context,
-        ),
-      ),
+        );
+      }),
     input: (question) =>
-      guard(() =>
-        input(
+      guard(() => {
+        explain(question.help);
+        return input(
           {
             message: question.message,
             ...(question.default !== undefined ? { default: question.default } : {}),
@@ -95,22 +117,21 @@ export function createInquirerPrompter(
               const verdict = question.validate(value);
               return verdict === true && question.verify ? question.verify(value) : verdict;
             },
-            theme: question.help
-              ? { ...theme, style: { ...theme.style, help: () => question.help ?? '' } }
-              : theme,
+            theme,
           },
           context,
-        ),
-      ),
+        );
+      }),
     password: (question) =>
       // No mask characters (they count the length) and no Ctrl+T reveal: inquirer shows a fixed
       // "[input is masked]" while typing.
-      guard(() =>
-        password(
+      guard(() => {
+        explain(question.help);
+        return password(
           { message: question.message, mask: false, toggleMask: false, validate: question.validate, theme },
           context,
-        ),
-      ),
+        );
+      }),
   };
 }
 

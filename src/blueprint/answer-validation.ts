@@ -112,6 +112,32 @@ export function validateAnswer(question: Question, raw: unknown): AnswerCheck {
   }
 }
 
+/**
+ * What an answer must be, in the words the refusal would use, for the question's help: shown before the
+ * first answer, so a range or a form is not learnt from an error. Undefined when the type says it all.
+ */
+export function answerRule(question: Question): string | undefined {
+  switch (question.type) {
+    case 'number':
+      return question.min !== undefined || question.max !== undefined ? rangeFix(question) : undefined;
+    case 'string':
+    case 'secret':
+      return question.pattern !== undefined && question.patternHint !== undefined
+        ? `Use ${question.patternHint}.`
+        : undefined;
+    case 'cidr':
+      return question.minPrefix !== undefined || question.maxPrefix !== undefined
+        ? `Use an IPv4 network from /${question.minPrefix ?? 0} to /${question.maxPrefix ?? 32}, such as 10.0.0.0/${question.minPrefix ?? 16}.`
+        : undefined;
+    case 'list':
+      return question.itemPattern !== undefined && question.patternHint !== undefined
+        ? `Use ${question.patternHint}, separated by commas.`
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
 function isScalar(value: unknown): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }

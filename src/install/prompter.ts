@@ -4,9 +4,11 @@
  * error naming the flag or answers-file key instead.
  */
 export interface Prompter {
-  confirm(question: { message: string; default?: boolean }): Promise<boolean>;
+  /** `help` on every kind of question: what the question is for and what it accepts, shown with it. */
+  confirm(question: { message: string; help?: string; default?: boolean }): Promise<boolean>;
   select<T extends string>(question: {
     message: string;
+    help?: string;
     choices: ReadonlyArray<{ value: T; name?: string; description?: string }>;
     default?: T;
   }): Promise<T>;

@@ -1,4 +1,9 @@
-import { deploymentNameProblem, relationProblems, validateAnswer } from '../blueprint/answer-validation.ts';
+import {
+  answerRule,
+  deploymentNameProblem,
+  relationProblems,
+  validateAnswer,
+} from '../blueprint/answer-validation.ts';
 import type { Question } from '../blueprint/blueprint-schema.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
@@ -283,7 +288,8 @@ async function ask(
   question: Question,
   related: (value: AnswerValue) => string | undefined = () => undefined,
 ): Promise<AnswerValue | undefined> {
-  const help = question.description;
+  // What the question is for, then what it accepts: both before the first answer.
+  const help = [question.description, answerRule(question)].filter(Boolean).join('\n') || undefined;
   const live = (raw: string): string | true => {
     if (raw.trim() === '') return 'An answer is needed.';
     const check = validateAnswer(question, raw);
@@ -300,11 +306,13 @@ async function ask(
     case 'boolean':
       return prompter.confirm({
         message: question.prompt,
+        ...(help ? { help } : {}),
         ...(question.default !== undefined ? { default: question.default } : {}),
       });
     case 'choice':
       return prompter.select({
         message: question.prompt,
+        ...(help ? { help } : {}),
         choices: question.choices.map((choice) =>
           typeof choice === 'string'
             ? { value: choice }

@@ -68,7 +68,7 @@ export async function askSteps(
   const saveable: Record<string, SavedStepInputs> = {};
   for (const entry of steps) {
     const { definition, config } = resolve(entry);
-    const context: AskContext = { ...base, stepId: entry.id, stepOutputs: {} };
+    const context: AskContext = { ...base, stepId: entry.id, stepTitle: stepTitle(entry), stepOutputs: {} };
     const asked = definition.ask ? await definition.ask(context, config, saved?.[entry.id]) : {};
     inputs[entry.id] = asked;
     const kept = definition.saveable?.(asked);

@@ -75,6 +75,8 @@ export interface StepContext {
 export type ValidateContext = Pick<StepContext, 'stepId' | 'region' | 'deployment' | 'answers' | 'clock'>;
 
 export interface AskContext extends StepContext {
+  /** The step's title as the blueprint gives it (else its kind's description), to head its questions. */
+  readonly stepTitle?: string;
   /** Absent when nothing may prompt: inputs must come from `saved` or the environment, else an error
    * naming the answers-file key (`steps.<id>.<key>`) or variable to set. */
   readonly prompter?: Prompter;

@@ -19,9 +19,9 @@ describe('codeocean-vpc, guided in a real terminal (120x40) against its lab', ()
     seed = await startGuidedSeed('codeocean-vpc', { width: 120, height: 40 });
     const { review, asked } = await answerUntilReview(seed, {
       'Parent (root) domain': 'example.test',
-      // The manual steps' confirmations (Yes by default): the operator says each is done or not needed.
-      'If the existing VPC has SSM or EC2 interface endpoints': 'y',
-      'If the account uses customer-managed KMS keys': 'y',
+      // The manual steps' confirmations (Yes by default), their instructions above them: the operator
+      // says each is done or not needed.
+      'Done, or not needed': 'y',
     });
     // vpcId was asked and left empty (exit 70 was on such an optional question): a new VPC.
     expect(asked.some((q) => q.includes('Existing VPC id (empty to create a new VPC)'))).toBe(true);

@@ -19,8 +19,8 @@ describe('convox-rack, guided in a small real terminal (80x24) against its lab',
     seed = await startGuidedSeed('convox-rack', { width: 80, height: 24 });
     const { review, asked } = await answerUntilReview(seed, {
       'Deployment name': 'rack1',
-      // The manual step's confirmation defaults to No: the operator says it is done.
-      'Only if you will run the Convox CLI with an access key': 'y',
+      // The manual step's confirmation, its instructions above it: the operator says it is done.
+      'Done, or not needed': 'y',
     });
     // The optional patterned strings were asked and left empty (exit 70 was on one of these).
     for (const optional of [

@@ -33,7 +33,7 @@ describe('opensarlab, guided in a real terminal (100x40) against its lab', () =>
       'The calendar is public': 'y',
       'Certificate file (PEM)': 'certs/opensarlab.pem',
       'key file': 'certs/opensarlab.key',
-      'CodeCommit repositories': 'y',
+      'Both repositories hold the code': 'y',
     });
     expect(review).toMatch(/Create these \d+ stacks\?/);
 

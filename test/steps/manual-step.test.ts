@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { StepEntry } from '../../src/blueprint/blueprint-schema.ts';
 import { StackguideError } from '../../src/errors.ts';
 import { manualStep } from '../../src/steps/manual/manual-step.ts';
+import { askSteps } from '../../src/steps/run-steps.ts';
 import { accountStepContext, configOf, scriptedPrompter } from '../support/account-step-context.ts';
 
 // The manual step calls no AWS API: its contexts never reach an endpoint.
@@ -21,8 +23,12 @@ const MAINTENANCE = {
   confirm: 'Maintenance mode is on',
 };
 const config = (raw: Record<string, unknown>) => configOf(manualStep, raw);
-const run = (prompter?: ReturnType<typeof scriptedPrompter>) =>
-  accountStepContext({ stepId: 'calendar', ...(prompter ? { prompter } : {}) });
+const run = (prompter?: ReturnType<typeof scriptedPrompter>, stepTitle?: string) =>
+  accountStepContext({
+    stepId: 'calendar',
+    ...(prompter ? { prompter } : {}),
+    ...(stepTitle ? { stepTitle } : {}),
+  });
 
 async function askError(raw: Record<string, unknown>, saved?: Record<string, string | boolean>) {
   const error = await manualStep.ask?.(run(), config(raw), saved).catch((caught: unknown) => caught);
@@ -87,8 +93,13 @@ describe('manual step', () => {
       },
       { confirm: true, match: /^The calendar is public\?$/ },
     ]);
-    const inputs = await manualStep.ask?.(run(prompter), config(ICAL), undefined);
-    expect(prompter.sections).toEqual(['Manual step: calendar']);
+    const inputs = await manualStep.ask?.(
+      run(prompter, 'Set up an iCal calendar for notifications'),
+      config(ICAL),
+      undefined,
+    );
+    // Headed by the step's title, not its id; the instructions come with the question.
+    expect(prompter.sections).toEqual(['Manual step: Set up an iCal calendar for notifications']);
     expect(prompter.asked[0]?.help).toBe(ICAL.instructions);
     expect(inputs).toEqual({
       key: 'icalUrl',
@@ -99,9 +110,11 @@ describe('manual step', () => {
     // Without an answer to collect, the instructions come with the confirmation.
     const confirmOnly = scriptedPrompter([{ confirm: true }]);
     await manualStep.ask?.(run(confirmOnly), config(MAINTENANCE), undefined);
-    expect(confirmOnly.asked[0]?.message).toBe(
-      'Turn on maintenance mode in the admin console.\nMaintenance mode is on?',
-    );
+    expect(confirmOnly.asked[0]).toMatchObject({
+      message: 'Maintenance mode is on?',
+      help: 'Turn on maintenance mode in the admin console.',
+    });
+    expect(confirmOnly.sections).toEqual(['Manual step: calendar']);
 
     // Declining the confirmation stops with the same error as a missing one.
     const declined = scriptedPrompter([{ confirm: false }]);
@@ -111,6 +124,15 @@ describe('manual step', () => {
     expect((error as StackguideError).details.map((detail) => detail.path)).toEqual([
       'steps.calendar.confirmed',
     ]);
+  });
+
+  it('is headed by its title from the blueprint when the install asks it', async () => {
+    const prompter = scriptedPrompter([{ confirm: true }]);
+    const { stepId: _stepId, ...base } = run(prompter);
+    const entry = { id: 'maintenance', kind: 'manual', title: 'Enter maintenance mode', ...MAINTENANCE };
+    await askSteps([entry as StepEntry], base, undefined);
+    expect(prompter.sections).toEqual(['Manual step: Enter maintenance mode']);
+    expect(prompter.asked[0]?.help).toBe(MAINTENANCE.instructions);
   });
 
   it('offers Yes for the confirmation, and asks nothing when the answers file shows the step done', async () => {

@@ -75,6 +75,8 @@ export interface AccountStepContextOptions {
   env?: Record<string, string | undefined>;
   /** Absent: an unattended run. */
   prompter?: Prompter;
+  /** The step's title, as askSteps gives it. */
+  stepTitle?: string;
 }
 
 export type AccountStepContext = AskContext & { events: StackguideEvent[] };
@@ -84,6 +86,7 @@ export function accountStepContext(options: AccountStepContextOptions): AccountS
   const events: StackguideEvent[] = [];
   return {
     stepId: options.stepId,
+    ...(options.stepTitle ? { stepTitle: options.stepTitle } : {}),
     region,
     account: options.account ?? '123456789012',
     deployment: options.deployment ?? 'test',
@@ -176,6 +179,7 @@ export function scriptedPrompter(script: ScriptedAnswer[]): ScriptedPrompter {
       asked.push({
         kind: 'confirm',
         message: question.message,
+        ...(question.help ? { help: question.help } : {}),
         ...(question.default !== undefined ? { default: question.default } : {}),
       });
       return (next('confirm', question.message) as { confirm: boolean }).confirm;
@@ -183,11 +187,13 @@ export function scriptedPrompter(script: ScriptedAnswer[]): ScriptedPrompter {
     async select<T extends string>(question: {
       message: string;
       choices: ReadonlyArray<{ value: T; name?: string; description?: string }>;
+      help?: string;
       default?: T;
     }): Promise<T> {
       asked.push({
         kind: 'select',
         message: question.message,
+        ...(question.help ? { help: question.help } : {}),
         choices: question.choices.map((choice) => choice.value),
         ...(question.default !== undefined ? { default: question.default } : {}),
       });

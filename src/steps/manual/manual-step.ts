@@ -72,7 +72,9 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
       (!collect || (answer !== undefined && problemWith(collect, answer) === undefined)) &&
       (!config.confirm || confirmed);
     if (context.prompter && !done) {
-      context.prompter.section(`Manual step: ${context.stepId}`);
+      // The blueprint's title says what the step is ("Set up an iCal calendar for notifications"); its id
+      // says nothing to the operator.
+      context.prompter.section(`Manual step: ${context.stepTitle ?? context.stepId}`);
       if (collect) {
         answer = await context.prompter.input({
           message: collect.prompt,
@@ -81,13 +83,14 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
           validate: (value) => problemWith(collect, value) ?? true,
         });
       }
-      // Without an answer to collect, the instructions have no prompt to show under: they go with the
-      // confirmation, so the operator always reads what to do before saying it is done. Yes is the
-      // default: the blueprint asks for something the guide has the operator do before installing, and
-      // the install cannot go on without it; No stops with the step's instructions.
+      // Without an answer to collect, the instructions go with the confirmation, so the operator always
+      // reads what to do before saying it is done. Yes is the default: the blueprint asks for something
+      // the guide has the operator do before installing, and the install cannot go on without it; No
+      // stops with the step's instructions.
       confirmed = config.confirm
         ? await context.prompter.confirm({
-            message: collect ? `${config.confirm}?` : `${config.instructions}\n${config.confirm}?`,
+            message: `${config.confirm}?`,
+            ...(collect ? {} : { help: config.instructions }),
             default: true,
           })
         : true;

@@ -1,0 +1,98 @@
+import { PassThrough, Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
+import { createInquirerPrompter } from '../../screens/inquirer-prompter.ts';
+import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
+import { askQuestions } from '../../src/install/questionnaire.ts';
+
+/** A terminal of `columns` for the prompter: keys go in, everything it draws is kept (ANSI stripped). */
+function terminal(columns: number) {
+  const input = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: () => void };
+  input.isTTY = true;
+  input.setRawMode = () => undefined;
+  let written = '';
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      written += chunk.toString('utf8');
+      done();
+    },
+  }) as Writable & { columns: number; rows: number; isTTY: boolean };
+  output.columns = columns;
+  output.rows = 24;
+  output.isTTY = true;
+  // Each prompt ends the stream it was given when it closes; stderr, the real one, ignores that.
+  output.end = () => output;
+  const shown = () => stripVTControlCharacters(written);
+  const prompter = createInquirerPrompter(
+    new AbortController().signal,
+    { input: input as never, output: output as never },
+    false,
+  );
+  /** Waits for `text` on the screen, then types `keys`. */
+  const answer = async (text: string | RegExp, keys: string) => {
+    await vi.waitFor(() => expect(shown()).toMatch(text), { timeout: 10_000 });
+    input.write(keys);
+  };
+  return { prompter, shown, answer };
+}
+
+describe('the terminal prompter', () => {
+  it('shows a question’s help above it, wrapped by words to the window', async () => {
+    const { prompter, shown, answer } = terminal(40);
+    const help =
+      'Recorded for the platform’s services; must not overlap your other VPCs.\nUse a number from 30 to 900.';
+    const typed = prompter.input({ message: 'Network range', help, validate: () => true });
+    await answer('Network range', '10.1.0.0/16\r');
+    expect(await typed).toBe('10.1.0.0/16');
+    const before = shown().slice(0, shown().indexOf('Network range'));
+    const lines = before.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('?'));
+    expect(lines).toEqual([
+      '  Recorded for the platform’s services;',
+      '  must not overlap your other VPCs.',
+      '  Use a number from 30 to 900.',
+    ]);
+    for (const line of lines) expect(line.length).toBeLessThan(40);
+
+    // Every kind of question: a confirmation, a choice, a password.
+    const confirmed = prompter.confirm({ message: 'Alerts?', help: 'Mails the on-call address.' });
+    await answer(/Mails the on-call address\.\n.*Alerts\?/, 'y\r');
+    expect(await confirmed).toBe(true);
+    const chosen = prompter.select({
+      message: 'Environment?',
+      help: 'Tagged on every stack.',
+      choices: [{ value: 'dev' }, { value: 'prod' }],
+    });
+    await answer(/Tagged on every stack\.\n.*Environment\?/, '\r');
+    expect(await chosen).toBe('dev');
+    const secret = prompter.password({
+      message: 'Password',
+      help: 'At least 12 characters.',
+      validate: () => true,
+    });
+    await answer(/At least 12 characters\.\n.*Password/, 'x\r');
+    expect(await secret).toBe('x');
+  });
+
+  it('asks the demo questions with their descriptions and a number’s range before any answer', async () => {
+    const { prompter, shown, answer } = terminal(80);
+    const blueprint = await loadBlueprint('blueprints/demo');
+    const asked = askQuestions({ blueprint, sets: {}, env: {} }, undefined, prompter);
+    await answer('Which kind of environment', '\r');
+    await answer('Which network range', '\r');
+    await answer('How many seconds', '\r');
+    await answer('Create an alerts topic', '\r');
+    await answer('Administrator email', 'ops@example.com\r');
+    await asked;
+    const screen = shown();
+    expect(screen).toMatch(
+      /must not overlap your other VPCs\.\n {2}Use an IPv4 network from \/16 to \/24, such as 10\.0\.0\.0\/16\.\n.*Which network range/,
+    );
+    expect(screen).toMatch(
+      /After this the job goes back on the queue for another worker\.\n {2}Use a number from 30 to 900\.\n.*How many seconds/,
+    );
+    expect(screen).toMatch(
+      /Receives the platform's alerts\.\n {2}Use an email address such as ops@example\.com\.\n.*Administrator email/,
+    );
+    expect(screen).toMatch(/is tagged on every\n {2}stack\.\n.*Which kind of environment/);
+  });
+});
