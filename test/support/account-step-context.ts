@@ -154,17 +154,23 @@ export function scriptedPrompter(script: ScriptedAnswer[]): ScriptedPrompter {
     }
     return answer;
   };
-  const typed = (
+  // As the terminal does on Enter: `validate`, then `verify` (which may read files or ask AWS).
+  const typed = async (
     answer: { invalid?: Array<[string, RegExp]> },
     value: string,
     validate: (value: string) => string | true,
-  ): string => {
+    verify?: (value: string) => Promise<string | true>,
+  ): Promise<string> => {
+    const judge = async (typed: string) => {
+      const verdict = validate(typed);
+      return verdict === true && verify ? verify(typed) : verdict;
+    };
     for (const [attempt, expected] of answer.invalid ?? []) {
-      const verdict = validate(attempt);
+      const verdict = await judge(attempt);
       if (verdict === true || !expected.test(verdict))
         throw new Error(`"${attempt}" was not refused with ${expected}: ${String(verdict)}`);
     }
-    const verdict = validate(value);
+    const verdict = await judge(value);
     if (verdict !== true) throw new Error(`The scripted answer was refused: ${verdict}`);
     return value;
   };
@@ -210,7 +216,7 @@ export function scriptedPrompter(script: ScriptedAnswer[]): ScriptedPrompter {
         ...(question.default !== undefined ? { default: question.default } : {}),
       });
       const answer = next('input', question.message) as { input: string; invalid?: Array<[string, RegExp]> };
-      return typed(answer, answer.input, question.validate);
+      return typed(answer, answer.input, question.validate, question.verify);
     },
     async password(question) {
       asked.push({

@@ -290,34 +290,10 @@ export async function readAndCheckPemFiles(
     ...(given.chainPath ? { chain: given.chainPath } : {}),
   };
   const unreadable: ErrorDetail[] = [];
-  const read = async (path: string, key: string): Promise<string> => {
-    if (path === '') {
-      unreadable.push({
-        path: `steps.${stepId}.${key}`,
-        message: 'no file given',
-        fix: `Set steps.${stepId}.${key} to the path of the PEM file.`,
-      });
-      return '';
-    }
-    try {
-      return await readFile(path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      unreadable.push({
-        path,
-        message:
-          code === 'ENOENT'
-            ? 'does not exist'
-            : code === 'EISDIR'
-              ? 'is a folder, not a file'
-              : `cannot be read (${code})`,
-        fix:
-          code === 'ENOENT'
-            ? `Check the path in steps.${stepId}.${key} (relative paths start from the current folder).`
-            : 'Check the path and that this user may read the file.',
-      });
-      return '';
-    }
+  const read = async (path: string, key: PemKey): Promise<string> => {
+    const read = await readPem(stepId, path, key);
+    if ('problem' in read) unreadable.push(read.problem);
+    return 'text' in read ? read.text : '';
   };
   const [certificate, privateKey, chain] = await Promise.all([
     read(paths.certificate, 'certificatePath'),
@@ -338,4 +314,88 @@ export function importRefused(names: readonly string[], problems: readonly Error
     details: problems,
     nextSteps: ['Fix the files named above, then run the same stackguide command again.'],
   });
+}
+
+type PemKey = keyof PemPaths;
+
+/** One file's text, or why it cannot be read (naming the path, or the answers-file key when none). */
+async function readPem(
+  stepId: string,
+  path: string,
+  key: PemKey,
+): Promise<{ text: string } | { problem: ErrorDetail }> {
+  if (path === '')
+    return {
+      problem: {
+        path: `steps.${stepId}.${key}`,
+        message: 'no file given',
+        fix: `Set steps.${stepId}.${key} to the path of the PEM file.`,
+      },
+    };
+  try {
+    return { text: await readFile(path, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return {
+      problem: {
+        path,
+        message:
+          code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EISDIR'
+              ? 'is a folder, not a file'
+              : `cannot be read (${code})`,
+        fix:
+          code === 'ENOENT'
+            ? `Check the path in steps.${stepId}.${key} (relative paths start from the current folder).`
+            : 'Check the path and that this user may read the file.',
+      },
+    };
+  }
+}
+
+/**
+ * One file of a certificate to import, checked as its path is given (guided), on its own and against
+ * the files given before it (certificate, then key, then chain): a key that is a certificate or belongs
+ * to another one, a chain that did not sign the certificate. The first problem of that file, or
+ * undefined; the files not given yet are not judged.
+ */
+export async function pemFileProblem(
+  stepId: string,
+  key: PemKey,
+  given: PemPaths,
+  requiredNames: readonly string[],
+  now: number,
+): Promise<ErrorDetail | undefined> {
+  const target = given[key];
+  if (!target) return undefined;
+  const order: PemKey[] = ['certificatePath', 'privateKeyPath', 'chainPath'];
+  const texts: Partial<Record<PemKey, string>> = {};
+  for (const each of order.slice(0, order.indexOf(key) + 1)) {
+    const path = given[each];
+    if (!path) continue;
+    const read = await readPem(stepId, path, each);
+    if ('problem' in read) {
+      if (each === key) return read.problem;
+      // A file given before it that cannot be read now was refused at its own question.
+      continue;
+    }
+    texts[each] = read.text;
+  }
+  // Files not given yet stand in as absent; their problems carry no path and are not this file's.
+  const check = checkPemFiles(
+    {
+      certificate: texts.certificatePath ?? '',
+      privateKey: texts.privateKeyPath ?? '',
+      ...(texts.chainPath !== undefined ? { chain: texts.chainPath } : {}),
+      paths: {
+        certificate: texts.certificatePath !== undefined ? (given.certificatePath ?? '') : '',
+        privateKey: texts.privateKeyPath !== undefined ? (given.privateKeyPath ?? '') : '',
+        ...(texts.chainPath !== undefined ? { chain: target } : {}),
+      },
+    },
+    key === 'certificatePath' ? requiredNames : [],
+    now,
+  );
+  return check.problems.find((problem) => problem.path === target);
 }

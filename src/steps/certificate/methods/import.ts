@@ -9,7 +9,13 @@ import { findOwnCertificates, ownTags } from '../certificate-lookup.ts';
 import { progress } from '../certificate-validation.ts';
 import { missingInput, pemResult } from '../certificate-wording.ts';
 import { requiredNames } from '../domain-coverage.ts';
-import { importRefused, type PemFilesCheck, readAndCheckPemFiles } from '../pem-check.ts';
+import {
+  importRefused,
+  type PemFilesCheck,
+  type PemPaths,
+  pemFileProblem,
+  readAndCheckPemFiles,
+} from '../pem-check.ts';
 import { type CertificateInputs, type CertificateMethod, plannedCertificate } from './certificate-method.ts';
 import { checkOwnCertificate } from './requested.ts';
 
@@ -25,7 +31,7 @@ export const importMethod: CertificateMethod = {
   },
 
   async ask(context, config, saved) {
-    const files = await askFiles(context, saved);
+    const files = await askFiles(context, saved, namesKnownNow(context, config));
     await refuseUnusableFiles(context, config, files);
     return files;
   },
@@ -46,7 +52,11 @@ export const importMethod: CertificateMethod = {
   apply: (context, { inputs, names }) => importFromFiles(context, inputs, names),
 };
 
-async function askFiles(context: AskContext, saved: SavedStepInputs | undefined): Promise<CertificateInputs> {
+async function askFiles(
+  context: AskContext,
+  saved: SavedStepInputs | undefined,
+  names: readonly string[],
+): Promise<CertificateInputs> {
   const savedPath = (key: string): string | undefined =>
     typeof saved?.[key] === 'string' && saved[key] !== '' ? String(saved[key]) : undefined;
   const prompter = context.prompter;
@@ -59,9 +69,10 @@ async function askFiles(context: AskContext, saved: SavedStepInputs | undefined)
     return { certificatePath, privateKeyPath, ...(chainPath ? { chainPath } : {}) };
   }
   prompter.section('Certificate to import');
-  const ask = async (key: string, message: string, optional: boolean): Promise<string> => {
+  const given: PemPaths = {};
+  const ask = async (key: keyof PemPaths, message: string, optional: boolean): Promise<string> => {
     const previous = savedPath(key);
-    return (
+    const path = (
       await prompter.input({
         message,
         help: 'A path to a PEM file. Only the path is saved; a private key is read at install time and never stored.',
@@ -71,8 +82,25 @@ async function askFiles(context: AskContext, saved: SavedStepInputs | undefined)
           if (path === '') return optional || 'A path is needed';
           return existsSync(path) || `There is no file ${path}`;
         },
+        // Each file is read and checked as its path is given, with the ones before it (a certificate
+        // given as the key, a key of another certificate), and asked again with the reason: found only
+        // after the last question, it ended the run.
+        verify: async (value) => {
+          const path = value.trim();
+          if (path === '') return true;
+          const problem = await pemFileProblem(
+            context.stepId,
+            key,
+            { ...given, [key]: path },
+            names,
+            context.clock.now(),
+          );
+          return problem ? `${path} ${problem.message}. ${problem.fix ?? ''}`.trim() : true;
+        },
       })
     ).trim();
+    if (path !== '') given[key] = path;
+    return path;
   };
   const certificatePath = await ask('certificatePath', 'Certificate file (PEM)', false);
   const privateKeyPath = await ask('privateKeyPath', 'Private key file (PEM, unencrypted)', false);
@@ -105,25 +133,29 @@ async function refuseUnusableFiles(
   config: CertificateConfig,
   inputs: CertificateInputs,
 ): Promise<void> {
-  let names: string[] = [];
-  if (config.domain !== undefined) {
-    const scope = {
-      deployment: context.deployment,
-      region: context.region,
-      answers: context.answers,
-      stackOutputs: {},
-    };
-    try {
-      names = requiredNames(
-        normalizeDnsName(resolveValue(config.domain, scope, `steps.${context.stepId}.domain`)),
-        config.includeWildcard,
-      );
-    } catch (error) {
-      if (!(error instanceof StackguideError && error.code === 'reference.unresolved')) throw error;
-    }
-  }
+  const names = namesKnownNow(context, config);
   const local = await readAndCheck(context, inputs, names);
   if (local.check.problems.length > 0) throw importRefused(names, local.check.problems);
+}
+
+/** The names the certificate must cover, when `domain:` resolves from the answers alone. */
+function namesKnownNow(context: ValidateContext, config: CertificateConfig): string[] {
+  if (config.domain === undefined) return [];
+  const scope = {
+    deployment: context.deployment,
+    region: context.region,
+    answers: context.answers,
+    stackOutputs: {},
+  };
+  try {
+    return requiredNames(
+      normalizeDnsName(resolveValue(config.domain, scope, `steps.${context.stepId}.domain`)),
+      config.includeWildcard,
+    );
+  } catch (error) {
+    if (!(error instanceof StackguideError && error.code === 'reference.unresolved')) throw error;
+    return [];
+  }
 }
 
 function readAndCheck(
