@@ -356,7 +356,13 @@ function ownSignals(controller: AbortController): void {
               'Run the same command again: an install, upgrade or destroy resumes where it stopped.',
             ],
           })
-        : new StackguideError('Interrupted', { code: 'cancelled', kind: 'cancelled' }),
+        : new StackguideError('Interrupted: stopped at your request', {
+            code: 'cancelled',
+            kind: 'cancelled',
+            nextSteps: [
+              'Run the same command again: an install, upgrade or destroy resumes where it stopped.',
+            ],
+          }),
     );
     setTimeout(() => process.exit(exitCode), graceMs).unref();
   };

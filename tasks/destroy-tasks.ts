@@ -126,4 +126,6 @@ export async function runDestroyTasks(
     rendererOptions,
   } as ConstructorParameters<typeof Listr>[1]);
   await list.run();
+  // Stopped between two tasks (one that made no AWS call to be cut short): the stop is the outcome.
+  deps.signal?.throwIfAborted();
 }

@@ -3,7 +3,7 @@ import { Listr, type ListrRendererValue, type ListrTask } from 'listr2';
 import type { StepEntry } from '../src/blueprint/blueprint-schema.ts';
 import type { StackguideEvent } from '../src/events.ts';
 import { DEFAULT_CONCURRENCY, GraphScheduler, type ScheduledNode } from '../src/graph/graph-scheduler.ts';
-import { branchFailure, oneAtATime } from '../src/graph/run-branches.ts';
+import { branchFailure, isCancellation, oneAtATime, stoppedRun } from '../src/graph/run-branches.ts';
 import { EtaTracker } from '../src/progress/eta.ts';
 import { loadDurationHistory } from '../src/progress/eta-history.ts';
 import type { DeployedStack } from '../src/stacks/deploy-stack.ts';
@@ -55,7 +55,9 @@ export async function runInstallTasks(
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const scheduler = new GraphScheduler(nodes, concurrency, (id) => names.get(id) ?? id);
   const stop = (): void => scheduler.stop('the run was stopped');
-  deps.signal.addEventListener('abort', stop, { once: true });
+  // Stopped already (while the ETA history loaded, say): nothing starts at all.
+  if (deps.signal.aborted) stop();
+  else deps.signal.addEventListener('abort', stop, { once: true });
   // The ETA hears every event of the run and says how long is left (src/progress/eta.ts).
   const nameOf = new Map(deps.plan.stacks.map((stack) => [stack.id, stack.name]));
   const eta = new EtaTracker({
@@ -101,6 +103,8 @@ export async function runInstallTasks(
         await (inner.task as (c: typeof context, t: typeof task) => Promise<void>)(context, task);
         scheduler.finish(node.id, true);
       } catch (error) {
+        // A declined change set stops the run as Ctrl+C does: the others are not started because of it.
+        if (isCancellation(error)) scheduler.stop(`${names.get(node.id) ?? node.id} was declined`);
         failures.push({ id: node.id, error });
         scheduler.finish(node.id, false);
         throw error;
@@ -138,11 +142,24 @@ export async function runInstallTasks(
   } finally {
     deps.signal.removeEventListener('abort', stop);
   }
+  const outcome = {
+    notStarted: scheduler.notStarted().map(({ id, reason }) => ({ name: names.get(id) ?? id, reason })),
+    completed: deps.plan.stacks.filter((stack) => results[stack.id]).map((stack) => stack.name),
+  };
+  // Stopped (Ctrl+C, SIGTERM, --timeout): the stop is the outcome, even when no branch was running to
+  // fail with it; a run that started nothing must not end as installed.
+  if (deps.signal.aborted && (failures.length > 0 || outcome.notStarted.length > 0))
+    throw stoppedRun(
+      deps.signal.reason,
+      failures.map(({ id, error }) => ({ name: names.get(id) ?? id, error })),
+      outcome.notStarted,
+      outcome.completed,
+    );
   if (failures.length > 0)
     throw branchFailure(
       failures.map(({ id, error }) => ({ name: names.get(id) ?? id, error })),
-      scheduler.notStarted().map(({ id, reason }) => ({ name: names.get(id) ?? id, reason })),
-      deps.plan.stacks.filter((stack) => results[stack.id]).map((stack) => stack.name),
+      outcome.notStarted,
+      outcome.completed,
     );
   return results;
 }

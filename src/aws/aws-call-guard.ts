@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { HttpHandler } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ExitCode, StackguideError } from '../errors.ts';
+import { inAfterStop } from '../runtime/cleanup-scope.ts';
 
 /**
  * How long stackguide waits for AWS. The SDK's own defaults wait forever for an endpoint that accepts
@@ -157,7 +158,9 @@ export class AwsCallGuard {
     let timer: NodeJS.Timeout | undefined;
     const scope: CallScope = {
       service,
-      signal: this.#signal ? AbortSignal.any([this.#signal, deadline.signal]) : deadline.signal,
+      // Cleanup after a stop (the lock's release) is bounded by the deadline alone.
+      signal:
+        this.#signal && !inAfterStop() ? AbortSignal.any([this.#signal, deadline.signal]) : deadline.signal,
       answered: () => arm(),
     };
     const arm = () => {

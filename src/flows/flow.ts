@@ -1,6 +1,7 @@
 import type { AwsContext } from '../aws/aws-context.ts';
 import { ssmPort } from '../aws/ssm-port.ts';
 import type { EventBus } from '../events.ts';
+import { isCancellation } from '../graph/run-branches.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { beginRun, type Journal, type OperationCommand } from '../journal/journal.ts';
 import { acquireDeploymentLock, type LockRequest } from '../lock/deployment-lock.ts';
@@ -83,12 +84,16 @@ export async function withJournalRun<T>(
     if (event.type === 'run.completed') unsubscribe();
     return journal.appendEvent(event);
   });
-  let outcome: 'completed' | 'failed' = 'failed';
+  let outcome: 'completed' | 'failed' | 'stopped' = 'failed';
   try {
     await beginRun(journal, command, (event) => events.emit(event));
     const result = await work();
     outcome = 'completed';
     return result;
+  } catch (error) {
+    // Ctrl+C, SIGTERM, --timeout or a declined change set: stopped, which the next run tells.
+    if (isCancellation(error)) outcome = 'stopped';
+    throw error;
   } finally {
     await journal.finish(outcome);
     await journal.flush();

@@ -87,9 +87,11 @@ export class GraphScheduler {
   }
 
   #why(): string {
+    // A stop (Ctrl+C, a declined change set) is why, even when a branch ended failing because of it.
+    if (this.#stopReason) return `not started: ${this.#stopReason}`;
     if (this.#failed.length > 0)
       return `not started: ${this.#failed.map(this.#label).join(' and ')} failed, so nothing new was started`;
-    return `not started: ${this.#stopReason || 'the run was stopped'}`;
+    return 'not started: the run was stopped';
   }
 
   #running(): number {

@@ -36,7 +36,7 @@ export function branchFailure(
       kind: primary.kind,
       nextSteps: [
         ...primary.nextSteps,
-        ...(notStarted.length > 0 || others.length > 0
+        ...(primary.kind !== 'cancelled' && (notStarted.length > 0 || others.length > 0)
           ? ['Run the same command again once fixed: what completed is left alone, the rest goes on.']
           : []),
       ],
@@ -45,6 +45,47 @@ export function branchFailure(
       exitCode: primary.exitCode,
     },
   );
+}
+
+/** A branch that ended because the run was stopped or its change set declined, not because it failed. */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof StackguideError && error.kind === 'cancelled';
+}
+
+/**
+ * A run stopped by its signal (Ctrl+C, SIGTERM, --timeout): the stop's own error (its exit code and next
+ * steps) with what every branch did. Branches that ended with the stop are "stopped", not failed.
+ */
+export function stoppedRun(
+  reason: unknown,
+  failures: ReadonlyArray<{ name: string; error: unknown }>,
+  notStarted: ReadonlyArray<{ name: string; reason: string }>,
+  completed: readonly string[],
+): StackguideError {
+  const stop =
+    reason instanceof StackguideError
+      ? reason
+      : new StackguideError('Stopped', { code: 'cancelled', kind: 'cancelled', cause: reason });
+  const details: ErrorDetail[] = [
+    ...stop.details,
+    ...failures.map(({ name, error }) => ({
+      path: name,
+      message:
+        error === reason || isCancellation(error)
+          ? 'stopped while it ran'
+          : `failed: ${error instanceof Error ? error.message : String(error)}`,
+    })),
+    ...completed.map((name) => ({ path: name, message: 'completed' })),
+    ...notStarted.map(({ name, reason: why }) => ({ path: name, message: why })),
+  ];
+  return new StackguideError(stop.message, {
+    code: stop.code,
+    kind: stop.kind,
+    nextSteps: stop.nextSteps,
+    details,
+    cause: stop,
+    exitCode: stop.exitCode,
+  });
 }
 
 /** Calls of `ask` one after another (an operator answers one question at a time), in call order. */

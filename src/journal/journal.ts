@@ -38,13 +38,14 @@ export interface DeploymentState {
 export type OperationCommand = 'install' | 'upgrade' | 'destroy';
 
 /**
- * One run that changed the deployment. `started` is written when it begins; `completed` or `failed`
- * when it ends; a run found still `started` by the next one was killed, and becomes `abandoned`.
+ * One run that changed the deployment. `started` is written when it begins; `completed`, `failed` or
+ * `stopped` (Ctrl+C, SIGTERM, --timeout, a declined change set) when it ends; a run found still
+ * `started` by the next one was killed, and becomes `abandoned`.
  */
 export interface OperationRecord {
   id: string;
   command: OperationCommand;
-  status: 'started' | 'completed' | 'failed' | 'abandoned';
+  status: 'started' | 'completed' | 'failed' | 'stopped' | 'abandoned';
   startedAt: string;
   updatedAt: string;
   /** Stack ids (ARNs) it created, changed or deleted: the generation of the deployment it acted on. */
@@ -213,7 +214,7 @@ export class Journal {
     return this.#loggedEventIds;
   }
 
-  /** The earlier run this one found interrupted (killed while `started`), if any. */
+  /** The run before this one, when it was killed (found `started`) or stopped: the re-run tells it. */
   get interrupted(): Readonly<OperationRecord> | undefined {
     return this.#interrupted;
   }
@@ -225,10 +226,12 @@ export class Journal {
 
   /**
    * Starts this run's record. A run still `started` is one that was killed: it becomes `abandoned`
-   * and is kept in `interrupted` for the re-run to tell.
+   * and is kept in `interrupted` for the re-run to tell, as is the run just before when it was stopped.
    */
   async begin(command: OperationCommand): Promise<void> {
     const now = new Date().toISOString();
+    const last = this.#state.operations?.at(-1);
+    if (last?.status === 'stopped') this.#interrupted = last;
     const operations = (this.#state.operations ?? []).map((operation) => {
       if (operation.status !== 'started') return operation;
       const abandoned: OperationRecord = { ...operation, status: 'abandoned', updatedAt: now };
@@ -248,7 +251,7 @@ export class Journal {
   }
 
   /** Ends this run's record with its outcome. */
-  async finish(outcome: 'completed' | 'failed'): Promise<void> {
+  async finish(outcome: 'completed' | 'failed' | 'stopped'): Promise<void> {
     await this.#updateOperation({ status: outcome });
   }
 
@@ -386,7 +389,8 @@ export async function beginRun(
 export function interruptedRunLine(operation: Readonly<OperationRecord>): string {
   const at = new Date(operation.startedAt);
   const when = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
-  return `The ${operation.command} of ${when} was interrupted${operation.lastAction ? ` after ${operation.lastAction}` : ' before it changed anything'}; this run picks up from what AWS holds now`;
+  const ended = operation.status === 'stopped' ? 'was stopped' : 'was interrupted';
+  return `The ${operation.command} of ${when} ${ended}${operation.lastAction ? ` after ${operation.lastAction}` : ' before it changed anything'}; this run picks up from what AWS holds now`;
 }
 
 /** Event ids of the stack events in an existing log, so none is written twice. */

@@ -5,6 +5,7 @@ import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
 import type { Prompter } from '../install/prompter.ts';
+import { afterStop } from '../runtime/cleanup-scope.ts';
 import type { Clock } from '../runtime/clock.ts';
 
 /**
@@ -97,9 +98,12 @@ export async function acquireDeploymentLock(input: AcquireLockInput): Promise<De
     holder,
     release: async () => {
       try {
-        const current = await readHolder(ssm, name);
-        // Broken by --force-unlock and taken by another run since: that lock is not ours to delete.
-        if (current?.id === holder.id) await ssm.deleteParameter(name);
+        // Released even when the run was stopped: a lock left behind refuses the next run.
+        await afterStop(async () => {
+          const current = await readHolder(ssm, name);
+          // Broken by --force-unlock and taken by another run since: that lock is not ours to delete.
+          if (current?.id === holder.id) await ssm.deleteParameter(name);
+        });
       } catch (error) {
         input.emit({
           type: 'warning',

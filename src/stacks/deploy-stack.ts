@@ -190,7 +190,9 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
       {
         code: 'changeset.declined',
         kind: 'cancelled',
-        nextSteps: ['Nothing was changed. Adjust the answers or the blueprint and run the command again.'],
+        nextSteps: [
+          `${stack.name} was left as it was; what this run completed before stays. Adjust the answers or the blueprint if needed, then run the same command again.`,
+        ],
       },
     );
   }

@@ -313,7 +313,7 @@ function lastError(
 ): Record<string, unknown> {
   const run = [...(journal?.operations ?? [])]
     .reverse()
-    .find((operation) => operation.status === 'failed' || operation.status === 'abandoned');
+    .find((operation) => ['failed', 'stopped', 'abandoned'].includes(operation.status));
   let event: unknown = null;
   for (const line of (eventLog ?? '').split('\n').reverse()) {
     const parsed = parseLine(line);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CloudFormationClient,
@@ -7,6 +8,7 @@ import {
   ListChangeSetsCommand,
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Gate, startGateProxy } from '../support/gate-proxy.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
@@ -128,6 +130,62 @@ describe('an install killed with kill -9, then run again', () => {
       }
     },
   );
+});
+
+describe('an install stopped with Ctrl+C (SIGINT), then run again', () => {
+  it('exits 130 saying so, records the run stopped, releases its lock, and the re-run tells it and finishes', async () => {
+    const proxy = await startGateProxy(moto.endpoint, {
+      action: 'CreateChangeSet',
+      occurrence: 1,
+      when: 'before',
+    });
+    const child = spawn(process.execPath, [cliPath, ...installArgs(proxy.endpoint), '--output', 'json'], {
+      cwd: work.path,
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    const outcome = await Promise.race([proxy.reached.then(() => 'reached' as const), exited]);
+    expect(outcome, 'the install never created its first change set').toBe('reached');
+    child.kill('SIGINT');
+    const code = await exited;
+    await proxy.stop();
+    expect(code).toBe(130);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; outcome?: string; message?: string });
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', outcome: 'cancelled' });
+    expect(events.find((event) => event.type === 'error')?.message).toMatch(/stopped at your request/);
+
+    // Released on the way out, though the run's calls were cut short: the next run is not refused.
+    const ssm = new SSMClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    await expect(ssm.send(new GetParameterCommand({ Name: '/stackguide/locks/demo' }))).rejects.toThrow(
+      /ParameterNotFound|not found/i,
+    );
+    ssm.destroy();
+    const state = JSON.parse(await readFile(join(work.path, 'state', 'demo', 'state.json'), 'utf8')) as {
+      operations: Array<{ status: string }>;
+    };
+    expect(state.operations.at(-1)?.status).toBe('stopped');
+
+    const again = await runCli(installArgs(moto.endpoint), { cwd: work.path, env: { CI: 'true' } });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/The install of \d\d:\d\d was stopped/);
+    expect(again.stderr).not.toMatch(/taken over/);
+    expect(await liveStacks()).toEqual([
+      { name: 'demo-app', status: 'CREATE_COMPLETE' },
+      { name: 'demo-data', status: 'CREATE_COMPLETE' },
+    ]);
+  });
 });
 
 describe('watch on a stack that only has a change set', () => {

@@ -75,7 +75,7 @@ export class FakeCloudFormationPort implements CloudFormationPort {
   createChangeSet: CloudFormationPort['createChangeSet'] = notUsed;
   describeChangeSet: CloudFormationPort['describeChangeSet'] = notUsed;
   executeChangeSet: CloudFormationPort['executeChangeSet'] = notUsed;
-  deleteChangeSet = notUsed;
+  deleteChangeSet: CloudFormationPort['deleteChangeSet'] = notUsed;
   listChangeSets = notUsed;
   /** Tests of deletion script it: assign a function that adds the events the delete would write. */
   deleteStack: CloudFormationPort['deleteStack'] = notUsed;

@@ -1,7 +1,11 @@
 import { Listr } from 'listr2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AwsContext } from '../../src/aws/aws-context.ts';
-import type { ChangeSetDescription, CreateChangeSetInput } from '../../src/aws/cloudformation-port.ts';
+import type {
+  ChangeSetDescription,
+  CloudFormationPort,
+  CreateChangeSetInput,
+} from '../../src/aws/cloudformation-port.ts';
 import { route53Port } from '../../src/aws/route53-port.ts';
 import type { StepEntry } from '../../src/blueprint/blueprint-schema.ts';
 import { StackguideError } from '../../src/errors.ts';
@@ -87,6 +91,15 @@ class ChangeSetCloudFormation extends FakeCloudFormationPort {
   };
 
   override describeFailedEvents = async () => [];
+
+  /** A declined change set is deleted, and so is the empty stack it made. */
+  readonly deleted: string[] = [];
+  override deleteChangeSet: CloudFormationPort['deleteChangeSet'] = async (changeSetId) => {
+    this.deleted.push(changeSetId);
+  };
+  override deleteStack: CloudFormationPort['deleteStack'] = async (stackId) => {
+    this.deleted.push(stackId);
+  };
 }
 
 const TEMPLATE = JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } });
@@ -374,6 +387,64 @@ describe('runInstallTasks through the bridge renderer', () => {
         output: 'Queue CREATE_FAILED',
       },
     ]);
+  });
+});
+
+describe('runInstallTasks, stopped', () => {
+  it('rejects with the stop when Ctrl+C came before anything started, naming every stack not started', async () => {
+    const clock = new FakeClock();
+    const cfn = new ChangeSetCloudFormation(clock, () => ({}));
+    const controller = new AbortController();
+    const stop = new StackguideError('Interrupted: stopped at your request', {
+      code: 'cancelled',
+      kind: 'cancelled',
+    });
+    controller.abort(stop);
+    const run = runInstallTasks(
+      {
+        ...common(cfn, clock, plan([plannedStack('data', {}), plannedStack('app', {})])),
+        signal: controller.signal,
+        steps: [],
+        stepBase: stepBase(),
+        stepInputs: {},
+      },
+      'silent',
+    );
+    const error = (await run.catch((thrown: unknown) => thrown)) as StackguideError;
+    expect(error).toBeInstanceOf(StackguideError);
+    expect(error.message).toBe('Interrupted: stopped at your request');
+    expect(error.kind).toBe('cancelled');
+    expect(error.details).toEqual([
+      { path: 'demo-data', message: 'not started: the run was stopped' },
+      { path: 'demo-app', message: 'not started: the run was stopped' },
+    ]);
+    expect(cfn.created).toEqual([]);
+  });
+
+  it('says a declined change set stopped the run, not that the stack failed', async () => {
+    const clock = new FakeClock();
+    const cfn = new ChangeSetCloudFormation(clock, () => ({ BucketName: 'b' }));
+    const data = plannedStack('data', {});
+    const app = { ...plannedStack('app', {}), dependsOn: ['data'] };
+    const run = runInstallTasks(
+      {
+        ...common(cfn, clock, plan([data, app])),
+        review: async () => 'decline' as const,
+        steps: [],
+        stepBase: stepBase(),
+        stepInputs: {},
+      },
+      'silent',
+    );
+    const error = (await run.catch((thrown: unknown) => thrown)) as StackguideError;
+    expect(error.code).toBe('changeset.declined');
+    expect(error.details).toContainEqual({
+      path: 'demo-app',
+      message: 'not started: demo-data was declined',
+    });
+    expect(error.nextSteps.join(' ')).not.toMatch(/once fixed|Nothing was changed/);
+    expect(cfn.created.map((input) => input.stackName)).toEqual(['demo-data']);
+    expect(cfn.deleted).toHaveLength(2);
   });
 });
 
