@@ -5,6 +5,7 @@ import { ExitCode, StackguideError } from '../errors.ts';
 import { readAnswersFile } from '../install/answers-file.ts';
 import { followOperation } from '../stacks/follow-operation.ts';
 import { findOperationStart } from '../stacks/operation-start.ts';
+import { maskSecretOutputs, secretOutputNames } from '../stacks/secret-outputs.ts';
 import { classifyStackStatus, isInProgress } from '../stacks/stack-status.ts';
 import type { Flow, FlowHost } from './flow.ts';
 
@@ -35,6 +36,8 @@ export interface WatchHost extends FlowHost {
 interface Validated {
   region: string;
   names: string[];
+  /** By stack name: the outputs that can echo a secret answer, masked wherever they are shown. */
+  secretOutputs: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Validated, number> {
@@ -56,7 +59,8 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
           ],
         });
       }
-      if (request.stack) return { region, names: [request.stack] };
+      // One stack by name, without its blueprint: which outputs could hold a secret is not known.
+      if (request.stack) return { region, names: [request.stack], secretOutputs: new Map() };
       const deployment = request.deployment ?? saved?.deployment;
       if (!deployment) {
         throw new StackguideError('watch needs a stack name, or the deployment to watch', {
@@ -70,7 +74,13 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
       const names = blueprint.stacks.map((stack, index) =>
         resolveValue(stack.name, scope, `stacks[${index}].name`),
       );
-      return { region, names };
+      const secretOutputs = new Map(
+        blueprint.stacks.map((stack, index) => [
+          names[index] ?? stack.id,
+          secretOutputNames(blueprint, stack.id),
+        ]),
+      );
+      return { region, names, secretOutputs };
     },
 
     // Nothing to ask: watching changes nothing and needs no answer.
@@ -78,7 +88,9 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
       return validated;
     },
 
-    async execute({ region, names }) {
+    async execute({ region, names, secretOutputs }) {
+      const shown = (name: string, outputs: Readonly<Record<string, string>>) =>
+        maskSecretOutputs(outputs, secretOutputs.get(name) ?? new Set());
       const { cloudFormation } = host.connect(region);
       const described = await Promise.all(
         names.map(async (name) => ({ name, stack: await cloudFormation.describeStack(name) })),
@@ -97,7 +109,7 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
             type: 'stack.status',
             stack: name,
             status: stack?.status ?? 'NOT_CREATED',
-            outputs: stack?.outputs ?? {},
+            outputs: shown(name, stack?.outputs ?? {}),
           });
         }
         host.show('Nothing is in flight on these stacks.\n');
@@ -118,6 +130,7 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
                 ...(start.previousEventId ? { afterEventId: start.previousEventId } : {}),
               },
               { cloudFormation, clock: host.clock, emit: (event) => events.emit(event), signal: host.signal },
+              { outputs: async (final) => shown(name, final.outputs) },
             );
             return outcome.ok;
           }),

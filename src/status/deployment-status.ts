@@ -7,6 +7,7 @@ import type { AnswersFile } from '../install/answers-file.ts';
 import type { DeploymentState } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
+import { maskSecretOutputs, secretOutputNames } from '../stacks/secret-outputs.ts';
 import { isSuccess } from '../stacks/stack-status.ts';
 import { askSteps, blockingFailures, checkSteps, type StepInputs, stepTitle } from '../steps/run-steps.ts';
 import type { CheckResult, StepOutputs } from '../steps/step.ts';
@@ -56,7 +57,16 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
   const stacksRead = Promise.all(
     blueprint.stacks.map(async (stack, index) => {
       const name = resolveValue(stack.name, scope, `stacks[${index}].name`);
-      return { name, description: await sources.aws.cloudFormation.describeStack(name) };
+      const description = await sources.aws.cloudFormation.describeStack(name);
+      // An output echoing a secret answer is masked here, before any event, screen or file sees it.
+      const secret = secretOutputNames(blueprint, stack.id);
+      return {
+        name,
+        description: description && {
+          ...description,
+          outputs: maskSecretOutputs(description.outputs, secret),
+        },
+      };
     }),
   );
   // Checks report through their results; the events they emit on the way are for live screens only.

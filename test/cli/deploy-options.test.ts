@@ -319,3 +319,28 @@ describe('upgrade --outputs-file', () => {
     expect(refused.stderr).toContain(`its folder ${join(work.path, 'nope')} does not exist`);
   });
 });
+
+describe('an output that echoes a secret answer, read back by status and watch', () => {
+  it('is masked in their text and NDJSON, though neither holds the secret', async () => {
+    const installed = await cli(undefined, 'echo', 'install', '--yes');
+    expect(installed.code, installed.stderr).toBe(0);
+    const config = join(work.path, 'echo.answers.yaml');
+    // Without STACKGUIDE_SECRET_DBPASSWORD: the answers file never holds it, and status asks for no secret.
+    const read = (...args: string[]) =>
+      runCli(
+        [...args, '--config', config, '--blueprint', blueprint, '--state-dir', join(work.path, 'state')],
+        { cwd: work.path, env: { AWS_ENDPOINT_URL: moto.endpoint } },
+      );
+    for (const result of [
+      await read('status'),
+      await read('status', '--output', 'json'),
+      await read('watch', '--output', 'json'),
+    ]) {
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+      expect(result.stdout).toMatch(/"?ConnectionString"?: ?"?•••••••• \(secret\)/);
+      // The outputs that hold no secret are shown as they are.
+      expect(result.stdout).toMatch(/"?Environment"?: ?"?dev/);
+    }
+  });
+});
