@@ -4,10 +4,12 @@ import type { ResolvedAwsSettings } from '../aws/aws-settings.ts';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
 import { EventBus, type EventType, type StackguideEvent } from '../events.ts';
+import type { FlowHost } from '../flows/flow.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { attachHeartbeat } from '../output/heartbeat.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { commandEvents } from '../output/run-events.ts';
+import { systemClock } from '../runtime/clock.ts';
 import { parseWaitTimeout, waitTimeoutError } from '../runtime/wait-timeout.ts';
 import type { Settings } from '../settings.ts';
 import { detachedError } from '../stacks/interrupt-menu.ts';
@@ -16,7 +18,11 @@ import { type CommonOptions, connectionFlags } from './common-options.ts';
 import { decideOutputMode, type OutputMode } from './output-mode.ts';
 import { type LiveQuestions, runWithLiveView } from './run-with-live-view.ts';
 
-/** What every command's composition root starts with: the AWS session, the output, the deployment. */
+/**
+ * What the composition roots in src/commands/ build before they run a flow: the AWS session, the event
+ * bus with its printers, the one Ctrl+C owner, the prompter and the live view (`startCommand`), or, for
+ * the commands that neither prompt nor draw, only the bus, the signal and AWS (`headlessHost`).
+ */
 
 /** What main.ts resolved from the shared files, as the session takes it. */
 function awsSettingsOf(aws: ResolvedAwsSettings): Partial<AwsSettings> {
@@ -29,10 +35,7 @@ function awsSettingsOf(aws: ResolvedAwsSettings): Partial<AwsSettings> {
   };
 }
 
-export function awsSessionFor(
-  options: CommonOptions,
-  extra: Pick<AwsSettings, 'mfaCodeProvider'> = {},
-): AwsSession {
+function awsSessionFor(options: CommonOptions, extra: Pick<AwsSettings, 'mfaCodeProvider'> = {}): AwsSession {
   return createAwsSession({
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
@@ -143,7 +146,8 @@ export interface CommandContext extends CommandOutput {
   prompter: Prompter | undefined;
   /** Ink, loaded when first needed; undefined without a terminal. */
   screens: (() => Promise<Screens>) | undefined;
-  session: AwsSession;
+  /** What every flow is given, from this context: the bus, the prompter, the signal, the clock, AWS. */
+  host: FlowHost;
   /** The command that re-attaches to a stack's operation, for the detach message. */
   watchCommand(stack: string): string;
   /** Runs a task list in the live view in a terminal, silently (lines and NDJSON from the bus) otherwise. */
@@ -236,7 +240,13 @@ export function startCommand(
     tracker,
     prompter,
     screens,
-    session,
+    host: {
+      events: opened.events,
+      ...(prompter ? { prompter } : {}),
+      signal: controller.signal,
+      clock: systemClock,
+      connect: (region) => session.forRegion(region),
+    },
     watchCommand,
     live: async (title, cloudFormation, run) =>
       runWithLiveView(
@@ -253,6 +263,20 @@ export function startCommand(
         },
         run,
       ),
+  };
+}
+
+/**
+ * The flow host of a command that neither prompts nor draws (status, support-bundle): the run's bus
+ * (NDJSON with --output json; the command prints its own text), main's Ctrl+C signal and AWS by region.
+ */
+export function headlessHost(options: CommonOptions): FlowHost {
+  const session = awsSessionFor(options);
+  return {
+    events: commandEvents(options),
+    signal: options.signal ?? new AbortController().signal,
+    clock: systemClock,
+    connect: (region) => session.forRegion(region),
   };
 }
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { destroyFlow } from '../flows/destroy-flow.ts';
 import { runFlow } from '../flows/flow.ts';
-import { systemClock } from '../runtime/clock.ts';
 import { startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
 
@@ -20,13 +19,8 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
   // The plan and the leftovers report are lines in a terminal too; the teardown is the live view.
   const context = startCommand(options, { plainAlways: true });
   try {
-    const { prompter } = context;
     const flow = destroyFlow({
-      events: context.events,
-      ...(prompter ? { prompter } : {}),
-      signal: context.signal,
-      clock: systemClock,
-      connect: (region) => context.session.forRegion(region),
+      ...context.host,
       // With --dry-run the plan is the result (stdout); before a real destroy it is for the person
       // confirming (stderr). Under --output json stdout is NDJSON only.
       show: (text) =>

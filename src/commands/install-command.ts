@@ -6,7 +6,6 @@ import { runFlow } from '../flows/flow.ts';
 import { installFlow } from '../flows/install-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
 import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
-import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget, parseSets } from './common-options.ts';
 import { deployInLiveView } from './deploy-in-live-view.ts';
@@ -30,13 +29,8 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   // What the run warned about and which steps it took: the summary repeats them at the end.
   const { recap, stop: stopRecap } = recordRecap(events);
   try {
-    const { prompter } = context;
     const flow = installFlow({
-      events,
-      ...(prompter ? { prompter } : {}),
-      signal: context.signal,
-      clock: systemClock,
-      connect: (region) => context.session.forRegion(region),
+      ...context.host,
       // Ink is loaded when the review needs it, not before the first question.
       review: async (plan) => (screens ? (await screens()).showReview(plan) : true),
       execute: (plan, run) =>

@@ -1,6 +1,5 @@
 import { runFlow } from '../flows/flow.ts';
 import { preflightFlow } from '../flows/preflight-flow.ts';
-import { systemClock } from '../runtime/clock.ts';
 import { settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, deploymentTarget, parseSets } from './common-options.ts';
 
@@ -8,13 +7,8 @@ import { type CommonOptions, deploymentTarget, parseSets } from './common-option
 export async function preflightCommand(options: CommonOptions): Promise<number> {
   const context = startCommand(options, { plainAlways: true, results: ['check.result'] });
   try {
-    const { prompter } = context;
     const flow = preflightFlow({
-      events: context.events,
-      ...(prompter ? { prompter } : {}),
-      signal: context.signal,
-      clock: systemClock,
-      connect: (region) => context.session.forRegion(region),
+      ...context.host,
       // The tally is part of the results: stdout, except under --output json (NDJSON only there).
       show: (text) => (context.mode.json ? process.stderr : process.stdout).write(text),
     });

@@ -1,9 +1,7 @@
 import { runFlow } from '../flows/flow.ts';
 import { type StatusRefresh, statusFlow } from '../flows/status-flow.ts';
-import { commandEvents } from '../output/run-events.ts';
 import { statusChangesText, statusText } from '../output/status-text.ts';
-import { systemClock } from '../runtime/clock.ts';
-import { awsSessionFor, settingsOf } from './command-context.ts';
+import { headlessHost, settingsOf } from './command-context.ts';
 import { type CommonOptions, deploymentTarget } from './common-options.ts';
 
 /**
@@ -12,12 +10,8 @@ import { type CommonOptions, deploymentTarget } from './common-options.ts';
  * No live view and no prompt: status is read by scripts as much as by people.
  */
 export async function statusCommand(options: CommonOptions): Promise<number> {
-  const session = awsSessionFor(options);
   const flow = statusFlow({
-    events: commandEvents(options),
-    signal: options.signal ?? new AbortController().signal,
-    clock: systemClock,
-    connect: (region) => session.forRegion(region),
+    ...headlessHost(options),
     ...(options.output === 'json' ? {} : { show: (refresh: StatusRefresh) => showRefresh(refresh, options) }),
   });
   return runFlow(flow, {

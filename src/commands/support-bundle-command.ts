@@ -1,10 +1,8 @@
 import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { supportBundleFlow } from '../flows/support-bundle-flow.ts';
-import { commandEvents } from '../output/run-events.ts';
 import { supportBundleText } from '../output/support-bundle-text.ts';
-import { systemClock } from '../runtime/clock.ts';
-import { awsSessionFor } from './command-context.ts';
+import { headlessHost } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
 
 /** Replaced by the build with package.json's version; running from source says so. */
@@ -21,14 +19,7 @@ export interface SupportBundleOptions extends CommonOptions {
  * then its report. No live view and no prompt: the bundle is read from what is there.
  */
 export async function supportBundleCommand(options: SupportBundleOptions): Promise<number> {
-  const events = commandEvents(options);
-  const session = awsSessionFor(options);
-  const flow = supportBundleFlow({
-    events,
-    signal: options.signal ?? new AbortController().signal,
-    clock: systemClock,
-    connect: (region) => session.forRegion(region),
-  });
+  const flow = supportBundleFlow(headlessHost(options));
   const { event, deployment, region } = await runFlow(flow, {
     out: options.out,
     force: options.force === true,

@@ -5,7 +5,6 @@ import { upgradeFlow } from '../flows/upgrade-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
 import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
 import { upgradeChangeText } from '../output/upgrade-text.ts';
-import { systemClock } from '../runtime/clock.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget, parseSets } from './common-options.ts';
 import { deployInLiveView } from './deploy-in-live-view.ts';
@@ -27,13 +26,8 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
   const context = startCommand(options);
   const { events } = context;
   try {
-    const { prompter } = context;
     const flow = upgradeFlow({
-      events,
-      ...(prompter ? { prompter } : {}),
-      signal: context.signal,
-      clock: systemClock,
-      connect: (region) => context.session.forRegion(region),
+      ...context.host,
       execute: (title, plan, run) => deployInLiveView(context, title, plan, run, { deploy, concurrency }),
     });
     // In a terminal the live view's last frame is the run's header: a line says how it ended (plain and

@@ -1,6 +1,5 @@
 import { runFlow } from '../flows/flow.ts';
 import { watchFlow } from '../flows/watch-flow.ts';
-import { systemClock } from '../runtime/clock.ts';
 import { startCommand } from './command-context.ts';
 import { type CommonOptions, deploymentTarget } from './common-options.ts';
 
@@ -9,10 +8,7 @@ export async function watchCommand(options: CommonOptions & { stack?: string }):
   const context = startCommand(options);
   try {
     const flow = watchFlow({
-      events: context.events,
-      signal: context.signal,
-      clock: systemClock,
-      connect: (region) => context.session.forRegion(region),
+      ...context.host,
       show: (text) => process.stderr.write(text),
       watching: (title, cloudFormation, follow) => context.live(title, cloudFormation, follow),
     });
