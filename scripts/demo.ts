@@ -4,11 +4,11 @@
  * install` on the demo blueprint against it in this terminal, then `stackguide status`. In a terminal
  * the target then stays up, with the commands to go on with (status, upgrade, destroy), until Ctrl+C.
  * Arguments after `--` go to install, e.g. `npm run demo -- --config blueprints/demo/answers.yaml --yes`
- * for the unattended run.
+ * for the unattended run (the answers file is copied into the demo's folder first).
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, stat, symlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { copyFile, mkdir, readdir, stat, symlink } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { projectRoot, startLab } from './lab/start-lab.ts';
 
 const cli = join(projectRoot, 'dist', 'cli.js');
@@ -32,11 +32,16 @@ const run = (args: string[]): Promise<number> =>
     child.on('close', (code) => done(code ?? 1));
   });
 
-// A --config path is relative to where the demo was started, not to the lab's folder.
-const args = process.argv
-  .slice(2)
-  .map((arg, index, all) => (all[index - 1] === '--config' ? resolve(arg) : arg));
-const config = args.includes('--config') ? args[args.indexOf('--config') + 1] : undefined;
+// A given --config is copied into the lab's folder and used from there: install, and the upgrade the demo
+// suggests, write answers back to it, and the repository's sample file must stay as it is.
+const args = process.argv.slice(2);
+const configAt = args.indexOf('--config') + 1;
+const given = configAt > 0 ? args[configAt] : undefined;
+const config = given ? basename(given) : undefined;
+if (given && config) {
+  await copyFile(resolve(given), join(lab.folder, config));
+  args[configAt] = config;
+}
 
 /** The answers file the install wrote in the lab folder (named after the deployment it was given). */
 async function writtenAnswers(): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,6 +52,29 @@ describe('scripts/lab.ts', () => {
       'Usage: npm run lab -- <blueprint>   (one of: demo, convox-rack, qhub, opensarlab, codeocean-vpc)',
     );
     expect(result.code).toBe(2);
+  });
+});
+
+describe("scripts/demo.ts, unattended (the README's second way to run the demo)", () => {
+  it("installs from a copy of the given answers file, leaving the repository's sample as it is", async () => {
+    const sample = join(projectRoot, 'blueprints', 'demo', 'answers.yaml');
+    const before = await readFile(sample, 'utf8');
+    const node = join(projectRoot, 'node_modules', '.bin', 'node');
+    const result = await shell(
+      node,
+      [join(projectRoot, 'scripts', 'demo.ts'), '--config', 'blueprints/demo/answers.yaml', '--yes'],
+      { cwd: projectRoot, env: { ...process.env, CI: 'true' }, timeout: 180_000 },
+    ).then(
+      (done) => ({ code: 0, stderr: done.stderr }),
+      (error: { code?: number; stderr: string }) => ({ code: error.code ?? 1, stderr: error.stderr }),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    // The commands it prints act on the copy, in the demo's folder.
+    expect(result.stderr).toMatch(
+      /Re-run unattended: stackguide install --blueprint blueprints\/demo --config answers\.yaml/,
+    );
+    expect(result.stderr).not.toContain(sample);
+    expect(await readFile(sample, 'utf8')).toBe(before);
   });
 });
 
