@@ -18,8 +18,9 @@ import type { Clock } from '../runtime/clock.ts';
  * - `execute`: the changes, as tasks and events; the one phase that writes to AWS.
  *
  * The flows live together in src/flows/ so the shape is seen side by side; what they orchestrate stays
- * in its domain folder (install/, upgrade/, decommission/, stacks/, steps/). A flow never imports a UI
- * or a task list: the command root (src/commands/) hands it a host with the renderer-specific parts.
+ * in its domain folder (install/, upgrade/, decommission/, stacks/, steps/, status/, support/, policy/).
+ * A flow never imports a UI or a task list: the command root (src/commands/) hands it a host with the
+ * renderer-specific parts.
  */
 export interface Flow<Request, Validated, Asked, Outcome> {
   validate(request: Request): Promise<Validated>;
