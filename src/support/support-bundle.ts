@@ -9,6 +9,7 @@ import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { StackguideError } from '../errors.ts';
 import { EVENT_REGISTRY, type EventType } from '../events.ts';
 import { readDeploymentState } from '../journal/journal.ts';
+import { EVENT_LOG_TAIL_BYTES, readLogTail } from './log-tail.ts';
 import { type RedactionCount, Redactor } from './redaction.ts';
 import { secretValues, sensitiveKeys } from './secret-values.ts';
 
@@ -59,6 +60,8 @@ export interface SupportBundleInput {
   nodeVersion: string;
   now: Date;
   signal?: AbortSignal;
+  /** The most of the event log put in (its last lines); default EVENT_LOG_TAIL_BYTES, 8 MiB. */
+  eventLogTailBytes?: number;
 }
 
 /**
@@ -132,20 +135,31 @@ export async function gatherSupportBundle(input: SupportBundleInput): Promise<Su
       return undefined;
     });
   }
+  // The event log grows with every run: read in one pass, the stacks and the last error looked for in
+  // all of it, only its last lines kept (src/support/log-tail.ts).
   const eventLogPath = join(input.stateDir, input.deployment, 'events.ndjson');
-  const eventLogText = await readText(eventLogPath);
-  if (eventLogText === undefined) notes.push(`No event log at ${eventLogPath}.`);
-  else
+  const scan = new EventLogScan();
+  const tailBytes = input.eventLogTailBytes ?? EVENT_LOG_TAIL_BYTES;
+  const eventLog = await readLogTail(eventLogPath, { tailBytes, each: (line) => scan.add(line) });
+  if (eventLog === undefined) notes.push(`No event log at ${eventLogPath}.`);
+  else {
+    const { omittedLines, omittedBytes, totalBytes, cutLines } = eventLog;
+    if (omittedLines > 0)
+      notes.push(
+        `The event log is ${mebibytes(totalBytes)}: only its last ${mebibytes(totalBytes - omittedBytes)} are in (${omittedLines} earlier line(s) left out, the limit is ${mebibytes(tailBytes)}); the stacks and the last error were looked for in all of it.`,
+      );
+    if (cutLines > 0) notes.push(`${cutLines} over-long line(s) of the event log are cut, marked where.`);
     entries.push(
       redacted({
         path: 'journal/events.ndjson',
-        text: eventLogText,
-        description: `the event log (${eventLogPath})`,
+        text: eventLog.text,
+        description: `the event log (${eventLogPath})${omittedLines > 0 ? `, its last ${mebibytes(totalBytes - omittedBytes)}` : ''}`,
       }),
     );
+  }
 
   // The stacks as AWS has them now.
-  const stackRefs = stacksOf(journal, eventLogText);
+  const stackRefs = stacksOf(journal, scan.stacks);
   const fromAws = await readStacks(input, stackRefs);
   const aws: AwsReach = fromAws.reason
     ? { reached: false, reason: redactor.redact(fromAws.reason), stacks: 0, events: 0 }
@@ -184,7 +198,7 @@ export async function gatherSupportBundle(input: SupportBundleInput): Promise<Su
   entries.push(
     redacted({
       path: 'last-error.json',
-      text: json(lastError(journal, eventLogText, fromAws.stacks)),
+      text: json(lastError(journal, scan.lastError, fromAws.stacks)),
       description:
         'the last failed run of the journal, the last error event of the log, and every stack AWS reports failed',
     }),
@@ -283,16 +297,34 @@ async function readStacks(
  */
 function stacksOf(
   journal: Awaited<ReturnType<typeof readDeploymentState>>,
-  eventLog: string | undefined,
+  logged: ReadonlyMap<string, string>,
 ): Array<{ name: string; ref: string }> {
-  const refs = new Map<string, string>();
-  for (const line of (eventLog ?? '').split('\n')) {
-    const event = parseLine(line) as { type?: unknown; stack?: unknown; stackId?: unknown } | undefined;
-    if (!event || !STACK_EVENTS.has(String(event.type)) || typeof event.stack !== 'string') continue;
-    refs.set(event.stack, typeof event.stackId === 'string' && event.stackId ? event.stackId : event.stack);
-  }
+  const refs = new Map(logged);
   for (const stack of Object.values(journal?.stacks ?? {})) refs.set(stack.name, stack.stackId ?? stack.name);
   return [...refs].map(([name, ref]) => ({ name, ref }));
+}
+
+/** What the bundle looks for in every line of the event log: the stacks it names, its last error. */
+class EventLogScan {
+  readonly stacks = new Map<string, string>();
+  lastError: unknown = null;
+
+  add(line: string): void {
+    // Most lines are neither; a cheap look first spares parsing every line of a long log.
+    if (!line.includes('"type"')) return;
+    const event = parseLine(line) as { type?: unknown; stack?: unknown; stackId?: unknown } | undefined;
+    if (!event) return;
+    if (ERROR_EVENTS.has(event.type as EventType)) this.lastError = event;
+    if (!STACK_EVENTS.has(String(event.type)) || typeof event.stack !== 'string') return;
+    this.stacks.set(
+      event.stack,
+      typeof event.stackId === 'string' && event.stackId ? event.stackId : event.stack,
+    );
+  }
+}
+
+function mebibytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 const STACK_EVENTS = new Set(['stack.started', 'stack.completed', 'stack.failed', 'stack.status']);
@@ -308,20 +340,12 @@ const ERROR_EVENTS = new Set(
 /** The journal's last failed or killed run, the log's last error-level event, the stacks in a failed state. */
 function lastError(
   journal: Awaited<ReturnType<typeof readDeploymentState>>,
-  eventLog: string | undefined,
+  event: unknown,
   stacks: readonly StackFromAws[],
 ): Record<string, unknown> {
   const run = [...(journal?.operations ?? [])]
     .reverse()
     .find((operation) => ['failed', 'stopped', 'abandoned'].includes(operation.status));
-  let event: unknown = null;
-  for (const line of (eventLog ?? '').split('\n').reverse()) {
-    const parsed = parseLine(line);
-    if (parsed && ERROR_EVENTS.has(parsed.type as EventType)) {
-      event = parsed;
-      break;
-    }
-  }
   const failed = stacks
     .filter(({ description }) => description && /FAILED|ROLLBACK/.test(description.status))
     .map(({ name, description }) => ({

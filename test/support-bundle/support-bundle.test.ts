@@ -271,6 +271,38 @@ describe('gatherSupportBundle', () => {
     expect(JSON.parse(entry(bundle.entries, 'last-error.json')).run).toBeNull();
   });
 
+  it('puts in only the tail of a long event log, and still finds the stacks and the last error in all of it', async () => {
+    const stateDir = join(work.path, 'state');
+    const { cloudFormation } = await failedInstall(stateDir);
+    // The journal is gone: the stack is known only from the stack.failed line, which the tail leaves out.
+    await writeFile(join(stateDir, 'lab', 'state.json'), '{"schemaVersion": 2, "deploy');
+    const log = join(stateDir, 'lab', 'events.ndjson');
+    const heartbeat = `{"type":"heartbeat","status":"waiting","note":"${'h'.repeat(80)}"}`;
+    await writeFile(log, `${await readFile(log, 'utf8')}${`${heartbeat}\n`.repeat(200)}`);
+    const bundle = await gatherSupportBundle(
+      await input({ aws: () => ({ cloudFormation, identity }), eventLogTailBytes: 2048 }),
+    );
+    const kept = entry(bundle.entries, 'journal/events.ndjson');
+    expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(2048);
+    expect(
+      kept
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => line === heartbeat),
+    ).toBe(true);
+    expect(bundle.notes.join('\n')).toMatch(
+      /The event log is \d+ KiB: only its last 2 KiB are in \(\d+ earlier line\(s\) left out, the limit is 2 KiB\); the stacks and the last error were looked for in all of it\./,
+    );
+    expect(JSON.parse(entry(bundle.entries, 'aws/stacks.json')).stacks).toEqual([
+      expect.objectContaining({ name: 'lab-main', status: 'ROLLBACK_COMPLETE' }),
+    ]);
+    expect(JSON.parse(entry(bundle.entries, 'last-error.json')).event).toMatchObject({
+      type: 'stack.failed',
+      rootCause: { reason: 'MasterUserPassword "[redacted: secret answer]" is not valid' },
+    });
+    for (const { path, text } of bundle.entries) expect(text, path).not.toContain(DB_PASSWORD);
+  });
+
   it('takes the credentials of the shared files and the environment as values to redact', async () => {
     const credentials = join(work.path, 'credentials');
     await writeFile(
