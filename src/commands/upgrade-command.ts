@@ -33,8 +33,10 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     // In a terminal the live view's last frame is the run's header: a line says how it ended (plain and
     // JSON output say it with run.completed).
     let started: { deployment: string; from: string; to: string; answersChanged: string[] } | undefined;
+    let answersSaved: string | undefined;
     const stopWatching = events.subscribe((event) => {
       if (event.type === 'upgrade.started') started = event;
+      if (event.type === 'answers.saved') answersSaved = event.path;
     });
     const outcome = await runFlow(flow, {
       ...deploymentTarget(options),
@@ -54,7 +56,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     if (outputsFile) await writeDeployedOutputs(outputsFile, 'upgrade', outcome);
     if (context.screens && started)
       process.stderr.write(
-        `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${upgradeChangeText(started)})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}\n`,
+        `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${upgradeChangeText(started)})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}\n${answersSaved ? `  Answers saved to ${answersSaved}\n` : ''}`,
       );
     return ExitCode.ok;
   } catch (error) {

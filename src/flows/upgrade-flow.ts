@@ -2,6 +2,7 @@ import type { StackDescription } from '../aws/cloudformation-port.ts';
 import { rdsPort } from '../aws/rds-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { BLUEPRINT_VERSION_TAG } from '../deployment-tags.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { answersChanged, changedAnswerIds, writeAnswersFile } from '../install/answers-file.ts';
 import { refuseRevert } from '../install/deployed-version.ts';
@@ -129,15 +130,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       const { blueprint } = validated.checked.request;
       const resolved = await resolveDeployment(validated.checked, host);
       const { aws, deployment, region, identity, answers } = resolved;
-      const fromVersion = resolved.saved?.blueprintVersion ?? 'unknown';
       const changedAnswers = changedAnswerIds(resolved.saved?.answers ?? {}, answers, blueprint.questions);
-      events.emit({
-        type: 'upgrade.started',
-        deployment,
-        from: fromVersion,
-        to: blueprint.product.version,
-        answersChanged: changedAnswers,
-      });
       const installed = buildInstallPlan(blueprint, {
         deployment,
         region,
@@ -158,6 +151,14 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
           nextSteps: ['Run stackguide install first; upgrade changes stacks that exist.'],
         });
       }
+      const fromVersion = deployedVersion(current) ?? resolved.saved?.blueprintVersion ?? 'unknown';
+      events.emit({
+        type: 'upgrade.started',
+        deployment,
+        from: fromVersion,
+        to: blueprint.product.version,
+        answersChanged: changedAnswers,
+      });
       await refuseRevert(current, aws.cloudFormation, {
         command: 'upgrade',
         blueprintVersion: blueprint.product.version,
@@ -313,4 +314,17 @@ function sameUpgrade(blueprint: Blueprint, request: UpgradeRequest, configPath: 
     ],
     connectionFlags: request.connectionFlags,
   });
+}
+
+/**
+ * The blueprint version the stacks say they run (their stackguide:blueprint-version tag): what AWS holds
+ * comes before what an answers file remembers. Stacks at different versions are all named.
+ */
+function deployedVersion(
+  stacks: ReadonlyArray<{ description: StackDescription | undefined }>,
+): string | undefined {
+  const versions = [
+    ...new Set(stacks.flatMap(({ description }) => description?.tags[BLUEPRINT_VERSION_TAG] ?? [])),
+  ];
+  return versions.length > 0 ? versions.join(' and ') : undefined;
 }
