@@ -32,6 +32,7 @@ import {
   type StepInputs,
   stepTitle,
 } from '../steps/run-steps.ts';
+import type { SavedStepInputs } from '../steps/step.ts';
 import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
 import { rerunCommand } from './rerun-command.ts';
 
@@ -121,25 +122,17 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       const { blueprint } = checked.request;
       const resolved = await resolveDeployment(checked, host);
       const { saved, region, aws, identity, deployment, answers } = resolved;
-      const { inputs: stepInputs, saveable: stepAnswers } = await askSteps(
-        blueprint.steps,
-        { ...stepBaseFor(resolved, request, host), ...(prompter ? { prompter } : {}) },
-        saved?.steps,
-      );
-
       // Saved before the first call that changes anything, so an interrupted run is one --config away.
       const answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
-      // What the file says for steps install does not run (the upgrade's pre-upgrade steps) is kept.
+      // What the file says for steps install does not run (the upgrade's pre-upgrade steps) is kept;
+      // each step's inputs join it as the step is asked.
       const asked = new Set(blueprint.steps.map((entry) => entry.id));
-      const steps = {
-        ...Object.fromEntries(Object.entries(saved?.steps ?? {}).filter(([id]) => !asked.has(id))),
-        ...stepAnswers,
-      };
+      const steps: Record<string, SavedStepInputs> = Object.fromEntries(
+        Object.entries(saved?.steps ?? {}).filter(([id]) => !asked.has(id)),
+      );
       let answersSaved = false;
-      /** Saves the answers (when they changed), checks everything and plans: again after each change. */
-      const prepare = async (answers: ResolvedDeployment['answers']) => {
-        const current = { ...resolved, answers };
-        const base = stepBaseFor(current, request, host);
+      /** Writes the answers file when this run has something it does not hold yet (never a secret). */
+      const saveAnswers = async (answers: ResolvedDeployment['answers']) => {
         const answersFile: AnswersFile = {
           blueprint: blueprint.product.id,
           blueprintVersion: blueprint.product.version,
@@ -158,6 +151,31 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
           answersSaved = true;
           events.emit({ type: 'answers.saved', path: answersPath });
         }
+      };
+      const { inputs: stepInputs } = await askSteps(
+        blueprint.steps,
+        { ...stepBaseFor(resolved, request, host), ...(prompter ? { prompter } : {}) },
+        saved?.steps,
+        (id, kept) => {
+          steps[id] = kept;
+        },
+      ).catch(async (error: unknown) => {
+        // A guided run that stops in the steps' questions keeps what was typed: the answers file is
+        // written (secrets never are) and the error says how to go on from it. Later failures find the
+        // file written already, and their own next step names the command with it.
+        if (!prompter || !(error instanceof StackguideError) || error.kind === 'bug') throw error;
+        await saveAnswers(answers);
+        throw withNextStep(
+          error,
+          `Your answers are saved in ${answersPath} (secrets never are): to go on from them, run ${equivalentCommand(blueprint, request, answersPath, false)}`,
+        );
+      });
+
+      /** Saves the answers (when they changed), checks everything and plans: again after each change. */
+      const prepare = async (answers: ResolvedDeployment['answers']) => {
+        const current = { ...resolved, answers };
+        const base = stepBaseFor(current, request, host);
+        await saveAnswers(answers);
         await writePlatformFiles(
           blueprint,
           answersPath,
@@ -293,6 +311,18 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       });
     },
   };
+}
+
+/** The same error, with one more thing the operator can do. */
+function withNextStep(error: StackguideError, step: string): StackguideError {
+  return new StackguideError(error.message, {
+    code: error.code,
+    kind: error.kind,
+    details: error.details,
+    exitCode: error.exitCode,
+    ...(error.cause !== undefined ? { cause: error.cause } : {}),
+    nextSteps: [...error.nextSteps, step],
+  });
 }
 
 /** The unattended command that repeats this install; flags that overrode the answers file are repeated. */

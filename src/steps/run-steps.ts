@@ -58,11 +58,16 @@ export async function validateSteps(
   }
 }
 
-/** Ask phase: what each step needs from the operator, or from the answers file when unattended. */
+/**
+ * Ask phase: what each step needs from the operator, or from the answers file when unattended.
+ * `onSaveable` hears each step's saveable inputs as soon as it is asked, so a later step that fails
+ * does not take the answers already typed with it.
+ */
 export async function askSteps(
   steps: readonly StepEntry[],
   base: StepBase & Pick<AskContext, 'prompter'>,
   saved: Readonly<Record<string, SavedStepInputs>> | undefined,
+  onSaveable: (stepId: string, kept: SavedStepInputs) => void = () => undefined,
 ): Promise<{ inputs: Record<string, StepInputs>; saveable: Record<string, SavedStepInputs> }> {
   const inputs: Record<string, StepInputs> = {};
   const saveable: Record<string, SavedStepInputs> = {};
@@ -72,7 +77,10 @@ export async function askSteps(
     const asked = definition.ask ? await definition.ask(context, config, saved?.[entry.id]) : {};
     inputs[entry.id] = asked;
     const kept = definition.saveable?.(asked);
-    if (kept && Object.keys(kept).length > 0) saveable[entry.id] = kept;
+    if (kept && Object.keys(kept).length > 0) {
+      saveable[entry.id] = kept;
+      onSaveable(entry.id, kept);
+    }
   }
   return { inputs, saveable };
 }
