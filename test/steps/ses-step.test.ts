@@ -151,6 +151,22 @@ describe('ses step against the SESv2 stand-in', () => {
     expect(ses.submissions()).toHaveLength(1);
   });
 
+  it("offers the blueprint's website filled from the answers, and takes a bare host as its https address", async () => {
+    const prompter = scriptedPrompter([
+      REQUEST_SCRIPT[0] as ScriptedAnswer,
+      REQUEST_SCRIPT[1] as ScriptedAnswer,
+      // The domain as the domain question was answered: no scheme.
+      { input: 'opensarlab.example.edu', match: /Website of the service/ },
+      ...REQUEST_SCRIPT.slice(3),
+    ]);
+    const context = { ...run({ prompter }), answers: { domain: 'lab.example.edu' } };
+    const inputs = await sesStep.ask?.(context, config({ website: 'https://{{answers.domain}}' }), undefined);
+    const website = prompter.asked.find((question) => /Website of the service/.test(question.message));
+    expect(website?.default).toBe('https://lab.example.edu');
+    expect(website?.help).toContain('A host name alone is taken as https://<host>.');
+    expect(sesStep.saveable?.(inputs ?? {})).toMatchObject({ websiteUrl: 'https://opensarlab.example.edu' });
+  });
+
   it('submits unattended from the answers file, and fails instead of warning when required', async () => {
     const saved: SavedStepInputs = {
       mailType: 'TRANSACTIONAL',

@@ -42,6 +42,8 @@ export async function askRequest(
   config: SesConfig,
   saved: ProductionAccessRequest | undefined,
   previous: SesAccount['details'],
+  /** The blueprint's `website` with the answers filled in (`https://{{answers.domain}}`). */
+  website?: string,
 ): Promise<ProductionAccessRequest> {
   const mailType = await prompter.select<SesMailType>({
     message: 'What kind of email does the platform send?',
@@ -55,12 +57,14 @@ export async function askRequest(
     ],
     default: saved?.mailType ?? previous?.mailType ?? config.mailType,
   });
-  const websiteUrl = await prompter.input({
-    message: 'Website of the service (shown to the reviewers)',
-    help: 'The public page of the service or your organisation: reviewers look at it.',
-    ...defaultOf(saved?.websiteUrl ?? previous?.websiteUrl),
-    validate: (value) => urlProblem(value.trim()) ?? true,
-  });
+  const websiteUrl = websiteAddress(
+    await prompter.input({
+      message: 'Website of the service (shown to the reviewers)',
+      help: 'The public page of the service or your organisation: reviewers look at it. A host name alone is taken as https://<host>.',
+      ...defaultOf(saved?.websiteUrl ?? previous?.websiteUrl ?? website),
+      validate: (value) => urlProblem(websiteAddress(value)) ?? true,
+    }),
+  );
   const useCaseDescription = await prompter.input({
     message: 'How will you use SES? (use case and email policies)',
     help: REVIEW_ADVICE,
@@ -85,7 +89,7 @@ export async function askRequest(
   });
   return {
     mailType,
-    websiteUrl: websiteUrl.trim(),
+    websiteUrl,
     useCaseDescription: useCaseDescription.trim(),
     additionalContactEmailAddresses: splitList(contacts),
     contactLanguage,
@@ -181,6 +185,15 @@ export function requestFromSaved(
     additionalContactEmailAddresses: contacts,
     contactLanguage: contactLanguage as SesContactLanguage,
   };
+}
+
+/**
+ * What was typed as the website, a bare host name ("opensarlab.example.edu", as the domain question was
+ * answered) taken as its https:// address: refusing it made the operator type what was meant.
+ */
+function websiteAddress(typed: string): string {
+  const value = typed.trim();
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/\S*)?$/i.test(value) ? `https://${value}` : value;
 }
 
 function urlProblem(value: string): string | undefined {

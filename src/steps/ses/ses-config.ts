@@ -38,6 +38,12 @@ const configSchema = z
         "The vendor's draft of the use case (what the platform sends, to whom, why), offered for the " +
           'operator to complete with their own volumes and email policies.',
       ),
+    website: z
+      .string()
+      .optional()
+      .describe(
+        "The service's website offered to the reviewers; may use answers, e.g. 'https://{{answers.domain}}'.",
+      ),
     minDailyQuota: z
       .number()
       .int()

@@ -1,5 +1,7 @@
+import { resolveValue } from '../../blueprint/references.ts';
 import { StackguideError } from '../../errors.ts';
 import {
+  type AskContext,
   type CheckResult,
   defineStep,
   type PlannedChange,
@@ -17,7 +19,7 @@ import {
   willSubmit,
 } from './account-access.ts';
 import { askRequest, requestFromSaved, type SesInputs } from './request.ts';
-import { sesConfig } from './ses-config.ts';
+import { type SesConfig, sesConfig } from './ses-config.ts';
 import { caseNote, checkRegion, regionList, statusLine } from './ses-wording.ts';
 
 /**
@@ -77,7 +79,7 @@ export const sesStep = defineStep<typeof sesConfig.configSchema, SesInputs>({
       if (!proceed) return fromSaved ? { request: fromSaved } : {};
     }
     const previous = accounts.find((entry) => entry.account.details)?.account.details;
-    const request = await askRequest(prompter, config, fromSaved, previous);
+    const request = await askRequest(prompter, config, fromSaved, previous, websiteOf(context, config));
     return { request, ...(resubmit ? { resubmit } : {}) };
   },
 
@@ -145,4 +147,25 @@ function progress(context: StepContext, entry: RegionAccount, message: string): 
     message,
     facts: { region: entry.region, state: entry.state, ...(entry.caseId ? { caseId: entry.caseId } : {}) },
   });
+}
+
+/**
+ * The blueprint's `website` with its references filled from the answers, offered as the default; none
+ * when it refers to something not known while asking.
+ */
+function websiteOf(context: AskContext, config: SesConfig): string | undefined {
+  if (config.website === undefined) return undefined;
+  const scope = {
+    deployment: context.deployment,
+    region: context.region,
+    account: context.account,
+    answers: context.answers,
+    stackOutputs: {},
+  };
+  try {
+    return resolveValue(config.website, scope, `steps.${context.stepId}.website`);
+  } catch (error) {
+    if (error instanceof StackguideError && error.code === 'reference.unresolved') return undefined;
+    throw error;
+  }
 }
