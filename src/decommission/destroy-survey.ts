@@ -94,7 +94,15 @@ export function destroyPlanDetails(
         ? [
             [
               'Made by the preparation steps, deleted after the stacks (each only if still tagged for this deployment):',
-              ...stepResources.map((resource) => `  - ${describeStepResource(resource)}`),
+              ...stepResources.flatMap((resource) => [
+                `  - ${describeStepResource(resource)}`,
+                // A delegation added by hand outside this account outlives the zone: say so before.
+                ...(resource.kind === 'hostedZone' && resource.parentDomain
+                  ? [
+                      `    its delegation in ${resource.parentDomain} is removed too when ${resource.parentDomain} is a Route53 zone of this account; otherwise remove its NS records where you added them (destroy names them)`,
+                    ]
+                  : []),
+              ]),
             ],
           ]
         : []),

@@ -18,6 +18,8 @@ export interface StepResourceOutcome {
   resource: string;
   status: 'deleted' | 'gone' | 'skipped';
   reason?: string;
+  /** What the operator must still do outside this account (a delegation added by hand at a registrar). */
+  followUp?: string;
 }
 
 /** From the journal: what the steps recorded when they were applied. */
@@ -118,9 +120,11 @@ async function deleteZone(
     `stackguide destroy ${deployment}: records of the hosted zone`,
   );
   // The delegation stackguide wrote into a parent zone of this account points at nothing once the zone is gone.
+  let parentHere = false;
   if (zone.parentDomain) {
     for (const parent of await route53.listHostedZonesByName(zone.parentDomain)) {
       if (parent.privateZone) continue;
+      parentHere = true;
       const delegation = (await route53.listRecordSets(parent.id, zone.domain, 'NS')).filter((record) =>
         record.values.every((value) => current.nameServers.includes(value.replace(/\.$/, ''))),
       );
@@ -131,7 +135,18 @@ async function deleteZone(
       );
     }
   }
-  return { status: (await route53.deleteHostedZone(zone.zoneId)) ? 'deleted' : 'gone' };
+  const status = (await route53.deleteHostedZone(zone.zoneId)) ? 'deleted' : 'gone';
+  // No Route53 zone of this account is the parent: the operator added the delegation by hand (at a
+  // registrar, another provider or account), and only they can take it away. Left there, it names name
+  // servers that no longer serve the domain: whoever creates a zone for it on them answers for it.
+  return zone.parentDomain && !parentHere
+    ? { status, followUp: danglingDelegation(zone.domain, zone.parentDomain, current.nameServers) }
+    : { status };
+}
+
+function danglingDelegation(domain: string, parentDomain: string, nameServers: readonly string[]): string {
+  const records = nameServers.map((server) => `${domain}. NS ${server.replace(/\.$/, '')}.`).join('; ');
+  return `Remove the NS records for ${domain} from ${parentDomain} where you added them (your registrar or DNS provider): they point at name servers that no longer serve ${domain}, and whoever creates a zone for it on those servers would answer for it. The records: ${records}`;
 }
 
 function skipped(tag: string | undefined, deployment: string): Omit<StepResourceOutcome, 'resource'> {

@@ -128,6 +128,8 @@ export async function deletePreparationResources(
       step: 'preparation',
       message: `${outcome.resource}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`,
     });
+    if (outcome.followUp)
+      emit({ type: 'warning', code: 'destroy.dangling-delegation', message: outcome.followUp });
   }
 }
 
