@@ -6,7 +6,7 @@ import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import { StackguideError } from '../errors.ts';
 import { type AnswersFile, answersChanged, writeAnswersFile } from '../install/answers-file.ts';
-import { refuseRevert } from '../install/deployed-version.ts';
+import { readDeploymentRecord, refuseRevert } from '../install/deployed-version.ts';
 import { checkDeploymentName } from '../install/deployment-name-check.ts';
 import {
   type CheckedDeployment,
@@ -209,6 +209,11 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         await refuseRevert(plan.stacks, aws.cloudFormation, {
           command: 'install',
           blueprintVersion: blueprint.product.version,
+          recorded: await readDeploymentRecord(request.stateDir, {
+            deployment,
+            region,
+            account: identity.account,
+          }),
           upgradeCommand: [
             'stackguide upgrade --blueprint <blueprint>',
             `--config ${answersPath}`,

@@ -5,7 +5,7 @@ import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { BLUEPRINT_VERSION_TAG } from '../deployment-tags.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { answersChanged, changedAnswerIds, writeAnswersFile } from '../install/answers-file.ts';
-import { refuseRevert } from '../install/deployed-version.ts';
+import { readDeploymentRecord, refuseRevert } from '../install/deployed-version.ts';
 import {
   type CheckedDeployment,
   checkDeploymentRequest,
@@ -162,6 +162,11 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       await refuseRevert(current, aws.cloudFormation, {
         command: 'upgrade',
         blueprintVersion: blueprint.product.version,
+        recorded: await readDeploymentRecord(validated.request.stateDir, {
+          deployment,
+          region,
+          account: identity.account,
+        }),
         upgradeCommand: `stackguide upgrade --blueprint <blueprint> --config ${validated.configPath}`,
       });
       const stepBase = stepBaseFor(resolved, validated.request, host);

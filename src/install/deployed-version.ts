@@ -1,13 +1,38 @@
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import { BLUEPRINT_VERSION_TAG, TEMPLATE_OVERRIDE_TAG } from '../deployment-tags.ts';
 import { StackguideError } from '../errors.ts';
+import { readDeploymentState } from '../journal/journal.ts';
+
+/**
+ * What the journal of the deployment (`--state-dir`) records it runs: the blueprint version last
+ * deployed and the templates `upgrade --template` put in place, by stack id. The second record beside
+ * the stacks' tags; undefined when this machine has no journal of it, or one of another region or account.
+ */
+export interface DeploymentRecord {
+  version?: string;
+  templateOverrides?: Readonly<Record<string, string>>;
+}
+
+export async function readDeploymentRecord(
+  stateDir: string,
+  where: { deployment: string; region: string; account: string },
+): Promise<DeploymentRecord | undefined> {
+  const state = await readDeploymentState(stateDir, where.deployment);
+  if (!state || state.region !== where.region) return undefined;
+  if (state.account !== undefined && state.account !== where.account) return undefined;
+  return state.blueprint;
+}
 
 /**
  * An install must not undo an upgrade. A stack deployed by a newer blueprint version, or running the
  * template `upgrade --template` gave it, would be put back by this install's change set (a table the
- * upgrade added deleted with its data). So install reads what each existing stack records (its tags)
- * and refuses, naming both versions and the command that changes a deployment on purpose: upgrade.
+ * upgrade added deleted with its data). So install reads both records of what each existing stack runs,
+ * its tags and the journal, and refuses when either says it is newer, naming both versions and the
+ * command that changes a deployment on purpose: upgrade. Either record alone may miss it (the journal
+ * lives on the machine that ran the upgrade; a tag on an updated stack is only as good as the API that
+ * applied it: moto keeps a stack's old tags on an update), so neither is trusted to say "nothing newer".
  * `upgrade` itself refuses only an older blueprint; replacing an override is what it is for.
+ * It runs before anything is written, so a refused install leaves the journal's record as it was.
  */
 export async function refuseRevert(
   stacks: ReadonlyArray<{ id: string; name: string }>,
@@ -17,16 +42,18 @@ export async function refuseRevert(
     blueprintVersion: string;
     /** The same run with `upgrade` instead, for the fix. */
     upgradeCommand: string;
+    recorded?: DeploymentRecord | undefined;
   },
 ): Promise<void> {
   const described = await Promise.all(
     stacks.map(async (stack) => ({ ...stack, description: await cloudFormation.describeStack(stack.name) })),
   );
+  const { recorded } = context;
   const details: Array<{ path: string; message: string; fix: string }> = [];
   for (const { id, name, description } of described) {
     if (!description || description.status === 'DELETE_COMPLETE') continue;
-    const deployed = description.tags[BLUEPRINT_VERSION_TAG];
-    const override = description.tags[TEMPLATE_OVERRIDE_TAG];
+    const deployed = newest(description.tags[BLUEPRINT_VERSION_TAG], recorded?.version);
+    const override = description.tags[TEMPLATE_OVERRIDE_TAG] ?? recorded?.templateOverrides?.[id];
     if (deployed !== undefined && compareVersions(deployed, context.blueprintVersion) > 0)
       details.push({
         path: `${name} (stack ${id})`,
@@ -45,6 +72,13 @@ export async function refuseRevert(
       `Nothing was changed: ${details.length === 1 ? 'a stack runs' : `${details.length} stacks run`} something newer than this ${context.command} would deploy`,
       { code: `${context.command}.would-revert`, kind: 'user', details },
     );
+}
+
+/** The newer of two recorded versions, either of which may be missing. */
+function newest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return compareVersions(a, b) >= 0 ? a : b;
 }
 
 /**
