@@ -1,6 +1,7 @@
 import { Listr, type ListrRendererValue, type ListrTask } from 'listr2';
 import type { StackToDelete } from '../src/decommission/destroy-plan.ts';
 import {
+  codeCommitOutcomeTitle,
   type DeletePlannedStackDeps,
   deleteCodeCommitRepositories,
   deletePlannedStack,
@@ -67,8 +68,9 @@ export function deleteCodeCommitTask(deps: TeardownDeps, names: readonly string[
   return {
     title: 'Delete the CodeCommit repositories',
     task: async (_context, task) => {
-      await deleteCodeCommitRepositories(deps.ports.codeCommit, names, deps.emit);
-      task.title = 'Deleted the CodeCommit repositories';
+      task.title = codeCommitOutcomeTitle(
+        await deleteCodeCommitRepositories(deps.ports.codeCommit, names, deps.emit),
+      );
     },
   };
 }

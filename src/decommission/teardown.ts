@@ -133,20 +133,33 @@ export async function deletePreparationResources(
   }
 }
 
-/** The opted-in CodeCommit repositories (they hold code: only on --delete-codecommit or a yes). */
+/**
+ * The opted-in CodeCommit repositories (they hold code: only on --delete-codecommit or a yes). Returns
+ * what it did, so the row says "already gone" rather than "deleted" for repositories that never were.
+ */
 export async function deleteCodeCommitRepositories(
   codeCommit: CodeCommitPort,
   names: readonly string[],
   emit: Emit,
-): Promise<void> {
+): Promise<{ deleted: number; gone: number }> {
+  let deleted = 0;
   for (const name of names) {
-    const deleted = await codeCommit.deleteRepository(name);
+    const removed = await codeCommit.deleteRepository(name);
+    if (removed) deleted++;
     emit({
       type: 'step.progress',
       step: 'codecommit',
-      message: `${name}: ${deleted ? 'deleted' : 'already gone'}`,
+      message: `${name}: ${removed ? 'deleted' : 'already gone'}`,
     });
   }
+  return { deleted, gone: names.length - deleted };
+}
+
+/** The finished row of the CodeCommit deletion, true to what happened. */
+export function codeCommitOutcomeTitle({ deleted, gone }: { deleted: number; gone: number }): string {
+  if (gone === 0) return 'Deleted the CodeCommit repositories';
+  if (deleted === 0) return 'The CodeCommit repositories were already gone';
+  return `Deleted ${deleted} CodeCommit repositor${deleted === 1 ? 'y' : 'ies'} (${gone} already gone)`;
 }
 
 /**

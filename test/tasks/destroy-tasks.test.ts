@@ -243,11 +243,20 @@ describe('destroy task factories, run with listr2 test renderer against port fak
     expect(titlesOf(lines)).toEqual(['Deleted what the preparation steps made']);
   });
 
-  it('deletes the opted-in CodeCommit repositories', async () => {
+  it('deletes the opted-in CodeCommit repositories, and never says "Deleted" of ones that were not there (trial finding 28)', async () => {
     const { deps, progress } = world();
     const codeCommit = fakePort<CodeCommitPort>({ deleteRepository: async (name) => name === 'demo-code' });
-    await runWithTestRenderer([deleteCodeCommitTask(deps({ codeCommit }), ['demo-code', 'demo-gone'])]);
+    const mixed = await runWithTestRenderer([
+      deleteCodeCommitTask(deps({ codeCommit }), ['demo-code', 'demo-gone']),
+    ]);
     expect(progress()).toEqual(['codecommit: demo-code: deleted', 'codecommit: demo-gone: already gone']);
+    expect(titlesOf(mixed.lines)).toEqual(['Deleted 1 CodeCommit repository (1 already gone)']);
+    const none = await runWithTestRenderer([
+      deleteCodeCommitTask(deps({ codeCommit }), ['a-gone', 'b-gone']),
+    ]);
+    expect(titlesOf(none.lines)).toEqual(['The CodeCommit repositories were already gone']);
+    const all = await runWithTestRenderer([deleteCodeCommitTask(deps({ codeCommit }), ['demo-code'])]);
+    expect(titlesOf(all.lines)).toEqual(['Deleted the CodeCommit repositories']);
   });
 
   it('deletes tagged volumes re-checked one by one, journaling each outcome as it happens', async () => {
