@@ -459,6 +459,8 @@ export async function main(argv: string[]): Promise<number> {
       argv,
     );
     const { renderErrorText, errorEvent } = await import('./output/render-error.ts');
+    // The run's first line comes before its error, as when it failed later on.
+    events?.start();
     process.stderr.write(`${renderErrorText(error)}\n`);
     // The error event (NDJSON with --output json), then run.completed: always the last two events.
     events?.end(error.exitCode, errorEvent(error));

@@ -51,6 +51,11 @@ export class RunEvents extends EventBus {
     super.emit({ type: 'run.completed', outcome, exitCode, ...(nextCommand ? { nextCommand } : {}) });
   }
 
+  /** Says `run.started` now if nothing has yet (before an error is printed, so the lines read in order). */
+  start(): void {
+    this.#start();
+  }
+
   #start(): void {
     if (this.#started) return;
     this.#started = true;
