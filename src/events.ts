@@ -310,7 +310,12 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
   'run.started': {
     level: 'info',
     description: 'Always the first event of a command.',
-    payload: { command: '', blueprint: 'its id', deployment: '', region: '' },
+    payload: {
+      command: '',
+      blueprint: 'its id',
+      deployment: 'when known at the start: --name or the answers file',
+      region: '',
+    },
   },
   'identity.resolved': {
     level: 'info',

@@ -115,6 +115,27 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         { ...rest, blueprint },
         { interactive: prompter !== undefined, clock: host.clock },
       );
+      // Unattended without --yes there is no review to go ahead from: refused before any AWS call.
+      if (!prompter && !request.yes)
+        throw new StackguideError(
+          'Nothing was changed: an unattended install needs --yes to go ahead without the review',
+          {
+            code: 'confirmation.required',
+            kind: 'user',
+            nextSteps: [
+              'Review the plan in a terminal, see the checks with stackguide preflight, or run it with --yes:',
+              rerunCommand({
+                command: 'install',
+                blueprint,
+                configPath: request.configPath,
+                deployment: request.deployment,
+                sets: request.sets,
+                flags: ['--yes'],
+                connectionFlags: request.connectionFlags,
+              }),
+            ],
+          },
+        );
       return { request, checked };
     },
 
@@ -225,17 +246,8 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
 
       let prepared = await prepare(answers);
       const nextCommand = equivalentCommand(blueprint, request, answersPath);
-      if (!request.yes) {
-        if (!prompter) {
-          throw new StackguideError(
-            'Nothing was changed: an unattended install needs --yes to go ahead without the review',
-            {
-              code: 'confirmation.required',
-              kind: 'user',
-              nextSteps: [`Review the plan interactively, or run: ${nextCommand}`],
-            },
-          );
-        }
+      // Without --yes there is a terminal (validate refused the unattended case): the review decides.
+      if (!request.yes && prompter) {
         // The review may send the operator back to one answer; then everything is checked and planned
         // again with it, and the review shown anew.
         for (;;) {

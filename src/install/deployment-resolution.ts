@@ -100,10 +100,12 @@ export async function resolveDeployment(
   // so the identity check uses the region already known, or the blueprint's first.
   const identityRegion =
     preset?.region ?? request.region ?? saved?.region ?? blueprint.regions[0] ?? 'us-east-1';
+  const knownDeployment = preset?.deployment ?? request.deployment ?? saved?.deployment;
   events.emit({
     type: 'run.started',
     command: request.command,
     blueprint: blueprint.product.id,
+    ...(knownDeployment ? { deployment: knownDeployment } : {}),
     region: identityRegion,
   });
   const identity = await (environment.whoAmI?.() ?? environment.connect(identityRegion).identity.whoAmI());

@@ -249,9 +249,8 @@ describe('a given answers file', () => {
     const path = join(dir, 'answers.yaml');
     const original = await readFile(join(demo, 'answers.yaml'), 'utf8');
     await writeFile(path, original);
-    // Without --yes an unattended install stops before the review: after the answers were saved.
-    const same = await run(['install', '--blueprint', demo, '--config', path]);
-    expect(same.stderr).toContain('needs --yes');
+    const same = await run(['install', '--blueprint', demo, '--config', path, '--yes']);
+    expect(same.code, same.stderr).toBe(0);
     expect(same.stderr).not.toContain('answers saved');
     expect(await readFile(path, 'utf8')).toBe(original);
 
@@ -263,7 +262,9 @@ describe('a given answers file', () => {
       path,
       '--set',
       'environment=staging',
+      '--yes',
     ]);
+    expect(changed.code, changed.stderr).toBe(0);
     expect(changed.stderr).toContain(`answers saved to ${path}`);
     expect(await readFile(path, 'utf8')).toContain('environment: staging');
   });

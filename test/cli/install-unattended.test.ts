@@ -194,6 +194,9 @@ describe('stackguide install without a terminal, against moto', () => {
     const result = await install('--config', answers);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('needs --yes');
+    // Refused before any AWS call: not even the identity lookup was made.
+    expect(result.stderr).not.toMatch(/account \d{12} as/);
+    expect(result.stderr).toContain(`--config ${answers} --yes`);
     expect(await liveStacks()).toEqual([]);
   });
 
