@@ -96,6 +96,7 @@ export async function followOperation(
       stackName: stack,
       since: target.since,
       ...(target.token ? { clientRequestToken: target.token } : {}),
+      ...(deps.tracker ? { adoptedTokens: () => deps.tracker?.adoptedTokens(stackId) ?? new Set() } : {}),
       ...(target.afterEventId ? { afterEventId: target.afterEventId } : {}),
       ...(deps.seenEventIds ? { seenEventIds: deps.seenEventIds } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),

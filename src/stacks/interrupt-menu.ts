@@ -56,11 +56,16 @@ export async function handleInterrupt(deps: InterruptDeps): Promise<void> {
   const active = running.find((candidate) => candidate.stackId === stackId);
   // The operation may have finished while the menu was open; then there is nothing left to stop.
   if (!active || !deps.tracker.isRunning(active.stackId)) return;
+  // The follow in progress reads events by its operation's token; this one's are adopted before the
+  // call, so the delete or rollback streams to the screen and the event log like the create did.
+  const token = `stackguide-${randomUUID()}`;
   if (action === 'delete') {
-    await deps.cloudFormation.deleteStack(active.stackId, `stackguide-${randomUUID()}`);
+    deps.tracker.adoptToken(active.stackId, token);
+    await deps.cloudFormation.deleteStack(active.stackId, token);
     deps.tracker.interrupted(active.stackId, 'delete');
   } else if (action === 'cancel-update') {
-    await deps.cloudFormation.cancelUpdateStack(active.stackId, `stackguide-${randomUUID()}`);
+    deps.tracker.adoptToken(active.stackId, token);
+    await deps.cloudFormation.cancelUpdateStack(active.stackId, token);
     deps.tracker.interrupted(active.stackId, 'cancel-update');
   }
 }

@@ -19,6 +19,7 @@ export class OperationTracker {
   /** By stack id, in the order they began. */
   readonly #active = new Map<string, ActiveOperation>();
   readonly #interruptions = new Map<string, Interruption>();
+  readonly #tokens = new Map<string, Set<string>>();
 
   /** The operation begun last of those still running. */
   get active(): ActiveOperation | undefined {
@@ -33,6 +34,7 @@ export class OperationTracker {
   begin(operation: ActiveOperation): void {
     this.#active.set(operation.stackId, operation);
     this.#interruptions.delete(operation.stackId);
+    this.#tokens.delete(operation.stackId);
   }
 
   end(stackId: string): void {
@@ -41,6 +43,21 @@ export class OperationTracker {
 
   isRunning(stackId: string): boolean {
     return this.#active.has(stackId);
+  }
+
+  /**
+   * The token of an operation the operator starts on a followed stack (the menu's delete or cancel),
+   * given before the call: its events carry that token, and belong to what is being followed.
+   */
+  adoptToken(stackId: string, token: string): void {
+    const tokens = this.#tokens.get(stackId) ?? new Set<string>();
+    tokens.add(token);
+    this.#tokens.set(stackId, tokens);
+  }
+
+  /** The tokens adopted for the stack's running operation. */
+  adoptedTokens(stackId: string): ReadonlySet<string> {
+    return this.#tokens.get(stackId) ?? new Set();
   }
 
   /** Recorded after the delete or cancel call succeeded; the streamer keeps following the stack. */

@@ -21,6 +21,9 @@ export interface StreamOptions {
   since: Date;
   /** When the operation was started with a token, events carrying another token are not ours. */
   clientRequestToken?: string;
+  /** Tokens of operations started on the stack while it is followed (the Ctrl+C menu's delete or
+   * cancel), read at every poll: their events are handed on as the operation's own. */
+  adoptedTokens?: () => ReadonlySet<string>;
   /** The newest event before the operation began: reading back stops there (CloudFormation's clock
    * and ours need not agree, so this is the reliable boundary when it is known). */
   afterEventId?: string;
@@ -78,7 +81,8 @@ export async function streamStackEvents(options: StreamOptions): Promise<void> {
       active.map((poller) => {
         // Nested stacks run under tokens of their own, so only the top-level stack is filtered by ours.
         const token = poller.stackId === options.stackId ? options.clientRequestToken : undefined;
-        return readNewEvents(cloudFormation, poller, sinceMs, token);
+        const ours = token === undefined ? undefined : new Set([token, ...(options.adoptedTokens?.() ?? [])]);
+        return readNewEvents(cloudFormation, poller, sinceMs, ours);
       }),
     );
     active.forEach((poller, index) => {
@@ -151,7 +155,7 @@ async function readNewEvents(
   cloudFormation: CloudFormationPort,
   poller: StackPoller,
   sinceMs: number,
-  token: string | undefined,
+  tokens: ReadonlySet<string> | undefined,
 ): Promise<StackEvent[]> {
   const fresh: StackEvent[] = [];
   const inThisRead = new Set<string>();
@@ -165,7 +169,9 @@ async function readNewEvents(
       inThisRead.add(event.eventId);
       const older = event.timestamp.getTime() < sinceMs;
       const otherOperation =
-        token !== undefined && event.clientRequestToken !== undefined && event.clientRequestToken !== token;
+        tokens !== undefined &&
+        event.clientRequestToken !== undefined &&
+        !tokens.has(event.clientRequestToken);
       if (poller.seen.has(event.eventId) || older || otherOperation) {
         return fresh.reverse();
       }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ScenarioServer, startScenarioServer } from '../scenario-server/server.ts';
@@ -100,6 +101,13 @@ describe('Ctrl+C during a stack operation', () => {
     const end = await t.waitFor('EXIT=130');
     expect(end).toContain('Stopped at your request: held was deleted (DELETE_COMPLETE)');
     expect(calls('DeleteStack')).toBe(1);
+    // The delete streamed like any operation: the row ends on it, not frozen on the create (finding 41),
+    // and the event log holds its events.
+    expect(end).toMatch(/held DELETE_COMPLETE/);
+    expect(end).not.toMatch(/◼ held CREATE_IN_PROGRESS/);
+    const log = await readFile(join(work.path, 'state', 'held', 'events.ndjson'), 'utf8');
+    expect(log).toMatch(/"logicalResourceId":"held".*"status":"DELETE_IN_PROGRESS"/);
+    expect(log).toMatch(/"logicalResourceId":"held".*"status":"DELETE_COMPLETE"/);
   });
 
   it('detaches: the create carries on, and the way back is printed', async () => {
