@@ -91,17 +91,54 @@ const AWS_EXIT_CODES = [
   '143 stopped by SIGTERM',
 ];
 
+/** The help's width: commander wraps its own part to 80 columns, and so does this one. */
+const WIDTH = 80;
+
 export function helpAfter(command: string): string {
-  const examples = EXAMPLES[command] ?? [];
+  const examples = (EXAMPLES[command] ?? []).flatMap(exampleLines);
   // validate, policy and completion are local: no AWS setting applies to them.
-  const environment = ENVIRONMENT[command] ?? AWS_ENVIRONMENT;
-  const codes = EXIT_CODES[command] ?? AWS_EXIT_CODES;
+  const environment = (ENVIRONMENT[command] ?? AWS_ENVIRONMENT).flatMap((line) => wrapText(line));
+  const codes = (EXIT_CODES[command] ?? AWS_EXIT_CODES).flatMap((line) => wrapText(line));
   const section = (title: string, lines: readonly string[]) =>
     lines.length > 0 ? `\n${title}:\n${lines.map((line) => `  ${line}`).join('\n')}\n` : '';
   return [
     section('Examples', examples),
     section('Environment', environment),
     section('Exit codes', codes),
-    '\nMore: the README (npm package stackguide), sections "Commands" and "AWS settings".\n',
+    '\nMore: the README (npm package stackguide), "Commands" and "AWS settings".\n',
   ].join('');
+}
+
+/**
+ * An example that fits: its comment on a line of its own above it, and a command too long for one line
+ * continued with ` \` on the next ones, so it still pastes into a shell as it is.
+ */
+function exampleLines(example: string): string[] {
+  const [command = '', comment] = example.split(/\s+# /);
+  const room = WIDTH - 2 - 2; // the section's indent, and ' \' at the end of a continued line
+  const lines: string[] = [];
+  let line = '';
+  for (const word of command.trim().split(' ')) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(`${line} \\`);
+      line = `    ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return comment ? [`# ${comment}`, ...lines] : lines;
+}
+
+/** A line wrapped by words; continuation lines are indented under it. */
+function wrapText(text: string): string[] {
+  const room = WIDTH - 2;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/ (?=\S)/)) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = `    ${word.trimStart()}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
 }

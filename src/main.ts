@@ -116,6 +116,10 @@ function buildProgram(
     .description('Guided, verified, resumable installs of a platform into an AWS account.')
     .version(VERSION)
     .showHelpAfterError('(run stackguide <command> --help for its options)')
+    // The command list shows names only (each command's --help has its usage): with the full usage as
+    // the term, descriptions had under 40 columns left at 80 and commander printed them unwrapped, cut
+    // mid-word by the terminal.
+    .configureHelp({ subcommandTerm: (command) => command.name() })
     .exitOverride();
 
   withConcurrencyOption(

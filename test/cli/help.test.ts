@@ -23,6 +23,16 @@ describe('--help of every command', () => {
     expect(help.stdout).toContain('Exit codes:\n  0 ');
   });
 
+  it.each([[], ...[...commands, 'policy', 'completion'].map((command) => [command])])(
+    'fits 80 columns without a line cut by the terminal: stackguide %s --help',
+    async (...command: string[]) => {
+      const help = await runCli([...command, '--help'], { env: { COLUMNS: '80' } });
+      expect(help.code).toBe(0);
+      const over = help.stdout.split('\n').filter((line) => line.length > 80);
+      expect(over).toEqual([]);
+    },
+  );
+
   it('lists exactly the exit codes the README documents', async () => {
     const readme = await readFile(join(projectRoot, 'README.md'), 'utf8');
     const table = readme.slice(readme.indexOf('### Exit codes'));
