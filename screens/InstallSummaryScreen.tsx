@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
+import { commandLines } from '../src/output/command-lines.ts';
 
 export interface InstallSummaryScreenProps {
   deployment: string;
@@ -28,6 +29,8 @@ export function InstallSummaryScreen({
   steps,
   warnings,
 }: InstallSummaryScreenProps) {
+  const { stdout } = useStdout();
+  const width = (stdout as { columns?: number }).columns || 80;
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text color="green" bold>
@@ -88,10 +91,12 @@ export function InstallSummaryScreen({
       <Text>
         {answersSaved ? `Answers saved to ${answersPath}. ` : ''}Run the same install unattended with:
       </Text>
-      <Text bold>
-        {'  '}
-        {nextCommand}
-      </Text>
+      {/* Cut into lines that fit, joined by `\`: a line the terminal wraps breaks when copied. */}
+      {commandLines(nextCommand, width, '  ').map((line) => (
+        <Text key={line} bold>
+          {line}
+        </Text>
+      ))}
       <Text dimColor>Event log: {eventLogPath}</Text>
     </Box>
   );

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, stat, symlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { commandLines } from '../src/output/command-lines.ts';
 import { projectRoot, startLab } from './lab/start-lab.ts';
 
 const cli = join(projectRoot, 'dist', 'cli.js');
@@ -61,14 +62,20 @@ try {
     console.error('\nWhat AWS holds now (stackguide status):');
     await run(['status', '--blueprint', blueprint, '--config', answers]);
     if (process.stdin.isTTY && !process.env.CI) {
+      // Each command fits the terminal, cut before an option with a `\` when it must: a line the
+      // terminal wraps is broken when copied.
+      const width = process.stderr.columns || 80;
+      const commands = [
+        `stackguide status --blueprint ${blueprint} --config ${answers}`,
+        `stackguide upgrade --blueprint ${blueprint} --config ${answers} --set jobTimeoutSeconds=600`,
+        `stackguide destroy --blueprint ${blueprint} --config ${answers}`,
+      ];
       console.error(
         [
           '',
           'The demo target stays up until Ctrl+C. In another terminal:',
           `  cd ${lab.folder} && source lab.env`,
-          `  stackguide status --blueprint ${blueprint} --config ${answers}`,
-          `  stackguide upgrade --blueprint ${blueprint} --config ${answers} --set jobTimeoutSeconds=600`,
-          `  stackguide destroy --blueprint ${blueprint} --config ${answers}`,
+          ...commands.flatMap((command) => commandLines(command, width, '  ')),
           '',
           'Ctrl+C here stops the demo target.',
         ].join('\n'),

@@ -3,6 +3,7 @@ import type { Question } from '../../src/blueprint/blueprint-schema.ts';
 import { StackguideError } from '../../src/errors.ts';
 import type { DestroyPlan, StatusItem } from '../../src/events.ts';
 import { changedAnswerIds } from '../../src/install/answers-file.ts';
+import { commandLines } from '../../src/output/command-lines.ts';
 import { destroyPlanText } from '../../src/output/destroy-plan-text.ts';
 import { formatDuration, mask } from '../../src/output/format.ts';
 import { errorEvent, renderErrorText } from '../../src/output/render-error.ts';
@@ -357,6 +358,36 @@ describe('what an upgrade changes', () => {
         questions,
       ),
     ).toEqual(['size', 'count']);
+  });
+});
+
+describe('a command printed to be copied', () => {
+  it('stays whole when it fits, else is cut before its options with a backslash at each line end', () => {
+    expect(commandLines('stackguide status --blueprint demo', 80, '  ')).toEqual([
+      '  stackguide status --blueprint demo',
+    ]);
+    const long =
+      'stackguide upgrade --blueprint blueprints/demo --config demo.answers.yaml --set jobTimeoutSeconds=600';
+    const lines = commandLines(long, 80, '  ');
+    expect(lines).toEqual([
+      '  stackguide upgrade --blueprint blueprints/demo --config demo.answers.yaml \\',
+      '      --set jobTimeoutSeconds=600',
+    ]);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    // Joined as the shell joins them, it is the same command.
+    expect(
+      lines
+        .join('\n')
+        .replaceAll(/ \\\n\s+/g, ' ')
+        .trim(),
+    ).toBe(long);
+    // An option longer than a line gets one of its own.
+    const path = `--config /${'very-long-folder/'.repeat(6)}answers.yaml`;
+    expect(commandLines(`stackguide install --blueprint demo ${path} --yes`, 60)).toEqual([
+      'stackguide install --blueprint demo \\',
+      `    ${path} \\`,
+      '    --yes',
+    ]);
   });
 });
 

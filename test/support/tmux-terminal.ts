@@ -61,7 +61,7 @@ export async function openTmuxTerminal(
         await tmux(
           typeof key === 'string'
             ? ['send-keys', '-t', session, key]
-            : ['send-keys', '-t', session, '-l', key.text],
+            : ['send-keys', '-t', session, '-l', '--', key.text],
         );
       }
     },

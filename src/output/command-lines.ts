@@ -1,0 +1,22 @@
+/**
+ * A command line to print for the operator to copy, within `width` columns: whole when it fits, else cut
+ * before its options, every line but the last ending in ` \`, so that pasted into bash or zsh the lines
+ * still run as one command (a line the terminal wraps for us breaks on copy in many terminals). An option
+ * and its value stay together; one longer than the width (a long path) gets a line of its own.
+ */
+export function commandLines(command: string, width: number, indent = ''): string[] {
+  if (indent.length + command.length <= width) return [`${indent}${command}`];
+  const [head = '', ...options] = command.split(/ (?=--)/);
+  const continued = `${indent}    `;
+  const lines: string[] = [];
+  let line = `${indent}${head}`;
+  for (const option of options) {
+    if (line.length + 1 + option.length + 2 <= width) line = `${line} ${option}`;
+    else {
+      lines.push(`${line} \\`);
+      line = `${continued}${option}`;
+    }
+  }
+  lines.push(line);
+  return lines;
+}

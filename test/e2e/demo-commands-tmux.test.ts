@@ -1,0 +1,150 @@
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { projectRoot } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+
+/**
+ * Issue 14's "the demo ends usable", at 80x24: `npm run demo` (scripts/demo.ts, the build it runs
+ * first is the test run's) installs the demo in one terminal and prints the commands to go on with;
+ * every command it printed at the end of the install, the summary's unattended re-run included, fits
+ * the 80 columns (a wrapped line breaks when copied) and runs as printed in a second terminal: pasted
+ * line by line into bash, the `\` continuations included, answering what each asks as an operator would.
+ */
+const size = { width: 80, height: 24 };
+const node = join(projectRoot, 'node_modules', '.bin', 'node');
+
+const running: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  // The terminals first (the demo stops its target as it ends), then the folder they worked in.
+  for (const stop of running.splice(0).reverse()) await stop();
+});
+
+/** The commands a block of printed lines holds: `\`-continued lines kept together, as pasted. */
+function commandsIn(lines: readonly string[]): string[][] {
+  const commands: string[][] = [];
+  let current: string[] = [];
+  for (const line of lines) {
+    current.push(line);
+    if (!line.endsWith('\\')) {
+      commands.push(current);
+      current = [];
+    }
+  }
+  return commands;
+}
+
+/** A shell whose prompt says the last exit status, so the test knows when a command ended and how. */
+async function shell(cwd: string, home: string): Promise<TmuxTerminal> {
+  const t = await openTmuxTerminal('bash --noprofile --norc -i', {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: home, TERM: 'xterm-256color', PROMPT_COMMAND: 'echo "RC=$?"' },
+    ...size,
+  });
+  running.push(() => t.kill());
+  return t;
+}
+
+const statuses = (scrollback: string): string[] =>
+  scrollback.split('\n').flatMap((line) => (/^RC=\d+$/.test(line) ? [line.slice(3)] : []));
+
+/**
+ * Pastes one printed command (each of its lines and Enter), answers what it asks with `answers`, and
+ * resolves with its exit status once the prompt is back.
+ */
+async function paste(
+  t: TmuxTerminal,
+  lines: readonly string[],
+  answers: Array<{ when: RegExp; keys: Array<string | { text: string }> }> = [],
+): Promise<{ code: string; output: string }> {
+  const before = statuses(await t.scrollback()).length;
+  for (const line of lines) await t.press({ text: line }, 'Enter');
+  // An answer is given when its question shows, and again only after the question went away (a change
+  // set per stack asks once each).
+  const armed = answers.map(() => true);
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const scrollback = await t.scrollback();
+    const done = statuses(scrollback);
+    if (done.length > before) return { code: done[before] ?? '', output: scrollback };
+    const screen = await t.screen();
+    for (const [index, answer] of answers.entries()) {
+      if (!answer.when.test(screen)) armed[index] = true;
+      else if (armed[index]) {
+        armed[index] = false;
+        await t.press(...answer.keys);
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`${lines.join('\n')} did not end. The screen:\n${screen}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('npm run demo in an 80x24 terminal', () => {
+  it('prints commands that fit the width and run as printed: the re-run, status, upgrade and destroy', async () => {
+    const work = await tempDir();
+    running.push(() => work.remove());
+    // The sample answers, copied: the printed upgrade rewrites the answers file it is given.
+    await copyFile(join(projectRoot, 'blueprints', 'demo', 'answers.yaml'), join(work.path, 'demo.yaml'));
+    const demo = await openTmuxTerminal(
+      `${node} ${join(projectRoot, 'scripts', 'demo.ts')} --config demo.yaml --yes`,
+      {
+        cwd: work.path,
+        env: { PATH: process.env.PATH ?? '', HOME: work.path, TERM: 'xterm-256color' },
+        ...size,
+      },
+    );
+    running.push(() => demo.kill());
+    await demo.waitFor('Ctrl+C here stops the demo target.', 300_000);
+    // Wrapped lines are joined in the scrollback: a line longer than the terminal was wrapped by it.
+    const printed = (await demo.scrollback()).split('\n');
+    const rerunAt = printed.findIndex((line) => line.includes('Run the same install unattended with:'));
+    const rerun: string[] = [];
+    for (const line of printed.slice(rerunAt + 1)) {
+      if (!line.startsWith('  ')) break;
+      rerun.push(line.trim());
+    }
+    const goOnAt = printed.findIndex((line) => line.includes('In another terminal:'));
+    const goOn = printed.slice(goOnAt + 1, printed.indexOf('', goOnAt)).map((line) => line.trim());
+    for (const line of [...printed.slice(rerunAt, rerunAt + 1 + rerun.length), ...goOn])
+      expect(line.length, line).toBeLessThanOrEqual(size.width);
+
+    const [cd, ...commands] = commandsIn(goOn);
+    expect(cd?.[0]).toMatch(/^cd \S+ && source lab\.env$/);
+    const [status, upgrade, destroy] = commands;
+    expect(status?.[0]).toMatch(/^stackguide status /);
+    expect(upgrade?.[0]).toMatch(/^stackguide upgrade /);
+    expect(destroy?.[0]).toMatch(/^stackguide destroy /);
+    expect(rerun[0]).toMatch(/^stackguide install /);
+
+    const t = await shell(work.path, work.path);
+    await t.waitFor(/^RC=0$/m, 30_000);
+    expect((await paste(t, cd ?? [])).code).toBe('0');
+
+    // The unattended re-run: nothing to change, and it says so.
+    const again = await paste(t, commandsIn(rerun)[0] ?? []);
+    expect(again.code, again.output).toBe('0');
+    expect(again.output).toContain('✔ demo is installed');
+
+    const shown = await paste(t, status ?? []);
+    expect(shown.output).toContain('deployment demo');
+    expect(['0', '4'], shown.output).toContain(shown.code);
+
+    const upgraded = await paste(t, upgrade ?? [], [
+      { when: /Upgrade in account \d+ as/, keys: ['Enter'] },
+      { when: /Execute\? y to go ahead/, keys: ['y'] },
+    ]);
+    expect(upgraded.code, upgraded.output).toBe('0');
+    // The header says what changes: the answer given with --set.
+    expect(upgraded.output).toMatch(
+      /Upgrading demo \(demo \S+ → 1\.0\.0, answer changed: jobTimeoutSeconds\)/,
+    );
+    expect(upgraded.output).toMatch(/✔ demo is upgraded/);
+
+    const destroyed = await paste(t, destroy ?? [], [
+      { when: /Type the deployment name \(demo\)/, keys: [{ text: 'demo' }, 'Enter'] },
+    ]);
+    expect(destroyed.code, destroyed.output).toBe('0');
+  }, 900_000);
+});
