@@ -1,6 +1,6 @@
 import { Box, Static, Text, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { formatDuration } from '../src/output/format.ts';
+import { formatDuration, waitScheduleText } from '../src/output/format.ts';
 import {
   doneCount,
   type Estimate,
@@ -240,7 +240,12 @@ type PrintedRow = { kind: 'stack'; stack: StackProgress } | { kind: 'step'; step
 /** Lines a step's row takes: the row, its detail, what the operator must do, its warnings. */
 function stepHeight(step: StepProgress, width: number): number {
   const action = step.action.reduce((total, line) => total + wrapText(line.trim(), width - 4).length, 0);
-  return 1 + detailLines(step.detail, width).length + action + step.warnings.length;
+  return 1 + detailLines(step.detail, width).length + action + step.warnings.length + (waits(step) ? 1 : 0);
+}
+
+/** A running step between two checks of a wait: its schedule gets a line of its own. */
+function waits(step: StepProgress): boolean {
+  return step.state === 'running' && step.nextCheckAt !== undefined && step.givesUpAt !== undefined;
 }
 
 /** The detail of a step: why it waits is often past the first 80 columns, so up to three lines. */
@@ -329,6 +334,12 @@ function StepLines({
             {line}
           </Text>
         ))}
+      {!settled && waits(step) && (
+        <Text dimColor wrap="truncate-end">
+          {'  '}
+          {truncate(waitScheduleText(step.nextCheckAt ?? now, step.givesUpAt ?? now, now), width - 2)}
+        </Text>
+      )}
       {!settled &&
         step.action.flatMap((line) =>
           // What the operator copies (an NS record, an address) is never cut: it wraps if it must.

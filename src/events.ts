@@ -217,6 +217,8 @@ interface EventPayloads {
   };
   'step.started': { step: string; kind: string; title: string };
   'step.progress': { step: string; message: string; facts?: Record<string, unknown> };
+  /** Between two checks of a wait on the outside world: when it checks next, and when it gives up. */
+  'step.waiting': { step: string; nextCheckAt: string; givesUpAt: string };
   'step.completed': { step: string; outputs: Record<string, string> };
   'upgrade.started': { deployment: string; from: string; to: string; answersChanged: string[] };
   'destroy.plan': { plan: DestroyPlan };
@@ -454,6 +456,12 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     level: 'info',
     description: 'What a preparation step is doing or waiting on.',
     payload: { step: '', message: '', facts: '' },
+  },
+  'step.waiting': {
+    level: 'debug',
+    description:
+      'A preparation step waiting on the outside world (delegation, certificate validation) checks again at `nextCheckAt` and gives up at `givesUpAt` (ISO 8601), by its own poll schedule.',
+    payload: { step: '', nextCheckAt: '', givesUpAt: '' },
   },
   'step.completed': {
     level: 'info',

@@ -236,6 +236,8 @@ export interface WaitForDelegationOptions extends DelegationCheckOptions {
   maxIntervalMs?: number;
   /** Every check's result, for a renderer to show while waiting. */
   onCheck?: (result: DelegationCheckResult) => void;
+  /** Before each pause: when the next check is and when the wait gives up (ms since the epoch). */
+  onWait?: (nextCheckAt: number, deadline: number) => void;
 }
 
 /**
@@ -277,6 +279,7 @@ export async function waitForDelegation(
         ? result.propagation.recheckAfterSeconds * 1_000
         : 0;
     const pause = Math.min(remaining, Math.max(minInterval, Math.min(maxInterval, ttlMs)));
+    options.onWait?.(deps.clock.now() + pause, deadline);
     try {
       await deps.clock.sleep(pause, options.signal);
     } catch (error) {

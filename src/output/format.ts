@@ -15,3 +15,19 @@ export function formatDuration(ms: number): string {
 export function mask(_secret: string): string {
   return '•••••••• (secret)';
 }
+
+/**
+ * When a wait on the outside world checks next and when it gives up, from its own schedule:
+ * `next check in 12s · gives up at 14:32 (in 1h 12m)`. The time of day is local, with the date when
+ * it is not today (an ACM email validation waits for days).
+ */
+export function waitScheduleText(nextCheckAt: number, givesUpAt: number, now: number): string {
+  const next = nextCheckAt <= now ? 'checking now' : `next check in ${formatDuration(nextCheckAt - now)}`;
+  const end = new Date(givesUpAt);
+  const time = `${String(end.getHours()).padStart(2, '0')}:${String(end.getMinutes()).padStart(2, '0')}`;
+  const sameDay = end.toDateString() === new Date(now).toDateString();
+  const day = sameDay ? '' : `${end.getDate()} ${MONTHS[end.getMonth()]} `;
+  return `${next} · gives up at ${day}${time} (in ${formatDuration(givesUpAt - now)})`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

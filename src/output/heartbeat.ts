@@ -33,7 +33,8 @@ export function attachHeartbeat(bus: EventBus, options: HeartbeatOptions = {}): 
   const steps = new Map<string, { status: string; since: number }>();
 
   const unsubscribe = bus.subscribe((event) => {
-    lastSaid = now();
+    // A wait's schedule is for the live screen: plain lines do not print it, so it breaks no silence.
+    if (event.type !== 'step.waiting') lastSaid = now();
     switch (event.type) {
       case 'stack.started':
         stacks.set(event.stack, { status: startedStatus(event), since: now() });

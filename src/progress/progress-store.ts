@@ -51,6 +51,9 @@ export interface StepProgress {
   action: string[];
   /** Warnings said while it ran: shown on its row, and repeated in the summary. */
   warnings: string[];
+  /** While it waits on the outside world: its next check and its deadline (ms), from `step.waiting`. */
+  nextCheckAt?: number;
+  givesUpAt?: number;
 }
 
 /** What the live screen may have to ask in the middle of a run. */
@@ -319,13 +322,25 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
         action: action.length > 0 ? action : step.action,
       }));
     }
-    case 'step.completed':
-      return withStep(state, event.step, ({ action: _done, ...step }) => ({
+    case 'step.waiting': {
+      if (!state.steps[event.step]) return state;
+      return withStep(state, event.step, (step) => ({
         ...step,
-        action: [],
-        state: 'done',
-        finishedAt: now,
+        nextCheckAt: Date.parse(event.nextCheckAt),
+        givesUpAt: Date.parse(event.givesUpAt),
       }));
+    }
+    case 'step.completed':
+      return withStep(
+        state,
+        event.step,
+        ({ action: _done, nextCheckAt: _next, givesUpAt: _end, ...step }) => ({
+          ...step,
+          action: [],
+          state: 'done',
+          finishedAt: now,
+        }),
+      );
     case 'warning': {
       const running = state.stepOrder
         .map((id) => state.steps[id])

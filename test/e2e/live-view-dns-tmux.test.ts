@@ -134,6 +134,9 @@ describe.each([
     expect(waiting).toContain('◼ Public hosted zone for the hosting domain');
     expect(waiting).toContain('Add these NS records in the zone example.test');
     for (const name of motoNameServers) expect(waiting).toContain(name);
+    // When it checks next and when it gives up, from the wait's own schedule (waitForDelegation: 120 s).
+    const schedule = await install.waitFor(/next check in \d+s · gives up at \d\d:\d\d \(in [^)]+\)/, 60_000);
+    expect(schedule).toMatch(/gives up at \d\d:\d\d \(in (1m \d\ds|\d+s)\)/);
     const live = waiting.trimEnd().split('\n');
     expect(live.length).toBeLessThanOrEqual(size.height);
 
@@ -152,6 +155,13 @@ describe.each([
     expect(installed).toContain('EXIT=0');
     expect(installed).toContain('✔ lab is installed');
     expectNoRepeatedFrame(await install.scrollback(), 'Installing lab (');
+
+    // status wraps its text by words to the terminal's width: no line longer than the window.
+    const status = await terminal(w, 'status --blueprint domain --config lab.answers.yaml', size);
+    const shown = await status.waitFor(/EXIT=\d+/, 120_000);
+    expect(shown).toContain('deployment lab');
+    for (const line of (await status.scrollback()).split('\n'))
+      if (!/arn:|https?:/.test(line)) expect(line.length, line).toBeLessThanOrEqual(size.width);
 
     // An upgrade to the blueprint's next version, whose template changes a property in place: the same
     // live view, its header and the stack's row.

@@ -51,6 +51,21 @@ describe('heartbeat', () => {
     expect(beats[1]).toMatchObject({ stack: 'lab-data', elapsedSeconds: 60 });
   });
 
+  it("keeps beating through a step's wait schedule, which plain lines do not print", () => {
+    const { time, bus, beats } = setUp();
+    bus.emit({ type: 'step.started', step: 'zone', kind: 'hostedZone', title: 'Hosted zone' });
+    for (let i = 0; i < 4; i++) {
+      time.advance(15_000);
+      bus.emit({
+        type: 'step.waiting',
+        step: 'zone',
+        nextCheckAt: new Date(time.now() + 15_000).toISOString(),
+        givesUpAt: new Date(time.now() + 600_000).toISOString(),
+      });
+    }
+    expect(beats.map((beat) => beat.type === 'heartbeat' && beat.step)).toContain('zone');
+  });
+
   it("follows the stack's own status and stays quiet while events flow", () => {
     const { time, bus, beats } = setUp();
     bus.emit({ type: 'stack.started', stack: 'lab-app', operation: 'update' });

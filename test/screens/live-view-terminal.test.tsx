@@ -1,8 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { InstallProgressScreen } from '../../screens/InstallProgressScreen.tsx';
-import type { StackEventRecord } from '../../src/events.ts';
+import type { AcmPort, CertificateDetail } from '../../src/aws/acm-port.ts';
+import type { StackEventRecord, StackguideEvent } from '../../src/events.ts';
 import { ProgressStore } from '../../src/progress/progress-store.ts';
+import {
+  EMAIL_WINDOW_MS,
+  waitForIssued,
+  waitForValidationRecords,
+} from '../../src/steps/certificate/certificate-validation.ts';
+import type { StepContext } from '../../src/steps/step.ts';
 import { renderInTerminal } from '../support/render-terminal.tsx';
+import { TestClock } from '../support/step-context.ts';
 
 /**
  * The live view in the window operators actually have, 80x24 (and larger): every state in which it
@@ -263,5 +271,136 @@ describe('the live view at 80x24', () => {
     expect(live().join('\n')).not.toContain('more');
     expect(live().length).toBeLessThanOrEqual(48);
     view.unmount();
+  });
+});
+
+describe('a waiting step in the live view at 80x24', () => {
+  const certificate = (status: string, withRecord: boolean): CertificateDetail => ({
+    arn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+    domainName: 'lab.example.edu',
+    subjectAlternativeNames: [],
+    status,
+    type: 'AMAZON_ISSUED',
+    failureReason: null,
+    createdAt: null,
+    importedAt: null,
+    notBefore: null,
+    notAfter: null,
+    renewalEligibility: null,
+    renewalStatus: null,
+    inUseBy: [],
+    serial: null,
+    domainValidations: [
+      {
+        domainName: 'lab.example.edu',
+        validationDomain: 'lab.example.edu',
+        validationStatus: 'PENDING_VALIDATION',
+        validationMethod: withRecord ? 'DNS' : 'EMAIL',
+        resourceRecord: withRecord
+          ? { name: '_x.lab.example.edu.', type: 'CNAME', value: '_y.acm.aws.' }
+          : null,
+        validationEmails: withRecord ? [] : ['admin@example.edu'],
+      },
+    ],
+  });
+
+  /**
+   * The certificate step's own waits, on a test clock: each sleep holds until the test has read the
+   * screen, so what it shows is the wait's real schedule at that moment.
+   */
+  function world(answers: CertificateDetail[]) {
+    const previousTz = process.env.TZ;
+    process.env.TZ = 'UTC';
+    const clock = new TestClock(Date.parse('2026-12-03T13:20:00Z'));
+    const store = new ProgressStore(TITLE, () => clock.now(), { notifyEveryChange: true });
+    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => clock.now()} />, {
+      columns: 80,
+      rows: 24,
+    });
+    const sleeping: Array<() => void> = [];
+    clock.onSleep = () => new Promise<void>((resolve) => sleeping.push(resolve));
+    const acm = { describeCertificate: async () => answers.shift() ?? certificate('ISSUED', false) };
+    const context = {
+      stepId: 'cert',
+      region: 'us-east-1',
+      account: '123456789012',
+      deployment: 'lab',
+      answers: {},
+      aws: {},
+      clock,
+      signal: new AbortController().signal,
+      emit: (event: StackguideEvent) => store.apply(event),
+      settings: {},
+      env: {},
+      stepOutputs: {},
+    } as unknown as StepContext;
+    store.apply({ type: 'step.started', step: 'cert', kind: 'certificate', title: 'TLS certificate' });
+    return {
+      clock,
+      view,
+      acm: acm as unknown as AcmPort,
+      context,
+      /** Lets the step's current sleep end. */
+      wake: async () => {
+        await vi.waitFor(() => expect(sleeping.length).toBeGreaterThan(0));
+        sleeping.shift()?.();
+      },
+      done: () => {
+        view.unmount();
+        process.env.TZ = previousTz;
+      },
+    };
+  }
+
+  it('says when an email validation checks next and when it gives up, days ahead', async () => {
+    const w = world([certificate('PENDING_VALIDATION', false), certificate('PENDING_VALIDATION', false)]);
+    const waited = waitForIssued(w.acm, w.context, 'arn:aws:acm:us-east-1:123456789012:certificate/abc', {
+      method: 'EMAIL',
+      zone: null,
+      timeoutMs: EMAIL_WINDOW_MS,
+      extra: { approvers: ['admin@example.edu'] },
+      nextSteps: () => [],
+    });
+    // ACM's 72 hours: another day, so the date is said with the time.
+    await vi.waitFor(() =>
+      expect(w.view.liveRegion(TITLE).join('\n')).toContain(
+        'next check in 15s · gives up at 6 Dec 13:20 (in 72h 00m)',
+      ),
+    );
+    // The screen counts down between checks, from the same schedule.
+    w.clock.nowMs += 6_000;
+    await vi.waitFor(
+      () =>
+        expect(w.view.liveRegion(TITLE).join('\n')).toContain('next check in 9s · gives up at 6 Dec 13:20'),
+      { timeout: 5_000 },
+    );
+    await w.wake();
+    // The next wait is timed from the check after it.
+    await vi.waitFor(() =>
+      expect(w.view.liveRegion(TITLE).join('\n')).toContain(
+        'next check in 15s · gives up at 6 Dec 13:20 (in 71h 59m)',
+      ),
+    );
+    for (const line of w.view.liveRegion(TITLE)) expect(line.length).toBeLessThanOrEqual(80);
+    await w.wake();
+    expect((await waited).status).toBe('ISSUED');
+    w.done();
+  });
+
+  it("says when ACM's validation records are asked for next and when the wait gives up, today", async () => {
+    const w = world([certificate('PENDING_VALIDATION', false)]);
+    const waited = waitForValidationRecords(
+      w.acm,
+      w.context,
+      'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+    );
+    await vi.waitFor(() =>
+      expect(w.view.liveRegion(TITLE).join('\n')).toContain(
+        'next check in 2s · gives up at 13:25 (in 5m 00s)',
+      ),
+    );
+    await w.wake();
+    await waited;
+    w.done();
   });
 });

@@ -87,6 +87,7 @@ export async function waitForValidationRecords(
         ],
       });
     }
+    waiting(context, RECORDS_POLL_MS, deadline);
     await sleep(context, RECORDS_POLL_MS);
   }
 }
@@ -298,7 +299,9 @@ export async function waitForIssued(
         },
       );
     }
-    await sleep(context, Math.min(STATUS_POLL_MS, Math.max(1, deadline - now)));
+    const pause = Math.min(STATUS_POLL_MS, Math.max(1, deadline - now));
+    waiting(context, pause, deadline);
+    await sleep(context, pause);
   }
 }
 
@@ -343,6 +346,16 @@ async function sleep(context: StepContext, ms: number): Promise<void> {
       nextSteps: ['Run the same stackguide command again: it goes on with the same certificate.'],
     });
   }
+}
+
+/** Tells the screen the wait's real schedule: the next check after `pause`, and the deadline. */
+function waiting(context: StepContext, pause: number, deadline: number): void {
+  context.emit({
+    type: 'step.waiting',
+    step: context.stepId,
+    nextCheckAt: new Date(context.clock.now() + pause).toISOString(),
+    givesUpAt: new Date(deadline).toISOString(),
+  });
 }
 
 export function progress(context: StepContext, message: string, facts: Record<string, unknown>): void {

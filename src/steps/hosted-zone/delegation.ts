@@ -130,6 +130,13 @@ export async function awaitManualDelegation(
         last = result.status;
         progress(context, result.explanation, { delegation: result });
       },
+      onWait: (nextCheckAt, deadline) =>
+        context.emit({
+          type: 'step.waiting',
+          step: context.stepId,
+          nextCheckAt: new Date(nextCheckAt).toISOString(),
+          givesUpAt: new Date(deadline).toISOString(),
+        }),
     });
     progress(context, `Delegated: ${done.explanation}`, { delegation: done });
   } catch (error) {
