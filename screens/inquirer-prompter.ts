@@ -117,7 +117,21 @@ export function createInquirerPrompter(
               const verdict = question.validate(value);
               return verdict === true && question.verify ? question.verify(value) : verdict;
             },
-            theme,
+            theme: {
+              ...theme,
+              style: {
+                ...theme.style,
+                // An answer checked against AWS (the deployment name) says so while the check runs.
+                ...(question.verify
+                  ? {
+                      message: (text: string, status: string) =>
+                        status === 'loading'
+                          ? `${theme.style.message(text)} ${paint('dim', '(checking…)')}`
+                          : theme.style.message(text),
+                    }
+                  : {}),
+              },
+            },
           },
           context,
         );

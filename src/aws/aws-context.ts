@@ -178,6 +178,18 @@ function mapErrors<T extends object>(
   return wrapped as T;
 }
 
+const PRELOAD = Symbol('preload');
+
+/**
+ * Starts loading a port's adapter (the SDK client under it, seconds on a busy machine) in the
+ * background, so a call the operator waits on later (the deployment name checked as it is typed) does
+ * not pay for it. Nothing is sent to AWS. A port without an adapter to load (a test's fake) is left as
+ * it is.
+ */
+export function preloadPort(port: object): void {
+  (port as { [PRELOAD]?: () => void })[PRELOAD]?.();
+}
+
 /**
  * A port whose adapter is made on its first call: a plain object with one async method per name the
  * token lists, each awaiting the adapter (made once) before it calls through. Every port method is async
@@ -186,6 +198,14 @@ function mapErrors<T extends object>(
 function lazyPort<T extends object>(service: string, methods: readonly string[], make: () => Promise<T>): T {
   let made: Promise<T> | undefined;
   const port: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  // Not a method of the port (a fake has none): `preloadPort` reaches it.
+  Object.defineProperty(port, PRELOAD, {
+    value: () => {
+      made ??= make();
+      // A failure is the first call's to report, as if nothing had been loaded ahead.
+      made.catch(() => undefined);
+    },
+  });
   for (const name of methods) {
     port[name] = async (...args: unknown[]) => {
       made ??= make();

@@ -1,5 +1,6 @@
-import type { AwsContext } from '../aws/aws-context.ts';
+import { type AwsContext, preloadPort } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
+import { ssmPort } from '../aws/ssm-port.ts';
 import { assertKnownAnswerKeys } from '../blueprint/answer-keys.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
@@ -108,6 +109,14 @@ export async function resolveDeployment(
     ...(knownDeployment ? { deployment: knownDeployment } : {}),
     region: identityRegion,
   });
+  // The deployment name is checked against AWS as it is typed (CloudFormation, and SSM for the lock):
+  // their SDK clients load now, while the operator reads the first questions, not when the name is
+  // entered. The module is loaded once, whatever region the name is checked in.
+  if (prompter && preset === undefined && (request.deployment ?? saved?.deployment) === undefined) {
+    const early = environment.connect(identityRegion);
+    preloadPort(early.cloudFormation);
+    preloadPort(early.use(ssmPort));
+  }
   const identity = await (environment.whoAmI?.() ?? environment.connect(identityRegion).identity.whoAmI());
   events.emit({
     type: 'identity.resolved',

@@ -39,7 +39,8 @@ describe('a guided install with an optional question left empty', () => {
     );
     const resolved = await resolveDeployment(checked, {
       prompter,
-      connect: () => ({}) as AwsContext,
+      // Ports with nothing behind them: the name is not checked against AWS here.
+      connect: () => ({ cloudFormation: {}, use: () => ({}) }) as unknown as AwsContext,
       whoAmI: async () => ({
         account: '123456789012',
         arn: 'arn:aws:iam::123456789012:user/x',
