@@ -17,13 +17,15 @@ export interface ReviewScreenProps {
  * whole on every key. Only the question line (or the picker) is live.
  */
 export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
-  const ids = Object.keys(plan.answers);
+  const entries = pickable(plan);
   const [picking, showPicking] = useState<number | undefined>(undefined);
-  const [changing, setChanging] = useState<string | undefined>(undefined);
+  const [changing, setChanging] = useState<Pickable | undefined>(undefined);
+  // Enter on the name or region when a rule keeps it: the reason, said under the list.
+  const [refused, setRefused] = useState<string | undefined>(undefined);
   // Keys typed ahead (a paste, a quick typist: "c", Down, Down, Enter) arrive before React draws the
   // picker; each must see what the one before did, so the state the keys act on lives in a ref and the
   // state above only draws it.
-  const keys = useRef<{ picking: number | undefined; changing: string | undefined }>({
+  const keys = useRef<{ picking: number | undefined; changing: Pickable | undefined }>({
     picking: undefined,
     changing: undefined,
   });
@@ -33,32 +35,37 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
   };
   // Told once the picker has folded to one line, so that line, not the list, is what stays on screen.
   useEffect(() => {
-    if (changing !== undefined) onDecision({ change: changing });
+    if (changing !== undefined) onDecision(changing.decision);
   }, [changing, onDecision]);
   useInput((input, key) => {
     const { picking, changing } = keys.current;
     if (changing !== undefined) return;
     if (key.ctrl && input === 'c') return onDecision(false);
     if (picking !== undefined) {
+      setRefused(undefined);
       if (key.escape) return setPicking(undefined);
-      if (key.upArrow) return setPicking((picking + ids.length - 1) % ids.length);
-      if (key.downArrow) return setPicking((picking + 1) % ids.length);
-      if (key.return) {
-        keys.current.changing = ids[picking];
-        setChanging(ids[picking]);
+      if (key.upArrow) return setPicking((picking + entries.length - 1) % entries.length);
+      if (key.downArrow) return setPicking((picking + 1) % entries.length);
+      const entry = entries[picking];
+      if (key.return && entry) {
+        if (entry.fixed) setRefused(`${entry.label} stays ${entry.value}: ${entry.fixed}`);
+        else {
+          keys.current.changing = entry;
+          setChanging(entry);
+        }
       }
       return;
     }
     if (input === 'y' || input === 'Y') onDecision(true);
     else if (input === 'n' || input === 'N' || key.escape) onDecision(false);
-    else if ((input === 'c' || input === 'C') && ids.length > 0) setPicking(0);
+    else if (input === 'c' || input === 'C') setPicking(0);
   });
   return (
     <>
       <Static items={[plan]}>{(shown) => <ReviewBody key="plan" plan={shown} />}</Static>
       {changing !== undefined ? (
         <Text>
-          Changing <Text bold>{changing}</Text>; the review follows again.
+          Changing <Text bold>{changing.label}</Text>; the review follows again.
         </Text>
       ) : picking === undefined ? (
         <Text>
@@ -66,31 +73,76 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
           stop, <Text bold>c</Text> to change an answer
         </Text>
       ) : (
-        <AnswerPicker plan={plan} ids={ids} cursor={picking} />
+        <AnswerPicker plan={plan} entries={entries} cursor={picking} refused={refused} />
       )}
     </>
   );
 }
 
+/** One line of the picker: the deployment's name and region first, then every answer. */
+interface Pickable {
+  key: string;
+  label: string;
+  value: string;
+  decision: Exclude<ReviewDecision, boolean>;
+  /** Why a rule keeps it as it is. */
+  fixed?: string;
+}
+
+function pickable(plan: InstallPlan): Pickable[] {
+  const setting = (key: 'deployment' | 'region', label: string, value: string): Pickable => ({
+    key,
+    label,
+    value,
+    decision: { setting: key },
+    ...(plan.fixed?.[key] ? { fixed: plan.fixed[key] } : {}),
+  });
+  return [
+    setting('deployment', 'deployment name', plan.deployment),
+    setting('region', 'region', plan.region),
+    ...Object.keys(plan.answers).map((id) => ({
+      key: `answer:${id}`,
+      label: id,
+      value: '',
+      decision: { change: id },
+    })),
+  ];
+}
+
 /** The answers to pick from, as many as the window holds around the cursor. */
-function AnswerPicker({ plan, ids, cursor }: { plan: InstallPlan; ids: string[]; cursor: number }) {
+function AnswerPicker({
+  plan,
+  entries,
+  cursor,
+  refused,
+}: {
+  plan: InstallPlan;
+  entries: Pickable[];
+  cursor: number;
+  refused: string | undefined;
+}) {
   const { stdout } = useStdout();
-  // The heading, the hint and two lines of margin stay on screen with the list.
-  const room = Math.max(3, ((stdout as { rows?: number }).rows || 24) - 4);
-  const start = Math.min(Math.max(0, cursor - Math.floor(room / 2)), Math.max(0, ids.length - room));
-  const shown = ids.slice(start, start + room);
+  // The heading, the hint, a refusal and two lines of margin stay on screen with the list.
+  const room = Math.max(3, ((stdout as { rows?: number }).rows || 24) - 4 - (refused ? 1 : 0));
+  const start = Math.min(Math.max(0, cursor - Math.floor(room / 2)), Math.max(0, entries.length - room));
+  const shown = entries.slice(start, start + room);
   return (
     <Box flexDirection="column">
       <Text bold>Which answer do you want to change?</Text>
-      {shown.map((id, index) => (
-        <Text key={id} {...(start + index === cursor ? { color: 'cyan' } : {})}>
+      {shown.map((entry, index) => (
+        <Text key={entry.key} wrap="truncate-end" {...(start + index === cursor ? { color: 'cyan' } : {})}>
           {start + index === cursor ? '❯ ' : '  '}
-          {id}: {answerText(plan, id, plan.answers[id])}
+          {entry.label}:{' '}
+          {'change' in entry.decision
+            ? answerText(plan, entry.label, plan.answers[entry.label])
+            : entry.value}
+          {entry.fixed ? <Text dimColor> (fixed: {entry.fixed})</Text> : ''}
         </Text>
       ))}
+      {refused && <Text color="yellow">{refused}</Text>}
       <Text dimColor>
-        ↑↓ to move{ids.length > shown.length ? ` (${ids.length} answers)` : ''}, Enter to change it, Esc to go
-        back to the review
+        ↑↓ to move{entries.length > shown.length ? ` (${entries.length} answers)` : ''}, Enter to change it,
+        Esc to go back to the review
       </Text>
     </Box>
   );

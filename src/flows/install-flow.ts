@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
@@ -7,7 +9,7 @@ import { resolveValue } from '../blueprint/references.ts';
 import { StackguideError } from '../errors.ts';
 import { type AnswersFile, answersChanged, writeAnswersFile } from '../install/answers-file.ts';
 import { readDeploymentRecord, refuseRevert } from '../install/deployed-version.ts';
-import { checkDeploymentName } from '../install/deployment-name-check.ts';
+import { checkDeploymentName, nameAvailability } from '../install/deployment-name-check.ts';
 import {
   type CheckedDeployment,
   checkDeploymentRequest,
@@ -18,7 +20,7 @@ import {
 } from '../install/deployment-resolution.ts';
 import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../install/install-plan.ts';
 import { writePlatformFiles } from '../install/platform-files.ts';
-import { changeAnswer } from '../install/questionnaire.ts';
+import { askDeploymentName, askRegion, changeAnswer } from '../install/questionnaire.ts';
 import { Journal } from '../journal/journal.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
@@ -32,7 +34,7 @@ import {
   type StepInputs,
   stepTitle,
 } from '../steps/run-steps.ts';
-import type { SavedStepInputs } from '../steps/step.ts';
+import type { CheckResult, SavedStepInputs } from '../steps/step.ts';
 import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
 import { rerunCommand } from './rerun-command.ts';
 
@@ -142,9 +144,13 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
     async ask({ request, checked }) {
       const { blueprint } = checked.request;
       const resolved = await resolveDeployment(checked, host);
-      const { saved, region, aws, identity, deployment, answers } = resolved;
+      const { saved, identity, answers } = resolved;
+      // The review may change the name and the region: everything below reads these.
+      let { region, aws, deployment } = resolved;
       // Saved before the first call that changes anything, so an interrupted run is one --config away.
-      const answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
+      let answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
+      // A file this run creates under the first name is its own to move when the name changes.
+      let createdAnswers = !request.configPath && !existsSync(answersPath);
       // What the file says for steps install does not run (the upgrade's pre-upgrade steps) is kept;
       // each step's inputs join it as the step is asked.
       const asked = new Set(blueprint.steps.map((entry) => entry.id));
@@ -194,7 +200,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
 
       /** Saves the answers (when they changed), checks everything and plans: again after each change. */
       const prepare = async (answers: ResolvedDeployment['answers']) => {
-        const current = { ...resolved, answers };
+        const current = { ...resolved, region, aws, deployment, answers };
         const base = stepBaseFor(current, request, host);
         await saveAnswers(answers);
         await writePlatformFiles(
@@ -241,11 +247,19 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             ...request.connectionFlags,
           ].join(' '),
         });
-        return { current, base, plan };
+        return { current, base, plan: { ...plan, fixed: fixedSettings(nameCheck, stepInputs, region) } };
       };
 
       let prepared = await prepare(answers);
-      const nextCommand = equivalentCommand(blueprint, request, answersPath);
+      // The request as it stands after the review: a name or region changed there is the one repeated.
+      const asGiven = (): InstallRequest => ({
+        ...request,
+        ...(request.deployment !== undefined ? { deployment } : {}),
+        connectionFlags: request.connectionFlags.map((flag) =>
+          flag.startsWith('--region ') ? `--region ${region}` : flag,
+        ),
+      });
+      let nextCommand = equivalentCommand(blueprint, request, answersPath);
       // Without --yes there is a terminal (validate refused the unattended case): the review decides.
       if (!request.yes && prompter) {
         // The review may send the operator back to one answer; then everything is checked and planned
@@ -258,9 +272,41 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
               code: 'cancelled',
               kind: 'cancelled',
               nextSteps: [
-                `Your answers are saved in ${answersPath}. To see the review again and change any answer there, run: ${equivalentCommand(blueprint, request, answersPath, false)}`,
+                `Your answers are saved in ${answersPath}. To see the review again and change any answer there, run: ${equivalentCommand(blueprint, asGiven(), answersPath, false)}`,
               ],
             });
+          if ('setting' in decision) {
+            // Asked as when first asked: the name checked against AWS as it is typed, a region of the
+            // blueprint's list; the current value offered first.
+            if (decision.setting === 'deployment') {
+              const { deployment: _named, ...unnamed } = checked.request;
+              deployment = await askDeploymentName(
+                unnamed,
+                undefined,
+                prompter,
+                nameAvailability(blueprint, { region, account: identity.account }, aws),
+                deployment,
+              );
+              const previous = answersPath;
+              if (!request.configPath) answersPath = request.defaultAnswersPath(deployment);
+              if (previous !== answersPath) {
+                if (createdAnswers) await rm(previous, { force: true });
+                createdAnswers = !existsSync(answersPath);
+                answersSaved = false;
+              }
+            } else {
+              const { region: _placed, ...unplaced } = checked.request;
+              region = await askRegion(
+                { ...unplaced, defaultRegion: { value: region, source: 'review' } },
+                undefined,
+                prompter,
+              );
+              aws = host.connect(region);
+            }
+            nextCommand = equivalentCommand(blueprint, asGiven(), answersPath);
+            prepared = await prepare(prepared.current.answers);
+            continue;
+          }
           prepared = await prepare(
             await changeAnswer(prompter, blueprint.questions, prepared.current.answers, decision.change),
           );
@@ -268,7 +314,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       }
       const { current, base: stepBase, plan } = prepared;
       return {
-        request,
+        request: asGiven(),
         blueprint,
         resolved: current,
         plan,
@@ -340,6 +386,31 @@ function withNextStep(error: StackguideError, step: string): StackguideError {
     ...(error.cause !== undefined ? { cause: error.cause } : {}),
     nextSteps: [...error.nextSteps, step],
   });
+}
+
+/**
+ * Why the review cannot change the name or the region, when a rule forbids it: stacks of this
+ * deployment exist (this run updates them; another name or region would be another deployment), or
+ * the preparation steps' answers were given for this region.
+ */
+function fixedSettings(
+  nameCheck: CheckResult,
+  stepInputs: Record<string, StepInputs>,
+  region: string,
+): NonNullable<InstallPlan['fixed']> {
+  const existing = (nameCheck.facts?.existing as string[] | undefined) ?? [];
+  if (existing.length > 0) {
+    const reason = `its stacks exist (${existing.join(', ')}) and this run updates them; for another deployment, run install again`;
+    return { deployment: reason, region: reason };
+  }
+  const asked = Object.entries(stepInputs)
+    .filter(([, inputs]) => Object.keys(inputs).length > 0)
+    .map(([id]) => id);
+  return asked.length > 0
+    ? {
+        region: `the answers of ${asked.join(', ')} were given for ${region}; for another region, run install again with --region`,
+      }
+    : {};
 }
 
 /** The unattended command that repeats this install; flags that overrode the answers file are repeated. */

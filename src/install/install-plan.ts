@@ -10,8 +10,11 @@ import type { CheckResult, PlannedChange } from '../steps/step.ts';
  * the tasks execute it. Parameters that take an earlier stack's output stay unresolved until that stack
  * is complete (`resolveStackInput`).
  */
-/** What the operator decided at the review: go ahead, stop, or change the answer to one question. */
-export type ReviewDecision = boolean | { change: string };
+/**
+ * What the operator decided at the review: go ahead, stop, change the answer to one question, or
+ * change the deployment's name or region.
+ */
+export type ReviewDecision = boolean | { change: string } | { setting: 'deployment' | 'region' };
 
 export interface InstallPlan {
   blueprintId: string;
@@ -22,6 +25,11 @@ export interface InstallPlan {
   answers: Record<string, AnswerValue>;
   /** Question ids whose answers must never be shown or written. */
   secretAnswerIds: string[];
+  /**
+   * Why the name or the region cannot be changed on the review, when a rule forbids it (this run
+   * updates stacks that exist; the steps' answers were given for this region). Absent: changeable.
+   */
+  fixed?: { deployment?: string; region?: string };
   /** Preparation steps in blueprint order, with what each will change (empty when already right). */
   steps: PlannedStep[];
   /** Every preflight check result, passed or not, for the review screen. */

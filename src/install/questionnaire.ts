@@ -114,6 +114,8 @@ export async function askDeploymentName(
   saved: AnswersFile | undefined,
   prompter: Prompter | undefined,
   availability?: NameAvailability,
+  /** The name it has now, offered first when it is asked again from the review. */
+  current?: string,
 ): Promise<string> {
   const rules = request.blueprint.deployment;
   const given = request.deployment ?? saved?.deployment;
@@ -136,7 +138,7 @@ export async function askDeploymentName(
   return prompter.input({
     message: 'Deployment name',
     help: `Names this installation's stacks and tags. ${rules.patternHint}, at most ${rules.maxLength} characters.`,
-    ...(rules.default ? { default: rules.default } : {}),
+    ...(current ? { default: current } : rules.default ? { default: rules.default } : {}),
     validate: (value) => {
       const problem = deploymentNameProblem(rules, value);
       return problem ? `${problem.message}. ${problem.fix}` : true;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -58,7 +59,8 @@ describe('stackguide install in a real terminal', () => {
     await t.press({ text: 'Bad_Name' }, 'Enter');
     await t.waitFor('"Bad_Name" is not allowed. Use lowercase letters, digits and dashes');
     for (let i = 0; i < 8; i++) await t.press('BSpace');
-    await t.press({ text: 'e2e' }, 'Enter');
+    // A first name, changed on the review below.
+    await t.press({ text: 'first' }, 'Enter');
     await t.waitFor('Which kind of environment is this?');
     await t.press('Down', 'Enter'); // staging
     await t.waitFor('Which network range will the platform use?');
@@ -72,7 +74,35 @@ describe('stackguide install in a real terminal', () => {
     await t.waitFor('Administrator email address');
     await t.press({ text: 'ops@example.com' }, 'Enter');
 
-    const review = await t.waitFor('Create these 2 stacks?');
+    // The name and the region change from the review like any answer, with the checks they had at first.
+    await t.waitFor(/as deployment first[\s\S]*Create these 2 stacks\?/);
+    await t.press('c');
+    await t.waitFor('❯ deployment name: first');
+    await t.press('Enter');
+    await t.waitFor(/Deployment name \(first\)/);
+    await t.press({ text: 'Bad_Name' }, 'Enter');
+    await t.waitFor('"Bad_Name" is not allowed. Use lowercase letters, digits and dashes');
+    for (let i = 0; i < 8; i++) await t.press('BSpace');
+    await t.press({ text: 'e2e' }, 'Enter');
+    await t.waitFor(/as deployment e2e in account 123456789012, us-east-1[\s\S]*Create these 2 stacks\?/);
+    await t.press('c');
+    await t.waitFor('❯ deployment name: e2e');
+    await t.press('Down');
+    await t.waitFor('❯ region: us-east-1');
+    await t.press('Enter');
+    await t.waitFor('Which AWS region?');
+    await t.press('Down', 'Enter'); // us-east-2
+    await t.waitFor(/as deployment e2e in account 123456789012, us-east-2[\s\S]*Create these 2 stacks\?/);
+    await t.press('c');
+    await t.waitFor('❯ deployment name: e2e');
+    await t.press('Down');
+    await t.waitFor('❯ region: us-east-2');
+    await t.press('Enter');
+    await t.waitFor('Which AWS region?');
+    await t.press('Up', 'Enter'); // back to us-east-1 from the current one, offered first
+    const review = await t.waitFor(
+      /as deployment e2e in account 123456789012, us-east-1[\s\S]*Create these 2 stacks\?/,
+    );
     expect(review).toContain('1. e2e-data (2 resources)');
     expect(review).toContain('2. e2e-app (3 resources) after data');
     expect(review).toContain('DataBucketName = <output BucketName of stack data>');
@@ -80,6 +110,10 @@ describe('stackguide install in a real terminal', () => {
     expect(review).toContain('e2e-app create IAM resources (CAPABILITY_IAM)');
     // Any answer can be changed from the review: picked from the list, asked again, then the review anew.
     await t.press('c');
+    await t.waitFor('❯ deployment name: e2e');
+    await t.press('Down');
+    await t.waitFor('❯ region: us-east-1');
+    await t.press('Down');
     await t.waitFor('❯ environment: staging');
     await t.press('Down');
     await t.waitFor('❯ networkCidr: 10.20.0.0/16');
@@ -132,6 +166,8 @@ describe('stackguide install in a real terminal', () => {
 
     // The answers file it wrote re-runs with no questions.
     const answers = await readFile(join(work.path, 'e2e.answers.yaml'), 'utf8');
+    // The file written under the first name went with it.
+    expect(existsSync(join(work.path, 'first.answers.yaml'))).toBe(false);
     expect(answers).toContain('environment: staging');
     const again = await runCli(
       [

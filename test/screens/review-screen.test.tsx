@@ -78,33 +78,44 @@ describe('ReviewScreen', () => {
     expect(view.lastFrame()).toContain('c to change an answer');
     view.stdin.write('c');
     await vi.waitFor(() => expect(view.lastFrame()).toContain('Which answer do you want to change?'));
-    expect(view.lastFrame()).toContain('❯ environment: prod');
+    // The deployment's name and region first, then the answers.
+    expect(view.lastFrame()).toContain('❯ deployment name: lab');
+    view.stdin.write('\u001B[B'); // Down
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ region: eu-central-1'));
+    view.stdin.write('\u001B[B'); // Down
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ environment: prod'));
     view.stdin.write('\u001B[B'); // Down
     await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ networkCidr: 10.9.0.0/16'));
     view.stdin.write('\u001B[A'); // Up
     await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ environment: prod'));
+    view.stdin.write('\u001B[A'); // Up
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ region: eu-central-1'));
+    view.stdin.write('\u001B[A'); // Up
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ deployment name: lab'));
     view.stdin.write('\u001B[A'); // Up, round to the last
     await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ registryPassword: •••••••• (secret)'));
     view.stdin.write('\u001B'); // Esc: back to the question, nothing decided
     await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
     expect(decisions).toEqual([]);
     view.stdin.write('c');
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ environment: prod'));
-    view.stdin.write('\u001B[B');
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ networkCidr'));
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ deployment name: lab'));
+    for (const next of ['❯ region', '❯ environment', '❯ networkCidr']) {
+      view.stdin.write('\u001B[B');
+      await vi.waitFor(() => expect(view.lastFrame()).toContain(next));
+    }
     view.stdin.write('\r');
     await vi.waitFor(() => expect(decisions).toEqual([{ change: 'networkCidr' }]));
     view.unmount();
   });
 
-  it('takes keys typed ahead: c, Down, Down, Enter in one go change the third answer', async () => {
+  it('takes keys typed ahead: c, Down four times, Enter in one go change the third answer (after the name and region)', async () => {
     const plan = await demoPlan();
     // As a paste or a quick typist sends them: one chunk, and one key after the other with no frame
     // drawn between them.
     for (const send of [
-      (view: ReturnType<typeof render>) => view.stdin.write('c\u001B[B\u001B[B\r'),
+      (view: ReturnType<typeof render>) => view.stdin.write('c\u001B[B\u001B[B\u001B[B\u001B[B\r'),
       (view: ReturnType<typeof render>) => {
-        for (const key of ['c', '\u001B[B', '\u001B[B', '\r']) view.stdin.write(key);
+        for (const key of ['c', '\u001B[B', '\u001B[B', '\u001B[B', '\u001B[B', '\r']) view.stdin.write(key);
       },
     ]) {
       const decisions: ReviewDecision[] = [];
@@ -114,6 +125,53 @@ describe('ReviewScreen', () => {
       await vi.waitFor(() => expect(decisions).toEqual([{ change: 'jobTimeoutSeconds' }]));
       view.unmount();
     }
+  });
+
+  it('changes the deployment name and the region like any answer', async () => {
+    const decisions: ReviewDecision[] = [];
+    const plan = await demoPlan();
+    for (const [downs, decision] of [
+      [0, { setting: 'deployment' }],
+      [1, { setting: 'region' }],
+    ] as const) {
+      const view = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
+      await frameAfter(view.lastFrame);
+      view.stdin.write('c');
+      await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ deployment name: lab'));
+      if (downs > 0) {
+        view.stdin.write('\u001B[B');
+        await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ region: eu-central-1'));
+      }
+      view.stdin.write('\r');
+      await vi.waitFor(() => expect(decisions.at(-1)).toEqual(decision));
+      view.unmount();
+    }
+  });
+
+  it('says why the name or region stays as it is when a rule keeps it', async () => {
+    const decisions: ReviewDecision[] = [];
+    const reason =
+      'its stacks exist (lab-data, lab-app) and this run updates them; for another deployment, run install again';
+    const plan = { ...(await demoPlan()), fixed: { deployment: reason, region: reason } };
+    const view = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
+    await frameAfter(view.lastFrame);
+    view.stdin.write('c');
+    await vi.waitFor(() =>
+      expect(view.lastFrame()).toContain('❯ deployment name: lab (fixed: its stacks exist'),
+    );
+    view.stdin.write('\r');
+    await vi.waitFor(() =>
+      expect(view.lastFrame()).toContain('deployment name stays lab: its stacks exist (lab-data, lab-app)'),
+    );
+    expect(decisions).toEqual([]);
+    // The other answers still change.
+    for (const next of ['❯ region: eu-central-1 (fixed', '❯ environment']) {
+      view.stdin.write('\u001B[B');
+      await vi.waitFor(() => expect(view.lastFrame()).toContain(next));
+    }
+    view.stdin.write('\r');
+    await vi.waitFor(() => expect(decisions).toEqual([{ change: 'environment' }]));
+    view.unmount();
   });
 
   it('prints the plan once and keeps the live part inside an 80x24 window, the picker too', async () => {
@@ -136,7 +194,7 @@ describe('ReviewScreen', () => {
     const picker = render(<ReviewScreen plan={tall} onDecision={() => {}} />);
     await frameAfter(picker.lastFrame);
     picker.stdin.write('c');
-    await vi.waitFor(() => expect(picker.lastFrame()).toContain('(46 answers)'));
+    await vi.waitFor(() => expect(picker.lastFrame()).toContain('(48 answers)'));
     const live = (picker.lastFrame() ?? '').split('Which answer do you want to change?')[1] ?? '';
     expect(live.split('\n').filter((line) => /^ {2}|^❯ /.test(line))).toHaveLength(20);
     picker.unmount();
