@@ -334,12 +334,6 @@ function StepLines({
             {line}
           </Text>
         ))}
-      {!settled && waits(step) && (
-        <Text dimColor wrap="truncate-end">
-          {'  '}
-          {truncate(waitScheduleText(step.nextCheckAt ?? now, step.givesUpAt ?? now, now), width - 2)}
-        </Text>
-      )}
       {!settled &&
         step.action.flatMap((line) =>
           // What the operator copies (an NS record, an address) is never cut: it wraps if it must.
@@ -350,6 +344,13 @@ function StepLines({
             </Text>
           )),
         )}
+      {/* After what to do: the records to copy read on from the detail that asks for them. */}
+      {!settled && waits(step) && (
+        <Text dimColor wrap="truncate-end">
+          {'  '}
+          {truncate(waitScheduleText(step.nextCheckAt ?? now, step.givesUpAt ?? now, now), width - 2)}
+        </Text>
+      )}
       {step.warnings.map((warning) => (
         <Text key={warning} color="yellow" wrap="truncate-end">
           {'  ⚠ '}
