@@ -1,5 +1,6 @@
 import { Box, Text, useStdout } from 'ink';
 import { commandLines } from '../src/output/command-lines.ts';
+import { hangingWrap } from '../src/output/wrap.ts';
 
 export interface InstallSummaryScreenProps {
   deployment: string;
@@ -48,12 +49,12 @@ export function InstallSummaryScreen({
             {'  '}
             {stack.name} <Text dimColor>{stack.status}</Text>
           </Text>
-          {Object.entries(stack.outputs).map(([key, value]) => (
-            <Text key={key}>
-              {'    '}
-              {key}: {value}
-            </Text>
-          ))}
+          {Object.entries(stack.outputs).flatMap(([key, value]) =>
+            // A value (an ARN, a URL) is never cut: it goes whole on the line after its key if it must.
+            hangingWrap('    ', `${key}: ${value}`, '      ', width).map((line) => (
+              <Text key={`${key}-${line}`}>{line}</Text>
+            )),
+          )}
         </Box>
       ))}
       {warnings.length > 0 && (
@@ -61,12 +62,13 @@ export function InstallSummaryScreen({
           <Text bold color="yellow">
             Warnings:
           </Text>
-          {warnings.map((warning) => (
-            <Text key={warning} color="yellow">
-              {'  ⚠ '}
-              {warning}
-            </Text>
-          ))}
+          {warnings.flatMap((warning) =>
+            hangingWrap('  ⚠ ', warning, '    ', width).map((line) => (
+              <Text key={`${warning}-${line}`} color="yellow">
+                {line}
+              </Text>
+            )),
+          )}
         </Box>
       )}
       {afterInstall.length > 0 ? (
@@ -77,12 +79,18 @@ export function InstallSummaryScreen({
               <Text>
                 {'  '}☐ {item.title}
               </Text>
-              {item.details.map((line) => (
-                <Text key={line} dimColor>
-                  {'      '}
-                  {line}
-                </Text>
-              ))}
+              {item.details.flatMap((line) =>
+                // A command to run is cut only before an option, with a `\` to paste it whole; words
+                // wrap under their own indent.
+                (isCommand(line)
+                  ? commandLines(line, width, '    ')
+                  : hangingWrap('    ', line, '      ', width)
+                ).map((part) => (
+                  <Text key={`${line}-${part}`} dimColor>
+                    {part}
+                  </Text>
+                )),
+              )}
             </Box>
           ))}
         </Box>
@@ -100,4 +108,9 @@ export function InstallSummaryScreen({
       <Text dimColor>Event log: {eventLogPath}</Text>
     </Box>
   );
+}
+
+/** `aws eks tag-resource --region …`: a line of a checklist that is a command, with options to cut at. */
+function isCommand(line: string): boolean {
+  return /^[a-z][\w.-]* /.test(line) && / --[a-z]/.test(line);
 }

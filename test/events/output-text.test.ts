@@ -371,7 +371,7 @@ describe('a command printed to be copied', () => {
     const lines = commandLines(long, 80, '  ');
     expect(lines).toEqual([
       '  stackguide upgrade --blueprint blueprints/demo --config demo.answers.yaml \\',
-      '      --set jobTimeoutSeconds=600',
+      '    --set jobTimeoutSeconds=600',
     ]);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
     // Joined as the shell joins them, it is the same command.
@@ -381,12 +381,13 @@ describe('a command printed to be copied', () => {
         .replaceAll(/ \\\n\s+/g, ' ')
         .trim(),
     ).toBe(long);
-    // An option longer than a line gets one of its own.
-    const path = `--config /${'very-long-folder/'.repeat(6)}answers.yaml`;
-    expect(commandLines(`stackguide install --blueprint demo ${path} --yes`, 60)).toEqual([
-      'stackguide install --blueprint demo \\',
-      `    ${path} \\`,
-      '    --yes',
+    // An option longer than a line is cut between its flag and its value; a value longer than a line
+    // gets one of its own.
+    const path = `/${'very-long-folder/'.repeat(6)}answers.yaml`;
+    expect(commandLines(`stackguide install --blueprint demo --config ${path} --yes`, 60)).toEqual([
+      'stackguide install --blueprint demo --config \\',
+      `  ${path} \\`,
+      '  --yes',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InstallSummaryScreen } from '../../screens/InstallSummaryScreen.tsx';
+import { renderInTerminal } from '../support/render-terminal.tsx';
 
 describe('InstallSummaryScreen', () => {
   it('lists every step and stack with its outcome and repeats every warning of the run', () => {
@@ -47,5 +48,52 @@ describe('InstallSummaryScreen', () => {
     expect(frame).not.toContain('Answers saved');
     expect(frame).toContain('Run the same install unattended with:');
     unmount();
+  });
+});
+
+describe('InstallSummaryScreen at 80 columns', () => {
+  it('never breaks a command, a value or a warning where the terminal would: commands cut before an option', async () => {
+    const command =
+      'aws eks tag-resource --region us-east-1 --resource-arn arn:aws:eks:us-east-1:123456789012:cluster/geo-lab-cluster --tags osl-deployment=geo-lab';
+    const arn = 'arn:aws:iam::123456789012:role/geo-lab-app-WorkerRole-44QHA7V1JQYXABCDEFGH';
+    const rerun =
+      'stackguide install --blueprint blueprints/opensarlab --config geo-lab.answers.yaml --set domain=opensarlab.example.edu --yes';
+    const view = renderInTerminal(
+      <InstallSummaryScreen
+        deployment="geo-lab"
+        stacks={[{ name: 'geo-lab-app', status: 'CREATE_COMPLETE', outputs: { WorkerRoleArn: arn } }]}
+        steps={[]}
+        warnings={[
+          'example.test has no NS records for lab.example.test: the certificate stays pending until the records are in place',
+        ]}
+        answersPath="geo-lab.answers.yaml"
+        answersSaved
+        nextCommand={rerun}
+        eventLogPath=".stackguide/geo-lab/events.ndjson"
+        afterInstall={[{ title: 'Add the cost allocation tag to the EKS cluster', details: [command] }]}
+      />,
+      { columns: 80, rows: 24 },
+    );
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('Event log'));
+    const lines = view.lastFrame().split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    // Each command, its lines joined as bash joins them, is the command.
+    const joined = (first: string): string => {
+      const start = lines.findIndex((line) => line.trim().startsWith(first));
+      const parts: string[] = [];
+      for (const line of lines.slice(start)) {
+        parts.push(line.trim().replace(/ \\$/, ''));
+        if (!line.endsWith('\\')) break;
+      }
+      return parts.join(' ');
+    };
+    expect(joined('aws eks')).toBe(command);
+    expect(joined('stackguide install')).toBe(rerun);
+    // The value on a line of its own, whole and indented; the warning's second line indented too.
+    expect(lines).toContain(`      ${arn}`);
+    expect(lines.some((line) => /^ {4}the certificate stays pending|^ {4}\S/.test(line))).toBe(true);
+    for (const line of lines.filter((each) => each.includes('certificate stays pending')))
+      expect(line).toMatch(/^ {2}/);
+    view.unmount();
   });
 });
