@@ -167,9 +167,7 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
         }
       </Static>
       <Text bold wrap="truncate-end">
-        {clip(
-          `${snapshot.title} · ${formatDuration(now() - snapshot.startedAt)}${snapshot.finished ? '' : timeLeft(snapshot.eta, now())}`,
-        )}
+        {header(snapshot, now(), width)}
       </Text>
       {runWarnings.map((warning) => (
         <Text key={warning} color="yellow" wrap="truncate-end">
@@ -373,6 +371,24 @@ const TASK_ICON: Record<TaskLine['state'], string> = {
 
 function childrenOf(stacks: Record<string, StackProgress>, order: string[], parent: string): StackProgress[] {
   return order.map((name) => stacks[name]).filter((s): s is StackProgress => s?.parent === parent);
+}
+
+/**
+ * The run's title, its elapsed time and its time left, within the width: the title gives way (cut with
+ * "…"), never the times. While a question waits for the operator no time left is counted down: the
+ * run waits on them, and says so.
+ */
+function header(snapshot: ProgressSnapshot, now: number, width: number): string {
+  const left = snapshot.finished
+    ? ''
+    : snapshot.prompt !== undefined
+      ? ' · waiting for your answer'
+      : timeLeft(snapshot.eta, now);
+  const times = ` · ${formatDuration(now - snapshot.startedAt)}${left}`;
+  return `${truncate(snapshot.title, Math.max(10, width - times.length))}${times}`.slice(
+    0,
+    Math.max(0, width),
+  );
 }
 
 /** ` · about 4m left` (and `, a guess` when the estimate leaned on typical durations), counting down. */

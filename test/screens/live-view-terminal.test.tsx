@@ -195,6 +195,46 @@ describe('the live view at 80x24', () => {
     view.unmount();
   });
 
+  it('keeps the elapsed and remaining time in a header too long for the window, and counts nothing down while it asks', async () => {
+    let now = 1_000_000;
+    const title = 'Installing mydemo (demo 1.0.0) into 123456789012 us-east-1';
+    const store = new ProgressStore(title, () => now, { notifyEveryChange: true });
+    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
+      columns: 80,
+      rows: 24,
+    });
+    store.apply({ type: 'stack.started', stack: 'mydemo-data', operation: 'create', resourceCount: 2 });
+    store.apply({
+      type: 'eta',
+      remainingSeconds: 59,
+      finishesAt: new Date(now + 59_000).toISOString(),
+      guess: false,
+      stacks: [],
+    });
+    now += 16_000;
+    store.apply({
+      type: 'stack.event',
+      stack: 'mydemo-data',
+      event: resourceEvent('mydemo-data', 'Bucket', 'AWS::S3::Bucket', 'CREATE_IN_PROGRESS'),
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('Bucket'));
+    const [header] = view.liveRegion('Installing mydemo');
+    expect(header).toMatch(
+      /^Installing mydemo \(demo 1\.0\.0\) into 123456789012 us-east…? · 16s · about 43s left$/,
+    );
+    expect(header?.length).toBeLessThanOrEqual(80);
+    void store.ask({
+      kind: 'choice',
+      message: 'Execute the change set?',
+      choices: [{ value: 'y', label: 'Execute' }],
+      cancelValue: 'n',
+    });
+    await vi.waitFor(() =>
+      expect(view.liveRegion('Installing mydemo')[0]).toMatch(/ · 16s · waiting for your answer$/),
+    );
+    view.unmount();
+  });
+
   it("shows an upgrade's warning under the header while the stacks run", async () => {
     const { store, view, live } = setup();
     store.apply({
