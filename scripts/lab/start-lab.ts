@@ -1,6 +1,8 @@
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startAccountPrepTarget } from '../../test/support/account-prep-target.ts';
 import { labRecipes } from './lab-recipes.ts';
 
@@ -48,6 +50,9 @@ export async function startLab(blueprint: string): Promise<Lab> {
     ...target.env,
     ...preparation.env,
   };
+  // moto builds its CloudFormation service on the first request to it (5 s and more on a busy machine):
+  // asked now, in the background, the operator's first deployment-name check does not wait for it.
+  const warming = warmUp(env);
   const blueprintPath = join(projectRoot, 'blueprints', blueprint);
   const answersPath = join(folder, 'answers.yaml');
   await copyFile(join(blueprintPath, 'answers.yaml'), answersPath);
@@ -85,8 +90,30 @@ export async function startLab(blueprint: string): Promise<Lab> {
         '(after a guided install, use the answers file it wrote instead of answers.yaml)',
       ].join('\n'),
     async stop() {
+      await warming;
       await Promise.all([target.stop(), preparation.stop?.()]);
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** The first calls an install makes of moto, made once so that moto has set up those services. */
+async function warmUp(env: Record<string, string>): Promise<void> {
+  const config = {
+    region: env.AWS_REGION ?? 'us-east-1',
+    ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'testing',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'testing',
+    },
+  };
+  const cloudFormation = new CloudFormationClient(config);
+  const ssm = new SSMClient(config);
+  // Each answers "does not exist"; only the answering matters.
+  await Promise.allSettled([
+    cloudFormation.send(new DescribeStacksCommand({ StackName: 'stackguide-lab-warm-up' })),
+    ssm.send(new GetParameterCommand({ Name: '/stackguide/lab/warm-up' })),
+  ]);
+  cloudFormation.destroy();
+  ssm.destroy();
 }
