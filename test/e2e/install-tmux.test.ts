@@ -85,21 +85,21 @@ describe('stackguide install in a real terminal', () => {
     for (let i = 0; i < 8; i++) await t.press('BSpace');
     await t.press({ text: 'e2e' }, 'Enter');
     await t.waitFor(/as deployment e2e in account 123456789012, us-east-1[\s\S]*Create these 2 stacks\?/);
-    await t.press('c');
-    await t.waitFor('❯ deployment name: e2e');
-    await t.press('Down');
-    await t.waitFor('❯ region: us-east-1');
-    await t.press('Enter');
-    await t.waitFor('Which AWS region?');
-    await t.press('Down', 'Enter'); // us-east-2
-    await t.waitFor(/as deployment e2e in account 123456789012, us-east-2[\s\S]*Create these 2 stacks\?/);
-    await t.press('c');
-    await t.waitFor('❯ deployment name: e2e');
-    await t.press('Down');
-    await t.waitFor('❯ region: us-east-2');
-    await t.press('Enter');
-    await t.waitFor('Which AWS region?');
-    await t.press('Up', 'Enter'); // back to us-east-1 from the current one, offered first
+    // The region list offers the current one first; one key moves to the next or the one before.
+    const moveRegion = async (from: string, key: 'Down' | 'Up', to: string): Promise<string> => {
+      await t.press('c');
+      await t.waitFor('❯ deployment name: e2e');
+      await t.press('Down');
+      await t.waitFor(`❯ region: ${from}`);
+      await t.press('Enter');
+      await t.waitFor('Which AWS region?');
+      await t.press(key, 'Enter');
+      return t.waitFor(
+        new RegExp(`as deployment e2e in account 123456789012, ${to}[\\s\\S]*Create these 2 stacks\\?`),
+      );
+    };
+    await moveRegion('us-east-1', 'Down', 'us-east-2');
+    await moveRegion('us-east-2', 'Up', 'us-east-1');
     const review = await t.waitFor(
       /as deployment e2e in account 123456789012, us-east-1[\s\S]*Create these 2 stacks\?/,
     );
