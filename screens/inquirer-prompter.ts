@@ -9,7 +9,7 @@ import { colourOn, painter } from './colour.ts';
  * painted for the run's colour decision. Their defaults call node's styleText, which asks stdout and
  * ignores --no-color.
  */
-function promptTheme(on: boolean) {
+function promptTheme(on: boolean, width: () => number) {
   const paint = painter(on);
   const keysHelpTip = (keys: Array<[string, string]>) =>
     keys.map(([key, action]) => `${paint('bold', key)} ${paint('dim', action)}`).join(paint('dim', ' • '));
@@ -22,7 +22,8 @@ function promptTheme(on: boolean) {
     style: {
       answer: (text: string) => paint('cyan', text),
       message: (text: string) => paint('bold', text),
-      error: (text: string) => paint('red', `> ${text}`),
+      // Wrapped by words: inquirer folds a long line at the window's edge, mid-word ("starting wi" / "th").
+      error: (text: string) => paint('red', hangingWrap('> ', text, '  ', width() - 1).join('\n')),
       defaultAnswer: (text: string) => paint('dim', `(${text})`),
       help: (text: string) => paint('dim', text),
       highlight: (text: string) => paint('cyan', text),
@@ -64,7 +65,7 @@ export function createInquirerPrompter(
   };
   const on = colourOn(colour, streams.output);
   const paint = painter(on);
-  const theme = promptTheme(on);
+  const theme = promptTheme(on, () => streams.output.columns || 80);
   /**
    * A question's help (the blueprint's description, a number's range, a manual step's instructions),
    * dim above it and wrapped by words to the window: inquirer's prompts draw no help of their own

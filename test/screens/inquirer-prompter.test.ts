@@ -73,6 +73,27 @@ describe('the terminal prompter', () => {
     expect(await secret).toBe('x');
   });
 
+  it('wraps a refusal by words under its marker, never mid-word at the window edge', async () => {
+    const { prompter, shown, answer } = terminal(40);
+    const refusal =
+      '"Bad_Name" is not allowed. Use lowercase letters, digits and dashes, starting with a letter.';
+    const typed = prompter.input({
+      message: 'Deployment name',
+      validate: (value) => (value === 'lab' ? true : refusal),
+    });
+    await answer('Deployment name', 'Bad_Name\r');
+    await vi.waitFor(() => expect(shown()).toContain('> "Bad_Name" is not allowed. Use'));
+    const screen = shown();
+    for (const line of [
+      '> "Bad_Name" is not allowed. Use',
+      '  lowercase letters, digits and dashes,',
+      '  starting with a letter.',
+    ])
+      expect(screen).toContain(line);
+    await answer('starting with a letter.', '\u0015lab\r');
+    expect(await typed).toBe('lab');
+  });
+
   it('asks the demo questions with their descriptions and a number’s range before any answer', async () => {
     const { prompter, shown, answer } = terminal(80);
     const blueprint = await loadBlueprint('blueprints/demo');
