@@ -138,9 +138,9 @@ describe('npm run demo in an 80x24 terminal', () => {
     expect(upgraded.code, upgraded.output).toBe('0');
     // The header says what changes: the answer given with --set.
     expect(upgraded.output).toMatch(
-      /Upgrading demo \(demo \S+ → 1\.0\.0, answer changed: jobTimeoutSeconds\)/,
+      /Upgrading demo \(demo (\S+ → )?1\.0\.0, answer changed: jobTimeoutSeconds\)/,
     );
-    expect(upgraded.output).toMatch(/✔ demo is upgraded/);
+    expect(upgraded.output).toMatch(/✔ demo is upgraded \(1\.0\.0, answer changed: jobTimeoutSeconds\)/);
 
     const destroyed = await paste(t, destroy ?? [], [
       { when: /Type the deployment name \(demo\)/, keys: [{ text: 'demo' }, 'Enter'] },
