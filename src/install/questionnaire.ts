@@ -381,7 +381,7 @@ function missing(details: ErrorDetail[]): StackguideError {
       kind: 'user',
       details,
       nextSteps: [
-        'Add them to the answers file (--config), pass them as flags, or run in a terminal to be asked.',
+        'Add them to the answers file (--config), pass them as flags, or run in a terminal to be asked (without CI, TERM=dumb, --no-input or --output json).',
       ],
     },
   );
