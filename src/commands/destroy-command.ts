@@ -3,6 +3,7 @@ import { destroyFlow } from '../flows/destroy-flow.ts';
 import { runFlow } from '../flows/flow.ts';
 import { startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
+import { teardownInLiveView } from './teardown-in-live-view.ts';
 
 export interface DestroyOptions extends CommonOptions {
   dryRun?: boolean;
@@ -27,15 +28,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
         (options.dryRun === true && !context.mode.json ? process.stdout : process.stderr).write(
           `\n${text}\n\n`,
         ),
-      teardown: (title, teardown, deps) =>
-        context.live(title, deps.cloudFormation, async (renderer, rendererOptions, questions) => {
-          const { runDestroyTasks } = await import('../../tasks/destroy-tasks.ts');
-          const asked = {
-            tracker: context.tracker,
-            ...(questions.choose ? { choose: questions.choose } : {}),
-          };
-          await runDestroyTasks(teardown, { ...deps, ...asked }, renderer, rendererOptions);
-        }),
+      teardown: (title, teardown, deps) => teardownInLiveView(context, title, teardown, deps),
     });
     return await runFlow(flow, {
       ...deploymentTarget(options),

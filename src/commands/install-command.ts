@@ -19,7 +19,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
   // Flags that only AWS would otherwise refuse, checked before the first call (exit 2).
   const deploy = deployChoices(options);
   const outputsFile = checkOutputsFileTarget(options.outputsFile);
-  // The prompter loads with the blueprint and the identity call, so the first question comes sooner.
+  // The prompter loads with the blueprint (and, below, the STS client), so the first question comes sooner.
   const context = startCommand(options, { preloadPrompter: true });
   const { events, screens } = context;
   // In a terminal the SDK's STS client loads with the UI modules and the blueprint, so the identity
