@@ -21,7 +21,8 @@ import { tempDir } from '../support/temp-dir.ts';
  * cost tag, the registry secret, the imported certificate), against moto and the stand-ins: install
  * killed with kill -9 at every event type its NDJSON stream emits (first occurrence per stack) and with
  * each preparation step's create call in flight (held by the gate proxy before AWS sees it, and after
- * AWS did it); destroy killed after each stack's deletion. Each time the same command again must finish
+ * AWS did it: the secret and the certificate at moto, SES production access and the cost tag's
+ * activation at their stand-ins); destroy killed after each stack's deletion. Each time the same command again must finish
  * within 45 s, leaving AWS as one clean run does.
  */
 const blueprint = join(projectRoot, 'blueprints', 'opensarlab');
@@ -42,9 +43,18 @@ afterAll(async () => {
 
 const env = () => ({ ...target.env, STACKGUIDE_SECRET_DOCKERHUB_PASSWORD: PASSWORD, CI: 'true' });
 
-/** A fresh account (moto reset) and directory with the sample answers and the certificate files. */
+const COST_TAG = 'osl-deployment';
+
+/**
+ * A fresh account (moto and the stand-ins reset) and directory with the sample answers and the
+ * certificate files. Billing has seen the cost tag (inactive), so the step activates it, and SES is in
+ * the sandbox, so the step requests production access: every preparation step makes its create call.
+ */
 async function freshCase(command: string[], before: string[][] = []): Promise<MatrixCase> {
   await target.moto.reset();
+  target.ses.reset();
+  target.costExplorer.reset();
+  target.costExplorer.seeTag(COST_TAG);
   const work = await tempDir();
   await copyFile(join(blueprint, 'answers.yaml'), join(work.path, 'answers.yaml'));
   await mkdir(join(work.path, 'certs'));
@@ -68,33 +78,56 @@ async function freshCase(command: string[], before: string[][] = []): Promise<Ma
   return { cwd: work.path, args: args(command), env: env(), remove: work.remove };
 }
 
+/**
+ * What the stand-ins hold for the services moto lacks: the SES production-access requests made (each
+ * opens a support case: one of them, never two) and the cost tag's status.
+ */
+const beyond = () => ({
+  sesProductionRequests: target.ses
+    .submissions('us-east-1')
+    .filter((request) => request.body.ProductionAccessEnabled === true).length,
+  costTag: target.costExplorer.statusOf(COST_TAG),
+});
+
 async function cleanRun(command: string[], before: string[][]) {
   const c = await freshCase(command, before);
   const result = await runCli(c.args, { cwd: c.cwd, env: c.env, timeoutMs: 170_000 });
   expect(result.code, result.stderr).toBe(0);
   const expected = await takeInventory(target.moto.endpoint);
   await c.remove();
-  return { events: parseNdjson(result.stdout), expected };
+  return { events: parseNdjson(result.stdout), expected, expectedBeyond: beyond() };
 }
 
 const install = ['install', '--yes'];
 const stacks = ['geo-class-container', 'geo-class', 'geo-class-cluster-pipeline'];
 
-/** The preparation steps' create calls that moto serves, each held before and after AWS acts on it. */
-const createCalls: KillPoint[] = ['CreateSecret', 'ImportCertificate'].flatMap((action) =>
-  (['before', 'after'] as const).map((when) => ({
-    kind: 'call' as const,
-    gate: { action, occurrence: 1, when },
-  })),
-);
+/**
+ * Each preparation step's create call, held before and after AWS acts on it: the registry secret and the
+ * certificate (moto), SES production access (PutAccountDetails) and the cost tag's activation
+ * (UpdateCostAllocationTagsStatus), both at their stand-ins.
+ */
+const createCalls = (): KillPoint[] =>
+  [
+    { action: 'CreateSecret' },
+    { action: 'ImportCertificate' },
+    { action: 'PutAccountDetails', upstream: target.ses.endpoint },
+    { action: 'UpdateCostAllocationTagsStatus', upstream: target.costExplorer.endpoint },
+  ].flatMap(({ action, upstream }) =>
+    (['before', 'after'] as const).map((when) => ({
+      kind: 'call' as const,
+      gate: { action, occurrence: 1, when },
+      ...(upstream ? { upstream } : {}),
+    })),
+  );
 
 describe('blueprints/opensarlab killed with kill -9, then run again', () => {
-  it('install: at every event and every preparation create call in flight, the re-run finishes with one of everything', async () => {
-    const { events, expected } = await cleanRun(install, []);
+  it('install: at every event, the re-run finishes with one of everything', async () => {
+    const { events, expected, expectedBeyond } = await cleanRun(install, []);
     expect(expected.stacks).toEqual(stacks.map((name) => `${name} CREATE_COMPLETE`).sort());
     expect(expected.secrets).toBe(1);
     expect(expected.certificates).toBe(1);
-    const points = [...eventKillPoints(events), ...createCalls];
+    expect(expectedBeyond).toEqual({ sesProductionRequests: 1, costTag: 'Active' });
+    const points = eventKillPoints(events);
     for (const stack of stacks)
       expect(points.map(describeKillPoint)).toContain(`changeset.created of ${stack}`);
     const outcome = await runMatrix({
@@ -102,14 +135,32 @@ describe('blueprints/opensarlab killed with kill -9, then run again', () => {
       endpoint: target.moto.endpoint,
       expected,
       start: () => freshCase(install),
+      beyond,
+      expectedBeyond,
     });
     console.log(matrixSummary('opensarlab install', outcome));
     expect(outcome.problems).toEqual([]);
   }, 3_600_000);
 
+  it("install: at each preparation step's create call in flight, the re-run finishes with one of everything", async () => {
+    const { expected, expectedBeyond } = await cleanRun(install, []);
+    expect(expectedBeyond).toEqual({ sesProductionRequests: 1, costTag: 'Active' });
+    const outcome = await runMatrix({
+      points: createCalls(),
+      endpoint: target.moto.endpoint,
+      expected,
+      start: () => freshCase(install),
+      beyond,
+      expectedBeyond,
+    });
+    console.log(matrixSummary('opensarlab install, create calls in flight', outcome));
+    expect(outcome.killed).toBe(8);
+    expect(outcome.problems).toEqual([]);
+  }, 3_600_000);
+
   it('destroy: killed after each stack is deleted, the re-run deletes the rest, the certificate too', async () => {
     const destroy = ['destroy', '--confirm', 'geo-class'];
-    const { events, expected } = await cleanRun(destroy, [install]);
+    const { events, expected, expectedBeyond } = await cleanRun(destroy, [install]);
     expect(expected.stacks).toEqual([]);
     expect(expected.certificates).toBe(0);
     const points = eventKillPoints(events).filter(
@@ -123,6 +174,8 @@ describe('blueprints/opensarlab killed with kill -9, then run again', () => {
       endpoint: target.moto.endpoint,
       expected,
       start: () => freshCase(destroy, [install]),
+      beyond,
+      expectedBeyond,
     });
     console.log(matrixSummary('opensarlab destroy', outcome));
     expect(outcome.problems).toEqual([]);

@@ -40,7 +40,10 @@ export async function startGateProxy(target: string, gate: Gate): Promise<GatePr
         ? new URLSearchParams(body.toString())
         : new URLSearchParams();
       const action =
-        form.get('Action') ?? (typeof targetHeader === 'string' ? (targetHeader.split('.').pop() ?? '') : '');
+        form.get('Action') ??
+        (typeof targetHeader === 'string'
+          ? (targetHeader.split('.').pop() ?? '')
+          : restAction(incoming.method, incoming.url));
       if (action) actions.push(action);
       const stopHere = action === gate.action && ++seen === gate.occurrence;
       if (stopHere && gate.when === 'before') {
@@ -92,4 +95,17 @@ export async function startGateProxy(target: string, gate: Gate): Promise<GatePr
         server.close(() => done());
       }),
   };
+}
+
+/**
+ * REST-JSON services name the operation by method and path only; these are the ones a kill point stops
+ * (the stand-ins' create calls), named as the API reference does.
+ */
+const REST_ACTIONS: Record<string, string> = {
+  'POST /v2/email/account/details': 'PutAccountDetails',
+  'GET /v2/email/account': 'GetAccount',
+};
+
+function restAction(method: string | undefined, url: string | undefined): string {
+  return REST_ACTIONS[`${method} ${(url ?? '/').split('?')[0]}`] ?? '';
 }

@@ -23,7 +23,8 @@ import { cliPath, runCli } from './run-cli.ts';
 /** One place to stop a run: the nth event of a type (for one stack, when given), or an AWS call held in flight. */
 export type KillPoint =
   | { kind: 'event'; type: string; stack?: string; occurrence: number }
-  | { kind: 'call'; gate: Gate };
+  /** `upstream`: the endpoint the call goes to when it is not the matrix's (a stand-in's). */
+  | { kind: 'call'; gate: Gate; upstream?: string };
 
 export function describeKillPoint(point: KillPoint): string {
   return point.kind === 'event'
@@ -82,8 +83,9 @@ async function runKilledAt(
   args: readonly string[],
   options: { cwd: string; env: Record<string, string>; endpoint: string },
 ): Promise<KilledRun> {
-  const proxy = point.kind === 'call' ? await startGateProxy(options.endpoint, point.gate) : undefined;
-  const through = (value: string) => (proxy && value === options.endpoint ? proxy.endpoint : value);
+  const upstream = point.kind === 'call' ? (point.upstream ?? options.endpoint) : undefined;
+  const proxy = point.kind === 'call' && upstream ? await startGateProxy(upstream, point.gate) : undefined;
+  const through = (value: string) => (proxy && value === upstream ? proxy.endpoint : value);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...options.env }))
     if (value !== undefined) env[key] = through(value);
@@ -219,6 +221,9 @@ export async function runMatrix(options: {
   endpoint: string;
   expected: Inventory;
   start: () => Promise<MatrixCase>;
+  /** What the stand-ins hold (services moto lacks), compared with `expectedBeyond` after each re-run. */
+  beyond?: () => unknown;
+  expectedBeyond?: unknown;
 }): Promise<MatrixOutcome> {
   const outcome: MatrixOutcome = { problems: [], killed: 0, seconds: [] };
   for (const point of options.points) {
@@ -245,6 +250,11 @@ export async function runMatrix(options: {
       if (JSON.stringify(inventory) !== JSON.stringify(options.expected))
         outcome.problems.push(
           `${label}: AWS holds ${JSON.stringify(inventory)} instead of ${JSON.stringify(options.expected)}`,
+        );
+      const beyond = options.beyond?.();
+      if (JSON.stringify(beyond) !== JSON.stringify(options.expectedBeyond))
+        outcome.problems.push(
+          `${label}: the stand-ins hold ${JSON.stringify(beyond)} instead of ${JSON.stringify(options.expectedBeyond)}`,
         );
     } finally {
       await c.remove();
