@@ -27,11 +27,27 @@ import type { PortAdapter } from './port-token.ts';
 
 /** CloudFormationPort over the AWS SDK. Error mapping happens one level up, in aws-context.ts. */
 export const cloudFormationAdapter: PortAdapter<CloudFormationPort> = {
-  create: (config) => cloudFormationOver(new CloudFormationClient(config)),
+  create: (config) =>
+    cloudFormationOver(
+      new CloudFormationClient(config),
+      () => new CloudFormationClient({ ...config, maxAttempts: 1 }),
+    ),
 };
 
-/** Over a client built elsewhere: tests hand in one mocked with aws-sdk-client-mock. */
-export function cloudFormationOver(client: CloudFormationClient): CloudFormationPort {
+/**
+ * Over a client built elsewhere: tests hand in one mocked with aws-sdk-client-mock. `singleAttempt` makes
+ * the client for calls made with `retry: false` (one attempt each), on first use; without it they go
+ * through `client` too.
+ */
+export function cloudFormationOver(
+  client: CloudFormationClient,
+  singleAttempt?: () => CloudFormationClient,
+): CloudFormationPort {
+  let oneTry: CloudFormationClient | undefined;
+  const withoutRetries = (): CloudFormationClient => {
+    oneTry ??= singleAttempt?.() ?? client;
+    return oneTry;
+  };
   return {
     async createStack(input) {
       const response = await client.send(
@@ -279,8 +295,8 @@ export function cloudFormationOver(client: CloudFormationClient): CloudFormation
       );
     },
 
-    async describeStackEvents(stackNameOrId, nextToken) {
-      const response = await client.send(
+    async describeStackEvents(stackNameOrId, nextToken, options) {
+      const response = await (options?.retry === false ? withoutRetries() : client).send(
         new DescribeStackEventsCommand({ StackName: stackNameOrId, NextToken: nextToken }),
       );
       return {

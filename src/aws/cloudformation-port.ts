@@ -14,8 +14,16 @@ export interface CloudFormationPort {
   describeStack(stackNameOrId: string): Promise<StackDescription | undefined>;
   /** The template the stack was last created or updated with, as submitted. */
   getTemplateBody(stackNameOrId: string): Promise<string | undefined>;
-  /** One page, newest first, as the API returns them. */
-  describeStackEvents(stackNameOrId: string, nextToken?: string): Promise<StackEventsPage>;
+  /**
+   * One page, newest first, as the API returns them. `retry: false` makes one attempt without the SDK's
+   * retries: a poller that retries on its own schedule (the event streamer) would otherwise wait out the
+   * SDK's backoff (up to 1, 2, 4 s ... per throttled attempt) under its own, and count neither.
+   */
+  describeStackEvents(
+    stackNameOrId: string,
+    nextToken?: string,
+    options?: { retry?: boolean },
+  ): Promise<StackEventsPage>;
   /**
    * The failed events of the stack's latest operation, nested stacks included (DescribeEvents with the
    * FailedEvents filter, 2025). Throws where the API is not offered; callers fall back to the events.

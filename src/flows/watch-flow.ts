@@ -128,6 +128,8 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
                 ...(stack?.status ? { status: stack.status } : {}),
                 since: start.since,
                 ...(start.previousEventId ? { afterEventId: start.previousEventId } : {}),
+                // What finding the start read is shown at once, not read again by the first poll.
+                knownEvents: start.events,
               },
               { cloudFormation, clock: host.clock, emit: (event) => events.emit(event), signal: host.signal },
               { outputs: async (final) => shown(name, final.outputs) },

@@ -1,4 +1,4 @@
-import type { CloudFormationPort, StackDescription } from '../aws/cloudformation-port.ts';
+import type { CloudFormationPort, StackDescription, StackEvent } from '../aws/cloudformation-port.ts';
 import type { RootCause, StackEventRecord, StackguideEvent, StackOperation } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { OperationTracker } from './operation-tracker.ts';
@@ -25,6 +25,8 @@ export interface FollowedOperation {
   token?: string;
   /** The newest event before the operation began: reading back stops there. */
   afterEventId?: string;
+  /** The stack's newest events, newest first, as the caller already read them: not read again. */
+  knownEvents?: readonly StackEvent[];
   resourceCount?: number;
 }
 
@@ -98,6 +100,7 @@ export async function followOperation(
       ...(target.token ? { clientRequestToken: target.token } : {}),
       ...(deps.tracker ? { adoptedTokens: () => deps.tracker?.adoptedTokens(stackId) ?? new Set() } : {}),
       ...(target.afterEventId ? { afterEventId: target.afterEventId } : {}),
+      ...(target.knownEvents ? { knownEvents: target.knownEvents } : {}),
       ...(deps.seenEventIds ? { seenEventIds: deps.seenEventIds } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.pollIntervalMs

@@ -13,6 +13,9 @@ export interface OperationStart {
   /** The newest event of the previous operation: reading back stops there. */
   previousEventId?: string;
   since: Date;
+  /** The events read on the way, newest first: the operation's so far (a follower hands them on
+   * instead of reading them again). */
+  events: StackEvent[];
 }
 
 const MAX_PAGES = 50;
@@ -24,6 +27,7 @@ export async function findOperationStart(
 ): Promise<OperationStart> {
   let nextToken: string | undefined;
   let startEvent: StackEvent | undefined;
+  const read: StackEvent[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
     const { events, nextToken: next } = await cloudFormation.describeStackEvents(stackId, nextToken);
     for (const event of events) {
@@ -34,12 +38,14 @@ export async function findOperationStart(
           ...(startEvent ? { startEvent } : {}),
           previousEventId: event.eventId,
           since: startEvent?.timestamp ?? event.timestamp,
+          events: read,
         };
       }
       if (stackLevel) startEvent = event;
+      read.push(event);
     }
     if (!next) break;
     nextToken = next;
   }
-  return { ...(startEvent ? { startEvent } : {}), since: startEvent?.timestamp ?? new Date(0) };
+  return { ...(startEvent ? { startEvent } : {}), since: startEvent?.timestamp ?? new Date(0), events: read };
 }
