@@ -16,11 +16,19 @@ export interface FaultOptions {
   seed: number;
 }
 
+export interface ProxiedCall {
+  at: number;
+  action: string;
+  stack?: string;
+  fault: 'throttled' | 'reset' | 'none';
+}
+
 export interface FaultProxy {
   readonly endpoint: string;
   readonly counts: { calls: number; throttled: number; resetBefore: number; resetAfter: number };
-  /** When each call arrived (wall ms), throttled and reset ones included. */
-  readonly times: readonly number[];
+  /** Every call in order of arrival: when, which query-protocol Action, about which stack (by name, from
+   * its StackName parameter, a name or an ARN), and what was done to it. */
+  readonly log: readonly ProxiedCall[];
   stop(): Promise<void>;
 }
 
@@ -43,21 +51,30 @@ export async function startFaultProxy(target: string, options: FaultOptions): Pr
   const upstream = new URL(target);
   const random = generator(options.seed);
   const counts = { calls: 0, throttled: 0, resetBefore: 0, resetAfter: 0 };
-  const times: number[] = [];
+  const log: ProxiedCall[] = [];
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       counts.calls++;
-      times.push(Date.now());
+      const at = Date.now();
+      const form = new URLSearchParams(Buffer.concat(chunks).toString());
+      const stackName = form.get('StackName') ?? undefined;
+      const stack = stackName ? (/:stack\/([^/]+)\//.exec(stackName)?.[1] ?? stackName) : undefined;
       const roll = random();
+      const resetRoll = (roll - options.throttle) / (1 - options.throttle);
+      log.push({
+        at,
+        action: form.get('Action') ?? 'unknown',
+        ...(stack ? { stack } : {}),
+        fault: roll < options.throttle ? 'throttled' : resetRoll < options.reset ? 'reset' : 'none',
+      });
       if (roll < options.throttle) {
         counts.throttled++;
         outgoing.writeHead(400, { 'content-type': 'text/xml' });
         outgoing.end(THROTTLING);
         return;
       }
-      const resetRoll = (roll - options.throttle) / (1 - options.throttle);
       if (resetRoll < options.reset / 2) {
         counts.resetBefore++;
         incoming.socket.destroy();
@@ -92,7 +109,7 @@ export async function startFaultProxy(target: string, options: FaultOptions): Pr
   return {
     endpoint: `http://127.0.0.1:${port}`,
     counts,
-    times,
+    log,
     stop: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();
