@@ -97,22 +97,14 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
       );
       const running = described.filter((entry) => entry.stack && isInProgress(entry.stack.status));
       if (running.length === 0) {
-        for (const { name, stack } of described) {
-          if (stack && classifyStackStatus(stack.status) === 'not-created') {
-            events.emit({
-              type: 'warning',
-              code: 'stack.not-created',
-              message: `${name} is ${stack.status}: a change set was created and never executed, so the stack does not exist yet and nothing is running on it`,
-            });
-          }
+        for (const { name, stack } of described)
           events.emit({
             type: 'stack.status',
             stack: name,
             status: stack?.status ?? 'NOT_CREATED',
             outputs: shown(name, stack?.outputs ?? {}),
           });
-        }
-        host.show('Nothing is in flight on these stacks.\n');
+        host.show(nothingInFlight(described));
         return ExitCode.ok;
       }
       const outcomes = await host.watching(`Watching ${names.join(', ')} in ${region}`, cloudFormation, () =>
@@ -144,4 +136,22 @@ export function watchFlow(host: WatchHost): Flow<WatchRequest, Validated, Valida
       return exitCode;
     },
   };
+}
+
+/**
+ * What watch found when nothing runs: every stack it looked at, with its status, and for a stack that
+ * only holds a change set (REVIEW_IN_PROGRESS) what that means. Shown as text, as in a terminal the
+ * events are not printed (the live view that would draw them never starts).
+ */
+function nothingInFlight(
+  described: ReadonlyArray<{ name: string; stack: { status: string } | undefined }>,
+): string {
+  const lines = described.map(({ name, stack }) => {
+    if (!stack) return `  ${name} does not exist`;
+    if (classifyStackStatus(stack.status) !== 'not-created') return `  ${name} is ${stack.status}`;
+    return `  ${name} is ${stack.status}: a change set was created and never executed, so the stack does not exist yet and nothing is running on it. It waits for its review: the run that made it (at its change set prompt) or the console executes or deletes it; watch again once it runs.`;
+  });
+  const [only] = described;
+  const heading = described.length === 1 && only ? only.name : 'these stacks';
+  return `Nothing is in flight on ${heading}:\n${lines.join('\n')}\n`;
 }
