@@ -83,7 +83,14 @@ async function journalInterruptedDestroy(planned: string[]): Promise<void> {
   await writeFile(stateFile(), JSON.stringify(state));
 }
 
-describe('destroy after an interrupted destroy and a new install', () => {
+// Each test runs the demo's install and destroy four or five times: about 25 s idle, but up to 180 s
+// (the suite's default limit) on a loaded 2-core machine, where the fresh-clone run at af18963 timed
+// out. Nothing here waits on a clock; the limit only has to be generous.
+const GENERATIONS_TIMEOUT_MS = 600_000;
+
+describe('destroy after an interrupted destroy and a new install', {
+  timeout: GENERATIONS_TIMEOUT_MS,
+}, () => {
   it('killed after its last stack: the next destroy deletes the new stacks and says so truly', async () => {
     expect((await cli('install', '--yes')).code).toBe(0);
     const firstGeneration = [await stackId('demo-app'), await stackId('demo-data')];
