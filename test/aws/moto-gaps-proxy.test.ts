@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { acmPort } from '../../src/aws/acm-port.ts';
 import { createAwsSession } from '../../src/aws/aws-context.ts';
 import { cloudFormationPort } from '../../src/aws/cloudformation-port.ts';
-import { ec2Port } from '../../src/aws/ec2-port.ts';
 import { startMotoServer } from '../support/moto-server.ts';
 import { writeSelfSignedCertificate } from '../support/pem-fixtures.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -79,12 +78,5 @@ describe('moto behind the gaps proxy, as the adapters read it', () => {
     const serial = (await acm.describeCertificate(arn))?.serial ?? '';
     expect(serial).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})*$/);
     expect(BigInt(`0x${serial.replaceAll(':', '')}`)).toBe(BigInt(`0x${opensslHex}`));
-  });
-
-  it("names every Availability Zone's opt-in status as EC2 documents it", async () => {
-    const zones = await aws().use(ec2Port).describeAvailabilityZones();
-    const standard = zones.filter((zone) => zone.zoneType === 'availability-zone');
-    expect(standard.length).toBeGreaterThan(1);
-    expect(new Set(standard.map((zone) => zone.optInStatus))).toEqual(new Set(['opt-in-not-required']));
   });
 });
