@@ -4,6 +4,7 @@ import type { AnswerValue } from '../src/blueprint/references.ts';
 import type { InstallPlan, ReviewDecision } from '../src/install/install-plan.ts';
 import { describeParameter } from '../src/install/install-plan.ts';
 import { mask } from '../src/output/format.ts';
+import { hangingWrap } from '../src/output/wrap.ts';
 
 export interface ReviewScreenProps {
   plan: InstallPlan;
@@ -157,6 +158,8 @@ function answerText(plan: InstallPlan, id: string, value: AnswerValue | undefine
 
 function ReviewBody({ plan }: { plan: InstallPlan }) {
   const iamStacks = plan.stacks.filter((stack) => stack.capabilities.length > 0);
+  const { stdout } = useStdout();
+  const width = (stdout as { columns?: number }).columns || 80;
   return (
     <Box flexDirection="column">
       <Text bold>Review</Text>
@@ -184,21 +187,28 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
                 {step.changes.length === 0 ? <Text dimColor> (already right: nothing to change)</Text> : ''}
               </Text>
               {step.changes.map((change) => (
-                <Text key={`${change.action}:${change.resource}`} dimColor>
-                  {'     '}
-                  {change.action} {change.resource}
-                  {change.detail ? `: ${change.detail}` : ''}
-                </Text>
+                <Wrapped
+                  key={`${change.action}:${change.resource}`}
+                  first="     "
+                  text={`${change.action} ${change.resource}${change.detail ? `: ${change.detail}` : ''}`}
+                  rest="       "
+                  width={width}
+                  dim
+                />
               ))}
             </Box>
           ))}
           {plan.checks
             .filter((check) => check.status !== 'pass')
             .map((check) => (
-              <Text key={check.id} color="yellow">
-                {'  '}⚠ {check.title}: {check.summary}
-                {check.fix ? ` (${check.fix})` : ''}
-              </Text>
+              <Wrapped
+                key={check.id}
+                first="  ⚠ "
+                text={`${check.title}: ${check.summary}${check.fix ? ` (${check.fix})` : ''}`}
+                rest="    "
+                width={width}
+                color="yellow"
+              />
             ))}
           <Text dimColor>
             {'  '}
@@ -218,16 +228,24 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
               {stack.dependsOn.length > 0 ? ` after ${stack.dependsOn.join(', ')}` : ''}
             </Text>
             {Object.entries(stack.parameterSources).map(([key, source]) => (
-              <Text key={key} dimColor>
-                {'       '}
-                {key} = {describeParameter(plan, source)}
-              </Text>
+              <Wrapped
+                key={key}
+                first="       "
+                text={`${key} = ${describeParameter(plan, source)}`}
+                rest="         "
+                width={width}
+                dim
+              />
             ))}
           </Box>
         ))}
-        <Text dimColor>
-          {'  '}Tags on every stack: {commonTags(plan).join(', ')}
-        </Text>
+        <Wrapped
+          first="  "
+          text={`Tags on every stack: ${commonTags(plan).join(', ')}`}
+          rest="    "
+          width={width}
+          dim
+        />
       </Box>
       {iamStacks.length > 0 && (
         <Box marginTop={1} flexDirection="column">
@@ -242,6 +260,36 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
       )}
       <Text> </Text>
     </Box>
+  );
+}
+
+/**
+ * A line of the review wrapped by words to the window, each line after the first under `rest`: Ink
+ * would wrap it at the edge and start the rest at the first column.
+ */
+function Wrapped({
+  first,
+  text,
+  rest,
+  width,
+  dim = false,
+  color,
+}: {
+  first: string;
+  text: string;
+  rest: string;
+  width: number;
+  dim?: boolean;
+  color?: string;
+}) {
+  return (
+    <>
+      {hangingWrap(first, text, rest, width).map((line) => (
+        <Text key={line} dimColor={dim} {...(color ? { color } : {})}>
+          {line}
+        </Text>
+      ))}
+    </>
   );
 }
 

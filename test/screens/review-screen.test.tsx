@@ -174,6 +174,44 @@ describe('ReviewScreen', () => {
     view.unmount();
   });
 
+  it('wraps long lines by words under their own indent at 80 columns, never at the first column', async () => {
+    const plan = await demoPlan();
+    const wide = {
+      ...plan,
+      steps: [
+        {
+          id: 'roles',
+          kind: 'serviceLinkedRoles',
+          title: 'Service-linked roles',
+          changes: [
+            {
+              step: 'roles',
+              action: 'create' as const,
+              resource: 'service-linked role for autoscaling.amazonaws.com',
+              detail: 'aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
+            },
+          ],
+        },
+      ],
+    };
+    const view = renderInTerminal(<ReviewScreen plan={wide} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 24,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const lines = view.lastFrame().split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    const tags = lines.findIndex((line) => line.startsWith('  Tags on every stack:'));
+    expect(lines[tags + 1]).toMatch(/^ {4}\S/);
+    const change = lines.findIndex((line) => line.startsWith('     create service-linked role'));
+    expect(lines[change + 1]).toMatch(/^ {7}\S/);
+    // The words are all there, none cut.
+    expect(lines.slice(change, change + 3).join(' ')).toContain(
+      'create-service-linked-role --aws-service-name',
+    );
+    view.unmount();
+  });
+
   it('prints the plan once and keeps the live part inside an 80x24 window, the picker too', async () => {
     const plan = await demoPlan();
     // As many answers as a large blueprint asks: more than the window holds.
