@@ -2,7 +2,7 @@
  * The known name closest to a misspelt one ("fundation" → "foundation"), or undefined when none is close
  * enough to be a likely typo: within a third of the name's length in edits, and at least one edit allowed.
  */
-function didYouMean(given: string, known: Iterable<string>): string | undefined {
+export function didYouMean(given: string, known: Iterable<string>): string | undefined {
   const limit = Math.max(1, Math.floor(given.length / 3));
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { type ErrorDetail, StackguideError } from '../errors.ts';
 import { creationOrder } from '../graph/deployment-graph.ts';
 import { checkYamlNesting, INPUT_LIMITS, readLimitedFile, yamlData } from '../input-limits.ts';
@@ -11,7 +10,10 @@ import { deploymentNameProblem, validateAnswer } from './answer-validation.ts';
 import { type BlueprintDocument, blueprintSchema, type StackDefinition } from './blueprint-schema.ts';
 import type { CheckProblem, LoadedTemplate, NestedTemplate } from './checks/blueprint-check.ts';
 import { runBlueprintChecks } from './checks/run-blueprint-checks.ts';
+import { oneOf } from './did-you-mean.ts';
+import { partialBlueprint } from './partial-blueprint.ts';
 import { parseReferences, REFERENCE_FORMS } from './references.ts';
+import { schemaHint, schemaProblems } from './schema-problems.ts';
 
 /** A blueprint that passed every check, with its templates read and summarised. */
 export interface Blueprint extends BlueprintDocument {
@@ -56,39 +58,50 @@ export async function loadBlueprint(location: string): Promise<Blueprint> {
       message: error.message.split('\n')[0] ?? error.message,
       fix: 'Fix the YAML syntax at that line.',
     }));
-    throw invalid(file, details);
+    throw invalid(file, location, details);
   }
 
-  const parsed = blueprintSchema.safeParse(yamlData(document, `the blueprint ${file}`));
-  if (!parsed.success) {
+  const raw = yamlData(document, `the blueprint ${file}`);
+  // reportInput: the problems say what the file holds where it is wrong ("the number 300, where text is expected").
+  const parsed = blueprintSchema.safeParse(raw, { reportInput: true });
+  const readable = parsed.success ? undefined : partialBlueprint(blueprintSchema, raw);
+  const fromSchema = parsed.success
+    ? []
+    : schemaProblems(parsed.error.issues, raw, blueprintSchema, schemaHint(text, raw, dirname(file)));
+  const data = parsed.success ? parsed.data : readable?.data;
+  // Nothing left to read past the schema's problems (no stacks at all): they are the whole report.
+  if (data === undefined)
     throw invalid(
       file,
-      parsed.error.issues.map((issue) => ({
-        path: `${where(issue.path)} ${formatPath(issue.path)}`,
-        message: issue.message,
-        fix: fixFor(issue),
-      })),
+      location,
+      fromSchema.map((problem) => shown(problem, where)),
     );
-  }
 
   const blueprintDir = dirname(file);
   const templates: Record<string, LoadedTemplate> = {};
-  const details = await semanticProblems(parsed.data, blueprintDir, templates);
+  const details = await semanticProblems(data, blueprintDir, templates);
   // The cross checks need every template loaded; with one missing they would report noise.
-  const checked =
-    details.length === 0 ? await runBlueprintChecks(parsed.data, blueprintDir, templates) : undefined;
-  const problems: CheckProblem[] = [...details, ...(checked?.problems ?? [])];
-  if (problems.length > 0) {
+  const checked = details.length === 0 ? await runBlueprintChecks(data, blueprintDir, templates) : undefined;
+  // Found in a blueprint with parts set aside: said at the file's own paths, and echoes of what was set
+  // aside (a reference to the question whose prompt is misspelt) left out, it being reported already.
+  const later = [...details, ...(checked?.problems ?? [])].flatMap((problem: CheckProblem) =>
+    readable === undefined
+      ? [problem]
+      : readable.echoes(problem)
+        ? []
+        : [
+            {
+              ...problem,
+              segments: problem.file === undefined ? readable.toFile(problem.segments) : problem.segments,
+            },
+          ],
+  );
+  const problems: CheckProblem[] = [...fromSchema, ...later];
+  if (problems.length > 0 || !parsed.success) {
     throw invalid(
       file,
-      problems.map(({ segments, message, fix, file: inTemplate }) => ({
-        path:
-          inTemplate === undefined
-            ? `${where(segments)} ${formatPath(segments)}`
-            : `${inTemplate}${segments.length > 0 ? ` ${formatPath(segments)}` : ''}`,
-        message,
-        fix,
-      })),
+      location,
+      problems.map((problem) => shown(problem, where)),
     );
   }
   return {
@@ -118,16 +131,38 @@ async function blueprintFile(location: string): Promise<string> {
   return info.isDirectory() ? join(absolute, BLUEPRINT_FILE) : absolute;
 }
 
-function invalid(file: string, details: ErrorDetail[]): StackguideError {
+function invalid(file: string, location: string, details: ErrorDetail[]): StackguideError {
   return new StackguideError(
     `The blueprint ${file} has ${details.length} problem${details.length === 1 ? '' : 's'}`,
     {
       code: 'blueprint.invalid',
       kind: 'user',
       details,
-      nextSteps: ['Fix each problem above, then run `stackguide validate <folder>` until it reports none.'],
+      nextSteps: [
+        `Fix each problem above, then run \`stackguide validate ${shellWord(location)}\` until it reports none.`,
+      ],
     },
   );
+}
+
+/** A problem as the error lists it: the line and path in blueprint.yaml, or the template file's path. */
+function shown(
+  { segments, message, fix, file: inTemplate }: CheckProblem,
+  where: (path: PropertyKey[]) => string,
+): ErrorDetail {
+  return {
+    path:
+      inTemplate === undefined
+        ? `${where(segments)} ${formatPath(segments)}`
+        : `${inTemplate}${segments.length > 0 ? ` ${formatPath(segments)}` : ''}`,
+    message,
+    fix,
+  };
+}
+
+/** The folder as typed, quoted when the shell would split it. */
+function shellWord(text: string): string {
+  return /^[\w./~@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 interface SemanticProblem {
@@ -186,7 +221,7 @@ async function semanticProblems(
           add(
             ['questions', index, key, position],
             `"${other}" is not a question id`,
-            `Use one of: ${[...questionIds].join(', ')}.`,
+            oneOf(other, [...questionIds]),
           );
       });
     }
@@ -232,7 +267,7 @@ async function semanticProblems(
         add(
           at('dependsOn', position),
           `"${dependency}" is not a stack id`,
-          `Use one of: ${[...stackIds.keys()].join(', ')}.`,
+          oneOf(dependency, [...stackIds.keys()]),
         );
     }
 
@@ -402,43 +437,4 @@ function lineOf(document: Document, lines: LineCounter, path: PropertyKey[]): nu
     if (depth === 0 && (isMap(document.contents) || isSeq(document.contents))) return 1;
   }
   return 1;
-}
-
-function fixFor(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined
-        ? `Add it: it is required (${issue.expected}).`
-        : `Make it ${article(issue.expected)}.`;
-    case 'unrecognized_keys':
-      return `Remove ${issue.keys.join(', ')} or fix the spelling; see blueprints/blueprint.schema.json for the allowed keys.`;
-    case 'invalid_value':
-      return `Use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
-    case 'invalid_union': {
-      // A union of plain types (a parameter value): name them. A discriminated union: list its values.
-      const types = issue.errors.map((branch) =>
-        branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0
-          ? branch[0].expected
-          : undefined,
-      );
-      if (types.length > 0 && types.every((type) => type !== undefined))
-        return `Make it ${types.map((type) => article(type)).join(' or ')}.`;
-      const options = (issue as { options?: unknown[] }).options;
-      if (Array.isArray(options))
-        return `Use one of: ${options.map((option) => JSON.stringify(option)).join(', ')}.`;
-      return 'Check the type field and the keys allowed for that type in blueprints/blueprint.schema.json.';
-    }
-    case 'too_small':
-      return `Give at least ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : ''}.`;
-    case 'too_big':
-      return `Give at most ${String(issue.maximum)}.`;
-    case 'invalid_format':
-      return 'Fix the value to match the format described in the message.';
-    default:
-      return 'See blueprints/blueprint.schema.json for what is allowed here.';
-  }
-}
-
-function article(type: string): string {
-  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }

@@ -2,7 +2,9 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
+import { schemaHint } from '../../src/blueprint/schema-problems.ts';
 import { StackguideError } from '../../src/errors.ts';
+import { projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -50,9 +52,11 @@ describe('loadBlueprint', () => {
       yaml.replace('    dependsOn: [data]', '    dependsOn: [data]\n    dependOn: [data]'),
     );
     const [problem] = await problems(dir);
-    expect(problem?.path).toMatch(/^blueprint\.yaml:\d+ stacks\[1\]$/);
-    expect(problem?.message).toContain('dependOn');
-    expect(problem?.fix).toContain('Remove dependOn');
+    expect(problem).toEqual({
+      path: expect.stringMatching(/^blueprint\.yaml:\d+ stacks\[1\]\.dependOn$/),
+      message: 'unknown key "dependOn" (did you mean "dependsOn"? It is set here already.)',
+      fix: 'Remove "dependOn", or merge what it holds into "dependsOn".',
+    });
   });
 
   it('reports every problem at once: bad reference, unmapped template parameter, wrong type', async () => {
@@ -66,25 +70,17 @@ describe('loadBlueprint', () => {
         .replace('  maxLength: 24', '  maxLength: many'),
     );
     const found = await problems(dir);
-    const byPath = Object.fromEntries(found.map((p) => [p.path.replace(/^blueprint\.yaml:\d+ /, ''), p]));
-    expect(Object.keys(byPath).sort()).toEqual(['deployment.maxLength']);
-    // Schema errors stop the semantic pass (its input would be malformed); fix them and the rest shows.
-    const second = await problems(
-      await demoWith((yaml) =>
-        yaml
-          .replace(
-            "JobTimeoutSeconds: '{{answers.jobTimeoutSeconds}}'",
-            "JobTimeoutSeconds: '{{answers.jobTimeout}}'",
-          )
-          .replace("      AdminEmail: '{{answers.adminEmail}}'\n", ''),
-      ),
-    );
-    expect(second.map((p) => p.path.replace(/^blueprint\.yaml:\d+ /, '')).sort()).toEqual([
+    expect(found.map((p) => p.path.replace(/^blueprint\.yaml:\d+ /, '')).sort()).toEqual([
+      'deployment.maxLength',
       'stacks[1].parameters',
       'stacks[1].parameters.JobTimeoutSeconds',
     ]);
-    expect(second.find((p) => p.path.endsWith('JobTimeoutSeconds'))?.fix).toContain('jobTimeoutSeconds');
-    expect(second.find((p) => p.path.endsWith('parameters'))?.message).toContain('AdminEmail has no default');
+    expect(found.find((p) => p.path.endsWith('maxLength'))).toMatchObject({
+      message: 'is the text "many", where a number is expected',
+      fix: 'Make it a number.',
+    });
+    expect(found.find((p) => p.path.endsWith('JobTimeoutSeconds'))?.fix).toContain('jobTimeoutSeconds');
+    expect(found.find((p) => p.path.endsWith('parameters'))?.message).toContain('AdminEmail has no default');
   });
 
   it('refuses an output reference to a stack that is not a dependency', async () => {
@@ -123,5 +119,110 @@ describe('loadBlueprint', () => {
       code: 'blueprint.not-found',
       exitCode: 2,
     });
+  });
+});
+
+/** Trial finding 36: one run names every independent problem, in a vendor's words, with its fix. */
+describe('validate in one round', () => {
+  const without = (path: string) => path.replace(/^blueprint\.yaml:\d+ /, '');
+
+  it('names a misspelt key with the key it was meant to be, and a stack id typo beside it, in one run', async () => {
+    const dir = await demoWith((yaml) =>
+      yaml
+        .replace('    prompt: Administrator email address', '    promt: Administrator email address')
+        .replace('    dependsOn: [data]', '    dependsOn: [dta]'),
+    );
+    const error = await loadBlueprint(dir).catch((thrown: unknown) => thrown as StackguideError);
+    expect(error).toMatchObject({ code: 'blueprint.invalid', exitCode: 2 });
+    const found = (error as StackguideError).details;
+    expect(found.find((p) => without(p.path) === 'questions[4].promt')).toEqual({
+      path: expect.stringMatching(/^blueprint\.yaml:5\d /),
+      message: 'unknown key "promt" (did you mean "prompt"?)',
+      fix: 'Rename "promt" to "prompt".',
+    });
+    expect(found.find((p) => without(p.path) === 'stacks[1].dependsOn[0]')).toMatchObject({
+      message: '"dta" is not a stack id',
+      fix: 'Use one of: data, app (did you mean "data"?).',
+    });
+    // The spelling is the problem; "prompt is missing" would be the same one said twice, in zod's words.
+    expect(found.map((p) => without(p.path))).not.toContain('questions[4].prompt');
+    expect(found.map((p) => p.message).join('\n')).not.toMatch(/Invalid input|Unrecognized key/);
+    // The next step names the folder as given, not a placeholder.
+    expect((error as StackguideError).nextSteps).toEqual([
+      `Fix each problem above, then run \`stackguide validate ${dir}\` until it reports none.`,
+    ]);
+  });
+
+  it('lists the keys allowed where an unknown key has no likely spelling', async () => {
+    const dir = await demoWith((yaml) =>
+      yaml.replace(
+        '    prompt: Create an alerts topic?',
+        '    prompt: Create an alerts topic?\n    colour: blue',
+      ),
+    );
+    const [problem, ...rest] = await problems(dir);
+    expect(rest).toEqual([]);
+    expect(without(problem?.path ?? '')).toBe('questions[3].colour');
+    expect(problem?.message).toBe('unknown key "colour"');
+    expect(problem?.fix).toBe(
+      'Remove it, or use one of the keys allowed here: id, prompt, description, section, required, requires, excludes, type, default.',
+    );
+  });
+
+  it('sets a broken question aside: its own problem once, no echo where it is used, later indexes kept', async () => {
+    const dir = await demoWith((yaml) =>
+      yaml
+        .replace('    type: number\n', '    type: nmber\n')
+        .replace("pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'", "pattern: '^[^@]+('")
+        .replace('    dependsOn: [data]', '    dependsOn: [dta]'),
+    );
+    const found = await problems(dir);
+    expect(found.map((p) => without(p.path))).toEqual([
+      'questions[2].type',
+      'questions[4].pattern',
+      'stacks[1].dependsOn[0]',
+      'stacks[1].parameters.DataBucketName',
+    ]);
+    expect(found[0]).toMatchObject({
+      message: 'type "nmber" is not one stackguide knows',
+      fix: expect.stringContaining('(did you mean "number"?)'),
+    });
+    expect(found[1]?.message).toBe('"^[^@]+(" is not a valid regular expression');
+    // {{answers.jobTimeoutSeconds}} is used by stack app: not "refers to no question", the question is there.
+    expect(found.map((p) => p.message).join('\n')).not.toContain('refers to no question');
+  });
+
+  it('says what a value of the wrong kind holds and how to write it', async () => {
+    const dir = await demoWith((yaml) =>
+      yaml
+        .replace('  title: Demo platform', '  title: 5')
+        .replace('    - { value: staging }', '    - { valu: staging }'),
+    );
+    const found = await problems(dir);
+    expect(found.find((p) => without(p.path) === 'product.title')).toMatchObject({
+      message: 'is the number 5, where text is expected',
+      fix: 'Quote it: "5" (YAML reads it as a number otherwise).',
+    });
+    expect(found.find((p) => without(p.path) === 'questions[0].choices[1].valu')).toMatchObject({
+      message: 'unknown key "valu" (did you mean "value"?)',
+      fix: 'Rename "valu" to "value".',
+    });
+  });
+
+  it('points at the JSON Schema the blueprint names, else the installed one, never at this repository', async () => {
+    const named = await tempDir();
+    cleanups.push(named.remove);
+    await writeFile(join(named.path, 'schema.json'), '{}');
+    expect(schemaHint('# yaml-language-server: $schema=schema.json\n', {}, named.path)).toBe(
+      'the JSON Schema your blueprint names (schema.json)',
+    );
+    expect(schemaHint('', { $schema: 'https://example.com/s.json' }, named.path)).toBe(
+      'the JSON Schema your blueprint names (https://example.com/s.json)',
+    );
+    // A copy of a shipped blueprint keeps "$schema=../blueprint.schema.json", which points nowhere there.
+    const installed = join(projectRoot, 'blueprints', 'blueprint.schema.json');
+    expect(schemaHint('# yaml-language-server: $schema=../blueprint.schema.json\n', {}, named.path)).toBe(
+      `the blueprint JSON Schema (${installed})`,
+    );
   });
 });
