@@ -110,6 +110,7 @@ export function createInquirerPrompter(
     input: (question) =>
       guard(() => {
         explain(question.help);
+        const onEscape = question.escapeCancels ? escapeSignal(streams.input, signal) : undefined;
         return input(
           {
             message: question.message,
@@ -134,8 +135,8 @@ export function createInquirerPrompter(
               },
             },
           },
-          context,
-        );
+          onEscape ? { ...context, signal: onEscape.signal } : context,
+        ).finally(() => onEscape?.dispose());
       }),
     password: (question) =>
       // No mask characters (they count the length) and no Ctrl+T reveal: inquirer shows a fixed
@@ -147,6 +148,27 @@ export function createInquirerPrompter(
           context,
         );
       }),
+  };
+}
+
+/**
+ * The run's signal, also aborted by Esc: inquirer's input prompt has no Esc of its own. readline (which
+ * the prompt sets up on the stream) emits the key as a `keypress` named `escape`.
+ */
+function escapeSignal(
+  stream: NodeJS.ReadStream,
+  signal: AbortSignal,
+): { signal: AbortSignal; dispose: () => void } {
+  const pressed = new AbortController();
+  const onKey = (_text: string | undefined, key: { name?: string } | undefined): void => {
+    if (key?.name === 'escape') pressed.abort();
+  };
+  stream.on('keypress', onKey);
+  return {
+    signal: AbortSignal.any([signal, pressed.signal]),
+    dispose: () => {
+      stream.off('keypress', onKey);
+    },
   };
 }
 

@@ -334,16 +334,46 @@ async function confirmDestruction(
       },
     );
   }
+  // A typo asks again, saying what differs; the plan above stays valid. A few misses in a row end the
+  // run: someone typing names that are not this deployment should read the plan again.
+  let misses = 0;
   const typed = await prompter.input({
     message: `Type the deployment name (${deployment}) to delete everything listed above`,
-    validate: () => true,
+    escapeCancels: true,
+    validate: (value) => {
+      if (value === deployment) return true;
+      misses += 1;
+      if (misses >= CONFIRMATION_TRIES) return true;
+      const left = CONFIRMATION_TRIES - misses;
+      return `${mismatch(value, deployment)} Type ${deployment} to delete, or press Esc or Ctrl+C to cancel (${left} ${left === 1 ? 'try' : 'tries'} left).`;
+    },
   });
   if (typed !== deployment) {
-    throw new StackguideError('Nothing was deleted: the name typed does not match', {
-      code: 'cancelled',
-      kind: 'cancelled',
-    });
+    throw new StackguideError(
+      `Nothing was deleted: the name typed did not match ${deployment} in ${CONFIRMATION_TRIES} tries`,
+      {
+        code: 'cancelled',
+        kind: 'cancelled',
+        nextSteps: [`Read the plan again, then run destroy again and type ${deployment}.`],
+      },
+    );
   }
+}
+
+/** How many times the typed confirmation is asked before the run ends with nothing deleted. */
+const CONFIRMATION_TRIES = 3;
+
+/** What is wrong with a typed name, in words: the operator sees why it was refused, not only that. */
+function mismatch(typed: string, expected: string): string {
+  if (typed === '') return 'Nothing was typed.';
+  const shown = JSON.stringify(typed);
+  if (typed.trim() === expected) return `${shown} has spaces around the name.`;
+  if (typed.toLowerCase() === expected.toLowerCase())
+    return `${shown} differs in capitals: the name is ${expected}.`;
+  let at = 0;
+  while (at < typed.length && typed[at] === expected[at]) at++;
+  if (at === typed.length) return `${shown} is only the start of ${expected}.`;
+  return `${shown} is not ${expected}: they differ from character ${at + 1} on.`;
 }
 
 /** Asked (or --yes) before anything is deleted; the protection is lifted as the first change. */

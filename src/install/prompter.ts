@@ -22,6 +22,8 @@ export interface Prompter {
     help?: string;
     validate: (value: string) => string | true;
     verify?: (value: string) => Promise<string | true>;
+    /** Esc cancels like Ctrl+C (a confirmation to type, where Esc is the expected way out). */
+    escapeCancels?: boolean;
   }): Promise<string>;
   /** A heading between groups of questions ("Security"). */
   section(title: string): void;

@@ -4,6 +4,7 @@ import type { AwsContext } from '../../src/aws/aws-context.ts';
 import type { EbsPort } from '../../src/aws/ebs-port.ts';
 import type { TaggingPort } from '../../src/aws/tagging-port.ts';
 import type { Teardown } from '../../src/decommission/teardown.ts';
+import { StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { type DestroyRequest, destroyFlow } from '../../src/flows/destroy-flow.ts';
 import { runFlow } from '../../src/flows/flow.ts';
@@ -38,17 +39,32 @@ function demoAccount() {
   return { cfn, aws };
 }
 
-function typing(name: string): Prompter {
+/**
+ * The operator typing `attempts` in turn at the confirmation, each checked by the prompt's own validate
+ * as the terminal prompter does; a refusal's message is kept, and running out of attempts is Ctrl+C.
+ */
+function typing(attempts: readonly string[], refused: string[]): Prompter {
   return {
     confirm: async (question) => question.default ?? false,
     select: async (question) => question.choices[0]?.value as never,
-    input: async () => name,
+    input: async (question) => {
+      for (const typed of attempts) {
+        const verdict = question.validate(typed);
+        if (verdict === true) return typed;
+        refused.push(verdict);
+      }
+      throw new StackguideError('Stopped at your request: nothing was changed', {
+        code: 'cancelled',
+        kind: 'cancelled',
+      });
+    },
     password: async () => '',
     section: () => undefined,
   };
 }
 
-async function destroyWith(typed: string) {
+async function destroyWith(...typed: string[]) {
+  const refused: string[] = [];
   const state = await tempDir();
   const { cfn, aws } = demoAccount();
   const events: StackguideEvent[] = [];
@@ -58,7 +74,7 @@ async function destroyWith(typed: string) {
   const shown: string[] = [];
   const flow = destroyFlow({
     events: bus,
-    prompter: typing(typed),
+    prompter: typing(typed, refused),
     signal: new AbortController().signal,
     clock: new FakeClock(),
     connect: () => aws,
@@ -81,15 +97,22 @@ async function destroyWith(typed: string) {
     (error: unknown) => ({ error }),
   );
   await state.remove();
-  return { outcome, cfn, events, tornDown, shown };
+  return { outcome, cfn, events, tornDown, shown, refused };
 }
 
 describe('the destroy flow', () => {
-  it('aborts on a wrongly typed name after showing the plan, before anything runs or is said done', async () => {
-    const { outcome, cfn, events, tornDown, shown } = await destroyWith('dmeo');
+  it('ends with nothing deleted after three wrongly typed names, saying each time what was wrong', async () => {
+    const { outcome, cfn, events, tornDown, shown, refused } = await destroyWith('dmeo', 'demo ', 'Demo');
     expect(outcome).toMatchObject({
-      error: { code: 'cancelled', message: 'Nothing was deleted: the name typed does not match' },
+      error: {
+        code: 'cancelled',
+        message: 'Nothing was deleted: the name typed did not match demo in 3 tries',
+      },
     });
+    expect(refused).toEqual([
+      '"dmeo" is not demo: they differ from character 2 on. Type demo to delete, or press Esc or Ctrl+C to cancel (2 tries left).',
+      '"demo " has spaces around the name. Type demo to delete, or press Esc or Ctrl+C to cancel (1 try left).',
+    ]);
     expect(shown[0]).toContain(
       'Stacks to delete, in this order:\n  1. demo-app (CREATE_COMPLETE)\n  2. demo-data',
     );
@@ -99,8 +122,31 @@ describe('the destroy flow', () => {
     expect(events.map((event) => event.type)).not.toContain('run.completed');
   });
 
+  it('asks again after a typo and goes ahead with the same plan once the name is typed (trial finding 27)', async () => {
+    const { outcome, tornDown, refused, shown } = await destroyWith('de', 'demo');
+    expect(refused).toEqual([
+      '"de" is only the start of demo. Type demo to delete, or press Esc or Ctrl+C to cancel (2 tries left).',
+    ]);
+    expect(shown).toHaveLength(1);
+    expect(outcome).toEqual({ code: 0 });
+    expect(tornDown.map((teardown) => teardown.stacks.map((stack) => stack.name))).toEqual([
+      ['demo-app', 'demo-data'],
+    ]);
+  });
+
+  it('stops with nothing deleted when the operator cancels after a typo', async () => {
+    const { outcome, tornDown, refused, cfn } = await destroyWith('DEMO');
+    expect(refused).toEqual([
+      '"DEMO" differs in capitals: the name is demo. Type demo to delete, or press Esc or Ctrl+C to cancel (2 tries left).',
+    ]);
+    expect(outcome).toMatchObject({ error: { code: 'cancelled' } });
+    expect(tornDown).toEqual([]);
+    expect(cfn.calls.map((call) => call.method)).not.toContain('deleteStack');
+  });
+
   it('with the name typed, tears down the planned stacks in the plan order and reports the leftovers', async () => {
-    const { outcome, tornDown, events } = await destroyWith('demo');
+    const { outcome, tornDown, events, refused } = await destroyWith('demo');
+    expect(refused).toEqual([]);
     expect(outcome).toEqual({ code: 0 });
     expect(tornDown.map((teardown) => teardown.stacks.map((stack) => stack.name))).toEqual([
       ['demo-app', 'demo-data'],

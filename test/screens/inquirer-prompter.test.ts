@@ -94,6 +94,30 @@ describe('the terminal prompter', () => {
     expect(await typed).toBe('lab');
   });
 
+  it('cancels a typed confirmation on Esc, after a refusal, and only where asked to', async () => {
+    const { prompter, answer } = terminal(80);
+    const typed = prompter.input({
+      message: 'Type the deployment name (demo)',
+      escapeCancels: true,
+      validate: (value) => (value === 'demo' ? true : `"${value}" is not demo.`),
+    });
+    const outcome = typed.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await answer('Type the deployment name (demo)', 'dmeo\r');
+    await answer('"dmeo" is not demo.', '\u001b');
+    expect(await outcome).toMatchObject({
+      error: { code: 'cancelled', message: 'Stopped at your request: nothing was changed' },
+    });
+    // Without escapeCancels, Esc is only a key: the answer still ends the prompt.
+    const plain = prompter.input({ message: 'Name', validate: () => true });
+    await answer(/\? Name/, '\u001b');
+    await new Promise((done) => setTimeout(done, 700));
+    await answer(/\? Name/, 'lab\r');
+    expect(await plain).toBe('lab');
+  });
+
   it('asks the demo questions with their descriptions and a number’s range before any answer', async () => {
     const { prompter, shown, answer } = terminal(80);
     const blueprint = await loadBlueprint('blueprints/demo');
