@@ -95,7 +95,9 @@ export async function checkSteps(
   const results: CheckResult[] = [];
   for (const entry of steps) {
     const { definition, config } = resolve(entry);
-    const context: StepContext = { ...base, stepId: entry.id, stepOutputs };
+    // Only the blueprint's own title: a check falls back to its own words, not to the kind's description.
+    const titled = entry.title ? { stepTitle: entry.title } : {};
+    const context: StepContext = { ...base, stepId: entry.id, ...titled, stepOutputs };
     for (const result of await definition.check(context, config, inputs[entry.id] ?? {})) {
       results.push(result);
       base.emit({ type: 'check.result', result });

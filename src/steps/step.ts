@@ -52,6 +52,11 @@ export interface PlannedChange {
 export interface StepContext {
   /** This step's id in the blueprint. */
   readonly stepId: string;
+  /**
+   * The step's title as the blueprint gives it: what the operator knows it by, heading its questions
+   * (there, without one, its kind's description) and titling its checks.
+   */
+  readonly stepTitle?: string;
   readonly region: string;
   readonly account: string;
   readonly deployment: string;
@@ -75,8 +80,6 @@ export interface StepContext {
 export type ValidateContext = Pick<StepContext, 'stepId' | 'region' | 'deployment' | 'answers' | 'clock'>;
 
 export interface AskContext extends StepContext {
-  /** The step's title as the blueprint gives it (else its kind's description), to head its questions. */
-  readonly stepTitle?: string;
   /** Absent when nothing may prompt: inputs must come from `saved` or the environment, else an error
    * naming the answers-file key (`steps.<id>.<key>`) or variable to set. */
   readonly prompter?: Prompter;

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StepEntry } from '../../src/blueprint/blueprint-schema.ts';
 import { StackguideError } from '../../src/errors.ts';
+import { statusText } from '../../src/output/status-text.ts';
+import type { DeploymentStatus } from '../../src/status/deployment-status.ts';
+import { statusSections } from '../../src/status/status-sections.ts';
 import { manualStep } from '../../src/steps/manual/manual-step.ts';
-import { askSteps } from '../../src/steps/run-steps.ts';
+import { askSteps, checkSteps } from '../../src/steps/run-steps.ts';
 import { accountStepContext, configOf, scriptedPrompter } from '../support/account-step-context.ts';
 
 // The manual step calls no AWS API: its contexts never reach an endpoint.
@@ -133,6 +136,50 @@ describe('manual step', () => {
     await askSteps([entry as StepEntry], base, undefined);
     expect(prompter.sections).toEqual(['Manual step: Enter maintenance mode']);
     expect(prompter.asked[0]?.help).toBe(MAINTENANCE.instructions);
+  });
+
+  it('is titled in status by its title, not by the words confirmed (two steps may share them)', async () => {
+    // codeocean-vpc's endpoints and kms steps both confirm "Done, or not needed" (trial finding 40).
+    const { stepId: _stepId, ...base } = run();
+    const entries = [
+      { id: 'endpoints', title: 'VPC endpoint security groups (existing VPC only)' },
+      { id: 'kms', title: 'KMS customer-managed keys' },
+    ].map(
+      (step) =>
+        ({
+          ...step,
+          kind: 'manual',
+          instructions: 'Create them if you need them.',
+          confirm: 'Done, or not needed',
+        }) as StepEntry,
+    );
+    const checks = await checkSteps(entries, base, {
+      endpoints: { confirmed: true },
+      kms: { confirmed: false },
+    });
+    const status: DeploymentStatus = {
+      deployment: 'co2',
+      region: 'us-east-1',
+      stacks: [],
+      steps: [],
+      healthy: false,
+      state: 'needs-action',
+      sections: statusSections(
+        [],
+        entries.map((entry) => ({
+          id: entry.id,
+          kind: 'manual',
+          title: entry.title ?? entry.id,
+          checks: checks.filter((check) => check.step === entry.id),
+        })),
+      ).filter((section) => section.section === 'manual'),
+    };
+    expect(statusText('Code Ocean', status, 80).split('\n').slice(2)).toEqual([
+      'Manual steps: needs action',
+      '✔ VPC endpoint security groups (existing VPC only): confirmed',
+      '✖ KMS customer-managed keys: not confirmed',
+      '    next: Create them if you need them.',
+    ]);
   });
 
   it('offers Yes for the confirmation, and asks nothing when the answers file shows the step done', async () => {

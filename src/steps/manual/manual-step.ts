@@ -138,7 +138,9 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
       {
         id: `${context.stepId}.done`,
         step: context.stepId,
-        title: config.confirm ?? config.instructions.split('\n')[0] ?? context.stepId,
+        // Titled by the step, as the operator was asked it: two steps confirmed with the same words
+        // ("Done, or not needed") must still read as two different items.
+        title: context.stepTitle ?? config.confirm ?? config.instructions.split('\n')[0] ?? context.stepId,
         status: inputs.confirmed ? 'pass' : 'fail',
         summary: inputs.confirmed ? `confirmed${inputs.answer ? `: ${inputs.answer}` : ''}` : 'not confirmed',
         required: true,
