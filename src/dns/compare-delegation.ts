@@ -144,7 +144,8 @@ export function classifyNameServer(probe: NameServerProbe): NameServerResult {
   }
   let why: string;
   if (response.rcode === 'REFUSED') {
-    why = 'refuses queries for it: it does not host the zone (a deleted hosted zone answers this way)';
+    why =
+      'refuses queries for it (REFUSED), so it does not host the zone; a deleted hosted zone answers this way';
   } else if (!response.authoritative) {
     why = 'answers without authority (AA flag off): it does not host the zone';
   } else if (soaOwner !== null && soaOwner !== domain) {
@@ -219,7 +220,6 @@ export function classifyParentServer(observation: ParentServerObservation): Pare
     ttl: found.ttl,
     problem: null,
   };
-  const lameNote = lame.length > 0 ? ` ${describeLame(lame, observation.nameServers)}` : '';
   const said = (verdict: string, fix: DelegationFix | null): ParentServerResult => ({
     ...facts,
     verdict,
@@ -244,12 +244,12 @@ export function classifyParentServer(observation: ParentServerObservation): Pare
     }
     case 'partial':
       return said(
-        `delegates ${domain} to only ${comparison.matching.length} of the hosted zone's ${expected.length} name servers (missing: ${comparison.missing.join(', ')}).${lameNote}`,
+        `delegates ${domain} to only ${comparison.matching.length} of the hosted zone's ${expected.length} name servers (missing: ${comparison.missing.join(', ')}).`,
         delegationFix('partial', domain, parentZone, comparison.missing, [], recordTtl, null),
       );
     case 'stale':
       return said(
-        `delegates ${domain} to name servers that are not the hosted zone's (${comparison.extra.join(', ')}), probably those of an earlier hosted zone that was deleted.${lameNote}`,
+        `delegates ${domain} to name servers that are not the hosted zone's (${comparison.extra.join(', ')}), probably those of an earlier hosted zone that was deleted.`,
         delegationFix(
           'stale',
           domain,
@@ -262,7 +262,7 @@ export function classifyParentServer(observation: ParentServerObservation): Pare
       );
     case 'lame':
       return said(
-        `delegates ${domain} to the hosted zone's name servers, but not all of them serve it.${lameNote}`,
+        `delegates ${domain} to the hosted zone's ${expected.length} name servers, but ${howManyServe(lame, expected)}.`,
         delegationFix('lame', domain, parentZone, [], [], recordTtl, null),
       );
   }
@@ -390,6 +390,7 @@ export function groupParentServers(
         status: first.status,
         problem: first.problem,
         servers: refs,
+        verdict: `${first.verdict.replace(/\.$/, '')}.`,
         explanation: `${who} ${first.verdict.replace(/\.$/, '')}.`,
         fix: fix ?? null,
       },
@@ -411,6 +412,7 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
   const domain = normalizeDnsName(observation.domain);
   const { resolver, result } = observation;
   const label = describeServer(resolver);
+  const said = (verdict: string) => ({ verdict, explanation: `${label} ${verdict}` });
   if (!result.ok) {
     const problem = failureProblem(result.failure);
     const why =
@@ -427,7 +429,7 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
       nameServers: [],
       ttl: null,
       recheckAfterSeconds: null,
-      explanation: `${label} ${why}.`,
+      ...said(`${why}.`),
     };
   }
   const response = result.response;
@@ -440,7 +442,10 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
       nameServers: [],
       ttl: null,
       recheckAfterSeconds: null,
-      explanation: `${label} refused to resolve for us (REFUSED): it does not offer recursion to this network.`,
+      // It answered: the network let us through, but it will not resolve for this machine.
+      ...said(
+        'refused to resolve for this machine (REFUSED): it answers only its own network, or serves only its own zones.',
+      ),
     };
   }
   // Only the answer section counts: a resolver's referral is not an answer it would give a client.
@@ -460,7 +465,7 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
         nameServers,
         ttl,
         recheckAfterSeconds: null,
-        explanation: `${label} returns the hosted zone's name servers for ${domain}.`,
+        ...said(`returns the hosted zone's name servers for ${domain}.`),
       };
     }
     return {
@@ -471,7 +476,9 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
       nameServers,
       ttl,
       recheckAfterSeconds: Math.max(1, ttl),
-      explanation: `${label} still returns other name servers for ${domain} (${nameServers.join(', ')}), cached for ${ttl} s more.`,
+      ...said(
+        `still returns other name servers for ${domain} (${nameServers.join(', ')}), cached for ${ttl} s more.`,
+      ),
     };
   }
   const cached = negativeTtl(response);
@@ -494,7 +501,7 @@ export function classifyResolver(observation: ResolverObservation): ResolverResu
     nameServers: [],
     ttl: cached,
     recheckAfterSeconds: recheck === null ? null : Math.max(1, recheck),
-    explanation: `${label} ${why}${caching}.`,
+    ...said(`${why}${caching}.`),
   };
 }
 
@@ -506,8 +513,9 @@ export function summarisePropagation(resolvers: readonly ResolverResult[]): Prop
     resolver.recheckAfterSeconds === null ? [] : [resolver.recheckAfterSeconds],
   );
   const recheckAfterSeconds = rechecks.length > 0 ? Math.max(...rechecks) : null;
-  const silent = list.length - answering.length;
-  const silentNote = silent > 0 ? ` ${silent} did not answer.` : '';
+  const refused = list.filter((resolver) => resolver.problem === 'refused').length;
+  const silent = list.length - answering.length - refused;
+  const silentNote = `${silent > 0 ? ` ${silent} did not answer.` : ''}${refused > 0 ? ` ${refused} refused to resolve for this machine.` : ''}`;
   if (list.length === 0) {
     return {
       status: 'unknown',
@@ -518,12 +526,21 @@ export function summarisePropagation(resolvers: readonly ResolverResult[]): Prop
     };
   }
   if (answering.length === 0) {
+    // A resolver that refused did answer: the network is open, the resolver will not resolve for us.
+    const names = list.map((resolver) => describeServer(resolver.resolver)).join(', ');
+    const which =
+      list.length === 1 ? `The resolver ${names}` : `None of the ${list.length} resolvers (${names})`;
+    let what: string;
+    if (refused === list.length)
+      what = list.length === 1 ? 'refused to resolve for this machine' : 'would resolve for this machine';
+    else if (list.length === 1) what = 'did not answer';
+    else what = refused > 0 ? 'gave a usable answer' : 'answered';
     return {
       status: 'unknown',
       resolvers: list,
       recheckAfterSeconds: null,
-      explanation: `None of the ${list.length} resolvers answered (${list.map((resolver) => describeServer(resolver.resolver)).join(', ')}), so propagation is unknown.`,
-      fix: resolversUnreachableFix(),
+      explanation: `${which} ${what}, so propagation is unknown.`,
+      fix: refused === list.length ? resolversRefuseFix() : resolversUnreachableFix(),
     };
   }
   if (pending.length === 0) {
@@ -560,6 +577,10 @@ export function summarisePropagation(resolvers: readonly ResolverResult[]): Prop
  * The setting that replaces the public resolvers: on a network that blocks outbound DNS (a common
  * corporate firewall) the check can still use the network's own resolvers.
  */
+function resolversRefuseFix(): string {
+  return "The resolvers refuse to resolve for this machine: set STACKGUIDE_DNS_RESOLVERS to resolvers that will, as label=host:port separated by commas (your network's own resolver, from /etc/resolv.conf, usually works).";
+}
+
 function resolversUnreachableFix(): string {
   return "This machine cannot reach the resolvers (outbound DNS is probably blocked): set STACKGUIDE_DNS_RESOLVERS to resolvers it can reach, as label=host:port separated by commas (your network's own resolver, from /etc/resolv.conf, usually works), and name the parent zone's servers with --dns-server host:port.";
 }
@@ -623,7 +644,7 @@ export function summariseDelegation(input: DelegationSummaryInput): DelegationCh
   const missing = union(worst.map((server) => server.missingNameServers));
   const extra = union(worst.map((server) => server.extraNameServers));
   const lame = union(reachable.map((server) => server.lameNameServers));
-  const lameNote = lame.length > 0 ? ` ${describeLame(lame, input.nameServers)}` : '';
+  const lameNote = lame.length > 0 ? ` ${describeLame(lame, input.nameServers, expected)}` : '';
 
   let headline: string;
   switch (status) {
@@ -640,7 +661,7 @@ export function summariseDelegation(input: DelegationSummaryInput): DelegationCh
       headline = `${parentZone} delegates ${domain} to name servers that are not the hosted zone's (${extra.join(', ')}), probably those of an earlier hosted zone that was deleted.${lameNote}`;
       break;
     case 'lame':
-      headline = `${parentZone} delegates ${domain} to the hosted zone's name servers, but not all of them serve it.${lameNote}`;
+      headline = `${parentZone} delegates ${domain} to the hosted zone's ${expected.length} name servers, but ${howManyServe(lame, expected)}.${lameNote}`;
       break;
   }
   const byStatus = new Map<string, string[]>();
@@ -750,13 +771,40 @@ function lameAmong(listed: readonly string[], probes: readonly NameServerResult[
   });
 }
 
-function describeLame(lame: readonly string[], probes: readonly NameServerResult[]): string {
-  return lame
-    .map(
-      (name) =>
-        probes.find((probe) => probe.name === name)?.explanation ?? `${name} does not serve the zone.`,
-    )
+/** "none of them serves it" or "2 of them do not serve it": never "not all" when none does. */
+function howManyServe(lame: readonly string[], expected: readonly string[]): string {
+  const failing = lame.filter((name) => expected.includes(name)).length;
+  if (failing >= expected.length) return 'none of them serves it';
+  return `${failing} of them ${failing === 1 ? 'does' : 'do'} not serve it`;
+}
+
+/**
+ * Why the lame name servers fail, each reason said once: four name servers that all refuse read as one
+ * sentence ("Each of them refuses ..."), not the same clause four times.
+ */
+function describeLame(
+  lame: readonly string[],
+  probes: readonly NameServerResult[],
+  expected: readonly string[],
+): string {
+  const byReason = new Map<string, string[]>();
+  for (const name of lame) {
+    const said = probes.find((probe) => probe.name === name)?.explanation;
+    // A probe's explanation starts with the server's name; what follows is the same for each that says it.
+    const reason = said?.startsWith(`${name} `) ? said.slice(name.length + 1) : 'does not serve the zone.';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), name]);
+  }
+  return [...byReason]
+    .map(([reason, names]) => {
+      if (names.length === 1) return `${names[0]} ${reason}`;
+      const all = names.length === lame.length && lame.length >= expected.length;
+      return `Each of ${all ? 'them' : joinAnd(names)} ${reason}`;
+    })
     .join(' ');
+}
+
+function joinAnd(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 function uniqueSorted(names: readonly string[]): string[] {

@@ -94,6 +94,8 @@ export interface ParentServerGroup {
   status: DelegationStatus;
   problem: ServerProblem | null;
   servers: ServerRef[];
+  /** What they said, without naming them (the explanation names them). */
+  verdict: string;
   explanation: string;
   fix: DelegationFix | null;
 }
@@ -124,6 +126,8 @@ export interface ResolverResult {
   ttl: number | null;
   /** When its cached answer expires and asking again can show a change; null when there is no need. */
   recheckAfterSeconds: number | null;
+  /** What it answered, without naming it (the explanation names it). */
+  verdict: string;
   explanation: string;
 }
 

@@ -137,10 +137,15 @@ export function checkItem(check: CheckResult, section: StatusSectionId = 'accoun
     return { ...base, state: COULD_NOT_CHECK.has(verdict) ? 'could-not-check' : 'needs-action', ...next };
   }
   if (/\.delegation\.(parent|resolver)\./.test(check.id)) {
+    // Details under the delegation's verdict: their state gives their mark, the verdict decides.
+    const detail = { ...base, detail: true };
     const problem = check.facts?.problem;
-    const unanswered = problem !== null && problem !== undefined;
-    if (check.status === 'pass') return { ...base, state: 'healthy' };
-    return { ...base, state: unanswered ? 'could-not-check' : 'healthy', detail: true, ...next };
+    if (check.status === 'pass') return { ...detail, state: 'healthy' };
+    if (problem !== null && problem !== undefined) return { ...detail, state: 'could-not-check', ...next };
+    // A parent server that answered with a wrong delegation is the failure itself (never a ✔); a
+    // resolver still holding an old or empty answer is waiting for its cache to expire.
+    if (check.id.includes('.delegation.parent.')) return { ...detail, state: 'needs-action', ...next };
+    return { ...detail, state: 'healthy', advisory: true, ...next };
   }
   if (check.status === 'pass') return { ...base, state: 'healthy' };
   if (check.status === 'fail' || warningAsksAction(check, section))

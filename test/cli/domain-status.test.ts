@@ -334,6 +334,44 @@ describe('hosting domain and certificate, end to end', () => {
     });
   });
 
+  it('status says so when none of the name servers serves the zone: once, without ✔, and a refusing resolver refused', async () => {
+    // Trial finding 49: the parent delegates to the hosted zone's four name servers, but every one of
+    // them (and the only resolver) is a server that does not host the zone, so each answers REFUSED.
+    await parent.setZone('example.test', `${parentApex}\n${delegation(motoNameServers)}`);
+    const refusedBy = `127.0.0.3:${other.port}`;
+    const result = await status(join(work.path, 'lab.answers.yaml'), {
+      STACKGUIDE_DNS_RESOLVERS: `resolver=${refusedBy}`,
+      STACKGUIDE_DNS_NS_ADDRESSES: motoNameServers.map((name) => `${name}=${refusedBy}`).join(','),
+    });
+    expect(result.code, result.stderr).toBe(4);
+    const section = result.stdout.slice(result.stdout.indexOf('DNS delegation:'));
+    // Wrapped lines joined again; an item (its mark after the indent) keeps its own line.
+    const dns = section.slice(0, section.indexOf('\n\n')).replace(/\n {2,}(?![✔✖⚠?] )(?=\S)/g, ' ');
+    expect(dns).toContain(
+      `example.test delegates ${domain} to the hosted zone's 4 name servers, but none of them serves it. Each of them refuses queries for it (REFUSED)`,
+    );
+    expect(dns).not.toContain('not all of them');
+    // The reason once, not once per name server and again under the parent server.
+    expect(dns.match(/refuses queries for it/g)).toHaveLength(1);
+    // The parent server is named once, and its line is marked as the failure it describes.
+    const parentLine = dns.split('\n').find((line) => line.includes('Delegation at'));
+    expect(parentLine).toMatch(
+      new RegExp(
+        `^ *✖ Delegation at 127\\.0\\.0\\.1:${parent.port}: delegates ${domain.replace(/\./g, '\\.')}`,
+      ),
+    );
+    expect(parentLine?.match(/127\.0\.0\.1/g)).toHaveLength(1);
+    for (const line of dns.split('\n'))
+      if (line.includes('✔')) expect(line).not.toMatch(/none of them|refuse/);
+    // The resolver answered: it refused, and the fix says to use another, not that DNS is blocked.
+    expect(dns).toContain(
+      `? Propagation to resolver (${refusedBy}): refused to resolve for this machine (REFUSED)`,
+    );
+    expect(dns).toContain('The resolvers refuse to resolve for this machine: set STACKGUIDE_DNS_RESOLVERS');
+    expect(dns).not.toContain('cannot reach');
+    expect(dns.split('\n').length, dns).toBeLessThanOrEqual(12);
+  });
+
   it('status with no deployment named shows the last one in the state folder', async () => {
     // lab was installed in the first test, with its answers file beside the state folder.
     const result = await runCli(['status', '--blueprint', blueprint, ...connection()], {

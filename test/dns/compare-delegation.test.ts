@@ -224,7 +224,8 @@ describe('classifyParentServer', () => {
     expect(result.extraNameServers).toEqual(old);
     expect(result.lameNameServers).toEqual(old);
     expect(result.explanation).toContain('earlier hosted zone');
-    expect(result.explanation).toContain('ns-100.awsdns-12.org refuses');
+    // Which of them refuse is said once, in the overall verdict, not again by every parent server.
+    expect(result.explanation).not.toContain('refuses');
     expect(result.fix?.remove).toEqual([
       'codeocean.example.com. 3600 IN NS ns-100.awsdns-12.org.',
       'codeocean.example.com. 3600 IN NS ns-200.awsdns-25.com.',
@@ -441,6 +442,43 @@ describe('summarisePropagation', () => {
   });
 });
 
+describe('a resolver that refuses (trial finding 49)', () => {
+  it('is said to have refused, not to be out of reach, and the fix names another resolver', () => {
+    const refused = classifyResolver({
+      domain,
+      expected,
+      resolver,
+      result: answer(resolver, { rcode: 'REFUSED' }),
+      fallbackTtl: null,
+    });
+    expect(refused).toMatchObject({ status: 'unreachable', problem: 'refused' });
+    expect(refused.verdict).toBe(
+      'refused to resolve for this machine (REFUSED): it answers only its own network, or serves only its own zones.',
+    );
+    expect(refused.explanation).toBe(`Cloudflare (1.1.1.1:53) ${refused.verdict}`);
+    const alone = summarisePropagation([refused]);
+    expect(alone.explanation).toBe(
+      'The resolver Cloudflare (1.1.1.1:53) refused to resolve for this machine, so propagation is unknown.',
+    );
+    expect(alone.fix).toMatch(
+      /^The resolvers refuse to resolve for this machine: set STACKGUIDE_DNS_RESOLVERS/,
+    );
+    expect(alone.fix).not.toContain('cannot reach');
+    // Beside one that is silent: neither reached nor used, and the fix for a blocked network.
+    const silent = classifyResolver({
+      domain,
+      expected,
+      resolver,
+      result: timeout(resolver),
+      fallbackTtl: null,
+    });
+    const both = summarisePropagation([refused, silent]);
+    expect(both.explanation).toContain('None of the 2 resolvers');
+    expect(both.explanation).toContain('gave a usable answer');
+    expect(both.fix).toContain('cannot reach');
+  });
+});
+
 describe('summariseDelegation', () => {
   const propagation = summarisePropagation([]);
   const summarise = (parentServers: ParentServerResult[]) =>
@@ -516,6 +554,58 @@ describe('summariseDelegation', () => {
     expect(blocked.fix?.summary).toContain('STACKGUIDE_DNS_RESOLVERS');
   });
 
+  it('says none of the name servers serves the zone when none does, and why once (trial finding 49)', () => {
+    const refusing = expected.map((name) =>
+      classifyNameServer({
+        domain,
+        name,
+        server: { name, host: '127.0.0.2', port: 53 },
+        result: {
+          ...answer(parent, { rcode: 'REFUSED' }),
+          question: { name: domain, type: 'SOA', recursionDesired: false },
+        },
+      }),
+    );
+    const result = summariseDelegation({
+      domain,
+      parentZone: 'example.com',
+      expected,
+      checkedAt: '2025-01-01T00:00:00.000Z',
+      parentServers: [classify(referral(expected), refusing)],
+      nameServers: refusing,
+      propagation,
+      recordTtl: 300,
+    });
+    expect(result.status).toBe('lame');
+    expect(result.explanation).toBe(
+      "example.com delegates codeocean.example.com to the hosted zone's 4 name servers, but none of them serves it. Each of them refuses queries for it (REFUSED), so it does not host the zone; a deleted hosted zone answers this way.",
+    );
+    // The parent server says its verdict without the name servers' reasons, which the line above gives.
+    expect(result.parentServerGroups).toEqual([
+      expect.objectContaining({
+        verdict:
+          "delegates codeocean.example.com to the hosted zone's 4 name servers, but none of them serves it.",
+      }),
+    ]);
+
+    // One of four: named, with its reason.
+    const one = summariseDelegation({
+      domain,
+      parentZone: 'example.com',
+      expected,
+      checkedAt: '2025-01-01T00:00:00.000Z',
+      parentServers: [
+        classify(referral(expected), [...probesFor(expected.slice(1)), refusing[0] as NameServerResult]),
+      ],
+      nameServers: [...probesFor(expected.slice(1)), refusing[0] as NameServerResult],
+      propagation,
+      recordTtl: 300,
+    });
+    expect(one.explanation).toBe(
+      "example.com delegates codeocean.example.com to the hosted zone's 4 name servers, but 1 of them does not serve it. ns-1.awsdns-01.org refuses queries for it (REFUSED), so it does not host the zone; a deleted hosted zone answers this way.",
+    );
+  });
+
   it('is plain JSON: it survives a round trip unchanged', () => {
     const result = summarise([classify(referral(['ns-100.awsdns-12.org']))]);
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
@@ -534,6 +624,7 @@ function classifyResolverStub(
     nameServers: [],
     ttl: recheckAfterSeconds,
     recheckAfterSeconds,
+    verdict: status,
     explanation: status,
   };
 }

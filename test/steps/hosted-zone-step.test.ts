@@ -376,7 +376,7 @@ describe('hostedZone step: delegation at a registrar', () => {
     expect(group?.status).toBe('warn');
     expect(group?.title).toBe('Delegation at 2 servers of example.test');
     expect(group?.summary).toMatch(
-      /^2 servers of example.test \(127.0.0.1:\d+, 127.0.0.8:\d+\): each delegates/,
+      /^127.0.0.1:\d+, 127.0.0.8:\d+: each delegates codeocean.example.test to only 2 of/,
     );
     expect(partial.has(`zone.delegation.parent.127.0.0.8:${parent.port}`)).toBe(false);
     expect(partial.has('zone.delegation.resolver.resolver')).toBe(true);

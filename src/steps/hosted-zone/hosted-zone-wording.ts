@@ -1,4 +1,5 @@
 import type { DelegationCheckResult } from '../../dns/delegation-check-result.ts';
+import { describeServer } from '../../dns/dns-client.ts';
 import { StackguideError } from '../../errors.ts';
 import type { CheckResult, StepContext } from '../step.ts';
 import type { HostedZoneConfig } from './hosted-zone-config.ts';
@@ -152,30 +153,30 @@ export function delegationResults(
               : (fixLines ?? 'Run stackguide install, which shows the NS records to add and waits for them.'),
         }),
   };
-  // One result per verdict, not per server: a TLD has a dozen servers that mostly say the same.
+  // One result per verdict, not per server: a TLD has a dozen servers that mostly say the same. The
+  // title names the server once; the summary is what it said.
   const perServer: CheckResult[] = delegation.parentServerGroups.map((group) => {
     const first = group.servers[0];
-    const where =
-      group.servers.length === 1 && first
-        ? `${first.name} (${first.host}:${first.port})`
-        : `${group.servers.length} servers of ${delegation.parentZone}`;
+    const one = group.servers.length === 1 && first !== undefined;
     return {
       id: `${context.stepId}.delegation.parent.${first?.name ?? group.status}`,
       step: context.stepId,
-      title: `Delegation at ${where}`,
+      title: `Delegation at ${one ? describeServer(first) : `${group.servers.length} servers of ${delegation.parentZone}`}`,
       status: group.status === 'delegated' ? 'pass' : 'warn',
-      summary: group.explanation,
+      summary: one ? group.verdict : `${group.servers.map(describeServer).join(', ')}: each ${group.verdict}`,
       required: false,
       facts: { ...group },
-      ...(group.fix ? { fix: group.fix.summary } : {}),
+      // A server that gave no usable answer has a fix of its own (naming it); one that answered has the
+      // overall verdict's fix, which the delegation's own result already gives.
+      ...(group.fix && group.problem !== null ? { fix: group.fix.summary } : {}),
     };
   });
   const perResolver: CheckResult[] = delegation.propagation.resolvers.map((resolver) => ({
     id: `${context.stepId}.delegation.resolver.${resolver.resolver.name}`,
     step: context.stepId,
-    title: `Propagation to ${resolver.resolver.name}`,
+    title: `Propagation to ${describeServer(resolver.resolver)}`,
     status: resolver.status === 'matches' ? 'pass' : 'warn',
-    summary: resolver.explanation,
+    summary: resolver.verdict,
     required: false,
     facts: { ...resolver },
     ...(resolver.recheckAfterSeconds !== null
