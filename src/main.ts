@@ -315,6 +315,7 @@ function withPositional(options: CommonOptions, positional: readonly string[]): 
     ...options,
     ...(name !== undefined && options.name === undefined ? { name } : {}),
     set: [...sets, ...(options.set ?? [])],
+    ...(sets.length > 0 ? { answerArguments: sets } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export function assertKnownAnswerKeys(
     answers?: Readonly<Record<string, unknown>> | undefined;
     steps?: Readonly<Record<string, unknown>> | undefined;
     sets?: Readonly<Record<string, unknown>> | undefined;
+    /** How a set id was given when not as `--set id` (an `install` argument). */
+    setPaths?: Readonly<Record<string, string>> | undefined;
   },
 ): void {
   const questionIds = blueprint.questions.map((question) => question.id);
@@ -40,7 +42,7 @@ export function assertKnownAnswerKeys(
     }
   };
   keys(given.answers, (key) => `answers.${key}`);
-  keys(given.sets, (key) => `--set ${key}`);
+  keys(given.sets, (key) => given.setPaths?.[key] ?? `--set ${key}`);
   for (const key of Object.keys(given.steps ?? {}))
     if (!stepIds.includes(key))
       details.push({

@@ -22,6 +22,8 @@ export interface CommonOptions {
   stateDir?: string;
   name?: string;
   set?: string[];
+  /** install: the id=value words given as arguments (`install <name> key=value`), also in `set`. */
+  answerArguments?: string[];
   watch?: boolean;
   /** `status --drift`: run drift detection on the stacks and wait for it. */
   drift?: boolean;
@@ -95,6 +97,28 @@ export function connectionFlags(options: CommonOptions): string[] {
     ...(options.readTimeout ? [`--read-timeout ${options.readTimeout}`] : []),
     ...(options.callDeadline ? [`--call-deadline ${options.callDeadline}`] : []),
   ];
+}
+
+/**
+ * How each answer id given on the command line is named in a message: `--set id`, or, for one given
+ * as an argument (`install lab environment=qa`) and not overridden by --set, `argument id=…` (never its
+ * value, which may be a secret the operator should not have typed there). Only ids given as arguments.
+ */
+export function setPaths(options: Pick<CommonOptions, 'set' | 'answerArguments'>): Record<string, string> {
+  const flags = new Set(
+    (options.set ?? []).filter((pair) => !(options.answerArguments ?? []).includes(pair)).map(idOf),
+  );
+  return Object.fromEntries(
+    (options.answerArguments ?? [])
+      .map(idOf)
+      .filter((id) => id !== '' && !flags.has(id))
+      .map((id) => [id, `argument ${id}=…`]),
+  );
+}
+
+function idOf(pair: string): string {
+  const index = pair.indexOf('=');
+  return index <= 0 ? '' : pair.slice(0, index);
 }
 
 /** `--set id=value` pairs; the value may itself contain `=`. */

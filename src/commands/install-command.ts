@@ -7,7 +7,13 @@ import { installFlow } from '../flows/install-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
 import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
-import { type CommonOptions, connectionFlags, deploymentTarget, parseSets } from './common-options.ts';
+import {
+  type CommonOptions,
+  connectionFlags,
+  deploymentTarget,
+  parseSets,
+  setPaths,
+} from './common-options.ts';
 import { deployInLiveView } from './deploy-in-live-view.ts';
 import { deployChoices, deployFlags } from './deploy-options.ts';
 import { recordRecap, showInstallOutcome } from './install-summary.ts';
@@ -45,6 +51,8 @@ export async function installCommand(options: CommonOptions): Promise<number> {
     const outcome = await runFlow(flow, {
       ...deploymentTarget(options),
       sets: parseSets(options.set ?? []),
+      // An answer given as an argument is named as one in a refusal, not as a --set it was not.
+      setPaths: setPaths(options),
       yes: options.yes === true,
       ...(options.forceUnlock !== undefined ? { forceUnlock: options.forceUnlock } : {}),
       stateDir: resolve(options.stateDir ?? '.stackguide'),

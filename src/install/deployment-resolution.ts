@@ -29,6 +29,8 @@ export interface DeploymentRequest {
   deployment?: string;
   /** `--set id=value`, over the answers file. */
   sets: Record<string, string>;
+  /** How a set id was given when not as `--set id` (an `install` argument), for messages. */
+  setPaths?: Readonly<Record<string, string>>;
   yes: boolean;
   env: Readonly<Record<string, string | undefined>>;
   /** Read once by the composition root; handed to every step. */
@@ -75,7 +77,12 @@ export async function checkDeploymentRequest(
   const saved = request.configPath ? await readAnswersFile(request.configPath) : undefined;
   if (saved) checkAnswersBlueprint(saved, blueprint.product.id);
 
-  assertKnownAnswerKeys(blueprint, { answers: saved?.answers, steps: saved?.steps, sets: request.sets });
+  assertKnownAnswerKeys(blueprint, {
+    answers: saved?.answers,
+    steps: saved?.steps,
+    sets: request.sets,
+    setPaths: request.setPaths,
+  });
   // Guided, a region given with --region or in the answers file is checked here too, so an unsupported
   // one is refused before the identity question and the first AWS call, not after them.
   if (interactive && (request.region ?? saved?.region) !== undefined)

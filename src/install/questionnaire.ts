@@ -25,6 +25,8 @@ export interface QuestionnaireRequest {
   deployment?: string;
   /** `--set id=value`, over the answers file. */
   sets: Record<string, string>;
+  /** How a set id was given when not as `--set id` (an `install` argument): named so in messages. */
+  setPaths?: Readonly<Record<string, string>>;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -221,7 +223,10 @@ function answerSource(
     return value !== undefined ? { value, path: variable } : undefined;
   }
   if (request.sets[question.id] !== undefined)
-    return { value: request.sets[question.id], path: `--set ${question.id}` };
+    return {
+      value: request.sets[question.id],
+      path: request.setPaths?.[question.id] ?? `--set ${question.id}`,
+    };
   if (saved?.answers[question.id] !== undefined)
     return { value: saved.answers[question.id], path: `answers.${question.id}` };
   return undefined;

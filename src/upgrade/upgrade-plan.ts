@@ -32,27 +32,48 @@ export async function readTemplateOverride(
   const ids = blueprint.stacks.map((s) => s.id);
   const target = stack ?? (ids.length === 1 ? ids[0] : undefined);
   if (!target || !ids.includes(target)) {
-    throw new StackguideError('--template needs --stack <id> to say which stack it is for', {
-      code: 'usage.template',
-      kind: 'user',
-      details: [
-        {
-          path: '--stack',
-          message: stack ? `"${stack}" is not a stack id` : 'not given',
-          fix: `Use one of: ${ids.join(', ')}.`,
-        },
-      ],
-    });
+    // The headline names what is wrong: a --stack that names no stack, or none given where the
+    // blueprint has several.
+    throw new StackguideError(
+      stack
+        ? `--stack ${stack} is not a stack of ${blueprint.product.id}`
+        : '--template needs --stack <id> to say which stack it is for',
+      {
+        code: 'usage.template',
+        kind: 'user',
+        details: [
+          {
+            path: '--stack',
+            message: stack ? `"${stack}" is not a stack id` : 'not given',
+            fix: `Use one of: ${ids.join(', ')}.`,
+          },
+        ],
+        nextSteps: [`Give the blueprint's id of the stack the template is for: --stack ${ids[0] ?? '<id>'}`],
+      },
+    );
   }
   const url = toTemplateUrl(template);
   if (url) return { stackId: target, replacement: { templateUrl: url }, label: url.slice(0, 256) };
   const body = await readLimitedFile(template, INPUT_LIMITS.templateBytes, 'the template').catch(
     (cause: unknown) => {
       if (cause instanceof StackguideError) throw cause;
-      throw new StackguideError(`Cannot read the template ${template}`, {
+      const code = (cause as NodeJS.ErrnoException).code;
+      const reason =
+        code === 'ENOENT'
+          ? 'there is no such file'
+          : code === 'EISDIR'
+            ? 'it is a folder, not a file'
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'it may not be read (permissions)'
+              : (cause as Error).message;
+      throw new StackguideError(`Cannot read the template ${template}: ${reason}`, {
         code: 'usage.template',
         kind: 'user',
         cause,
+        details: [{ path: '--template', message: `"${template}": ${reason}` }],
+        nextSteps: [
+          'Give --template the path of a CloudFormation template file (YAML or JSON), or its https:// or s3:// URL.',
+        ],
       });
     },
   );

@@ -220,6 +220,55 @@ describe('every bad input ends in exit 2 within 2 s, under 200 MB, with nothing 
       ],
       says: '--name: "Bad_Name" is not allowed',
     },
+    {
+      // Trial finding 48: it was named "--set environment", a flag that was never given.
+      name: 'a wrong answer given as an argument',
+      args: async () => [
+        'install',
+        '--blueprint',
+        demo,
+        'lab',
+        'environment=qa',
+        '--region',
+        'us-east-1',
+        '--yes',
+      ],
+      says: 'argument environment=…: "qa" is not one of the choices',
+    },
+    {
+      name: 'an upgrade template that is not there',
+      args: async () => [
+        'upgrade',
+        '--blueprint',
+        demo,
+        '--config',
+        join(demo, 'answers.yaml'),
+        '--template',
+        './nope.yaml',
+        '--stack',
+        'app',
+        '--yes',
+      ],
+      says: 'Cannot read the template ./nope.yaml: there is no such file',
+      fix: 'Give --template the path of a CloudFormation template file',
+    },
+    {
+      name: 'an upgrade --stack that names no stack',
+      args: async () => [
+        'upgrade',
+        '--blueprint',
+        demo,
+        '--config',
+        join(demo, 'answers.yaml'),
+        '--template',
+        './nope.yaml',
+        '--stack',
+        'ap',
+        '--yes',
+      ],
+      says: '--stack ap is not a stack of demo',
+      fix: 'Use one of: data, app.',
+    },
   ])('$name', async ({ args, says, ...rest }) => {
     const result = await run(await args());
     expect(result.code, result.stderr).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionFlags, deploymentTarget, parseSets } from '../../src/commands/common-options.ts';
+import { connectionFlags, deploymentTarget, parseSets, setPaths } from '../../src/commands/common-options.ts';
 
 describe('deploymentTarget', () => {
   it('takes the blueprint, answers file, name and regions from the flags, an empty one as not given', () => {
@@ -54,5 +54,17 @@ describe('parseSets', () => {
       empty: '',
     });
     expect(() => parseSets(['=value'])).toThrow(expect.objectContaining({ code: 'usage.set', exitCode: 2 }));
+  });
+});
+
+describe('setPaths', () => {
+  it('names an answer given as an argument as one, never with its value; a --set of the same id wins', () => {
+    expect(
+      setPaths({
+        answerArguments: ['environment=qa', 'adminEmail=ops@example.org'],
+        set: ['environment=qa', 'adminEmail=ops@example.org', 'adminEmail=desk@example.org'],
+      }),
+    ).toEqual({ environment: 'argument environment=…' });
+    expect(setPaths({ set: ['environment=qa'] })).toEqual({});
   });
 });
