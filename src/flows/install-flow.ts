@@ -20,6 +20,7 @@ import {
 } from '../install/deployment-resolution.ts';
 import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../install/install-plan.ts';
 import { writePlatformFiles } from '../install/platform-files.ts';
+import type { Prompter } from '../install/prompter.ts';
 import { askDeploymentName, askRegion, changeAnswer } from '../install/questionnaire.ts';
 import { Journal } from '../journal/journal.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
@@ -109,13 +110,20 @@ interface Asked {
 
 export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, Asked, InstallOutcome> {
   const { prompter, events } = host;
+  /**
+   * Who asks the questions: nobody with --yes, even in a terminal (README, `--yes`): the answers come
+   * from the answers file, --set and the environment, and a missing one is an error naming its key,
+   * as without a terminal. The review and the change sets are gone ahead with as before.
+   */
+  const askerFor = (request: Pick<InstallRequest, 'yes'>): Prompter | undefined =>
+    request.yes ? undefined : prompter;
   return {
     async validate(request) {
       const { blueprintPath, ...rest } = request;
       const blueprint = await loadBlueprint(blueprintPath);
       const checked = await checkDeploymentRequest(
         { ...rest, blueprint },
-        { interactive: prompter !== undefined, clock: host.clock },
+        { interactive: askerFor(request) !== undefined, clock: host.clock },
       );
       // Unattended without --yes there is no review to go ahead from: refused before any AWS call.
       if (!prompter && !request.yes)
@@ -143,7 +151,9 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
 
     async ask({ request, checked }) {
       const { blueprint } = checked.request;
-      const resolved = await resolveDeployment(checked, host);
+      const asker = askerFor(request);
+      const { prompter: _host, ...unprompted } = host;
+      const resolved = await resolveDeployment(checked, asker ? host : unprompted);
       const { saved, identity, answers } = resolved;
       // The review may change the name and the region: everything below reads these.
       let { region, aws, deployment } = resolved;
@@ -181,7 +191,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       };
       const { inputs: stepInputs } = await askSteps(
         blueprint.steps,
-        { ...stepBaseFor(resolved, request, host), ...(prompter ? { prompter } : {}) },
+        { ...stepBaseFor(resolved, request, host), ...(asker ? { prompter: asker } : {}) },
         saved?.steps,
         (id, kept) => {
           steps[id] = kept;
@@ -190,7 +200,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         // A guided run that stops in the steps' questions keeps what was typed: the answers file is
         // written (secrets never are) and the error says how to go on from it. Later failures find the
         // file written already, and their own next step names the command with it.
-        if (!prompter || !(error instanceof StackguideError) || error.kind === 'bug') throw error;
+        if (!asker || !(error instanceof StackguideError) || error.kind === 'bug') throw error;
         await saveAnswers(answers);
         throw withNextStep(
           error,
@@ -207,7 +217,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
           blueprint,
           answersPath,
           { deployment, region, account: identity.account, answers },
-          { overwrite: request.overwrite === true, prompter, emit: (event) => events.emit(event) },
+          { overwrite: request.overwrite === true, prompter: asker, emit: (event) => events.emit(event) },
         );
 
         // Preflight: every check before anything is created; a failed required check stops here.

@@ -1,5 +1,6 @@
 import type { StepEntry } from '../blueprint/blueprint-schema.ts';
 import { StackguideError } from '../errors.ts';
+import type { Prompter } from '../install/prompter.ts';
 import type {
   AnyStepDefinition,
   AskContext,
@@ -72,17 +73,64 @@ export async function askSteps(
   const inputs: Record<string, StepInputs> = {};
   const saveable: Record<string, SavedStepInputs> = {};
   for (const entry of steps) {
-    const { definition, config } = resolve(entry);
-    const context: AskContext = { ...base, stepId: entry.id, stepTitle: stepTitle(entry), stepOutputs: {} };
-    const asked = definition.ask ? await definition.ask(context, config, saved?.[entry.id]) : {};
+    const { inputs: asked, kept } = await askStep(entry, base, saved?.[entry.id]);
     inputs[entry.id] = asked;
-    const kept = definition.saveable?.(asked);
     if (kept && Object.keys(kept).length > 0) {
       saveable[entry.id] = kept;
       onSaveable(entry.id, kept);
     }
   }
   return { inputs, saveable };
+}
+
+/**
+ * One step's questions. A step that asked nothing took its inputs from the answers file: what the file
+ * says for it is kept exactly as written (a step fills in defaults and tidies text as it reads them,
+ * and the file must not be rewritten for that: README, "the file, comments included, stays as it is").
+ * `reask`: asked again from the review, the file's inputs offered as defaults.
+ */
+async function askStep(
+  entry: StepEntry,
+  base: StepBase & Pick<AskContext, 'prompter' | 'reask'>,
+  saved: SavedStepInputs | undefined,
+): Promise<{ inputs: StepInputs; kept: SavedStepInputs | undefined }> {
+  const { definition, config } = resolve(entry);
+  let questions = 0;
+  const prompter = base.prompter ? countingPrompter(base.prompter, () => questions++) : undefined;
+  const { prompter: _given, ...rest } = base;
+  const context: AskContext = {
+    ...rest,
+    ...(prompter ? { prompter } : {}),
+    stepId: entry.id,
+    stepTitle: stepTitle(entry),
+    stepOutputs: {},
+  };
+  const asked = definition.ask ? await definition.ask(context, config, saved) : {};
+  const kept = questions === 0 && saved !== undefined ? saved : definition.saveable?.(asked);
+  return { inputs: asked, kept };
+}
+
+/** The same prompter, telling each question asked (a heading is no question). */
+function countingPrompter(prompter: Prompter, asked: () => void): Prompter {
+  return {
+    section: (title) => prompter.section(title),
+    confirm(question) {
+      asked();
+      return prompter.confirm(question);
+    },
+    select(question) {
+      asked();
+      return prompter.select(question);
+    },
+    input(question) {
+      asked();
+      return prompter.input(question);
+    },
+    password(question) {
+      asked();
+      return prompter.password(question);
+    },
+  };
 }
 
 /** Check phase: read-only. Every result is emitted as it comes, so a long preflight shows progress. */

@@ -83,6 +83,12 @@ export interface AskContext extends StepContext {
   /** Absent when nothing may prompt: inputs must come from `saved` or the environment, else an error
    * naming the answers-file key (`steps.<id>.<key>`) or variable to set. */
   readonly prompter?: Prompter;
+  /**
+   * Asked again from the review: what the answers file holds is offered as each question's default, not
+   * taken as it is. Otherwise an input the file holds is used without a question (README: with
+   * --config, only what the file lacks and must be answered is asked).
+   */
+  readonly reask?: boolean;
 }
 
 /**

@@ -73,4 +73,33 @@ describe('certificate import, guided', () => {
     );
     expect(inputs).toEqual({ certificatePath: pems.certificate, privateKeyPath: pems.key });
   });
+
+  it('asks no path the answers file holds, and all of them again from the review (trial finding 21)', async () => {
+    const saved = { certificatePath: pems.certificate, privateKeyPath: pems.key, chainPath: pems.chain };
+    const config = configOf(certificateStep, { method: 'import', domain });
+    const quiet = scriptedPrompter([]);
+    const context = {
+      ...accountStepContext({ stepId: 'cert', prompter: quiet }),
+      clock: new FakeClock(Date.now()),
+    };
+    expect(await certificateStep.ask?.(context, config, saved)).toEqual(saved);
+    expect(quiet.asked).toEqual([]);
+    // The file's paths are still checked: one that is no longer usable is refused before any AWS call.
+    const swapped = await certificateStep
+      .ask?.(context, config, { ...saved, privateKeyPath: pems.certificate })
+      .catch((caught: unknown) => caught);
+    expect(swapped).toMatchObject({ code: 'certificate.import-refused' });
+
+    const again = scriptedPrompter([{ input: pems.certificate }, { input: pems.key }, { input: '' }]);
+    const review = {
+      ...accountStepContext({ stepId: 'cert', prompter: again }),
+      clock: new FakeClock(Date.now()),
+      reask: true,
+    };
+    expect(await certificateStep.ask?.(review, config, saved)).toEqual({
+      certificatePath: pems.certificate,
+      privateKeyPath: pems.key,
+    });
+    expect(again.asked.map((question) => question.default)).toEqual([pems.certificate, pems.key, pems.chain]);
+  });
 });

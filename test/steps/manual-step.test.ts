@@ -87,6 +87,19 @@ describe('manual step', () => {
     expect((manualStep.outputs as (c: unknown) => string[])(config(ICAL))).toEqual(['icalUrl']);
   });
 
+  it('with nothing to confirm, an answers file holding the answer alone is done', async () => {
+    const { confirm: _confirm, ...collectOnly } = ICAL;
+    const url = 'https://calendar.example.org/basic.ics';
+    const context = run(scriptedPrompter([]));
+    const inputs = (await manualStep.ask?.(context, config(collectOnly), { icalUrl: url })) ?? {
+      confirmed: false,
+    };
+    expect(inputs).toEqual({ key: 'icalUrl', answer: url, confirmed: true });
+    expect((await manualStep.check(context, config(collectOnly), inputs))[0]).toMatchObject({
+      status: 'pass',
+    });
+  });
+
   it('interactively: shows the instructions, validates the answer and asks for the confirmation', async () => {
     const prompter = scriptedPrompter([
       {

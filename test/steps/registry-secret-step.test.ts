@@ -170,8 +170,9 @@ describe('registrySecret step against moto', () => {
     });
     expect(await secretValue()).toBe('bob hunter2hunter2');
 
+    // Asked again from the review: the file's username is offered, not taken.
     const rotate = scriptedPrompter([{ select: 'rotate' }, { input: 'alice' }, { password: PASSWORD }]);
-    const context = run({ prompter: rotate });
+    const context = { ...run({ prompter: rotate }), reask: true };
     const inputs = (await registrySecretStep.ask?.(context, config(), { username: 'bob' })) ?? {};
     expect(rotate.asked[1]).toMatchObject({ kind: 'input', default: 'bob' });
     await registrySecretStep.apply?.(context, config(), inputs);
@@ -181,6 +182,38 @@ describe('registrySecret step against moto', () => {
     expect(described.Tags ?? []).not.toContainEqual(
       expect.objectContaining({ Key: 'stackguide:deployment' }),
     );
+  });
+
+  it('asks nothing the answers file holds, in a terminal too (trial findings 21 and 38)', async () => {
+    await secrets.send(
+      new CreateSecretCommand({ Name: 'dockerhub/creds', SecretString: `alice ${PASSWORD}` }),
+    );
+    // The file names the username: the secret is kept, as unattended, with no question.
+    const none = scriptedPrompter([]);
+    expect(await registrySecretStep.ask?.(run({ prompter: none }), config(), { username: 'alice' })).toEqual({
+      action: 'keep',
+      username: 'alice',
+    });
+    expect(none.asked).toEqual([]);
+
+    // STACKGUIDE_ROTATE_DOCKERHUB=1 with the password in the environment: stored, still no question.
+    hub.addUser('alice', NEW_PASSWORD);
+    const env = { [rotateVariable('dockerhub')]: '1', [passwordVariable('dockerhub')]: NEW_PASSWORD };
+    const rotating = run({ env, prompter: none });
+    const rotated = (await registrySecretStep.ask?.(rotating, config(), { username: 'alice' })) ?? {};
+    expect(none.asked).toEqual([]);
+    await registrySecretStep.apply?.(rotating, config(), rotated);
+    expect(await secretValue()).toBe(`alice ${NEW_PASSWORD}`);
+
+    // No secret yet and no password in the environment: only the password is asked, masked.
+    await moto.reset();
+    hub.addUser('alice', PASSWORD);
+    const password = scriptedPrompter([{ password: PASSWORD, match: /password or access token for alice/ }]);
+    const created = run({ prompter: password });
+    const inputs = (await registrySecretStep.ask?.(created, config(), { username: 'alice' })) ?? {};
+    expect(password.asked.map((question) => question.kind)).toEqual(['password']);
+    await registrySecretStep.apply?.(created, config(), inputs);
+    expect(await secretValue()).toBe(`alice ${PASSWORD}`);
   });
 
   it('unattended without the password: a failing check and an error that name what to set', async () => {

@@ -308,6 +308,31 @@ describe('ses step against the SESv2 stand-in', () => {
     );
   });
 
+  it('takes the request the answers file holds in a sandbox account, in a terminal too (trial finding 21)', async () => {
+    const saved: SavedStepInputs = {
+      mailType: 'TRANSACTIONAL',
+      websiteUrl: 'https://opensarlab.example.edu',
+      useCaseDescription: USE_CASE,
+    };
+    const quiet = scriptedPrompter([]);
+    const inputs = await sesStep.ask?.(run({ prompter: quiet }), config(), saved);
+    expect(quiet.asked).toEqual([]);
+    expect(inputs?.request).toMatchObject({
+      websiteUrl: 'https://opensarlab.example.edu',
+      useCaseDescription: USE_CASE,
+    });
+
+    // Asked again from the review: the form, the file's request offered.
+    const again = scriptedPrompter(
+      REQUEST_SCRIPT.map((answer) => ({ ...answer, invalid: [] }) as ScriptedAnswer),
+    );
+    await sesStep.ask?.({ ...run({ prompter: again }), reask: true }, config(), saved);
+    expect(again.asked.find((question) => /Website of the service/.test(question.message))?.default).toBe(
+      'https://opensarlab.example.edu',
+    );
+    expect(ses.submissions()).toHaveLength(0);
+  });
+
   it('does not ask anything when production access is already there', async () => {
     ses.setProduction('us-east-1');
     const prompter = scriptedPrompter([]);

@@ -46,6 +46,9 @@ export const hostedZoneStep = defineStep<typeof hostedZoneConfig.configSchema, H
     const own = await findOwnZone(route53, context.deployment, domain);
     const others = zones.filter((zone) => zone.id !== own?.id);
     if (others.length === 0) return {};
+    // The zone the answers file names, still there: taken as it is, not asked again.
+    if (savedZone && context.reask !== true && others.some((zone) => zone.id === savedZone))
+      return { zoneId: savedZone };
     prompter.section(`Hosted zone for ${domain}`);
     const choice = await prompter.select({
       message: `This account already has a hosted zone named ${domain}. Which one should the platform use?`,

@@ -66,12 +66,14 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
     const collect = config.collect;
     let answer =
       typeof saved?.[collect?.key ?? ''] === 'string' ? String(saved?.[collect?.key ?? '']) : undefined;
-    let confirmed = saved?.confirmed === true;
+    // A step with nothing to confirm (only an answer to bring back) is confirmed by the answer: an
+    // answers file holding the answer alone is done, as a guided run would have left it.
+    let confirmed = !config.confirm || saved?.confirmed === true;
     // Done before (the answers file holds a valid answer and the confirmation): not asked again.
     const done =
       (!collect || (answer !== undefined && problemWith(collect, answer) === undefined)) &&
       (!config.confirm || confirmed);
-    if (context.prompter && !done) {
+    if (context.prompter && (!done || context.reask === true)) {
       // The blueprint's title says what the step is ("Set up an iCal calendar for notifications"); its id
       // says nothing to the operator.
       context.prompter.section(`Manual step: ${context.stepTitle ?? context.stepId}`);

@@ -61,11 +61,17 @@ export const registrySecretStep = defineStep<typeof registrySecretConfig.configS
   async ask(context, config, saved) {
     const existing = await context.aws.use(secretsManagerPort).describeSecret(config.secretName);
     const savedUsername = typeof saved?.username === 'string' ? saved.username : undefined;
-    const action = await chooseAction(context, config, existing);
+    // The answers file holds the username: the credentials were stored by an earlier run, and what it
+    // lacks follows the unattended rule (README, "The answers file") rather than a question.
+    const fromFile = savedUsername !== undefined && context.reask !== true;
+    const action = await chooseAction(context, config, existing, fromFile);
     if (action === 'keep') return { action, ...(savedUsername ? { username: savedUsername } : {}) };
-    return context.prompter
-      ? askCredentials(context, context.prompter, config, action, savedUsername)
-      : credentialsFromEnvironment(context, config, action, savedUsername);
+    const prompter = context.prompter;
+    if (!prompter) return credentialsFromEnvironment(context, config, action, savedUsername);
+    // The username from the file, the password from the environment when given: nothing to ask.
+    if (fromFile && context.env[passwordVariable(context.stepId)])
+      return credentialsFromEnvironment(context, config, action, savedUsername);
+    return askCredentials(context, prompter, config, action, savedUsername, fromFile);
   },
 
   saveable(inputs) {
@@ -154,10 +160,13 @@ async function chooseAction(
   context: AskContext,
   config: RegistrySecretConfig,
   existing: SecretDescription | undefined,
+  fromFile: boolean,
 ): Promise<Action> {
   if (!existing) return 'create';
   if (existing.deletedDate) return 'restore';
-  if (!context.prompter) return context.env[rotateVariable(context.stepId)] === '1' ? 'rotate' : 'keep';
+  // Unattended, or from an answers file: kept unless STACKGUIDE_ROTATE_<STEPID>=1.
+  if (!context.prompter || fromFile)
+    return context.env[rotateVariable(context.stepId)] === '1' ? 'rotate' : 'keep';
   const changed = existing.lastChangedDate ? `, last changed ${existing.lastChangedDate.slice(0, 10)}` : '';
   context.prompter.section(`${config.registry} credentials`);
   return context.prompter.select<Action>({
@@ -184,19 +193,25 @@ async function askCredentials(
   config: RegistrySecretConfig,
   action: Action,
   savedUsername: string | undefined,
+  /** The answers file's username is used as it is: only the password is asked (at first). */
+  usernameKnown: boolean,
 ): Promise<RegistryInputs> {
-  if (action === 'create') prompter.section(`${config.registry} credentials`);
+  if (action === 'create' || usernameKnown) prompter.section(`${config.registry} credentials`);
   const loginUrl = loginUrlOf(context, config);
   let suggested = savedUsername;
+  let known = usernameKnown ? savedUsername : undefined;
   for (;;) {
-    const username = (
-      await prompter.input({
-        message: `${config.registry} username`,
-        help: `Stored with the password in the secret ${config.secretName}; the username is saved in the answers file, the password never.`,
-        ...(suggested ? { default: suggested } : {}),
-        validate: (value) => usernameProblem(value.trim()) ?? true,
-      })
-    ).trim();
+    const username =
+      known ??
+      (
+        await prompter.input({
+          message: `${config.registry} username`,
+          help: `Stored with the password in the secret ${config.secretName}; the username is saved in the answers file, the password never.`,
+          ...(suggested ? { default: suggested } : {}),
+          validate: (value) => usernameProblem(value.trim()) ?? true,
+        })
+      ).trim();
+    known = undefined;
     const password = new SecretText(
       await prompter.password({
         message: `${config.registry} password or access token for ${username}`,

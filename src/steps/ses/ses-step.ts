@@ -49,6 +49,10 @@ export const sesStep = defineStep<typeof sesConfig.configSchema, SesInputs>({
     if (!context.prompter || (toSubmit.length === 0 && denied.length === 0)) {
       return fromSaved ? { request: fromSaved } : {};
     }
+    // A request the answers file holds is the one to send where SES is in the sandbox, as unattended
+    // (asked again only from the review). A denial is news the file cannot answer: what to do about it
+    // is asked.
+    if (toSubmit.length > 0 && fromSaved && context.reask !== true) return { request: fromSaved };
     const prompter = context.prompter;
     prompter.section(`SES production access (${accounts.map((entry) => entry.region).join(', ')})`);
     let resubmit = false;

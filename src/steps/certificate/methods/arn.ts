@@ -40,7 +40,8 @@ export const arnMethod: CertificateMethod = {
 
 async function askArn(context: AskContext, saved: SavedStepInputs | undefined): Promise<string> {
   const savedArn = typeof saved?.certificateArn === 'string' ? saved.certificateArn : undefined;
-  if (context.prompter) {
+  // An ARN the answers file holds is taken as it is (the check says whether it is usable).
+  if (context.prompter && (savedArn === undefined || context.reask === true)) {
     return (
       await context.prompter.input({
         message: 'ARN of the ACM certificate for the hosting domain',

@@ -60,7 +60,13 @@ async function askFiles(
   const savedPath = (key: string): string | undefined =>
     typeof saved?.[key] === 'string' && saved[key] !== '' ? String(saved[key]) : undefined;
   const prompter = context.prompter;
-  if (!prompter) {
+  // Paths the answers file holds are taken as they are (checked by the caller, as unattended); only
+  // what it lacks is asked, or all of them again from the review.
+  const fromFile =
+    savedPath('certificatePath') !== undefined &&
+    savedPath('privateKeyPath') !== undefined &&
+    context.reask !== true;
+  if (!prompter || fromFile) {
     const certificatePath = savedPath('certificatePath');
     const privateKeyPath = savedPath('privateKeyPath');
     if (!certificatePath) throw missingInput(context, 'certificatePath', 'the path of the PEM certificate');

@@ -1,0 +1,159 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AwsContext } from '../../src/aws/aws-context.ts';
+import { ssmPort } from '../../src/aws/ssm-port.ts';
+import { ExitCode, StackguideError } from '../../src/errors.ts';
+import { EventBus, type StackguideEvent } from '../../src/events.ts';
+import { type InstallRequest, installFlow } from '../../src/flows/install-flow.ts';
+import type { Prompter } from '../../src/install/prompter.ts';
+import { readSettings } from '../../src/settings.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { projectRoot } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/**
+ * An install from an answers file that holds everything (trial findings 21, 38 and 25): in a terminal
+ * with --yes nothing is asked and the file, comments and all, is left as it is; a deployment another
+ * run holds the lock of is refused before any question or review.
+ */
+const BLUEPRINT = `schemaVersion: 1
+product: { id: given, title: Given answers, version: 1.0.0 }
+regions: [us-east-1]
+questions:
+  - { id: owner, type: string, prompt: Team that owns it }
+  - { id: contact, type: string, prompt: Who to call, required: true }
+steps:
+  - id: calendar
+    kind: manual
+    instructions: Create a public calendar.
+    collect: { key: url, prompt: Calendar URL, type: url }
+stacks:
+  - id: main
+    name: '{{deployment}}-main'
+    template: templates/main.yaml
+    parameters:
+      CalendarUrl: '{{steps.calendar.url}}'
+`;
+
+// Written by hand: comments, and the calendar's entry without the `confirmed` a guided run writes.
+const ANSWERS = `# The lab's answers, kept by hand.
+blueprint: given
+deployment: lab   # the spring class
+region: us-east-1
+answers:
+  owner: ops-team
+  contact: desk@example.org
+steps:
+  calendar:
+    url: https://cal.example.org/x.ics
+`;
+
+/** Any question fails the test: everything is in the file. */
+const silent: Prompter = {
+  section: () => undefined,
+  confirm: async (question) => {
+    throw new Error(`asked: ${question.message}`);
+  },
+  select: async (question) => {
+    throw new Error(`asked: ${question.message}`);
+  },
+  input: async (question) => {
+    throw new Error(`asked: ${question.message}`);
+  },
+  password: async (question) => {
+    throw new Error(`asked: ${question.message}`);
+  },
+};
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(() => cleanup?.());
+
+async function setUp(answers: string, options: { lock?: string; prompter?: Prompter } = {}) {
+  const { lock, prompter = silent } = options;
+  const folder = await tempDir();
+  cleanup = folder.remove;
+  const blueprintPath = join(folder.path, 'blueprint');
+  await cp(
+    join(projectRoot, 'test/fixtures/blueprints/checklist/templates'),
+    join(blueprintPath, 'templates'),
+    {
+      recursive: true,
+    },
+  );
+  await writeFile(join(blueprintPath, 'blueprint.yaml'), BLUEPRINT);
+  const answersPath = join(folder.path, 'lab.answers.yaml');
+  await writeFile(answersPath, answers);
+  const read: string[] = [];
+  const aws = {
+    region: 'us-east-1',
+    identity: {
+      whoAmI: async () => ({
+        account: '123456789012',
+        arn: 'arn:aws:iam::123456789012:user/ops',
+        userId: 'ops',
+      }),
+    },
+    cloudFormation: { describeStack: async () => undefined },
+    use: (token: unknown) => {
+      if (token !== ssmPort) throw new Error('only the lock is read while asking');
+      return {
+        getParameter: async (name: string) => {
+          read.push(name);
+          return lock ? { value: lock } : undefined;
+        },
+      };
+    },
+  } as unknown as AwsContext;
+  const events: StackguideEvent[] = [];
+  const bus = new EventBus();
+  bus.subscribe((event) => events.push(event));
+  let reviewed = 0;
+  const flow = installFlow({
+    events: bus,
+    prompter,
+    signal: new AbortController().signal,
+    clock: new FakeClock(),
+    connect: () => aws,
+    review: async () => {
+      reviewed++;
+      return true;
+    },
+    execute: async () => ({}),
+  });
+  const request = (overrides: Partial<InstallRequest> = {}): InstallRequest => ({
+    command: 'install',
+    blueprintPath,
+    configPath: answersPath,
+    stateDir: join(folder.path, 'state'),
+    defaultAnswersPath: (deployment) => join(folder.path, `${deployment}.answers.yaml`),
+    connectionFlags: [],
+    sets: {},
+    yes: true,
+    env: {},
+    settings: readSettings({}),
+    ...overrides,
+  });
+  return { flow, request, answersPath, events, read, reviewed: () => reviewed };
+}
+
+describe('install from an answers file that holds everything', () => {
+  it('with --yes in a terminal asks nothing and leaves the file as it is, comments included', async () => {
+    const { flow, request, answersPath, events } = await setUp(ANSWERS);
+    const asked = await flow.ask(await flow.validate(request()));
+    expect(asked.answersSaved).toBe(false);
+    expect(await readFile(answersPath, 'utf8')).toBe(ANSWERS);
+    expect(events.some((event) => event.type === 'answers.saved')).toBe(false);
+    expect(asked.plan.stacks[0]?.name).toBe('lab-main');
+  });
+
+  it('with --yes in a terminal, an answer the file lacks is an error naming its key, not a question', async () => {
+    const { flow, request } = await setUp(ANSWERS.replace('  contact: desk@example.org\n', ''));
+    const error = await flow.validate(request()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StackguideError);
+    expect(error).toMatchObject({ code: 'answers.missing', exitCode: ExitCode.usage });
+    expect((error as StackguideError).details.map((detail) => detail.path)).toEqual([
+      'answers.contact (or --set contact=...)',
+    ]);
+  });
+});
