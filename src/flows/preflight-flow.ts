@@ -54,9 +54,11 @@ export function preflightFlow(host: PreflightHost): Flow<PreflightRequest, Check
     async ask(checked) {
       const resolved = await resolveDeployment(checked, host);
       const base = stepBaseFor(resolved, checked.request, host);
+      // Read-only: the steps ask only what their checks use (never a password, never whether to
+      // store new credentials), and nothing the answers file holds.
       const { inputs } = await askSteps(
         checked.request.blueprint.steps,
-        { ...base, ...(prompter ? { prompter } : {}) },
+        { ...base, ...(prompter ? { prompter } : {}), readOnly: true },
         resolved.saved?.steps,
       );
       return { resolved, checked, base, inputs };

@@ -66,7 +66,7 @@ export async function validateSteps(
  */
 export async function askSteps(
   steps: readonly StepEntry[],
-  base: StepBase & Pick<AskContext, 'prompter'>,
+  base: StepBase & Pick<AskContext, 'prompter' | 'readOnly'>,
   saved: Readonly<Record<string, SavedStepInputs>> | undefined,
   onSaveable: (stepId: string, kept: SavedStepInputs) => void = () => undefined,
 ): Promise<{ inputs: Record<string, StepInputs>; saveable: Record<string, SavedStepInputs> }> {
@@ -91,7 +91,7 @@ export async function askSteps(
  */
 async function askStep(
   entry: StepEntry,
-  base: StepBase & Pick<AskContext, 'prompter' | 'reask'>,
+  base: StepBase & Pick<AskContext, 'prompter' | 'readOnly' | 'reask'>,
   saved: SavedStepInputs | undefined,
 ): Promise<{ inputs: StepInputs; kept: SavedStepInputs | undefined }> {
   const { definition, config } = resolve(entry);

@@ -89,6 +89,11 @@ export interface AskContext extends StepContext {
    * --config, only what the file lacks and must be answered is asked).
    */
   readonly reask?: boolean;
+  /**
+   * Preflight: nothing is applied, so nothing is asked that only apply would use (a password, whether
+   * to store new credentials); the checks say what install will ask.
+   */
+  readonly readOnly?: boolean;
 }
 
 /**

@@ -216,6 +216,37 @@ describe('registrySecret step against moto', () => {
     expect(await secretValue()).toBe(`alice ${PASSWORD}`);
   });
 
+  it('preflight in a terminal never asks for a password: the check says install asks for it (trial finding 42)', async () => {
+    const none = scriptedPrompter([]);
+    const context = { ...run({ prompter: none }), readOnly: true };
+    const inputs = (await registrySecretStep.ask?.(context, config(), { username: 'alice' })) ?? {};
+    expect(none.asked).toEqual([]);
+    expect((await registrySecretStep.check(context, config(), inputs))[0]).toMatchObject({
+      status: 'warn',
+      summary: 'missing: install asks for the Docker Hub credentials and creates it',
+    });
+    expect(await registrySecretStep.plan?.(context, config(), inputs)).toEqual([]);
+
+    // An existing secret: kept, no question either (what to store is install's to ask).
+    await secrets.send(
+      new CreateSecretCommand({ Name: 'dockerhub/creds', SecretString: `alice ${PASSWORD}` }),
+    );
+    const existing = (await registrySecretStep.ask?.(context, config(), undefined)) ?? {};
+    expect(existing).toEqual({ action: 'keep' });
+    expect(none.asked).toEqual([]);
+    // A password in the environment is what preflight checks with.
+    const given = {
+      ...run({ prompter: none, env: { [passwordVariable('dockerhub')]: PASSWORD } }),
+      readOnly: true,
+    };
+    await moto.reset();
+    const checked = (await registrySecretStep.ask?.(given, config(), { username: 'alice' })) ?? {};
+    expect((await registrySecretStep.check(given, config(), checked)).map((result) => result.status)).toEqual(
+      ['warn', 'pass'],
+    );
+    expect(none.asked).toEqual([]);
+  });
+
   it('unattended without the password: a failing check and an error that name what to set', async () => {
     const context = run();
     const inputs = (await registrySecretStep.ask?.(context, config(), undefined)) ?? {};

@@ -322,6 +322,11 @@ describe('ses step against the SESv2 stand-in', () => {
       useCaseDescription: USE_CASE,
     });
 
+    // Preflight sends nothing: with no request in the file it asks for none either.
+    const preflight = { ...run({ prompter: quiet }), readOnly: true };
+    expect(await sesStep.ask?.(preflight, config(), undefined)).toEqual({});
+    expect(quiet.asked).toEqual([]);
+
     // Asked again from the review: the form, the file's request offered.
     const again = scriptedPrompter(
       REQUEST_SCRIPT.map((answer) => ({ ...answer, invalid: [] }) as ScriptedAnswer),

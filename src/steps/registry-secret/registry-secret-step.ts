@@ -40,6 +40,8 @@ interface RegistryInputs {
   verification?: LoginVerification;
   /** The operator chose to store credentials the registry rejected. Never saved. */
   storeRejected?: boolean;
+  /** Preflight in a terminal: the credentials were not asked; install asks for them. */
+  askedByInstall?: boolean;
 }
 
 /** STACKGUIDE_SECRET_<STEPID>_PASSWORD: the step id upper-cased, e.g. STACKGUIDE_SECRET_DOCKERHUB_PASSWORD. */
@@ -68,6 +70,13 @@ export const registrySecretStep = defineStep<typeof registrySecretConfig.configS
     if (action === 'keep') return { action, ...(savedUsername ? { username: savedUsername } : {}) };
     const prompter = context.prompter;
     if (!prompter) return credentialsFromEnvironment(context, config, action, savedUsername);
+    if (context.readOnly === true) {
+      // Preflight stores nothing, so it never asks for a password: one in the environment is checked,
+      // else the check says that install asks for it.
+      const given = await credentialsFromEnvironment(context, config, action, savedUsername);
+      if (!given.missing) return given;
+      return { action, ...(savedUsername ? { username: savedUsername } : {}), askedByInstall: true };
+    }
     // The username from the file, the password from the environment when given: nothing to ask.
     if (fromFile && context.env[passwordVariable(context.stepId)])
       return credentialsFromEnvironment(context, config, action, savedUsername);
@@ -164,8 +173,9 @@ async function chooseAction(
 ): Promise<Action> {
   if (!existing) return 'create';
   if (existing.deletedDate) return 'restore';
-  // Unattended, or from an answers file: kept unless STACKGUIDE_ROTATE_<STEPID>=1.
-  if (!context.prompter || fromFile)
+  // Unattended, from an answers file, or in preflight (which stores nothing): kept unless
+  // STACKGUIDE_ROTATE_<STEPID>=1.
+  if (!context.prompter || fromFile || context.readOnly === true)
     return context.env[rotateVariable(context.stepId)] === '1' ? 'rotate' : 'keep';
   const changed = existing.lastChangedDate ? `, last changed ${existing.lastChangedDate.slice(0, 10)}` : '';
   context.prompter.section(`${config.registry} credentials`);
@@ -354,6 +364,22 @@ function secretResult(
   const live = existing && !existing.deletedDate;
   if (live && inputs.action !== 'rotate') {
     return { ...base, status: 'pass', summary: `exists (${existing.arn}); kept as it is`, facts };
+  }
+  if (inputs.askedByInstall) {
+    const summary = live
+      ? `exists (${existing.arn}); install asks for the new credentials (${rotateVariable(context.stepId)}=1) and stores them in it`
+      : existing
+        ? `scheduled for deletion: install asks for the ${config.registry} credentials, restores it and stores them`
+        : `missing: install asks for the ${config.registry} credentials and creates it`;
+    return {
+      ...base,
+      status: live ? 'pass' : 'warn',
+      summary,
+      facts,
+      ...(live
+        ? {}
+        : { fix: 'Run stackguide install, which asks for the credentials (masked) and stores them.' }),
+    };
   }
   if (hasCredentials(inputs)) {
     const summary = live

@@ -50,9 +50,10 @@ export const sesStep = defineStep<typeof sesConfig.configSchema, SesInputs>({
       return fromSaved ? { request: fromSaved } : {};
     }
     // A request the answers file holds is the one to send where SES is in the sandbox, as unattended
-    // (asked again only from the review). A denial is news the file cannot answer: what to do about it
-    // is asked.
-    if (toSubmit.length > 0 && fromSaved && context.reask !== true) return { request: fromSaved };
+    // (asked again only from the review). Preflight sends nothing, so it asks for none: its check says
+    // what install will ask. A denial is news the file cannot answer: what to do about it is asked.
+    if (context.readOnly === true || (toSubmit.length > 0 && fromSaved && context.reask !== true))
+      return fromSaved ? { request: fromSaved } : {};
     const prompter = context.prompter;
     prompter.section(`SES production access (${accounts.map((entry) => entry.region).join(', ')})`);
     let resubmit = false;
