@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
+import { ssmPort } from '../aws/ssm-port.ts';
 import type { StepEntry } from '../blueprint/blueprint-schema.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
@@ -23,6 +24,7 @@ import { writePlatformFiles } from '../install/platform-files.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { askDeploymentName, askRegion, changeAnswer } from '../install/questionnaire.ts';
 import { Journal } from '../journal/journal.ts';
+import { refuseIfLocked } from '../lock/deployment-lock.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
 import {
@@ -153,7 +155,25 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       const { blueprint } = checked.request;
       const asker = askerFor(request);
       const { prompter: _host, ...unprompted } = host;
-      const resolved = await resolveDeployment(checked, asker ? host : unprompted);
+      const resolved = await resolveDeployment(checked, {
+        ...(asker ? host : unprompted),
+        // A deployment another run is changing is refused before its questions and its review (the
+        // lock is taken later, before the first change): README, "as it is typed".
+        named: (deployment, aws) =>
+          refuseIfLocked({
+            ssm: aws.use(ssmPort),
+            deployment,
+            yes: request.yes,
+            ...(host.prompter ? { prompter: host.prompter } : {}),
+            ...(request.forceUnlock !== undefined ? { forceUnlock: request.forceUnlock } : {}),
+            rerunCommand: equivalentCommand(
+              blueprint,
+              request,
+              request.configPath ?? request.defaultAnswersPath(deployment),
+              request.yes,
+            ),
+          }),
+      });
       const { saved, identity, answers } = resolved;
       // The review may change the name and the region: everything below reads these.
       let { region, aws, deployment } = resolved;

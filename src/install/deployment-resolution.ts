@@ -53,6 +53,12 @@ export interface DeploymentEnvironment {
   whoAmI?: () => Promise<CallerIdentity>;
   events: EventBus;
   signal: AbortSignal;
+  /**
+   * Called once the region is known with a deployment name given up front (--name, the answers file),
+   * before the name's questions: install refuses a locked deployment there. A typed name is checked
+   * as it is typed instead (NameAvailability).
+   */
+  named?: (deployment: string, aws: AwsContext) => Promise<void>;
 }
 
 export interface ResolvedDeployment {
@@ -166,6 +172,7 @@ export async function resolveDeployment(
 
   const region = preset?.region ?? (await askRegion(request, saved, prompter));
   const aws = environment.connect(region);
+  const given = preset?.deployment ?? request.deployment ?? saved?.deployment;
   const deployment =
     preset?.deployment ??
     (await askDeploymentName(
@@ -174,6 +181,7 @@ export async function resolveDeployment(
       prompter,
       nameAvailability(blueprint, { region, account: identity.account }, aws),
     ));
+  if (given !== undefined) await environment.named?.(deployment, aws);
   const answers = preset?.answers ?? (await askQuestions(request, saved, prompter));
   return { saved, region, aws, identity, deployment, answers };
 }

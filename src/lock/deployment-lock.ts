@@ -152,6 +152,21 @@ async function breakLock(input: AcquireLockInput, id: string): Promise<void> {
   await input.ssm.deleteParameter(name);
 }
 
+/**
+ * Refuses at once a run whose deployment another run holds the lock of (exit 75, the same refusal
+ * acquiring it would give), so a name known up front (--name, --config) is refused before the
+ * questions and the review, not after them. Takes nothing: the lock itself is taken before the first
+ * change. A lock this run may take over (left by a dead process on this machine) or was told to break
+ * (--force-unlock with its id) is left to acquiring it.
+ */
+export async function refuseIfLocked(
+  input: Pick<AcquireLockInput, 'ssm' | 'deployment' | 'rerunCommand' | 'prompter' | 'yes' | 'forceUnlock'>,
+): Promise<void> {
+  const holder = await readHolder(input.ssm, lockParameterName(input.deployment));
+  if (!holder || isDeadOnThisHost(holder) || input.forceUnlock === holder.id) return;
+  throw heldError(input, holder);
+}
+
 /** Who holds the lock of a deployment now, in words, or undefined when nobody does (the name check). */
 export async function lockHolderOf(ssm: SsmPort, deployment: string): Promise<string | undefined> {
   const holder = await readHolder(ssm, lockParameterName(deployment));
@@ -181,7 +196,10 @@ function describeHolder(holder: LockHolder): string {
   return `${holder.command} by ${holder.principal} on ${holder.host} (pid ${holder.pid}), started at ${holder.startedAt}`;
 }
 
-function heldError(input: AcquireLockInput, holder: LockHolder | undefined): StackguideError {
+function heldError(
+  input: Pick<AcquireLockInput, 'deployment' | 'rerunCommand' | 'prompter' | 'yes'>,
+  holder: LockHolder | undefined,
+): StackguideError {
   const who = holder ? describeHolder(holder) : 'a run that has just released it';
   return new StackguideError(`Deployment ${input.deployment} is locked by another run: ${who}`, {
     code: 'lock.held',
@@ -199,7 +217,10 @@ function heldError(input: AcquireLockInput, holder: LockHolder | undefined): Sta
 }
 
 /** The operator's command with --force-unlock; unattended, breaking a lock also needs --yes. */
-function forceUnlockCommand(input: AcquireLockInput, id: string): string {
+function forceUnlockCommand(
+  input: Pick<AcquireLockInput, 'rerunCommand' | 'prompter' | 'yes'>,
+  id: string,
+): string {
   const confirm = input.prompter || input.yes ? '' : ' --yes';
   return `${input.rerunCommand}${confirm} --force-unlock ${id}`;
 }

@@ -2,6 +2,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/aws-context.ts';
+import { ssmPort } from '../../src/aws/ssm-port.ts';
 import { StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { runFlow } from '../../src/flows/flow.ts';
@@ -79,7 +80,9 @@ describe('a guided install that stops after the questions', () => {
           userId: 'ops',
         }),
       },
-      use: () => {
+      // The lock of a name given up front is the one thing read (trial finding 25); nothing else.
+      use: (token: unknown) => {
+        if (token === ssmPort) return { getParameter: async () => undefined };
         throw new Error('no AWS call is made while asking');
       },
     } as unknown as AwsContext;

@@ -7,6 +7,7 @@ import { ExitCode, StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { type InstallRequest, installFlow } from '../../src/flows/install-flow.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
+import { lockParameterName } from '../../src/lock/deployment-lock.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { projectRoot } from '../support/run-cli.ts';
@@ -155,5 +156,42 @@ describe('install from an answers file that holds everything', () => {
     expect((error as StackguideError).details.map((detail) => detail.path)).toEqual([
       'answers.contact (or --set contact=...)',
     ]);
+  });
+
+  it('refuses a deployment another run holds the lock of before any question or review (exit 75)', async () => {
+    const holder = {
+      id: '7d0c6a52-3f0e-4f43-9a51-2d6c0b1f9e21',
+      deployment: 'lab',
+      principal: 'arn:aws:iam::123456789012:user/other',
+      host: 'elsewhere',
+      pid: 4242,
+      command: 'install',
+      startedAt: '2026-12-03T12:22:36.368Z',
+    };
+    // Guided (no --yes): the identity confirmation is the one question before the lock is read.
+    const identityOnly: Prompter = {
+      ...silent,
+      confirm: async (question) => {
+        if (!question.message.startsWith('Install into account'))
+          throw new Error(`asked: ${question.message}`);
+        return true;
+      },
+    };
+    const { flow, request, read, reviewed, answersPath } = await setUp(ANSWERS, {
+      lock: JSON.stringify(holder),
+      prompter: identityOnly,
+    });
+    const error = await flow
+      .ask(await flow.validate(request({ yes: false })))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StackguideError);
+    expect(error).toMatchObject({ code: 'lock.held', exitCode: ExitCode.locked });
+    expect((error as StackguideError).message).toBe(
+      'Deployment lab is locked by another run: install by arn:aws:iam::123456789012:user/other on elsewhere (pid 4242), started at 2026-12-03T12:22:36.368Z',
+    );
+    expect((error as StackguideError).nextSteps.at(-1)).toContain(`--force-unlock ${holder.id}`);
+    expect(read).toEqual([lockParameterName('lab')]);
+    expect(reviewed()).toBe(0);
+    expect(await readFile(answersPath, 'utf8')).toBe(ANSWERS);
   });
 });

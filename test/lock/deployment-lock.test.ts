@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SsmPort } from '../../src/aws/ssm-port.ts';
 import { StackguideError } from '../../src/errors.ts';
 import type { StackguideEvent } from '../../src/events.ts';
-import { acquireDeploymentLock, lockParameterName } from '../../src/lock/deployment-lock.ts';
+import { acquireDeploymentLock, lockParameterName, refuseIfLocked } from '../../src/lock/deployment-lock.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
 /** Parameter Store in memory: a create that finds the name taken fails, as Overwrite=false does. */
@@ -123,5 +123,24 @@ describe('the deployment lock', () => {
     // A live holder on this machine (this very test's parent) is never taken over.
     ssm.parameters.set(lockParameterName('demo'), JSON.stringify({ ...value, pid: process.ppid }));
     await expect(acquireDeploymentLock(base(ssm))).rejects.toThrow(/is locked by another run/);
+  });
+});
+
+describe('refuseIfLocked, before the questions (trial finding 25)', () => {
+  it('refuses as acquiring would, and lets through a free name, a lock --force-unlock names and a dead holder here', async () => {
+    const ssm = fakeSsm();
+    await refuseIfLocked(base(ssm));
+    const held = await acquireDeploymentLock(base(ssm));
+    const refused = await refuseIfLocked(base(ssm)).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'lock.held', exitCode: 75 });
+    expect((refused as StackguideError).nextSteps.at(-1)).toContain(`--force-unlock ${held.holder.id}`);
+    // Nothing taken, nothing changed: only read.
+    expect(ssm.parameters.size).toBe(1);
+    await refuseIfLocked({ ...base(ssm), forceUnlock: held.holder.id });
+    // A holder on this machine whose process is gone is taken over when the lock is acquired.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const stale = { ...JSON.parse(ssm.parameters.get(lockParameterName('demo')) ?? '{}'), pid: gone };
+    ssm.parameters.set(lockParameterName('demo'), JSON.stringify(stale));
+    await refuseIfLocked(base(ssm));
   });
 });
