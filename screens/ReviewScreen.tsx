@@ -107,6 +107,14 @@ function pickable(plan: InstallPlan): Pickable[] {
       value: '',
       decision: { change: id },
     })),
+    // Then the preparation steps' inputs (the SES request, the registry credentials, a certificate's
+    // files), asked again as a whole.
+    ...(plan.stepInputs ?? []).map((step) => ({
+      key: `step:${step.id}`,
+      label: step.title,
+      value: step.value,
+      decision: { step: step.id },
+    })),
   ];
 }
 
@@ -256,6 +264,28 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
           <Text color="yellow">
             {'  '}Answering y acknowledges that, as the console's "I acknowledge" box does.
           </Text>
+        </Box>
+      )}
+      {plan.refusedChange && (
+        <Box marginTop={1} flexDirection="column">
+          <Wrapped
+            first="✖ "
+            text={`${plan.refusedChange.label} was not changed to ${plan.refusedChange.value}: ${plan.refusedChange.failures.length === 1 ? 'a required check fails' : `${plan.refusedChange.failures.length} required checks fail`} with it. Nothing was written; the plan above is the one before it.`}
+            rest="  "
+            width={width}
+            color="red"
+          />
+          {plan.refusedChange.failures.map((failure) => (
+            <Wrapped
+              key={failure.id}
+              first="  • "
+              text={`${failure.title}: ${failure.summary}${failure.fix ? ` (${failure.fix})` : ''}`}
+              rest="    "
+              width={width}
+              color="red"
+            />
+          ))}
+          <Text color="red">{'  '}Press c to change it again.</Text>
         </Box>
       )}
       <Text> </Text>

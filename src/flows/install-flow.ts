@@ -6,7 +6,7 @@ import { s3Port } from '../aws/s3-port.ts';
 import { ssmPort } from '../aws/ssm-port.ts';
 import type { StepEntry } from '../blueprint/blueprint-schema.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
-import { resolveValue } from '../blueprint/references.ts';
+import { type AnswerValue, resolveValue } from '../blueprint/references.ts';
 import { StackguideError } from '../errors.ts';
 import { type AnswersFile, answersChanged, writeAnswersFile } from '../install/answers-file.ts';
 import { readDeploymentRecord, refuseRevert } from '../install/deployed-version.ts';
@@ -25,9 +25,11 @@ import type { Prompter } from '../install/prompter.ts';
 import { askDeploymentName, askRegion, changeAnswer } from '../install/questionnaire.ts';
 import { Journal } from '../journal/journal.ts';
 import { refuseIfLocked } from '../lock/deployment-lock.ts';
+import { mask } from '../output/format.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
 import {
+  askStep,
   askSteps,
   blockingFailures,
   checkSteps,
@@ -35,6 +37,7 @@ import {
   preflightError,
   type StepBase,
   type StepInputs,
+  stepAsks,
   stepTitle,
 } from '../steps/run-steps.ts';
 import type { CheckResult, SavedStepInputs } from '../steps/step.ts';
@@ -96,6 +99,13 @@ export interface InstallOutcome {
 interface Validated {
   request: InstallRequest;
   checked: CheckedDeployment;
+}
+
+/** The answers as they stand, checked and planned. */
+interface Prepared {
+  current: ResolvedDeployment;
+  base: StepBase;
+  plan: InstallPlan;
 }
 
 interface Asked {
@@ -228,17 +238,28 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         );
       });
 
-      /** Saves the answers (when they changed), checks everything and plans: again after each change. */
-      const prepare = async (answers: ResolvedDeployment['answers']) => {
+      /**
+       * Saves the answers (when they changed), checks everything and plans. The first time the answers
+       * are saved before the checks (a failed check ends the run, and the file is how it goes on); a
+       * change from the review is checked first and kept only when every required check passes:
+       * otherwise nothing is written and the review comes back with the failures (trial finding 20).
+       */
+      const prepare = async (
+        answers: ResolvedDeployment['answers'],
+        fromReview = false,
+      ): Promise<Prepared | { refused: CheckResult[] }> => {
         const current = { ...resolved, region, aws, deployment, answers };
         const base = stepBaseFor(current, request, host);
-        await saveAnswers(answers);
-        await writePlatformFiles(
-          blueprint,
-          answersPath,
-          { deployment, region, account: identity.account, answers },
-          { overwrite: request.overwrite === true, prompter: asker, emit: (event) => events.emit(event) },
-        );
+        const write = async () => {
+          await saveAnswers(answers);
+          await writePlatformFiles(
+            blueprint,
+            answersPath,
+            { deployment, region, account: identity.account, answers },
+            { overwrite: request.overwrite === true, prompter: asker, emit: (event) => events.emit(event) },
+          );
+        };
+        if (!fromReview) await write();
 
         // Preflight: every check before anything is created; a failed required check stops here.
         const nameCheck = await checkDeploymentName(
@@ -249,8 +270,11 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         events.emit({ type: 'check.result', result: nameCheck });
         const checks = [nameCheck, ...(await checkSteps(blueprint.steps, base, stepInputs))];
         const failures = blockingFailures(checks);
-        if (failures.length > 0)
+        if (failures.length > 0) {
+          if (fromReview) return { refused: failures };
           throw preflightError(failures, equivalentCommand(blueprint, request, answersPath, request.yes));
+        }
+        if (fromReview) await write();
         const changes = await planSteps(blueprint.steps, base, stepInputs);
         const plannedSteps = blueprint.steps.map((entry) => ({
           id: entry.id,
@@ -280,7 +304,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         return { current, base, plan: { ...plan, fixed: fixedSettings(nameCheck, stepInputs, region) } };
       };
 
-      let prepared = await prepare(answers);
+      let prepared = (await prepare(answers)) as Prepared;
       // The request as it stands after the review: a name or region changed there is the one repeated.
       const asGiven = (): InstallRequest => ({
         ...request,
@@ -292,10 +316,39 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       let nextCommand = equivalentCommand(blueprint, request, answersPath);
       // Without --yes there is a terminal (validate refused the unattended case): the review decides.
       if (!request.yes && prompter) {
+        // The last change from the review that a required check refused: shown on the review, undone.
+        let refused: InstallPlan['refusedChange'];
+        /** Checks and plans with a change; true when kept, else `undo` puts the previous values back. */
+        const tryChange = async (
+          label: string,
+          value: string,
+          answers: ResolvedDeployment['answers'],
+          undo: () => void = () => undefined,
+        ): Promise<boolean> => {
+          const next = await prepare(answers, true);
+          if ('refused' in next) {
+            undo();
+            refused = { label, value, failures: next.refused };
+            return false;
+          }
+          prepared = next;
+          refused = undefined;
+          return true;
+        };
         // The review may send the operator back to one answer; then everything is checked and planned
         // again with it, and the review shown anew.
         for (;;) {
-          const decision = await host.review(prepared.plan);
+          const decision = await host.review({
+            ...prepared.plan,
+            ...(refused ? { refusedChange: refused } : {}),
+            stepInputs: blueprint.steps
+              .filter((entry) => stepAsks(entry))
+              .map((entry) => ({
+                id: entry.id,
+                title: stepTitle(entry),
+                value: inputsText(steps[entry.id]),
+              })),
+          });
           if (decision === true) break;
           if (decision === false)
             throw new StackguideError('Nothing was created: you declined the plan.', {
@@ -305,10 +358,40 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
                 `Your answers are saved in ${answersPath}. To see the review again and change any answer there, run: ${equivalentCommand(blueprint, asGiven(), answersPath, false)}`,
               ],
             });
+          if ('step' in decision) {
+            // The step's questions again, what it holds offered; kept only when every check passes.
+            const entry = blueprint.steps.find((each) => each.id === decision.step);
+            if (!entry)
+              throw new StackguideError(
+                `The review offered the step "${decision.step}", which the blueprint lacks`,
+                {
+                  code: 'bug.review-step',
+                  kind: 'bug',
+                },
+              );
+            const before = { inputs: stepInputs[entry.id], kept: steps[entry.id] };
+            const { inputs, kept } = await askStep(
+              entry,
+              { ...prepared.base, prompter, reask: true },
+              steps[entry.id],
+            );
+            const put = (inputs: StepInputs | undefined, kept: SavedStepInputs | undefined) => {
+              if (inputs === undefined) delete stepInputs[entry.id];
+              else stepInputs[entry.id] = inputs;
+              if (kept === undefined || Object.keys(kept).length === 0) delete steps[entry.id];
+              else steps[entry.id] = kept;
+            };
+            put(inputs, kept);
+            await tryChange(stepTitle(entry), inputsText(kept), prepared.current.answers, () =>
+              put(before.inputs, before.kept),
+            );
+            continue;
+          }
           if ('setting' in decision) {
             // Asked as when first asked: the name checked against AWS as it is typed, a region of the
             // blueprint's list; the current value offered first.
             if (decision.setting === 'deployment') {
+              const before = { deployment, answersPath, createdAnswers, answersSaved };
               const { deployment: _named, ...unnamed } = checked.request;
               deployment = await askDeploymentName(
                 unnamed,
@@ -317,14 +400,19 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
                 nameAvailability(blueprint, { region, account: identity.account }, aws),
                 deployment,
               );
-              const previous = answersPath;
               if (!request.configPath) answersPath = request.defaultAnswersPath(deployment);
-              if (previous !== answersPath) {
-                if (createdAnswers) await rm(previous, { force: true });
+              const moved = before.answersPath !== answersPath;
+              if (moved) {
                 createdAnswers = !existsSync(answersPath);
                 answersSaved = false;
               }
+              const kept = await tryChange('deployment name', deployment, prepared.current.answers, () => {
+                ({ deployment, answersPath, createdAnswers, answersSaved } = before);
+              });
+              // The file this run wrote under the first name goes with the name, once the new one is saved.
+              if (kept && moved && before.createdAnswers) await rm(before.answersPath, { force: true });
             } else {
+              const before = { region, aws };
               const { region: _placed, ...unplaced } = checked.request;
               region = await askRegion(
                 { ...unplaced, defaultRegion: { value: region, source: 'review' } },
@@ -332,13 +420,27 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
                 prompter,
               );
               aws = host.connect(region);
+              await tryChange('region', region, prepared.current.answers, () => {
+                ({ region, aws } = before);
+              });
             }
             nextCommand = equivalentCommand(blueprint, asGiven(), answersPath);
-            prepared = await prepare(prepared.current.answers);
             continue;
           }
-          prepared = await prepare(
-            await changeAnswer(prompter, blueprint.questions, prepared.current.answers, decision.change),
+          const changed = await changeAnswer(
+            prompter,
+            blueprint.questions,
+            prepared.current.answers,
+            decision.change,
+          );
+          const value = changed[decision.change];
+          const secret = blueprint.questions.some(
+            (question) => question.id === decision.change && question.type === 'secret',
+          );
+          await tryChange(
+            decision.change,
+            value === undefined ? '(not set)' : secret ? mask(String(value)) : answerText(value),
+            changed,
           );
         }
       }
@@ -404,6 +506,20 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       });
     },
   };
+}
+
+/** A step's saved inputs as the review lists them: `key: value`, never a secret (none is saved). */
+function inputsText(inputs: SavedStepInputs | undefined): string {
+  const entries = Object.entries(inputs ?? {});
+  if (entries.length === 0) return '(nothing given)';
+  return entries
+    .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}`)
+    .join('; ');
+}
+
+/** An answer as the review lists it. */
+function answerText(value: AnswerValue): string {
+  return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
 /** The same error, with one more thing the operator can do. */

@@ -14,7 +14,12 @@ import type { CheckResult, PlannedChange } from '../steps/step.ts';
  * What the operator decided at the review: go ahead, stop, change the answer to one question, or
  * change the deployment's name or region.
  */
-export type ReviewDecision = boolean | { change: string } | { setting: 'deployment' | 'region' };
+export type ReviewDecision =
+  | boolean
+  | { change: string }
+  | { setting: 'deployment' | 'region' }
+  /** A preparation step's inputs, asked again (the SES request, the registry credentials, ...). */
+  | { step: string };
 
 export interface InstallPlan {
   blueprintId: string;
@@ -34,6 +39,16 @@ export interface InstallPlan {
   steps: PlannedStep[];
   /** Every preflight check result, passed or not, for the review screen. */
   checks: CheckResult[];
+  /**
+   * The last change asked for on the review that a required check refused: undone, nothing written,
+   * shown on the review with each failure so the operator can change it again (trial finding 20).
+   */
+  refusedChange?: { label: string; value: string; failures: CheckResult[] };
+  /**
+   * The preparation steps whose inputs the review can ask again, with what they hold now (never a
+   * secret): the SES request, the registry username, a certificate's files, a manual step's answer.
+   */
+  stepInputs?: Array<{ id: string; title: string; value: string }>;
   stacks: PlannedStack[];
 }
 

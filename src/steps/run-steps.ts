@@ -40,6 +40,11 @@ function resolve(entry: StepEntry): ResolvedStep {
   return { entry, definition, config };
 }
 
+/** Whether the step asks the operator anything (so the review can offer to ask it again). */
+export function stepAsks(entry: StepEntry): boolean {
+  return resolve(entry).definition.ask !== undefined;
+}
+
 export function stepTitle(entry: StepEntry): string {
   return entry.title ?? resolve(entry).definition.description;
 }
@@ -89,7 +94,7 @@ export async function askSteps(
  * and the file must not be rewritten for that: README, "the file, comments included, stays as it is").
  * `reask`: asked again from the review, the file's inputs offered as defaults.
  */
-async function askStep(
+export async function askStep(
   entry: StepEntry,
   base: StepBase & Pick<AskContext, 'prompter' | 'readOnly' | 'reask'>,
   saved: SavedStepInputs | undefined,

@@ -148,6 +148,57 @@ describe('ReviewScreen', () => {
     }
   });
 
+  it("lists the preparation steps' inputs after the answers, and picks one (trial finding 20)", async () => {
+    const decisions: ReviewDecision[] = [];
+    const plan = {
+      ...(await demoPlan()),
+      stepInputs: [{ id: 'dockerhub', title: 'Docker Hub credentials', value: 'username: osl-builder' }],
+    };
+    const view = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
+    await frameAfter(view.lastFrame);
+    // Up from the first entry wraps to the last: the step.
+    view.stdin.write('c');
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ deployment name: lab'));
+    view.stdin.write('\u001B[A');
+    await vi.waitFor(() =>
+      expect(view.lastFrame()).toContain('❯ Docker Hub credentials: username: osl-builder'),
+    );
+    view.stdin.write('\r');
+    await vi.waitFor(() => expect(decisions).toEqual([{ step: 'dockerhub' }]));
+    view.unmount();
+  });
+
+  it('shows a change a required check refused, with each failure, under the plan as it was', async () => {
+    const plan = {
+      ...(await demoPlan()),
+      refusedChange: {
+        label: 'domain',
+        value: 'lab.example.edu',
+        failures: [
+          {
+            id: 'certificate.pem',
+            step: 'certificate',
+            title: 'certificate.pem',
+            status: 'fail' as const,
+            required: true,
+            summary: 'certs/opensarlab.pem does not cover lab.example.edu (it is for opensarlab.example.edu)',
+            fix: 'Give a certificate for lab.example.edu.',
+          },
+        ],
+      },
+    };
+    const { lastFrame, unmount } = render(<ReviewScreen plan={plan} onDecision={() => {}} />);
+    const frame = (await frameAfter(lastFrame)).replace(/\n\s+/g, ' ');
+    expect(frame).toContain(
+      '✖ domain was not changed to lab.example.edu: a required check fails with it. Nothing was written; the plan above is the one before it.',
+    );
+    expect(frame).toContain(
+      '• certificate.pem: certs/opensarlab.pem does not cover lab.example.edu (it is for opensarlab.example.edu) (Give a certificate for lab.example.edu.)',
+    );
+    expect(frame).toContain('Press c to change it again.');
+    unmount();
+  });
+
   it('says why the name or region stays as it is when a rule keeps it', async () => {
     const decisions: ReviewDecision[] = [];
     const reason =
