@@ -2,7 +2,7 @@ import { Box, Static, Text, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { AnswerValue } from '../src/blueprint/references.ts';
 import type { InstallPlan, ReviewDecision } from '../src/install/install-plan.ts';
-import { describeParameter } from '../src/install/install-plan.ts';
+import { parameterLine } from '../src/install/install-plan.ts';
 import { mask } from '../src/output/format.ts';
 import { hangingWrap } from '../src/output/wrap.ts';
 
@@ -239,7 +239,7 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
               <Wrapped
                 key={key}
                 first="       "
-                text={`${key} = ${describeParameter(plan, source)}`}
+                text={parameterLine(plan, stack, key, source)}
                 rest="         "
                 width={width}
                 dim

@@ -2,7 +2,7 @@ import { runFlow } from '../flows/flow.ts';
 import { type StatusRefresh, statusFlow } from '../flows/status-flow.ts';
 import { statusChangesText, statusText } from '../output/status-text.ts';
 import { headlessHost, settingsOf } from './command-context.ts';
-import { type CommonOptions, deploymentTarget } from './common-options.ts';
+import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
 
 /**
  * Composition root of `stackguide status`: the flow (src/flows/status-flow.ts), each refresh printed as
@@ -21,6 +21,7 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
     drift: options.drift === true,
     env: process.env,
     settings: settingsOf(options),
+    connectionFlags: connectionFlags(options),
   });
 }
 

@@ -19,7 +19,13 @@ import {
   resolveDeployment,
   stepBaseFor,
 } from '../install/deployment-resolution.ts';
-import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../install/install-plan.ts';
+import {
+  buildInstallPlan,
+  type InstallPlan,
+  NO_ECHO_VALUE,
+  type ReviewDecision,
+  takesSecret,
+} from '../install/install-plan.ts';
 import { writePlatformFiles } from '../install/platform-files.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { askDeploymentName, askRegion, changeAnswer } from '../install/questionnaire.ts';
@@ -287,7 +293,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
           { deployment, region, account: identity.account, answers },
           { steps: plannedSteps, checks },
         );
-        await refuseRevert(plan.stacks, aws.cloudFormation, {
+        const described = await refuseRevert(plan.stacks, aws.cloudFormation, {
           command: 'install',
           blueprintVersion: blueprint.product.version,
           recorded: await readDeploymentRecord(request.stateDir, {
@@ -301,7 +307,27 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             ...request.connectionFlags,
           ].join(' '),
         });
-        return { current, base, plan: { ...plan, fixed: fixedSettings(nameCheck, stepInputs, region) } };
+        // A stack that exists shows on the review what this run changes in it: deployed → new.
+        const stacks = plan.stacks.map((stack) => {
+          const description = described.find((read) => read.id === stack.id)?.description;
+          return description && description.status !== 'DELETE_COMPLETE'
+            ? {
+                ...stack,
+                // Only what may be shown: never a NoEcho value (****) or one a secret answer filled.
+                deployedParameters: Object.fromEntries(
+                  Object.entries(description.parameters).filter(
+                    ([key, value]) =>
+                      value !== NO_ECHO_VALUE && !takesSecret(plan, stack.parameterSources[key] ?? ''),
+                  ),
+                ),
+              }
+            : stack;
+        });
+        return {
+          current,
+          base,
+          plan: { ...plan, stacks, fixed: fixedSettings(nameCheck, stepInputs, region) },
+        };
       };
 
       let prepared = (await prepare(answers)) as Prepared;

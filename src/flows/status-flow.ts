@@ -20,6 +20,7 @@ import {
   statusRefreshEvents,
 } from '../status/status-refresh.ts';
 import type { Flow, FlowHost } from './flow.ts';
+import { rerunCommand } from './rerun-command.ts';
 
 const WATCH_INTERVAL_MS = 5_000;
 
@@ -40,6 +41,8 @@ export interface StatusRequest extends ExistingDeploymentRequest {
   drift: boolean;
   env: Readonly<Record<string, string | undefined>>;
   settings: Settings;
+  /** From the composition root: `connectionFlags(options)`, repeated in the command a next action names. */
+  connectionFlags?: readonly string[];
 }
 
 /** One refresh, for the command root to print (its events are already emitted). */
@@ -58,6 +61,8 @@ export interface StatusHost extends FlowHost {
 
 interface Validated extends ExistingDeployment {
   request: StatusRequest;
+  /** The answers file read, when there is one: what install applies them from. */
+  answersPath?: string;
 }
 
 interface Asked extends Validated {
@@ -68,7 +73,10 @@ interface Asked extends Validated {
 export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Asked, number> {
   return {
     async validate(request) {
-      return { ...(await whichDeployment(request)), request };
+      const found = await whichDeployment(request);
+      const answersPath =
+        request.configPath ?? (found.saved ? `${found.deployment}.answers.yaml` : undefined);
+      return { ...found, request, ...(answersPath ? { answersPath } : {}) };
     },
 
     // Nothing to ask a person: only who is asking, which is also the first sign AWS answers at all.
@@ -78,7 +86,18 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
       return { ...validated, aws, account };
     },
 
-    async execute({ request, blueprint, saved, deployment, region, aws, account }) {
+    async execute({ request, blueprint, saved, deployment, region, aws, account, answersPath }) {
+      // What applies the saved answers when a stack holds other parameter values: install with the file.
+      const applyCommand = answersPath
+        ? rerunCommand({
+            command: 'install',
+            blueprint,
+            configPath: answersPath,
+            deployment: saved?.deployment === deployment ? undefined : deployment,
+            flags: [],
+            connectionFlags: request.connectionFlags ?? [],
+          })
+        : undefined;
       let previous: Map<string, StatusItem> | undefined;
       for (;;) {
         const status = await couldNotCheck(
@@ -95,6 +114,7 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
             env: request.env,
             settings: request.settings,
             ...(request.drift ? { drift: true } : {}),
+            ...(applyCommand ? { applyCommand } : {}),
           }),
         );
         const items = statusItems(status);

@@ -1,4 +1,4 @@
-import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
+import type { CloudFormationPort, StackDescription } from '../aws/cloudformation-port.ts';
 import { BLUEPRINT_VERSION_TAG, TEMPLATE_OVERRIDE_TAG } from '../deployment-tags.ts';
 import { StackguideError } from '../errors.ts';
 import { readDeploymentState } from '../journal/journal.ts';
@@ -44,7 +44,7 @@ export async function refuseRevert(
     upgradeCommand: string;
     recorded?: DeploymentRecord | undefined;
   },
-): Promise<void> {
+): Promise<Array<{ id: string; name: string; description: StackDescription | undefined }>> {
   const described = await Promise.all(
     stacks.map(async (stack) => ({ ...stack, description: await cloudFormation.describeStack(stack.name) })),
   );
@@ -72,6 +72,8 @@ export async function refuseRevert(
       `Nothing was changed: ${details.length === 1 ? 'a stack runs' : `${details.length} stacks run`} something newer than this ${context.command} would deploy`,
       { code: `${context.command}.would-revert`, kind: 'user', details },
     );
+  // The stacks as read, for the review (the parameters each holds now) without a second call.
+  return described;
 }
 
 /** The newer of two recorded versions, either of which may be missing. */

@@ -77,6 +77,11 @@ export interface PlannedStack {
   templateParameters?: string[];
   /** The template's resource types, one per resource, for the ETA until the change set says what changes. */
   resourceTypes?: string[];
+  /**
+   * The parameters the stack holds now, when it exists (NoEcho ones as CloudFormation shows them, ****):
+   * the review shows each that changes as deployed → new.
+   */
+  deployedParameters?: Record<string, string>;
 }
 
 export interface PlannedStep {
@@ -162,10 +167,18 @@ export function resolveParameters(
   );
 }
 
+/** True when a parameter is filled from a secret answer: its value is never shown or compared. */
+export function takesSecret(
+  plan: Pick<InstallPlan, 'secretAnswerIds'>,
+  source: string | number | boolean,
+): boolean {
+  return typeof source === 'string' && plan.secretAnswerIds.some((id) => source.includes(`answers.${id}`));
+}
+
 /** How a parameter reads on the review screen: secrets masked, pending outputs explained. */
-export function describeParameter(plan: InstallPlan, source: string | number | boolean): string {
+function describeParameter(plan: InstallPlan, source: string | number | boolean): string {
   if (typeof source !== 'string') return String(source);
-  if (plan.secretAnswerIds.some((id) => source.includes(`answers.${id}`))) return '******** (secret)';
+  if (takesSecret(plan, source)) return '******** (secret)';
   try {
     return resolveValue(source, planScope(plan, { stackOutputs: {} }), 'review');
   } catch {
@@ -173,6 +186,28 @@ export function describeParameter(plan: InstallPlan, source: string | number | b
       .replace(/\{\{\s*stacks\.(\w+)\.outputs\.(\w+)\s*\}\}/g, '<output $2 of stack $1>')
       .replace(/\{\{\s*steps\.(\w+)\.(\w+)\s*\}\}/g, '<$2 from step $1>');
   }
+}
+
+/** What DescribeStacks shows for a NoEcho parameter's value. */
+export const NO_ECHO_VALUE = '****';
+
+/**
+ * A parameter's review line: `Key = value`, or `Key: deployed → new` when the stack exists and holds
+ * another value, so a re-install shows what it changes. Never for a secret or a NoEcho value (the
+ * stack shows those as ****), nor for a value that waits on another stack's output.
+ */
+export function parameterLine(
+  plan: InstallPlan,
+  stack: PlannedStack,
+  key: string,
+  source: string | number | boolean,
+): string {
+  const value = describeParameter(plan, source);
+  const deployed = stack.deployedParameters?.[key];
+  const known = typeof source !== 'string' || !/\{\{\s*(stacks|steps)\./.test(source);
+  if (deployed === undefined || deployed === NO_ECHO_VALUE || takesSecret(plan, source) || !known)
+    return `${key} = ${value}`;
+  return deployed === value ? `${key} = ${value}` : `${key}: ${deployed} → ${value}`;
 }
 
 function planScope(

@@ -1,5 +1,4 @@
 import type { AwsContext } from '../aws/aws-context.ts';
-import type { StackDescription } from '../aws/cloudformation-port.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import type { StackguideEvent } from '../events.ts';
@@ -11,8 +10,15 @@ import { maskSecretOutputs, secretOutputNames } from '../stacks/secret-outputs.t
 import { isSuccess } from '../stacks/stack-status.ts';
 import { askSteps, blockingFailures, checkSteps, type StepInputs, stepTitle } from '../steps/run-steps.ts';
 import type { CheckResult, StepOutputs } from '../steps/step.ts';
+import { compareDeployedParameters } from './parameter-comparison.ts';
 import { detectDrift } from './stack-drift.ts';
-import { type StatusSection, type StatusState, statusSections, worst } from './status-sections.ts';
+import {
+  type StackStatusInput,
+  type StatusSection,
+  type StatusState,
+  statusSections,
+  worst,
+} from './status-sections.ts';
 
 /**
  * What `stackguide status` shows, gathered read-only: each stack as CloudFormation reports it now, and
@@ -24,7 +30,7 @@ import { type StatusSection, type StatusState, statusSections, worst } from './s
 export interface DeploymentStatus {
   deployment: string;
   region: string;
-  stacks: Array<{ name: string; description: StackDescription | undefined }>;
+  stacks: StackStatusInput[];
   steps: Array<{ id: string; kind: string; title: string; checks: CheckResult[] }>;
   /** Every stack complete and no required check failing. */
   healthy: boolean;
@@ -48,18 +54,24 @@ export interface StatusSources {
   settings: Settings;
   /** `--drift`: run drift detection on the stacks and wait for it, instead of showing the last result. */
   drift?: boolean;
+  /** The command that applies the saved answers (install with this answers file): a parameter that differs names it. */
+  applyCommand?: string;
 }
 
 export async function gatherStatus(sources: StatusSources): Promise<DeploymentStatus> {
   const { blueprint, deployment, region } = sources;
   const answers = sources.saved?.answers ?? {};
   const scope = { deployment, region, account: sources.account, answers, stackOutputs: {} };
-  const stacksRead = Promise.all(
+  const described = Promise.all(
     blueprint.stacks.map(async (stack, index) => {
       const name = resolveValue(stack.name, scope, `stacks[${index}].name`);
-      const description = await sources.aws.cloudFormation.describeStack(name);
+      return { id: stack.id, name, description: await sources.aws.cloudFormation.describeStack(name) };
+    }),
+  );
+  const stacksRead = described.then((read) =>
+    read.map(({ id, name, description }) => {
       // An output echoing a secret answer is masked here, before any event, screen or file sees it.
-      const secret = secretOutputNames(blueprint, stack.id);
+      const secret = secretOutputNames(blueprint, id);
       return {
         name,
         description: description && {
@@ -87,7 +99,7 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
   const stepOutputs: Record<string, StepOutputs> = {};
   for (const [id, record] of Object.entries(sources.journal?.steps ?? {}))
     if (record.outputs) stepOutputs[id] = record.outputs;
-  const [stacks, checks] = await Promise.all([
+  const [shown, checks] = await Promise.all([
     sources.drift
       ? stacksRead.then((read) =>
           detectDrift(
@@ -98,6 +110,19 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
       : stacksRead,
     checkSteps(blueprint.steps, base, inputs, stepOutputs),
   ]);
+  // What the saved answers render to, against what each stack holds (outputs unmasked: a parameter
+  // may take one; only names and non-secret values leave this comparison).
+  const compared = compareDeployedParameters(
+    blueprint,
+    { deployment, region, account: sources.account, answers: sources.saved?.answers },
+    await described,
+    stepOutputs,
+  );
+  const stacks: StackStatusInput[] = shown.map((stack, index) => {
+    const parameters = compared[blueprint.stacks[index]?.id ?? ''];
+    if (!parameters) return stack;
+    return { ...stack, parameters, ...(sources.applyCommand ? { applyCommand: sources.applyCommand } : {}) };
+  });
   const steps = blueprint.steps.map((entry) => ({
     id: entry.id,
     kind: entry.kind,
@@ -106,6 +131,7 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
   }));
   const healthy =
     stacks.every(({ description }) => description !== undefined && isSuccess(description.status)) &&
+    stacks.every((stack) => (stack.parameters?.differ.length ?? 0) === 0) &&
     blockingFailures(checks).length === 0;
   const sections = statusSections(stacks, steps);
   return {

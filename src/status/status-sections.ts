@@ -1,6 +1,7 @@
 import type { StackDescription } from '../aws/cloudformation-port.ts';
 import type { CheckResult, StatusItem, StatusSection, StatusSectionId, StatusState } from '../events.ts';
 import { isFailedStatus, isInProgress, isSuccess } from '../stacks/stack-status.ts';
+import type { ParameterComparison } from './parameter-comparison.ts';
 
 /**
  * `status` in sections a script and an operator can act on: every item is healthy, needs action (with the
@@ -35,6 +36,10 @@ const COULD_NOT_CHECK = new Set(['unreachable', 'refused', 'servfail']);
 export interface StackStatusInput {
   name: string;
   description: StackDescription | undefined;
+  /** Its parameters against the saved answers, when there are saved answers to compare with. */
+  parameters?: ParameterComparison;
+  /** The command that applies the saved answers, for a parameter that differs. */
+  applyCommand?: string;
 }
 
 export interface StepStatusInput {
@@ -96,7 +101,24 @@ export function stackItem(stack: StackStatusInput): StatusItem {
       facts,
     };
   }
-  return { ...base, state: isSuccess(description.status) ? 'healthy' : 'needs-action', summary, facts };
+  const differ = stack.parameters?.differ ?? [];
+  if (differ.length > 0 && isSuccess(description.status)) {
+    const listed = differ.map((p) => `${p.name} ${p.deployed} → ${p.answers}`).join(', ');
+    return {
+      ...base,
+      state: 'needs-action',
+      summary: `${summary}; ${differ.length === 1 ? 'a parameter differs' : `${differ.length} parameters differ`} from the answers file (deployed → answers): ${listed}`,
+      nextAction: `Apply the answers file's values${stack.applyCommand ? ` with ${stack.applyCommand}` : ' with stackguide install and the answers file'} (its review shows each change), or set the answers back to the deployed values.`,
+      facts: { ...facts, parameters: stack.parameters },
+    };
+  }
+  return {
+    ...base,
+    state: isSuccess(description.status) ? 'healthy' : 'needs-action',
+    summary,
+    // Named when some were left out of the comparison (NoEcho, secret answers): names only, never values.
+    facts: stack.parameters?.notCompared.length ? { ...facts, parameters: stack.parameters } : facts,
+  };
 }
 
 function driftWords(status: string | undefined, checkedAt: string | undefined): string {

@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/aws-context.ts';
@@ -137,5 +138,79 @@ describe('statusFlow', () => {
         message: 'The deployment could not be checked: connect ECONNREFUSED',
       },
     );
+  });
+
+  it('says a stack holds other parameter values than the answers render to, as an action with the install that applies them (trial finding 51)', async () => {
+    const { cfn, seen, shown, flow, request } = setup();
+    const dir = join(work.path, 'tuned');
+    await mkdir(join(dir, 'templates'), { recursive: true });
+    await writeFile(
+      join(dir, 'blueprint.yaml'),
+      [
+        'schemaVersion: 1',
+        'product: { id: tuned, title: Tuned, version: 1.0.0 }',
+        'regions: [us-east-1]',
+        'questions:',
+        '  - { id: timeout, type: number, prompt: Timeout?, default: 300 }',
+        '  - { id: password, type: secret, prompt: Password? }',
+        '  - { id: token, type: string, prompt: Token?, default: t1 }',
+        'stacks:',
+        '  - id: app',
+        "    name: '{{deployment}}-app'",
+        '    template: templates/app.yaml',
+        '    parameters:',
+        "      Timeout: '{{answers.timeout}}'",
+        "      Password: '{{answers.password}}'",
+        "      Token: '{{answers.token}}'",
+        "      Name: '{{deployment}}'",
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(dir, 'templates', 'app.yaml'),
+      [
+        'Parameters:',
+        '  Timeout: { Type: Number }',
+        '  Password: { Type: String, NoEcho: true }',
+        '  Token: { Type: String, NoEcho: true }',
+        '  Name: { Type: String }',
+        'Resources:',
+        '  Queue: { Type: AWS::SQS::Queue }',
+        '',
+      ].join('\n'),
+    );
+    const answersPath = join(work.path, 'lab.answers.yaml');
+    await writeFile(
+      answersPath,
+      'blueprint: tuned\ndeployment: lab\nregion: us-east-1\nanswers:\n  timeout: 300\n  token: t2\n',
+    );
+    const stack = cfn.stacks.get(cfn.addStack('lab-app', 'UPDATE_COMPLETE'));
+    if (!stack) throw new Error('no stack');
+    // A change that went back to 300 never reached the stack; NoEcho values read back as ****.
+    stack.parameters = { Timeout: '450', Password: '****', Token: '****', Name: 'lab' };
+
+    const code = await runFlow(flow, { ...request, blueprintPath: dir, configPath: answersPath });
+    expect(code).toBe(4);
+    const item = seen.flatMap((event) => (event.type === 'status.section' ? event.items : []))[0];
+    expect(item).toMatchObject({
+      state: 'needs-action',
+      summary: expect.stringContaining(
+        'a parameter differs from the answers file (deployed → answers): Timeout 450 → 300',
+      ),
+      nextAction: `Apply the answers file's values with stackguide install --blueprint ${dir} --config ${answersPath} (its review shows each change), or set the answers back to the deployed values.`,
+      facts: {
+        parameters: {
+          differ: [{ name: 'Timeout', deployed: '450', answers: '300' }],
+          notCompared: ['Password', 'Token'],
+        },
+      },
+    });
+    // A NoEcho value is never said, not even the one the answers file holds.
+    expect(JSON.stringify(seen)).not.toContain('t2');
+    expect(shown[0]?.status.healthy).toBe(false);
+
+    // Once the stack holds what the answers say, it is healthy again.
+    stack.parameters.Timeout = '300';
+    expect(await runFlow(flow, { ...request, blueprintPath: dir, configPath: answersPath })).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ const context = {
   upgradeCommand: 'stackguide upgrade --blueprint <blueprint> --config demo.answers.yaml',
 };
 
-async function refusal(run: Promise<void>): Promise<StackguideError> {
+async function refusal(run: Promise<unknown>): Promise<StackguideError> {
   const error = await run.then(
     () => undefined,
     (thrown: unknown) => thrown,
@@ -109,29 +109,35 @@ describe('refuseRevert reads both records: the stacks tags and the journal', () 
 
   it('goes ahead when neither record says newer, when the overridden stack is gone, and for upgrade over an override', async () => {
     const recorded = { version: '1.0.0', templateOverrides: { app: 'app2.yaml sha256:d8e3df4aa89072ae' } };
+    // It gives back the stacks as read, for the review's deployed → new, without a second call.
+    const read = await refuseRevert(stacks, stacksHolding({ 'demo-data': {} }), { ...context, recorded });
+    expect(read.map(({ id, description }) => [id, description?.stackName])).toEqual([
+      ['data', 'demo-data'],
+      ['app', undefined],
+    ]);
     await expect(
       refuseRevert(stacks, stacksHolding({ 'demo-data': {}, 'demo-app': { status: 'DELETE_COMPLETE' } }), {
         ...context,
         recorded,
       }),
-    ).resolves.toBeUndefined();
+    ).resolves.toHaveLength(stacks.length);
     await expect(
       refuseRevert(stacks, stacksHolding({ 'demo-data': {} }), { ...context, recorded }),
-    ).resolves.toBeUndefined();
+    ).resolves.toHaveLength(stacks.length);
     await expect(
       refuseRevert(stacks, stacksHolding({ 'demo-data': {}, 'demo-app': {} }), {
         ...context,
         command: 'upgrade',
         recorded,
       }),
-    ).resolves.toBeUndefined();
+    ).resolves.toHaveLength(stacks.length);
     await expect(
       refuseRevert(stacks, stacksHolding({ 'demo-data': {}, 'demo-app': {} }), {
         ...context,
         blueprintVersion: '1.1.0',
         recorded: { version: '1.0.0' },
       }),
-    ).resolves.toBeUndefined();
+    ).resolves.toHaveLength(stacks.length);
   });
 });
 

@@ -46,6 +46,39 @@ describe('ReviewScreen', () => {
     unmount();
   });
 
+  it('shows a re-install what it changes in a stack that exists: deployed → new (trial finding 51)', async () => {
+    const plan = await demoPlan();
+    const stacks = plan.stacks.map((stack) =>
+      stack.id === 'app'
+        ? {
+            ...stack,
+            parameterSources: { ...stack.parameterSources, Token: '{{answers.registryPassword}}' },
+            deployedParameters: {
+              DeploymentName: 'lab',
+              JobTimeoutSeconds: '450',
+              EnableAlerts: 'true',
+              DataBucketName: 'lab-data-bucket',
+              Token: 'OldTokenValue',
+              AdminEmail: '****',
+            },
+          }
+        : stack,
+    );
+    const { lastFrame, unmount } = render(<ReviewScreen plan={{ ...plan, stacks }} onDecision={() => {}} />);
+    const frame = await frameAfter(lastFrame);
+    expect(frame).toContain('JobTimeoutSeconds: 450 → 60');
+    // The same value, one not yet known (an output) and one a secret fills: as before, never a deployed value.
+    expect(frame).toContain('EnableAlerts = true');
+    expect(frame).toContain('DataBucketName = <output BucketName of stack data>');
+    expect(frame).toContain('Token = ******** (secret)');
+    expect(frame).not.toContain('OldTokenValue');
+    // NoEcho reads back as ****: what it holds is unknown, so no arrow.
+    expect(frame).toContain('AdminEmail = a@b.co');
+    // The data stack does not exist yet: its parameters read as new.
+    expect(frame).toContain('NetworkCidr = 10.9.0.0/16');
+    unmount();
+  });
+
   it('never shows a secret answer in clear', async () => {
     const { lastFrame, unmount } = render(<ReviewScreen plan={await demoPlan()} onDecision={() => {}} />);
     const frame = await frameAfter(lastFrame);

@@ -37,6 +37,36 @@ describe('stackItem', () => {
     );
   });
 
+  it('needs action when its parameters differ from the answers; names what was not compared, never its value', () => {
+    const parameters = {
+      differ: [
+        { name: 'JobTimeoutSeconds', deployed: '450', answers: '300' },
+        { name: 'EnableAlerts', deployed: 'false', answers: 'true' },
+      ],
+      notCompared: ['DbPassword'],
+    };
+    const item = stackItem({ name: 'lab-web', description: stack(), parameters });
+    expect(item).toMatchObject({
+      state: 'needs-action',
+      summary: expect.stringContaining(
+        '2 parameters differ from the answers file (deployed → answers): JobTimeoutSeconds 450 → 300, EnableAlerts false → true',
+      ),
+      nextAction:
+        "Apply the answers file's values with stackguide install and the answers file (its review shows each change), or set the answers back to the deployed values.",
+      facts: { parameters },
+    });
+    // The same, all in agreement: healthy, the names left out of the comparison kept in the facts.
+    const same = stackItem({
+      name: 'lab-web',
+      description: stack(),
+      parameters: { differ: [], notCompared: ['DbPassword'] },
+    });
+    expect(same).toMatchObject({ state: 'healthy', facts: { parameters: { notCompared: ['DbPassword'] } } });
+    expect(
+      stackItem({ name: 'lab-web', description: stack(), parameters: { differ: [], notCompared: [] } }).facts,
+    ).not.toHaveProperty('parameters');
+  });
+
   it('needs action when missing, failed, in progress or drifted, each with its next action', () => {
     expect(stackItem({ name: 'lab-web', description: undefined })).toMatchObject({
       state: 'needs-action',
