@@ -464,9 +464,10 @@ export async function main(argv: string[]): Promise<number> {
       argv,
     );
     const { renderErrorText, errorEvent } = await import('./output/render-error.ts');
+    const { terminalColumns, wrapToWidth } = await import('./output/terminal-text.ts');
     // The run's first line comes before its error, as when it failed later on.
     events?.start();
-    process.stderr.write(`${renderErrorText(error)}\n`);
+    process.stderr.write(`${wrapToWidth(renderErrorText(error), terminalColumns(process.stderr))}\n`);
     // The error event (NDJSON with --output json), then run.completed: always the last two events.
     events?.end(error.exitCode, errorEvent(error));
     await events?.drained();

@@ -9,6 +9,7 @@ import type { Prompter } from '../install/prompter.ts';
 import { attachHeartbeat } from '../output/heartbeat.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { commandEvents } from '../output/run-events.ts';
+import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { parseWaitTimeout, waitTimeoutError } from '../runtime/wait-timeout.ts';
 import type { Settings } from '../settings.ts';
@@ -102,12 +103,15 @@ function openOutput(
     const humans = new EventBus();
     const found = new EventBus();
     const route = events.subscribe((event) => (isResult(event) ? found : humans).emit(event));
+    // Wrapped by words to the terminal's width (read per line: a resized window); whole into a pipe.
     const toStderr = attachPlainPrinter(humans, {
       write: (line) => {
-        if (paused === 0) process.stderr.write(`${line}\n`);
+        if (paused === 0) process.stderr.write(`${wrapToWidth(line, terminalColumns(process.stderr))}\n`);
       },
     });
-    const toStdout = attachPlainPrinter(found, { write: (line) => process.stdout.write(`${line}\n`) });
+    const toStdout = attachPlainPrinter(found, {
+      write: (line) => process.stdout.write(`${wrapToWidth(line, terminalColumns(process.stdout))}\n`),
+    });
     const stop = () => {
       route();
       toStderr();

@@ -1,5 +1,6 @@
 import { runFlow } from '../flows/flow.ts';
 import { preflightFlow } from '../flows/preflight-flow.ts';
+import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
 import { settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, deploymentTarget, parseSets } from './common-options.ts';
 
@@ -10,7 +11,10 @@ export async function preflightCommand(options: CommonOptions): Promise<number> 
     const flow = preflightFlow({
       ...context.host,
       // The tally is part of the results: stdout, except under --output json (NDJSON only there).
-      show: (text) => (context.mode.json ? process.stderr : process.stdout).write(text),
+      show: (text) => {
+        const stream = context.mode.json ? process.stderr : process.stdout;
+        stream.write(wrapToWidth(text, terminalColumns(stream)));
+      },
     });
     return await runFlow(flow, {
       ...deploymentTarget(options),

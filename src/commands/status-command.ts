@@ -1,6 +1,7 @@
 import { runFlow } from '../flows/flow.ts';
 import { type StatusRefresh, statusFlow } from '../flows/status-flow.ts';
 import { statusChangesText, statusText } from '../output/status-text.ts';
+import { terminalColumns } from '../output/terminal-text.ts';
 import { headlessHost, settingsOf } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
 
@@ -27,8 +28,8 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
 
 /** The whole status the first time (under --watch with the time above it), then only what changed. */
 function showRefresh({ title, status, at, changed }: StatusRefresh, options: CommonOptions): void {
-  // Wrapped to the terminal read on each refresh (a resized window); 80 when not a terminal.
-  const width = process.stdout.columns || 80;
+  // Wrapped to the terminal read on each refresh (a resized window); whole lines into a pipe.
+  const width = terminalColumns(process.stdout);
   process.stdout.write(
     `${changed ? statusChangesText(at, changed, status, width) : `${options.watch ? `${at.toISOString()}\n` : ''}${statusText(title, status, width)}`}\n`,
   );

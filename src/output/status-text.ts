@@ -13,9 +13,13 @@ const VERDICT: Record<StatusState, string> = {
  * `stackguide status` as text: a headline with the verdict, then one block per section (stacks, DNS,
  * certificates, SES, secrets, manual steps, the rest of the account preparation), each item with its
  * state and, when it is not healthy, the one next action. Wrapped by words to `width` (the terminal's
- * columns): a line the text continues on is indented two more than the text it continues.
+ * columns; none for a pipe): a line the text continues on is indented two more than the text it continues.
  */
-export function statusText(title: string, status: DeploymentStatus, width = 80): string {
+export function statusText(
+  title: string,
+  status: DeploymentStatus,
+  width: number = Number.POSITIVE_INFINITY,
+): string {
   const lines = hangingWrap(
     '',
     `${title} · deployment ${status.deployment} · ${status.region} · ${VERDICT[status.state]}`,
@@ -65,7 +69,7 @@ export function statusChangesText(
   at: Date,
   changed: readonly StatusItem[],
   status: DeploymentStatus,
-  width = 80,
+  width: number = Number.POSITIVE_INFINITY,
 ): string {
   const stamp = at.toISOString();
   if (changed.length === 0) return `${stamp} no change · ${VERDICT[status.state]}`;

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { StackguideError } from '../../src/errors.ts';
+import { plainLine } from '../../src/output/plain-printer.ts';
+import { renderErrorText } from '../../src/output/render-error.ts';
+import { terminalColumns, wrapToWidth } from '../../src/output/terminal-text.ts';
+
+/** Plain text as a terminal of 80 columns shows it (trial finding 15: lines were cut mid-word there). */
+
+const words = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
+
+describe('plain text wrapped to the terminal', () => {
+  it('wraps an error by words at 80 columns, each continuation under the text it continues', () => {
+    const error = new StackguideError('The region us-west-2 cannot run this blueprint', {
+      code: 'region.unusable',
+      kind: 'user',
+      details: [
+        {
+          path: 'answers.instanceType',
+          message:
+            'm5.large is offered in 2 of 4 usable zones: us-west-2a, us-west-2b; not in us-west-2c, us-west-2d',
+          fix: 'Pick a region where the type is offered in at least 2 zones, or another instance type with --set instanceType=...',
+        },
+      ],
+      nextSteps: [
+        'Run stackguide preflight again once the answers file names a region that offers the type.',
+      ],
+    });
+    const text = renderErrorText(error);
+    const lines = wrapToWidth(text, 80).split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(words(lines.join(' '))).toEqual(words(text));
+    expect(lines).toEqual([
+      '✖ The region us-west-2 cannot run this blueprint',
+      '  • answers.instanceType: m5.large is offered in 2 of 4 usable zones:',
+      '    us-west-2a, us-west-2b; not in us-west-2c, us-west-2d',
+      '      fix: Pick a region where the type is offered in at least 2 zones, or',
+      '           another instance type with --set instanceType=...',
+      '',
+      'Next:',
+      '  → Run stackguide preflight again once the answers file names a region that',
+      '    offers the type.',
+    ]);
+  });
+
+  it("wraps a preflight line under its check's title, after the elapsed time and the mark", () => {
+    const line = plainLine(
+      {
+        type: 'check.result',
+        result: {
+          id: 'region.type.m5.large',
+          step: 'region',
+          title: 'EC2 instance type m5.large',
+          status: 'pass',
+          summary:
+            'offered in 5 of 6 usable zones: us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1f; not in us-east-1e',
+          required: true,
+        },
+      },
+      12_000,
+    );
+    expect(wrapToWidth(line ?? '', 80).split('\n')).toEqual([
+      '[    12s] ✔ EC2 instance type m5.large: offered in 5 of 6 usable zones:',
+      '            us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1f; not in',
+      '            us-east-1e',
+    ]);
+  });
+
+  it('leaves text whole for a pipe, and a word longer than a line whole on a line of its own', () => {
+    const long = `✖ Cannot read ${'/very/long/path'.repeat(8)}/template.yaml: no such file`;
+    expect(wrapToWidth(long, undefined)).toBe(long);
+    expect(wrapToWidth(long, 80).split('\n')).toEqual([
+      '✖ Cannot read',
+      `  ${'/very/long/path'.repeat(8)}/template.yaml:`,
+      '  no such file',
+    ]);
+  });
+
+  it('moves a value too long for its indent (an ARN) left until it fits, so the terminal never cuts it', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dockerhub/creds-LurlxD';
+    const line = `[     2s] ✔ Docker Hub credentials in the secret dockerhub/creds: exists (${arn})`;
+    const lines = wrapToWidth(line, 80).split('\n');
+    expect(lines).toEqual([
+      '[     2s] ✔ Docker Hub credentials in the secret dockerhub/creds: exists',
+      `${' '.repeat(80 - arn.length - 2)}(${arn})`,
+    ]);
+  });
+
+  it('wraps only on a terminal: its columns, 80 when it does not say, none for a pipe', () => {
+    expect(terminalColumns({ isTTY: true, columns: 120 })).toBe(120);
+    expect(terminalColumns({ isTTY: true })).toBe(80);
+    expect(terminalColumns({ isTTY: false, columns: 120 })).toBeUndefined();
+    expect(terminalColumns({})).toBeUndefined();
+  });
+});
