@@ -98,6 +98,42 @@ const builtinsOnDemand: Plugin = {
   },
 };
 
+/**
+ * yaml's `node` export is CommonJS, which the bundle wraps in functions: Node's compile cache keeps only
+ * a module's top level, so every run compiled yaml's module bodies again (and loaded `node:process`
+ * through `require`), about a twentieth of `validate`. Its `default` export is the same code as ES
+ * modules, whose top level the cache keeps, and which esbuild can tree-shake; it differs from the
+ * Node build only in how it warns (console.warn, where the Node build calls process.emitWarning when
+ * there is one), in its debug-only environment switches (LOG_TOKENS, LOG_STREAM) and in the YAML 1.1
+ * `!!binary` tag (atob where Node's build uses Buffer; stackguide reads YAML 1.2, which has no such
+ * tag). The warning is put back as the Node build has it, so a warning reads as before.
+ */
+const yamlAsEsModules: Plugin = {
+  name: 'yaml-as-es-modules',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^yaml$/ }, async (args) => {
+      const found = await plugin.resolve('yaml/package.json', {
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+      });
+      return { path: join(dirname(found.path), 'browser', 'index.js') };
+    });
+    plugin.onLoad(
+      { filter: /[\\/]node_modules[\\/]yaml[\\/]browser[\\/]dist[\\/]log\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        const patched = source.replace(
+          'console.warn(warning);',
+          "typeof process.emitWarning === 'function' ? process.emitWarning(warning) : console.warn(warning);",
+        );
+        if (patched === source)
+          throw new Error(`yaml-as-es-modules: ${args.path} no longer warns as expected`);
+        return { contents: patched, loader: 'js' };
+      },
+    );
+  },
+};
+
 const pkg = JSON.parse(await readFile('package.json', 'utf8')) as {
   version: string;
   engines: { node: string };
@@ -135,7 +171,7 @@ const result = await build({
   },
   // react-devtools-core is an optional peer of Ink, loaded only when DEV is set.
   external: ['react-devtools-core'],
-  plugins: [zodEnglishOnly, commanderLazyChildProcess, builtinsOnDemand],
+  plugins: [zodEnglishOnly, commanderLazyChildProcess, builtinsOnDemand, yamlAsEsModules],
   logLevel: 'warning',
 });
 // The binary's entry: checks the Node version in syntax any Node parses, answers `--help` and `--version`
