@@ -70,7 +70,6 @@ export async function readTemplateOverride(
         code: 'usage.template',
         kind: 'user',
         cause,
-        details: [{ path: '--template', message: `"${template}": ${reason}` }],
         nextSteps: [
           'Give --template the path of a CloudFormation template file (YAML or JSON), or its https:// or s3:// URL.',
         ],

@@ -26,6 +26,8 @@ describe('upgrade --template refusals', () => {
     const error = await refusal('./nope.yaml', 'a1');
     expect(error.message).toBe('Cannot read the template ./nope.yaml: there is no such file');
     expect(error.nextSteps[0]).toContain('https:// or s3:// URL');
+    // Said once: no detail line repeating the headline.
+    expect(error.details).toEqual([]);
   });
 
   it('a folder given as the template', async () => {
