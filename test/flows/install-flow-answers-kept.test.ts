@@ -1,8 +1,6 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AwsContext } from '../../src/aws/aws-context.ts';
-import { ssmPort } from '../../src/aws/ssm-port.ts';
 import { StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { runFlow } from '../../src/flows/flow.ts';
@@ -10,7 +8,7 @@ import { installFlow } from '../../src/flows/install-flow.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { projectRoot } from '../support/run-cli.ts';
+import { askingAws, blueprintFolder } from '../support/install-flow-fixture.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /**
@@ -62,30 +60,9 @@ describe('a guided install that stops after the questions', () => {
   it('keeps the answers typed, never the secret, and says how to go on from them', async () => {
     const folder = await tempDir();
     cleanup = folder.remove;
-    const blueprintPath = join(folder.path, 'blueprint');
-    await cp(
-      join(projectRoot, 'test/fixtures/blueprints/checklist/templates'),
-      join(blueprintPath, 'templates'),
-      {
-        recursive: true,
-      },
-    );
-    await writeFile(join(blueprintPath, 'blueprint.yaml'), BLUEPRINT);
-    const aws = {
-      region: 'us-east-1',
-      identity: {
-        whoAmI: async () => ({
-          account: '123456789012',
-          arn: 'arn:aws:iam::123456789012:user/ops',
-          userId: 'ops',
-        }),
-      },
-      // The lock of a name given up front is the one thing read (trial finding 25); nothing else.
-      use: (token: unknown) => {
-        if (token === ssmPort) return { getParameter: async () => undefined };
-        throw new Error('no AWS call is made while asking');
-      },
-    } as unknown as AwsContext;
+    const blueprintPath = await blueprintFolder(folder.path, BLUEPRINT);
+    // The lock of a name given up front is the one thing read (trial finding 25); nothing else.
+    const aws = askingAws();
     const events: StackguideEvent[] = [];
     const bus = new EventBus();
     bus.subscribe((event) => events.push(event));

@@ -1,8 +1,6 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AwsContext } from '../../src/aws/aws-context.ts';
-import { ssmPort } from '../../src/aws/ssm-port.ts';
 import { ExitCode, StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { type InstallRequest, installFlow } from '../../src/flows/install-flow.ts';
@@ -10,7 +8,7 @@ import type { Prompter } from '../../src/install/prompter.ts';
 import { lockParameterName } from '../../src/lock/deployment-lock.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { projectRoot } from '../support/run-cli.ts';
+import { askingAws, blueprintFolder } from '../support/install-flow-fixture.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /**
@@ -74,38 +72,11 @@ async function setUp(answers: string, options: { lock?: string; prompter?: Promp
   const { lock, prompter = silent } = options;
   const folder = await tempDir();
   cleanup = folder.remove;
-  const blueprintPath = join(folder.path, 'blueprint');
-  await cp(
-    join(projectRoot, 'test/fixtures/blueprints/checklist/templates'),
-    join(blueprintPath, 'templates'),
-    {
-      recursive: true,
-    },
-  );
-  await writeFile(join(blueprintPath, 'blueprint.yaml'), BLUEPRINT);
+  const blueprintPath = await blueprintFolder(folder.path, BLUEPRINT);
   const answersPath = join(folder.path, 'lab.answers.yaml');
   await writeFile(answersPath, answers);
   const read: string[] = [];
-  const aws = {
-    region: 'us-east-1',
-    identity: {
-      whoAmI: async () => ({
-        account: '123456789012',
-        arn: 'arn:aws:iam::123456789012:user/ops',
-        userId: 'ops',
-      }),
-    },
-    cloudFormation: { describeStack: async () => undefined },
-    use: (token: unknown) => {
-      if (token !== ssmPort) throw new Error('only the lock is read while asking');
-      return {
-        getParameter: async (name: string) => {
-          read.push(name);
-          return lock ? { value: lock } : undefined;
-        },
-      };
-    },
-  } as unknown as AwsContext;
+  const aws = askingAws({ ...(lock ? { lock } : {}), read: (name) => read.push(name) });
   const events: StackguideEvent[] = [];
   const bus = new EventBus();
   bus.subscribe((event) => events.push(event));

@@ -1,14 +1,13 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AwsContext } from '../../src/aws/aws-context.ts';
 import { EventBus } from '../../src/events.ts';
 import { installFlow } from '../../src/flows/install-flow.ts';
 import type { InstallPlan, ReviewDecision } from '../../src/install/install-plan.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { projectRoot } from '../support/run-cli.ts';
+import { askingAws, blueprintFolder } from '../support/install-flow-fixture.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /**
@@ -52,34 +51,15 @@ afterEach(() => cleanup?.());
 async function setUp(typed: string[], decisions: ReviewDecision[]) {
   const folder = await tempDir();
   cleanup = folder.remove;
-  const blueprintPath = join(folder.path, 'blueprint');
-  await cp(
-    join(projectRoot, 'test/fixtures/blueprints/checklist/templates'),
-    join(blueprintPath, 'templates'),
-    {
-      recursive: true,
-    },
-  );
-  await writeFile(join(blueprintPath, 'blueprint.yaml'), BLUEPRINT);
+  const blueprintPath = await blueprintFolder(folder.path, BLUEPRINT);
   const answersPath = join(folder.path, 'lab.answers.yaml');
   await writeFile(answersPath, ANSWERS);
 
   // lab-prod is a stack of something else: the deployment-name check fails for tier "prod".
-  const aws = {
-    region: 'us-east-1',
-    identity: {
-      whoAmI: async () => ({
-        account: '123456789012',
-        arn: 'arn:aws:iam::123456789012:user/ops',
-        userId: 'ops',
-      }),
-    },
-    cloudFormation: {
-      describeStack: async (name: string) =>
-        name === 'lab-prod' ? { stackName: name, status: 'CREATE_COMPLETE', tags: {} } : undefined,
-    },
-    use: () => ({ getParameter: async () => undefined }),
-  } as unknown as AwsContext;
+  const aws = askingAws({
+    describeStack: async (name) =>
+      name === 'lab-prod' ? { stackName: name, status: 'CREATE_COMPLETE', tags: {} } : undefined,
+  });
   const asked: Array<{ message: string; default?: string }> = [];
   const prompter: Prompter = {
     section: () => undefined,
