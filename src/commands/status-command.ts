@@ -1,6 +1,7 @@
 import { runFlow } from '../flows/flow.ts';
-import { type StatusRefresh, statusFlow } from '../flows/status-flow.ts';
-import { statusChangesText, statusText } from '../output/status-text.ts';
+import { type StatusRefresh, statusFlow, WATCH_INTERVAL_MS } from '../flows/status-flow.ts';
+import { statusText } from '../output/status-text.ts';
+import { statusWatchPrinter } from '../output/status-watch.ts';
 import { terminalColumns } from '../output/terminal-text.ts';
 import { headlessHost, settingsOf } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
@@ -11,26 +12,31 @@ import { type CommonOptions, connectionFlags, deploymentTarget } from './common-
  * No live view and no prompt: status is read by scripts as much as by people.
  */
 export async function statusCommand(options: CommonOptions): Promise<number> {
-  const flow = statusFlow({
-    ...headlessHost(options),
-    ...(options.output === 'json' ? {} : { show: (refresh: StatusRefresh) => showRefresh(refresh, options) }),
+  // In a terminal --watch rewrites one line in place; a pipe or TERM=dumb gets a line per refresh.
+  const watch = statusWatchPrinter({
+    write: (text) => process.stdout.write(text),
+    columns: () => terminalColumns(process.stdout),
+    inPlace: Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb',
+    everySeconds: WATCH_INTERVAL_MS / 1000,
   });
-  return runFlow(flow, {
-    ...deploymentTarget(options),
-    stateDir: options.stateDir ?? '.stackguide',
-    watch: options.watch === true,
-    drift: options.drift === true,
-    env: process.env,
-    settings: settingsOf(options),
-    connectionFlags: connectionFlags(options),
-  });
-}
-
-/** The whole status the first time (under --watch with the time above it), then only what changed. */
-function showRefresh({ title, status, at, changed }: StatusRefresh, options: CommonOptions): void {
-  // Wrapped to the terminal read on each refresh (a resized window); whole lines into a pipe.
-  const width = terminalColumns(process.stdout);
-  process.stdout.write(
-    `${changed ? statusChangesText(at, changed, status, width) : `${options.watch ? `${at.toISOString()}\n` : ''}${statusText(title, status, width)}`}\n`,
-  );
+  const show = (refresh: StatusRefresh): void => {
+    if (options.watch) watch.show(refresh);
+    // Wrapped to the terminal read on each refresh (a resized window); whole lines into a pipe.
+    else
+      process.stdout.write(`${statusText(refresh.title, refresh.status, terminalColumns(process.stdout))}\n`);
+  };
+  const flow = statusFlow({ ...headlessHost(options), ...(options.output === 'json' ? {} : { show }) });
+  try {
+    return await runFlow(flow, {
+      ...deploymentTarget(options),
+      stateDir: options.stateDir ?? '.stackguide',
+      watch: options.watch === true,
+      drift: options.drift === true,
+      env: process.env,
+      settings: settingsOf(options),
+      connectionFlags: connectionFlags(options),
+    });
+  } finally {
+    watch.end();
+  }
 }

@@ -22,7 +22,8 @@ import {
 import type { Flow, FlowHost } from './flow.ts';
 import { rerunCommand } from './rerun-command.ts';
 
-const WATCH_INTERVAL_MS = 5_000;
+/** How often --watch refreshes. */
+export const WATCH_INTERVAL_MS = 5_000;
 
 /**
  * `stackguide status`: one screen for a deployment, in sections: the stacks (status, last change,
@@ -99,6 +100,15 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
           })
         : undefined;
       let previous: Map<string, StatusItem> | undefined;
+      let lastExitCode: number | undefined;
+      // Ctrl+C is how a watch ends: it leaves with the last refresh's exit code, not as a failure.
+      // (SIGTERM and a first refresh cut short stay what they are: stopped.)
+      const stoppedWatching = (error: unknown): number => {
+        const reason = host.signal.reason as { code?: string } | undefined;
+        if (host.signal.aborted && reason?.code === 'cancelled' && lastExitCode !== undefined)
+          return lastExitCode;
+        throw error;
+      };
       for (;;) {
         const status = await couldNotCheck(
           gatherStatus({
@@ -116,7 +126,8 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
             ...(request.drift ? { drift: true } : {}),
             ...(applyCommand ? { applyCommand } : {}),
           }),
-        );
+        ).catch(stoppedWatching);
+        if (typeof status === 'number') return status;
         const items = statusItems(status);
         const changed = previous ? changedItems(previous, items) : undefined;
         const exitCode = STATUS_EXIT_CODE[status.state];
@@ -125,7 +136,12 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
         host.show?.({ title: blueprint.product.title, status, at: new Date(host.clock.now()), changed });
         if (!request.watch) return exitCode;
         previous = items;
-        await host.clock.sleep(WATCH_INTERVAL_MS, host.signal);
+        lastExitCode = exitCode;
+        try {
+          await host.clock.sleep(WATCH_INTERVAL_MS, host.signal);
+        } catch (error) {
+          return stoppedWatching(error);
+        }
       }
     },
   };

@@ -70,8 +70,8 @@ export function statusChangesText(
   changed: readonly StatusItem[],
   status: DeploymentStatus,
   width: number = Number.POSITIVE_INFINITY,
+  stamp = at.toISOString(),
 ): string {
-  const stamp = at.toISOString();
   if (changed.length === 0) return `${stamp} no change · ${VERDICT[status.state]}`;
   return [
     `${stamp} ${changed.length} changed · ${VERDICT[status.state]}`,
