@@ -57,6 +57,14 @@ const commanderLazyChildProcess: Plugin = {
   },
 };
 
+/** The names a built-in module exports, as an ES import of it sees them. */
+const exportNames = (name: string): string[] =>
+  Object.getOwnPropertyNames(process.getBuiltinModule(name)).filter(
+    (key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key),
+  );
+/** `node:http`'s exports whose getters load undici. */
+const UNDICI_GETTERS = ['WebSocket', 'CloseEvent', 'MessageEvent'];
+
 /**
  * An ES import of a Node built-in (`import fs from 'node:fs'`) makes Node build the module's ES namespace,
  * which reads every export, getters included: `node:process` creates stdin, stdout and stderr (loading
@@ -65,7 +73,8 @@ const commanderLazyChildProcess: Plugin = {
  * memory and a tenth of its time; `validate` paid the same. In the bundle, each importing module gets
  * its own small module that takes the built-in from `process.getBuiltinModule` (Node 22.3+; the binary
  * needs 22.13) and reads only the exports that importer uses: esbuild drops the others, as each one is
- * a pure call. A dynamic `import('node:x')` is left alone (it wants the whole namespace).
+ * a pure call. A dynamic `import('node:x')` is left alone (it wants the whole namespace),
+ * except `node:http` (below).
  */
 const builtinsOnDemand: Plugin = {
   name: 'builtins-on-demand',
@@ -77,11 +86,30 @@ const builtinsOnDemand: Plugin = {
         ? { path: args.path, namespace: 'builtins-on-demand', suffix: `?${++importers}` }
         : undefined,
     );
+    // A dynamic `import('node:http')` (the SDK's HTTP handler, for an http:// endpoint) makes Node build
+    // the whole namespace too, and http's WebSocket, CloseEvent and MessageEvent getters load undici,
+    // Node's fetch: about a tenth of the CPU time before the first question of an install against a
+    // local endpoint (moto, LocalStack). The importer gets the module itself as default, and every
+    // other export by name.
+    plugin.onResolve({ filter: /^node:http$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtins-dynamic' } : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'builtins-dynamic' }, (args) => {
+      const keys = exportNames(args.path).filter((key) => !UNDICI_GETTERS.includes(key));
+      return {
+        contents: [
+          `const $module = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+          'export default $module;',
+          ...keys.map(
+            (key, i) => `const $${i} = $module[${JSON.stringify(key)}]; export { $${i} as ${key} };`,
+          ),
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
     plugin.onLoad({ filter: /.*/, namespace: 'builtins-on-demand' }, (args) => {
       const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
-      const keys = Object.getOwnPropertyNames(process.getBuiltinModule(name)).filter(
-        (key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key),
-      );
+      const keys = exportNames(name);
       return {
         contents: [
           `const $module = process.getBuiltinModule(${JSON.stringify(name)});`,
