@@ -191,7 +191,7 @@ function described(issue: z.core.$ZodIssue, schemaHint: string): { message: stri
       const allowed = issue.values.map((value) => String(value));
       return {
         message: `${kindOf(issue.input)} is not allowed here`,
-        fix: oneOf(String(issue.input), allowed),
+        fix: allowed.length === 1 ? `Use ${allowed[0]}.` : oneOf(String(issue.input), allowed),
       };
     }
     case 'invalid_union': {

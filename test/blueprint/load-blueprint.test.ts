@@ -209,6 +209,57 @@ describe('validate in one round', () => {
     });
   });
 
+  it('words every kind of schema problem for the file, all at once, even with nothing left to read past them', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    await writeFile(
+      join(dir.path, 'blueprint.yaml'),
+      [
+        'schemaVersion: 2',
+        "product: { id: Demo, title: '', version: 1.0.0 }",
+        'deployment: { maxLength: 500 }',
+        'costTag: { key: 12 }',
+        'regions: us-east-1',
+        'questions:',
+        '  - { id: size, prompt: Size? }',
+        'decommission:',
+        `  platformTags: { ${'k'.repeat(130)}: '{{deployment}}' }`,
+        'stacks: []',
+        '',
+      ].join('\n'),
+    );
+    const found = await problems(dir.path);
+    const byPath = Object.fromEntries(
+      found.map((p) => [without(p.path), { message: p.message, fix: p.fix }]),
+    );
+    expect(byPath).toEqual({
+      schemaVersion: { message: 'the number 2 is not allowed here', fix: 'Use 1.' },
+      'product.id': {
+        message: 'must be lowercase letters, digits and dashes',
+        fix: 'Change the value as the message says.',
+      },
+      'product.title': { message: 'is empty', fix: 'Write a value here.' },
+      'deployment.maxLength': { message: 'is above 128', fix: 'Give at most 128.' },
+      'costTag.key': {
+        message: 'is the number 12, where text is expected',
+        fix: 'Quote it: "12" (YAML reads it as a number otherwise).',
+      },
+      regions: {
+        message: 'is the text "us-east-1", where a list is expected',
+        fix: 'Make it a list: [us-east-1].',
+      },
+      'questions[0].type': {
+        message: '"type" is missing',
+        fix: 'Add type: one of string, number, boolean, choice, cidr, list, cron, secret.',
+      },
+      [`decommission.platformTags.${'k'.repeat(130)}`]: {
+        message: 'the key is longer than 128 characters',
+        fix: 'Give at most 128.',
+      },
+      stacks: { message: 'needs at least 1 item(s)', fix: 'Give at least 1.' },
+    });
+  });
+
   it('points at the JSON Schema the blueprint names, else the installed one, never at this repository', async () => {
     const named = await tempDir();
     cleanups.push(named.remove);
