@@ -195,6 +195,14 @@ describe('registrySecret step against moto', () => {
       username: 'alice',
     });
     expect(none.asked).toEqual([]);
+    // A password in the environment without STACKGUIDE_ROTATE_DOCKERHUB=1: kept, and the check says so.
+    const given = run({ prompter: none, env: { [passwordVariable('dockerhub')]: NEW_PASSWORD } });
+    const kept = (await registrySecretStep.ask?.(given, config(), { username: 'alice' })) ?? {};
+    const [secret] = await registrySecretStep.check(given, config(), kept);
+    expect(secret?.summary).toMatch(
+      /; kept as it is; STACKGUIDE_SECRET_DOCKERHUB_PASSWORD is not stored \(STACKGUIDE_ROTATE_DOCKERHUB=1 stores it\)$/,
+    );
+    expect(JSON.stringify(secret)).not.toContain(NEW_PASSWORD);
 
     // STACKGUIDE_ROTATE_DOCKERHUB=1 with the password in the environment: stored, still no question.
     hub.addUser('alice', NEW_PASSWORD);

@@ -363,7 +363,12 @@ function secretResult(
   };
   const live = existing && !existing.deletedDate;
   if (live && inputs.action !== 'rotate') {
-    return { ...base, status: 'pass', summary: `exists (${existing.arn}); kept as it is`, facts };
+    // The documented rule keeps it even when a password is given: say so, or the operator believes the
+    // password in the environment was stored.
+    const ignored = context.env[passwordVariable(context.stepId)]
+      ? `; ${passwordVariable(context.stepId)} is not stored (${rotateVariable(context.stepId)}=1 stores it)`
+      : '';
+    return { ...base, status: 'pass', summary: `exists (${existing.arn}); kept as it is${ignored}`, facts };
   }
   if (inputs.askedByInstall) {
     const summary = live
