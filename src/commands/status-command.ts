@@ -23,7 +23,9 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
     if (options.watch) watch.show(refresh);
     // Wrapped to the terminal read on each refresh (a resized window); whole lines into a pipe.
     else
-      process.stdout.write(`${statusText(refresh.title, refresh.status, terminalColumns(process.stdout))}\n`);
+      process.stdout.write(
+        `${statusText(refresh.title, refresh.status, terminalColumns(process.stdout), refresh.at)}\n`,
+      );
   };
   const flow = statusFlow({ ...headlessHost(options), ...(options.output === 'json' ? {} : { show }) });
   try {

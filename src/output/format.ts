@@ -30,4 +30,15 @@ export function waitScheduleText(nextCheckAt: number, givesUpAt: number, now: nu
   return `${next} · gives up at ${day}${time} (in ${formatDuration(givesUpAt - now)})`;
 }
 
+/**
+ * A moment as an operator reads it at a glance, local time: `16:05 today`, `3 Dec 16:05` this year,
+ * `3 Mar 2027` further away (an expiry date's time of day is noise).
+ */
+export function shortTime(at: Date, now: Date): string {
+  const time = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+  if (at.toDateString() === now.toDateString()) return `${time} today`;
+  const day = `${at.getDate()} ${MONTHS[at.getMonth()]}`;
+  return at.getFullYear() === now.getFullYear() ? `${day} ${time}` : `${day} ${at.getFullYear()}`;
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -1,5 +1,6 @@
 import type { StatusItem, StatusSection, StatusState } from '../events.ts';
 import type { DeploymentStatus } from '../status/deployment-status.ts';
+import { shortTime } from './format.ts';
 import { hangingWrap } from './wrap.ts';
 
 const ICON: Record<StatusState, string> = { healthy: '✔', 'needs-action': '✖', 'could-not-check': '?' };
@@ -19,6 +20,7 @@ export function statusText(
   title: string,
   status: DeploymentStatus,
   width: number = Number.POSITIVE_INFINITY,
+  now: Date = new Date(),
 ): string {
   const lines = hangingWrap(
     '',
@@ -26,25 +28,55 @@ export function statusText(
     '  ',
     width,
   );
-  for (const section of status.sections) lines.push('', ...sectionLines(section, width));
+  for (const section of status.sections) lines.push('', ...sectionLines(section, width, now));
   return lines.join('\n');
 }
 
-function sectionLines(section: StatusSection, width: number): string[] {
-  const lines = hangingWrap('', `${section.title}: ${VERDICT[section.state]}`, '  ', width);
-  for (const item of section.items) lines.push(...itemLines(item, width));
+function sectionLines(section: StatusSection, width: number, now: Date): string[] {
+  // Said once for the section rather than on every stack's line.
+  const unchecked = section.items.some((item) => item.facts?.drift === 'NOT_CHECKED');
+  const note = unchecked ? ' · drift not checked (--drift checks it)' : '';
+  const lines = hangingWrap('', `${section.title}: ${VERDICT[section.state]}${note}`, '  ', width);
+  for (const item of section.items) lines.push(...itemLines(item, width, now));
   return lines;
 }
 
+/** ISO 8601 times in a check's words (`2026-12-03T12:23:33.755Z`): the JSON keeps them, the text shortens. */
+const ISO_TIME = /\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)/g;
+/** An ARN in a check's words, with what introduces it: ` (arn:…)` or `: arn:…`. */
+const ARN = /(?::\s+|\s*\()?\b(arn:[a-z0-9-]+:[^\s()]*[^\s().,;:])\)?/g;
+
+/**
+ * The words for a terminal: times in a short local form, and each ARN taken out of the sentence to go on
+ * a line of its own (a value of 80 characters and more would otherwise be folded mid-word).
+ */
+function readable(text: string, now: Date): { text: string; values: string[] } {
+  const values: string[] = [];
+  const words = text
+    .replace(ISO_TIME, (iso) => shortTime(new Date(iso), now))
+    .replace(ARN, (_match, arn: string) => {
+      values.push(arn);
+      return '';
+    });
+  return { text: words.replace(/\s+;/g, ';').replace(/[:;,]\s*$/, ''), values };
+}
+
 /** One item: `✔ title: summary`, then `next:` with the action when there is one to take. */
-function itemLines(item: StatusItem, width: number): string[] {
+function itemLines(item: StatusItem, width: number, now: Date): string[] {
   const indent = item.detail ? '    ' : '';
+  const summary = readable(item.summary, now);
   const lines = hangingWrap(
     `${indent}${item.advisory ? '⚠' : ICON[item.state]} `,
-    `${item.title}: ${item.summary}`,
+    `${item.title}: ${summary.text}`,
     `${indent}    `,
     width,
   );
+  // Each value on a line of its own under the item, left of the indent when that lets it fit the width.
+  const at = indent.length + 4;
+  for (const value of summary.values) {
+    const keep = at + value.length <= width || value.length > width;
+    lines.push(`${' '.repeat(keep ? at : width - value.length)}${value}`);
+  }
   // A stack's outputs (its URLs, its names) are what the operator came for.
   const outputs = item.facts?.outputs;
   if (outputs && typeof outputs === 'object')
@@ -75,6 +107,6 @@ export function statusChangesText(
   if (changed.length === 0) return `${stamp} no change · ${VERDICT[status.state]}`;
   return [
     `${stamp} ${changed.length} changed · ${VERDICT[status.state]}`,
-    ...changed.flatMap((item) => itemLines(item, width)),
+    ...changed.flatMap((item) => itemLines(item, width, at)),
   ].join('\n');
 }

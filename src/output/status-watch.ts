@@ -44,13 +44,13 @@ export function statusWatchPrinter(screen: WatchScreen): {
       const width = screen.columns();
       if (!screen.inPlace) {
         screen.write(
-          `${changed ? statusChangesText(at, changed, status, width) : `${at.toISOString()}\n${statusText(title, status, width)}`}\n`,
+          `${changed ? statusChangesText(at, changed, status, width) : `${at.toISOString()}\n${statusText(title, status, width, at)}`}\n`,
         );
         return;
       }
       const clear = pending ? '\r\u001b[2K' : '';
       const body = !changed
-        ? `${statusText(title, status, width)}\n\n`
+        ? `${statusText(title, status, width, at)}\n\n`
         : changed.length > 0
           ? `${statusChangesText(at, changed, status, width, clockTime(at))}\n`
           : '';

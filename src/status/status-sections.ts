@@ -72,8 +72,9 @@ export function stackItem(stack: StackStatusInput): StatusItem {
     outputs: description.outputs,
   };
   const when = lastChange ? `, last changed ${lastChange}` : '';
+  // Drift never checked is said once for all the stacks by the printer (facts.drift), not per stack.
   const driftText = driftWords(drift?.status, drift?.checkedAt);
-  const summary = `${description.status}${when}; ${driftText}`;
+  const summary = `${description.status}${when}${driftText ? `; ${driftText}` : ''}`;
   if (isFailedStatus(description.status) || description.status.includes('ROLLBACK')) {
     return {
       ...base,
@@ -130,7 +131,7 @@ function driftWords(status: string | undefined, checkedAt: string | undefined): 
       return `drifted${when}`;
     case undefined:
     case 'NOT_CHECKED':
-      return 'drift not checked (--drift checks it)';
+      return '';
     default:
       return `drift ${status.toLowerCase()}${when}`;
   }

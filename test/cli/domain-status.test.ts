@@ -217,7 +217,12 @@ describe('hosting domain and certificate, end to end', () => {
     // The text wraps each item by words to 80 columns, continuation lines indented under it: joined
     // again, every check reads as the JSON says it.
     const unwrapped = text.stdout.replace(/\n {2,}(?=\S)/g, ' ');
-    for (const check of checks) expect(unwrapped).toContain(`${check.title}: ${check.summary}`);
+    for (const check of checks) {
+      expect(unwrapped).toContain(`${check.title}: `);
+      // The text shortens times and puts an ARN on a line of its own; other words read as the JSON says.
+      if (!/arn:|\d{4}-\d\d-\d\dT/.test(check.summary))
+        expect(unwrapped).toContain(`${check.title}: ${check.summary}`);
+    }
     expect(checks.find((check) => check.id === 'zone.delegation')).toMatchObject({
       status: 'pass',
       facts: { status: 'delegated', domain },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Question } from '../../src/blueprint/blueprint-schema.ts';
 import { StackguideError } from '../../src/errors.ts';
-import type { DestroyPlan, StatusItem } from '../../src/events.ts';
+import type { DestroyPlan, StatusItem, StatusSection } from '../../src/events.ts';
 import { changedAnswerIds } from '../../src/install/answers-file.ts';
 import { commandLines } from '../../src/output/command-lines.ts';
 import { destroyPlanText } from '../../src/output/destroy-plan-text.ts';
@@ -314,6 +314,104 @@ describe('status text wrapped to the terminal', () => {
     const lines = text.split('\n');
     expect(lines[1]).toBe('✖ Delegation of codeocean.example.test: the parent zone example.test answers');
     expect(lines[2]).toBe('    with two name servers that are not those of the hosted zone, so resolvers');
+  });
+});
+
+describe('status at 80 columns, read at a glance (trial finding 29)', () => {
+  const now = new Date(2026, 11, 3, 16, 30);
+  const iso = (...parts: [number, number, number, number, number]) => new Date(...parts).toISOString();
+  const stack = (name: string, minute: number): StatusItem => ({
+    id: `stack.${name}`,
+    title: name,
+    state: 'healthy',
+    summary: `CREATE_COMPLETE, last changed ${iso(2026, 11, 3, 16, minute)}`,
+    facts: { drift: 'NOT_CHECKED', outputs: {} },
+  });
+  const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dockerhub/creds-LurlxD';
+  const certificateArn =
+    'arn:aws:acm:us-east-1:123456789012:certificate/bcce14ea-8388-4367-833d-de88db654339';
+  const status: DeploymentStatus = {
+    deployment: 'geo-class',
+    region: 'us-east-1',
+    stacks: [],
+    steps: [],
+    healthy: true,
+    state: 'healthy',
+    sections: [
+      {
+        section: 'stacks',
+        title: 'Stacks',
+        state: 'healthy',
+        items: [stack('geo-class-container', 5), stack('geo-class-cluster-pipeline', 6)],
+      },
+      {
+        section: 'certificates',
+        title: 'Certificates',
+        state: 'healthy',
+        items: [
+          {
+            id: 'cert.certificate',
+            title: 'Certificate for opensarlab.example.edu',
+            state: 'healthy',
+            summary: `ISSUED (imported): ${certificateArn}`,
+          },
+          {
+            id: 'cert.expiry',
+            title: 'Certificate expiry',
+            state: 'healthy',
+            summary: `valid until ${iso(2027, 2, 3, 16, 4)} (89 days)`,
+          },
+        ],
+      },
+      {
+        section: 'secrets',
+        title: 'Secrets',
+        state: 'healthy',
+        items: [
+          {
+            id: 'dockerhub.secret',
+            title: 'Docker Hub credentials in the secret dockerhub/creds',
+            state: 'healthy',
+            summary: `exists (${secretArn}); kept as it is; last changed ${iso(2026, 11, 1, 9, 15)}`,
+          },
+        ],
+      },
+    ],
+  };
+
+  it('says times briefly, drift not checked once, and puts each ARN on a line of its own, never cut', () => {
+    const lines = statusText('OpenSARlab', status, 80, now).split('\n');
+    expect(lines).toEqual([
+      'OpenSARlab · deployment geo-class · us-east-1 · healthy',
+      '',
+      'Stacks: healthy · drift not checked (--drift checks it)',
+      '✔ geo-class-container: CREATE_COMPLETE, last changed 16:05 today',
+      '✔ geo-class-cluster-pipeline: CREATE_COMPLETE, last changed 16:06 today',
+      '',
+      'Certificates: healthy',
+      '✔ Certificate for opensarlab.example.edu: ISSUED (imported)',
+      `    ${certificateArn}`,
+      '✔ Certificate expiry: valid until 3 Mar 2027 (89 days)',
+      '',
+      'Secrets: healthy',
+      '✔ Docker Hub credentials in the secret dockerhub/creds: exists; kept as it is;',
+      '    last changed 1 Dec 09:15',
+      `    ${secretArn}`,
+    ]);
+    // Only a value longer than the whole width (an ACM ARN is 83 characters) passes 80 columns.
+    for (const line of lines) if (!line.includes(certificateArn)) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('moves a value left of its indent when that lets it fit', () => {
+    const arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${'x'.repeat(24)}`;
+    const item: StatusItem = { id: 's', title: 'Secret', state: 'healthy', summary: `exists (${arn})` };
+    const text = statusText(
+      'T',
+      { ...status, sections: [{ ...status.sections[2], items: [item] } as StatusSection] },
+      80,
+      now,
+    );
+    expect(text.split('\n').at(-1)).toBe(`${' '.repeat(80 - arn.length)}${arn}`);
   });
 });
 
