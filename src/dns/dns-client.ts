@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { lookup as systemLookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect } from 'node:net';
-import dnsPacket, { type Answer, type DecodedPacket, type RecordType } from 'dns-packet';
+import type { Answer, DecodedPacket, RecordType } from 'dns-packet';
 import { StackguideError } from '../errors.ts';
 import { type Clock, systemClock } from '../runtime/clock.ts';
 
@@ -149,6 +149,15 @@ const RCODE_NAMES = [
   'NOTZONE',
 ];
 
+type DnsPacket = typeof import('dns-packet');
+
+/**
+ * dns-packet loads with the first query, not with every command that reads --dns-server: it is CommonJS,
+ * which Node compiles again on every run, and install's first question waited for it.
+ */
+let dnsPacketLoading: Promise<DnsPacket> | undefined;
+const loadDnsPacket = (): Promise<DnsPacket> => (dnsPacketLoading ??= import('dns-packet'));
+
 export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient {
   const clock = clientOptions.clock ?? systemClock;
   return {
@@ -165,6 +174,7 @@ export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient
         options.udpPayloadSize ?? clientOptions.udpPayloadSize ?? DEFAULT_UDP_PAYLOAD_SIZE;
       validateQuery(server, question, timeoutMs, retries);
       const { signal, budget } = options;
+      const dnsPacket = await loadDnsPacket();
 
       let last: { failure: DnsFailure; message: string } = { failure: 'timeout', message: '' };
       let attempts = 0;
@@ -177,8 +187,8 @@ export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient
         attempts++;
         // A fresh id per attempt, so a late answer to an earlier attempt cannot be mistaken for this one.
         const id = randomInt(0, 0x10000);
-        const query = encodeQuery(id, question, udpPayloadSize);
-        const exchangeSignals = { signal, budget };
+        const query = encodeQuery(dnsPacket, id, question, udpPayloadSize);
+        const exchangeSignals = { signal, budget, dnsPacket };
         let outcome = await exchange('udp', server, query, id, question, timeoutMs, clock, exchangeSignals);
         let context = '';
         if (outcome.kind === 'packet' && !outcome.packet.flag_tc) {
@@ -342,7 +352,11 @@ function exchange(
   question: DnsQuestion,
   timeoutMs: number,
   clock: Clock,
-  { signal, budget }: { signal: AbortSignal | undefined; budget: AbortSignal | undefined },
+  {
+    signal,
+    budget,
+    dnsPacket,
+  }: { signal: AbortSignal | undefined; budget: AbortSignal | undefined; dnsPacket: DnsPacket },
 ): Promise<ExchangeOutcome> {
   return new Promise((resolve) => {
     const timer = new AbortController();
@@ -376,7 +390,7 @@ function exchange(
       },
     );
     const accept = (message: Buffer): void => {
-      const packet = decodeAnswer(message, id, question);
+      const packet = decodeAnswer(dnsPacket, message, id, question);
       if (packet) finish({ kind: 'packet', packet });
     };
 
@@ -424,7 +438,12 @@ function exchange(
   });
 }
 
-function decodeAnswer(message: Buffer, id: number, question: DnsQuestion): DecodedPacket | undefined {
+function decodeAnswer(
+  dnsPacket: DnsPacket,
+  message: Buffer,
+  id: number,
+  question: DnsQuestion,
+): DecodedPacket | undefined {
   let packet: DecodedPacket;
   try {
     packet = dnsPacket.decode(message);
@@ -439,7 +458,12 @@ function decodeAnswer(message: Buffer, id: number, question: DnsQuestion): Decod
   return packet;
 }
 
-function encodeQuery(id: number, question: DnsQuestion, udpPayloadSize: number): Buffer {
+function encodeQuery(
+  dnsPacket: DnsPacket,
+  id: number,
+  question: DnsQuestion,
+  udpPayloadSize: number,
+): Buffer {
   const additionals: Answer[] =
     udpPayloadSize > 0
       ? [
