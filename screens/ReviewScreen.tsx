@@ -1,6 +1,7 @@
 import { Box, Static, Text, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { AnswerValue } from '../src/blueprint/references.ts';
+import type { CheckResult } from '../src/events.ts';
 import type { InstallPlan, ReviewDecision } from '../src/install/install-plan.ts';
 import { parameterLine } from '../src/install/install-plan.ts';
 import { mask } from '../src/output/format.ts';
@@ -207,12 +208,12 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
             </Box>
           ))}
           {plan.checks
-            .filter((check) => check.status !== 'pass')
+            .filter((check) => check.status !== 'pass' && !isPlanned(plan, check))
             .map((check) => (
               <Wrapped
                 key={check.id}
                 first="  ⚠ "
-                text={`${check.title}: ${check.summary}${check.fix ? ` (${check.fix})` : ''}`}
+                text={`${check.title}: ${check.summary}${check.fix && !check.plannedByInstall ? ` (${check.fix})` : ''}`}
                 rest="    "
                 width={width}
                 color="yellow"
@@ -220,8 +221,7 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
             ))}
           <Text dimColor>
             {'  '}
-            {plan.checks.filter((check) => check.status === 'pass').length} of {plan.checks.length} checks
-            passed
+            {checksText(plan)}
           </Text>
         </Box>
       )}
@@ -291,6 +291,32 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
       <Text> </Text>
     </Box>
   );
+}
+
+/**
+ * A check that finds missing what this install does, and the step's plan above lists the change: the
+ * plan says it, so it is neither a warning nor a failure here, and its fix (run install) is not said.
+ */
+function isPlanned(plan: InstallPlan, check: CheckResult): boolean {
+  return (
+    check.plannedByInstall === true &&
+    check.status !== 'pass' &&
+    plan.steps.some((step) => step.id === check.step && step.changes.length > 0)
+  );
+}
+
+/** `Checks: 4 passed, 1 to be done by this install (above)`: each check counted by what it found. */
+function checksText(plan: InstallPlan): string {
+  const count = (test: (check: CheckResult) => boolean): number => plan.checks.filter(test).length;
+  const planned = count((check) => isPlanned(plan, check));
+  const warned = count((check) => check.status === 'warn' && !isPlanned(plan, check));
+  const failed = count((check) => check.status === 'fail' && !isPlanned(plan, check));
+  return [
+    `Checks: ${count((check) => check.status === 'pass')} passed`,
+    ...(planned > 0 ? [`${planned} to be done by this install (above)`] : []),
+    ...(warned > 0 ? [`${warned} ${warned === 1 ? 'warning' : 'warnings'}`] : []),
+    ...(failed > 0 ? [`${failed} failed (not required)`] : []),
+  ].join(', ');
 }
 
 /**

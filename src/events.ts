@@ -53,6 +53,12 @@ export interface CheckResult {
   summary: string;
   /** The exact next action when the status is not pass. */
   fix?: string;
+  /**
+   * What is missing is what `install` does (the step's plan lists it: a role to create, a request to
+   * submit). An install shows it with its plan, not as a failure, and without `fix`, which is written
+   * for the commands that only look (preflight, status), where running install is the next action.
+   */
+  plannedByInstall?: boolean;
   /** A failing required check stops the install and makes preflight exit non-zero. */
   required: boolean;
   /** Plain JSON facts for `--output json` and status panels. */
@@ -422,7 +428,7 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     description: 'One check of a preparation step.',
     payload: {
       result:
-        '`id`, `step`, `title`, `status` (`pass`, `warn`, `fail`), `summary`, `fix`, `required`, `facts`',
+        '`id`, `step`, `title`, `status` (`pass`, `warn`, `fail`), `summary`, `fix`, `required`, `plannedByInstall` (what is missing is what install does: its plan lists it), `facts`',
     },
   },
   'status.section': {

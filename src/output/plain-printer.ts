@@ -14,13 +14,17 @@ export interface PlainPrinterOptions {
 export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions): () => void {
   const now = options.now ?? Date.now;
   const started = now();
+  // Some lines read differently inside the command they talk about (a check install itself answers).
+  let command: string | undefined;
   return bus.subscribe((event) => {
-    const line = plainLine(event, now() - started);
+    if (event.type === 'run.started') command = event.command;
+    const line = plainLine(event, now() - started, command);
     if (line !== undefined) options.write(line);
   });
 }
 
-export function plainLine(event: StackguideEvent, elapsedMs: number): string | undefined {
+/** `command`: the run's, from its `run.started`, when the printer heard it. */
+export function plainLine(event: StackguideEvent, elapsedMs: number, command?: string): string | undefined {
   const at = `[${formatDuration(elapsedMs).padStart(7)}]`;
   switch (event.type) {
     case 'run.started':
@@ -65,6 +69,10 @@ export function plainLine(event: StackguideEvent, elapsedMs: number): string | u
       return `${event.stack}  ${event.status}${event.updatedAt ? `  (updated ${event.updatedAt})` : ''}`;
     case 'check.result': {
       const r = event.result;
+      // Inside install, what is missing and planned is this run's own work: no failure, and no fix
+      // telling the operator to run the command they are running.
+      if (command === 'install' && r.plannedByInstall && r.status !== 'pass')
+        return `${at} + ${r.title}: ${r.summary} (in the plan)`;
       const icon = r.status === 'pass' ? '✔' : r.status === 'warn' ? '⚠' : '✖';
       return `${at} ${icon} ${r.title}: ${r.summary}${r.status !== 'pass' && r.fix ? `\n           fix: ${r.fix}` : ''}`;
     }

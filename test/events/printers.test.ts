@@ -68,6 +68,33 @@ describe('printers, rendered to strings', () => {
     ]);
   });
 
+  it('plain: inside install a check install answers is its plan, not a warning telling to run install; preflight keeps the fix', () => {
+    const missingRole = {
+      id: 'roles.autoscaling.amazonaws.com',
+      step: 'roles',
+      title: 'Service-linked role for autoscaling.amazonaws.com',
+      status: 'warn' as const,
+      summary: 'missing: stackguide install creates it',
+      fix: 'Run stackguide install, which creates it, or create it yourself: aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
+      required: true,
+      plannedByInstall: true,
+    };
+    const printed = (command: string): string[] => {
+      const lines: string[] = [];
+      const bus = new EventBus();
+      attachPlainPrinter(bus, { write: (line) => lines.push(line), now: () => 0 });
+      bus.emit({ type: 'run.started', command, blueprint: 'demo', region: 'us-east-1' });
+      bus.emit({ type: 'check.result', result: missingRole });
+      return lines.slice(1);
+    };
+    expect(printed('install')).toEqual([
+      '[     0s] + Service-linked role for autoscaling.amazonaws.com: missing: stackguide install creates it (in the plan)',
+    ]);
+    expect(printed('preflight').join('\n')).toContain(
+      '⚠ Service-linked role for autoscaling.amazonaws.com: missing: stackguide install creates it\n           fix: Run stackguide install, which creates it',
+    );
+  });
+
   it('NDJSON: one object per line with its time, the error before run.completed, which is last', () => {
     let out = '';
     const run = new RunEvents('install');

@@ -27,6 +27,56 @@ async function demoPlan() {
   };
 }
 
+/**
+ * The demo's preparation as a fresh account shows it: the region's zones already right, the Auto
+ * Scaling service-linked role missing (the roles step creates it), and the checks that found so.
+ */
+function withDemoPreparation(plan: Awaited<ReturnType<typeof demoPlan>>) {
+  const check = (id: string, title: string, summary: string) => ({
+    id,
+    step: id.split('.')[0] ?? id,
+    title,
+    status: 'pass' as const,
+    summary,
+    required: true,
+  });
+  return {
+    ...plan,
+    steps: [
+      { id: 'region', kind: 'region', title: "Worker instance types in the region's zones", changes: [] },
+      {
+        id: 'roles',
+        kind: 'serviceLinkedRoles',
+        title: 'Service-linked role for Auto Scaling',
+        changes: [
+          {
+            step: 'roles',
+            action: 'create' as const,
+            resource: 'service-linked role for autoscaling.amazonaws.com',
+            detail: 'aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
+          },
+        ],
+      },
+    ],
+    checks: [
+      check('deployment.name', 'Deployment name lab', 'free: no stack of that name'),
+      check('region.enabled', 'Region eu-central-1', 'enabled for this account'),
+      check('region.zones', 'Availability Zones', '3 available (2 needed)'),
+      check('region.t3.micro', 'Instance type t3.micro', 'offered in 3 zones'),
+      {
+        ...check(
+          'roles.autoscaling.amazonaws.com',
+          'Service-linked role for autoscaling.amazonaws.com',
+          'missing: stackguide install creates it',
+        ),
+        status: 'warn' as const,
+        plannedByInstall: true,
+        fix: 'Run stackguide install, which creates it, or create it yourself: aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
+      },
+    ],
+  };
+}
+
 const frameAfter = async (lastFrame: () => string | undefined): Promise<string> => {
   await vi.waitFor(() => expect(lastFrame()).toContain('Create these'));
   return lastFrame() ?? '';
@@ -77,6 +127,43 @@ describe('ReviewScreen', () => {
     // The data stack does not exist yet: its parameters read as new.
     expect(frame).toContain('NetworkCidr = 10.9.0.0/16');
     unmount();
+  });
+
+  it('shows what is missing and created by the plan as the plan, not as a failed check telling to run install', async () => {
+    const plan = withDemoPreparation(await demoPlan());
+    const { lastFrame, unmount } = render(<ReviewScreen plan={plan} onDecision={() => {}} />);
+    const frame = await frameAfter(lastFrame);
+    expect(frame).toContain('create service-linked role for autoscaling.amazonaws.com');
+    expect(frame).not.toContain('Run stackguide install');
+    expect(frame).not.toMatch(/⚠ Service-linked role/);
+    expect(frame).toContain('Checks: 4 passed, 1 to be done by this install (above)');
+    unmount();
+
+    // A warning install does not answer stays one, with its fix; a planned check whose step plans
+    // nothing (the role appeared meanwhile) is still said, without the run-install fix.
+    const other = {
+      ...plan,
+      steps: plan.steps.map((step) => ({ ...step, changes: [] })),
+      checks: [
+        ...plan.checks,
+        {
+          id: 'quotas.vcpu',
+          step: 'quotas',
+          title: 'On-Demand vCPUs',
+          status: 'warn' as const,
+          summary: '4 of 8 free',
+          fix: 'Ask for more in Service Quotas',
+          required: false,
+        },
+      ],
+    };
+    const second = render(<ReviewScreen plan={other} onDecision={() => {}} />);
+    const shown = await frameAfter(second.lastFrame);
+    expect(shown).toContain('⚠ On-Demand vCPUs: 4 of 8 free (Ask for more in Service Quotas)');
+    expect(shown).toContain('⚠ Service-linked role for autoscaling.amazonaws.com: missing: stackguide install creates it');
+    expect(shown).not.toContain('Run stackguide install');
+    expect(shown).toContain('Checks: 4 passed, 2 warnings');
+    second.unmount();
   });
 
   it('never shows a secret answer in clear', async () => {

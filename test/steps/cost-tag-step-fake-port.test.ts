@@ -91,6 +91,7 @@ describe('costTag step with Cost Explorer faked in memory and Organizations on m
     expect(activation).toMatchObject({
       status: 'warn',
       summary: 'seen on resources but not active: install activates it',
+      plannedByInstall: true,
       fix: expect.stringContaining('TagKey=deployment_name,Status=Active'),
     });
     expect(await costTagStep.plan?.(ctx, config, {})).toEqual([

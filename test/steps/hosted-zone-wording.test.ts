@@ -29,6 +29,7 @@ describe('hosted zone wording, apart from Route53 and DNS', () => {
     expect(zoneResult(context, 'lab.example.com', {}, { zone: undefined, own: false })).toMatchObject({
       status: 'warn',
       summary: 'does not exist yet: stackguide install creates it',
+      plannedByInstall: true,
     });
     expect(zoneResult(context, 'lab.example.com', {}, { zone, own: true })).toMatchObject({
       status: 'pass',

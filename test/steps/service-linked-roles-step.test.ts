@@ -49,10 +49,13 @@ describe('serviceLinkedRoles step against moto', () => {
       summary: expect.stringMatching(/^exists \(AWSServiceRoleFor\w+\)$/),
     });
     expect(results.get('roles.batch.amazonaws.com')?.fix).toBeUndefined();
-    // Missing is not a blocking failure: install creates it before any stack needs it.
+    expect(results.get('roles.batch.amazonaws.com')?.plannedByInstall).toBeUndefined();
+    // Missing is not a blocking failure: install creates it before any stack needs it, and an
+    // install's review shows it with the plan rather than as a failure.
     expect(results.get('roles.spot.amazonaws.com')).toMatchObject({
       status: 'warn',
       summary: 'missing: stackguide install creates it',
+      plannedByInstall: true,
       fix: expect.stringContaining(
         'aws iam create-service-linked-role --aws-service-name spot.amazonaws.com',
       ),

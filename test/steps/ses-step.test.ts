@@ -180,6 +180,7 @@ describe('ses step against the SESv2 stand-in', () => {
       status: 'fail',
       required: true,
       summary: expect.stringContaining('stackguide install will request production access'),
+      plannedByInstall: true,
       fix: expect.stringContaining('it submits the production-access request from steps.ses'),
     });
     await sesStep.apply?.(context, config({ required: true }), inputs ?? {});

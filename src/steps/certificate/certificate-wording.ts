@@ -22,6 +22,7 @@ export function notYetResult(context: StepContext, method: string): CheckResult 
         ? 'not imported yet: stackguide install imports it'
         : 'not requested yet: stackguide install requests it and completes its validation',
     fix: 'Run stackguide install.',
+    plannedByInstall: true,
     required: false,
     facts: { method },
   };

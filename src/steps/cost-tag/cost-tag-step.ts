@@ -191,6 +191,7 @@ function activationResult(
         ...base,
         status: 'warn',
         summary: 'seen on resources but not active: install activates it',
+        plannedByInstall: true,
         fix: `Run stackguide install, which activates it, or: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${config.tagKey},Status=Active`,
       };
     case 'not-seen':

@@ -48,6 +48,7 @@ export function zoneResult(
       ...base,
       status: 'warn',
       summary: 'does not exist yet: stackguide install creates it',
+      plannedByInstall: true,
       fix: 'Run stackguide install, which creates the zone and shows the delegation to add.',
       required: false,
       facts: { domain, exists: false },
@@ -147,6 +148,8 @@ export function delegationResults(
     ...(delegated
       ? {}
       : {
+          // Through Route53 the install writes the records itself; by hand, the records are the fix.
+          ...(route === 'route53' ? { plannedByInstall: true } : {}),
           fix:
             route === 'route53'
               ? `Run stackguide install, which writes the NS records into the Route53 zone ${delegation.parentZone}.`

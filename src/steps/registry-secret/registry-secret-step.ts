@@ -397,7 +397,7 @@ function secretResult(
       status: live ? 'pass' : 'warn',
       summary,
       facts,
-      ...(live ? {} : { fix: 'Run stackguide install, which stores it.' }),
+      ...(live ? {} : { plannedByInstall: true, fix: 'Run stackguide install, which stores it.' }),
     };
   }
   const error = missingCredentialsError(context, config, inputs, existing);

@@ -33,6 +33,7 @@ export const serviceLinkedRolesStep = defineStep({
         ...(exists
           ? {}
           : {
+              plannedByInstall: true,
               fix: `Run stackguide install, which creates it, or create it yourself: aws iam create-service-linked-role --aws-service-name ${service}`,
             }),
       };

@@ -1,6 +1,6 @@
 import type { SesAccount } from '../../aws/sesv2-port.ts';
 import type { CheckResult, StepContext } from '../step.ts';
-import type { RegionAccount } from './account-access.ts';
+import { type RegionAccount, willSubmit } from './account-access.ts';
 import type { SesInputs } from './request.ts';
 import type { SesConfig } from './ses-config.ts';
 
@@ -42,6 +42,8 @@ export function checkRegion(
       ...base,
       status: blocking,
       summary: `sandbox (${quotaText(account)}, verified recipients only); ${reviewText(entry, inputs)}`,
+      // The request is what install submits: its plan lists it, with AWS's 24-48 h review.
+      ...(willSubmit(entry, inputs) ? { plannedByInstall: true } : {}),
       fix: nextStep(context, entry, inputs),
     });
   }
