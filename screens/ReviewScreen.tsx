@@ -159,138 +159,195 @@ function AnswerPicker({
 }
 
 function answerText(plan: InstallPlan, id: string, value: AnswerValue | undefined) {
-  if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0))
-    return <Text dimColor>(not set)</Text>;
+  const text = answerString(plan, id, value);
+  return text === NOT_SET ? <Text dimColor>{text}</Text> : text;
+}
+
+const NOT_SET = '(not set)';
+
+function answerString(plan: InstallPlan, id: string, value: AnswerValue | undefined): string {
+  if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return NOT_SET;
   if (plan.secretAnswerIds.includes(id)) return mask(String(value));
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
+/**
+ * One line of the review as it is printed: its text within the window, its colour, and the span of it
+ * shown bold (a heading, a stack's name).
+ */
+interface ReviewLine {
+  text: string;
+  bold?: [number, number];
+  dim?: boolean;
+  color?: string;
+}
+
 function ReviewBody({ plan }: { plan: InstallPlan }) {
-  const iamStacks = plan.stacks.filter((stack) => stack.capabilities.length > 0);
   const { stdout } = useStdout();
   const width = (stdout as { columns?: number }).columns || 80;
   return (
     <Box flexDirection="column">
-      <Text bold>Review</Text>
-      <Text>
-        {plan.blueprintId} {plan.blueprintVersion} as deployment <Text bold>{plan.deployment}</Text> in
-        account {plan.account}, {plan.region}
-      </Text>
-      <Box flexDirection="column" marginTop={1}>
-        <Text bold>Answers</Text>
-        {Object.entries(plan.answers).map(([id, value]) => (
-          <Text key={id}>
-            {'  '}
-            {id}: {answerText(plan, id, value)}
-          </Text>
-        ))}
-      </Box>
-      {plan.steps.length > 0 && (
-        <Box flexDirection="column" marginTop={1}>
-          <Text bold>Preparation, in order</Text>
-          {plan.steps.map((step) => (
-            <Box key={step.id} flexDirection="column">
-              <Text>
-                {'  '}
-                {step.title}
-                {step.changes.length === 0 ? <Text dimColor> (already right: nothing to change)</Text> : ''}
-              </Text>
-              {step.changes.map((change) => (
-                <Wrapped
-                  key={`${change.action}:${change.resource}`}
-                  first="     "
-                  text={`${change.action} ${change.resource}${change.detail ? `: ${change.detail}` : ''}`}
-                  rest="       "
-                  width={width}
-                  dim
-                />
-              ))}
-            </Box>
-          ))}
-          {plan.checks
-            .filter((check) => check.status !== 'pass' && !isPlanned(plan, check))
-            .map((check) => (
-              <Wrapped
-                key={check.id}
-                first="  ⚠ "
-                text={`${check.title}: ${check.summary}${check.fix && !check.plannedByInstall ? ` (${check.fix})` : ''}`}
-                rest="    "
-                width={width}
-                color="yellow"
-              />
-            ))}
-          <Text dimColor>
-            {'  '}
-            {checksText(plan)}
-          </Text>
-        </Box>
-      )}
-      <Box flexDirection="column" marginTop={1}>
-        <Text bold>Stacks to create or update, in order</Text>
-        {plan.stacks.map((stack, index) => (
-          <Box key={stack.id} flexDirection="column">
-            <Text>
-              {'  '}
-              {index + 1}. <Text bold>{stack.name}</Text>
-              {stack.resourceCount !== undefined ? ` (${stack.resourceCount} resources)` : ''}
-              {stack.dependsOn.length > 0 ? ` after ${stack.dependsOn.join(', ')}` : ''}
-            </Text>
-            {Object.entries(stack.parameterSources).map(([key, source]) => (
-              <Wrapped
-                key={key}
-                first="       "
-                text={parameterLine(plan, stack, key, source)}
-                rest="         "
-                width={width}
-                dim
-              />
-            ))}
-          </Box>
-        ))}
-        <Wrapped
-          first="  "
-          text={`Tags on every stack: ${commonTags(plan).join(', ')}`}
-          rest="    "
-          width={width}
-          dim
-        />
-      </Box>
-      {iamStacks.length > 0 && (
-        <Box marginTop={1} flexDirection="column">
-          <Text color="yellow">
-            ⚠ {iamStacks.map((stack) => stack.name).join(', ')} create IAM resources (
-            {[...new Set(iamStacks.flatMap((s) => s.capabilities))].join(', ')}).
-          </Text>
-          <Text color="yellow">
-            {'  '}Answering y acknowledges that, as the console's "I acknowledge" box does.
-          </Text>
-        </Box>
-      )}
-      {plan.refusedChange && (
-        <Box marginTop={1} flexDirection="column">
-          <Wrapped
-            first="✖ "
-            text={`${plan.refusedChange.label} was not changed to ${plan.refusedChange.value}: ${plan.refusedChange.failures.length === 1 ? 'a required check fails' : `${plan.refusedChange.failures.length} required checks fail`} with it. Nothing was written; the plan above is the one before it.`}
-            rest="  "
-            width={width}
-            color="red"
-          />
-          {plan.refusedChange.failures.map((failure) => (
-            <Wrapped
-              key={failure.id}
-              first="  • "
-              text={`${failure.title}: ${failure.summary}${failure.fix ? ` (${failure.fix})` : ''}`}
-              rest="    "
-              width={width}
-              color="red"
-            />
-          ))}
-          <Text color="red">{'  '}Press c to change it again.</Text>
-        </Box>
-      )}
+      {reviewLines(plan, width).map((line, index) => (
+        <Text
+          // biome-ignore lint/suspicious/noArrayIndexKey: printed once through <Static>, the lines never move.
+          key={index}
+          dimColor={line.dim === true}
+          {...(line.color ? { color: line.color } : {})}
+        >
+          {line.bold ? (
+            <>
+              {line.text.slice(0, line.bold[0])}
+              <Text bold>{line.text.slice(line.bold[0], line.bold[1])}</Text>
+              {line.text.slice(line.bold[1])}
+            </>
+          ) : (
+            line.text
+          )}
+        </Text>
+      ))}
       <Text> </Text>
     </Box>
   );
+}
+
+/**
+ * The review, compact enough that for a plan like the demo's (two stacks, two steps, five answers) it
+ * and its question fit an 80x24 window with nothing scrolled off: what the operator approves is on
+ * screen when they answer. Each section is one heading with its items packed on as few lines as the
+ * width allows (answers, parameters and tags side by side, an item never split across lines unless it
+ * is longer than one), wrapped by words under its own indent. Nothing is left out: every answer, every
+ * change a step makes, every check that is not fine, every stack with every parameter, the tags and
+ * the IAM acknowledgement.
+ */
+function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
+  const lines: ReviewLine[] = [];
+  const heading = (head: string, text: string[]) => {
+    for (const [index, line] of text.entries())
+      lines.push(index === 0 ? { text: line, bold: [0, head.length] } : { text: line });
+  };
+  heading(
+    'Review:',
+    hangingWrap(
+      'Review: ',
+      `${plan.blueprintId} ${plan.blueprintVersion} as deployment ${plan.deployment} in account ${plan.account}, ${plan.region}`,
+      '  ',
+      width,
+    ),
+  );
+  const answers = Object.entries(plan.answers).map(([id, value]) => `${id}: ${answerString(plan, id, value)}`);
+  heading('Answers:', packed('Answers: ', answers.length > 0 ? answers : ['none asked'], '  ', width));
+
+  if (plan.steps.length > 0) {
+    lines.push({ text: 'Preparation, in order:', bold: [0, 'Preparation, in order:'.length] });
+    for (const step of plan.steps) {
+      if (step.changes.length === 0) {
+        for (const text of hangingWrap('  ', `${step.title}: already right, nothing to change`, '    ', width))
+          lines.push({ text, dim: true });
+        continue;
+      }
+      for (const text of hangingWrap('  ', step.title, '    ', width)) lines.push({ text });
+      for (const change of step.changes)
+        for (const text of hangingWrap(
+          '    ',
+          `${change.action} ${change.resource}${change.detail ? `: ${change.detail}` : ''}`,
+          '      ',
+          width,
+        ))
+          lines.push({ text, dim: true });
+    }
+    for (const check of plan.checks.filter((each) => each.status !== 'pass' && !isPlanned(plan, each)))
+      for (const text of hangingWrap(
+        '  ⚠ ',
+        `${check.title}: ${check.summary}${check.fix && !check.plannedByInstall ? ` (${check.fix})` : ''}`,
+        '    ',
+        width,
+      ))
+        lines.push({ text, color: 'yellow' });
+    lines.push({ text: `  ${checksText(plan)}`, dim: true });
+  }
+
+  const stacksHead = 'Stacks to create or update, in order:';
+  lines.push({ text: stacksHead, bold: [0, stacksHead.length] });
+  for (const [index, stack] of plan.stacks.entries()) {
+    const number = `  ${index + 1}. `;
+    const facts = [
+      ...(stack.resourceCount !== undefined ? [`${stack.resourceCount} resources`] : []),
+      ...(stack.dependsOn.length > 0 ? [`after ${stack.dependsOn.join(', ')}`] : []),
+    ];
+    const parameters = Object.entries(stack.parameterSources).map(
+      ([key, source]) => parameterLine(plan, stack, key, source),
+    );
+    const title = `${number}${stack.name}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`;
+    const rows =
+      parameters.length > 0 ? packed(`${title}: `, parameters, '     ', width) : hangingWrap('', title, '     ', width);
+    for (const [row, text] of rows.entries())
+      lines.push(row === 0 ? { text, bold: [number.length, number.length + stack.name.length] } : { text });
+  }
+  for (const text of packed('  Tags on every stack: ', commonTags(plan), '    ', width))
+    lines.push({ text, dim: true });
+
+  const iamStacks = plan.stacks.filter((stack) => stack.capabilities.length > 0);
+  if (iamStacks.length > 0) {
+    const names = iamStacks.map((stack) => stack.name).join(', ');
+    const capabilities = [...new Set(iamStacks.flatMap((stack) => stack.capabilities))].join(', ');
+    for (const text of hangingWrap(
+      '⚠ ',
+      `${names} ${iamStacks.length === 1 ? 'creates' : 'create'} IAM resources (${capabilities}): answering y acknowledges that, as the console's "I acknowledge" box does.`,
+      '  ',
+      width,
+    ))
+      lines.push({ text, color: 'yellow' });
+  }
+  // The last change asked for here that a required check refused: undone, each failure said.
+  if (plan.refusedChange) {
+    const { label, value, failures } = plan.refusedChange;
+    for (const text of hangingWrap(
+      '✖ ',
+      `${label} was not changed to ${value}: ${failures.length === 1 ? 'a required check fails' : `${failures.length} required checks fail`} with it. Nothing was written; the plan above is the one before it.`,
+      '  ',
+      width,
+    ))
+      lines.push({ text, color: 'red' });
+    for (const failure of failures)
+      for (const text of hangingWrap(
+        '  • ',
+        `${failure.title}: ${failure.summary}${failure.fix ? ` (${failure.fix})` : ''}`,
+        '    ',
+        width,
+      ))
+        lines.push({ text, color: 'red' });
+    lines.push({ text: '  Press c to change it again.', color: 'red' });
+  }
+  return lines;
+}
+
+/**
+ * Items side by side after `first`, separated by ` · `, as many on a line as `width` holds; an item
+ * that does not fit starts the next line (under `rest`), and only an item longer than a whole line is
+ * wrapped by words.
+ */
+function packed(first: string, items: readonly string[], rest: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const item of items) {
+    const joined = empty ? `${line}${item}` : `${line} · ${item}`;
+    if (joined.length <= width) {
+      line = joined;
+      empty = false;
+      continue;
+    }
+    if (!empty) {
+      lines.push(line);
+      line = rest;
+    }
+    const wrapped = hangingWrap(line, item, rest, width);
+    lines.push(...wrapped.slice(0, -1));
+    line = wrapped.at(-1) ?? line;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /**
@@ -317,36 +374,6 @@ function checksText(plan: InstallPlan): string {
     ...(warned > 0 ? [`${warned} ${warned === 1 ? 'warning' : 'warnings'}`] : []),
     ...(failed > 0 ? [`${failed} failed (not required)`] : []),
   ].join(', ');
-}
-
-/**
- * A line of the review wrapped by words to the window, each line after the first under `rest`: Ink
- * would wrap it at the edge and start the rest at the first column.
- */
-function Wrapped({
-  first,
-  text,
-  rest,
-  width,
-  dim = false,
-  color,
-}: {
-  first: string;
-  text: string;
-  rest: string;
-  width: number;
-  dim?: boolean;
-  color?: string;
-}) {
-  return (
-    <>
-      {hangingWrap(first, text, rest, width).map((line) => (
-        <Text key={line} dimColor={dim} {...(color ? { color } : {})}>
-          {line}
-        </Text>
-      ))}
-    </>
-  );
 }
 
 /** Tags that every stack carries with the same value (the deployment and cost tags among them). */

@@ -87,12 +87,12 @@ describe('ReviewScreen', () => {
     const { lastFrame, unmount } = render(<ReviewScreen plan={await demoPlan()} onDecision={() => {}} />);
     const frame = await frameAfter(lastFrame);
     expect(frame).toContain('demo 1.0.0 as deployment lab in account 111122223333, eu-central-1');
-    expect(frame).toMatch(/1\. lab-data \(2 resources\)[\s\S]*2\. lab-app \(3 resources\) after data/);
+    expect(frame).toMatch(/1\. lab-data \(2 resources\): [\s\S]*2\. lab-app \(3 resources, after data\): /);
     expect(frame).toContain('NetworkCidr = 10.9.0.0/16');
     expect(frame).toContain('DataBucketName = <output BucketName of stack data>');
     expect(frame).toContain('stackguide:deployment=lab');
     expect(frame).toContain('deployment_name=lab');
-    expect(frame).toContain('lab-app create IAM resources (CAPABILITY_IAM)');
+    expect(frame).toContain('lab-app creates IAM resources (CAPABILITY_IAM)');
     unmount();
   });
 
@@ -374,12 +374,75 @@ describe('ReviewScreen', () => {
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
     const tags = lines.findIndex((line) => line.startsWith('  Tags on every stack:'));
     expect(lines[tags + 1]).toMatch(/^ {4}\S/);
-    const change = lines.findIndex((line) => line.startsWith('     create service-linked role'));
-    expect(lines[change + 1]).toMatch(/^ {7}\S/);
+    const change = lines.findIndex((line) => line.startsWith('    create service-linked role'));
+    expect(lines[change + 1]).toMatch(/^ {6}\S/);
     // The words are all there, none cut.
     expect(lines.slice(change, change + 3).join(' ')).toContain(
       'create-service-linked-role --aws-service-name',
     );
+    view.unmount();
+  });
+
+  it("fits the demo's review and its question in an 80x24 window, leaving nothing out", async () => {
+    const blueprint = await loadBlueprint('blueprints/demo');
+    // The demo as README's walkthrough runs it: a fresh account, a name of the operator's.
+    const base = buildInstallPlan(blueprint, {
+      deployment: 'mydemo',
+      region: 'us-east-1',
+      account: '123456789012',
+      answers: {
+        environment: 'staging',
+        networkCidr: '10.20.0.0/16',
+        jobTimeoutSeconds: 300,
+        enableAlerts: true,
+        adminEmail: 'ops@example.com',
+      },
+    });
+    const plan = withDemoPreparation({ ...base, secretAnswerIds: [] });
+    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 24,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
+    // 24 rows: the review, its question, and the line the cursor waits on after it.
+    expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(23);
+    expect(lines[0]).toBe('Review: demo 1.0.0 as deployment mydemo in account 123456789012, us-east-1');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    const text = lines.join(' ').replace(/\s+/g, ' ');
+    // Everything approved is there: every answer, each step and its change, the checks, each stack
+    // with every parameter, the tags, the IAM acknowledgement, and the question.
+    for (const [id, value] of Object.entries(plan.answers)) expect(text).toContain(`${id}: ${value}`);
+    expect(text).toContain("Worker instance types in the region's zones: already right");
+    expect(text).toContain(
+      'create service-linked role for autoscaling.amazonaws.com: aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
+    );
+    expect(text).toContain('Checks: 4 passed, 1 to be done by this install (above)');
+    // Items sit side by side (` · `) and a line ends between two of them: each is there whole.
+    const items = (from: string, to: string) =>
+      text.slice(text.indexOf(from) + from.length, to ? text.indexOf(to) : undefined).split(/ · | (?=\w+ = )/);
+    expect(items('1. mydemo-data (2 resources): ', '2. mydemo-app').map((item) => item.trim())).toEqual([
+      'DeploymentName = mydemo',
+      'Environment = staging',
+      'NetworkCidr = 10.20.0.0/16',
+    ]);
+    expect(items('2. mydemo-app (3 resources, after data): ', 'Tags on every stack').map((item) => item.trim())).toEqual([
+      'DeploymentName = mydemo',
+      'DataBucketName = <output BucketName of stack data>',
+      'JobTimeoutSeconds = 300',
+      'EnableAlerts = true',
+      'AdminEmail = ops@example.com',
+    ]);
+    for (const tag of [
+      'environment=staging',
+      'deployment_name=mydemo',
+      'stackguide:deployment=mydemo',
+      'stackguide:blueprint=demo',
+      'stackguide:blueprint-version=1.0.0',
+    ])
+      expect(text).toContain(tag);
+    expect(text).toContain('mydemo-app creates IAM resources (CAPABILITY_IAM): answering y acknowledges');
+    expect(lines.at(-1)).toBe('Create these 2 stacks? y to go ahead, n to stop, c to change an answer');
     view.unmount();
   });
 
