@@ -68,6 +68,12 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
           ...(deps.disableRollback ? { disableRollback: true } : {}),
           ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
           emit: (event) => {
+            // Ready, its change set waits for the operator (the review panel, or its turn after the
+            // one shown) or is executed at once: the row says which, not that it is still being made.
+            if (event.type === 'changeset.created' && event.stack === stack.name && !event.summary.empty)
+              task.output = deps.review
+                ? 'its change set is ready: waiting for your review'
+                : 'executing its change set';
             if (
               event.type === 'stack.event' &&
               event.event.stackName === stack.name &&

@@ -83,15 +83,30 @@ export async function runInstallTasks(
   // Two change sets ready at once are still reviewed one after the other.
   const review = deps.review ? oneAtATime(deps.review) : undefined;
   const failures: Array<{ id: string; error: unknown }> = [];
+  // What each waiting node waits for is said again whenever a node ends: its row never names a step
+  // or a stack that is done.
+  const waiting = new Set<() => void>();
+  const ended = (id: string, ok: boolean): void => {
+    scheduler.finish(id, ok);
+    for (const tell of waiting) tell();
+  };
   const scheduled = (node: ScheduledNode, inner: ListrTask): ListrTask => ({
     title: inner.title ?? node.id,
     task: async (context, task) => {
-      const waitingFor = node.after.filter((id) => scheduler.state(id) !== 'completed');
-      task.output =
-        waitingFor.length > 0
-          ? `waiting for ${waitingFor.map((id) => names.get(id) ?? id).join(', ')}`
-          : `waiting for a free slot (--concurrency ${concurrency})`;
-      if (!(await scheduler.turn(node.id))) {
+      const tell = (): void => {
+        // Started (its turn came with this end) or never starting: the task says what it does next.
+        if (scheduler.state(node.id) !== 'waiting') return;
+        const waitingFor = node.after.filter((id) => scheduler.state(id) !== 'completed');
+        task.output =
+          waitingFor.length > 0
+            ? `waiting for ${waitingFor.map((id) => names.get(id) ?? id).join(', ')}`
+            : `waiting for a free slot (--concurrency ${concurrency})`;
+      };
+      tell();
+      waiting.add(tell);
+      const go = await scheduler.turn(node.id);
+      waiting.delete(tell);
+      if (!go) {
         const reason = scheduler.notStarted().find((each) => each.id === node.id)?.reason ?? 'not started';
         if (node.id.startsWith('stacks.'))
           emit({ type: 'stack.not-started', stack: names.get(node.id) ?? node.id, reason });
@@ -101,12 +116,12 @@ export async function runInstallTasks(
       task.output = node.id.startsWith('stacks.') ? 'creating its change set' : '';
       try {
         await (inner.task as (c: typeof context, t: typeof task) => Promise<void>)(context, task);
-        scheduler.finish(node.id, true);
+        ended(node.id, true);
       } catch (error) {
         // A declined change set stops the run as Ctrl+C does: the others are not started because of it.
         if (isCancellation(error)) scheduler.stop(`${names.get(node.id) ?? node.id} was declined`);
         failures.push({ id: node.id, error });
-        scheduler.finish(node.id, false);
+        ended(node.id, false);
         throw error;
       }
     },

@@ -364,6 +364,38 @@ describe('runInstallTasks through the bridge renderer', () => {
     expect(seen.indexOf('Deploy stack demo-app')).toBeGreaterThan(0);
   });
 
+  it('while a change set waits for the review, its row says so and the next stack names only what it still waits for', async () => {
+    const clock = new FakeClock();
+    const cfn = new ChangeSetCloudFormation(clock, () => ({ BucketName: 'b' }));
+    const store = new ProgressStore('Install demo', () => clock.now(), { notifyEveryChange: true });
+    const data = plannedStack('data', {});
+    const app = { ...plannedStack('app', {}), dependsOn: ['data'] };
+    const rows: Array<Record<string, string | undefined>> = [];
+    await runInstallTasks(
+      {
+        ...common(cfn, clock, plan([data, app])),
+        review: async () => {
+          // What the live view shows beside the change set panel.
+          rows.push(Object.fromEntries(store.getSnapshot().tasks.map((task) => [task.title, task.output])));
+          return 'execute' as const;
+        },
+        steps: [manualEntry],
+        stepBase: stepBase(),
+        stepInputs: { calendar: { answer: 'https://calendar.example.org/basic.ics', confirmed: true } },
+      },
+      StoreBridgeRenderer,
+      { store },
+    );
+    expect(rows[0]).toMatchObject({
+      'Deploy stack demo-data': 'its change set is ready: waiting for your review',
+      // The step is done by now: only the stack it still waits for is named.
+      'Deploy stack demo-app': 'waiting for demo-data',
+    });
+    expect(rows[1]).toMatchObject({
+      'Deploy stack demo-app': 'its change set is ready: waiting for your review',
+    });
+  });
+
   it('marks the failed task failed in the store and rejects with its error', async () => {
     const clock = new FakeClock();
     const cfn = new ChangeSetCloudFormation(clock, () => ({}), 'Queue name already exists');
