@@ -66,10 +66,7 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   // again (a retried delete) is printed a second time when it settles again.
   const printed = useRef<PrintedRow[]>([]);
   for (const step of steps) {
-    if (
-      step.state === 'done' &&
-      !printed.current.some((row) => row.kind === 'step' && row.step.id === step.id)
-    )
+    if (settledStep(step) && !printed.current.some((row) => row.kind === 'step' && row.step.id === step.id))
       printed.current.push({ kind: 'step', step });
   }
   for (const stack of topLevel) {
@@ -80,7 +77,7 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
     )
       printed.current.push({ kind: 'stack', stack });
   }
-  const liveSteps = steps.filter((step) => step.state !== 'done');
+  const liveSteps = steps.filter((step) => !settledStep(step));
   const live = topLevel.filter((stack) => stack.settled !== true);
   // A stack task with no stack row yet waits its turn (for the stacks it depends on, or a free slot
   // under --concurrency) or prepares its change set: its output says which.
@@ -235,6 +232,23 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
 
 type PrintedRow = { kind: 'stack'; stack: StackProgress } | { kind: 'step'; step: StepProgress };
 
+/** Done, or pending on someone outside the run: this run changes its row no more. */
+function settledStep(step: StepProgress): boolean {
+  return step.state === 'done' || step.state === 'pending';
+}
+
+const STEP_ICON: Record<StepProgress['state'], string> = {
+  running: '◼',
+  done: '✔',
+  pending: '◷',
+  failed: '✖',
+};
+const STEP_COLOUR: Partial<Record<StepProgress['state'], string>> = {
+  done: 'green',
+  pending: 'yellow',
+  failed: 'red',
+};
+
 /** Lines a step's row takes: the row, its detail, what the operator must do, its warnings. */
 function stepHeight(step: StepProgress, width: number): number {
   const action = step.action.reduce((total, line) => total + wrapText(line.trim(), width - 4).length, 0);
@@ -317,14 +331,22 @@ function StepLines({
   width: number;
   settled?: boolean;
 }) {
-  const icon = step.state === 'done' ? '✔' : step.state === 'failed' ? '✖' : '◼';
-  const color = step.state === 'done' ? 'green' : step.state === 'failed' ? 'red' : undefined;
+  const color = STEP_COLOUR[step.state];
   const elapsed = step.startedAt ? formatDuration((step.finishedAt ?? now) - step.startedAt) : '';
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end" {...(color ? { color } : {})}>
-        {icon} {step.title} <Text dimColor>{elapsed}</Text>
+        {STEP_ICON[step.state]} {step.title} <Text dimColor>{elapsed}</Text>
+        {step.state === 'pending' ? ' pending' : ''}
       </Text>
+      {/* Printed once and never redrawn: what it waits for goes whole, wrapped by words. */}
+      {step.pending !== undefined &&
+        wrapText(`waiting for ${step.pending}`, width - 4).map((part) => (
+          <Text key={`pending-${part}`} color="yellow">
+            {'    '}
+            {part}
+          </Text>
+        ))}
       {!settled &&
         detailLines(step.detail, width).map((line) => (
           <Text key={`detail-${line}`} dimColor wrap="truncate-end">

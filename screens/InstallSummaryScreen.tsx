@@ -12,8 +12,8 @@ export interface InstallSummaryScreenProps {
   eventLogPath: string;
   /** The blueprint's after-install checklist: what stays by hand. */
   afterInstall: Array<{ title: string; details: string[] }>;
-  /** The preparation steps the run took, and whether each finished. */
-  steps: Array<{ id: string; title: string; done: boolean }>;
+  /** The preparation steps the run took, and whether each finished or waits outside the run. */
+  steps: Array<{ id: string; title: string; done: boolean; pending?: string }>;
   /** Every warning of the run, repeated: the live view's rows have scrolled away. */
   warnings: string[];
 }
@@ -37,12 +37,23 @@ export function InstallSummaryScreen({
       <Text color="green" bold>
         ✔ {deployment} is installed
       </Text>
-      {steps.map((step) => (
-        <Text key={step.id}>
-          {'  '}
-          {step.done ? '✔' : '✖'} {step.title}
-        </Text>
-      ))}
+      {steps.map((step) =>
+        step.pending !== undefined ? (
+          // Not done: what it waits for, whole, under its title.
+          hangingWrap('  ◷ ', `${step.title}: pending, waiting for ${step.pending}`, '    ', width).map(
+            (line) => (
+              <Text key={`${step.id}-${line}`} color="yellow">
+                {line}
+              </Text>
+            ),
+          )
+        ) : (
+          <Text key={step.id}>
+            {'  '}
+            {step.done ? '✔' : '✖'} {step.title}
+          </Text>
+        ),
+      )}
       {stacks.map((stack) => (
         <Box key={stack.name} flexDirection="column">
           <Text>

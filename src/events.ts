@@ -225,7 +225,12 @@ interface EventPayloads {
   'step.progress': { step: string; message: string; facts?: Record<string, unknown> };
   /** Between two checks of a wait on the outside world: when it checks next, and when it gives up. */
   'step.waiting': { step: string; nextCheckAt: string; givesUpAt: string };
-  'step.completed': { step: string; outputs: Record<string, string> };
+  'step.completed': {
+    step: string;
+    outputs: Record<string, string>;
+    /** Its result still waits on someone outside this run: what for ("AWS's review of ..."). */
+    pending?: string;
+  };
   'upgrade.started': { deployment: string; from: string; to: string; answersChanged: string[] };
   'destroy.plan': { plan: DestroyPlan };
   'destroy.leftovers': {
@@ -471,8 +476,13 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
   },
   'step.completed': {
     level: 'info',
-    description: 'A preparation step is done.',
-    payload: { step: '', outputs: '' },
+    description:
+      'A preparation step is done; with `pending`, it did all it can and its result waits on someone outside the run (AWS reviewing the SES request, Billing listing a tag key), so it is not done yet.',
+    payload: {
+      step: '',
+      outputs: '',
+      pending: 'when it is pending: what its result waits for',
+    },
   },
   'blueprint.valid': {
     level: 'info',

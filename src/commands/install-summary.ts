@@ -5,7 +5,8 @@ import { secretValues, shownOutputs } from '../install/install-plan.ts';
 /** What the run said on the way, gathered from its events, for the summary to repeat. */
 export interface InstallRecap {
   warnings: string[];
-  steps: Array<{ id: string; title: string; done: boolean }>;
+  /** `pending`: what its result still waits for outside the run; such a step is not done. */
+  steps: Array<{ id: string; title: string; done: boolean; pending?: string }>;
 }
 
 /**
@@ -19,7 +20,8 @@ export function recordRecap(events: EventBus): { recap: InstallRecap; stop: () =
     if (event.type === 'step.started') recap.steps.push({ id: event.step, title: event.title, done: false });
     if (event.type === 'step.completed') {
       const step = recap.steps.find((each) => each.id === event.step);
-      if (step) step.done = true;
+      if (step && event.pending) step.pending = event.pending;
+      else if (step) step.done = true;
     }
   });
   return { recap, stop };
@@ -60,6 +62,9 @@ export async function showInstallOutcome(
     process.stdout.write(`${stack.name} ${stack.status}\n`);
     for (const [key, value] of Object.entries(stack.outputs)) process.stdout.write(`  ${key}: ${value}\n`);
   }
+  const pending = recap.steps.filter((step) => step.pending !== undefined);
+  if (pending.length > 0) process.stdout.write('\nPending outside this run:\n');
+  for (const step of pending) process.stdout.write(`  ◷ ${step.title}: waiting for ${step.pending}\n`);
   if (outcome.afterInstall.length > 0) process.stdout.write('\nStill to do by hand:\n');
   for (const item of outcome.afterInstall) {
     process.stdout.write(`  ☐ ${item.title}\n`);

@@ -81,7 +81,7 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
     case 'step.progress':
       return `${at} ${event.step}: ${event.message}`;
     case 'step.completed':
-      return `${at} ${event.step}: done`;
+      return `${at} ${event.step}: ${event.pending ? `pending, waiting for ${event.pending}` : 'done'}`;
     case 'upgrade.started':
       return `${at} upgrading ${event.deployment}: ${upgradeChangeText(event)}`;
     case 'destroy.plan':

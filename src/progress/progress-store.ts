@@ -44,13 +44,16 @@ export interface StepProgress {
   id: string;
   title: string;
   kind: string;
-  state: 'running' | 'done' | 'failed';
+  /** `pending`: it did all it can this run, and its result waits on someone outside it (`pending`). */
+  state: 'running' | 'done' | 'pending' | 'failed';
   startedAt: number;
   finishedAt?: number;
   detail?: string;
   action: string[];
   /** Warnings said while it ran: shown on its row, and repeated in the summary. */
   warnings: string[];
+  /** What its result waits for, once it is pending (AWS's review of the SES request). */
+  pending?: string;
   /** While it waits on the outside world: its next check and its deadline (ms), from `step.waiting`. */
   nextCheckAt?: number;
   givesUpAt?: number;
@@ -337,7 +340,10 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
         ({ action: _done, nextCheckAt: _next, givesUpAt: _end, ...step }) => ({
           ...step,
           action: [],
-          state: 'done',
+          // Ticked done only when nothing outside the run is still to come.
+          ...(event.pending
+            ? { state: 'pending' as const, pending: event.pending }
+            : { state: 'done' as const }),
           finishedAt: now,
         }),
       );

@@ -189,8 +189,20 @@ export async function applyStep(
   const { definition, config } = resolve(entry);
   const context: StepContext = { ...base, stepId: entry.id, stepOutputs };
   base.emit({ type: 'step.started', step: entry.id, kind: entry.kind, title: stepTitle(entry) });
-  const outputs = definition.apply ? await definition.apply(context, config, inputs) : {};
-  base.emit({ type: 'step.completed', step: entry.id, outputs });
+  let pending: string | undefined;
+  const outputs = definition.apply
+    ? await definition.apply(
+        {
+          ...context,
+          pending: (waitingFor) => {
+            pending = waitingFor;
+          },
+        },
+        config,
+        inputs,
+      )
+    : {};
+  base.emit({ type: 'step.completed', step: entry.id, outputs, ...(pending ? { pending } : {}) });
   return outputs;
 }
 

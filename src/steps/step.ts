@@ -74,6 +74,13 @@ export interface StepContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Outputs of the steps before this one, by step id. */
   readonly stepOutputs: Readonly<Record<string, StepOutputs>>;
+  /**
+   * Said by `apply` when it did all it can and its result still waits on someone outside this run
+   * (AWS reviewing the SES request, Billing listing a tag key a day after its first use), with what it
+   * waits for: the step then ends pending (`step.completed` with `pending`), not done. Absent where
+   * nothing listens (a step applied on its own).
+   */
+  readonly pending?: (waitingFor: string) => void;
 }
 
 /** What a step may use before any AWS call: no account, no AWS, no outputs of other steps yet. */

@@ -95,6 +95,23 @@ describe('printers, rendered to strings', () => {
     );
   });
 
+  it('plain: a step pending outside the run says what it waits for, not done', () => {
+    const lines: string[] = [];
+    const bus = new EventBus();
+    attachPlainPrinter(bus, { write: (line) => lines.push(line), now: () => 0 });
+    bus.emit({ type: 'step.completed', step: 'roles', outputs: {} });
+    bus.emit({
+      type: 'step.completed',
+      step: 'ses',
+      outputs: {},
+      pending: "AWS's review of SES production access in us-east-1, usually 24-48 hours",
+    });
+    expect(lines).toEqual([
+      '[     0s] roles: done',
+      "[     0s] ses: pending, waiting for AWS's review of SES production access in us-east-1, usually 24-48 hours",
+    ]);
+  });
+
   it('NDJSON: one object per line with its time, the error before run.completed, which is last', () => {
     let out = '';
     const run = new RunEvents('install');

@@ -14,8 +14,15 @@ describe('recordRecap', () => {
     events.emit({ type: 'step.started', step: 'zone', kind: 'hostedZone', title: 'Hosted zone' });
     events.emit({ type: 'step.started', step: 'cert', kind: 'certificate', title: 'Certificate' });
     events.emit({ type: 'warning', code: 'dns.slow', message: 'The resolver is slow' });
+    events.emit({ type: 'step.started', step: 'ses', kind: 'ses', title: 'Take AWS SES out of sandbox' });
     events.emit({ type: 'step.completed', step: 'zone', outputs: {} });
     events.emit({ type: 'step.completed', step: 'never-started', outputs: {} });
+    events.emit({
+      type: 'step.completed',
+      step: 'ses',
+      outputs: { productionAccess: 'false' },
+      pending: "AWS's review of SES production access in us-east-1, usually 24-48 hours",
+    });
     stop();
     events.emit({ type: 'warning', code: 'late', message: 'said after the summary' });
     expect(recap).toEqual({
@@ -23,6 +30,13 @@ describe('recordRecap', () => {
       steps: [
         { id: 'zone', title: 'Hosted zone', done: true },
         { id: 'cert', title: 'Certificate', done: false },
+        // Pending on AWS: not done.
+        {
+          id: 'ses',
+          title: 'Take AWS SES out of sandbox',
+          done: false,
+          pending: "AWS's review of SES production access in us-east-1, usually 24-48 hours",
+        },
       ],
     });
   });
@@ -67,6 +81,31 @@ describe('showInstallOutcome without a terminal', () => {
       '\nStill to do by hand:\n  ☐ Point the DNS at the load balancer\n      CNAME lab -> lb\n',
     );
     expect(err.join('')).toBe('\nWarnings:\n  ⚠ The resolver is slow\n');
+  });
+
+  it('lists a step pending outside the run with what it waits for, never as done', async () => {
+    const { out } = capture();
+    await showInstallOutcome(
+      outcome,
+      {
+        warnings: [],
+        steps: [
+          { id: 'roles', title: 'Service-linked roles', done: true },
+          {
+            id: 'costTag',
+            title: 'Create an AWS cost allocation tag',
+            done: false,
+            pending: 'Billing to list the tag key deployment_name',
+          },
+        ],
+      },
+      undefined,
+      false,
+    );
+    expect(out.join('')).toContain(
+      '\nPending outside this run:\n  ◷ Create an AWS cost allocation tag: waiting for Billing to list the tag key deployment_name\n',
+    );
+    expect(out.join('')).not.toContain('Service-linked roles');
   });
 
   it('writes nothing under --output json: the events said it', async () => {

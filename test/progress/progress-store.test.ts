@@ -65,4 +65,27 @@ describe('ProgressStore', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(snapshots).toEqual([store.getSnapshot()]);
   });
+
+  it('marks a step pending, not done, when its result waits on AWS, with what it waits for', () => {
+    let now = 1_000;
+    const store = new ProgressStore('Installing', () => now);
+    store.apply({ type: 'step.started', step: 'ses', kind: 'ses', title: 'Take AWS SES out of sandbox' });
+    store.apply({ type: 'step.started', step: 'roles', kind: 'serviceLinkedRoles', title: 'Roles' });
+    now = 4_000;
+    store.apply({
+      type: 'step.completed',
+      step: 'ses',
+      outputs: {},
+      pending: "AWS's review of SES production access in us-east-1, usually 24-48 hours",
+    });
+    store.apply({ type: 'step.completed', step: 'roles', outputs: {} });
+    const { steps } = store.getSnapshot();
+    expect(steps.ses).toMatchObject({
+      state: 'pending',
+      pending: "AWS's review of SES production access in us-east-1, usually 24-48 hours",
+      finishedAt: 4_000,
+    });
+    expect(steps.roles?.state).toBe('done');
+    expect(steps.roles?.pending).toBeUndefined();
+  });
 });

@@ -30,6 +30,37 @@ describe('InstallSummaryScreen', () => {
     unmount();
   });
 
+  it('shows a step pending on AWS as pending with what it waits for, not ticked done', () => {
+    const { lastFrame, unmount } = render(
+      <InstallSummaryScreen
+        deployment="lab"
+        stacks={[{ name: 'lab-data', status: 'CREATE_COMPLETE', outputs: {} }]}
+        steps={[
+          { id: 'roles', title: 'Service-linked roles', done: true },
+          {
+            id: 'ses',
+            title: 'Take AWS SES out of sandbox',
+            done: false,
+            pending: "AWS's review of SES production access in us-east-1, usually 24-48 hours",
+          },
+        ]}
+        warnings={[]}
+        answersPath="lab.answers.yaml"
+        answersSaved
+        nextCommand="stackguide install --config lab.answers.yaml --yes"
+        eventLogPath=".stackguide/lab/events.ndjson"
+        afterInstall={[]}
+      />,
+    );
+    const frame = lastFrame() ?? '';
+    expect(frame).toContain('  ✔ Service-linked roles');
+    expect(frame).toContain(
+      "  ◷ Take AWS SES out of sandbox: pending, waiting for AWS's review of SES production access in",
+    );
+    expect(frame).not.toMatch(/✔ Take AWS SES/);
+    unmount();
+  });
+
   it('says nothing of saving when the answers file given was left as it was', () => {
     const { lastFrame, unmount } = render(
       <InstallSummaryScreen

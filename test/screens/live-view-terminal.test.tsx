@@ -235,6 +235,48 @@ describe('the live view at 80x24', () => {
     view.unmount();
   });
 
+  it('never ticks done a step whose result waits on AWS: pending, with what it waits for', async () => {
+    const { store, view } = setup();
+    for (const [step, kind, title] of [
+      ['ses', 'ses', 'Take AWS SES out of sandbox'],
+      ['costTag', 'costTag', 'Create an AWS cost allocation tag'],
+      ['roles', 'serviceLinkedRoles', 'Service-linked roles'],
+    ] as const) {
+      store.apply({ type: 'step.started', step, kind, title });
+      store.apply({
+        type: 'step.completed',
+        step,
+        outputs: {},
+        ...(step === 'ses'
+          ? {
+              pending:
+                "AWS's review of SES production access in us-east-1 (case 17000000001), usually 24-48 hours",
+            }
+          : step === 'costTag'
+            ? {
+                pending:
+                  'Billing to list the tag key deployment_name, about 24 hours after the first stack carries it; then run stackguide install again to activate it',
+              }
+            : {}),
+      });
+    }
+    store.apply({ type: 'stack.started', stack: 'lab-data', operation: 'create', resourceCount: 2 });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('lab-data'));
+    const frame = view.lastFrame();
+    for (const line of frame.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(frame).not.toMatch(/✔ Take AWS SES|✔ Create an AWS cost allocation tag/);
+    expect(frame).toMatch(
+      /◷ Take AWS SES out of sandbox \S+ pending\n {4}waiting for AWS's review of SES production/,
+    );
+    expect(frame).toContain('◷ Create an AWS cost allocation tag');
+    // What it waits for is printed whole, wrapped by words.
+    expect(frame.replace(/\n {4}/g, ' ')).toContain(
+      'waiting for Billing to list the tag key deployment_name, about 24 hours after the first stack carries it; then run stackguide install again to activate it',
+    );
+    expect(frame).toContain('✔ Service-linked roles');
+    view.unmount();
+  });
+
   it("shows an upgrade's warning under the header while the stacks run", async () => {
     const { store, view, live } = setup();
     store.apply({

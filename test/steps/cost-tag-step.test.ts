@@ -8,11 +8,14 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { costExplorerPort } from '../../src/aws/cost-explorer-port.ts';
 import { organizationsPort } from '../../src/aws/organizations-port.ts';
+import type { StepEntry } from '../../src/blueprint/blueprint-schema.ts';
 import { StackguideError } from '../../src/errors.ts';
 import { costTagStep } from '../../src/steps/cost-tag/cost-tag-step.ts';
+import { applyStep } from '../../src/steps/run-steps.ts';
 import { type CostExplorerStandIn, startCostExplorerStandIn } from '../standins/cost-explorer-server.ts';
 import {
   accountStepContext,
+  applyHearingPending,
   configOf,
   useCredentials,
   useEndpoints,
@@ -53,6 +56,9 @@ const config = configOf(costTagStep, { tagKey: 'deployment_name' });
 const run = (account = MANAGEMENT) => accountStepContext({ stepId: 'costTag', account });
 const updates = () => ce.requests.filter((request) => request.operation === 'UpdateCostAllocationTagsStatus');
 
+/** Applies as an install does, hearing what the step says its result still waits for. */
+const applied = (context: ReturnType<typeof run>) => applyHearingPending(costTagStep, context, config, {});
+
 async function checks(account?: string) {
   const results = await costTagStep.check(run(account), config, {});
   return new Map(results.map((result) => [result.id, result]));
@@ -73,11 +79,29 @@ describe('costTag step against moto Organizations and the Cost Explorer stand-in
     });
     // Nothing to change until Billing has seen the key.
     expect(await costTagStep.plan?.(run(), config, {})).toEqual([]);
-    expect(await costTagStep.apply?.(run(), config, {})).toEqual({
-      tagKey: 'deployment_name',
-      activation: 'not-seen',
+    // Not done: pending on Billing, which lists the key only after it has been used.
+    expect(await applied(run())).toEqual({
+      outputs: { tagKey: 'deployment_name', activation: 'not-seen' },
+      pending:
+        'Billing to list the tag key deployment_name, about 24 hours after the first stack carries it; then run stackguide install again to activate it',
     });
     expect(updates()).toHaveLength(0);
+    // As the install applies it: the step completes pending, its outputs still handed on.
+    const { stepId: _id, stepOutputs: _outputs, ...base } = run();
+    expect(
+      await applyStep(
+        { id: 'costTag', kind: 'costTag', tagKey: 'deployment_name' } as StepEntry,
+        base,
+        {},
+        {},
+      ),
+    ).toEqual({ tagKey: 'deployment_name', activation: 'not-seen' });
+    expect(base.events.at(-1)).toEqual({
+      type: 'step.completed',
+      step: 'costTag',
+      outputs: { tagKey: 'deployment_name', activation: 'not-seen' },
+      pending: expect.stringMatching(/^Billing to list the tag key deployment_name/),
+    });
     expect(ce.requests[0]).toMatchObject({
       operation: 'ListCostAllocationTags',
       signingName: 'ce',
@@ -94,10 +118,8 @@ describe('costTag step against moto Organizations and the Cost Explorer stand-in
       expect.objectContaining({ action: 'update', resource: 'cost allocation tag deployment_name' }),
     ]);
     const context = run();
-    expect(await costTagStep.apply?.(context, config, {})).toEqual({
-      tagKey: 'deployment_name',
-      activation: 'active',
-    });
+    // Active: done, pending on nothing.
+    expect(await applied(context)).toEqual({ outputs: { tagKey: 'deployment_name', activation: 'active' } });
     expect(ce.statusOf('deployment_name')).toBe('Active');
     expect(updates()).toHaveLength(1);
     expect(updates()[0]?.body).toEqual({
@@ -165,9 +187,11 @@ describe('costTag step against moto Organizations and the Cost Explorer stand-in
     expect(await costTagStep.plan?.(run(member), config, {})).toEqual([
       expect.objectContaining({ action: 'manual', resource: 'cost allocation tag deployment_name' }),
     ]);
-    expect(await costTagStep.apply?.(run(member), config, {})).toEqual({
-      tagKey: 'deployment_name',
-      activation: 'needs-management-account',
+    expect(await applied(run(member))).toEqual({
+      outputs: { tagKey: 'deployment_name', activation: 'needs-management-account' },
+      pending: expect.stringMatching(
+        /^the management account \d{12}.* to activate the cost allocation tag key "deployment_name" in Billing \(https:/,
+      ),
     });
     expect(ce.requests).toHaveLength(0);
     expect(ce.statusOf('deployment_name')).toBe('Inactive');

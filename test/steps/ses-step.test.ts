@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StackguideError } from '../../src/errors.ts';
+import type { SesInputs } from '../../src/steps/ses/request.ts';
+import type { SesConfig } from '../../src/steps/ses/ses-config.ts';
 import { sesStep } from '../../src/steps/ses/ses-step.ts';
-import type { SavedStepInputs } from '../../src/steps/step.ts';
+import type { SavedStepInputs, StepContext } from '../../src/steps/step.ts';
 import { type SesV2StandIn, startSesV2StandIn } from '../standins/sesv2-server.ts';
 import {
   type AccountStepContext,
   accountStepContext,
+  applyHearingPending,
   configOf,
   type ScriptedAnswer,
   scriptedPrompter,
@@ -35,6 +38,10 @@ const USE_CASE =
   'complaints go to an SNS topic and onto the suppression list.';
 
 const config = (raw: Record<string, unknown> = {}) => configOf(sesStep, raw);
+/** Applies as an install does, hearing what the step says its result still waits for. */
+const applied = (context: StepContext, config: SesConfig, inputs: SesInputs) =>
+  applyHearingPending(sesStep, context, config, inputs);
+
 const run = (options: { prompter?: ReturnType<typeof scriptedPrompter>; region?: string } = {}) =>
   accountStepContext({ stepId: 'ses', ...options });
 
@@ -92,8 +99,12 @@ describe('ses step against the SESv2 stand-in', () => {
     // Asking changed nothing: only reads so far.
     expect(ses.submissions()).toHaveLength(0);
 
-    const outputs = await sesStep.apply?.(first, config(), inputs ?? {});
-    expect(outputs).toEqual({ productionAccess: 'false', reviewStatus: 'pending' });
+    // Submitted, the step is pending on AWS's review: not done.
+    const outputs = await applied(first, config(), inputs ?? {});
+    expect(outputs).toEqual({
+      outputs: { productionAccess: 'false', reviewStatus: 'pending' },
+      pending: "AWS's review of SES production access in us-east-1 (case 17000000001), usually 24-48 hours",
+    });
     expect(ses.submissions()).toHaveLength(1);
     expect(ses.submissions()[0]).toMatchObject({
       region: 'us-east-1',
@@ -125,9 +136,9 @@ describe('ses step against the SESv2 stand-in', () => {
       facts: expect.objectContaining({ reviewStatus: 'PENDING', caseId: '17000000001' }),
     });
     expect(await sesStep.plan?.(second, config(), again ?? {})).toEqual([]);
-    expect(await sesStep.apply?.(second, config(), again ?? {})).toEqual({
-      productionAccess: 'false',
-      reviewStatus: 'pending',
+    expect(await applied(second, config(), again ?? {})).toEqual({
+      outputs: { productionAccess: 'false', reviewStatus: 'pending' },
+      pending: "AWS's review of SES production access in us-east-1 (case 17000000001), usually 24-48 hours",
     });
     // An interactive run while pending asks nothing either.
     const quiet = scriptedPrompter([]);
@@ -144,9 +155,9 @@ describe('ses step against the SESv2 stand-in', () => {
       summary: 'production access; 50000 emails per 24 h, 14 per second, 0 sent in the last 24 h',
     });
     expect(granted.get('ses.us-east-1')?.fix).toBeUndefined();
-    expect(await sesStep.apply?.(third, config(), again ?? {})).toEqual({
-      productionAccess: 'true',
-      reviewStatus: 'production',
+    // In production: done, pending on nothing.
+    expect(await applied(third, config(), again ?? {})).toEqual({
+      outputs: { productionAccess: 'true', reviewStatus: 'production' },
     });
     expect(ses.submissions()).toHaveLength(1);
   });
@@ -199,9 +210,9 @@ describe('ses step against the SESv2 stand-in', () => {
     const context = run();
     const inputs = await sesStep.ask?.(context, config(), undefined);
     expect(inputs).toEqual({});
-    expect(await sesStep.apply?.(context, config(), inputs ?? {})).toEqual({
-      productionAccess: 'false',
-      reviewStatus: 'none',
+    expect(await applied(context, config(), inputs ?? {})).toEqual({
+      outputs: { productionAccess: 'false', reviewStatus: 'none' },
+      pending: 'a request for SES production access in us-east-1: none was given',
     });
     expect(ses.submissions()).toHaveLength(0);
     expect(context.events).toContainEqual(
@@ -258,9 +269,9 @@ describe('ses step against the SESv2 stand-in', () => {
     expect(prompter.asked[3]).toMatchObject({ kind: 'input', default: USE_CASE });
     // The choice to resubmit is not saved: an unattended run never resubmits by itself.
     expect(sesStep.saveable?.(revisedInputs ?? {})).not.toHaveProperty('resubmit');
-    expect(await sesStep.apply?.(revised, config(), revisedInputs ?? {})).toEqual({
-      productionAccess: 'false',
-      reviewStatus: 'pending',
+    expect(await applied(revised, config(), revisedInputs ?? {})).toEqual({
+      outputs: { productionAccess: 'false', reviewStatus: 'pending' },
+      pending: expect.stringMatching(/^AWS's review of SES production access in us-east-1/),
     });
     expect(ses.submissions()).toHaveLength(2);
     expect(ses.submissions()[1]?.body).toMatchObject({ MailType: 'TRANSACTIONAL', ContactLanguage: 'JA' });

@@ -2,7 +2,7 @@ import { createAwsSession } from '../../src/aws/aws-context.ts';
 import type { StackguideEvent } from '../../src/events.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
 import { readSettings } from '../../src/settings.ts';
-import type { AskContext, StepDefinition } from '../../src/steps/step.ts';
+import type { AskContext, StepContext, StepDefinition, StepOutputs } from '../../src/steps/step.ts';
 import { FakeClock } from './fake-clock.ts';
 
 /**
@@ -231,4 +231,28 @@ export function scriptedPrompter(script: ScriptedAnswer[]): ScriptedPrompter {
       return typed(answer, answer.password, question.validate);
     },
   };
+}
+
+/**
+ * Applies a step as an install does, hearing what it says its result still waits for (`pending`):
+ * its outputs, and `pending` when it ended pending rather than done.
+ */
+export async function applyHearingPending<Config, Inputs>(
+  step: StepDefinition<Config, Inputs>,
+  context: StepContext,
+  config: Config,
+  inputs: Inputs,
+): Promise<{ outputs: StepOutputs | undefined; pending?: string }> {
+  let pending: string | undefined;
+  const outputs = await step.apply?.(
+    {
+      ...context,
+      pending: (waitingFor) => {
+        pending = waitingFor;
+      },
+    },
+    config,
+    inputs,
+  );
+  return { outputs, ...(pending !== undefined ? { pending } : {}) };
 }

@@ -68,6 +68,9 @@ export const costTagStep = defineStep({
     const payer = await findPayer(context);
     if (payer.kind !== 'standalone' && payer.kind !== 'management') {
       progress(context, whoMustActivate(config, payer), payerFacts(payer));
+      context.pending?.(
+        `${payerName(payer)} to activate the cost allocation tag key "${config.tagKey}" in Billing (${CONSOLE})`,
+      );
       return { tagKey: config.tagKey, activation: 'needs-management-account' };
     }
     const tag = await findTag(context, config);
@@ -78,6 +81,9 @@ export const costTagStep = defineStep({
     }
     if (activation === 'not-seen') {
       progress(context, notSeenText(config), payerFacts(payer));
+      context.pending?.(
+        `Billing to list the tag key ${config.tagKey}, about 24 hours after the first stack carries it; then run stackguide install again to activate it`,
+      );
       return { tagKey: config.tagKey, activation: 'not-seen' };
     }
     progress(context, `Activating the cost allocation tag ${config.tagKey}`, payerFacts(payer));
@@ -204,11 +210,15 @@ function activationResult(
   }
 }
 
+/** Who pays for an account that cannot activate tags itself. */
+function payerName(payer: Payer): string {
+  return payer.kind === 'member'
+    ? `the management account ${payer.organization.managementAccountId}${payer.organization.managementAccountEmail ? ` (${payer.organization.managementAccountEmail})` : ''}`
+    : "your organization's management account";
+}
+
 function whoMustActivate(config: CostTagConfig, payer: Payer): string {
-  const who =
-    payer.kind === 'member'
-      ? `the management account ${payer.organization.managementAccountId}${payer.organization.managementAccountEmail ? ` (${payer.organization.managementAccountEmail})` : ''}`
-      : "your organization's management account";
+  const who = payerName(payer);
   return (
     `Ask an administrator of ${who} to activate the cost allocation tag key "${config.tagKey}" in Billing, ` +
     `Cost allocation tags (${CONSOLE}), or to run there: aws ce update-cost-allocation-tags-status ` +

@@ -20,7 +20,7 @@ import {
 } from './account-access.ts';
 import { askRequest, requestFromSaved, type SesInputs } from './request.ts';
 import { type SesConfig, sesConfig } from './ses-config.ts';
-import { caseNote, checkRegion, regionList, statusLine } from './ses-wording.ts';
+import { caseNote, checkRegion, regionList, statusLine, waitingFor } from './ses-wording.ts';
 
 /**
  * SES out of the sandbox (seed 001, "Take AWS SES out of sandbox"). In the sandbox an account sends at
@@ -120,6 +120,9 @@ export const sesStep = defineStep<typeof sesConfig.configSchema, SesInputs>({
   async apply(context, config, inputs) {
     const regions = regionsOf(context, config);
     const states: AccessState[] = [];
+    // Regions left out of production (under AWS's review, or with nothing to submit): the step is
+    // pending on them, not done.
+    const waiting: string[] = [];
     for (const region of regions) {
       const ses = portIn(context, region);
       let entry = toRegionAccount(region, await ses.getAccount());
@@ -137,7 +140,9 @@ export const sesStep = defineStep<typeof sesConfig.configSchema, SesInputs>({
       }
       progress(context, entry, statusLine(entry, inputs));
       states.push(entry.state);
+      if (entry.state !== 'production') waiting.push(waitingFor(entry));
     }
+    if (waiting.length > 0) context.pending?.(waiting.join('; '));
     return {
       productionAccess: String(states.every((state) => state === 'production')),
       reviewStatus: outputStatus(states[0] ?? 'sandbox'),

@@ -155,6 +155,26 @@ export function statusLine(entry: RegionAccount, inputs: SesInputs): string {
   }
 }
 
+/**
+ * What a region out of production waits for once the step has done its part, as a phrase after
+ * "waiting for": the step is pending on it, not done.
+ */
+export function waitingFor(entry: RegionAccount): string {
+  const theCase = entry.caseId ? ` (case ${entry.caseId})` : '';
+  switch (entry.state) {
+    case 'pending':
+      return `AWS's review of SES production access in ${entry.region}${theCase}, usually 24-48 hours`;
+    case 'granted':
+      return `SES production access in ${entry.region} to take effect: granted${theCase}, a few minutes`;
+    case 'denied':
+      return `your answer in the AWS Support case${theCase}: AWS denied SES production access in ${entry.region}`;
+    case 'failed':
+      return `a new SES production-access request in ${entry.region}: AWS did not receive the last one`;
+    default:
+      return `a request for SES production access in ${entry.region}: none was given`;
+  }
+}
+
 export function regionList(entries: readonly RegionAccount[]): string {
   return entries.map((entry) => entry.region).join(', ');
 }
