@@ -98,8 +98,9 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   // The window's lines: the live region keeps two free, so the frame never scrolls.
   const width = Math.max(20, (stdout as { columns?: number }).columns || 80);
   const height = Math.max(8, (stdout as { rows?: number }).rows || 24);
-  // Warnings no step owned (an upgrade keeping a live value) stay under the header; the newest few.
-  const runWarnings = snapshot.warnings.slice(-3);
+  // Warnings no step owned (an upgrade keeping a live value, a change set an earlier run left) stay
+  // under the header, the newest few, wrapped whole: a cut one loses the change set's name.
+  const runWarnings = snapshot.warnings.slice(-3).flatMap((warning) => warningLines(warning, width, ''));
   let room = height - 2 - 1 - runWarnings.length; // the header and the run's warnings
   // A prompt needs its room first; the rows fold around it.
   const prompting = snapshot.prompt !== undefined;
@@ -166,9 +167,9 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
       <Text bold wrap="truncate-end">
         {header(snapshot, now(), width)}
       </Text>
-      {runWarnings.map((warning) => (
-        <Text key={warning} color="yellow" wrap="truncate-end">
-          {clip(`⚠ ${warning}`)}
+      {runWarnings.map((line) => (
+        <Text key={line} color="yellow" wrap="truncate-end">
+          {line}
         </Text>
       ))}
       {shownSteps.map((step) => (
@@ -252,7 +253,18 @@ const STEP_COLOUR: Partial<Record<StepProgress['state'], string>> = {
 /** Lines a step's row takes: the row, its detail, what the operator must do, its warnings. */
 function stepHeight(step: StepProgress, width: number): number {
   const action = step.action.reduce((total, line) => total + wrapText(line.trim(), width - 4).length, 0);
-  return 1 + detailLines(step.detail, width).length + action + step.warnings.length + (waits(step) ? 1 : 0);
+  const warnings = step.warnings.reduce(
+    (total, warning) => total + warningLines(warning, width, '  ').length,
+    0,
+  );
+  return 1 + detailLines(step.detail, width).length + action + warnings + (waits(step) ? 1 : 0);
+}
+
+/** A warning as lines within the width: `⚠ ` before the first, the rest under its text. */
+function warningLines(warning: string, width: number, indent: string): string[] {
+  return wrapText(warning, width - indent.length - 2).map(
+    (line, index) => `${indent}${index === 0 ? '⚠ ' : '  '}${line}`,
+  );
 }
 
 /** A running step between two checks of a wait: its schedule gets a line of its own. */
@@ -371,12 +383,13 @@ function StepLines({
           {truncate(waitScheduleText(step.nextCheckAt ?? now, step.givesUpAt ?? now, now), width - 2)}
         </Text>
       )}
-      {step.warnings.map((warning) => (
-        <Text key={warning} color="yellow" wrap="truncate-end">
-          {'  ⚠ '}
-          {truncate(warning, width - 4)}
-        </Text>
-      ))}
+      {step.warnings.flatMap((warning) =>
+        warningLines(warning, width, '  ').map((line) => (
+          <Text key={`${warning}-${line}`} color="yellow" wrap="truncate-end">
+            {line}
+          </Text>
+        )),
+      )}
     </Box>
   );
 }

@@ -215,9 +215,9 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
  * and its question fit an 80x24 window with nothing scrolled off: what the operator approves is on
  * screen when they answer. Each section is one heading with its items packed on as few lines as the
  * width allows (answers, parameters and tags side by side, an item never split across lines unless it
- * is longer than one), wrapped by words under its own indent. Nothing is left out: every answer, every
- * change a step makes, every check that is not fine, every stack with every parameter, the tags and
- * the IAM acknowledgement.
+ * is longer than one), wrapped by words under its own indent. Nothing is left out: what the run before
+ * was doing if it was killed, every answer, every change a step makes, every check that is not fine,
+ * every stack with every parameter, the tags and the IAM acknowledgement.
  */
 function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
   const lines: ReviewLine[] = [];
@@ -234,6 +234,9 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
       width,
     ),
   );
+  // A re-run says first what the run before was doing when it was killed or stopped, whole.
+  if (plan.lastRun)
+    for (const text of hangingWrap('⚠ ', plan.lastRun, '  ', width)) lines.push({ text, color: 'yellow' });
   const answers = Object.entries(plan.answers).map(([id, value]) => `${id}: ${answerString(plan, id, value)}`);
   heading('Answers:', packed('Answers: ', answers.length > 0 ? answers : ['none asked'], '  ', width));
 
@@ -292,7 +295,7 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
     const capabilities = [...new Set(iamStacks.flatMap((stack) => stack.capabilities))].join(', ');
     for (const text of hangingWrap(
       '⚠ ',
-      `${names} ${iamStacks.length === 1 ? 'creates' : 'create'} IAM resources (${capabilities}): answering y acknowledges that, as the console's "I acknowledge" box does.`,
+      `${names} ${iamStacks.length === 1 ? 'creates' : 'create'} IAM resources (${capabilities}): answering y acknowledges it.`,
       '  ',
       width,
     ))

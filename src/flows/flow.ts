@@ -74,9 +74,11 @@ export async function withDeploymentLock<T>(
 export async function withJournalRun<T>(
   events: EventBus,
   journal: Journal,
-  command: OperationCommand,
+  /** `told`: the line about the run before that this run said already, in its ask phase (`lastRunLine`). */
+  run: OperationCommand | { command: OperationCommand; told: string | undefined },
   work: () => Promise<T>,
 ): Promise<T> {
+  const { command, told } = typeof run === 'string' ? { command: run, told: undefined } : run;
   // A failed or stopped run says its error and run.completed after this returns (the top-level handler
   // does, knowing the exit code); the event log keeps listening until then, and main waits for the
   // writes (EventBus.drained) before the process exits.
@@ -87,7 +89,7 @@ export async function withJournalRun<T>(
   });
   let outcome: 'completed' | 'failed' | 'stopped' = 'failed';
   try {
-    await beginRun(journal, command, (event) => events.emit(event));
+    await beginRun(journal, command, (event) => events.emit(event), told);
     const result = await work();
     outcome = 'completed';
     return result;

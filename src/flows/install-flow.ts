@@ -29,7 +29,7 @@ import {
 import { writePlatformFiles } from '../install/platform-files.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { askDeploymentName, askRegion, changeAnswer } from '../install/questionnaire.ts';
-import { Journal } from '../journal/journal.ts';
+import { Journal, lastRunLine } from '../journal/journal.ts';
 import { refuseIfLocked } from '../lock/deployment-lock.ts';
 import { mask } from '../output/format.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
@@ -124,6 +124,8 @@ interface Asked {
   answersPath: string;
   answersSaved: boolean;
   nextCommand: string;
+  /** What the run before was doing when it was killed or stopped, said already in the ask phase. */
+  lastRun?: string;
 }
 
 export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, Asked, InstallOutcome> {
@@ -193,6 +195,14 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
       const { saved, identity, answers } = resolved;
       // The review may change the name and the region: everything below reads these.
       let { region, aws, deployment } = resolved;
+      // A re-run says first, once the deployment is known and before its review, what the run before
+      // was doing when it was killed or stopped (the journal is only read here; execute begins the run).
+      let lastRun: string | undefined;
+      const tellLastRun = async (): Promise<void> => {
+        lastRun = await lastRunLine(request.stateDir, deployment);
+        if (lastRun) events.emit({ type: 'warning', code: 'run.interrupted', message: lastRun });
+      };
+      await tellLastRun();
       // Saved before the first call that changes anything, so an interrupted run is one --config away.
       let answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
       // A file this run creates under the first name is its own to move when the name changes.
@@ -326,7 +336,12 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         return {
           current,
           base,
-          plan: { ...plan, stacks, fixed: fixedSettings(nameCheck, stepInputs, region) },
+          plan: {
+            ...plan,
+            stacks,
+            fixed: fixedSettings(nameCheck, stepInputs, region),
+            ...(lastRun ? { lastRun } : {}),
+          },
         };
       };
 
@@ -417,7 +432,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             // Asked as when first asked: the name checked against AWS as it is typed, a region of the
             // blueprint's list; the current value offered first.
             if (decision.setting === 'deployment') {
-              const before = { deployment, answersPath, createdAnswers, answersSaved };
+              const before = { deployment, answersPath, createdAnswers, answersSaved, lastRun };
               const { deployment: _named, ...unnamed } = checked.request;
               deployment = await askDeploymentName(
                 unnamed,
@@ -426,6 +441,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
                 nameAvailability(blueprint, { region, account: identity.account }, aws),
                 deployment,
               );
+              await tellLastRun();
               if (!request.configPath) answersPath = request.defaultAnswersPath(deployment);
               const moved = before.answersPath !== answersPath;
               if (moved) {
@@ -433,7 +449,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
                 answersSaved = false;
               }
               const kept = await tryChange('deployment name', deployment, prepared.current.answers, () => {
-                ({ deployment, answersPath, createdAnswers, answersSaved } = before);
+                ({ deployment, answersPath, createdAnswers, answersSaved, lastRun } = before);
               });
               // The file this run wrote under the first name goes with the name, once the new one is saved.
               if (kept && moved && before.createdAnswers) await rm(before.answersPath, { force: true });
@@ -481,6 +497,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         answersPath,
         answersSaved,
         nextCommand,
+        ...(lastRun ? { lastRun } : {}),
       };
     },
 
@@ -503,7 +520,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
           region,
           account: identity.account,
         });
-        return withJournalRun(events, journal, 'install', async () => {
+        return withJournalRun(events, journal, { command: 'install', told: asked.lastRun }, async () => {
           const packaged = await packageTemplates(plan, blueprint, {
             s3: aws.use(s3Port),
             deployment,

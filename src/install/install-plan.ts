@@ -35,6 +35,8 @@ export interface InstallPlan {
    * updates stacks that exist; the steps' answers were given for this region). Absent: changeable.
    */
   fixed?: { deployment?: string; region?: string };
+  /** What the run before was doing when it was killed or stopped: the review says it first. */
+  lastRun?: string;
   /** Preparation steps in blueprint order, with what each will change (empty when already right). */
   steps: PlannedStep[];
   /** Every preflight check result, passed or not, for the review screen. */

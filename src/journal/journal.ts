@@ -230,13 +230,15 @@ export class Journal {
    */
   async begin(command: OperationCommand): Promise<void> {
     const now = new Date().toISOString();
-    const last = this.#state.operations?.at(-1);
-    if (last?.status === 'stopped') this.#interrupted = last;
-    const operations = (this.#state.operations ?? []).map((operation) => {
+    const interrupted = interruptedRun(this.#state.operations);
+    if (interrupted)
+      this.#interrupted =
+        interrupted.status === 'started'
+          ? { ...interrupted, status: 'abandoned', updatedAt: now }
+          : interrupted;
+    const operations = (this.#state.operations ?? []).map((operation): OperationRecord => {
       if (operation.status !== 'started') return operation;
-      const abandoned: OperationRecord = { ...operation, status: 'abandoned', updatedAt: now };
-      this.#interrupted = abandoned;
-      return abandoned;
+      return { ...operation, status: 'abandoned', updatedAt: now };
     });
     this.#operation = {
       id: randomUUID(),
@@ -374,15 +376,40 @@ function milestone(event: StackguideEvent): string | undefined {
   }
 }
 
-/** Begins this run's record, and tells first what the run before was doing if it was killed. */
+/**
+ * The run a re-run tells about: the latest one still `started` (it was killed), else the last one
+ * when it was stopped (Ctrl+C, SIGTERM, --timeout, a declined change set).
+ */
+function interruptedRun(operations: readonly OperationRecord[] | undefined): OperationRecord | undefined {
+  const last = operations?.at(-1);
+  return (
+    operations?.findLast((operation) => operation.status === 'started') ??
+    (last?.status === 'stopped' ? last : undefined)
+  );
+}
+
+/**
+ * What the run before was doing when it was killed or stopped, read before this run begins (nothing
+ * is written): a re-run says it first, before its questions and review.
+ */
+export async function lastRunLine(stateDir: string, deployment: string): Promise<string | undefined> {
+  const interrupted = interruptedRun((await readDeploymentState(stateDir, deployment))?.operations);
+  return interrupted ? interruptedRunLine(interrupted) : undefined;
+}
+
+/**
+ * Begins this run's record, and tells first what the run before was doing if it was killed; `told`:
+ * the line the run said already (before its review), not said twice.
+ */
 export async function beginRun(
   journal: Journal,
   command: OperationCommand,
   emit: (event: StackguideEvent) => void,
+  told?: string,
 ): Promise<void> {
   await journal.begin(command);
-  if (journal.interrupted)
-    emit({ type: 'warning', code: 'run.interrupted', message: interruptedRunLine(journal.interrupted) });
+  const line = journal.interrupted ? interruptedRunLine(journal.interrupted) : undefined;
+  if (line !== undefined && line !== told) emit({ type: 'warning', code: 'run.interrupted', message: line });
 }
 
 /** The line a re-run prints about the run it found interrupted. */

@@ -127,6 +127,12 @@ describe('an install killed with kill -9, then run again', () => {
         expect(again.stderr).toMatch(
           /The install of \d\d:\d\d was interrupted after creating change set stackguide-[0-9a-f-]+ for demo-(data|app)/,
         );
+        // First: before the checks and the plan, and before the run takes the lock and begins.
+        const told = again.stderr.indexOf('was interrupted');
+        expect(told).toBeLessThan(again.stderr.search(/\] [✔⚠✖+] /));
+        expect(told).toBeLessThan(again.stderr.indexOf('The lock of demo was left'));
+        // Said once as it came (the summary's Warnings repeat it at the end).
+        expect(again.stderr.match(/warning: The install of .* was interrupted/g)).toHaveLength(1);
       }
     },
   );

@@ -4,9 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StackguideError } from '../../src/errors.ts';
 import { newStacksSince } from '../../src/journal/generation.ts';
 import {
+  beginRun,
   interruptedRunLine,
   JOURNAL_VERSION,
   Journal,
+  lastRunLine,
   readDeploymentState,
 } from '../../src/journal/journal.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -132,9 +134,24 @@ describe('the journal, version 2', () => {
       },
     });
     await first.flush();
-    // Killed here: never finished.
+    // Killed here: never finished. The re-run can say so before it begins (its review comes first),
+    // reading the journal only; and says it once, not again when it begins.
+    const told = await lastRunLine(work.path, 'demo');
+    expect(told).toMatch(
+      /^The install of \d\d:\d\d was interrupted after creating change set stackguide-abc for demo-app; this run picks up from what AWS holds now$/,
+    );
+    expect((await readDeploymentState(work.path, 'demo'))?.operations?.map((o) => o.status)).toEqual([
+      'started',
+    ]);
     const second = await Journal.open(work.path, initial);
-    await second.begin('install');
+    const said: string[] = [];
+    await beginRun(
+      second,
+      'install',
+      (event) => said.push(event.type === 'warning' ? event.message : ''),
+      told,
+    );
+    expect(said).toEqual([]);
     expect(second.interrupted).toMatchObject({
       command: 'install',
       status: 'abandoned',
@@ -150,6 +167,21 @@ describe('the journal, version 2', () => {
     const third = await Journal.open(work.path, initial);
     await third.begin('destroy');
     expect(third.interrupted).toBeUndefined();
+    await third.finish('completed');
+    expect(await lastRunLine(work.path, 'demo')).toBeUndefined();
+    expect(await lastRunLine(work.path, 'never-installed')).toBeUndefined();
+  });
+
+  it('tells a stopped run before the re-run begins, and at its beginning when nothing was said yet', async () => {
+    const first = await Journal.open(work.path, initial);
+    await first.begin('upgrade');
+    await first.finish('stopped');
+    const line = await lastRunLine(work.path, 'demo');
+    expect(line).toMatch(/^The upgrade of \d\d:\d\d was stopped before it changed anything; /);
+    const second = await Journal.open(work.path, initial);
+    const said: string[] = [];
+    await beginRun(second, 'install', (event) => said.push(event.type === 'warning' ? event.message : ''));
+    expect(said).toEqual([line]);
   });
 
   it('logs each stack event id once, across runs', async () => {

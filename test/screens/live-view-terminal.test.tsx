@@ -277,6 +277,23 @@ describe('the live view at 80x24', () => {
     view.unmount();
   });
 
+  it('wraps a long warning under the header whole, the change set name an earlier run left included', async () => {
+    const { store, view, live } = setup();
+    const warning =
+      'kill1-data: an earlier run created change set stackguide-4cc3b3c0-17b9-4724-9a2e-5b1f0c6d7e8f and stopped before executing it; deleted it';
+    store.apply({ type: 'warning', code: 'changeset.unexecuted-deleted', message: warning });
+    store.apply({ type: 'stack.started', stack: 'kill1-data', operation: 'create', resourceCount: 2 });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('CREATE_IN_PROGRESS'));
+    const region = live();
+    for (const line of region) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(region[1]).toMatch(/^⚠ kill1-data: an earlier run created change set/);
+    const rows = region.findIndex((line) => line.startsWith('◼ kill1-data'));
+    for (const line of region.slice(2, rows)) expect(line).toMatch(/^ {2}\S/);
+    expect(region.slice(1, rows).join(' ').replace(/\s+/g, ' ')).toBe(`⚠ ${warning}`);
+    expect(region.join('\n')).not.toContain('…');
+    view.unmount();
+  });
+
   it("shows an upgrade's warning under the header while the stacks run", async () => {
     const { store, view, live } = setup();
     store.apply({

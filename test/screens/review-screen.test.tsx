@@ -444,6 +444,22 @@ describe('ReviewScreen', () => {
     expect(text).toContain('mydemo-app creates IAM resources (CAPABILITY_IAM): answering y acknowledges');
     expect(lines.at(-1)).toBe('Create these 2 stacks? y to go ahead, n to stop, c to change an answer');
     view.unmount();
+
+    // A re-run after a kill says first what the killed run was doing, whole, and still fits.
+    const lastRun =
+      'The install of 12:47 was interrupted after creating change set stackguide-4cc3b3c0-17b9-4724-9a2e-5b1f0c6d7e8f for mydemo-data; this run picks up from what AWS holds now';
+    const rerun = renderInTerminal(<ReviewScreen plan={{ ...plan, lastRun }} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 24,
+    });
+    await vi.waitFor(() => expect(rerun.lastFrame()).toContain('c to change an answer'));
+    const shown = rerun.lastFrame().replace(/\n+$/, '').split('\n');
+    expect(shown.length, shown.join('\n')).toBeLessThanOrEqual(23);
+    expect(shown[0]).toMatch(/^Review: /);
+    expect(shown[1]).toMatch(/^⚠ The install of 12:47 was interrupted/);
+    for (const line of shown) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(shown.join(' ').replace(/\s+/g, ' ')).toContain(lastRun);
+    rerun.unmount();
   });
 
   it('prints the plan once and keeps the live part inside an 80x24 window, the picker too', async () => {
