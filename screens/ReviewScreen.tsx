@@ -214,8 +214,8 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
  * The review, compact enough that for a plan like the demo's (two stacks, two steps, five answers) it
  * and its question fit an 80x24 window with nothing scrolled off: what the operator approves is on
  * screen when they answer. Each section is one heading with its items packed on as few lines as the
- * width allows (answers, parameters and tags side by side, an item never split across lines unless it
- * is longer than one), wrapped by words under its own indent. Nothing is left out: what the run before
+ * width allows (answers, parameters and tags side by side, `; ` between them, an item never split
+ * across lines unless it is longer than one), wrapped by words under its own indent. Nothing is left out: what the run before
  * was doing if it was killed, every answer, every change a step makes, every check that is not fine,
  * every stack with every parameter, the tags and the IAM acknowledgement.
  */
@@ -237,14 +237,25 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
   // A re-run says first what the run before was doing when it was killed or stopped, whole.
   if (plan.lastRun)
     for (const text of hangingWrap('⚠ ', plan.lastRun, '  ', width)) lines.push({ text, color: 'yellow' });
-  const answers = Object.entries(plan.answers).map(([id, value]) => `${id}: ${answerString(plan, id, value)}`);
+  const answers = Object.entries(plan.answers).map(
+    ([id, value]) => `${id}: ${answerString(plan, id, value)}`,
+  );
   heading('Answers:', packed('Answers: ', answers.length > 0 ? answers : ['none asked'], '  ', width));
 
   if (plan.steps.length > 0) {
-    lines.push({ text: 'Preparation, in order:', bold: [0, 'Preparation, in order:'.length] });
+    // The checks' count heads the section: what is planned below answers those install does.
+    heading(
+      'Preparation, in order',
+      hangingWrap('', `Preparation, in order (${checksText(plan)}):`, '  ', width),
+    );
     for (const step of plan.steps) {
       if (step.changes.length === 0) {
-        for (const text of hangingWrap('  ', `${step.title}: already right, nothing to change`, '    ', width))
+        for (const text of hangingWrap(
+          '  ',
+          `${step.title}: already right, nothing to change`,
+          '    ',
+          width,
+        ))
           lines.push({ text, dim: true });
         continue;
       }
@@ -266,7 +277,6 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
         width,
       ))
         lines.push({ text, color: 'yellow' });
-    lines.push({ text: `  ${checksText(plan)}`, dim: true });
   }
 
   const stacksHead = 'Stacks to create or update, in order:';
@@ -277,12 +287,14 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
       ...(stack.resourceCount !== undefined ? [`${stack.resourceCount} resources`] : []),
       ...(stack.dependsOn.length > 0 ? [`after ${stack.dependsOn.join(', ')}`] : []),
     ];
-    const parameters = Object.entries(stack.parameterSources).map(
-      ([key, source]) => parameterLine(plan, stack, key, source),
+    const parameters = Object.entries(stack.parameterSources).map(([key, source]) =>
+      parameterLine(plan, stack, key, source),
     );
     const title = `${number}${stack.name}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`;
     const rows =
-      parameters.length > 0 ? packed(`${title}: `, parameters, '     ', width) : hangingWrap('', title, '     ', width);
+      parameters.length > 0
+        ? packed(`${title}: `, parameters, '     ', width)
+        : hangingWrap('', title, '     ', width);
     for (const [row, text] of rows.entries())
       lines.push(row === 0 ? { text, bold: [number.length, number.length + stack.name.length] } : { text });
   }
@@ -295,7 +307,7 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
     const capabilities = [...new Set(iamStacks.flatMap((stack) => stack.capabilities))].join(', ');
     for (const text of hangingWrap(
       '⚠ ',
-      `${names} ${iamStacks.length === 1 ? 'creates' : 'create'} IAM resources (${capabilities}): answering y acknowledges it.`,
+      `${names} ${iamStacks.length === 1 ? 'creates' : 'create'} IAM resources (${capabilities}): y acknowledges that.`,
       '  ',
       width,
     ))
@@ -325,7 +337,7 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
 }
 
 /**
- * Items side by side after `first`, separated by ` · `, as many on a line as `width` holds; an item
+ * Items side by side after `first`, separated by `; `, as many on a line as `width` holds; an item
  * that does not fit starts the next line (under `rest`), and only an item longer than a whole line is
  * wrapped by words.
  */
@@ -334,7 +346,7 @@ function packed(first: string, items: readonly string[], rest: string, width: nu
   let line = first;
   let empty = true;
   for (const item of items) {
-    const joined = empty ? `${line}${item}` : `${line} · ${item}`;
+    const joined = empty ? `${line}${item}` : `${line}; ${item}`;
     if (joined.length <= width) {
       line = joined;
       empty = false;
@@ -354,7 +366,7 @@ function packed(first: string, items: readonly string[], rest: string, width: nu
 }
 
 /**
- * A check that finds missing what this install does, and the step's plan above lists the change: the
+ * A check that finds missing what this install does, and the step's plan lists the change: the
  * plan says it, so it is neither a warning nor a failure here, and its fix (run install) is not said.
  */
 function isPlanned(plan: InstallPlan, check: CheckResult): boolean {
@@ -365,15 +377,15 @@ function isPlanned(plan: InstallPlan, check: CheckResult): boolean {
   );
 }
 
-/** `Checks: 4 passed, 1 to be done by this install (above)`: each check counted by what it found. */
+/** `checks: 4 passed, 1 to be done by this install`: each check counted by what it found. */
 function checksText(plan: InstallPlan): string {
   const count = (test: (check: CheckResult) => boolean): number => plan.checks.filter(test).length;
   const planned = count((check) => isPlanned(plan, check));
   const warned = count((check) => check.status === 'warn' && !isPlanned(plan, check));
   const failed = count((check) => check.status === 'fail' && !isPlanned(plan, check));
   return [
-    `Checks: ${count((check) => check.status === 'pass')} passed`,
-    ...(planned > 0 ? [`${planned} to be done by this install (above)`] : []),
+    `checks: ${count((check) => check.status === 'pass')} passed`,
+    ...(planned > 0 ? [`${planned} to be done by this install`] : []),
     ...(warned > 0 ? [`${warned} ${warned === 1 ? 'warning' : 'warnings'}`] : []),
     ...(failed > 0 ? [`${failed} failed (not required)`] : []),
   ].join(', ');

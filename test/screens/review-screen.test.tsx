@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { ReviewScreen } from '../../screens/ReviewScreen.tsx';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
-import { buildInstallPlan, type ReviewDecision } from '../../src/install/install-plan.ts';
+import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../../src/install/install-plan.ts';
 import { renderInTerminal } from '../support/render-terminal.tsx';
 
 async function demoPlan() {
@@ -31,7 +31,7 @@ async function demoPlan() {
  * The demo's preparation as a fresh account shows it: the region's zones already right, the Auto
  * Scaling service-linked role missing (the roles step creates it), and the checks that found so.
  */
-function withDemoPreparation(plan: Awaited<ReturnType<typeof demoPlan>>) {
+function withDemoPreparation(plan: InstallPlan): InstallPlan {
   const check = (id: string, title: string, summary: string) => ({
     id,
     step: id.split('.')[0] ?? id,
@@ -136,7 +136,7 @@ describe('ReviewScreen', () => {
     expect(frame).toContain('create service-linked role for autoscaling.amazonaws.com');
     expect(frame).not.toContain('Run stackguide install');
     expect(frame).not.toMatch(/⚠ Service-linked role/);
-    expect(frame).toContain('Checks: 4 passed, 1 to be done by this install (above)');
+    expect(frame).toContain('Preparation, in order (checks: 4 passed, 1 to be done by this install):');
     unmount();
 
     // A warning install does not answer stays one, with its fix; a planned check whose step plans
@@ -160,9 +160,11 @@ describe('ReviewScreen', () => {
     const second = render(<ReviewScreen plan={other} onDecision={() => {}} />);
     const shown = await frameAfter(second.lastFrame);
     expect(shown).toContain('⚠ On-Demand vCPUs: 4 of 8 free (Ask for more in Service Quotas)');
-    expect(shown).toContain('⚠ Service-linked role for autoscaling.amazonaws.com: missing: stackguide install creates it');
+    expect(shown).toContain(
+      '⚠ Service-linked role for autoscaling.amazonaws.com: missing: stackguide install creates it',
+    );
     expect(shown).not.toContain('Run stackguide install');
-    expect(shown).toContain('Checks: 4 passed, 2 warnings');
+    expect(shown).toContain('Preparation, in order (checks: 4 passed, 2 warnings):');
     second.unmount();
   });
 
@@ -417,16 +419,18 @@ describe('ReviewScreen', () => {
     expect(text).toContain(
       'create service-linked role for autoscaling.amazonaws.com: aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
     );
-    expect(text).toContain('Checks: 4 passed, 1 to be done by this install (above)');
-    // Items sit side by side (` · `) and a line ends between two of them: each is there whole.
+    expect(text).toContain('Preparation, in order (checks: 4 passed, 1 to be done by this install):');
+    // Items sit side by side (`; `) and a line ends between two of them: each is there whole.
     const items = (from: string, to: string) =>
-      text.slice(text.indexOf(from) + from.length, to ? text.indexOf(to) : undefined).split(/ · | (?=\w+ = )/);
+      text.slice(text.indexOf(from) + from.length, to ? text.indexOf(to) : undefined).split(/; | (?=\w+ = )/);
     expect(items('1. mydemo-data (2 resources): ', '2. mydemo-app').map((item) => item.trim())).toEqual([
       'DeploymentName = mydemo',
       'Environment = staging',
       'NetworkCidr = 10.20.0.0/16',
     ]);
-    expect(items('2. mydemo-app (3 resources, after data): ', 'Tags on every stack').map((item) => item.trim())).toEqual([
+    expect(
+      items('2. mydemo-app (3 resources, after data): ', 'Tags on every stack').map((item) => item.trim()),
+    ).toEqual([
       'DeploymentName = mydemo',
       'DataBucketName = <output BucketName of stack data>',
       'JobTimeoutSeconds = 300',
@@ -441,7 +445,7 @@ describe('ReviewScreen', () => {
       'stackguide:blueprint-version=1.0.0',
     ])
       expect(text).toContain(tag);
-    expect(text).toContain('mydemo-app creates IAM resources (CAPABILITY_IAM): answering y acknowledges');
+    expect(text).toContain('mydemo-app creates IAM resources (CAPABILITY_IAM): y acknowledges that.');
     expect(lines.at(-1)).toBe('Create these 2 stacks? y to go ahead, n to stop, c to change an answer');
     view.unmount();
 
