@@ -108,6 +108,29 @@ describe('checkItem', () => {
       expect(delegation(verdict).state).toBe('could-not-check');
   });
 
+  it('marks a delegation detail as what it says: ✖ a wrong delegation, ⚠ a pending cache, ? no answer (trial finding 49)', () => {
+    const detail = (id: string, facts: Record<string, unknown>, status: 'pass' | 'warn' = 'warn') =>
+      checkItem(check({ id, status, facts, fix: 'Check again.' }), 'dns');
+    expect(detail('zone.delegation.parent.a', { status: 'lame', problem: null })).toMatchObject({
+      state: 'needs-action',
+      detail: true,
+    });
+    expect(detail('zone.delegation.resolver.lab', { status: 'no-answer', problem: null })).toMatchObject({
+      state: 'healthy',
+      advisory: true,
+      nextAction: 'Check again.',
+    });
+    expect(
+      detail('zone.delegation.resolver.lab', { status: 'unreachable', problem: 'refused' }),
+    ).toMatchObject({
+      state: 'could-not-check',
+    });
+    expect(detail('zone.delegation.parent.a', { status: 'delegated', problem: null }, 'pass')).toMatchObject({
+      state: 'healthy',
+      detail: true,
+    });
+  });
+
   it("says a secret's last change, never more", () => {
     const item = checkItem(
       check({
