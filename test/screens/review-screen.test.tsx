@@ -166,6 +166,29 @@ describe('ReviewScreen', () => {
     expect(shown).not.toContain('Run stackguide install');
     expect(shown).toContain('Preparation, in order (checks: 4 passed, 2 warnings):');
     second.unmount();
+
+    // A check that fails but is not required does not stop the install: counted as such, and shown.
+    const failing = {
+      ...plan,
+      checks: [
+        ...plan.checks,
+        {
+          id: 'quotas.eip',
+          step: 'quotas',
+          title: 'Elastic IPs',
+          status: 'fail' as const,
+          summary: '0 of 5 free',
+          required: false,
+        },
+      ],
+    };
+    const third = render(<ReviewScreen plan={failing} onDecision={() => {}} />);
+    const counted = await frameAfter(third.lastFrame);
+    expect(counted).toContain(
+      'Preparation, in order (checks: 4 passed, 1 to be done by this install, 1 failed (not required)):',
+    );
+    expect(counted).toContain('⚠ Elastic IPs: 0 of 5 free');
+    third.unmount();
   });
 
   it('never shows a secret answer in clear', async () => {
