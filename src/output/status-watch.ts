@@ -54,7 +54,7 @@ export function statusWatchPrinter(screen: WatchScreen): {
         : changed.length > 0
           ? `${statusChangesText(at, changed, status, width, clockTime(at))}\n`
           : '';
-      screen.write(`${clear}${body}${fit(watchLine(at, status, changed, screen.everySeconds), width)}`);
+      screen.write(`${clear}${body}${fitToWidth(watchLine(at, status, changed, screen.everySeconds), width)}`);
       pending = true;
     },
     end() {
@@ -82,7 +82,7 @@ function clockTime(at: Date): string {
 }
 
 /** One line that never wraps (a wrapped line cannot be rewritten in place): cut with … when too long. */
-function fit(line: string, width: number | undefined): string {
+function fitToWidth(line: string, width: number | undefined): string {
   const room = (width ?? Number.POSITIVE_INFINITY) - 1;
   return line.length <= room ? line : `${line.slice(0, Math.max(0, room - 1))}…`;
 }
