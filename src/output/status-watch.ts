@@ -54,7 +54,9 @@ export function statusWatchPrinter(screen: WatchScreen): {
         : changed.length > 0
           ? `${statusChangesText(at, changed, status, width, clockTime(at))}\n`
           : '';
-      screen.write(`${clear}${body}${fitToWidth(watchLine(at, status, changed, screen.everySeconds), width)}`);
+      screen.write(
+        `${clear}${body}${fitToWidth(watchLine(at, status, changed, screen.everySeconds), width)}`,
+      );
       pending = true;
     },
     end() {
