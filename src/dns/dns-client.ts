@@ -153,10 +153,17 @@ type DnsPacket = typeof import('dns-packet');
 
 /**
  * dns-packet loads with the first query, not with every command that reads --dns-server: it is CommonJS,
- * which Node compiles again on every run, and install's first question waited for it.
+ * which Node compiles again on every run, and install's first question waited for it. A CommonJS module
+ * imported dynamically arrives as a namespace whose `default` is its exports; whether its functions are
+ * also copied onto the namespace depends on who loads it (Node, vitest, the bundle), so take `default`
+ * when the functions are not there (in the bundle they were not: every DNS check failed with
+ * "encode is not a function").
  */
 let dnsPacketLoading: Promise<DnsPacket> | undefined;
-const loadDnsPacket = (): Promise<DnsPacket> => (dnsPacketLoading ??= import('dns-packet'));
+const loadDnsPacket = (): Promise<DnsPacket> =>
+  (dnsPacketLoading ??= import('dns-packet').then((loaded) =>
+    typeof loaded.encode === 'function' ? loaded : (loaded as unknown as { default: DnsPacket }).default,
+  ));
 
 export function createDnsClient(clientOptions: DnsClientOptions = {}): DnsClient {
   const clock = clientOptions.clock ?? systemClock;
