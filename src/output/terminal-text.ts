@@ -1,3 +1,4 @@
+import { commandLines } from './command-lines.ts';
 import { hangingWrap } from './wrap.ts';
 
 /**
@@ -27,10 +28,25 @@ export function wrapToWidth(text: string, width: number | undefined): string {
     .join('\n');
 }
 
+/**
+ * A command the line ends with, after `: ` or as the whole line (`stackguide install --blueprint …`, with
+ * any `NAME=value` before it): an option in it says it is a command, not a sentence naming one.
+ */
+const TRAILING_COMMAND = /(?:^|: )((?:[A-Z][A-Z0-9_]*=\S+ )*stackguide [a-z-]+ .*--.*)$/;
+
 function wrapLine(line: string, width: number): string {
   if (line.length <= width) return line;
   const lead = LEAD.exec(line)?.[0] ?? '';
   // A lead that takes half the line leaves no room to read: continue at a small indent instead.
   const rest = lead.length > width / 2 ? '    ' : ' '.repeat(lead.length);
-  return hangingWrap(lead, line.slice(lead.length), rest, width).join('\n');
+  const body = line.slice(lead.length);
+  const command = TRAILING_COMMAND.exec(body);
+  if (!command?.[1] || command[1].includes('`')) return hangingWrap(lead, body, rest, width).join('\n');
+  // A command wrapped by words would break when pasted (trial finding 52): it goes on lines of its own,
+  // cut before its options with a trailing `\`, as the install summary prints its commands.
+  const prose = body.slice(0, body.length - command[1].length).trimEnd();
+  const commandText = commandLines(command[1], width, rest);
+  if (prose === '')
+    return [`${lead}${(commandText[0] ?? '').slice(rest.length)}`, ...commandText.slice(1)].join('\n');
+  return [...hangingWrap(lead, prose, rest, width), ...commandText].join('\n');
 }

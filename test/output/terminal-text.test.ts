@@ -85,6 +85,29 @@ describe('plain text wrapped to the terminal', () => {
     ]);
   });
 
+  it('puts a command a line ends with on lines of its own, cut before options with a trailing \\ (trial finding 52)', () => {
+    const command =
+      'stackguide install --blueprint /work/wt/trial/blueprints/opensarlab --config answers.yaml --force-unlock 23c2111c-eb49-4e5a-9e7b-fc7280527a56';
+    const line = `  → If that run is gone for good (killed, its machine lost), break the lock: ${command}`;
+    const lines = wrapToWidth(line, 80).split('\n');
+    for (const each of lines) expect(each.length, each).toBeLessThanOrEqual(80);
+    expect(lines.slice(0, 2)).toEqual([
+      '  → If that run is gone for good (killed, its machine lost), break the lock:',
+      '    stackguide install --blueprint /work/wt/trial/blueprints/opensarlab \\',
+    ]);
+    // Pasted into bash, the continued lines run as the one command.
+    const pasted = lines
+      .slice(1)
+      .map((each) => each.trim())
+      .join(' ')
+      .replaceAll(' \\ ', ' ');
+    expect(pasted).toBe(command);
+    // A sentence that names a command is prose, and wraps by words.
+    const sentence =
+      '  → Run stackguide preflight again once the answers file names a region that offers the type.';
+    expect(wrapToWidth(sentence, 80).split('\n')[1]).toBe('    offers the type.');
+  });
+
   it('wraps only on a terminal: its columns, 80 when it does not say, none for a pipe', () => {
     expect(terminalColumns({ isTTY: true, columns: 120 })).toBe(120);
     expect(terminalColumns({ isTTY: true })).toBe(80);
