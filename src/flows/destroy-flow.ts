@@ -183,7 +183,15 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
         });
       }
       if (request.dryRun) return { done: ExitCode.ok };
-      if (!deleteCodeCommit && prompter && plan.codeCommitRepositories.length > 0) {
+      // Asked only where the name is typed too: `--confirm` is the unattended form, and an unattended
+      // destroy with a terminal attached must not stop on a question (trial finding 54); the
+      // repositories, which hold code, are then kept unless --delete-codecommit says otherwise.
+      if (
+        !deleteCodeCommit &&
+        prompter &&
+        request.confirm === undefined &&
+        plan.codeCommitRepositories.length > 0
+      ) {
         deleteCodeCommit = await prompter.confirm({
           message: `Also delete the CodeCommit repositories ${plan.codeCommitRepositories.join(', ')}? They hold code: only if you have a copy`,
           default: false,

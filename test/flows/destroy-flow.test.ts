@@ -1,3 +1,4 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/aws-context.ts';
@@ -23,7 +24,12 @@ function demoAccount() {
   }
   cfn.listStackResources = async () => [];
   cfn.listExports = async () => [];
-  const empty = (): object => new Proxy({}, { get: () => async () => [] }) as EbsPort & TaggingPort;
+  // Every list is empty, and a CodeCommit repository is already gone.
+  const empty = (): object =>
+    new Proxy(
+      {},
+      { get: (_target, method) => async () => (method === 'getRepository' ? undefined : []) },
+    ) as EbsPort & TaggingPort;
   const aws = {
     region: 'us-east-1',
     cloudFormation: cfn,
@@ -64,6 +70,21 @@ function typing(attempts: readonly string[], refused: string[]): Prompter {
 }
 
 async function destroyWith(...typed: string[]) {
+  return destroyOf({ typed });
+}
+
+async function destroyOf({
+  typed = [],
+  blueprintPath = join(projectRoot, 'blueprints', 'demo'),
+  confirm,
+  asked = [],
+}: {
+  typed?: readonly string[];
+  blueprintPath?: string;
+  confirm?: string;
+  /** Every yes/no question the flow asks, answered yes. */
+  asked?: string[];
+}) {
   const refused: string[] = [];
   const state = await tempDir();
   const { cfn, aws } = demoAccount();
@@ -72,9 +93,16 @@ async function destroyWith(...typed: string[]) {
   bus.subscribe((event) => events.push(event));
   const tornDown: Teardown[] = [];
   const shown: string[] = [];
+  const prompter = typing(typed, refused);
   const flow = destroyFlow({
     events: bus,
-    prompter: typing(typed, refused),
+    prompter: {
+      ...prompter,
+      confirm: async (question) => {
+        asked.push(question.message);
+        return true;
+      },
+    },
     signal: new AbortController().signal,
     clock: new FakeClock(),
     connect: () => aws,
@@ -82,7 +110,8 @@ async function destroyWith(...typed: string[]) {
     teardown: async (_title, teardown) => void tornDown.push(teardown),
   });
   const request: DestroyRequest = {
-    blueprintPath: join(projectRoot, 'blueprints', 'demo'),
+    blueprintPath,
+    ...(confirm !== undefined ? { confirm } : {}),
     deployment: 'demo',
     region: 'us-east-1',
     stateDir: state.path,
@@ -100,7 +129,47 @@ async function destroyWith(...typed: string[]) {
   return { outcome, cfn, events, tornDown, shown, refused };
 }
 
+/** The demo blueprint with CodeCommit repositories to decommission, as opensarlab has. */
+async function demoWithCodeCommit(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const folder = await tempDir();
+  await cp(join(projectRoot, 'blueprints', 'demo'), folder.path, { recursive: true });
+  const blueprint = join(folder.path, 'blueprint.yaml');
+  const text = await readFile(blueprint, 'utf8');
+  await writeFile(
+    blueprint,
+    text.includes('decommission:')
+      ? text.replace('decommission:', "decommission:\n  codeCommitRepositories: ['{{deployment}}-code']")
+      : `${text}\ndecommission:\n  codeCommitRepositories: ['{{deployment}}-code']\n`,
+  );
+  return folder;
+}
+
 describe('the destroy flow', () => {
+  it('asks about CodeCommit repositories only when the name is typed, never with --confirm (trial finding 54)', async () => {
+    const blueprint = await demoWithCodeCommit();
+    try {
+      const unattended: string[] = [];
+      const confirmed = await destroyOf({
+        blueprintPath: blueprint.path,
+        confirm: 'demo',
+        asked: unattended,
+      });
+      expect(confirmed.outcome).toEqual({ code: 0 });
+      expect(unattended).toEqual([]);
+      expect(confirmed.tornDown[0]?.codeCommitRepositories).toEqual([]);
+
+      const typed: string[] = [];
+      const guided = await destroyOf({ blueprintPath: blueprint.path, typed: ['demo'], asked: typed });
+      expect(guided.outcome).toEqual({ code: 0 });
+      expect(typed).toEqual([
+        'Also delete the CodeCommit repositories demo-code? They hold code: only if you have a copy',
+      ]);
+      expect(guided.tornDown[0]?.codeCommitRepositories).toEqual(['demo-code']);
+    } finally {
+      await blueprint.remove();
+    }
+  });
+
   it('ends with nothing deleted after three wrongly typed names, saying each time what was wrong', async () => {
     const { outcome, cfn, events, tornDown, shown, refused } = await destroyWith('dmeo', 'demo ', 'Demo');
     expect(outcome).toMatchObject({
