@@ -29,8 +29,8 @@ export async function readDeploymentRecord(
  * upgrade added deleted with its data). So install reads both records of what each existing stack runs,
  * its tags and the journal, and refuses when either says it is newer, naming both versions and the
  * command that changes a deployment on purpose: upgrade. Either record alone may miss it (the journal
- * lives on the machine that ran the upgrade; a tag on an updated stack is only as good as the API that
- * applied it: moto keeps a stack's old tags on an update), so neither is trusted to say "nothing newer".
+ * lives on the machine that ran the upgrade; a stack's tags can be changed or lost by anyone with access
+ * to it, in the console or by another tool), so neither is trusted to say "nothing newer".
  * `upgrade` itself refuses only an older blueprint; replacing an override is what it is for.
  * It runs before anything is written, so a refused install leaves the journal's record as it was.
  */
