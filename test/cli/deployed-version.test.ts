@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the string is a CloudFormation !Sub body, not a JavaScript template
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {

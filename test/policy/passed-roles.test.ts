@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are CloudFormation Fn::Sub and !Sub bodies, not JavaScript templates
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Blueprint, loadBlueprint } from '../../src/blueprint/load-blueprint.ts';

@@ -68,7 +68,14 @@ describe('followOperation', () => {
 
     const outcome = await followOperation(
       { stack: 'data', stackId, operation: 'delete', since: new Date(clock.now()) },
-      { cloudFormation: cfn, clock, emit: (event) => (order.push(event.type), emit(event)) },
+      {
+        cloudFormation: cfn,
+        clock,
+        emit: (event) => {
+          order.push(event.type);
+          emit(event);
+        },
+      },
       {
         succeeded: (status) => status === 'DELETE_COMPLETE',
         settle: async (_final, status) => void order.push(`settle ${status}`),

@@ -220,7 +220,10 @@ describe('destroy task factories, run with listr2 test renderer against port fak
     const acm = fakePort<AcmPort>({
       describeCertificate: async (arn) => ({ arn }) as Awaited<ReturnType<AcmPort['describeCertificate']>>,
       listTagsForCertificate: async () => ({ 'stackguide:deployment': DEPLOYMENT }),
-      deleteCertificate: async (arn) => (deleted.push(arn), true),
+      deleteCertificate: async (arn) => {
+        deleted.push(arn);
+        return true;
+      },
     });
     const route53 = fakePort<Route53Port>({
       getHostedZone: async (id) =>
@@ -274,7 +277,10 @@ describe('destroy task factories, run with listr2 test renderer against port fak
     };
     const ebs = fakePort<EbsPort>({
       describeVolume: async (id) => live[id],
-      deleteVolume: async (id) => (delete live[id], { outcome: 'deleted' }),
+      deleteVolume: async (id) => {
+        delete live[id];
+        return { outcome: 'deleted' };
+      },
     });
     const teardown: Teardown = {
       ...emptyTeardown(),
