@@ -6,6 +6,7 @@ import { ecrPort } from '../aws/ecr-port.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
 import { route53Port } from '../aws/route53-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
+import { ssmPort } from '../aws/ssm-port.ts';
 import { taggingPort } from '../aws/tagging-port.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
 import {
@@ -27,6 +28,7 @@ import {
   Journal,
   readDeploymentState,
 } from '../journal/journal.ts';
+import { refuseIfLocked } from '../lock/deployment-lock.ts';
 import { destroyPlanText } from '../output/destroy-plan-text.ts';
 import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
 import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
@@ -112,6 +114,18 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       });
       const identity = await aws.identity.whoAmI();
       events.emit({ type: 'identity.resolved', account: identity.account, arn: identity.arn, region });
+      // A deployment another run is changing is refused before its plan is shown and anything is
+      // asked, as install does (trial finding 25); the lock itself is taken before the first deletion.
+      // A dry run changes nothing and still shows the plan.
+      if (!request.dryRun)
+        await refuseIfLocked({
+          ssm: aws.use(ssmPort),
+          deployment,
+          yes: request.yes,
+          ...(prompter ? { prompter } : {}),
+          ...(request.forceUnlock !== undefined ? { forceUnlock: request.forceUnlock } : {}),
+          rerunCommand: sameDestroy(validated),
+        });
       if (saved?.account && saved.account !== identity.account) {
         throw new StackguideError(
           `These credentials are for account ${identity.account}, but the answers file pins ${saved.account}`,
@@ -222,19 +236,7 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
         principal: identity.arn,
         yes: request.yes,
         forceUnlock: request.forceUnlock,
-        rerunCommand: rerunCommand({
-          command: 'destroy',
-          blueprint,
-          configPath: request.configPath,
-          deployment: request.deployment,
-          flags: [
-            ...(request.confirm !== undefined ? [`--confirm ${request.confirm}`] : []),
-            ...(request.yes ? ['--yes'] : []),
-            ...(request.deleteCodeCommit ? ['--delete-codecommit'] : []),
-            ...(request.skipExportCheck ? ['--skip-export-check'] : []),
-          ],
-          connectionFlags: request.connectionFlags,
-        }),
+        rerunCommand: sameDestroy(validated),
       });
       await withDeploymentLock(events, 'destroy', lock, async () => {
         for (const stack of plan.stacks.filter((s) => plan.terminationProtected.includes(s.name)))
@@ -313,6 +315,23 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       return exitCode;
     },
   };
+}
+
+/** The destroy command line as the operator gave it, to run it again (a lock refusal). */
+function sameDestroy({ blueprint, request }: Validated): string {
+  return rerunCommand({
+    command: 'destroy',
+    blueprint,
+    configPath: request.configPath,
+    deployment: request.deployment,
+    flags: [
+      ...(request.confirm !== undefined ? [`--confirm ${request.confirm}`] : []),
+      ...(request.yes ? ['--yes'] : []),
+      ...(request.deleteCodeCommit ? ['--delete-codecommit'] : []),
+      ...(request.skipExportCheck ? ['--skip-export-check'] : []),
+    ],
+    connectionFlags: request.connectionFlags,
+  });
 }
 
 /** The deployment's name, typed or passed as --confirm; anything else stops before anything is deleted. */

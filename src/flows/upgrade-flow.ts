@@ -1,6 +1,7 @@
 import type { StackDescription } from '../aws/cloudformation-port.ts';
 import { rdsPort } from '../aws/rds-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
+import { ssmPort } from '../aws/ssm-port.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { BLUEPRINT_VERSION_TAG } from '../deployment-tags.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
@@ -15,7 +16,9 @@ import {
   stepBaseFor,
 } from '../install/deployment-resolution.ts';
 import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
+import type { Prompter } from '../install/prompter.ts';
 import { Journal, readDeploymentState } from '../journal/journal.ts';
+import { refuseIfLocked } from '../lock/deployment-lock.ts';
 import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
@@ -91,10 +94,18 @@ interface Asked extends Validated {
   current: Array<{ id: string; name: string; description: StackDescription | undefined }>;
   stepBase: StepBase;
   inputs: Record<string, StepInputs>;
+  /** Who asks in execute (the live checks): nobody with --yes. */
+  prompter: Prompter | undefined;
 }
 
 export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, Asked, UpgradeOutcome> {
-  const { prompter, events } = host;
+  const { events } = host;
+  /**
+   * Who asks: nobody with --yes, even in a terminal (README, `upgrade --yes`), as install: a question
+   * the answers file leaves open is an error naming its key, and live values are used.
+   */
+  const askerFor = (request: Pick<UpgradeRequest, 'yes'>): Prompter | undefined =>
+    request.yes ? undefined : host.prompter;
   return {
     async validate(request) {
       const { configPath } = request;
@@ -116,7 +127,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       // Answers already given are kept; only questions new in this blueprint version are asked.
       const checked = await checkDeploymentRequest(
         { ...rest, blueprint, command: 'upgrade', configPath },
-        { interactive: prompter !== undefined, clock: host.clock },
+        { interactive: askerFor(request) !== undefined, clock: host.clock },
       );
       return {
         request,
@@ -128,7 +139,24 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
 
     async ask(validated) {
       const { blueprint } = validated.checked.request;
-      const resolved = await resolveDeployment(validated.checked, host);
+      const { request } = validated;
+      const prompter = askerFor(request);
+      const { prompter: _host, ...unprompted } = host;
+      const resolved = await resolveDeployment(validated.checked, {
+        ...(prompter ? host : unprompted),
+        // A deployment another run is changing is refused before the questions, the pre-upgrade steps
+        // and the live checks, as install does (trial finding 25); the lock itself is taken later,
+        // before the first change.
+        named: (deployment, aws) =>
+          refuseIfLocked({
+            ssm: aws.use(ssmPort),
+            deployment,
+            yes: request.yes,
+            ...(host.prompter ? { prompter: host.prompter } : {}),
+            ...(request.forceUnlock !== undefined ? { forceUnlock: request.forceUnlock } : {}),
+            rerunCommand: sameUpgrade(blueprint, request, validated.configPath),
+          }),
+      });
       const { aws, deployment, region, identity, answers } = resolved;
       const changedAnswers = changedAnswerIds(resolved.saved?.answers ?? {}, answers, blueprint.questions);
       const installed = buildInstallPlan(blueprint, {
@@ -180,7 +208,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       const failures = blockingFailures(await checkSteps(before, stepBase, inputs));
       if (failures.length > 0)
         throw preflightError(failures, sameUpgrade(blueprint, validated.request, validated.configPath));
-      return { ...validated, resolved, fromVersion, changedAnswers, current, stepBase, inputs };
+      return { ...validated, resolved, fromVersion, changedAnswers, current, stepBase, inputs, prompter };
     },
 
     // The pre-upgrade steps are the first change (a manual one asks its confirmation as it applies);
@@ -196,6 +224,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       current,
       stepBase,
       inputs,
+      prompter,
     }) {
       const { blueprint } = checked.request;
       const { aws, deployment, region, identity, answers } = resolved;

@@ -5,7 +5,7 @@ import type { AwsContext } from '../../src/aws/aws-context.ts';
 import type { EbsPort } from '../../src/aws/ebs-port.ts';
 import type { TaggingPort } from '../../src/aws/tagging-port.ts';
 import type { Teardown } from '../../src/decommission/teardown.ts';
-import { StackguideError } from '../../src/errors.ts';
+import { ExitCode, StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { type DestroyRequest, destroyFlow } from '../../src/flows/destroy-flow.ts';
 import { runFlow } from '../../src/flows/flow.ts';
@@ -16,7 +16,7 @@ import { projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /** The demo deployment's two stacks, in CloudFormation as install leaves them; every other port empty. */
-function demoAccount() {
+function demoAccount(lock?: string) {
   const cfn = new FakeCloudFormationPort();
   for (const name of ['demo-data', 'demo-app']) {
     const stack = cfn.stacks.get(cfn.addStack(name, 'CREATE_COMPLETE'));
@@ -28,7 +28,16 @@ function demoAccount() {
   const empty = (): object =>
     new Proxy(
       {},
-      { get: (_target, method) => async () => (method === 'getRepository' ? undefined : []) },
+      {
+        get: (_target, method) => async () =>
+          method === 'getParameter'
+            ? lock === undefined
+              ? undefined
+              : { value: lock }
+            : method === 'getRepository'
+              ? undefined
+              : [],
+      },
     ) as EbsPort & TaggingPort;
   const aws = {
     region: 'us-east-1',
@@ -78,16 +87,21 @@ async function destroyOf({
   blueprintPath = join(projectRoot, 'blueprints', 'demo'),
   confirm,
   asked = [],
+  lock,
+  dryRun = false,
 }: {
   typed?: readonly string[];
   blueprintPath?: string;
   confirm?: string;
   /** Every yes/no question the flow asks, answered yes. */
   asked?: string[];
+  /** The deployment lock's parameter value, when another run holds it. */
+  lock?: string;
+  dryRun?: boolean;
 }) {
   const refused: string[] = [];
   const state = await tempDir();
-  const { cfn, aws } = demoAccount();
+  const { cfn, aws } = demoAccount(lock);
   const events: StackguideEvent[] = [];
   const bus = new EventBus();
   bus.subscribe((event) => events.push(event));
@@ -115,7 +129,7 @@ async function destroyOf({
     deployment: 'demo',
     region: 'us-east-1',
     stateDir: state.path,
-    dryRun: false,
+    dryRun,
     deleteCodeCommit: false,
     skipExportCheck: false,
     yes: false,
@@ -145,6 +159,36 @@ async function demoWithCodeCommit(): Promise<{ path: string; remove: () => Promi
 }
 
 describe('the destroy flow', () => {
+  it('refuses a deployment another run holds the lock of before its plan and any question (exit 75)', async () => {
+    const holder = {
+      id: '7d0c6a52-3f0e-4f43-9a51-2d6c0b1f9e21',
+      deployment: 'demo',
+      principal: 'arn:aws:iam::123456789012:user/other',
+      host: 'elsewhere',
+      pid: 4242,
+      command: 'upgrade',
+      startedAt: '2026-12-03T12:22:36.368Z',
+    };
+    // Any yes/no question is recorded; the name, if asked, finds nothing typed and cancels.
+    const asked: string[] = [];
+    const { outcome, shown, tornDown, refused } = await destroyOf({ lock: JSON.stringify(holder), asked });
+    expect(outcome).toMatchObject({ error: { code: 'lock.held', exitCode: ExitCode.locked } });
+    const error = (outcome as { error: StackguideError }).error;
+    expect(error.message).toBe(
+      'Deployment demo is locked by another run: upgrade by arn:aws:iam::123456789012:user/other on elsewhere (pid 4242), started at 2026-12-03T12:22:36.368Z',
+    );
+    expect(error.nextSteps.at(-1)).toContain(`--force-unlock ${holder.id}`);
+    expect(shown).toEqual([]);
+    expect(asked).toEqual([]);
+    expect(refused).toEqual([]);
+    expect(tornDown).toEqual([]);
+
+    // A dry run changes nothing: it still shows the plan.
+    const dry = await destroyOf({ lock: JSON.stringify(holder), dryRun: true });
+    expect(dry.outcome).toEqual({ code: ExitCode.ok });
+    expect(dry.shown).toHaveLength(1);
+  });
+
   it('asks about CodeCommit repositories only when the name is typed, never with --confirm (trial finding 54)', async () => {
     const blueprint = await demoWithCodeCommit();
     try {

@@ -1,0 +1,155 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ExitCode, StackguideError } from '../../src/errors.ts';
+import { EventBus, type StackguideEvent } from '../../src/events.ts';
+import { type UpgradeRequest, upgradeFlow } from '../../src/flows/upgrade-flow.ts';
+import type { Prompter } from '../../src/install/prompter.ts';
+import { lockParameterName } from '../../src/lock/deployment-lock.ts';
+import { readSettings } from '../../src/settings.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { askingAws } from '../support/install-flow-fixture.ts';
+import { projectRoot } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/**
+ * The upgrade's ask phase in a terminal: with --yes nothing is asked (an answer the file lacks is an
+ * error naming its key), and a deployment another run holds the lock of is refused before any question.
+ */
+const ANSWERS = `blueprint: demo
+deployment: demo
+region: us-east-1
+answers:
+  environment: dev
+  jobTimeoutSeconds: 300
+  adminEmail: ops@example.com
+`;
+
+/** Any question fails the test. */
+const silent: Prompter = {
+  section: () => undefined,
+  confirm: async (question) => {
+    throw new Error(`asked: ${question.message}`);
+  },
+  select: async (question) => {
+    throw new Error(`asked: ${question.message}`);
+  },
+  input: async (question) => {
+    throw new Error(`asked: ${question.message}`);
+  },
+  password: async (question) => {
+    throw new Error(`asked: ${question.message}`);
+  },
+};
+
+const holder = {
+  id: '7d0c6a52-3f0e-4f43-9a51-2d6c0b1f9e21',
+  deployment: 'demo',
+  principal: 'arn:aws:iam::123456789012:user/other',
+  host: 'elsewhere',
+  pid: 4242,
+  command: 'install',
+  startedAt: '2026-12-03T12:22:36.368Z',
+};
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(() => cleanup?.());
+
+async function setUp(answers: string, options: { lock?: string; prompter?: Prompter } = {}) {
+  const folder = await tempDir();
+  cleanup = folder.remove;
+  const answersPath = join(folder.path, 'demo.answers.yaml');
+  await writeFile(answersPath, answers);
+  const read: string[] = [];
+  const described: string[] = [];
+  const aws = askingAws({
+    ...(options.lock ? { lock: options.lock } : {}),
+    read: (name) => read.push(name),
+    describeStack: async (name) => {
+      described.push(name);
+      return {
+        stackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${name}/id`,
+        stackName: name,
+        status: 'CREATE_COMPLETE',
+        outputs: {},
+        parameters: {},
+        tags: {},
+        terminationProtection: false,
+      };
+    },
+  });
+  const events: StackguideEvent[] = [];
+  const bus = new EventBus();
+  bus.subscribe((event) => events.push(event));
+  const flow = upgradeFlow({
+    events: bus,
+    prompter: options.prompter ?? silent,
+    signal: new AbortController().signal,
+    clock: new FakeClock(),
+    connect: () => aws,
+    execute: async () => ({}),
+  });
+  const request = (overrides: Partial<UpgradeRequest> = {}): UpgradeRequest => ({
+    blueprintPath: join(projectRoot, 'blueprints', 'demo'),
+    configPath: answersPath,
+    stateDir: join(folder.path, 'state'),
+    connectionFlags: [],
+    sets: {},
+    yes: true,
+    env: {},
+    settings: readSettings({}),
+    ...overrides,
+  });
+  return { flow, request, events, read, described };
+}
+
+describe('upgrade in a terminal', () => {
+  it('with --yes asks nothing: the identity, the questions and the steps come from the answers file', async () => {
+    const { flow, request, described } = await setUp(ANSWERS);
+    const asked = await flow.ask(await flow.validate(request()));
+    expect(asked.resolved.answers).toMatchObject({ adminEmail: 'ops@example.com', jobTimeoutSeconds: 300 });
+    expect(described).toContain('demo-app');
+  });
+
+  it('with --yes, an answer the file lacks is an error naming its key, not a question', async () => {
+    const { flow, request } = await setUp(ANSWERS.replace('  adminEmail: ops@example.com\n', ''));
+    const error = await flow.validate(request()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StackguideError);
+    expect(error).toMatchObject({ code: 'answers.missing', exitCode: ExitCode.usage });
+    expect((error as StackguideError).details.map((detail) => detail.path)).toEqual([
+      'answers.adminEmail (or --set adminEmail=...)',
+    ]);
+  });
+
+  it('refuses a deployment another run holds the lock of before any question (exit 75)', async () => {
+    // Unattended (--yes) nothing at all is asked; guided, the identity confirmation is the one question
+    // before the lock is read, as for install.
+    const identityOnly: Prompter = {
+      ...silent,
+      confirm: async (question) => {
+        if (!question.message.startsWith('Upgrade in account')) throw new Error(`asked: ${question.message}`);
+        return true;
+      },
+    };
+    for (const [yes, prompter] of [
+      [true, silent],
+      [false, identityOnly],
+    ] as const) {
+      // Without adminEmail a guided run would ask it: the refusal comes first.
+      const { flow, request, read, described, events } = await setUp(
+        ANSWERS.replace('  adminEmail: ops@example.com\n', yes ? '  adminEmail: ops@example.com\n' : ''),
+        { lock: JSON.stringify(holder), prompter },
+      );
+      const error = await flow.ask(await flow.validate(request({ yes }))).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StackguideError);
+      expect(error).toMatchObject({ code: 'lock.held', exitCode: ExitCode.locked });
+      expect((error as StackguideError).message).toBe(
+        'Deployment demo is locked by another run: install by arn:aws:iam::123456789012:user/other on elsewhere (pid 4242), started at 2026-12-03T12:22:36.368Z',
+      );
+      expect((error as StackguideError).nextSteps.at(-1)).toContain(`--force-unlock ${holder.id}`);
+      expect(read).toEqual([lockParameterName('demo')]);
+      expect(described).toEqual([]);
+      expect(events.some((event) => event.type === 'upgrade.started')).toBe(false);
+    }
+  });
+});
