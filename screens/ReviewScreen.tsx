@@ -2,7 +2,7 @@ import { Box, Static, Text, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { AnswerValue } from '../src/blueprint/references.ts';
 import type { CheckResult } from '../src/events.ts';
-import type { InstallPlan, ReviewDecision } from '../src/install/install-plan.ts';
+import type { InstallPlan, PlannedStep, ReviewDecision } from '../src/install/install-plan.ts';
 import { parameterLine } from '../src/install/install-plan.ts';
 import { mask } from '../src/output/format.ts';
 import { hangingWrap } from '../src/output/wrap.ts';
@@ -185,9 +185,10 @@ interface ReviewLine {
 function ReviewBody({ plan }: { plan: InstallPlan }) {
   const { stdout } = useStdout();
   const width = (stdout as { columns?: number }).columns || 80;
+  const rows = (stdout as { rows?: number }).rows;
   return (
     <Box flexDirection="column">
-      {reviewLines(plan, width).map((line, index) => (
+      {reviewLines(plan, width, rows).map((line, index) => (
         <Text
           // biome-ignore lint/suspicious/noArrayIndexKey: printed once through <Static>, the lines never move.
           key={index}
@@ -211,15 +212,39 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
 }
 
 /**
- * The review, compact enough that for a plan like the demo's (two stacks, two steps, five answers) it
- * and its question fit an 80x24 window with nothing scrolled off: what the operator approves is on
- * screen when they answer. Each section is one heading with its items packed on as few lines as the
- * width allows (answers, parameters and tags side by side, `; ` between them, an item never split
- * across lines unless it is longer than one), wrapped by words under its own indent. Nothing is left out: what the run before
- * was doing if it was killed, every answer, every change a step makes, every check that is not fine,
- * every stack with every parameter, the tags and the IAM acknowledgement.
+ * How much the review folds to fit the window, each level adding to the one before: `steps` folds
+ * the steps that are already right into one counted line and says each step's change on its line
+ * (and the header, tags and IAM line say less); `parameters` writes them `Key=value`; `counted` says
+ * only how many parameters a stack gets, except those a re-install changes; `fixes` leaves a
+ * warning's fix out (`preflight` and `status` say it).
  */
-function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
+type Fold = 'none' | 'steps' | 'parameters' | 'counted' | 'fixes';
+const FOLDS: readonly Fold[] = ['none', 'steps', 'parameters', 'counted', 'fixes'];
+
+/**
+ * The review, compact enough that it and its question fit the window with nothing scrolled off: what
+ * the operator approves is on screen when they answer. Each section is one heading with its items
+ * packed on as few lines as the width allows (answers, parameters and tags side by side, `; ` between
+ * them, an item never split across lines unless it is longer than one), wrapped by words under its
+ * own indent. In full (a plan like the demo's, or a window tall enough) nothing is left out: what the
+ * run before was doing if it was killed, every answer, every change a step makes, every check that is
+ * not fine under its step, every stack with every parameter, the tags and the IAM acknowledgement.
+ * A plan too tall for the window (opensarlab's at 80x24) is folded as little as it takes, never its
+ * answers, changes, warnings or failures. Without a known height (no terminal) it is never folded.
+ */
+function reviewLines(plan: InstallPlan, width: number, rows: number | undefined): ReviewLine[] {
+  // Under the review: a blank line, the question, and the line the cursor waits on.
+  const room = rows === undefined ? Number.POSITIVE_INFINITY : rows - 3;
+  let lines: ReviewLine[] = [];
+  for (const fold of FOLDS) {
+    lines = layoutReview(plan, width, FOLDS.indexOf(fold));
+    if (lines.length <= room) break;
+  }
+  return lines;
+}
+
+function layoutReview(plan: InstallPlan, width: number, fold: number): ReviewLine[] {
+  const folds = (level: Fold) => fold >= FOLDS.indexOf(level);
   const lines: ReviewLine[] = [];
   const heading = (head: string, text: string[]) => {
     for (const [index, line] of text.entries())
@@ -229,7 +254,7 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
     'Review:',
     hangingWrap(
       'Review: ',
-      `${plan.blueprintId} ${plan.blueprintVersion} as deployment ${plan.deployment} in account ${plan.account}, ${plan.region}`,
+      `${plan.blueprintId} ${plan.blueprintVersion} as ${folds('steps') ? '' : 'deployment '}${plan.deployment} in account ${plan.account}, ${plan.region}`,
       '  ',
       width,
     ),
@@ -248,62 +273,103 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
       'Preparation, in order',
       hangingWrap('', `Preparation, in order (${checksText(plan)}):`, '  ', width),
     );
-    for (const step of plan.steps) {
-      if (step.changes.length === 0) {
-        for (const text of hangingWrap(
-          '  ',
-          `${step.title}: already right, nothing to change`,
-          '    ',
-          width,
-        ))
-          lines.push({ text, dim: true });
-        continue;
-      }
-      for (const text of hangingWrap('  ', step.title, '    ', width)) lines.push({ text });
-      for (const change of step.changes)
-        for (const text of hangingWrap(
-          '    ',
-          `${change.action} ${change.resource}${change.detail ? `: ${change.detail}` : ''}`,
-          '      ',
-          width,
-        ))
-          lines.push({ text, dim: true });
-    }
-    for (const check of plan.checks.filter((each) => each.status !== 'pass' && !isPlanned(plan, each)))
+    const warnings = plan.checks.filter((each) => each.status !== 'pass' && !isPlanned(plan, each));
+    const warning = (check: CheckResult, indent: string) => {
+      const fix = check.fix && !check.plannedByInstall && !folds('fixes') ? ` (${check.fix})` : '';
       for (const text of hangingWrap(
-        '  ⚠ ',
-        `${check.title}: ${check.summary}${check.fix && !check.plannedByInstall ? ` (${check.fix})` : ''}`,
-        '    ',
+        `${indent}⚠ `,
+        `${check.title}: ${check.summary}${fix}`,
+        `${indent}  `,
         width,
       ))
         lines.push({ text, color: 'yellow' });
+    };
+    const right: string[] = [];
+    for (const step of plan.steps) {
+      const own = warnings.filter((check) => check.step === step.id);
+      if (step.changes.length === 0 && own.length === 0) {
+        if (folds('steps')) right.push(step.id);
+        else
+          for (const text of hangingWrap(
+            '  ',
+            `${step.title}: already right, nothing to change`,
+            '    ',
+            width,
+          ))
+            lines.push({ text, dim: true });
+        continue;
+      }
+      const change = (each: PlannedStep['changes'][number]) =>
+        `${each.action} ${each.resource}${each.detail ? `: ${each.detail}` : ''}`;
+      const [only, ...more] = step.changes;
+      if (folds('steps') && only && more.length === 0) {
+        // Folded, a step's one change goes on its line.
+        for (const text of hangingWrap('  ', `${step.title}: ${change(only)}`, '    ', width))
+          lines.push({ text });
+      } else if (!folds('steps') || step.changes.length > 0) {
+        // A step that changes nothing but has a warning is not "already right": the warning says why.
+        const title = step.changes.length === 0 ? `${step.title}: nothing to change now` : step.title;
+        for (const text of hangingWrap('  ', title, '    ', width)) lines.push({ text });
+        for (const each of step.changes)
+          for (const text of hangingWrap('    ', change(each), '      ', width))
+            lines.push({ text, dim: true });
+      }
+      // Folded, a step without changes is told by its warnings alone, which name what they check.
+      for (const check of own) warning(check, folds('steps') && step.changes.length === 0 ? '  ' : '    ');
+    }
+    if (right.length > 0)
+      for (const text of hangingWrap(
+        '  ',
+        `${right.length === 1 ? 'Step' : `${right.length} steps`} already right, nothing to change: ${right.join(', ')}`,
+        '    ',
+        width,
+      ))
+        lines.push({ text, dim: true });
+    // Checks of no planned step (the deployment's name, say) come after the steps.
+    for (const check of warnings.filter((each) => !plan.steps.some((step) => step.id === each.step)))
+      warning(check, '  ');
   }
 
-  const stacksHead = 'Stacks to create or update, in order:';
-  lines.push({ text: stacksHead, bold: [0, stacksHead.length] });
+  const stacksHead = 'Stacks to create or update, in order';
+  const stacksNote = folds('counted') ? ' (a taller window lists their parameters)' : '';
+  lines.push({ text: `${stacksHead}${stacksNote}:`, bold: [0, stacksHead.length] });
   for (const [index, stack] of plan.stacks.entries()) {
     const number = `  ${index + 1}. `;
+    const parameters = Object.entries(stack.parameterSources).map(([key, source]) => {
+      const line = parameterLine(plan, stack, key, source);
+      return folds('parameters') ? line.replace(/^(\w+) = /, '$1=') : line;
+    });
+    // Counted, only what a re-install changes (`Key: deployed → new`) is still shown.
+    const shown = folds('counted') ? parameters.filter((line) => line.includes(' → ')) : parameters;
+    const counted = parameters.length - shown.length;
     const facts = [
       ...(stack.resourceCount !== undefined ? [`${stack.resourceCount} resources`] : []),
       ...(stack.dependsOn.length > 0 ? [`after ${stack.dependsOn.join(', ')}`] : []),
+      ...(counted > 0 ? [`${counted} ${counted === 1 ? 'parameter' : 'parameters'}`] : []),
     ];
-    const parameters = Object.entries(stack.parameterSources).map(([key, source]) =>
-      parameterLine(plan, stack, key, source),
-    );
-    const title = `${number}${stack.name}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`;
+    const title = `${stack.name}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`;
     const rows =
-      parameters.length > 0
-        ? packed(`${title}: `, parameters, '     ', width)
-        : hangingWrap('', title, '     ', width);
+      shown.length > 0
+        ? packed(`${number}${title}: `, shown, '     ', width)
+        : hangingWrap(number, title, '     ', width);
     for (const [row, text] of rows.entries())
       lines.push(row === 0 ? { text, bold: [number.length, number.length + stack.name.length] } : { text });
   }
-  for (const text of packed('  Tags on every stack: ', commonTags(plan), '    ', width))
+  const tags = commonTags(plan);
+  const own = tags.filter((tag) => tag.startsWith('stackguide:'));
+  const shownTags =
+    folds('steps') && own.length > 1
+      ? [...tags.filter((tag) => !own.includes(tag)), `${own.length} stackguide:* tags`]
+      : tags;
+  for (const text of packed('  Tags on every stack: ', shownTags, '    ', width))
     lines.push({ text, dim: true });
 
   const iamStacks = plan.stacks.filter((stack) => stack.capabilities.length > 0);
   if (iamStacks.length > 0) {
-    const names = iamStacks.map((stack) => stack.name).join(', ');
+    const names =
+      folds('steps') && iamStacks.length === plan.stacks.length && iamStacks.length > 1
+        ? `All ${iamStacks.length} stacks`
+        : iamStacks.map((stack) => stack.name).join(', ');
     const capabilities = [...new Set(iamStacks.flatMap((stack) => stack.capabilities))].join(', ');
     for (const text of hangingWrap(
       '⚠ ',
@@ -338,25 +404,29 @@ function reviewLines(plan: InstallPlan, width: number): ReviewLine[] {
 
 /**
  * Items side by side after `first`, separated by `; `, as many on a line as `width` holds; an item
- * that does not fit starts the next line (under `rest`), and only an item longer than a whole line is
- * wrapped by words.
+ * that does not fit starts the next line (under `rest`), the line before ending with `;` so the list
+ * reads on (a heading with no room for the first item ends its line alone), and only an item longer
+ * than a whole line is wrapped by words.
  */
 function packed(first: string, items: readonly string[], rest: string, width: number): string[] {
   const lines: string[] = [];
   let line = first;
   let empty = true;
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
+    // Room is kept for the `;` that ends the line when another item follows.
+    const room = index < items.length - 1 ? width - 1 : width;
     const joined = empty ? `${line}${item}` : `${line}; ${item}`;
-    if (joined.length <= width) {
+    if (joined.length <= room) {
       line = joined;
       empty = false;
       continue;
     }
-    if (!empty) {
-      lines.push(line);
+    // An item that fits a line of its own starts one: never split after a heading that has no room.
+    if (!empty || `${rest}${item}`.length <= room) {
+      lines.push(empty ? line.trimEnd() : `${line};`);
       line = rest;
     }
-    const wrapped = hangingWrap(line, item, rest, width);
+    const wrapped = hangingWrap(line, item, rest, room);
     lines.push(...wrapped.slice(0, -1));
     line = wrapped.at(-1) ?? line;
     empty = false;

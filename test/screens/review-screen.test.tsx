@@ -515,3 +515,165 @@ describe('ReviewScreen', () => {
     picker.unmount();
   });
 });
+
+/**
+ * opensarlab's review as the lab shows it to a new operator (trial finding 62): SES waiting on AWS's
+ * review, the cost tag not listed by Billing yet, the CA certificate to import (ACM never renews
+ * it), the other steps already right, three stacks with their parameters.
+ */
+async function opensarlabPlan(): Promise<InstallPlan> {
+  const blueprint = await loadBlueprint('blueprints/opensarlab');
+  const base = buildInstallPlan(blueprint, {
+    deployment: 'geo-class',
+    region: 'us-east-1',
+    account: '123456789012',
+    answers: {
+      containerBranch: 'main',
+      clusterBranch: 'main',
+      adminEmail: 'admin@example.edu',
+      domain: 'opensarlab.example.edu',
+    },
+  });
+  const check = (id: string, title: string, summary: string, fix?: string) => ({
+    id,
+    step: id.split('.')[0] ?? id,
+    title,
+    status: fix ? ('warn' as const) : ('pass' as const),
+    summary,
+    required: false,
+    ...(fix ? { fix } : {}),
+  });
+  const step = (id: string, title: string) => ({ id, kind: id, title, changes: [] });
+  return {
+    ...base,
+    steps: [
+      step('ses', 'Take AWS SES out of sandbox'),
+      step('costTag', 'Create an AWS cost allocation tag'),
+      step('dockerhub', 'Add Docker Hub credentials to AWS Secrets Manager'),
+      step('calendar', 'Set up an iCal calendar for notifications'),
+      {
+        ...step('certificate', 'Store your CA certificate'),
+        changes: [
+          {
+            step: 'certificate',
+            action: 'update' as const,
+            resource: 'certificate for opensarlab.example.edu',
+            detail: 're-import certs/opensarlab.pem unless it is the same',
+          },
+        ],
+      },
+      step('repositories', 'Prepare the CodeCommit repositories'),
+    ],
+    checks: [
+      check(
+        'ses.production',
+        'SES production access in us-east-1',
+        'sandbox (200 emails per 24 h, 1 per second, 0 sent in the last 24 h, verified recipients only); production access requested, AWS is reviewing it (case 17000000001)',
+        "Wait for AWS's decision, usually 24-48 hours; it is emailed to the account's contacts. Nothing needs submitting again: run stackguide status or preflight to see the outcome.",
+      ),
+      check('ses.identity', 'SES identity', 'verified'),
+      check('costTag.account', 'Management account', 'this is the management account'),
+      check(
+        'costTag.active',
+        'Cost allocation tag osl-deployment active in Billing',
+        'not listed by Billing yet: a key appears only after it has been used on a resource',
+        'Billing lists the tag key osl-deployment only after it has been used on a resource, about 24 hours after the first stack is created (stackguide tags every stack with it). Run stackguide install again after that: it activates the key then.',
+      ),
+      check('dockerhub.secret', 'Secret dockerhub/creds', 'exists'),
+      check('dockerhub.format', 'Secret format', 'username password'),
+      check('calendar.url', 'Calendar URL', 'answers'),
+      check('certificate.key', 'Private key', 'matches the certificate'),
+      check('certificate.names', 'Names', 'covers opensarlab.example.edu'),
+      check('certificate.expiry', 'Expiry', 'in 364 days'),
+      check(
+        'certificate.renewal',
+        'Certificate renewal',
+        'imported: ACM never renews it',
+        'Import a renewed certificate before it expires (stackguide install with the new files keeps the ARN).',
+      ),
+      check('repositories.container', 'Repository geo-class-container', 'exists'),
+      check('repositories.cluster', 'Repository geo-class-cluster', 'exists'),
+    ],
+  };
+}
+
+describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding 62)', () => {
+  it("folds opensarlab's review to fit 24 rows, keeping every answer, change and warning", async () => {
+    const plan = await opensarlabPlan();
+    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 24,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
+    expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(23);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    const text = lines.join(' ').replace(/\s+/g, ' ');
+    for (const [id, value] of Object.entries(plan.answers)) expect(text).toContain(`${id}: ${value}`);
+    expect(text).toContain('Preparation, in order (checks: 10 passed, 3 warnings):');
+    expect(text).toContain(
+      'Store your CA certificate: update certificate for opensarlab.example.edu: re-import certs/opensarlab.pem unless it is the same',
+    );
+    // Every warning, by what it checks and what it found.
+    expect(text).toContain(
+      '⚠ SES production access in us-east-1: sandbox (200 emails per 24 h, 1 per second, 0 sent in the last 24 h, verified recipients only); production access requested, AWS is reviewing it (case 17000000001)',
+    );
+    expect(text).toContain(
+      '⚠ Cost allocation tag osl-deployment active in Billing: not listed by Billing yet',
+    );
+    expect(text).toContain('⚠ Certificate renewal: imported: ACM never renews it');
+    // The steps with nothing to change and nothing to say, counted in one line that names them.
+    expect(text).toContain('3 steps already right, nothing to change: dockerhub, calendar, repositories');
+    expect(lines).toContain('  1. geo-class-container (3 resources, 4 parameters)');
+    // A step with a warning is never called already right.
+    expect(text).not.toMatch(/(SES out of sandbox|cost allocation tag): already right/);
+    for (const name of ['geo-class-container', 'geo-class', 'geo-class-cluster-pipeline'])
+      expect(text).toContain(name);
+    expect(text).toContain('All 3 stacks create IAM resources (CAPABILITY_IAM): y acknowledges that.');
+    expect(lines.at(-1)).toBe('Create these 3 stacks? y to go ahead, n to stop, c to change an answer');
+    view.unmount();
+
+    // A re-install that changes a parameter still shows it, deployed → new, when parameters are counted.
+    const stacks = plan.stacks.map((stack) =>
+      stack.id === 'main'
+        ? { ...stack, deployedParameters: { AdminEmailAddress: 'old@example.edu' } }
+        : stack,
+    );
+    const again = renderInTerminal(<ReviewScreen plan={{ ...plan, stacks }} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 24,
+    });
+    await vi.waitFor(() => expect(again.lastFrame()).toContain('c to change an answer'));
+    expect(again.lastFrame().replace(/\s+/g, ' ')).toContain(
+      'AdminEmailAddress: old@example.edu → admin@example.edu',
+    );
+    again.unmount();
+  });
+
+  it('says in full, in a window tall enough, every step, warning with its fix and parameter', async () => {
+    const plan = await opensarlabPlan();
+    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 60,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
+    const text = lines.join(' ').replace(/\s+/g, ' ');
+    // The cost tag step is not "already right" above a warning that it must be activated.
+    expect(text).toContain(
+      'Create an AWS cost allocation tag: nothing to change now ⚠ Cost allocation tag osl-deployment active in Billing',
+    );
+    expect(text).toContain('Run stackguide install again after that: it activates the key then.');
+    expect(text).toContain('Add Docker Hub credentials to AWS Secrets Manager: already right');
+    expect(text).toContain('CodeCommitSourceRepo = geo-class-container; CodeCommitSourceBranch = main;');
+    // A packed line that goes on ends with `;`, but for a stack's heading that had no room for one.
+    const stack = lines.findIndex((line) => line.startsWith('  1. geo-class-container'));
+    const tags = lines.findIndex((line) => line.startsWith('  Tags on every stack:'));
+    const goesOn = lines
+      .slice(stack, tags)
+      .filter((_line, index, all) => /^ {5}\S/.test(all[index + 1] ?? ''));
+    expect(goesOn.length).toBeGreaterThan(2);
+    for (const line of goesOn) expect(line, line).toMatch(/[;:]$/);
+    view.unmount();
+  });
+});
