@@ -158,6 +158,11 @@ function buildProgram(
     .option('--name <deployment>', 'deployment name (else from the answers file)')
     .option('--watch', 'refresh until interrupted', false)
     .option('--drift', 'run drift detection on the stacks and wait for it', false)
+    .option(
+      '--all',
+      'every check in full in a terminal too (there passing checks are otherwise counted on their section line; a pipe gets all)',
+      false,
+    )
     .action((options: CommonOptions) =>
       run(async () => (await import('./commands/status-command.ts')).statusCommand, options),
     );

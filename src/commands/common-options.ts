@@ -25,6 +25,8 @@ export interface CommonOptions {
   /** install: the id=value words given as arguments (`install <name> key=value`), also in `set`. */
   answerArguments?: string[];
   watch?: boolean;
+  /** `status --all`: every check in full in a terminal too (folded there otherwise). */
+  all?: boolean;
   /** `status --drift`: run drift detection on the stacks and wait for it. */
   drift?: boolean;
   /** `--dns-server host:port`, repeatable: the servers the delegation check asks for the parent zone. */

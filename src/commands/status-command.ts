@@ -12,11 +12,15 @@ import { type CommonOptions, connectionFlags, deploymentTarget } from './common-
  * No live view and no prompt: status is read by scripts as much as by people.
  */
 export async function statusCommand(options: CommonOptions): Promise<number> {
+  // A person at a terminal gets one screen (passing checks counted, not listed); a pipe, a file, CI,
+  // TERM=dumb and --all get every check in full.
+  const fold = foldsStatus(options, process.stdout, process.env);
   // In a terminal --watch rewrites one line in place; a pipe or TERM=dumb gets a line per refresh.
   const watch = statusWatchPrinter({
     write: (text) => process.stdout.write(text),
     columns: () => terminalColumns(process.stdout),
     inPlace: Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb',
+    fold,
     everySeconds: WATCH_INTERVAL_MS / 1000,
   });
   const show = (refresh: StatusRefresh): void => {
@@ -24,7 +28,7 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
     // Wrapped to the terminal read on each refresh (a resized window); whole lines into a pipe.
     else
       process.stdout.write(
-        `${statusText(refresh.title, refresh.status, terminalColumns(process.stdout), refresh.at)}\n`,
+        `${statusText(refresh.title, refresh.status, terminalColumns(process.stdout), refresh.at, fold)}\n`,
       );
   };
   const flow = statusFlow({ ...headlessHost(options), ...(options.output === 'json' ? {} : { show }) });
@@ -41,4 +45,14 @@ export async function statusCommand(options: CommonOptions): Promise<number> {
   } finally {
     watch.end();
   }
+}
+
+/** Whether status is shown folded: only to a person at a terminal who did not ask for --all. */
+export function foldsStatus(
+  options: Pick<CommonOptions, 'all'>,
+  stdout: { isTTY?: boolean },
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  return Boolean(stdout.isTTY) && !inCi && env.TERM !== 'dumb' && options.all !== true;
 }

@@ -15,12 +15,14 @@ const VERDICT: Record<StatusState, string> = {
  * certificates, SES, secrets, manual steps, the rest of the account preparation), each item with its
  * state and, when it is not healthy, the one next action. Wrapped by words to `width` (the terminal's
  * columns; none for a pipe): a line the text continues on is indented two more than the text it continues.
+ * `fold` (a terminal, without `--all`) makes it one screen: see foldedStatusText.
  */
 export function statusText(
   title: string,
   status: DeploymentStatus,
   width: number = Number.POSITIVE_INFINITY,
   now: Date = new Date(),
+  fold = false,
 ): string {
   const lines = hangingWrap(
     '',
@@ -28,17 +30,62 @@ export function statusText(
     '  ',
     width,
   );
+  if (fold) return [...lines, '', ...foldedSections(status, width, now)].join('\n');
   for (const section of status.sections) lines.push('', ...sectionLines(section, width, now));
   return lines.join('\n');
 }
 
-function sectionLines(section: StatusSection, width: number, now: Date): string[] {
-  // Said once for the section rather than on every stack's line.
+/** What a section's header says of it: its verdict, and that drift was not checked (once, not per stack). */
+function sectionHead(section: StatusSection, passed: number): string {
   const unchecked = section.items.some((item) => item.facts?.drift === 'NOT_CHECKED');
-  const note = unchecked ? ' · drift not checked (--drift checks it)' : '';
-  const lines = hangingWrap('', `${section.title}: ${VERDICT[section.state]}${note}`, '  ', width);
+  const count = passed > 0 ? ` · ${passed} passed` : '';
+  return `${section.title}: ${VERDICT[section.state]}${count}${unchecked ? ' · drift not checked (--drift checks it)' : ''}`;
+}
+
+function sectionLines(section: StatusSection, width: number, now: Date): string[] {
+  const lines = hangingWrap('', sectionHead(section, 0), '  ', width);
   for (const item of section.items) lines.push(...itemLines(item, width, now));
   return lines;
+}
+
+const ORDER: Record<StatusState, number> = { 'needs-action': 0, 'could-not-check': 1, healthy: 2 };
+
+/**
+ * The status as one screen of a terminal (trial finding 29: opensarlab's was 50 lines at 80x24): the
+ * sections that need action first, each item that needs action or could not be checked in full with its
+ * next action, each stack with its outputs (what the operator came for), a note (⚠, healthy but worth
+ * reading) by its words without its next step, and the checks that passed counted on their section's
+ * line. The last line says what was folded and how to see it all (`--all`; a pipe gets it all too).
+ */
+function foldedSections(status: DeploymentStatus, width: number, now: Date): string[] {
+  const lines: string[] = [];
+  let passed = 0;
+  let notes = 0;
+  const sections = [...status.sections].sort((a, b) => ORDER[a.state] - ORDER[b.state]);
+  for (const section of sections) {
+    const folded = section.items.filter(
+      (item) => section.section !== 'stacks' && item.state === 'healthy' && !item.advisory,
+    );
+    passed += folded.length;
+    lines.push(...hangingWrap('', sectionHead(section, folded.length), '  ', width));
+    for (const item of section.items) {
+      if (folded.includes(item)) continue;
+      const note = item.state === 'healthy' && item.advisory === true && item.nextAction !== undefined;
+      if (note) notes++;
+      lines.push(...itemLines(note ? withoutNextAction(item) : item, width, now, '  '));
+    }
+  }
+  const what = [
+    ...(passed > 0 ? [`${passed} passed ${passed === 1 ? 'check' : 'checks'}`] : []),
+    ...(notes > 0 ? [`${notes === 1 ? "a note's next step" : `${notes} notes' next steps`}`] : []),
+  ];
+  if (what.length > 0)
+    lines.push('', ...hangingWrap('', `Folded: ${what.join(', ')} (--all shows everything)`, '  ', width));
+  return lines;
+}
+
+function withoutNextAction({ nextAction: _leftOut, ...item }: StatusItem): StatusItem {
+  return item;
 }
 
 /** ISO 8601 times in a check's words (`2026-12-03T12:23:33.755Z`): the JSON keeps them, the text shortens. */
@@ -62,8 +109,8 @@ function readable(text: string, now: Date): { text: string; values: string[] } {
 }
 
 /** One item: `✔ title: summary`, then `next:` with the action when there is one to take. */
-function itemLines(item: StatusItem, width: number, now: Date): string[] {
-  const indent = item.detail ? '    ' : '';
+function itemLines(item: StatusItem, width: number, now: Date, base = ''): string[] {
+  const indent = `${base}${item.detail ? '    ' : ''}`;
   const summary = readable(item.summary, now);
   const lines = hangingWrap(
     `${indent}${item.advisory ? '⚠' : ICON[item.state]} `,

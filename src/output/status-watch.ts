@@ -17,6 +17,8 @@ export interface WatchScreen {
   columns(): number | undefined;
   /** A terminal that takes a carriage return and an erase-line (not a pipe, not TERM=dumb). */
   inPlace: boolean;
+  /** The first status folded to one screen (a person at a terminal, no --all); changes are always whole. */
+  fold?: boolean;
   /** How often it refreshes, for the line that says so. */
   everySeconds: number;
 }
@@ -50,7 +52,7 @@ export function statusWatchPrinter(screen: WatchScreen): {
       }
       const clear = pending ? '\r\u001b[2K' : '';
       const body = !changed
-        ? `${statusText(title, status, width, at)}\n\n`
+        ? `${statusText(title, status, width, at, screen.fold)}\n\n`
         : changed.length > 0
           ? `${statusChangesText(at, changed, status, width, clockTime(at))}\n`
           : '';

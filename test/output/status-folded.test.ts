@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { foldsStatus } from '../../src/commands/status-command.ts';
+import type { StatusItem, StatusSection } from '../../src/events.ts';
+import { statusText } from '../../src/output/status-text.ts';
+import { statusWatchPrinter } from '../../src/output/status-watch.ts';
+import type { DeploymentStatus } from '../../src/status/deployment-status.ts';
+import { worst } from '../../src/status/status-sections.ts';
+
+/**
+ * `status` in a terminal is one screen (trial finding 29: opensarlab's healthy status was 50 lines at
+ * 80x24): passing checks counted on their section's line, what needs action in full and first.
+ * The items are opensarlab's, as its lab showed them.
+ */
+
+const now = new Date(2026, 11, 3, 18, 40);
+const changed = new Date(2026, 11, 3, 18, 35).toISOString();
+const pass = (id: string, title: string, summary: string): StatusItem => ({
+  id,
+  title,
+  state: 'healthy',
+  summary,
+});
+const note = (id: string, title: string, summary: string, nextAction: string): StatusItem => ({
+  id,
+  title,
+  state: 'healthy',
+  advisory: true,
+  summary,
+  nextAction,
+});
+const stack = (name: string, outputs: Record<string, string> = {}): StatusItem => ({
+  id: `stack.${name}`,
+  title: name,
+  state: 'healthy',
+  summary: `CREATE_COMPLETE, last changed ${changed}`,
+  facts: { drift: 'NOT_CHECKED', outputs },
+});
+
+function opensarlab(
+  overrides: Partial<Record<StatusSection['section'], StatusItem[]>> = {},
+): DeploymentStatus {
+  const items: Array<[StatusSection['section'], string, StatusItem[]]> = [
+    [
+      'stacks',
+      'Stacks',
+      overrides.stacks ?? [
+        stack('geo-class-container'),
+        stack('geo-class', {
+          HubRepository: 'geo-class/hub',
+          PipelineArtifactsBucket: 'codepipeline-us-east-1-geo-class',
+        }),
+        stack('geo-class-cluster-pipeline'),
+      ],
+    ],
+    [
+      'certificates',
+      'Certificates',
+      overrides.certificates ?? [
+        pass(
+          'cert.files',
+          'Certificate files to import (certs/opensarlab.pem)',
+          'the key matches, valid until 3 Mar 2027, for opensarlab.example.edu',
+        ),
+        pass(
+          'cert.certificate',
+          'Certificate for opensarlab.example.edu',
+          'ISSUED (imported): arn:aws:acm:us-east-1:123456789012:certificate/8e474ba1-5a11-43e1-beb6-5f00ebd5a1ad',
+        ),
+        pass('cert.covers', 'Certificate covers opensarlab.example.edu', 'it is for opensarlab.example.edu'),
+        pass('cert.expiry', 'Certificate expiry', 'valid until 3 Mar 2027 (89 days)'),
+        note(
+          'cert.renewal',
+          'Certificate renewal',
+          'imported: ACM never renews it',
+          'Import a renewed certificate before it expires (stackguide install with the new files keeps the ARN).',
+        ),
+        pass('cert.users', 'What uses the certificate', 'not in use yet'),
+      ],
+    ],
+    [
+      'ses',
+      'Email (SES)',
+      [
+        note(
+          'ses.access',
+          'SES production access in us-east-1',
+          'sandbox (200 emails per 24 h, 1 per second, 0 sent in the last 24 h, verified recipients only); production access requested, AWS is reviewing it (case 17000000001)',
+          "Wait for AWS's decision, usually 24-48 hours; it is emailed to the account's contacts. Nothing needs submitting again: run stackguide status or preflight to see the outcome.",
+        ),
+      ],
+    ],
+    [
+      'secrets',
+      'Secrets',
+      [
+        pass(
+          'dockerhub.secret',
+          'Docker Hub credentials in the secret dockerhub/creds',
+          `exists (arn:aws:secretsmanager:us-east-1:123456789012:secret:dockerhub/creds-rsKChc); kept as it is; last changed ${changed}`,
+        ),
+      ],
+    ],
+    [
+      'manual',
+      'Manual steps',
+      [
+        pass(
+          'calendar.done',
+          'Set up an iCal calendar for notifications',
+          'confirmed: https://calendar.example.edu/geo-class.ics',
+        ),
+        pass('repos.done', 'Prepare the CodeCommit repositories', 'confirmed'),
+      ],
+    ],
+    [
+      'account',
+      'Account preparation',
+      [
+        pass(
+          'tag.who',
+          'Who can activate the cost allocation tag osl-deployment',
+          'this account (123456789012) is in no organization and pays its own bill: stackguide activates the tag here',
+        ),
+        note(
+          'tag.active',
+          'Cost allocation tag osl-deployment active in Billing',
+          'not listed by Billing yet: a key appears only after it has been used on a resource',
+          'Billing lists the tag key osl-deployment only after it has been used on a resource, about 24 hours after the first stack is created (stackguide tags every stack with it). Run stackguide install again after that: it activates the key then.',
+        ),
+      ],
+    ],
+  ];
+  const sections: StatusSection[] = items.map(([section, title, list]) => ({
+    section,
+    title,
+    state: worst(list.map((item) => item.state)),
+    items: list,
+  }));
+  return {
+    deployment: 'geo-class',
+    region: 'us-east-1',
+    stacks: [],
+    steps: [],
+    healthy: sections.every((section) => section.state === 'healthy'),
+    sections,
+    state: worst(sections.map((section) => section.state)),
+  };
+}
+
+describe('status folded to one screen in a terminal (trial finding 29)', () => {
+  it('a healthy opensarlab fits 24 rows at 80 columns: passing checks counted, stacks and notes kept', () => {
+    const lines = statusText('OpenSARlab', opensarlab(), 80, now, true).split('\n');
+    expect(lines).toEqual([
+      'OpenSARlab · deployment geo-class · us-east-1 · healthy',
+      '',
+      'Stacks: healthy · drift not checked (--drift checks it)',
+      '  ✔ geo-class-container: CREATE_COMPLETE, last changed 18:35 today',
+      '  ✔ geo-class: CREATE_COMPLETE, last changed 18:35 today',
+      '      HubRepository: geo-class/hub',
+      '      PipelineArtifactsBucket: codepipeline-us-east-1-geo-class',
+      '  ✔ geo-class-cluster-pipeline: CREATE_COMPLETE, last changed 18:35 today',
+      'Certificates: healthy · 5 passed',
+      '  ⚠ Certificate renewal: imported: ACM never renews it',
+      'Email (SES): healthy',
+      '  ⚠ SES production access in us-east-1: sandbox (200 emails per 24 h, 1 per',
+      '      second, 0 sent in the last 24 h, verified recipients only); production',
+      '      access requested, AWS is reviewing it (case 17000000001)',
+      'Secrets: healthy · 1 passed',
+      'Manual steps: healthy · 2 passed',
+      'Account preparation: healthy · 1 passed',
+      '  ⚠ Cost allocation tag osl-deployment active in Billing: not listed by Billing',
+      '      yet: a key appears only after it has been used on a resource',
+      '',
+      "Folded: 9 passed checks, 3 notes' next steps (--all shows everything)",
+    ]);
+    // The command typed and the prompt after it still fit a 24-row window.
+    expect(lines.length).toBeLessThanOrEqual(22);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('unfolded (a pipe, --all) it keeps every check, as before', () => {
+    const text = statusText('OpenSARlab', opensarlab(), 80, now);
+    expect(text.split('\n').length).toBe(49);
+    expect(text).toContain('✔ Certificate expiry: valid until 3 Mar 2027 (89 days)');
+    expect(text).toContain('    next: Import a renewed certificate before it expires');
+    expect(text).not.toContain('Folded');
+  });
+
+  it('an unhealthy one shows what needs action first, in full with its next action', () => {
+    const pending: StatusItem = {
+      id: 'cert.certificate',
+      title: 'Certificate for opensarlab.example.edu',
+      state: 'needs-action',
+      summary: 'not imported yet: stackguide install imports it',
+      nextAction: 'Run stackguide install.',
+    };
+    const unknown: StatusItem = {
+      id: 'cert.expiry',
+      title: 'Certificate expiry',
+      state: 'could-not-check',
+      summary: 'ACM refused DescribeCertificate',
+      nextAction: 'Allow acm:DescribeCertificate.',
+    };
+    const lines = statusText(
+      'OpenSARlab',
+      opensarlab({ certificates: [pass('cert.covers', 'Covers', 'it does'), pending, unknown] }),
+      80,
+      now,
+      true,
+    ).split('\n');
+    expect(lines.slice(0, 8)).toEqual([
+      'OpenSARlab · deployment geo-class · us-east-1 · needs action',
+      '',
+      'Certificates: needs action · 1 passed',
+      '  ✖ Certificate for opensarlab.example.edu: not imported yet: stackguide install',
+      '      imports it',
+      '      next: Run stackguide install.',
+      '  ? Certificate expiry: ACM refused DescribeCertificate',
+      '      next: Allow acm:DescribeCertificate.',
+    ]);
+    expect(lines[8]).toBe('Stacks: healthy · drift not checked (--drift checks it)');
+    expect(lines.at(-1)).toBe("Folded: 5 passed checks, 2 notes' next steps (--all shows everything)");
+  });
+
+  it('says nothing was folded when nothing was', () => {
+    const status = opensarlab();
+    const stacksOnly = { ...status, sections: status.sections.slice(0, 1) };
+    const lines = statusText('OpenSARlab', stacksOnly, 80, now, true).split('\n');
+    expect(lines.at(-1)).toBe('  ✔ geo-class-cluster-pipeline: CREATE_COMPLETE, last changed 18:35 today');
+    const one = { ...status, sections: [status.sections[3] as StatusSection] };
+    expect(statusText('T', one, 80, now, true).split('\n').at(-1)).toBe(
+      'Folded: 1 passed check (--all shows everything)',
+    );
+  });
+
+  it('folds only for a person at a terminal who did not ask for --all', () => {
+    const tty = { isTTY: true };
+    expect(foldsStatus({}, tty, {})).toBe(true);
+    expect(foldsStatus({ all: true }, tty, {})).toBe(false);
+    expect(foldsStatus({}, {}, {})).toBe(false);
+    expect(foldsStatus({}, tty, { CI: 'true' })).toBe(false);
+    expect(foldsStatus({}, tty, { CI: 'false' })).toBe(true);
+    expect(foldsStatus({}, tty, { TERM: 'dumb' })).toBe(false);
+  });
+
+  it('status --watch in a terminal folds its first screen, a pipe gets it whole', () => {
+    const written: string[] = [];
+    const refresh = { title: 'OpenSARlab', status: opensarlab(), at: now, changed: undefined };
+    const screen = { write: (text: string) => written.push(text), columns: () => 80, everySeconds: 5 };
+    statusWatchPrinter({ ...screen, inPlace: true, fold: true }).show(refresh);
+    expect(written.join('')).toContain('Secrets: healthy · 1 passed');
+    written.length = 0;
+    statusWatchPrinter({ ...screen, inPlace: false, fold: true }).show(refresh);
+    expect(written.join('')).toContain('✔ Certificate expiry: valid until 3 Mar 2027 (89 days)');
+  });
+});
