@@ -409,28 +409,44 @@ function childrenOf(stacks: Record<string, StackProgress>, order: string[], pare
 }
 
 /**
- * The run's title, its elapsed time and its time left, within the width: the title gives way (cut with
- * "…"), never the times. While a question waits for the operator no time left is counted down: the
- * run waits on them, and says so.
+ * The run's title, its elapsed time and its time left, within the width. The title (what is installed,
+ * into which account and region) is said whole first; the times give way before it, least needed
+ * first: `(a guess)`, then the elapsed time (each row shows its own), then the time left shortened to
+ * whole minutes; only a title wider than the window is cut (with "…"). While a question waits for the
+ * operator no time left is counted down: the run waits on them, and says so.
  */
 function header(snapshot: ProgressSnapshot, now: number, width: number): string {
-  const left = snapshot.finished
-    ? ''
+  const elapsed = ` · ${formatDuration(now - snapshot.startedAt)}`;
+  const lefts = snapshot.finished
+    ? ['']
     : snapshot.prompt !== undefined
-      ? ' · waiting for your answer'
-      : timeLeft(snapshot.eta, now);
-  const times = ` · ${formatDuration(now - snapshot.startedAt)}${left}`;
-  return `${truncate(snapshot.title, Math.max(10, width - times.length))}${times}`.slice(
+      ? [' · waiting for your answer', ' · waiting for you']
+      : timeLefts(snapshot.eta, now);
+  const [full = '', ...shorter] = lefts;
+  const times = [`${elapsed}${full}`, ...shorter.map((left) => `${elapsed}${left}`), ...lefts, elapsed];
+  const fits = times.find((each) => snapshot.title.length + each.length <= width);
+  if (fits !== undefined) return `${snapshot.title}${fits}`;
+  return `${truncate(snapshot.title, Math.max(10, width - elapsed.length))}${elapsed}`.slice(
     0,
     Math.max(0, width),
   );
 }
 
-/** ` · about 4m left` (and `, a guess` when the estimate leaned on typical durations), counting down. */
-function timeLeft(eta: Estimate | undefined, now: number): string {
-  if (!eta) return '';
+/**
+ * ` · about 4m left` (and `, a guess` when the estimate leaned on typical durations), counting down,
+ * then the same in fewer words: without the guess, then in whole minutes (` · 4m left`).
+ */
+function timeLefts(eta: Estimate | undefined, now: number): string[] {
+  if (!eta) return [''];
   const left = Math.max(0, eta.remainingSeconds * 1000 - (now - eta.at));
-  return ` · about ${formatDuration(left)} left${eta.guess ? ' (a guess)' : ''}`;
+  const about = ` · about ${formatDuration(left)} left`;
+  const minutes = left < 60_000 ? formatDuration(left) : `${Math.ceil(left / 60_000)}m`;
+  return [`${about}${eta.guess ? ' (a guess)' : ''}`, ...(eta.guess ? [about] : []), ` · ${minutes} left`];
+}
+
+/** ` · about 4m left` (and ` (a guess)`), counting down: a running stack's row. */
+function timeLeft(eta: Estimate | undefined, now: number): string {
+  return timeLefts(eta, now)[0] ?? '';
 }
 
 function StackLine({ stack, now, width }: { stack: StackProgress; now: number; width: number }) {
@@ -444,10 +460,15 @@ function StackLine({ stack, now, width }: { stack: StackProgress; now: number; w
         ? '◻'
         : '✔';
   // Resources seen finishing in the events, out of those the operation touches: counted, never assumed.
+  // A stack that ended with none of its resources' events seen (an emulator sends none; a watch that
+  // joined late) says how many the operation touched, not a 0/n that was never counted.
+  const total = stack.resourceCount;
   const progress =
-    stack.resourceCount !== undefined
-      ? ` ${Math.min(doneCount(stack), stack.resourceCount)}/${stack.resourceCount}`
-      : '';
+    total === undefined
+      ? ''
+      : stack.resources.size === 0 && !isInProgress(stack.status) && stack.status !== 'PENDING'
+        ? ` ${total} ${total === 1 ? 'resource' : 'resources'}`
+        : ` ${Math.min(doneCount(stack), total)}/${total}`;
   const elapsed = stack.startedAt ? ` ${formatDuration((stack.finishedAt ?? now) - stack.startedAt)}` : '';
   return (
     <Box flexDirection="column">

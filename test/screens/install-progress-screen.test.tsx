@@ -125,4 +125,28 @@ describe('InstallProgressScreen', () => {
     expect(lastFrame()).toMatch(/✔ lab-app CREATE_COMPLETE 1\/2/);
     unmount();
   });
+
+  it('never shows a count it did not count: a stack that ends with no resource event seen says how many it touched (trial finding 57)', async () => {
+    let now = 1_000_000;
+    const store = new ProgressStore('Installing lab', () => now);
+    const { lastFrame, unmount } = render(<InstallProgressScreen store={store} now={() => now} />);
+    store.apply({ type: 'stack.started', stack: 'lab-data', operation: 'create', resourceCount: 2 });
+    store.apply({ type: 'stack.started', stack: 'lab-one', operation: 'create', resourceCount: 1 });
+    // While it runs, none seen done is a count: 0 of 2 so far.
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/◼ lab-data CREATE_IN_PROGRESS 0\/2 0s/));
+    now += 3000;
+    for (const stack of ['lab-data', 'lab-one'])
+      store.apply({
+        type: 'stack.completed',
+        stack,
+        stackId: `arn:${stack}`,
+        status: 'CREATE_COMPLETE',
+        outputs: {},
+      });
+    await vi.waitFor(() => expect(lastFrame()).toContain('✔ lab-one'));
+    expect(lastFrame()).toMatch(/✔ lab-data CREATE_COMPLETE 2 resources 3s/);
+    expect(lastFrame()).toMatch(/✔ lab-one CREATE_COMPLETE 1 resource 3s/);
+    expect(lastFrame()).not.toContain('0/2');
+    unmount();
+  });
 });

@@ -219,9 +219,8 @@ describe('the live view at 80x24', () => {
     });
     await vi.waitFor(() => expect(view.lastFrame()).toContain('Bucket'));
     const [header] = view.liveRegion('Installing mydemo');
-    expect(header).toMatch(
-      /^Installing mydemo \(demo 1\.0\.0\) into 123456789012 us-east…? · 16s · about 43s left$/,
-    );
+    // The account and region stay whole (trial finding 58): the times say less instead.
+    expect(header).toBe('Installing mydemo (demo 1.0.0) into 123456789012 us-east-1 · 16s · 43s left');
     expect(header?.length).toBeLessThanOrEqual(80);
     void store.ask({
       kind: 'choice',
@@ -230,7 +229,54 @@ describe('the live view at 80x24', () => {
       cancelValue: 'n',
     });
     await vi.waitFor(() =>
-      expect(view.liveRegion('Installing mydemo')[0]).toMatch(/ · 16s · waiting for your answer$/),
+      expect(view.liveRegion('Installing mydemo')[0]).toBe(
+        'Installing mydemo (demo 1.0.0) into 123456789012 us-east-1 · waiting for you',
+      ),
+    );
+    view.unmount();
+  });
+
+  it("keeps opensarlab's account and region whole in the header, the time left in whole minutes (trial finding 58)", async () => {
+    let now = 1_000_000;
+    const title = 'Installing geo-lab (opensarlab 1.0.0) into 123456789012 us-east-1';
+    const store = new ProgressStore(title, () => now, { notifyEveryChange: true });
+    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
+      columns: 80,
+      rows: 24,
+    });
+    store.apply({ type: 'stack.started', stack: 'geo-lab', operation: 'create', resourceCount: 4 });
+    store.apply({
+      type: 'eta',
+      remainingSeconds: 200,
+      finishesAt: new Date(now + 200_000).toISOString(),
+      guess: true,
+      stacks: [],
+    });
+    now += 11_000;
+    store.apply({
+      type: 'stack.event',
+      stack: 'geo-lab',
+      event: resourceEvent('geo-lab', 'Topic', 'AWS::SNS::Topic', 'CREATE_IN_PROGRESS'),
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('Topic'));
+    expect(view.liveRegion('Installing geo-lab')[0]).toBe(`${title} · 4m left`);
+    // Wide enough, everything is said.
+    view.resize(120, 24);
+    now += 1000;
+    store.apply({
+      type: 'stack.event',
+      stack: 'geo-lab',
+      event: resourceEvent('geo-lab', 'Queue', 'AWS::SQS::Queue', 'CREATE_IN_PROGRESS'),
+    });
+    await vi.waitFor(() =>
+      expect(view.liveRegion('Installing geo-lab')[0]).toBe(`${title} · 12s · about 3m 08s left (a guess)`),
+    );
+    // Only a title wider than the window itself is cut, and keeps the elapsed time.
+    view.resize(50, 24);
+    await vi.waitFor(() =>
+      expect(view.liveRegion('Installing geo-lab')[0]).toBe(
+        'Installing geo-lab (opensarlab 1.0.0) into … · 12s',
+      ),
     );
     view.unmount();
   });
