@@ -108,13 +108,21 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   // folds); it folds its own changes beyond that.
   const panelRoom = Math.max(4, room - 2);
   if (prompting) room -= Math.min(room - 2, promptHeight(snapshot.prompt, width, panelRoom));
-  const stepLines = liveSteps.map((step) => stepHeight(step, width));
   // What the operator must act on comes first: running and failing steps, then stacks, then work.
+  // A step's detail (why it waits: each name server's answer) gets the room the window has, all but a
+  // line for what folds, and at least its first lines: cut, it lost the servers after the third line.
   const shownSteps: StepProgress[] = [];
-  for (const [index, step] of liveSteps.entries()) {
-    const lines = stepLines[index] ?? 1;
+  const detailRoom = new Map<string, number>();
+  for (const step of liveSteps) {
+    const base = stepHeight(step, width);
+    const kept = Math.min(
+      detailLines(step.detail, width, Number.POSITIVE_INFINITY).length,
+      Math.max(DETAIL_LINES, room - base - 1),
+    );
+    const lines = base + kept;
     if (lines > room && shownSteps.length > 0) break;
     shownSteps.push(step);
+    detailRoom.set(step.id, kept);
     room -= Math.min(lines, room);
   }
   const stackRows = live.map(
@@ -173,7 +181,13 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
         </Text>
       ))}
       {shownSteps.map((step) => (
-        <StepLines key={step.id} step={step} now={now()} width={width} />
+        <StepLines
+          key={step.id}
+          step={step}
+          now={now()}
+          width={width}
+          detailRoom={detailRoom.get(step.id) ?? DETAIL_LINES}
+        />
       ))}
       {shownStacks.map((stack) => (
         <Box key={stack.name} flexDirection="column">
@@ -250,14 +264,14 @@ const STEP_COLOUR: Partial<Record<StepProgress['state'], string>> = {
   failed: 'red',
 };
 
-/** Lines a step's row takes: the row, its detail, what the operator must do, its warnings. */
+/** Lines a step's row takes besides its detail: the row, what the operator must do, its warnings. */
 function stepHeight(step: StepProgress, width: number): number {
   const action = step.action.reduce((total, line) => total + wrapText(line.trim(), width - 4).length, 0);
   const warnings = step.warnings.reduce(
     (total, warning) => total + warningLines(warning, width, '  ').length,
     0,
   );
-  return 1 + detailLines(step.detail, width).length + action + warnings + (waits(step) ? 1 : 0);
+  return 1 + action + warnings + (waits(step) ? 1 : 0);
 }
 
 /** A warning as lines within the width: `⚠ ` before the first, the rest under its text. */
@@ -272,18 +286,20 @@ function waits(step: StepProgress): boolean {
   return step.state === 'running' && step.nextCheckAt !== undefined && step.givesUpAt !== undefined;
 }
 
-/** The detail of a step: why it waits is often past the first 80 columns, so up to three lines. */
+/**
+ * The lines of a step's detail a window too short for it still shows: why it waits is often past the
+ * first 80 columns.
+ */
 const DETAIL_LINES = 3;
 
-function detailLines(detail: string | undefined, width: number): string[] {
+/** A step's detail wrapped to the width, in at most `room` lines (the last one cut with "…"). */
+function detailLines(detail: string | undefined, width: number, room: number): string[] {
   if (!detail) return [];
   const lines = wrapText(detail, width - 2);
-  if (lines.length <= DETAIL_LINES) return lines;
-  const kept = lines.slice(0, DETAIL_LINES);
-  kept[DETAIL_LINES - 1] = truncate(
-    `${kept[DETAIL_LINES - 1]} ${lines.slice(DETAIL_LINES).join(' ')}`,
-    width - 2,
-  );
+  if (lines.length <= room) return lines;
+  if (room <= 0) return [];
+  const kept = lines.slice(0, room);
+  kept[room - 1] = truncate(`${kept[room - 1]} ${lines.slice(room).join(' ')}`, width - 2);
   return kept;
 }
 
@@ -337,11 +353,14 @@ function StepLines({
   now,
   width,
   settled = false,
+  detailRoom = DETAIL_LINES,
 }: {
   step: StepProgress;
   now: number;
   width: number;
   settled?: boolean;
+  /** Lines its detail may take in the live region. */
+  detailRoom?: number;
 }) {
   const color = STEP_COLOUR[step.state];
   const elapsed = step.startedAt ? formatDuration((step.finishedAt ?? now) - step.startedAt) : '';
@@ -360,7 +379,7 @@ function StepLines({
           </Text>
         ))}
       {!settled &&
-        detailLines(step.detail, width).map((line) => (
+        detailLines(step.detail, width, detailRoom).map((line) => (
           <Text key={`detail-${line}`} dimColor wrap="truncate-end">
             {'  '}
             {line}

@@ -102,6 +102,44 @@ describe('the live view at 80x24', () => {
     view.unmount();
   });
 
+  it('shows a lame delegation whole: every name server it names and every NS record, inside the window (trial finding 39)', async () => {
+    const { store, view, advance, live } = setup();
+    manyWaitingStacks(store);
+    store.apply({ type: 'step.started', step: 'zone', kind: 'hostedZone', title: 'Hosting domain' });
+    store.apply({
+      type: 'step.progress',
+      step: 'zone',
+      message: `Add these NS records in the zone example.test (at your registrar or DNS provider), because example.test has no NS records for lab.example.test:\n${NS.join('\n')}`,
+    });
+    advance(30_000);
+    const servers = NS.map((record) => record.split(' ').at(-1)?.replace(/\.$/, '') ?? '');
+    // The parent now delegates, but the zone's servers do not serve it yet: each one is named.
+    store.apply({
+      type: 'step.progress',
+      step: 'zone',
+      message: `example.test delegates lab.example.test to the hosted zone's name servers, but not all of them serve it. ${servers.map((server) => `${server} refuses queries for it: it does not host the zone (a deleted hosted zone answers this way).`).join(' ')}`,
+    });
+    store.apply({
+      type: 'step.waiting',
+      step: 'zone',
+      nextCheckAt: new Date(1_045_000).toISOString(),
+      givesUpAt: new Date(1_000_000 + 3_600_000).toISOString(),
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('ns-2048.awsdns-64.com refuses'));
+    const region = live();
+    const text = region.join(' ').replace(/\s+/g, ' ');
+    for (const server of servers) expect(text).toContain(`${server} refuses queries for it`);
+    expect(text).toContain(
+      `${servers.at(-1)} refuses queries for it: it does not host the zone (a deleted hosted zone answers this way).`,
+    );
+    expect(text).not.toContain('…');
+    for (const record of NS) expect(region).toContain(`    ${record}`);
+    expect(text).toMatch(/next check in/);
+    expect(region.length, region.join('\n')).toBeLessThanOrEqual(22);
+    for (const line of region) expect(line.length, line).toBeLessThanOrEqual(80);
+    view.unmount();
+  });
+
   it('shows a certificate pending validation with its cause, and the approvers of an email validation', async () => {
     const { store, view, live } = setup();
     store.apply({ type: 'step.started', step: 'cert', kind: 'certificate', title: 'TLS certificate' });
