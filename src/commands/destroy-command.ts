@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { destroyFlow } from '../flows/destroy-flow.ts';
 import { runFlow } from '../flows/flow.ts';
+import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
 import { startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
 import { teardownInLiveView } from './teardown-in-live-view.ts';
@@ -24,10 +25,12 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       ...context.host,
       // With --dry-run the plan is the result (stdout); before a real destroy it is for the person
       // confirming (stderr). Under --output json stdout is NDJSON only.
-      show: (text) =>
-        (options.dryRun === true && !context.mode.json ? process.stdout : process.stderr).write(
-          `\n${text}\n\n`,
-        ),
+      // Wrapped by words to the terminal like every plain text (trial finding 55: words were cut at the
+      // window's edge); whole lines into a pipe.
+      show: (text) => {
+        const stream = options.dryRun === true && !context.mode.json ? process.stdout : process.stderr;
+        stream.write(`\n${wrapToWidth(text, terminalColumns(stream))}\n\n`);
+      },
       teardown: (title, teardown, deps) => teardownInLiveView(context, title, teardown, deps),
     });
     return await runFlow(flow, {

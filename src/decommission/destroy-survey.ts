@@ -110,9 +110,11 @@ export function destroyPlanDetails(
     bucketSizes: Object.fromEntries(
       survey.buckets.map((c) => [
         c.bucket,
-        c.exists
-          ? `${c.objects} objects, ${c.versions} versions, ${c.deleteMarkers} delete markers, ${formatBytes(c.bytes)}`
-          : 'already gone',
+        !c.exists
+          ? 'already gone'
+          : c.versions === 0 && c.deleteMarkers === 0
+            ? 'empty'
+            : `${c.objects} objects, ${c.versions} versions, ${c.deleteMarkers} delete markers, ${formatBytes(c.bytes)}`,
       ]),
     ),
   };

@@ -42,7 +42,7 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
     for (const repository of plan.repositories) {
       const images = details.repositoryImages?.[repository.repository];
       lines.push(
-        `  - ${repository.repository} in ${repository.stack}${images !== undefined ? `: ${images} image(s)` : ''}`,
+        `  - ${repository.repository} in ${repository.stack}${images === undefined ? '' : images === 0 ? ': empty' : `: ${images} image(s)`}`,
       );
     }
   }

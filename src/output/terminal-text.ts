@@ -11,9 +11,10 @@ export function terminalColumns(stream: { isTTY?: boolean; columns?: number }): 
 
 /**
  * What a wrapped line's continuation goes under: its indent, a `[   12s]` elapsed time, a mark
- * (✔ ✖ ⚠ ? • → …) and a `fix:`/`next:` label, so the text continues under its own first word.
+ * (✔ ✖ ⚠ ? • → …, or a list's `-`, `=`, `!`, `1.` as the destroy plan has them) and a
+ * `fix:`/`next:` label, so the text continues under its own first word.
  */
-const LEAD = /^\s*(?:\[[^\]\n]{1,12}\]\s+)?(?:[✔✖⚠?•→…☐]\s+)?(?:(?:fix|next|warning):\s+)?/u;
+const LEAD = /^\s*(?:\[[^\]\n]{1,12}\]\s+)?(?:(?:[✔✖⚠?•→…☐=!-]|\d{1,3}\.)\s+)?(?:(?:fix|next|warning):\s+)?/u;
 
 /**
  * Plain text (an error, a plain-mode line, preflight's lines) wrapped by words to `width`, each line on
@@ -37,8 +38,9 @@ const TRAILING_COMMAND = /(?:^|: )((?:[A-Z][A-Z0-9_]*=\S+ )*stackguide [a-z-]+ .
 function wrapLine(line: string, width: number): string {
   if (line.length <= width) return line;
   const lead = LEAD.exec(line)?.[0] ?? '';
-  // A lead that takes half the line leaves no room to read: continue at a small indent instead.
-  const rest = lead.length > width / 2 ? '    ' : ' '.repeat(lead.length);
+  // A lead that takes half the line leaves no room to read: continue at a small indent instead. A line
+  // with no lead (a heading, a paragraph) continues two in, so it never reads as a line of its own.
+  const rest = lead.length > width / 2 ? '    ' : lead === '' ? '  ' : ' '.repeat(lead.length);
   const body = line.slice(lead.length);
   const command = TRAILING_COMMAND.exec(body);
   if (!command?.[1] || command[1].includes('`')) return hangingWrap(lead, body, rest, width).join('\n');
