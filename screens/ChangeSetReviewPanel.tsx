@@ -51,13 +51,22 @@ export function ChangeSetReviewPanel({
   const room = Math.max(1, maxHeight - fixedHeight(summary));
   const shown = lines.length <= room ? lines : mostImportant(lines, room - 1);
   const hidden = lines.filter((line) => !shown.includes(line));
+  // A parameter-only update has no resource rows (or rows that do not name it): its parameters are
+  // counted and listed, deployed → new, whatever the rows say (trial finding 53).
+  const parameters = summary.parameterChanges ?? [];
+  const resources = `${summary.changes.length}${parameters.length > 0 ? ' resource' : ''} change${summary.changes.length === 1 ? '' : 's'}`;
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} marginTop={1}>
       <Text bold wrap="truncate-end">
         {cut(
-          `Change set for ${summary.stackName} (${summary.type === 'CREATE' ? 'new stack' : 'update'}): ${summary.changes.length} change${summary.changes.length === 1 ? '' : 's'}`,
+          `Change set for ${summary.stackName} (${summary.type === 'CREATE' ? 'new stack' : 'update'}): ${parameters.length > 0 ? `${parameters.length} parameter${parameters.length === 1 ? '' : 's'}, ` : ''}${resources}`,
         )}
       </Text>
+      {parameters.map((parameter) => (
+        <Text key={`parameter:${parameter.name}`} wrap="truncate-end">
+          {cut(`  ~ ${parameter.name}: ${parameter.deployed} → ${parameter.next}`)}
+        </Text>
+      ))}
       {shown.map(({ change, depth, order }) => (
         <Text key={`${order}:${change.logicalResourceId}`} wrap="truncate-end">
           {'  '.repeat(depth)}
@@ -101,7 +110,12 @@ export function ChangeSetReviewPanel({
 /** Lines the panel takes besides its changes: margin, border, title, IAM block, the question. */
 function fixedHeight(summary: ChangeSetSummary): number {
   return (
-    1 + 2 + 1 + (summary.iamResources.length > 0 ? 3 : 0) + (summary.statefulReplacements.length > 0 ? 3 : 1)
+    1 +
+    2 +
+    1 +
+    (summary.parameterChanges?.length ?? 0) +
+    (summary.iamResources.length > 0 ? 3 : 0) +
+    (summary.statefulReplacements.length > 0 ? 3 : 1)
   );
 }
 

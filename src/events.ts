@@ -77,6 +77,16 @@ export interface ResourceChange {
   changeSetId?: string;
 }
 
+/**
+ * A parameter a stack holds that a run changes, read from the stack (DescribeStacks) against what the
+ * answers render to. Never a NoEcho parameter or one a secret answer fills: those are not listed.
+ */
+export interface ParameterChange {
+  name: string;
+  deployed: string;
+  next: string;
+}
+
 /** One resource change of a change set, as reviewed (src/stacks/change-set.ts builds it). */
 export interface ChangedResource extends ResourceChange {
   /** Changes of a nested stack's own change set. */
@@ -189,6 +199,8 @@ interface EventPayloads {
       type: 'CREATE' | 'UPDATE';
       empty: boolean;
       changes: ChangedResource[];
+      /** The stack's parameters this change set changes, deployed → new (absent when none is known to). */
+      parameterChanges?: ParameterChange[];
       iamResources: string[];
       statefulReplacements: string[];
     };
@@ -231,7 +243,14 @@ interface EventPayloads {
     /** Its result still waits on someone outside this run: what for ("AWS's review of ..."). */
     pending?: string;
   };
-  'upgrade.started': { deployment: string; from: string; to: string; answersChanged: string[] };
+  'upgrade.started': {
+    deployment: string;
+    from: string;
+    to: string;
+    answersChanged: string[];
+    /** Each stack parameter the upgrade changes, deployed → new, whatever its change sets' rows say. */
+    parametersChanged: Array<ParameterChange & { stack: string }>;
+  };
   'destroy.plan': { plan: DestroyPlan };
   'destroy.leftovers': {
     unexpected: Array<{ arn: string; reason: string }>;
@@ -362,7 +381,7 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     payload: {
       stack: '',
       summary:
-        '`changeSetId`, `stackId`, `type` (`CREATE`, `UPDATE`), `empty`, `changes` (`action`, `logicalResourceId`, `resourceType`, `replacement`, `stateful`, `nested`), `iamResources`, `statefulReplacements`',
+        '`changeSetId`, `stackId`, `type` (`CREATE`, `UPDATE`), `empty`, `changes` (`action`, `logicalResourceId`, `resourceType`, `replacement`, `stateful`, `nested`), `parameterChanges` (`name`, `deployed`, `next`; the parameters an upgrade changes, never a NoEcho or secret one), `iamResources`, `statefulReplacements`',
     },
   },
   'stack.skipped': {
@@ -511,6 +530,8 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
       to: '',
       answersChanged:
         'ids of the answers this upgrade changes (a --set, a new question); secrets are not compared',
+      parametersChanged:
+        '`stack`, `name`, `deployed`, `next`: each parameter a stack holds that the upgrade changes (the stack read against the answers, whatever the answers file held before); NoEcho parameters and those a secret answer fills are never compared or listed',
     },
   },
   'destroy.plan': {

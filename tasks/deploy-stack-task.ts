@@ -56,6 +56,7 @@ export function deployStackTask(deps: DeployStackTaskDeps, stack: PlannedStack):
           ...(stack.templateUrl !== undefined ? { templateUrl: stack.templateUrl } : {}),
           ...(stack.resourceCount !== undefined ? { resourceCount: stack.resourceCount } : {}),
           ...(stack.templateParameters ? { templateParameters: stack.templateParameters } : {}),
+          ...(stack.parameterChanges ? { parameterChanges: stack.parameterChanges } : {}),
         },
         {
           cloudFormation: deps.aws.cloudFormation,

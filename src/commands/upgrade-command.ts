@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors.ts';
+import type { StackguideEvent } from '../events.ts';
 import { runFlow } from '../flows/flow.ts';
 import { upgradeFlow } from '../flows/upgrade-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
 import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
-import { upgradeChangeText } from '../output/upgrade-text.ts';
+import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
+import { parameterChangeLines, upgradeChangeText } from '../output/upgrade-text.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget, parseSets } from './common-options.ts';
 import { deployInLiveView } from './deploy-in-live-view.ts';
@@ -32,10 +34,24 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     });
     // In a terminal the live view's last frame is the run's header: a line says how it ended (plain and
     // JSON output say it with run.completed).
-    let started: { deployment: string; from: string; to: string; answersChanged: string[] } | undefined;
+    let started: Extract<StackguideEvent, { type: 'upgrade.started' }> | undefined;
     let answersSaved: string | undefined;
     const stopWatching = events.subscribe((event) => {
-      if (event.type === 'upgrade.started') started = event;
+      if (event.type === 'upgrade.started') {
+        started = event;
+        // In a terminal, what the upgrade changes is said before its questions and live view, each
+        // parameter with both values (plain lines say it with upgrade.started): trial finding 53.
+        if (context.screens && event.parametersChanged.length > 0)
+          process.stderr.write(
+            `${wrapToWidth(
+              [
+                'Parameters this upgrade changes (deployed → new):',
+                ...parameterChangeLines(event.parametersChanged).map((line) => `  ${line}`),
+              ].join('\n'),
+              terminalColumns(process.stderr),
+            )}\n`,
+          );
+      }
       if (event.type === 'answers.saved') answersSaved = event.path;
     });
     const outcome = await runFlow(flow, {
@@ -56,7 +72,10 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     if (outputsFile) await writeDeployedOutputs(outputsFile, 'upgrade', outcome);
     if (context.screens && started)
       process.stderr.write(
-        `\n✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${upgradeChangeText(started)})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}\n${answersSaved ? `  Answers saved to ${answersSaved}\n` : ''}`,
+        `\n${wrapToWidth(
+          `✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${upgradeChangeText(started)})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}`,
+          terminalColumns(process.stderr),
+        )}\n${answersSaved ? `  Answers saved to ${answersSaved}\n` : ''}`,
       );
     return ExitCode.ok;
   } catch (error) {

@@ -5,6 +5,7 @@ import { ssmPort } from '../aws/ssm-port.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { BLUEPRINT_VERSION_TAG } from '../deployment-tags.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
+import type { ParameterChange } from '../events.ts';
 import { answersChanged, changedAnswerIds, writeAnswersFile } from '../install/answers-file.ts';
 import { readDeploymentRecord, refuseRevert } from '../install/deployed-version.ts';
 import {
@@ -22,6 +23,11 @@ import { refuseIfLocked } from '../lock/deployment-lock.ts';
 import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
+import {
+  compareDeployedParameters,
+  comparePlannedParameters,
+  type ParameterComparison,
+} from '../status/parameter-comparison.ts';
 import {
   applyStep,
   askSteps,
@@ -92,6 +98,8 @@ interface Asked extends Validated {
   /** The answers this upgrade changes, for its header. */
   changedAnswers: string[];
   current: Array<{ id: string; name: string; description: StackDescription | undefined }>;
+  /** The outputs the install's preparation steps recorded in the journal, by step id. */
+  earlierStepOutputs: Record<string, Record<string, string>>;
   stepBase: StepBase;
   inputs: Record<string, StepInputs>;
   /** Who asks in execute (the live checks): nobody with --yes. */
@@ -180,12 +188,29 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
         });
       }
       const fromVersion = deployedVersion(current) ?? resolved.saved?.blueprintVersion ?? 'unknown';
+      // What the install's steps made (hosted zone id, certificate ARN, ...): parameters refer to it.
+      const earlierStepOutputs: Record<string, Record<string, string>> = {};
+      const state = await readDeploymentState(validated.request.stateDir, deployment);
+      for (const [id, record] of Object.entries(state?.steps ?? {}))
+        if (record.outputs) earlierStepOutputs[id] = record.outputs;
+      // What changes is read from the stacks, not from the answers file: a file edited since the last
+      // run (or a change that never reached AWS) holds no changed answer and still changes the stacks
+      // (trial finding 53). The same comparison as status's.
+      const compared = compareDeployedParameters(
+        blueprint,
+        { deployment, region, account: identity.account, answers },
+        current,
+        earlierStepOutputs,
+      );
       events.emit({
         type: 'upgrade.started',
         deployment,
         from: fromVersion,
         to: blueprint.product.version,
         answersChanged: changedAnswers,
+        parametersChanged: current.flatMap(({ id, name }) =>
+          parameterChanges(compared[id]).map((change) => ({ stack: name, ...change })),
+        ),
       });
       await refuseRevert(current, aws.cloudFormation, {
         command: 'upgrade',
@@ -208,7 +233,17 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       const failures = blockingFailures(await checkSteps(before, stepBase, inputs));
       if (failures.length > 0)
         throw preflightError(failures, sameUpgrade(blueprint, validated.request, validated.configPath));
-      return { ...validated, resolved, fromVersion, changedAnswers, current, stepBase, inputs, prompter };
+      return {
+        ...validated,
+        resolved,
+        fromVersion,
+        changedAnswers,
+        current,
+        earlierStepOutputs,
+        stepBase,
+        inputs,
+        prompter,
+      };
     },
 
     // The pre-upgrade steps are the first change (a manual one asks its confirmation as it applies);
@@ -222,6 +257,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       fromVersion,
       changedAnswers,
       current,
+      earlierStepOutputs,
       stepBase,
       inputs,
       prompter,
@@ -238,10 +274,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       // Held from before the pre-upgrade steps (the first change) until after the last stack.
       const outcome = await withDeploymentLock(events, 'upgrade', lock, async () => {
         // What the install's steps made (hosted zone id, certificate ARN, ...) stays referable by the stacks.
-        const stepOutputs: Record<string, Record<string, string>> = {};
-        const state = await readDeploymentState(request.stateDir, deployment);
-        for (const [id, record] of Object.entries(state?.steps ?? {}))
-          if (record.outputs) stepOutputs[id] = record.outputs;
+        const stepOutputs: Record<string, Record<string, string>> = { ...earlierStepOutputs };
         for (const entry of blueprint.upgrade.before)
           stepOutputs[entry.id] = await applyStep(entry, stepBase, inputs[entry.id] ?? {}, {
             ...stepOutputs,
@@ -281,6 +314,16 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
             });
         }
 
+        // Each change set's review lists the parameters it changes, as finally planned (a live value taken).
+        const sent = comparePlannedParameters(blueprint, plan, current, stepOutputs);
+        plan = {
+          ...plan,
+          stacks: plan.stacks.map((stack) => {
+            const changes = parameterChanges(sent[stack.id]);
+            return changes.length > 0 ? { ...stack, parameterChanges: changes } : stack;
+          }),
+        };
+
         const answersFile = {
           ...(resolved.saved ?? { blueprint: blueprint.product.id, answers: {} }),
           blueprint: blueprint.product.id,
@@ -319,6 +362,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
               from: fromVersion,
               to: blueprint.product.version,
               answersChanged: changedAnswers,
+              parametersChanged: parametersOf(plan),
               ...(override ? { template: override.stackId } : {}),
             })}) in ${region}`,
             packaged.plan,
@@ -348,6 +392,18 @@ function sameUpgrade(blueprint: Blueprint, request: UpgradeRequest, configPath: 
     ],
     connectionFlags: request.connectionFlags,
   });
+}
+
+/** A stack's comparison as the parameters that change, deployed → new. */
+function parameterChanges(comparison: ParameterComparison | undefined): ParameterChange[] {
+  return (comparison?.differ ?? []).map(({ name, deployed, answers }) => ({ name, deployed, next: answers }));
+}
+
+/** Every parameter the plan changes, with its stack's name. */
+function parametersOf(plan: InstallPlan): Array<ParameterChange & { stack: string }> {
+  return plan.stacks.flatMap((stack) =>
+    (stack.parameterChanges ?? []).map((change) => ({ stack: stack.name, ...change })),
+  );
 }
 
 /**

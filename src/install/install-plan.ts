@@ -1,6 +1,7 @@
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { type AnswerValue, type ReferenceScope, resolveValue } from '../blueprint/references.ts';
 import { BLUEPRINT_TAG, BLUEPRINT_VERSION_TAG, DEPLOYMENT_TAG } from '../deployment-tags.ts';
+import type { ParameterChange } from '../events.ts';
 import { installGraph, prerequisites, refOf } from '../graph/deployment-graph.ts';
 import { mask } from '../output/format.ts';
 import type { CheckResult, PlannedChange } from '../steps/step.ts';
@@ -84,6 +85,8 @@ export interface PlannedStack {
    * the review shows each that changes as deployed → new.
    */
   deployedParameters?: Record<string, string>;
+  /** An upgrade's parameters of this stack that change, deployed → new: its change set's review lists them. */
+  parameterChanges?: ParameterChange[];
 }
 
 export interface PlannedStep {

@@ -1,6 +1,6 @@
 import type { EventBus, StackguideEvent } from '../events.ts';
 import { formatDuration } from './format.ts';
-import { upgradeChangeText } from './upgrade-text.ts';
+import { parameterChangeLines, upgradeChangeText } from './upgrade-text.ts';
 
 /**
  * Human output without a terminal (CI, pipes, --output json): one line per event, never a redraw. The
@@ -49,7 +49,11 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
         .join(', ');
       const replaced =
         c.statefulReplacements.length > 0 ? `; replaces stateful: ${c.statefulReplacements.join(', ')}` : '';
-      return `${at} ${event.stack}: change set ${c.type.toLowerCase()} (${counts || 'no resource changes'})${replaced}`;
+      const parameters = c.parameterChanges?.length ?? 0;
+      const changed = [counts, parameters > 0 ? `${parameters} parameter${parameters === 1 ? '' : 's'}` : '']
+        .filter(Boolean)
+        .join(', ');
+      return `${at} ${event.stack}: change set ${c.type.toLowerCase()} (${changed || 'no resource changes'})${replaced}`;
     }
     case 'stack.skipped':
     case 'stack.not-started':
@@ -83,7 +87,11 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
     case 'step.completed':
       return `${at} ${event.step}: ${event.pending ? `pending, waiting for ${event.pending}` : 'done'}`;
     case 'upgrade.started':
-      return `${at} upgrading ${event.deployment}: ${upgradeChangeText(event)}`;
+      // Each parameter that changes with both values, under the header (deployed → new).
+      return [
+        `${at} upgrading ${event.deployment}: ${upgradeChangeText(event)}`,
+        ...parameterChangeLines(event.parametersChanged).map((line) => `           ${line}`),
+      ].join('\n');
     case 'destroy.plan':
       return undefined; // Printed whole, before the confirmation, by the destroy command.
     case 'destroy.leftovers':

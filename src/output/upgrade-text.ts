@@ -1,22 +1,40 @@
 /**
  * What an upgrade changes, for its header and its closing line: the blueprint versions when they
- * differ, and the answers it changes. An upgrade that keeps the version changes answers (a --set) or a
- * template (--template); "1.0.0 → 1.0.0" said neither.
+ * differ, the answers it changes, and the stack parameters it changes (read from the stacks, so an
+ * answers file edited since the last run counts too). An upgrade that keeps the version changes answers
+ * (a --set), parameters or a template (--template); "1.0.0 → 1.0.0" said neither, and "no answer
+ * changed" is said only when nothing differs.
  */
 export function upgradeChangeText(change: {
   from: string;
   to: string;
   answersChanged: readonly string[];
+  /** The stack parameters it changes (deployed → new); names only here, `parameterChangeLines` has the values. */
+  parametersChanged?: ReadonlyArray<{ name: string }>;
   /** The stack whose template --template replaces. */
   template?: string;
 }): string {
   const parts = [change.from === change.to ? change.to : `${change.from} → ${change.to}`];
   const answers = change.answersChanged;
   if (answers.length > 0)
+    parts.push(`answer${answers.length === 1 ? '' : 's'} changed: ${firstThree(answers)}`);
+  const parameters = [...new Set((change.parametersChanged ?? []).map((parameter) => parameter.name))];
+  if (parameters.length > 0)
     parts.push(
-      `answer${answers.length === 1 ? '' : 's'} changed: ${answers.length > 3 ? `${answers.slice(0, 3).join(', ')} and ${answers.length - 3} more` : answers.join(', ')}`,
+      `${parameters.length} parameter${parameters.length === 1 ? '' : 's'} changed${answers.length > 0 ? '' : `: ${firstThree(parameters)}`}`,
     );
   if (change.template !== undefined) parts.push(`new template for ${change.template}`);
   if (parts.length === 1 && change.from === change.to) parts.push('no answer changed');
   return parts.join(', ');
+}
+
+/** One line per parameter an upgrade changes: `demo-app JobTimeoutSeconds: 300 → 450`. Never a secret (not compared). */
+export function parameterChangeLines(
+  changes: ReadonlyArray<{ stack: string; name: string; deployed: string; next: string }>,
+): string[] {
+  return changes.map((change) => `${change.stack} ${change.name}: ${change.deployed} → ${change.next}`);
+}
+
+function firstThree(names: readonly string[]): string {
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 }

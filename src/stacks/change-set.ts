@@ -5,6 +5,7 @@ import type {
   ResourceChange,
 } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
+import type { ParameterChange } from '../events.ts';
 import type { Clock } from '../runtime/clock.ts';
 
 /**
@@ -18,6 +19,11 @@ export interface ChangeSetSummary {
   changeSetId: string;
   type: 'CREATE' | 'UPDATE';
   changes: ReviewedChange[];
+  /**
+   * The stack's parameters this change set changes, deployed → new, as the run planned them: a
+   * parameter-only update has no resource rows (or rows that do not name parameters), and still changes.
+   */
+  parameterChanges?: ParameterChange[];
   /** CloudFormation found nothing to do: the change set FAILED with "didn't contain changes". */
   empty: boolean;
   /** IAM resources added or modified: the capabilities acknowledgement lists them. */

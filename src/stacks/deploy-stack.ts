@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudFormationPort, StackDescription } from '../aws/cloudformation-port.ts';
 import { StackguideError } from '../errors.ts';
-import type { StackguideEvent } from '../events.ts';
+import type { ParameterChange, StackguideEvent } from '../events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
 import {
@@ -31,6 +31,8 @@ export interface StackDeployment {
   /** Every parameter the template declares: on an update, those the blueprint does not set keep the
    * stack's current value (as the console's "use existing value") instead of reverting to the default. */
   templateParameters?: string[];
+  /** The parameters this run changes, deployed → new, as planned (never a secret): the review lists them. */
+  parameterChanges?: ParameterChange[];
 }
 
 /** What the operator decided about a change set. */
@@ -132,7 +134,7 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     pendingToken: token,
     ...(existing ? { stackId: existing.stackId } : {}),
   });
-  const summary = await createChangeSet(
+  const madeChangeSet = await createChangeSet(
     {
       stackName: stack.name,
       changeSetName: token,
@@ -148,6 +150,12 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
     },
     deps,
   );
+  // Said whatever the change set's rows say: a parameter-only update may have none, or rows that do
+  // not name the parameter (trial finding 53: "0 changes" for a changed JobTimeoutSeconds).
+  const summary: ChangeSetSummary =
+    type === 'UPDATE' && stack.parameterChanges && stack.parameterChanges.length > 0
+      ? { ...madeChangeSet, parameterChanges: stack.parameterChanges }
+      : madeChangeSet;
   await journal.recordStack(stack.id, { name: stack.name, stackId: summary.stackId });
   emit({ type: 'changeset.created', stack: stack.name, summary: summaryEvent(summary) });
 
@@ -337,6 +345,7 @@ function summaryEvent(
     type: summary.type,
     empty: summary.empty,
     changes: summary.changes,
+    ...(summary.parameterChanges ? { parameterChanges: summary.parameterChanges } : {}),
     iamResources: summary.iamResources,
     statefulReplacements: summary.statefulReplacements,
   };

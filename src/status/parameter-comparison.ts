@@ -1,7 +1,7 @@
 import type { StackDescription } from '../aws/cloudformation-port.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
-import { buildInstallPlan, NO_ECHO_VALUE, takesSecret } from '../install/install-plan.ts';
+import { buildInstallPlan, type InstallPlan, NO_ECHO_VALUE, takesSecret } from '../install/install-plan.ts';
 import { safeParameters } from '../upgrade/upgrade-plan.ts';
 
 /**
@@ -41,12 +41,25 @@ export function compareDeployedParameters(
   stepOutputs: Record<string, Record<string, string>>,
 ): Record<string, ParameterComparison> {
   if (scope.answers === undefined) return {};
-  let plan: ReturnType<typeof buildInstallPlan>;
+  let plan: InstallPlan;
   try {
     plan = buildInstallPlan(blueprint, { ...scope, answers: { ...scope.answers } });
   } catch {
     return {};
   }
+  return comparePlannedParameters(blueprint, plan, described, stepOutputs);
+}
+
+/**
+ * The same comparison for a plan already made: an upgrade's, once its live checks and --template have
+ * changed it, so its change sets list what they will really send.
+ */
+export function comparePlannedParameters(
+  blueprint: Blueprint,
+  plan: InstallPlan,
+  described: readonly DescribedStack[],
+  stepOutputs: Record<string, Record<string, string>>,
+): Record<string, ParameterComparison> {
   const stackOutputs: Record<string, Record<string, string>> = {};
   for (const { id, description } of described) if (description) stackOutputs[id] = description.outputs;
   const result: Record<string, ParameterComparison> = {};

@@ -23,6 +23,25 @@ afterAll(async () => {
   await work?.remove();
 });
 
+/** Runs the CLI on one deployment of moto: its blueprint, answers file and state folder. */
+function cliFor(blueprintPath: string, answers: string, state: string) {
+  return (...args: string[]) =>
+    runCli(
+      [
+        ...args,
+        '--blueprint',
+        blueprintPath,
+        '--config',
+        answers,
+        '--endpoint-url',
+        moto.endpoint,
+        '--state-dir',
+        join(work.path, state),
+      ],
+      { cwd: work.path },
+    );
+}
+
 describe('stackguide upgrade against moto', () => {
   it('keeps previous values, warns about storage that grew and uses the live value, and watches UPDATE_COMPLETE', async () => {
     const answers = join(work.path, 'shop.answers.yaml');
@@ -30,21 +49,7 @@ describe('stackguide upgrade against moto', () => {
       answers,
       'blueprint: database-app\nblueprintVersion: 1.0.0\ndeployment: shop\nregion: us-east-1\nanswers:\n  storage: 20\n',
     );
-    const cli = (...args: string[]) =>
-      runCli(
-        [
-          ...args,
-          '--blueprint',
-          blueprint,
-          '--config',
-          answers,
-          '--endpoint-url',
-          moto.endpoint,
-          '--state-dir',
-          join(work.path, 'state'),
-        ],
-        { cwd: work.path },
-      );
+    const cli = cliFor(blueprint, answers, 'state');
     const installed = await cli('install', '--yes');
     expect(installed.code, installed.stderr).toBe(0);
 
@@ -87,7 +92,11 @@ describe('stackguide upgrade against moto', () => {
     expect(upgraded.code, upgraded.stderr).toBe(0);
     // The header says what changes: the answer given with --set. The version is the one the stacks' tags
     // say they run (this blueprint's 2.0.0), not the answers file's older blueprintVersion.
-    expect(upgraded.stderr).toContain('upgrading shop: 2.0.0, answer changed: instanceSize\n');
+    expect(upgraded.stderr).toContain(
+      'upgrading shop: 2.0.0, answer changed: instanceSize, 1 parameter changed\n           shop-main InstanceClass: db.t3.micro → db.t3.small\n',
+    );
+    // Its change set lists what it sends: the answer's parameter and the live value taken.
+    expect(upgraded.stderr).toContain('shop-main: change set update (2 parameters)');
     expect(upgraded.stderr).toContain(
       'shop-main: AllocatedStorage would be 20, but Database has AllocatedStorage 50 now (it grew',
     );
@@ -116,6 +125,50 @@ describe('stackguide upgrade against moto', () => {
     expect(saved).toContain('instanceSize: db.t3.small');
     rds.destroy();
     cloudFormation.destroy();
+  });
+
+  it('lists each parameter the answers file changes, deployed → new, and the stack ends up holding it (trial finding 53)', async () => {
+    const answers = join(work.path, 'demo.answers.yaml');
+    const written = `blueprint: demo
+deployment: demo
+region: us-east-1
+answers:
+  environment: dev
+  jobTimeoutSeconds: 300
+  adminEmail: ops@example.com
+`;
+    await writeFile(answers, written);
+    const cli = cliFor(join(projectRoot, 'blueprints', 'demo'), answers, 'demo-state');
+    const installed = await cli('install', '--yes');
+    expect(installed.code, installed.stderr).toBe(0);
+
+    // The operator edits the answers file by hand: no --set, nothing in the file tells the change.
+    await writeFile(answers, written.replace('jobTimeoutSeconds: 300', 'jobTimeoutSeconds: 450'));
+    const upgraded = await cli('upgrade', '--yes');
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    expect(upgraded.stderr).toContain('upgrading demo: 1.0.0, 1 parameter changed: JobTimeoutSeconds\n');
+    expect(upgraded.stderr).toContain('demo-app JobTimeoutSeconds: 300 → 450\n');
+    expect(upgraded.stderr).not.toContain('no answer changed');
+    // The change set has no resource row for it on moto; its line still counts the parameter.
+    expect(upgraded.stderr).toMatch(/demo-app: change set update \([^)]*1 parameter\)/);
+    expect(upgraded.stderr).toMatch(/demo-app: UPDATE_COMPLETE/);
+
+    const cloudFormation = new CloudFormationClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials,
+    });
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: 'demo-app' }));
+    const held = Object.fromEntries(
+      (Stacks?.[0]?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
+    );
+    expect(held.JobTimeoutSeconds).toBe('450');
+    cloudFormation.destroy();
+
+    // Nothing differs any more: now, and only now, the header says no answer changed.
+    const again = await cli('upgrade', '--yes');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('upgrading demo: 1.0.0, no answer changed\n');
   });
 
   it('refuses to upgrade what is not installed', async () => {

@@ -9,7 +9,7 @@ import { formatDuration, mask } from '../../src/output/format.ts';
 import { errorEvent, renderErrorText } from '../../src/output/render-error.ts';
 import { statusChangesText, statusText } from '../../src/output/status-text.ts';
 import { supportBundleText } from '../../src/output/support-bundle-text.ts';
-import { upgradeChangeText } from '../../src/output/upgrade-text.ts';
+import { parameterChangeLines, upgradeChangeText } from '../../src/output/upgrade-text.ts';
 import type { DeploymentStatus } from '../../src/status/deployment-status.ts';
 
 /** The text printers of src/output/, rendered to strings: exactly what the operator reads. */
@@ -433,6 +433,23 @@ describe('what an upgrade changes', () => {
     expect(upgradeChangeText({ from: '1.0.0', to: '1.0.0', answersChanged: [] })).toBe(
       '1.0.0, no answer changed',
     );
+  });
+
+  it('names the parameters the stacks hold that change, even when the answers file held the change already (trial finding 53)', () => {
+    const timeout = { stack: 'demo-app', name: 'JobTimeoutSeconds', deployed: '300', next: '450' };
+    expect(
+      upgradeChangeText({ from: '1.0.0', to: '1.0.0', answersChanged: [], parametersChanged: [timeout] }),
+    ).toBe('1.0.0, 1 parameter changed: JobTimeoutSeconds');
+    // With the answers named already, the parameters are counted (the lines under it give the values).
+    expect(
+      upgradeChangeText({
+        from: '1.0.0',
+        to: '1.0.0',
+        answersChanged: ['jobTimeoutSeconds'],
+        parametersChanged: [timeout, { ...timeout, stack: 'demo-worker' }, { ...timeout, name: 'Retention' }],
+      }),
+    ).toBe('1.0.0, answer changed: jobTimeoutSeconds, 2 parameters changed');
+    expect(parameterChangeLines([timeout])).toEqual(['demo-app JobTimeoutSeconds: 300 → 450']);
   });
 
   it('counts an answer as changed against the file, in the order of the questions, never a secret', () => {
