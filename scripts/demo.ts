@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the whole product against a local demo target. Starts the demo blueprint's lab (moto,
  * the AWS emulator, and the stand-ins, on loopback ports; scripts/lab/start-lab.ts), runs `stackguide
- * install` on the demo blueprint against it in this terminal, then `stackguide status`. In a terminal
- * the target then stays up, with the commands to go on with (status, upgrade, destroy), until Ctrl+C.
+ * install` on the demo blueprint against it in this terminal. In a terminal the target then stays up,
+ * with the commands to go on with (status, upgrade, destroy), until Ctrl+C; without one (CI, a pipe)
+ * `stackguide status` follows the install instead, and the target stops.
  * Arguments after `--` go to install, e.g. `npm run demo -- --config blueprints/demo/answers.yaml --yes`
  * for the unattended run (the answers file is copied into the demo's folder first).
  */
@@ -58,33 +59,37 @@ try {
   code = await run(['install', '--blueprint', blueprint, ...args]);
   const written = config ?? (await writtenAnswers());
   const answers = written ?? 'demo.answers.yaml';
-  if (code === 0) {
+  const interactive = process.stdin.isTTY && !process.env.CI;
+  if (code === 0 && !interactive) {
+    // A log is read top to bottom: the status follows the install there.
     console.error('\nWhat AWS holds now (stackguide status):');
     await run(['status', '--blueprint', blueprint, '--config', answers]);
-    if (process.stdin.isTTY && !process.env.CI) {
-      // Each command fits the terminal, cut before an option with a `\` when it must: a line the
-      // terminal wraps is broken when copied.
-      const width = process.stderr.columns || 80;
-      const commands = [
-        `stackguide status --blueprint ${blueprint} --config ${answers}`,
-        `stackguide upgrade --blueprint ${blueprint} --config ${answers} --set jobTimeoutSeconds=600`,
-        `stackguide destroy --blueprint ${blueprint} --config ${answers}`,
-      ];
-      console.error(
-        [
-          '',
-          'The demo target stays up until Ctrl+C. In another terminal:',
-          `  cd ${lab.folder} && source lab.env`,
-          ...commands.flatMap((command) => commandLines(command, width, '  ')),
-          '',
-          'Ctrl+C here stops the demo target.',
-        ].join('\n'),
-      );
-      await new Promise<void>((done) => {
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-      });
-    }
+  }
+  if (code === 0 && interactive) {
+    // In a terminal the install's summary stays on the screen (trial finding 59: the status printed
+    // after it scrolled it off an 80x24 window); the status is the first command offered instead.
+    // Each command fits the terminal, cut before an option with a `\` when it must: a line the
+    // terminal wraps is broken when copied.
+    const width = process.stderr.columns || 80;
+    const commands = [
+      `stackguide status --blueprint ${blueprint} --config ${answers}`,
+      `stackguide upgrade --blueprint ${blueprint} --config ${answers} --set jobTimeoutSeconds=600`,
+      `stackguide destroy --blueprint ${blueprint} --config ${answers}`,
+    ];
+    console.error(
+      [
+        '',
+        'The demo target stays up until Ctrl+C. In another terminal:',
+        `  cd ${lab.folder} && source lab.env`,
+        ...commands.flatMap((command) => commandLines(command, width, '  ')),
+        '',
+        'Ctrl+C here stops the demo target.',
+      ].join('\n'),
+    );
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
   }
 } finally {
   console.error('Stopping the demo target…');

@@ -100,6 +100,13 @@ describe('npm run demo in an 80x24 terminal', () => {
     );
     running.push(() => demo.kill());
     await demo.waitFor('Ctrl+C here stops the demo target.', 300_000);
+    // The end of the demo reads without scrolling back (trial finding 59): the install's outcome and
+    // its unattended re-run are still on the 24 rows with the commands to go on with.
+    const end = await demo.screen();
+    expect(end).toContain('✔ demo is installed');
+    expect(end).toContain('Run the same install unattended with:');
+    expect(end).toContain('In another terminal:');
+    expect(end).not.toContain('What AWS holds now');
     // Wrapped lines are joined in the scrollback: a line longer than the terminal was wrapped by it.
     const printed = (await demo.scrollback()).split('\n');
     const rerunAt = printed.findIndex((line) => line.includes('Run the same install unattended with:'));
