@@ -38,28 +38,25 @@ export function InstallSummaryScreen({
         ✔ {deployment} is installed
       </Text>
       {steps.map((step) =>
-        step.pending !== undefined ? (
-          // Not done: what it waits for, whole, under its title.
-          hangingWrap('  ◷ ', `${step.title}: pending, waiting for ${step.pending}`, '    ', width).map(
-            (line) => (
-              <Text key={`${step.id}-${line}`} color="yellow">
-                {line}
-              </Text>
-            ),
-          )
-        ) : (
-          <Text key={step.id}>
-            {'  '}
-            {step.done ? '✔' : '✖'} {step.title}
-          </Text>
-        ),
+        step.pending !== undefined
+          ? // Not done: what it waits for, whole, under its title.
+            hangingWrap('  ◷ ', `${step.title}: pending, waiting for ${step.pending}`, '    ', width).map(
+              (line) => (
+                <Text key={`${step.id}-${line}`} color="yellow">
+                  {line}
+                </Text>
+              ),
+            )
+          : // A title longer than the window goes on under its text, never at the first column.
+            hangingWrap(`  ${step.done ? '✔' : '✖'} `, step.title, '    ', width).map((line) => (
+              <Text key={`${step.id}-${line}`}>{line}</Text>
+            )),
       )}
       {stacks.map((stack) => (
         <Box key={stack.name} flexDirection="column">
-          <Text>
-            {'  '}
-            {stack.name} <Text dimColor>{stack.status}</Text>
-          </Text>
+          {hangingWrap('  ', `${stack.name} ${stack.status}`, '    ', width).map((line) => (
+            <Text key={line}>{line}</Text>
+          ))}
           {Object.entries(stack.outputs).flatMap(([key, value]) =>
             // A value (an ARN, a URL) is never cut: it goes whole on the line after its key if it must.
             hangingWrap('    ', `${key}: ${value}`, '      ', width).map((line) => (
@@ -87,9 +84,9 @@ export function InstallSummaryScreen({
           <Text bold>Still to do by hand:</Text>
           {afterInstall.map((item) => (
             <Box key={item.title} flexDirection="column">
-              <Text>
-                {'  '}☐ {item.title}
-              </Text>
+              {hangingWrap('  ☐ ', item.title, '    ', width).map((line) => (
+                <Text key={line}>{line}</Text>
+              ))}
               {item.details.flatMap((line) =>
                 // A command to run is cut only before an option, with a `\` to paste it whole; words
                 // wrap under their own indent.
@@ -107,16 +104,21 @@ export function InstallSummaryScreen({
         </Box>
       ) : null}
       <Text> </Text>
-      <Text>
-        {answersSaved ? `Answers saved to ${answersPath}. ` : ''}Run the same install unattended with:
-      </Text>
+      {/* The line that introduces the command stays whole, on its own when the path is long. */}
+      {savedLines(answersSaved ? `Answers saved to ${answersPath}.` : '', width).map((line) => (
+        <Text key={line}>{line}</Text>
+      ))}
       {/* Cut into lines that fit, joined by `\`: a line the terminal wraps breaks when copied. */}
       {commandLines(nextCommand, width, '  ').map((line) => (
         <Text key={line} bold>
           {line}
         </Text>
       ))}
-      <Text dimColor>Event log: {eventLogPath}</Text>
+      {hangingWrap('', `Event log: ${eventLogPath}`, '  ', width).map((line) => (
+        <Text key={line} dimColor>
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }
@@ -124,4 +126,11 @@ export function InstallSummaryScreen({
 /** `aws eks tag-resource --region …`: a line of a checklist that is a command, with options to cut at. */
 function isCommand(line: string): boolean {
   return /^[a-z][\w.-]* /.test(line) && / --[a-z]/.test(line);
+}
+
+function savedLines(saved: string, width: number): string[] {
+  const rerun = 'Run the same install unattended with:';
+  if (saved === '') return [rerun];
+  if (saved.length + 1 + rerun.length <= width) return [`${saved} ${rerun}`];
+  return [...hangingWrap('', saved, '  ', width), rerun];
 }

@@ -74,11 +74,12 @@ export function createInquirerPrompter(
   const explain = (help: string | undefined) => {
     if (!help) return;
     const width = streams.output.columns || 80;
-    const lines = help
-      .split('\n')
-      .flatMap((paragraph) =>
-        paragraph.trim() === '' ? [''] : hangingWrap('  ', paragraph, '  ', width - 1),
-      );
+    const lines = help.split('\n').flatMap((paragraph) =>
+      // A list item (`- `) goes on under its text, not under its dash.
+      paragraph.trim() === ''
+        ? ['']
+        : hangingWrap('  ', paragraph, /^\s*- /.test(paragraph) ? '    ' : '  ', width - 1),
+    );
     streams.output.write(`${lines.map((line) => paint('dim', line)).join('\n')}\n`);
   };
   return {

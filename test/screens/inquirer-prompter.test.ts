@@ -73,6 +73,24 @@ describe('the terminal prompter', () => {
     expect(await secret).toBe('x');
   });
 
+  it("wraps a list item of the help under its text, the SES request's advice included (trial finding 63)", async () => {
+    const { prompter, shown, answer } = terminal(80);
+    const help = [
+      'AWS reviewers deny vague requests. Say:',
+      '- what the platform sends: sign-up and verification codes, password resets, notices to users and admins;',
+      '- your email policies: how bounces and complaints are handled (SES notifications, the account-level suppression list), and how recipients stop mail they no longer want.',
+    ].join('\n');
+    const typed = prompter.input({ message: 'How will you use SES?', help, validate: () => true });
+    await answer('How will you use SES?', 'mail\r');
+    expect(await typed).toBe('mail');
+    const before = shown().slice(0, shown().indexOf('How will you use SES?'));
+    const lines = before.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('?'));
+    for (const line of lines) expect(line.length, line).toBeLessThan(80);
+    // Each line is a list item's start or goes on under the item's text.
+    for (const line of lines.slice(1)) expect(line, line).toMatch(/^ {2}- |^ {4}\S/);
+    expect(lines.length).toBe(6);
+  });
+
   it('wraps a refusal by words under its marker, never mid-word at the window edge', async () => {
     const { prompter, shown, answer } = terminal(40);
     const refusal =

@@ -127,4 +127,59 @@ describe('InstallSummaryScreen at 80 columns', () => {
       expect(line).toMatch(/^ {2}/);
     view.unmount();
   });
+
+  it('goes on under its text when a line is longer than the window: no line restarts at the first column (trial finding 63)', async () => {
+    const view = renderInTerminal(
+      <InstallSummaryScreen
+        deployment="geo-two"
+        stacks={[{ name: 'geo-two-cluster-pipeline', status: 'CREATE_COMPLETE', outputs: {} }]}
+        steps={[
+          {
+            id: 'dockerhub',
+            title:
+              'Add Docker Hub credentials to AWS Secrets Manager as the dockerhub/creds secret of this account',
+            done: true,
+          },
+        ]}
+        warnings={[]}
+        answersPath="/tmp/stackguide-lab-opensarlab-9n6gBQ/geo-two.answers.yaml"
+        answersSaved
+        nextCommand="stackguide install --config geo-two.answers.yaml --yes"
+        eventLogPath="/tmp/stackguide-lab-opensarlab-9n6gBQ/.stackguide/geo-two/events.ndjson"
+        afterInstall={[
+          {
+            title:
+              "Update deployment_url in the cluster repository's opensarlab/opensarlab.yaml if you started with the load balancer's name",
+            details: ['Then point your DNS record for opensarlab.example.edu at the load balancer.'],
+          },
+          {
+            title:
+              'Prime the Auto Scaling group of each profile (desired capacity 1) unless users are active',
+            details: [],
+          },
+        ]}
+      />,
+      { columns: 80, rows: 24 },
+    );
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('Event log'));
+    const lines = view.lastFrame().split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    // Only the headings start at the first column.
+    const first = lines.filter((line) => /^\S/.test(line));
+    expect(first.map((line) => line.replace(/ .*/, ''))).toEqual(['✔', 'Still', 'Answers', 'Run', 'Event']);
+    const text = lines.join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain(
+      "☐ Update deployment_url in the cluster repository's opensarlab/opensarlab.yaml if you started with the load balancer's name",
+    );
+    expect(text).toContain(
+      '☐ Prime the Auto Scaling group of each profile (desired capacity 1) unless users are active',
+    );
+    expect(text).toContain(
+      '✔ Add Docker Hub credentials to AWS Secrets Manager as the dockerhub/creds secret of this account',
+    );
+    expect(lines).toContain('  /tmp/stackguide-lab-opensarlab-9n6gBQ/.stackguide/geo-two/events.ndjson');
+    // The line before the command is whole, on its own when the answers file's path is long.
+    expect(lines).toContain('Run the same install unattended with:');
+    view.unmount();
+  });
 });

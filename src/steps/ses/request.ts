@@ -33,8 +33,7 @@ const REVIEW_ADVICE = [
   '- what the platform sends: sign-up and verification codes, password resets, notices to users and admins;',
   '- who receives it: only people who signed up for an account, never bought or rented lists;',
   '- how much and how often: e.g. about 50 emails a day, a few hundred at the start of a class;',
-  '- your email policies: how bounces and complaints are handled (SES notifications, the account-level',
-  '  suppression list), and how recipients stop mail they no longer want.',
+  '- your email policies: how bounces and complaints are handled (SES notifications, the account-level suppression list), and how recipients stop mail they no longer want.',
 ].join('\n');
 
 export async function askRequest(
