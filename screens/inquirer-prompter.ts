@@ -42,6 +42,20 @@ function promptTheme(on: boolean, width: () => number) {
 }
 
 /**
+ * A question's own line wrapped by words to the window (trial finding 61: inquirer lets the terminal fold
+ * it, mid-word: "(Y/n" / ")"), each continuation under the text after the `? ` inquirer draws, with room
+ * kept on the last line for the `suffix` inquirer adds after the message (`(y/N)`, a default, the mask note).
+ */
+export function fitQuestion(message: string, suffix: number, width: number): string {
+  // The last word and the suffix are wrapped as one (a placeholder glued to it), so the suffix never
+  // lands past the edge; the placeholder is then taken off.
+  const tail = '\uE000'.repeat(suffix + 1);
+  return hangingWrap('? ', `${message}${tail}`, '  ', width - 1)
+    .join('\n')
+    .slice(2, -tail.length);
+}
+
+/**
  * The Prompter for a terminal, on @inquirer/prompts. It runs only while Ink is not mounted (the ask
  * phase), writes to stderr like all human output, and stops when the run's signal is aborted.
  */
@@ -66,6 +80,7 @@ export function createInquirerPrompter(
   const on = colourOn(colour, streams.output);
   const paint = painter(on);
   const theme = promptTheme(on, () => streams.output.columns || 80);
+  const fit = (message: string, suffix: number) => fitQuestion(message, suffix, streams.output.columns || 80);
   /**
    * A question's help (the blueprint's description, a number's range, a manual step's instructions),
    * dim above it and wrapped by words to the window: inquirer's prompts draw no help of their own
@@ -89,14 +104,17 @@ export function createInquirerPrompter(
     confirm: (question) =>
       guard(() => {
         explain(question.help);
-        return confirm({ message: question.message, default: question.default ?? true, theme }, context);
+        return confirm(
+          { message: fit(question.message, 6), default: question.default ?? true, theme },
+          context,
+        );
       }),
     select: (question) =>
       guard(() => {
         explain(question.help);
         return select(
           {
-            message: question.message,
+            message: fit(question.message, 0),
             choices: question.choices.map((choice) => ({
               value: choice.value,
               name: choice.name ?? choice.value,
@@ -114,7 +132,14 @@ export function createInquirerPrompter(
         const onEscape = question.escapeCancels ? escapeSignal(streams.input, signal) : undefined;
         return input(
           {
-            message: question.message,
+            // Room for the default in brackets, or the "(checking…)" an answer checked against AWS shows.
+            message: fit(
+              question.message,
+              Math.max(
+                question.default !== undefined ? question.default.length + 3 : 0,
+                question.verify ? 12 : 0,
+              ),
+            ),
             ...(question.default !== undefined ? { default: question.default } : {}),
             validate: async (value: string) => {
               const verdict = question.validate(value);
@@ -145,7 +170,13 @@ export function createInquirerPrompter(
       guard(() => {
         explain(question.help);
         return password(
-          { message: question.message, mask: false, toggleMask: false, validate: question.validate, theme },
+          {
+            message: fit(question.message, '[input is masked]'.length + 1),
+            mask: false,
+            toggleMask: false,
+            validate: question.validate,
+            theme,
+          },
           context,
         );
       }),

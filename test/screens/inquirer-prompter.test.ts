@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
-import { createInquirerPrompter } from '../../screens/inquirer-prompter.ts';
+import { createInquirerPrompter, fitQuestion } from '../../screens/inquirer-prompter.ts';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
 import { askQuestions } from '../../src/install/questionnaire.ts';
 
@@ -157,5 +157,32 @@ describe('the terminal prompter', () => {
       /Receives the platform's alerts\.\n {2}Use an email address such as ops@example\.com\.\n.*Administrator email/,
     );
     expect(screen).toMatch(/is tagged on every\n {2}stack\.\n.*Which kind of environment/);
+  });
+});
+
+describe('question lines at 80 columns (trial finding 61)', () => {
+  it('wraps a question by words under its text, its (y/N) kept whole on the last line', async () => {
+    const { prompter, shown, answer } = terminal(80);
+    const message =
+      'Also delete the CodeCommit repositories geo-class-container, geo-class-cluster? They hold code: only if you have a copy';
+    const asked = prompter.confirm({ message, default: false });
+    await answer(/only if you have a copy \(y\/N\)/, 'n\r');
+    expect(await asked).toBe(false);
+    expect(shown()).toContain(
+      [
+        '? Also delete the CodeCommit repositories geo-class-container,',
+        '  geo-class-cluster? They hold code: only if you have a copy (y/N)',
+      ].join('\n'),
+    );
+    // (The redraws that follow, with their cursor moves stripped, run together: the lines are read above.)
+  });
+
+  it('moves the last word down with the suffix rather than letting the suffix cross the edge', () => {
+    const message = `${'word '.repeat(14)}final`; // 75 characters: with "? " and " (Y/n)" past 80
+    expect(fitQuestion(message, 6, 80).split('\n')).toEqual([`${'word '.repeat(14).trimEnd()}`, '  final']);
+    expect(fitQuestion('Short?', 6, 80)).toBe('Short?');
+    // A word longer than the line stays whole (a path, a URL), on a line of its own.
+    const path = `/${'a'.repeat(90)}`;
+    expect(fitQuestion(`Import ${path}?`, 6, 80).split('\n')).toEqual(['Import', `  ${path}?`]);
   });
 });
