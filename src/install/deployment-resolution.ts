@@ -10,6 +10,7 @@ import type { Clock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
 import { type StepBase, validateSteps } from '../steps/run-steps.ts';
 import { type AnswersFile, checkAnswersBlueprint, readAnswersFile } from './answers-file.ts';
+import { deployedAnswers } from './deployed-answers.ts';
 import { nameAvailability } from './deployment-name-check.ts';
 import type { Prompter } from './prompter.ts';
 import { askDeploymentName, askQuestions, askRegion, presetAnswers } from './questionnaire.ts';
@@ -182,7 +183,13 @@ export async function resolveDeployment(
       nameAvailability(blueprint, { region, account: identity.account }, aws),
     ));
   if (given !== undefined) await environment.named?.(deployment, aws);
-  const answers = preset?.answers ?? (await askQuestions(request, saved, prompter));
+  // Guided without an answers file, a deployment that exists offers what it runs, not the blueprint's
+  // defaults: Enter keeps the deployed value (trial finding 51). With --yes nothing is asked.
+  const offered =
+    prompter && !request.yes && !preset && !saved
+      ? await deployedAnswers(blueprint, { deployment, region, account: identity.account }, aws)
+      : {};
+  const answers = preset?.answers ?? (await askQuestions(request, saved, prompter, offered));
   return { saved, region, aws, identity, deployment, answers };
 }
 

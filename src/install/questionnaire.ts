@@ -154,6 +154,8 @@ export async function askQuestions(
   request: QuestionnaireRequest,
   saved: AnswersFile | undefined,
   prompter: Prompter | undefined,
+  /** Offered in place of the blueprint's defaults when asked: what a deployment that exists runs. */
+  offered: Readonly<Record<string, AnswerValue>> = {},
 ): Promise<Record<string, AnswerValue>> {
   const answers: Record<string, AnswerValue> = {};
   const problems: ErrorDetail[] = [];
@@ -182,7 +184,13 @@ export async function askQuestions(
     if (prompter && !settled) {
       if (question.section && question.section !== section) prompter.section(question.section);
       section = question.section;
-      const answer = await ask(prompter, question);
+      const deployed = offered[question.id];
+      const answer = await ask(
+        prompter,
+        deployed === undefined || question.type === 'secret'
+          ? question
+          : { ...question, default: deployed as never },
+      );
       // An optional question left empty has no answer, exactly as when it is absent unattended.
       if (answer !== undefined) answers[question.id] = answer;
       continue;
