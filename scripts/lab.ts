@@ -3,6 +3,7 @@
  * prints the commands to try it with, and keeps it up until Ctrl+C, which stops every server and removes
  * the lab's folder.
  */
+import { terminalColumns } from '../src/output/terminal-text.ts';
 import { labBlueprints, startLab } from './lab/start-lab.ts';
 
 const blueprint = process.argv[2];
@@ -12,7 +13,8 @@ if (!blueprint || !labBlueprints().includes(blueprint)) {
 }
 console.error(`Starting the lab for blueprints/${blueprint}…`);
 const lab = await startLab(blueprint);
-console.error(`\n${lab.instructions()}\n\nCtrl+C stops the lab.`);
+// Fitted to the terminal the lab runs in (the commands cut with a trailing `\`); whole into a pipe.
+console.error(`\n${lab.instructions(terminalColumns(process.stderr))}\n\nCtrl+C stops the lab.`);
 await new Promise<void>((done) => {
   process.once('SIGINT', done);
   process.once('SIGTERM', done);

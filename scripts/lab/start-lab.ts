@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { commandLines } from '../../src/output/command-lines.ts';
+import { hangingWrap } from '../../src/output/wrap.ts';
 import { startAccountPrepTarget } from '../../test/support/account-prep-target.ts';
 import { labRecipes } from './lab-recipes.ts';
 
@@ -21,7 +23,7 @@ export interface Lab {
   /** The lab's answers file: a copy of the blueprint's sample, beside the files it names. */
   answersPath: string;
   /** What to run, in order, ready to print. */
-  instructions(): string;
+  instructions(width?: number): string;
   stop(): Promise<void>;
 }
 
@@ -76,25 +78,56 @@ export async function startLab(blueprint: string): Promise<Lab> {
     folder,
     env,
     answersPath,
-    instructions: () =>
-      [
-        `Lab for blueprints/${blueprint} is up in ${folder}`,
-        ...preparation.notes.map((note) => `  ${note}`),
-        '',
-        'In another terminal:',
-        `  cd ${folder} && source lab.env`,
-        `  stackguide install --blueprint ${blueprintPath}                 # guided`,
-        `  ${secrets}stackguide install --blueprint ${blueprintPath} ${deploymentOf} --yes   # unattended, from the sample answers`,
-        `  stackguide status --blueprint ${blueprintPath} ${deploymentOf}`,
-        `  stackguide destroy --blueprint ${blueprintPath} ${deploymentOf}`,
-        '(after a guided install, use the answers file it wrote instead of answers.yaml)',
-      ].join('\n'),
+    instructions: (width?: number) =>
+      labInstructions(
+        { blueprint, folder, notes: preparation.notes, secrets, blueprintPath, answers: deploymentOf },
+        width,
+      ),
     async stop() {
       await warming;
       await Promise.all([target.stop(), preparation.stop?.()]);
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What to run, for a terminal of `width` columns (none: every line whole): each command on lines of its
+ * own, cut before an option with a trailing `\` as the product prints its commands (trial finding 60), so
+ * that pasted it still runs as one command; what each is for on a comment line above it.
+ */
+export function labInstructions(
+  lab: {
+    blueprint: string;
+    folder: string;
+    notes: readonly string[];
+    secrets: string;
+    blueprintPath: string;
+    answers: string;
+  },
+  width = Number.POSITIVE_INFINITY,
+): string {
+  const command = (text: string) => commandLines(text, width, '  ');
+  const { blueprint, folder, blueprintPath, answers } = lab;
+  return [
+    ...hangingWrap('', `Lab for blueprints/${blueprint} is up in ${folder}`, '  ', width),
+    ...lab.notes.flatMap((note) => hangingWrap('  ', note, '    ', width)),
+    '',
+    'In another terminal:',
+    ...command(`cd ${folder} && source lab.env`),
+    '  # guided:',
+    ...command(`stackguide install --blueprint ${blueprintPath}`),
+    '  # unattended, from the sample answers:',
+    ...command(`${lab.secrets}stackguide install --blueprint ${blueprintPath} ${answers} --yes`),
+    ...command(`stackguide status --blueprint ${blueprintPath} ${answers}`),
+    ...command(`stackguide destroy --blueprint ${blueprintPath} ${answers}`),
+    ...hangingWrap(
+      '',
+      '(after a guided install, use the answers file it wrote instead of answers.yaml)',
+      '  ',
+      width,
+    ),
+  ].join('\n');
 }
 
 /** The first calls an install makes of moto, made once so that moto has set up those services. */

@@ -7,6 +7,10 @@
  */
 export function commandLines(command: string, width: number, indent = ''): string[] {
   if (indent.length + command.length <= width) return [`${indent}${command}`];
+  // Variables set for the command (`NAME=value stackguide …`) go on a line of their own first.
+  const variables = /^((?:[A-Z][A-Z0-9_]*=\S+ )+)(\S.*)$/.exec(command);
+  if (variables?.[1] && variables[2])
+    return [`${indent}${variables[1].trimEnd()} \\`, ...commandLines(variables[2], width, `${indent}  `)];
   const continued = `${indent}  `;
   const [head = '', ...options] = command
     .split(/ (?=--)/)
