@@ -23,6 +23,21 @@ export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions):
   });
 }
 
+/**
+ * What destroy kept on purpose, a line each (`arn: why`); many kept for one reason (the resources of a
+ * stack the blueprint keeps) are counted on one line instead of listed (the event log lists them).
+ */
+function keptLines(kept: ReadonlyArray<{ arn: string; reason: string }>): string {
+  const byReason = new Map<string, string[]>();
+  for (const item of kept) byReason.set(item.reason, [...(byReason.get(item.reason) ?? []), item.arn]);
+  return [...byReason]
+    .map(
+      ([reason, arns]) =>
+        `           ${arns.length === 1 ? `${arns[0]}: ${reason}` : `${arns.length} resources: ${reason}`}`,
+    )
+    .join('\n');
+}
+
 /** `command`: the run's, from its `run.started`, when the printer heard it. */
 export function plainLine(event: StackguideEvent, elapsedMs: number, command?: string): string | undefined {
   const at = `[${formatDuration(elapsedMs).padStart(7)}]`;
@@ -94,10 +109,14 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
       ].join('\n');
     case 'destroy.plan':
       return undefined; // Printed whole, before the confirmation, by the destroy command.
-    case 'destroy.leftovers':
-      return event.unexpected.length === 0
-        ? `${at} leftovers: none unexpected${event.expected.length > 0 ? ` (${event.expected.length} kept on purpose)` : ''}`
-        : `${at} leftovers: ${event.unexpected.length} unexpected\n${event.unexpected.map((item) => `           ${item.arn}: ${item.reason}`).join('\n')}`;
+    case 'destroy.leftovers': {
+      // What is kept on purpose is named, with why (trial finding 56: "1 kept on purpose" said not which).
+      const kept =
+        event.expected.length > 0 ? `\n           kept on purpose:\n${keptLines(event.expected)}` : '';
+      if (event.unexpected.length === 0) return `${at} leftovers: none unexpected${kept}`;
+      const unexpected = event.unexpected.map((item) => `           ${item.arn}: ${item.reason}`);
+      return `${at} leftovers: ${event.unexpected.length} unexpected\n${unexpected.join('\n')}${kept}`;
+    }
     case 'blueprint.valid':
       return `✔ ${event.blueprint} ${event.version} is valid: ${event.questions} question(s), stacks ${event.stacks.join(', ')}`;
     case 'support.bundle':

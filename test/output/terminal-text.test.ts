@@ -115,3 +115,66 @@ describe('plain text wrapped to the terminal', () => {
     expect(terminalColumns({})).toBeUndefined();
   });
 });
+
+describe('the leftovers line names what destroy kept on purpose (trial finding 56)', () => {
+  const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dockerhub/creds-rsKChc';
+  const why = 'made by the dockerhub step (registrySecret); kept, delete it yourself when nothing uses it';
+
+  it('names each kept resource with why, and counts many kept for one reason', () => {
+    const cognito = 'part of geo-class-cognito, kept by the blueprint';
+    const line = plainLine(
+      {
+        type: 'destroy.leftovers',
+        unexpected: [],
+        expected: [
+          { arn: secret, reason: why },
+          { arn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_a', reason: cognito },
+          { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:geo-class', reason: cognito },
+        ],
+        unchecked: [],
+      },
+      18_000,
+    );
+    expect(line).toBe(
+      [
+        '[    18s] leftovers: none unexpected',
+        '           kept on purpose:',
+        `           ${secret}: ${why}`,
+        `           2 resources: ${cognito}`,
+      ].join('\n'),
+    );
+    // At 80 columns each continues under its own text, the ARN whole.
+    expect(
+      wrapToWidth(line ?? '', 80)
+        .split('\n')
+        .slice(2),
+    ).toEqual([
+      `           ${secret}:`,
+      '           made by the dockerhub step (registrySecret); kept, delete it yourself',
+      '           when nothing uses it',
+      '           2 resources: part of geo-class-cognito, kept by the blueprint',
+    ]);
+  });
+
+  it('says nothing of keeping when nothing was kept, and lists the unexpected first', () => {
+    const empty = { type: 'destroy.leftovers' as const, unexpected: [], expected: [], unchecked: [] };
+    expect(plainLine(empty, 1000)).toBe('[     1s] leftovers: none unexpected');
+    expect(
+      plainLine(
+        {
+          ...empty,
+          unexpected: [{ arn: 'arn:aws:s3:::left', reason: 'still tagged' }],
+          expected: [{ arn: secret, reason: why }],
+        },
+        1000,
+      ),
+    ).toBe(
+      [
+        '[     1s] leftovers: 1 unexpected',
+        '           arn:aws:s3:::left: still tagged',
+        '           kept on purpose:',
+        `           ${secret}: ${why}`,
+      ].join('\n'),
+    );
+  });
+});
