@@ -429,9 +429,9 @@ function childrenOf(stacks: Record<string, StackProgress>, order: string[], pare
 
 /**
  * The run's title, its elapsed time and its time left, within the width. The title (what is installed,
- * into which account and region) is said whole first; the times give way before it, least needed
- * first: `(a guess)`, then the elapsed time (each row shows its own), then the time left shortened to
- * whole minutes; only a title wider than the window is cut (with "…"). While a question waits for the
+ * into which account and region) is said whole first; the times say less before it is cut: without
+ * `(a guess)`, then the time left in whole minutes, then without the elapsed time (each row shows its
+ * own); only a title wider than the window is cut (with "…"). While a question waits for the
  * operator no time left is counted down: the run waits on them, and says so.
  */
 function header(snapshot: ProgressSnapshot, now: number, width: number): string {
