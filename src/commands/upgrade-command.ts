@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ExitCode } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
 import { runFlow } from '../flows/flow.ts';
-import { upgradeFlow } from '../flows/upgrade-flow.ts';
+import { parametersOf, upgradeFlow } from '../flows/upgrade-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
 import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
 import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
@@ -36,22 +36,26 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     // JSON output say it with run.completed).
     let started: Extract<StackguideEvent, { type: 'upgrade.started' }> | undefined;
     let answersSaved: string | undefined;
+    /** Lines said in a terminal before the live view draws, wrapped to its width (plain output has its own). */
+    const say = (lines: readonly string[]): void => {
+      if (context.screens)
+        process.stderr.write(`${wrapToWidth(lines.join('\n'), terminalColumns(process.stderr))}\n`);
+    };
     const stopWatching = events.subscribe((event) => {
       if (event.type === 'upgrade.started') {
         started = event;
-        // In a terminal, what the upgrade changes is said before its questions and live view, each
-        // parameter with both values (plain lines say it with upgrade.started): trial finding 53.
-        if (context.screens && event.parametersChanged.length > 0)
-          process.stderr.write(
-            `${wrapToWidth(
-              [
-                'Parameters this upgrade changes (deployed → new):',
-                ...parameterChangeLines(event.parametersChanged).map((line) => `  ${line}`),
-              ].join('\n'),
-              terminalColumns(process.stderr),
-            )}\n`,
-          );
+        // What the upgrade changes is said before its questions and live view, each parameter with
+        // both values (plain lines say it with upgrade.started): trial finding 53.
+        if (event.parametersChanged.length > 0)
+          say([
+            'Parameters this upgrade changes (deployed → new):',
+            ...parameterChangeLines(event.parametersChanged).map((line) => `  ${line}`),
+          ]);
       }
+      // A live check's finding, and the live value taken for it with --yes, come before the live view
+      // too: said, or the live value would change a parameter nobody was told of.
+      if (event.type === 'warning' && event.code.startsWith('upgrade.live-value'))
+        say([`⚠ ${event.message}`]);
       if (event.type === 'answers.saved') answersSaved = event.path;
     });
     const outcome = await runFlow(flow, {
@@ -70,13 +74,15 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     });
     stopWatching();
     if (outputsFile) await writeDeployedOutputs(outputsFile, 'upgrade', outcome);
-    if (context.screens && started)
-      process.stderr.write(
-        `\n${wrapToWidth(
-          `✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${upgradeChangeText(started)})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}`,
-          terminalColumns(process.stderr),
-        )}\n${answersSaved ? `  Answers saved to ${answersSaved}\n` : ''}`,
-      );
+    if (started) {
+      // As its header says it: the parameters as finally sent (a live value taken counts).
+      const change = { ...started, parametersChanged: parametersOf(outcome.plan) };
+      say([
+        '',
+        `✔ ${started.deployment} is upgraded${started.from === started.to ? ` (${upgradeChangeText(change)})` : started.from === 'unknown' ? ` to ${started.to}` : ` from ${started.from} to ${started.to}`}`,
+        ...(answersSaved ? [`  Answers saved to ${answersSaved}`] : []),
+      ]);
+    }
     return ExitCode.ok;
   } catch (error) {
     return reportFailure(events, error);

@@ -400,7 +400,7 @@ function parameterChanges(comparison: ParameterComparison | undefined): Paramete
 }
 
 /** Every parameter the plan changes, with its stack's name. */
-function parametersOf(plan: InstallPlan): Array<ParameterChange & { stack: string }> {
+export function parametersOf(plan: InstallPlan): Array<ParameterChange & { stack: string }> {
   return plan.stacks.flatMap((stack) =>
     (stack.parameterChanges ?? []).map((change) => ({ stack: stack.name, ...change })),
   );
