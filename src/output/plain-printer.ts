@@ -24,16 +24,16 @@ export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions):
 }
 
 /**
- * What destroy kept on purpose, a line each (`arn: why`); many kept for one reason (the resources of a
- * stack the blueprint keeps) are counted on one line instead of listed (the event log lists them).
+ * What destroy kept on purpose, a line each (`why: arn`, the ARN last so that, wrapped, it gets a line of
+ * its own whole); many kept for one reason (the resources of a stack the blueprint keeps) are counted on
+ * one line instead of listed (the event log lists them).
  */
 function keptLines(kept: ReadonlyArray<{ arn: string; reason: string }>): string {
   const byReason = new Map<string, string[]>();
   for (const item of kept) byReason.set(item.reason, [...(byReason.get(item.reason) ?? []), item.arn]);
   return [...byReason]
     .map(
-      ([reason, arns]) =>
-        `           ${arns.length === 1 ? `${arns[0]}: ${reason}` : `${arns.length} resources: ${reason}`}`,
+      ([reason, arns]) => `           ${reason}: ${arns.length === 1 ? arns[0] : `${arns.length} resources`}`,
     )
     .join('\n');
 }

@@ -139,8 +139,8 @@ describe('the leftovers line names what destroy kept on purpose (trial finding 5
       [
         '[    18s] leftovers: none unexpected',
         '           kept on purpose:',
-        `           ${secret}: ${why}`,
-        `           2 resources: ${cognito}`,
+        `           ${why}: ${secret}`,
+        `           ${cognito}: 2 resources`,
       ].join('\n'),
     );
     // At 80 columns each continues under its own text, the ARN whole.
@@ -149,10 +149,10 @@ describe('the leftovers line names what destroy kept on purpose (trial finding 5
         .split('\n')
         .slice(2),
     ).toEqual([
-      `           ${secret}:`,
       '           made by the dockerhub step (registrySecret); kept, delete it yourself',
-      '           when nothing uses it',
-      '           2 resources: part of geo-class-cognito, kept by the blueprint',
+      '           when nothing uses it:',
+      `     ${secret}`,
+      '           part of geo-class-cognito, kept by the blueprint: 2 resources',
     ]);
   });
 
@@ -173,7 +173,7 @@ describe('the leftovers line names what destroy kept on purpose (trial finding 5
         '[     1s] leftovers: 1 unexpected',
         '           arn:aws:s3:::left: still tagged',
         '           kept on purpose:',
-        `           ${secret}: ${why}`,
+        `           ${why}: ${secret}`,
       ].join('\n'),
     );
   });
