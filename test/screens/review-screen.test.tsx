@@ -676,4 +676,41 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
     for (const line of goesOn) expect(line, line).toMatch(/[;:]$/);
     view.unmount();
   });
+
+  it('folds a small window down to counts: one step right, a step with two changes, a stack with one parameter', async () => {
+    const plan = await opensarlabPlan();
+    const small: InstallPlan = {
+      ...plan,
+      steps: [
+        { id: 'ses', kind: 'ses', title: 'Take AWS SES out of sandbox', changes: [] },
+        {
+          id: 'roles',
+          kind: 'serviceLinkedRoles',
+          title: 'Service-linked roles',
+          changes: ['autoscaling', 'eks'].map((service) => ({
+            step: 'roles',
+            action: 'create' as const,
+            resource: `service-linked role for ${service}.amazonaws.com`,
+          })),
+        },
+      ],
+      checks: [],
+      stacks: plan.stacks
+        .slice(0, 2)
+        .map((stack, index) =>
+          index === 0 ? { ...stack, parameterSources: { DeploymentName: '{{deployment}}' } } : stack,
+        ),
+    };
+    const view = renderInTerminal(<ReviewScreen plan={small} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 12,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
+    expect(lines).toContain('  Step already right, nothing to change: ses');
+    expect(lines).toContain('  Service-linked roles');
+    expect(lines).toContain('    create service-linked role for eks.amazonaws.com');
+    expect(lines).toContain('  1. geo-class-container (3 resources, 1 parameter)');
+    view.unmount();
+  });
 });
