@@ -112,6 +112,52 @@ describe('printers, rendered to strings', () => {
     ]);
   });
 
+  it('plain: an upgrade lists each parameter it changes under its header, and its change sets count them (trial finding 53)', () => {
+    const lines: string[] = [];
+    const bus = new EventBus();
+    attachPlainPrinter(bus, { write: (line) => lines.push(line), now: () => 0 });
+    const timeout = { name: 'JobTimeoutSeconds', deployed: '300', next: '450' };
+    bus.emit({
+      type: 'upgrade.started',
+      deployment: 'demo',
+      from: '1.0.0',
+      to: '1.0.0',
+      answersChanged: [],
+      parametersChanged: [{ stack: 'demo-app', ...timeout }],
+    });
+    const summary = {
+      changeSetId: 'cs',
+      stackId: 'id',
+      type: 'UPDATE' as const,
+      empty: false,
+      iamResources: [],
+      statefulReplacements: [],
+    };
+    bus.emit({
+      type: 'changeset.created',
+      stack: 'demo-app',
+      summary: { ...summary, changes: [], parameterChanges: [timeout] },
+    });
+    bus.emit({
+      type: 'changeset.created',
+      stack: 'demo-data',
+      summary: {
+        ...summary,
+        changes: [
+          { action: 'Modify', logicalResourceId: 'Bucket', resourceType: 'AWS::S3::Bucket', stateful: true },
+        ],
+        parameterChanges: [timeout, { ...timeout, name: 'Retention' }],
+      },
+    });
+    bus.emit({ type: 'changeset.created', stack: 'demo-web', summary: { ...summary, changes: [] } });
+    expect(lines).toEqual([
+      '[     0s] upgrading demo: 1.0.0, 1 parameter changed: JobTimeoutSeconds\n           demo-app JobTimeoutSeconds: 300 → 450',
+      '[     0s] demo-app: change set update (1 parameter)',
+      '[     0s] demo-data: change set update (1 modify, 2 parameters)',
+      '[     0s] demo-web: change set update (no resource changes)',
+    ]);
+  });
+
   it('NDJSON: one object per line with its time, the error before run.completed, which is last', () => {
     let out = '';
     const run = new RunEvents('install');

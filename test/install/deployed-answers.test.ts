@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StackDescription } from '../../src/aws/cloudformation-port.ts';
+import type { BlueprintDocument } from '../../src/blueprint/blueprint-schema.ts';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
 import { BLUEPRINT_TAG, DEPLOYMENT_TAG } from '../../src/deployment-tags.ts';
 import { StackguideError } from '../../src/errors.ts';
 import { EventBus } from '../../src/events.ts';
+import { deployedAnswers } from '../../src/install/deployed-answers.ts';
 import { checkDeploymentRequest, resolveDeployment } from '../../src/install/deployment-resolution.ts';
+import { NO_ECHO_VALUE } from '../../src/install/install-plan.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -123,5 +126,62 @@ describe('a guided re-install without an answers file', () => {
       });
     });
     expect(offered['How many seconds may a worker take for one job?']).toBe('300');
+  });
+});
+
+describe('deployedAnswers', () => {
+  const blueprint = {
+    product: { id: 'demo' },
+    questions: [
+      { id: 'size', type: 'number', prompt: 'Size', required: true, min: 1, max: 10 },
+      { id: 'password', type: 'secret', prompt: 'Password', required: true },
+      { id: 'token', type: 'string', prompt: 'Token', required: true },
+      { id: 'disk', type: 'number', prompt: 'Disk', required: true },
+      { id: 'level', type: 'number', prompt: 'Level', required: true, max: 5 },
+    ],
+    stacks: [
+      { name: '{{answers.size}}-named', parameters: { Size: '{{answers.size}}' } },
+      {
+        name: '{{deployment}}-main',
+        parameters: {
+          Size: '{{answers.size}}',
+          Password: '{{answers.password}}',
+          Token: '{{ answers.token }}',
+          Disk: '{{answers.disk}}GB',
+          Level: '{{answers.level}}',
+          Fixed: 3,
+        },
+      },
+    ],
+  } as unknown as BlueprintDocument;
+  const scope = { deployment: 'demo', region: 'us-east-1', account: '123456789012' };
+
+  it('reads only answers a parameter holds alone, never a secret, a NoEcho value or one its question refuses', async () => {
+    const described: string[] = [];
+    const aws = askingAws({
+      describeStack: async (name) => {
+        described.push(name);
+        return stack(name, {
+          Size: '4',
+          Password: 'hunter2-secret',
+          Token: NO_ECHO_VALUE,
+          Disk: '20GB',
+          Level: '9',
+          Fixed: '3',
+        });
+      },
+    });
+    expect(await deployedAnswers(blueprint, scope, aws)).toEqual({ size: 4 });
+    // A stack whose name is built from an answer cannot be found before the answer is known.
+    expect(described).toEqual(['demo-main']);
+  });
+
+  it('lets an error that is not AWS’s through', async () => {
+    const aws = askingAws({
+      describeStack: async () => {
+        throw new TypeError('a bug');
+      },
+    });
+    await expect(deployedAnswers(blueprint, scope, aws)).rejects.toThrow('a bug');
   });
 });

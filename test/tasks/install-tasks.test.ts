@@ -13,6 +13,7 @@ import type { StackguideEvent } from '../../src/events.ts';
 import type { InstallPlan, PlannedStack } from '../../src/install/install-plan.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { ProgressStore } from '../../src/progress/progress-store.ts';
+import type { ChangeSetSummary } from '../../src/stacks/change-set.ts';
 import type { DeployedStack } from '../../src/stacks/deploy-stack.ts';
 import type { StepBase } from '../../src/steps/run-steps.ts';
 import { applyStepTask } from '../../tasks/apply-step-task.ts';
@@ -477,6 +478,45 @@ describe('runInstallTasks, stopped', () => {
     expect(error.nextSteps.join(' ')).not.toMatch(/once fixed|Nothing was changed/);
     expect(cfn.created.map((input) => input.stackName)).toEqual(['demo-data']);
     expect(cfn.deleted).toHaveLength(2);
+  });
+});
+
+describe('an update whose parameters change', () => {
+  it("hands the review each planned parameter change, deployed → new, whatever the change set's rows say", async () => {
+    const clock = new FakeClock();
+    const cfn = new ChangeSetCloudFormation(clock, () => ({}));
+    const existing = cfn.stacks.get(cfn.addStack('demo-data', 'CREATE_COMPLETE'));
+    if (existing) existing.parameters = { Size: 'tiny' };
+    const data = {
+      ...plannedStack('data', { Size: '{{answers.size}}' }),
+      parameterChanges: [{ name: 'Size', deployed: 'tiny', next: 'small' }],
+    };
+    const reviewed: ChangeSetSummary[] = [];
+    const emitted: StackguideEvent[] = [];
+    const { error } = await runWithTestRenderer([
+      deployStackTask(
+        {
+          ...common(cfn, clock, plan([data])),
+          emit: (event: StackguideEvent) => emitted.push(event),
+          results: {},
+          stepOutputs: {},
+          review: async (summary) => {
+            reviewed.push(summary);
+            return 'decline';
+          },
+        },
+        data,
+      ),
+    ]);
+    expect((error as StackguideError).code).toBe('changeset.declined');
+    expect(reviewed[0]).toMatchObject({
+      type: 'UPDATE',
+      parameterChanges: [{ name: 'Size', deployed: 'tiny', next: 'small' }],
+    });
+    const created = emitted.find((event) => event.type === 'changeset.created');
+    expect(created?.type === 'changeset.created' && created.summary.parameterChanges).toEqual([
+      { name: 'Size', deployed: 'tiny', next: 'small' },
+    ]);
   });
 });
 
