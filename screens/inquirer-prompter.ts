@@ -55,6 +55,9 @@ export function fitQuestion(message: string, suffix: number, width: number): str
     .slice(2, -tail.length);
 }
 
+/** Columns kept after an input question's message for the answer typed on its line. */
+const INPUT_ROOM = 16;
+
 /**
  * The Prompter for a terminal, on @inquirer/prompts. It runs only while Ink is not mounted (the ask
  * phase), writes to stderr like all human output, and stops when the run's signal is aborted.
@@ -132,13 +135,15 @@ export function createInquirerPrompter(
         const onEscape = question.escapeCancels ? escapeSignal(streams.input, signal) : undefined;
         return input(
           {
-            // Room for the default in brackets, or the "(checking…)" an answer checked against AWS shows.
+            // Room for the default in brackets, the "(checking…)" an answer checked against AWS shows,
+            // and a short answer typed after it (a deployment name typed to confirm a destroy was
+            // folded mid-word at 80 columns: "geo-cla" / "ss").
             message: fit(
               question.message,
               Math.max(
                 question.default !== undefined ? question.default.length + 3 : 0,
                 question.verify ? 12 : 0,
-              ),
+              ) + INPUT_ROOM,
             ),
             ...(question.default !== undefined ? { default: question.default } : {}),
             validate: async (value: string) => {

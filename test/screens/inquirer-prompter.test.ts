@@ -186,3 +186,18 @@ describe('question lines at 80 columns (trial finding 61)', () => {
     expect(fitQuestion(`Import ${path}?`, 6, 80).split('\n')).toEqual(['Import', `  ${path}?`]);
   });
 });
+
+describe('an input question at 80 columns (trial finding 61)', () => {
+  it('keeps room after its message for the answer typed there', async () => {
+    const { prompter, shown, answer } = terminal(80);
+    const typed = prompter.input({
+      message: 'Type the deployment name (geo-class) to delete everything listed above',
+      validate: () => true,
+    });
+    await answer('  above', 'geo-class\r');
+    expect(await typed).toBe('geo-class');
+    expect(shown()).toContain(
+      '? Type the deployment name (geo-class) to delete everything listed\n  above geo-class',
+    );
+  });
+});
