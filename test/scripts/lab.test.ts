@@ -75,6 +75,8 @@ describe("scripts/demo.ts, unattended (the README's second way to run the demo)"
     );
     expect(result.stderr).not.toContain(sample);
     expect(await readFile(sample, 'utf8')).toBe(before);
+    // Without a terminal the log goes on with the status (in a terminal it is the first command offered).
+    expect(result.stderr).toContain('What AWS holds now (stackguide status):');
   });
 });
 
