@@ -29,7 +29,7 @@ import {
   readDeploymentState,
 } from '../journal/journal.ts';
 import { refuseIfLocked } from '../lock/deployment-lock.ts';
-import { destroyPlanText } from '../output/destroy-plan-text.ts';
+import { destroyPlanCount, destroyPlanText } from '../output/destroy-plan-text.ts';
 import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
 import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
 import { rerunCommand } from './rerun-command.ts';
@@ -219,7 +219,16 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
         events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
         return { done: ExitCode.ok };
       }
-      await confirmDestruction(plan.deployment, request.confirm, prompter);
+      await confirmDestruction(
+        plan.deployment,
+        request.confirm,
+        prompter,
+        destroyPlanCount(plan, {
+          stepResources: survey.stepResources.length,
+          tagged: survey.tagged.length,
+          deleteCodeCommit,
+        }),
+      );
       await agreeToLiftTerminationProtection(plan, request.yes, prompter);
       return { validated, aws, identity, plan, survey, journaled, resuming, deleteCodeCommit };
     },
@@ -339,6 +348,8 @@ async function confirmDestruction(
   deployment: string,
   confirm: string | undefined,
   prompter: Prompter | undefined,
+  /** What is deleted, counted ("3 stacks and 1 bucket"): the top of a long plan has scrolled off. */
+  counted: string,
 ): Promise<void> {
   if (confirm !== undefined) {
     if (confirm === deployment) return;
@@ -365,7 +376,7 @@ async function confirmDestruction(
   // run: someone typing names that are not this deployment should read the plan again.
   let misses = 0;
   const typed = await prompter.input({
-    message: `Type the deployment name (${deployment}) to delete everything listed above`,
+    message: `Type the deployment name (${deployment}) to delete ${counted} listed above`,
     escapeCancels: true,
     validate: (value) => {
       if (value === deployment) return true;

@@ -89,3 +89,34 @@ export interface DestroyPlanDetails {
   /** When this run resumes an interrupted destroy: when that one started. */
   resumedFrom?: string;
 }
+
+/**
+ * What the plan deletes, counted, for the typed confirmation under it: at 80x24 the top of a long plan
+ * (opensarlab's is 40 lines) has scrolled off when the name is asked, so the question says it again in
+ * one phrase ("3 stacks, 3 buckets, 3 ECR repositories and 1 resource of the preparation steps").
+ */
+export function destroyPlanCount(
+  plan: DestroyPlan,
+  more: { stepResources: number; tagged: number; deleteCodeCommit: boolean },
+): string {
+  const counted = [
+    counting(plan.stacks.length, 'stack', 'stacks'),
+    counting(plan.buckets.length, 'bucket', 'buckets'),
+    counting(plan.repositories.length, 'ECR repository', 'ECR repositories'),
+    counting(more.stepResources, 'resource of the preparation steps', 'resources of the preparation steps'),
+    counting(more.tagged, 'tagged EBS volume or snapshot', 'tagged EBS volumes or snapshots'),
+    counting(
+      more.deleteCodeCommit ? plan.codeCommitRepositories.length : 0,
+      'CodeCommit repository',
+      'CodeCommit repositories',
+    ),
+  ].filter((each) => each !== '');
+  if (counted.length === 0) return 'everything';
+  return counted.length === 1
+    ? (counted[0] ?? '')
+    : `${counted.slice(0, -1).join(', ')} and ${counted.at(-1) ?? ''}`;
+}
+
+function counting(count: number, one: string, many: string): string {
+  return count === 0 ? '' : `${count} ${count === 1 ? one : many}`;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { destroyPlanDetails } from '../../src/decommission/destroy-survey.ts';
 import type { DestroyPlan } from '../../src/events.ts';
-import { destroyPlanText } from '../../src/output/destroy-plan-text.ts';
+import { destroyPlanCount, destroyPlanText } from '../../src/output/destroy-plan-text.ts';
 import { wrapToWidth } from '../../src/output/terminal-text.ts';
 
 /**
@@ -112,5 +112,18 @@ describe('the destroy plan at 80 columns (trial finding 55)', () => {
       '  1. geo-class-a-rather-long-stack-name (CREATE_COMPLETE) [termination',
       '     protection on] [named by the blueprint; no deployment tag]',
     ]);
+  });
+});
+
+describe('the typed confirmation says what it deletes, counted (the plan above may have scrolled off)', () => {
+  it('counts each kind the plan deletes, and only those', () => {
+    const none = { stepResources: 0, tagged: 0, deleteCodeCommit: false };
+    expect(destroyPlanCount(plan, none)).toBe('1 stack, 2 buckets and 1 ECR repository');
+    expect(destroyPlanCount(plan, { stepResources: 1, tagged: 2, deleteCodeCommit: true })).toBe(
+      '1 stack, 2 buckets, 1 ECR repository, 1 resource of the preparation steps, 2 tagged EBS volumes or snapshots and 2 CodeCommit repositories',
+    );
+    const stacksOnly = { ...plan, buckets: [], repositories: [] };
+    expect(destroyPlanCount(stacksOnly, none)).toBe('1 stack');
+    expect(destroyPlanCount({ ...stacksOnly, stacks: [] }, none)).toBe('everything');
   });
 });
