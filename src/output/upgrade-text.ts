@@ -18,11 +18,11 @@ export function upgradeChangeText(change: {
   const answers = change.answersChanged;
   if (answers.length > 0)
     parts.push(`answer${answers.length === 1 ? '' : 's'} changed: ${firstThree(answers)}`);
+  // Named when no answer explains them (an answers file edited since the last run): the header stays
+  // short enough for an 80-column live view, and the lines of `parameterChangeLines` give the values.
   const parameters = [...new Set((change.parametersChanged ?? []).map((parameter) => parameter.name))];
-  if (parameters.length > 0)
-    parts.push(
-      `${parameters.length} parameter${parameters.length === 1 ? '' : 's'} changed${answers.length > 0 ? '' : `: ${firstThree(parameters)}`}`,
-    );
+  if (parameters.length > 0 && answers.length === 0)
+    parts.push(`parameter${parameters.length === 1 ? '' : 's'} changed: ${firstThree(parameters)}`);
   if (change.template !== undefined) parts.push(`new template for ${change.template}`);
   if (parts.length === 1 && change.from === change.to) parts.push('no answer changed');
   return parts.join(', ');

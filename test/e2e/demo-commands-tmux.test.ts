@@ -157,7 +157,7 @@ describe('npm run demo in an 80x24 terminal', () => {
     expect(review).toContain('~ JobTimeoutSeconds: 300 → 600');
     // Wrapped by words to the width, as every closing line: read with the breaks taken out.
     expect(upgraded.output.replace(/\s+/g, ' ')).toContain(
-      '✔ demo is upgraded (1.0.0, answer changed: jobTimeoutSeconds, 1 parameter changed)',
+      '✔ demo is upgraded (1.0.0, answer changed: jobTimeoutSeconds)',
     );
 
     const destroyed = await paste(t, destroy ?? [], [

@@ -439,8 +439,8 @@ describe('what an upgrade changes', () => {
     const timeout = { stack: 'demo-app', name: 'JobTimeoutSeconds', deployed: '300', next: '450' };
     expect(
       upgradeChangeText({ from: '1.0.0', to: '1.0.0', answersChanged: [], parametersChanged: [timeout] }),
-    ).toBe('1.0.0, 1 parameter changed: JobTimeoutSeconds');
-    // With the answers named already, the parameters are counted (the lines under it give the values).
+    ).toBe('1.0.0, parameter changed: JobTimeoutSeconds');
+    // With the answers named already, the parameters are left to the lines that give their values.
     expect(
       upgradeChangeText({
         from: '1.0.0',
@@ -448,7 +448,7 @@ describe('what an upgrade changes', () => {
         answersChanged: ['jobTimeoutSeconds'],
         parametersChanged: [timeout, { ...timeout, stack: 'demo-worker' }, { ...timeout, name: 'Retention' }],
       }),
-    ).toBe('1.0.0, answer changed: jobTimeoutSeconds, 2 parameters changed');
+    ).toBe('1.0.0, answer changed: jobTimeoutSeconds');
     expect(parameterChangeLines([timeout])).toEqual(['demo-app JobTimeoutSeconds: 300 → 450']);
   });
 

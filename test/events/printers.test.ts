@@ -151,7 +151,7 @@ describe('printers, rendered to strings', () => {
     });
     bus.emit({ type: 'changeset.created', stack: 'demo-web', summary: { ...summary, changes: [] } });
     expect(lines).toEqual([
-      '[     0s] upgrading demo: 1.0.0, 1 parameter changed: JobTimeoutSeconds\n           demo-app JobTimeoutSeconds: 300 → 450',
+      '[     0s] upgrading demo: 1.0.0, parameter changed: JobTimeoutSeconds\n           demo-app JobTimeoutSeconds: 300 → 450',
       '[     0s] demo-app: change set update (1 parameter)',
       '[     0s] demo-data: change set update (1 modify, 2 parameters)',
       '[     0s] demo-web: change set update (no resource changes)',
