@@ -83,7 +83,8 @@ export function createInquirerPrompter(
   const on = colourOn(colour, streams.output);
   const paint = painter(on);
   const theme = promptTheme(on, () => streams.output.columns || 80);
-  const fit = (message: string, suffix: number) => fitQuestion(message, suffix, streams.output.columns || 80);
+  const fitted = (message: string, suffix: number) =>
+    fitQuestion(message, suffix, streams.output.columns || 80);
   /**
    * A question's help (the blueprint's description, a number's range, a manual step's instructions),
    * dim above it and wrapped by words to the window: inquirer's prompts draw no help of their own
@@ -108,7 +109,7 @@ export function createInquirerPrompter(
       guard(() => {
         explain(question.help);
         return confirm(
-          { message: fit(question.message, 6), default: question.default ?? true, theme },
+          { message: fitted(question.message, 6), default: question.default ?? true, theme },
           context,
         );
       }),
@@ -117,7 +118,7 @@ export function createInquirerPrompter(
         explain(question.help);
         return select(
           {
-            message: fit(question.message, 0),
+            message: fitted(question.message, 0),
             choices: question.choices.map((choice) => ({
               value: choice.value,
               name: choice.name ?? choice.value,
@@ -138,7 +139,7 @@ export function createInquirerPrompter(
             // Room for the default in brackets, the "(checking…)" an answer checked against AWS shows,
             // and a short answer typed after it (a deployment name typed to confirm a destroy was
             // folded mid-word at 80 columns: "geo-cla" / "ss").
-            message: fit(
+            message: fitted(
               question.message,
               Math.max(
                 question.default !== undefined ? question.default.length + 3 : 0,
@@ -176,7 +177,7 @@ export function createInquirerPrompter(
         explain(question.help);
         return password(
           {
-            message: fit(question.message, '[input is masked]'.length + 1),
+            message: fitted(question.message, '[input is masked]'.length + 1),
             mask: false,
             toggleMask: false,
             validate: question.validate,

@@ -192,6 +192,24 @@ describe('validate in one round', () => {
     expect(found.map((p) => p.message).join('\n')).not.toContain('refers to no question');
   });
 
+  it('refuses a secret answer in the after-install checklist, a text shown to the operator', async () => {
+    const dir = await demoWith(
+      (yaml) =>
+        `${yaml.replace(
+          'questions:\n',
+          'questions:\n  - id: dbPassword\n    type: secret\n    prompt: Database password\n    required: true\n',
+        )}afterInstall:\n  - title: Log in to the database\n    details: ['psql -U admin --password {{answers.dbPassword}}']\n`,
+    );
+    const found = await problems(dir);
+    expect(found).toEqual([
+      {
+        path: expect.stringContaining('afterInstall[0].details[0]'),
+        message: '{{answers.dbPassword}} would show the secret answer "dbPassword" on the screen',
+        fix: 'Pass the secret to a stack parameter, and leave it out of the steps and the after-install checklist.',
+      },
+    ]);
+  });
+
   it('says what a value of the wrong kind holds and how to write it', async () => {
     const dir = await demoWith((yaml) =>
       yaml

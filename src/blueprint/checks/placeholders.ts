@@ -8,7 +8,7 @@ import type { CheckInput, CheckProblem } from './blueprint-check.ts';
  * Every `{{...}}` in the after-install checklist and in the steps' texts (a manual step's instructions,
  * a hosted zone's domain) can be filled when it is shown: the question exists and always has a value,
  * the stack or step output exists and is known by then. Preparation steps run before any stack, so they
- * can use answers and earlier steps only.
+ * can use answers and earlier steps only. None of them is a secret answer, which would be shown.
  */
 export function placeholderProblems({ blueprint, templates }: CheckInput): CheckProblem[] {
   const problems: CheckProblem[] = [];
@@ -38,6 +38,13 @@ export function placeholderProblems({ blueprint, templates }: CheckInput): Check
       if (reference.kind === 'answer') {
         const question = questions.get(reference.questionId);
         if (!question) add('refers to no question', oneOf(reference.questionId, [...questions.keys()]));
+        // These texts are shown to the operator (and a step's are sent to AWS as they are): a secret
+        // answer belongs in a stack parameter, where the template can keep it NoEcho.
+        else if (question.type === 'secret')
+          add(
+            `would show the secret answer "${question.id}" on the screen`,
+            'Pass the secret to a stack parameter, and leave it out of the steps and the after-install checklist.',
+          );
         else if (
           !known.optionalAnswersOk &&
           !question.required &&
