@@ -68,11 +68,25 @@ function foldedSections(status: DeploymentStatus, width: number, now: Date): str
     );
     passed += folded.length;
     lines.push(...hangingWrap('', sectionHead(section, folded.length), '  ', width));
-    for (const item of section.items) {
-      if (folded.includes(item)) continue;
-      const note = item.state === 'healthy' && item.advisory === true && item.nextAction !== undefined;
-      if (note) notes++;
-      lines.push(...itemLines(note ? withoutNextAction(item) : item, width, now, '  '));
+    const shown = section.items
+      .filter((item) => !folded.includes(item))
+      .map((item) => {
+        const note = item.state === 'healthy' && item.advisory === true && item.nextAction !== undefined;
+        if (note) notes++;
+        return note ? withoutNextAction(item) : item;
+      });
+    // Items in a row with the same next action (three stacks that do not exist) say it once, after
+    // the last of them.
+    let run = 1;
+    for (const [index, item] of shown.entries()) {
+      const following = shown[index + 1];
+      if (item.nextAction !== undefined && following?.nextAction === item.nextAction) {
+        run++;
+        lines.push(...itemLines(withoutNextAction(item), width, now, '  '));
+        continue;
+      }
+      lines.push(...itemLines(item, width, now, '  ', run > 1 ? `next (these ${run}): ` : 'next: '));
+      run = 1;
     }
   }
   const what = [
@@ -109,7 +123,7 @@ function readable(text: string, now: Date): { text: string; values: string[] } {
 }
 
 /** One item: `✔ title: summary`, then `next:` with the action when there is one to take. */
-function itemLines(item: StatusItem, width: number, now: Date, base = ''): string[] {
+function itemLines(item: StatusItem, width: number, now: Date, base = '', label = 'next: '): string[] {
   const indent = `${base}${item.detail ? '    ' : ''}`;
   const summary = readable(item.summary, now);
   const lines = hangingWrap(
@@ -133,9 +147,9 @@ function itemLines(item: StatusItem, width: number, now: Date, base = ''): strin
     for (const [index, line] of item.nextAction.split('\n').entries())
       lines.push(
         ...hangingWrap(
-          `${indent}    ${index === 0 ? 'next: ' : '      '}`,
+          `${indent}    ${index === 0 ? label : ' '.repeat(label.length)}`,
           line,
-          `${indent}            `,
+          `${indent}    ${' '.repeat(label.length)}  `,
           width,
         ),
       );

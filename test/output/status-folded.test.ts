@@ -222,6 +222,28 @@ describe('status folded to one screen in a terminal (trial finding 29)', () => {
     expect(lines.at(-1)).toBe("Folded: 5 passed checks, 2 notes' next steps (--all shows everything)");
   });
 
+  it('says a next action shared by items in a row once, after the last of them', () => {
+    const missing = (name: string): StatusItem => ({
+      id: `stack.${name}`,
+      title: name,
+      state: 'needs-action',
+      summary: 'does not exist',
+      nextAction: 'Run stackguide install to create it.',
+    });
+    const status = opensarlab({
+      stacks: [missing('geo-class-container'), missing('geo-class'), missing('geo-class-cluster-pipeline')],
+    });
+    expect(statusText('OpenSARlab', status, 80, now, true).split('\n').slice(2, 7)).toEqual([
+      'Stacks: needs action',
+      '  ✖ geo-class-container: does not exist',
+      '  ✖ geo-class: does not exist',
+      '  ✖ geo-class-cluster-pipeline: does not exist',
+      '      next (these 3): Run stackguide install to create it.',
+    ]);
+    // Unfolded (a pipe, --all), each says it.
+    expect(statusText('OpenSARlab', status, 80, now).match(/next: Run stackguide install/g)).toHaveLength(3);
+  });
+
   it('says nothing was folded when nothing was', () => {
     const status = opensarlab();
     const stacksOnly = { ...status, sections: status.sections.slice(0, 1) };
