@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
@@ -203,10 +204,19 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         if (lastRun) events.emit({ type: 'warning', code: 'run.interrupted', message: lastRun });
       };
       await tellLastRun();
+      /**
+       * Where this deployment's answers go: the file given, unless it names another deployment (--name
+       * or the review chose a new one), whose file is kept as it is: then `<name>.answers.yaml` beside it.
+       */
+      const answersPathFor = (name: string): string => {
+        if (!request.configPath) return request.defaultAnswersPath(name);
+        if (saved?.deployment === undefined || saved.deployment === name) return request.configPath;
+        return join(dirname(request.configPath), basename(request.defaultAnswersPath(name)));
+      };
       // Saved before the first call that changes anything, so an interrupted run is one --config away.
-      let answersPath = request.configPath ?? request.defaultAnswersPath(deployment);
+      let answersPath = answersPathFor(deployment);
       // A file this run creates under the first name is its own to move when the name changes.
-      let createdAnswers = !request.configPath && !existsSync(answersPath);
+      let createdAnswers = answersPath !== request.configPath && !existsSync(answersPath);
       // What the file says for steps install does not run (the upgrade's pre-upgrade steps) is kept;
       // each step's inputs join it as the step is asked.
       const asked = new Set(blueprint.steps.map((entry) => entry.id));
@@ -227,7 +237,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         };
         // A given answers file is rewritten only when an answer changed; the event says so when it is.
         if (
-          (!request.configPath && !answersSaved) ||
+          (answersPath !== request.configPath && !answersSaved) ||
           answersChanged(answersSaved ? undefined : saved, answersFile, blueprint.questions)
         ) {
           await writeAnswersFile(answersPath, blueprint, answersFile);
@@ -442,7 +452,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
                 deployment,
               );
               await tellLastRun();
-              if (!request.configPath) answersPath = request.defaultAnswersPath(deployment);
+              answersPath = answersPathFor(deployment);
               const moved = before.answersPath !== answersPath;
               if (moved) {
                 createdAnswers = !existsSync(answersPath);

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode, StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
@@ -117,6 +117,18 @@ describe('install from an answers file that holds everything', () => {
     expect(await readFile(answersPath, 'utf8')).toBe(ANSWERS);
     expect(events.some((event) => event.type === 'answers.saved')).toBe(false);
     expect(asked.plan.stacks[0]?.name).toBe('lab-main');
+  });
+
+  it("given another name than the file's, saves that deployment's answers beside it and leaves the file as it is", async () => {
+    const { flow, request, answersPath, events } = await setUp(ANSWERS);
+    const asked = await flow.ask(await flow.validate(request({ deployment: 'autumn' })));
+    // The file still describes lab, the deployment it was written for.
+    expect(await readFile(answersPath, 'utf8')).toBe(ANSWERS);
+    const beside = join(dirname(answersPath), 'autumn.answers.yaml');
+    expect(asked.answersPath).toBe(beside);
+    expect(await readFile(beside, 'utf8')).toMatch(/^deployment: autumn$/m);
+    expect(events).toContainEqual({ type: 'answers.saved', path: beside });
+    expect(asked.plan.stacks[0]?.name).toBe('autumn-main');
   });
 
   it('with --yes in a terminal, an answer the file lacks is an error naming its key, not a question', async () => {
