@@ -485,9 +485,12 @@ function StackLine({ stack, now, width }: { stack: StackProgress; now: number; w
   const progress =
     total === undefined
       ? ''
-      : stack.resources.size === 0 && !isInProgress(stack.status) && stack.status !== 'PENDING'
-        ? ` ${total} ${total === 1 ? 'resource' : 'resources'}`
-        : ` ${Math.min(doneCount(stack), total)}/${total}`;
+      : total === 0
+        ? // An update of parameters only: its change set named no resource.
+          ' no resource changes'
+        : stack.resources.size === 0 && !isInProgress(stack.status) && stack.status !== 'PENDING'
+          ? ` ${total} ${total === 1 ? 'resource' : 'resources'}`
+          : ` ${Math.min(doneCount(stack), total)}/${total}`;
   const elapsed = stack.startedAt ? ` ${formatDuration((stack.finishedAt ?? now) - stack.startedAt)}` : '';
   return (
     <Box flexDirection="column">

@@ -149,4 +149,21 @@ describe('InstallProgressScreen', () => {
     expect(lastFrame()).not.toContain('0/2');
     unmount();
   });
+
+  it('says an update whose change set named no resource changed none, not "0 resources"', async () => {
+    const store = new ProgressStore('Upgrading lab', () => 0);
+    const { lastFrame, unmount } = render(<InstallProgressScreen store={store} now={() => 0} />);
+    store.apply({ type: 'stack.started', stack: 'lab-app', operation: 'update', resourceCount: 0 });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/◼ lab-app UPDATE_IN_PROGRESS no resource changes/));
+    store.apply({
+      type: 'stack.completed',
+      stack: 'lab-app',
+      stackId: 'arn:lab-app',
+      status: 'UPDATE_COMPLETE',
+      outputs: {},
+    });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/✔ lab-app UPDATE_COMPLETE no resource changes/));
+    expect(lastFrame()).not.toMatch(/0 resources|0\/0/);
+    unmount();
+  });
 });
