@@ -8,6 +8,7 @@ import { route53Port } from '../aws/route53-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
 import { ssmPort } from '../aws/ssm-port.ts';
 import { taggingPort } from '../aws/tagging-port.ts';
+import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
 import {
   type DestroySurvey,
@@ -31,6 +32,7 @@ import {
 import { refuseIfLocked } from '../lock/deployment-lock.ts';
 import { destroyPlanCount, destroyPlanText } from '../output/destroy-plan-text.ts';
 import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
+import { lastDeployment } from '../status/last-deployment.ts';
 import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
 import { rerunCommand } from './rerun-command.ts';
 
@@ -44,6 +46,8 @@ export interface DestroyRequest {
   configPath?: string;
   deployment?: string;
   region?: string;
+  /** AWS_REGION or the profile's region: used when neither --region nor the answers file names one. */
+  defaultRegion?: { value: string; source: string };
   stateDir: string;
   dryRun: boolean;
   /** `--delete-codecommit`: also delete the blueprint's CodeCommit repositories (they hold code). */
@@ -90,12 +94,16 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
   const { events, prompter } = host;
   return {
     async validate(request) {
+      // Never picked for the operator (status shows the state folder's last deployment): what destroy
+      // deletes is named on the command line, and the refusal says the name to give (trial finding 65).
+      if (!request.deployment && !request.configPath) throw await unnamedDeployment(request);
       const found = await findExistingDeployment(
         {
           blueprintPath: request.blueprintPath,
           ...(request.configPath ? { configPath: request.configPath } : {}),
           ...(request.deployment ? { deployment: request.deployment } : {}),
           ...(request.region ? { region: request.region } : {}),
+          ...(request.defaultRegion ? { defaultRegion: request.defaultRegion } : {}),
         },
         'destroy',
       );
@@ -324,6 +332,27 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       return exitCode;
     },
   };
+}
+
+/** Neither --name nor --config: the refusal names the state folder's last deployment of this blueprint, as a flag to give. */
+async function unnamedDeployment(request: DestroyRequest): Promise<StackguideError> {
+  const blueprint = await loadBlueprint(request.blueprintPath);
+  const known = await lastDeployment(request.stateDir, blueprint.product.id).catch(() => undefined);
+  return new StackguideError('destroy needs to know which deployment: it never picks one for you', {
+    code: 'answers.missing',
+    kind: 'user',
+    details: [
+      {
+        path: '--name (or deployment: in --config)',
+        message: known
+          ? `no deployment name; the last deployment of ${blueprint.product.id} in ${request.stateDir} is ${known.deployment} (${known.region})`
+          : 'no deployment name',
+        fix: known
+          ? `Add --name ${known.deployment} --region ${known.region} to destroy it, or --config <its answers file>.`
+          : 'Add --name <deployment> (and --region unless AWS_REGION is set), or --config <its answers file>.',
+      },
+    ],
+  });
 }
 
 /** The destroy command line as the operator gave it, to run it again (a lock refusal). */

@@ -10,6 +10,7 @@ import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { type DestroyRequest, destroyFlow } from '../../src/flows/destroy-flow.ts';
 import { runFlow } from '../../src/flows/flow.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
+import { Journal } from '../../src/journal/journal.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FakeCloudFormationPort } from '../support/fake-cloudformation-port.ts';
 import { projectRoot } from '../support/run-cli.ts';
@@ -89,6 +90,8 @@ async function destroyOf({
   asked = [],
   lock,
   dryRun = false,
+  target = { deployment: 'demo', region: 'us-east-1' },
+  prepare,
 }: {
   typed?: readonly string[];
   blueprintPath?: string;
@@ -98,9 +101,14 @@ async function destroyOf({
   /** The deployment lock's parameter value, when another run holds it. */
   lock?: string;
   dryRun?: boolean;
+  /** Which deployment the flags name (--name, --region, AWS_REGION). */
+  target?: Pick<DestroyRequest, 'deployment' | 'region' | 'defaultRegion'>;
+  /** Writes into the state folder before the run. */
+  prepare?: (stateDir: string) => Promise<void>;
 }) {
   const refused: string[] = [];
   const state = await tempDir();
+  await prepare?.(state.path);
   const { cfn, aws } = demoAccount(lock);
   const events: StackguideEvent[] = [];
   const bus = new EventBus();
@@ -126,8 +134,7 @@ async function destroyOf({
   const request: DestroyRequest = {
     blueprintPath,
     ...(confirm !== undefined ? { confirm } : {}),
-    deployment: 'demo',
-    region: 'us-east-1',
+    ...target,
     stateDir: state.path,
     dryRun,
     deleteCodeCommit: false,
@@ -159,6 +166,44 @@ async function demoWithCodeCommit(): Promise<{ path: string; remove: () => Promi
 }
 
 describe('the destroy flow', () => {
+  it('takes the region from AWS_REGION when --name is given without --region (trial finding 65)', async () => {
+    const { outcome, shown } = await destroyOf({
+      target: { deployment: 'demo', defaultRegion: { value: 'us-east-1', source: 'AWS_REGION' } },
+      dryRun: true,
+    });
+    expect(outcome).toEqual({ code: ExitCode.ok });
+    expect(shown[0]).toContain('Destroy plan for deployment demo in us-east-1');
+  });
+
+  it('never picks the deployment itself: without --name or --config it says which one to name (exit 2)', async () => {
+    const unknown = await destroyOf({ target: {}, dryRun: true });
+    expect(unknown.outcome).toMatchObject({
+      error: { code: 'answers.missing', exitCode: ExitCode.usage },
+    });
+    expect((unknown.outcome as { error: StackguideError }).error.details[0]?.fix).toBe(
+      'Add --name <deployment> (and --region unless AWS_REGION is set), or --config <its answers file>.',
+    );
+
+    const known = await destroyOf({
+      target: {},
+      dryRun: true,
+      prepare: async (stateDir) => {
+        await Journal.open(stateDir, {
+          blueprint: { id: 'demo', version: '1.0.0' },
+          deployment: 'demo2',
+          region: 'eu-west-1',
+          account: '123456789012',
+        });
+      },
+    });
+    const error = (known.outcome as { error: StackguideError }).error;
+    expect(error.message).toBe('destroy needs to know which deployment: it never picks one for you');
+    expect(error.details[0]?.fix).toBe(
+      'Add --name demo2 --region eu-west-1 to destroy it, or --config <its answers file>.',
+    );
+    expect(known.shown).toEqual([]);
+  });
+
   it('refuses a deployment another run holds the lock of before its plan and any question (exit 75)', async () => {
     const holder = {
       id: '7d0c6a52-3f0e-4f43-9a51-2d6c0b1f9e21',
