@@ -4,6 +4,7 @@ import { runFlow } from '../flows/flow.ts';
 import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
 import { startCommand } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
+import { foldsStatus } from './status-command.ts';
 import { teardownInLiveView } from './teardown-in-live-view.ts';
 
 export interface DestroyOptions extends CommonOptions {
@@ -27,9 +28,16 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
       // confirming (stderr). Under --output json stdout is NDJSON only.
       // Wrapped by words to the terminal like every plain text (trial finding 55: words were cut at the
       // window's edge); whole lines into a pipe.
-      show: (text) => {
+      // A person at a terminal gets it compacted to leave the questions on the same screen (trial
+      // finding 68), as status folds; a pipe, CI, TERM=dumb and --output json get it whole.
+      show: (text, fitted) => {
         const stream = options.dryRun === true && !context.mode.json ? process.stdout : process.stderr;
-        stream.write(`\n${wrapToWidth(text, terminalColumns(stream))}\n\n`);
+        const width = terminalColumns(stream);
+        const shown =
+          width !== undefined && stream.rows && !context.mode.json && foldsStatus({}, stream, process.env)
+            ? fitted({ width, height: stream.rows })
+            : wrapToWidth(text, width);
+        stream.write(`\n${shown}\n\n`);
       },
       teardown: (title, teardown, deps) => teardownInLiveView(context, title, teardown, deps),
     });

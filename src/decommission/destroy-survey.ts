@@ -107,6 +107,33 @@ export function destroyPlanDetails(
           ]
         : []),
     ],
+    // In a terminal the plan may be compacted to fit (fittedDestroyPlanText): each thing still named,
+    // a step's resource by its kind and short id, never by an ARN the terminal would fold.
+    packedSections: [
+      ...(tagged.length > 0
+        ? [
+            [
+              `EBS volumes and snapshots tagged with this deployment, deleted after the stacks: ${tagged
+                .map((t) => `${t.kind} ${t.id} (${t.sizeGiB} GiB)`)
+                .join(', ')}`,
+            ],
+          ]
+        : []),
+      ...(stepResources.length > 0
+        ? [
+            [
+              `Made by the preparation steps, deleted after the stacks: ${stepResources.map(shortStepResource).join(', ')}`,
+              ...stepResources.flatMap((resource) =>
+                resource.kind === 'hostedZone' && resource.parentDomain
+                  ? [
+                      `  its delegation in ${resource.parentDomain} is removed too when it is a Route53 zone of this account; otherwise remove its NS records where you added them`,
+                    ]
+                  : [],
+              ),
+            ],
+          ]
+        : []),
+    ],
     bucketSizes: Object.fromEntries(
       survey.buckets.map((c) => [
         c.bucket,
@@ -118,6 +145,13 @@ export function destroyPlanDetails(
       ]),
     ),
   };
+}
+
+/** A step's resource by its kind and short id: `ACM certificate 7c33a9f3-…` for a certificate's ARN. */
+function shortStepResource(resource: StepResource): string {
+  return resource.kind === 'hostedZone'
+    ? `hosted zone ${resource.domain} (${resource.zoneId})`
+    : `ACM certificate ${resource.arn.slice(resource.arn.lastIndexOf('/') + 1)}`;
 }
 
 /** Narrows a fresh plan to what the interrupted destroy's plan listed (a stack recreated since is not ours to delete). */

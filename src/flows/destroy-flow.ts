@@ -30,7 +30,7 @@ import {
   readDeploymentState,
 } from '../journal/journal.ts';
 import { refuseIfLocked } from '../lock/deployment-lock.ts';
-import { destroyPlanCount, destroyPlanText } from '../output/destroy-plan-text.ts';
+import { destroyPlanCount, destroyPlanText, fittedDestroyPlanText } from '../output/destroy-plan-text.ts';
 import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
 import { lastDeployment } from '../status/last-deployment.ts';
 import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
@@ -65,8 +65,11 @@ export interface DestroyRequest {
 }
 
 export interface DestroyHost extends FlowHost {
-  /** Shows the plan text, before the confirmation. */
-  show(text: string): void;
+  /**
+   * Shows the plan text, before the confirmation; `fitted` is the same plan wrapped and compacted to a
+   * terminal's window, for a host that shows it to a person at one.
+   */
+  show(text: string, fitted: (window: { width: number; height: number }) => string): void;
   /** Runs the teardown's task list with whoever owns the terminal. */
   teardown(title: string, teardown: Teardown, deps: TeardownDeps): Promise<void>;
 }
@@ -177,15 +180,11 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           code: 'destroy.template-unreadable',
           message: `${unread.stack}: ${unread.message}. ${unread.fix}`,
         });
-      host.show(
-        destroyPlanText(
-          plan,
-          destroyPlanDetails(survey, {
-            deleteCodeCommit,
-            ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
-          }),
-        ),
-      );
+      const details = destroyPlanDetails(survey, {
+        deleteCodeCommit,
+        ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
+      });
+      host.show(destroyPlanText(plan, details), (window) => fittedDestroyPlanText(plan, details, window));
       if (request.skipExportCheck)
         events.emit({
           type: 'warning',

@@ -1,8 +1,57 @@
 import type { DestroyPlan } from '../decommission/destroy-plan.ts';
+import { wrapToWidth } from './terminal-text.ts';
 
 /** The destroy plan as the operator reads it before confirming (plain text; the same for Ink and CI). */
 export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails = {}): string {
-  const lines = [`Destroy plan for deployment ${plan.deployment} in ${plan.region}`, ''];
+  return planLines(plan, details, 0).join('\n');
+}
+
+/**
+ * Rows left under the plan in a terminal: the blank lines around it and its questions (the CodeCommit
+ * one and the typed name, each up to two rows at 80 columns).
+ */
+const ROWS_AFTER = 6;
+
+/**
+ * The plan in a terminal of `width` x `height`, wrapped, compacted as little as it takes to leave the
+ * questions after it on the same screen (trial finding 68: opensarlab's was 44 lines at 80x24 and the
+ * question's "listed above" was scrolled off), as the review and status fold to the window: first the
+ * cautions lose their blank lines; then each section's items go on one line ("a, b, c (all empty)"),
+ * headings lose their explanations, a bucket's stack is left out and a preparation step's resource is
+ * named by its kind and short id (`ACM certificate 7c33…`, never an ARN the terminal folds mid-token);
+ * last the blank lines go. Nothing deleted or emptied is ever left unnamed (a
+ * destructive question follows), and a non-empty bucket or repository keeps its counts. A compacted
+ * plan says so, and how to read it all: `--dry-run | less` (a pipe gets the full plan).
+ */
+export function fittedDestroyPlanText(
+  plan: DestroyPlan,
+  details: DestroyPlanDetails,
+  window: { width: number; height: number },
+): string {
+  let text = '';
+  for (const level of [0, 1, 2, 3] as const) {
+    text = wrapToWidth(planLines(plan, details, level).join('\n'), window.width);
+    if (rowsOf(text, window.width) + ROWS_AFTER <= window.height) return text;
+  }
+  return text;
+}
+
+/** Rows the text takes in a terminal of that width (a line longer than it folds onto more). */
+export function rowsOf(text: string, width: number): number {
+  return text.split('\n').reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / width)), 0);
+}
+
+/** 0 full; 1 cautions without blank lines between; 2 each section packed; 3 no blank line left. */
+type Compaction = 0 | 1 | 2 | 3;
+
+function planLines(plan: DestroyPlan, details: DestroyPlanDetails, level: Compaction): string[] {
+  const packed = level >= 2;
+  const gap = level >= 3 ? [] : [''];
+  const lines = [`Destroy plan for deployment ${plan.deployment} in ${plan.region}`, ...gap];
+  const section = (heading: string, items: string[]): void => {
+    if (packed) lines.push(...gap, `${heading} ${items.join(', ')}`);
+    else lines.push(...gap, heading, ...items.map((item) => `  ${item}`));
+  };
   if (plan.stacks.length === 0)
     lines.push(
       details.extraSections?.length
@@ -10,72 +59,127 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
         : 'No stacks of this deployment exist: nothing to delete.',
     );
   else {
-    lines.push('Stacks to delete, in this order:');
-    plan.stacks.forEach((stack, index) => {
-      const protectedNote = plan.terminationProtected.includes(stack.name)
-        ? ' [termination protection on]'
-        : '';
-      const untagged = plan.untaggedButDeclared.includes(stack.name)
-        ? ' [named by the blueprint; no deployment tag]'
-        : '';
-      lines.push(`  ${index + 1}. ${stack.name} (${stack.status})${protectedNote}${untagged}`);
-    });
-  }
-  if (plan.retained.length > 0) {
-    lines.push('', 'Kept, never touched:');
-    for (const kept of plan.retained) lines.push(`  = ${kept.name} (${kept.status})`);
-  }
-  if (plan.buckets.length > 0) {
-    lines.push('', 'Buckets to empty (every version; CloudFormation then deletes the bucket):');
-    for (const bucket of plan.buckets) {
-      const size = details.bucketSizes?.[bucket.bucket];
-      lines.push(`  - ${bucket.bucket} in ${bucket.stack}${size ? `: ${size}` : ''}`);
+    const noted = (name: string): string =>
+      `${plan.terminationProtected.includes(name) ? ' [termination protection on]' : ''}${
+        plan.untaggedButDeclared.includes(name) ? ' [named by the blueprint; no deployment tag]' : ''
+      }`;
+    const statuses = new Set(plan.stacks.map((stack) => stack.status));
+    if (packed && statuses.size === 1)
+      lines.push(
+        `Stacks to delete, in order: ${plan.stacks.map((stack) => `${stack.name}${noted(stack.name)}`).join(', ')} (${plan.stacks.length === 1 ? '' : 'all '}${[...statuses][0]})`,
+      );
+    else if (packed)
+      lines.push(
+        `Stacks to delete, in order: ${plan.stacks.map((stack) => `${stack.name} (${stack.status})${noted(stack.name)}`).join(', ')}`,
+      );
+    else {
+      lines.push('Stacks to delete, in this order:');
+      plan.stacks.forEach((stack, index) => {
+        lines.push(`  ${index + 1}. ${stack.name} (${stack.status})${noted(stack.name)}`);
+      });
     }
+  }
+  if (plan.retained.length > 0)
+    section(
+      'Kept, never touched:',
+      plan.retained.map((kept) => `${packed ? '' : '= '}${kept.name} (${kept.status})`),
+    );
+  if (plan.buckets.length > 0) {
+    const size = (bucket: string): string | undefined => details.bucketSizes?.[bucket];
+    if (packed)
+      lines.push(...gap, `Buckets to empty: ${grouped(plan.buckets.map((b) => [b.bucket, size(b.bucket)]))}`);
+    else
+      section(
+        'Buckets to empty (every version; CloudFormation then deletes the bucket):',
+        plan.buckets.map((b) => `- ${b.bucket} in ${b.stack}${size(b.bucket) ? `: ${size(b.bucket)}` : ''}`),
+      );
   }
   if (plan.repositories.length > 0) {
-    lines.push(
-      '',
-      details.repositoryImages
-        ? 'ECR repositories to empty first (CloudFormation deletes them with their stacks; it refuses one holding images):'
-        : 'ECR repositories, not emptied (decommission.emptyRepositories is off; CloudFormation refuses one holding images):',
-    );
-    for (const repository of plan.repositories) {
-      const images = details.repositoryImages?.[repository.repository];
+    const images = (repository: string): string | undefined => {
+      const count = details.repositoryImages?.[repository];
+      return count === undefined ? undefined : count === 0 ? 'empty' : `${count} image(s)`;
+    };
+    const heading = details.repositoryImages
+      ? packed
+        ? 'ECR repositories to empty first:'
+        : 'ECR repositories to empty first (CloudFormation deletes them with their stacks; it refuses one holding images):'
+      : packed
+        ? 'ECR repositories, not emptied (decommission.emptyRepositories is off):'
+        : 'ECR repositories, not emptied (decommission.emptyRepositories is off; CloudFormation refuses one holding images):';
+    if (packed)
       lines.push(
-        `  - ${repository.repository} in ${repository.stack}${images === undefined ? '' : images === 0 ? ': empty' : `: ${images} image(s)`}`,
+        ...gap,
+        `${heading} ${grouped(plan.repositories.map((r) => [r.repository, images(r.repository)]))}`,
       );
-    }
+    else
+      section(
+        heading,
+        plan.repositories.map((r) => {
+          const note = images(r.repository);
+          return `- ${r.repository} in ${r.stack}${note ? `: ${note}` : ''}`;
+        }),
+      );
   }
   if (plan.keptByPolicy.length > 0) {
-    lines.push('', 'Will remain after the stacks are gone (DeletionPolicy):');
+    lines.push(...gap, 'Will remain after the stacks are gone (DeletionPolicy):');
     for (const kept of plan.keptByPolicy)
       lines.push(
         `  ! ${kept.logicalId} (${kept.type}) in ${kept.stack}: ${kept.policy}${kept.physicalId ? ` ${kept.physicalId}` : ''}`,
       );
   }
   if (plan.unreadableTemplates.length > 0) {
-    lines.push('', '⚠ Templates not read (destroy.template-unreadable): this plan may miss what they keep:');
+    lines.push(
+      ...gap,
+      '⚠ Templates not read (destroy.template-unreadable): this plan may miss what they keep:',
+    );
     for (const unread of plan.unreadableTemplates)
       lines.push(`  ! ${unread.stack}: ${unread.message}`, `    fix: ${unread.fix}`);
   }
-  for (const line of details.extraSections ?? []) lines.push('', ...line);
+  for (const extra of (packed ? details.packedSections : undefined) ?? details.extraSections ?? [])
+    lines.push(...gap, ...extra);
   if (plan.codeCommitRepositories.length > 0) {
+    const names = plan.codeCommitRepositories.join(', ');
     lines.push(
-      '',
+      ...gap,
       details.deleteCodeCommit
-        ? `CodeCommit repositories, deleted after the stacks (you opted in): ${plan.codeCommitRepositories.join(', ')}`
-        : `CodeCommit repositories, kept (they hold code; --delete-codecommit deletes them once you have a copy): ${plan.codeCommitRepositories.join(', ')}`,
+        ? `CodeCommit repositories, deleted after the stacks${packed ? '' : ' (you opted in)'}: ${names}`
+        : packed
+          ? `CodeCommit repositories, kept: ${names}`
+          : `CodeCommit repositories, kept (they hold code; --delete-codecommit deletes them once you have a copy): ${names}`,
     );
   }
   if (details.resumedFrom)
     lines.push(
-      '',
+      ...gap,
       `Resuming the destroy started at ${details.resumedFrom}: only what its saved plan listed is acted on.`,
     );
   if (plan.absent.length > 0)
-    lines.push('', `Not found (never created or already deleted): ${plan.absent.join(', ')}`);
-  for (const caution of plan.cautions) lines.push('', `⚠ ${caution}`);
-  return lines.join('\n');
+    lines.push(
+      ...gap,
+      `Not found${packed ? '' : ' (never created or already deleted)'}: ${plan.absent.join(', ')}`,
+    );
+  plan.cautions.forEach((caution, index) => {
+    lines.push(...(level === 0 || index === 0 ? gap : []), `⚠ ${caution}`);
+  });
+  if (packed) lines.push(...gap, 'Compacted to fit the window (--dry-run | less shows the full plan)');
+  return lines;
+}
+
+/**
+ * Names with what each holds, packed: those holding the same go together, said once after them
+ * ("a, b, c (all empty)"; "big (2 objects, 3 versions, …); a, b (all empty)"); names with nothing
+ * measured stand alone.
+ */
+function grouped(items: Array<[string, string | undefined]>): string {
+  const groups = new Map<string | undefined, string[]>();
+  for (const [name, note] of items) groups.set(note, [...(groups.get(note) ?? []), name]);
+  return [...groups]
+    .map(([note, names]) =>
+      note === undefined
+        ? names.join(', ')
+        : `${names.join(', ')} (${names.length === 1 ? '' : 'all '}${note})`,
+    )
+    .join('; ');
 }
 
 export interface DestroyPlanDetails {
@@ -84,6 +188,8 @@ export interface DestroyPlanDetails {
   repositoryImages?: Record<string, number>;
   /** Further sections (tagged volumes and snapshots), each a list of lines. */
   extraSections?: string[][];
+  /** The same sections compacted, each on one line, each thing still named (see fittedDestroyPlanText). */
+  packedSections?: string[][];
   /** The operator opted in to deleting the blueprint's CodeCommit repositories. */
   deleteCodeCommit?: boolean;
   /** When this run resumes an interrupted destroy: when that one started. */
