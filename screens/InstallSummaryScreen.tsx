@@ -1,6 +1,8 @@
-import { Box, Text, useStdout } from 'ink';
+import { useStdout } from 'ink';
+import { isCommandLine } from '../src/install/after-install-file.ts';
 import { commandLines } from '../src/output/command-lines.ts';
 import { hangingWrap } from '../src/output/wrap.ts';
+import { foldToFit, roomIn, type ScreenLine, ScreenLines } from './fitted-lines.tsx';
 
 export interface InstallSummaryScreenProps {
   deployment: string;
@@ -12,120 +14,167 @@ export interface InstallSummaryScreenProps {
   eventLogPath: string;
   /** The blueprint's after-install checklist: what stays by hand. */
   afterInstall: Array<{ title: string; details: string[] }>;
+  /** Where the checklist was written whole (`<state-dir>/<deployment>/after-install.md`), when it was. */
+  afterInstallPath?: string;
   /** The preparation steps the run took, and whether each finished or waits outside the run. */
   steps: Array<{ id: string; title: string; done: boolean; pending?: string }>;
   /** Every warning of the run, repeated: the live view's rows have scrolled away. */
   warnings: string[];
 }
 
-/** The last screen of a successful install: outputs, where the answers are, and the unattended command. */
-export function InstallSummaryScreen({
-  deployment,
-  stacks,
-  answersPath,
-  answersSaved,
-  nextCommand,
-  eventLogPath,
-  afterInstall,
-  steps,
-  warnings,
-}: InstallSummaryScreenProps) {
+/**
+ * The last screen of a successful install: what the run did, what is left by hand, where the answers
+ * are, and the unattended command. It is read where it ends, so in a terminal it fits the window with
+ * the prompt under it, folding as little as it takes (see `FOLDS`).
+ */
+export function InstallSummaryScreen(props: InstallSummaryScreenProps) {
   const { stdout } = useStdout();
   const width = (stdout as { columns?: number }).columns || 80;
+  const rows = (stdout as { rows?: number }).rows;
   return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text color="green" bold>
-        ✔ {deployment} is installed
-      </Text>
-      {steps.map((step) =>
-        step.pending !== undefined
-          ? // Not done: what it waits for, whole, under its title.
-            hangingWrap('  ◷ ', `${step.title}: pending, waiting for ${step.pending}`, '    ', width).map(
-              (line) => (
-                <Text key={`${step.id}-${line}`} color="yellow">
-                  {line}
-                </Text>
-              ),
-            )
-          : // A title longer than the window goes on under its text, never at the first column.
-            hangingWrap(`  ${step.done ? '✔' : '✖'} `, step.title, '    ', width).map((line) => (
-              <Text key={`${step.id}-${line}`}>{line}</Text>
-            )),
-      )}
-      {stacks.map((stack) => (
-        <Box key={stack.name} flexDirection="column">
-          {hangingWrap('  ', `${stack.name} ${stack.status}`, '    ', width).map((line) => (
-            <Text key={line}>{line}</Text>
-          ))}
-          {Object.entries(stack.outputs).flatMap(([key, value]) =>
-            // A value (an ARN, a URL) is never cut: it goes whole on the line after its key if it must.
-            hangingWrap('    ', `${key}: ${value}`, '      ', width).map((line) => (
-              <Text key={`${key}-${line}`}>{line}</Text>
-            )),
-          )}
-        </Box>
-      ))}
-      {warnings.length > 0 && (
-        <Box flexDirection="column" marginTop={1}>
-          <Text bold color="yellow">
-            Warnings:
-          </Text>
-          {warnings.flatMap((warning) =>
-            hangingWrap('  ⚠ ', warning, '    ', width).map((line) => (
-              <Text key={`${warning}-${line}`} color="yellow">
-                {line}
-              </Text>
-            )),
-          )}
-        </Box>
-      )}
-      {afterInstall.length > 0 ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text bold>Still to do by hand:</Text>
-          {afterInstall.map((item) => (
-            <Box key={item.title} flexDirection="column">
-              {hangingWrap('  ☐ ', item.title, '    ', width).map((line) => (
-                <Text key={line}>{line}</Text>
-              ))}
-              {item.details.flatMap((line) =>
-                // A command to run is cut only before an option, with a `\` to paste it whole; words
-                // wrap under their own indent.
-                (isCommand(line)
-                  ? commandLines(line, width, '    ')
-                  : hangingWrap('    ', line, '      ', width)
-                ).map((part) => (
-                  <Text key={`${line}-${part}`} dimColor>
-                    {part}
-                  </Text>
-                )),
-              )}
-            </Box>
-          ))}
-        </Box>
-      ) : null}
-      <Text> </Text>
-      {/* The line that introduces the command stays whole, on its own when the path is long. */}
-      {savedLines(answersSaved ? `Answers saved to ${answersPath}.` : '', width).map((line) => (
-        <Text key={line}>{line}</Text>
-      ))}
-      {/* Cut into lines that fit, joined by `\`: a line the terminal wraps breaks when copied. */}
-      {commandLines(nextCommand, width, '  ').map((line) => (
-        <Text key={line} bold>
-          {line}
-        </Text>
-      ))}
-      {hangingWrap('', `Event log: ${eventLogPath}`, '  ', width).map((line) => (
-        <Text key={line} dimColor>
-          {line}
-        </Text>
-      ))}
-    </Box>
+    <ScreenLines
+      // Under it: the empty line Ink leaves after its last frame, then the shell's prompt (seen in tmux).
+      lines={foldToFit(FOLDS.length, roomIn(rows, 2), (fold) => summaryLines(props, width, fold))}
+    />
   );
 }
 
-/** `aws eks tag-resource --region …`: a line of a checklist that is a command, with options to cut at. */
-function isCommand(line: string): boolean {
-  return /^[a-z][\w.-]* /.test(line) && / --[a-z]/.test(line);
+/**
+ * How much the summary folds to fit the window, each level adding to the one before: `details`
+ * leaves the checklist's detail lines to the after-install file (its titles stay, the file is named;
+ * only when the file was written); `steps` folds the finished steps into one counted line naming
+ * them; `outputs` counts each stack's outputs (`stackguide status` shows them); `compact` drops the
+ * blank lines, says the stacks on one line, and leaves the event log out (it is beside the file,
+ * which says so); `checklist` counts the checklist's items. Never folded: the outcome line, a pending
+ * or failed step, a warning, the answers-saved line and the re-run command.
+ */
+type Fold = 'none' | 'details' | 'steps' | 'outputs' | 'compact' | 'checklist';
+const FOLDS: readonly Fold[] = ['none', 'details', 'steps', 'outputs', 'compact', 'checklist'];
+
+function summaryLines(props: InstallSummaryScreenProps, width: number, fold: number): ScreenLine[] {
+  const { deployment, stacks, warnings, afterInstall, afterInstallPath: file } = props;
+  const folds = (level: Fold) => fold >= FOLDS.indexOf(level);
+  // What the file holds may leave the screen only when the file was written.
+  const inFile = (level: Fold) => file !== undefined && folds(level);
+  const lines: ScreenLine[] = [];
+  const add = (texts: string[], style: Omit<ScreenLine, 'text'> = {}) => {
+    for (const text of texts) lines.push({ text, ...style });
+  };
+  const blank = () => {
+    if (!folds('compact')) lines.push({ text: '' });
+  };
+
+  blank();
+  const outcome = `✔ ${deployment} is installed`;
+  lines.push({ text: outcome, color: 'green', bold: [0, outcome.length] });
+  const done: string[] = [];
+  for (const step of props.steps) {
+    if (step.pending !== undefined)
+      // Not done: what it waits for, whole, under its title.
+      add(hangingWrap('  ◷ ', `${step.title}: pending, waiting for ${step.pending}`, '    ', width), {
+        color: 'yellow',
+      });
+    else if (step.done && folds('steps')) done.push(step.id);
+    // A title longer than the window goes on under its text, never at the first column.
+    else add(hangingWrap(`  ${step.done ? '✔' : '✖'} `, step.title, '    ', width));
+  }
+  if (done.length > 0)
+    add(
+      hangingWrap(
+        '  ✔ ',
+        `${done.length === 1 ? 'Step' : `${done.length} steps`} done: ${done.join(', ')}`,
+        '    ',
+        width,
+      ),
+    );
+
+  const outputsOf = (stack: InstallSummaryScreenProps['stacks'][number]) => Object.keys(stack.outputs).length;
+  const counted = (count: number) => `${count} ${count === 1 ? 'output' : 'outputs'}`;
+  if (folds('compact') && stacks.length > 1) {
+    // One line for them all: their status once when they share it.
+    const [first] = stacks;
+    const same = stacks.every((stack) => stack.status === first?.status);
+    const names = stacks.map((stack) => {
+      const count = outputsOf(stack);
+      return `${stack.name}${same ? '' : ` ${stack.status}`}${count > 0 ? ` (${counted(count)})` : ''}`;
+    });
+    const total = stacks.reduce((sum, stack) => sum + outputsOf(stack), 0);
+    add(
+      hangingWrap(
+        '  ',
+        `${same ? `${stacks.length} stacks ${first?.status}: ` : ''}${names.join(', ')}${total > 0 ? '; stackguide status shows the outputs' : ''}`,
+        '    ',
+        width,
+      ),
+    );
+  } else
+    for (const stack of stacks) {
+      const count = outputsOf(stack);
+      if (folds('outputs') && count > 0) {
+        add(
+          hangingWrap(
+            '  ',
+            `${stack.name} ${stack.status}: ${counted(count)}, stackguide status shows them`,
+            '    ',
+            width,
+          ),
+        );
+        continue;
+      }
+      add(hangingWrap('  ', `${stack.name} ${stack.status}`, '    ', width));
+      // A value (an ARN, a URL) is never cut: it goes whole on the line after its key if it must.
+      for (const [key, value] of Object.entries(stack.outputs))
+        add(hangingWrap('    ', `${key}: ${value}`, '      ', width));
+    }
+
+  if (warnings.length > 0) {
+    blank();
+    lines.push({ text: 'Warnings:', color: 'yellow', bold: [0, 'Warnings:'.length] });
+    for (const warning of warnings) add(hangingWrap('  ⚠ ', warning, '    ', width), { color: 'yellow' });
+  }
+
+  if (afterInstall.length > 0) {
+    blank();
+    const head = 'Still to do by hand';
+    const count = afterInstall.length;
+    const heading = inFile('checklist')
+      ? `${head}: ${count} ${count === 1 ? 'item' : 'items'}, details and commands in the file below:`
+      : inFile('details')
+        ? `${head} (details and commands in the file below):`
+        : file !== undefined
+          ? `${head} (also in the file below):`
+          : `${head}:`;
+    for (const [index, text] of hangingWrap('', heading, '  ', width).entries())
+      lines.push(index === 0 ? { text, bold: [0, head.length] } : { text });
+    if (!inFile('checklist'))
+      for (const item of afterInstall) {
+        add(hangingWrap('  ☐ ', item.title, '    ', width));
+        if (inFile('details')) continue;
+        // A command to run is cut only before an option, with a `\` to paste it whole; words wrap
+        // under their own indent.
+        for (const line of item.details)
+          add(
+            isCommandLine(line)
+              ? commandLines(line, width, '    ')
+              : hangingWrap('    ', line, '      ', width),
+            {
+              dim: true,
+            },
+          );
+      }
+    if (file !== undefined) add(hangingWrap('  ', file, '    ', width));
+  }
+
+  blank();
+  // The line that introduces the command stays whole, on its own when the path is long.
+  add(savedLines(props.answersSaved ? `Answers saved to ${props.answersPath}.` : '', width));
+  // Cut into lines that fit, joined by `\`: a line the terminal wraps breaks when copied.
+  for (const text of commandLines(props.nextCommand, width, '  '))
+    lines.push({ text, bold: [0, text.length] });
+  // Folded, the event log is left to the checklist file, which names it (it is beside it).
+  if (!inFile('compact'))
+    add(hangingWrap('', `Event log: ${props.eventLogPath}`, '  ', width), { dim: true });
+  return lines;
 }
 
 function savedLines(saved: string, width: number): string[] {

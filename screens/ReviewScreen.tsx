@@ -6,6 +6,7 @@ import type { InstallPlan, PlannedStep, ReviewDecision } from '../src/install/in
 import { parameterLine } from '../src/install/install-plan.ts';
 import { mask } from '../src/output/format.ts';
 import { hangingWrap } from '../src/output/wrap.ts';
+import { foldToFit, roomIn, type ScreenLine, ScreenLines } from './fitted-lines.tsx';
 
 export interface ReviewScreenProps {
   plan: InstallPlan;
@@ -171,41 +172,13 @@ function answerString(plan: InstallPlan, id: string, value: AnswerValue | undefi
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
-/**
- * One line of the review as it is printed: its text within the window, its colour, and the span of it
- * shown bold (a heading, a stack's name).
- */
-interface ReviewLine {
-  text: string;
-  bold?: [number, number];
-  dim?: boolean;
-  color?: string;
-}
-
 function ReviewBody({ plan }: { plan: InstallPlan }) {
   const { stdout } = useStdout();
   const width = (stdout as { columns?: number }).columns || 80;
   const rows = (stdout as { rows?: number }).rows;
   return (
     <Box flexDirection="column">
-      {reviewLines(plan, width, rows).map((line, index) => (
-        <Text
-          // biome-ignore lint/suspicious/noArrayIndexKey: printed once through <Static>, the lines never move.
-          key={index}
-          dimColor={line.dim === true}
-          {...(line.color ? { color: line.color } : {})}
-        >
-          {line.bold ? (
-            <>
-              {line.text.slice(0, line.bold[0])}
-              <Text bold>{line.text.slice(line.bold[0], line.bold[1])}</Text>
-              {line.text.slice(line.bold[1])}
-            </>
-          ) : (
-            line.text
-          )}
-        </Text>
-      ))}
+      <ScreenLines lines={reviewLines(plan, width, rows)} />
       <Text> </Text>
     </Box>
   );
@@ -232,20 +205,14 @@ const FOLDS: readonly Fold[] = ['none', 'steps', 'parameters', 'counted', 'fixes
  * A plan too tall for the window (opensarlab's at 80x24) is folded as little as it takes, never its
  * answers, changes, warnings or failures. Without a known height (no terminal) it is never folded.
  */
-function reviewLines(plan: InstallPlan, width: number, rows: number | undefined): ReviewLine[] {
+function reviewLines(plan: InstallPlan, width: number, rows: number | undefined): ScreenLine[] {
   // Under the review: a blank line, the question, and the line the cursor waits on.
-  const room = rows === undefined ? Number.POSITIVE_INFINITY : rows - 3;
-  let lines: ReviewLine[] = [];
-  for (const fold of FOLDS) {
-    lines = layoutReview(plan, width, FOLDS.indexOf(fold));
-    if (lines.length <= room) break;
-  }
-  return lines;
+  return foldToFit(FOLDS.length, roomIn(rows, 3), (fold) => layoutReview(plan, width, fold));
 }
 
-function layoutReview(plan: InstallPlan, width: number, fold: number): ReviewLine[] {
+function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLine[] {
   const folds = (level: Fold) => fold >= FOLDS.indexOf(level);
-  const lines: ReviewLine[] = [];
+  const lines: ScreenLine[] = [];
   const heading = (head: string, text: string[]) => {
     for (const [index, line] of text.entries())
       lines.push(index === 0 ? { text: line, bold: [0, head.length] } : { text: line });

@@ -372,7 +372,8 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
   },
   'file.written': {
     level: 'info',
-    description: 'A file the blueprint renders was written.',
+    description:
+      "A file was written: one the blueprint renders, or install's after-install checklist (`<state-dir>/<deployment>/after-install.md`, description `the after-install checklist`).",
     payload: { path: '', description: '' },
   },
   'changeset.created': {

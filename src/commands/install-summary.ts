@@ -40,7 +40,8 @@ export async function showInstallOutcome(
     outputs: shownOutputs(outcome.stacks[stack.id]?.outputs ?? {}, secretValues(outcome.plan)),
   }));
   if (screens) {
-    const { plan, answersPath, answersSaved, nextCommand, eventLogPath, afterInstall } = outcome;
+    const { plan, answersPath, answersSaved, nextCommand, eventLogPath, afterInstall, afterInstallPath } =
+      outcome;
     await screens.showSummary({
       deployment: plan.deployment,
       stacks,
@@ -49,6 +50,7 @@ export async function showInstallOutcome(
       nextCommand,
       eventLogPath,
       afterInstall,
+      ...(afterInstallPath ? { afterInstallPath } : {}),
       steps: recap.steps,
       warnings: recap.warnings,
     });
@@ -70,4 +72,6 @@ export async function showInstallOutcome(
     process.stdout.write(`  ☐ ${item.title}\n`);
     for (const line of item.details) process.stdout.write(`      ${line}\n`);
   }
+  if (outcome.afterInstallPath)
+    process.stdout.write(`The same checklist is in ${outcome.afterInstallPath}\n`);
 }

@@ -7,8 +7,13 @@ import { s3Port } from '../aws/s3-port.ts';
 import { ssmPort } from '../aws/ssm-port.ts';
 import type { StepEntry } from '../blueprint/blueprint-schema.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
-import { type AnswerValue, resolveValue } from '../blueprint/references.ts';
+import type { AnswerValue } from '../blueprint/references.ts';
 import { StackguideError } from '../errors.ts';
+import {
+  type AfterInstallItem,
+  afterInstallChecklist,
+  writeAfterInstallFile,
+} from '../install/after-install-file.ts';
 import { type AnswersFile, answersChanged, writeAnswersFile } from '../install/answers-file.ts';
 import { readDeploymentRecord, refuseRevert } from '../install/deployed-version.ts';
 import { checkDeploymentName, nameAvailability } from '../install/deployment-name-check.ts';
@@ -25,6 +30,7 @@ import {
   type InstallPlan,
   NO_ECHO_VALUE,
   type ReviewDecision,
+  secretValues,
   takesSecret,
 } from '../install/install-plan.ts';
 import { writePlatformFiles } from '../install/platform-files.ts';
@@ -100,7 +106,9 @@ export interface InstallOutcome {
   nextCommand: string;
   eventLogPath: string;
   /** The blueprint's after-install checklist, references filled in. */
-  afterInstall: Array<{ title: string; details: string[] }>;
+  afterInstall: AfterInstallItem[];
+  /** Where the checklist was written (`<state-dir>/<deployment>/after-install.md`), when it was. */
+  afterInstallPath?: string;
 }
 
 interface Validated {
@@ -545,6 +553,19 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             stepBase,
             stepInputs,
           });
+          const afterInstall = afterInstallChecklist(
+            blueprint.afterInstall,
+            { deployment, region, account: identity.account, answers: resolved.answers },
+            stacks,
+            secretValues(plan),
+          );
+          const afterInstallPath = await saveChecklist(events, journal.dir, afterInstall, {
+            deployment,
+            blueprint: `${blueprint.product.id} ${blueprint.product.version}`,
+            region,
+            account: identity.account,
+            writtenAt: new Date(host.clock.now()),
+          });
           events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
           return {
             plan,
@@ -553,7 +574,8 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             answersSaved: asked.answersSaved,
             nextCommand,
             eventLogPath: journal.eventLogPath,
-            afterInstall: afterInstallChecklist(blueprint, resolved, stacks),
+            afterInstall,
+            ...(afterInstallPath ? { afterInstallPath } : {}),
           };
         });
       });
@@ -630,27 +652,27 @@ function equivalentCommand(
   });
 }
 
-/** The blueprint's after-install checklist with the stacks' outputs filled in. */
-function afterInstallChecklist(
-  blueprint: Blueprint,
-  resolved: ResolvedDeployment,
-  stacks: Record<string, DeployedStack>,
-): InstallOutcome['afterInstall'] {
-  const scope = {
-    deployment: resolved.deployment,
-    region: resolved.region,
-    account: resolved.identity.account,
-    answers: resolved.answers,
-    stackOutputs: Object.fromEntries(Object.entries(stacks).map(([id, stack]) => [id, stack.outputs])),
-  };
-  // A stack publishes no value for an output whose Condition is false: the checklist line says so
-  // rather than failing an install that succeeded, or passing the placeholder off as a value.
-  const fill = (text: string): string => {
-    try {
-      return resolveValue(text, scope, 'afterInstall');
-    } catch (error) {
-      return `${text} (not filled in: ${error instanceof Error ? error.message : String(error)})`;
-    }
-  };
-  return blueprint.afterInstall.map((item) => ({ title: fill(item.title), details: item.details.map(fill) }));
+/**
+ * The checklist written beside the event log, where the summary sends the operator when it has no room
+ * for the details, and where it can be read again later. The install has succeeded by now: a file that
+ * cannot be written is a warning (the summary then keeps every detail on screen), not a failure.
+ */
+async function saveChecklist(
+  events: InstallHost['events'],
+  dir: string,
+  items: InstallOutcome['afterInstall'],
+  run: Parameters<typeof writeAfterInstallFile>[1],
+): Promise<string | undefined> {
+  try {
+    const path = await writeAfterInstallFile(dir, run, items);
+    if (path) events.emit({ type: 'file.written', path, description: 'the after-install checklist' });
+    return path;
+  } catch (error) {
+    events.emit({
+      type: 'warning',
+      code: 'after-install.write',
+      message: `The after-install checklist could not be written to ${dir}: ${(error as Error).message}`,
+    });
+    return undefined;
+  }
 }

@@ -19,9 +19,9 @@ afterAll(async () => {
   await seed?.stop();
 });
 
-describe('opensarlab, guided in a real terminal (100x40) against its lab', () => {
+describe('opensarlab, guided in a real terminal (80x24) against its lab', () => {
   it('installs with the defaults and the Docker Hub password masked, shows status, re-runs unchanged, destroys', async () => {
-    seed = await startGuidedSeed('opensarlab', { width: 100, height: 40 });
+    seed = await startGuidedSeed('opensarlab', { width: 80, height: 24 });
     const { review } = await answerUntilReview(seed, {
       'Deployment name': 'geo-class',
       'Administrator email address': 'admin@example.edu',
@@ -41,6 +41,24 @@ describe('opensarlab, guided in a real terminal (100x40) against its lab', () =>
     expect(summary).toContain('EXIT=0');
     expect(summary).toContain('✔ geo-class is installed');
     expect(summary).toMatch(/✔ geo-class CREATE_COMPLETE/);
+    // Issue 14: the summary is read where it ends, without scrolling back. On the screen itself (the
+    // 24 rows, none of the scrollback), above the exit code where the prompt would be: the outcome,
+    // what is still pending, and the file that holds the checklist's details and commands.
+    const checklist = join(seed.lab.folder, '.stackguide', 'geo-class', 'after-install.md');
+    const visible = (await seed.terminal.visible()).replace(/\n+$/, '').split('\n');
+    expect(visible.length).toBeLessThanOrEqual(24);
+    const shown = visible.join('\n');
+    expect(shown).toContain('✔ geo-class is installed');
+    expect(shown).toMatch(/◷ Take AWS SES out of sandbox: pending/);
+    expect(shown).toContain(checklist);
+    expect(visible.at(-1)).toMatch(/^EXIT=0/);
+    for (const line of visible) expect(line.length, line).toBeLessThanOrEqual(80);
+    const file = await readFile(checklist, 'utf8');
+    expect(file).toContain('- [ ] Add the cost allocation tag to the EKS cluster');
+    expect(file).toContain(
+      'aws eks tag-resource --region us-east-1 --resource-arn arn:aws:eks:us-east-1:123456789012:cluster/geo-class-cluster --tags osl-deployment=geo-class',
+    );
+    expect(file).not.toContain(PASSWORD);
     expect(await seed.liveStacks('geo-class')).toEqual([
       'geo-class',
       'geo-class-cluster-pipeline',

@@ -108,6 +108,19 @@ describe('showInstallOutcome without a terminal', () => {
     expect(out.join('')).not.toContain('Service-linked roles');
   });
 
+  it('names the file the checklist was written to, under it', async () => {
+    const { out } = capture();
+    await showInstallOutcome(
+      { ...outcome, afterInstallPath: '.stackguide/lab/after-install.md' },
+      { warnings: [], steps: [] },
+      undefined,
+      false,
+    );
+    expect(out.join('')).toContain(
+      '  ☐ Point the DNS at the load balancer\n      CNAME lab -> lb\nThe same checklist is in .stackguide/lab/after-install.md\n',
+    );
+  });
+
   it('writes nothing under --output json: the events said it', async () => {
     const { out, err } = capture();
     await showInstallOutcome(outcome, { warnings: ['x'], steps: [] }, undefined, true);

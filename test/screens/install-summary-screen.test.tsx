@@ -183,3 +183,166 @@ describe('InstallSummaryScreen at 80 columns', () => {
     view.unmount();
   });
 });
+
+/** opensarlab's summary as its install ends in the lab: two steps pending on AWS, four done, three stacks. */
+const OPENSARLAB = {
+  deployment: 'geo-class',
+  steps: [
+    {
+      id: 'ses',
+      title: 'Take AWS SES out of sandbox',
+      done: false,
+      pending: "AWS's review of SES production access in us-east-1 (case 17000000001), usually 24-48 hours",
+    },
+    {
+      id: 'costTag',
+      title: 'Create an AWS cost allocation tag',
+      done: false,
+      pending:
+        'Billing to list the tag key osl-deployment, about 24 hours after the first stack carries it; then run stackguide install again to activate it',
+    },
+    { id: 'dockerhub', title: 'Add Docker Hub credentials to AWS Secrets Manager', done: true },
+    { id: 'calendar', title: 'Set up an iCal calendar for notifications', done: true },
+    { id: 'certificate', title: 'Store your CA certificate', done: true },
+    { id: 'codecommit', title: 'Prepare the CodeCommit repositories', done: true },
+  ],
+  stacks: [
+    { name: 'geo-class-container', status: 'CREATE_COMPLETE', outputs: {} },
+    {
+      name: 'geo-class',
+      status: 'CREATE_COMPLETE',
+      outputs: {
+        HubRepository: 'geo-class/hub',
+        PipelineArtifactsBucket: 'codepipeline-us-east-1-geo-class',
+      },
+    },
+    { name: 'geo-class-cluster-pipeline', status: 'CREATE_COMPLETE', outputs: {} },
+  ],
+  warnings: ['The certificate for opensarlab.example.edu expires in 20 days: import its renewal before then'],
+  afterInstall: [
+    {
+      title:
+        "Update deployment_url in the cluster repository's opensarlab/opensarlab.yaml if you started with the load balancer's name",
+      details: ['Then point your DNS record for opensarlab.example.edu at the load balancer.'],
+    },
+    {
+      title: 'Add the cost allocation tag to the EKS cluster',
+      details: [
+        'aws eks tag-resource --region us-east-1 --resource-arn arn:aws:eks:us-east-1:123456789012:cluster/geo-class-cluster --tags osl-deployment=geo-class',
+      ],
+    },
+    {
+      title: 'Prime the Auto Scaling group of each profile (desired capacity 1) unless users are active',
+      details: [
+        'aws autoscaling update-auto-scaling-group --region us-east-1 --auto-scaling-group-name <profile group> --desired-capacity 1',
+      ],
+    },
+    {
+      title: 'Let your IAM identity manage the cluster, and configure kubectl',
+      details: [
+        'Add your role or user to the trust policy of the cluster-access role the cluster stack created.',
+        'aws eks update-kubeconfig --region us-east-1 --name geo-class-cluster --role-arn <cluster-access role ARN>',
+      ],
+    },
+    {
+      title: 'Create a test notification in the calendar',
+      details: ['A <meta> section (profile: MY PROFILE, type: info) and a <message> section.'],
+    },
+    {
+      title: 'Sign up as the admin user, then add a group for each profile and for sudo',
+      details: [
+        'Sign up at https://opensarlab.example.edu with the admin_user_name of opensarlab.yaml and admin@example.edu.',
+        "Groups page → Add New Group, named as in helm_config.yaml's group_list.",
+      ],
+    },
+  ],
+  afterInstallPath: '/tmp/stackguide-lab-opensarlab-gFdUsv/.stackguide/geo-class/after-install.md',
+  answersPath: 'geo-class.answers.yaml',
+  answersSaved: true,
+  nextCommand: 'stackguide install --blueprint blueprints/opensarlab --config geo-class.answers.yaml --yes',
+  eventLogPath: '/tmp/stackguide-lab-opensarlab-gFdUsv/.stackguide/geo-class/events.ndjson',
+};
+
+describe('InstallSummaryScreen fitted to the window (issue 14: read at 80x24 without scrolling back)', () => {
+  it("folds opensarlab's summary into 22 rows at 80x24: the outcome, what is pending, the warning, the file and the command stay", async () => {
+    const view = renderInTerminal(<InstallSummaryScreen {...OPENSARLAB} />, { columns: 80, rows: 24 });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('is installed'));
+    const lines = view.lastFrame().replace(/\n$/, '').split('\n');
+    // 24 rows: the summary, the empty line Ink leaves under it, and the shell's prompt.
+    expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(22);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    const text = lines.join('\n');
+    expect(lines[0]).toBe('✔ geo-class is installed');
+    expect(text).toContain("  ◷ Take AWS SES out of sandbox: pending, waiting for AWS's review of SES");
+    expect(text).toContain('then run stackguide install again to activate it');
+    // The finished steps in one counted line that names them.
+    expect(text).toContain('  ✔ 4 steps done: dockerhub, calendar, certificate, codecommit');
+    expect(text).toContain('  ⚠ The certificate for opensarlab.example.edu expires in 20 days');
+    // The file's path whole on a line, where the details and commands left out are.
+    expect(lines).toContain(`  ${OPENSARLAB.afterInstallPath}`);
+    expect(text).not.toContain('aws eks tag-resource');
+    expect(text).toContain('Answers saved to geo-class.answers.yaml. Run the same install unattended with:');
+    const start = lines.findIndex((line) => line.startsWith('  stackguide install'));
+    expect(`${lines[start]?.replace(/ \\$/, '')} ${lines[start + 1]?.trim()}`).toBe(
+      `  ${OPENSARLAB.nextCommand}`,
+    );
+    view.unmount();
+  });
+
+  it('folds only the checklist details when that is enough: steps, stacks and outputs stay in full', async () => {
+    const view = renderInTerminal(<InstallSummaryScreen {...OPENSARLAB} warnings={[]} />, {
+      columns: 100,
+      rows: 36,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('is installed'));
+    const lines = view.lastFrame().replace(/\n$/, '').split('\n');
+    expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(34);
+    const text = lines.join('\n');
+    expect(text).toContain('Still to do by hand (details and commands in the file below):');
+    expect(text).toContain('  ☐ Add the cost allocation tag to the EKS cluster');
+    expect(text).not.toContain('aws eks tag-resource');
+    expect(text).toContain('  ✔ Store your CA certificate');
+    expect(text).toContain('    HubRepository: geo-class/hub');
+    expect(text).toContain(`Event log: ${OPENSARLAB.eventLogPath}`);
+    view.unmount();
+  });
+
+  it('folds nothing at 200x50: every step, output, detail and command, the file named', async () => {
+    const view = renderInTerminal(<InstallSummaryScreen {...OPENSARLAB} />, { columns: 200, rows: 50 });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('is installed'));
+    const lines = view.lastFrame().replace(/\n$/, '').split('\n');
+    expect(lines.length).toBeLessThanOrEqual(48);
+    const text = lines.join('\n');
+    for (const step of OPENSARLAB.steps) expect(text).toContain(step.title);
+    expect(text).toContain('  ✔ Add Docker Hub credentials to AWS Secrets Manager');
+    expect(text).toContain('    PipelineArtifactsBucket: codepipeline-us-east-1-geo-class');
+    for (const item of OPENSARLAB.afterInstall) {
+      expect(text).toContain(`  ☐ ${item.title}`);
+      for (const detail of item.details) expect(text).toContain(`    ${detail}`);
+    }
+    expect(text).toContain('Still to do by hand (also in the file below):');
+    expect(lines).toContain(`  ${OPENSARLAB.afterInstallPath}`);
+    expect(text).toContain(`Event log: ${OPENSARLAB.eventLogPath}`);
+    expect(text).not.toMatch(/steps done|outputs, stackguide status/);
+    view.unmount();
+  });
+
+  it('keeps every detail when the file could not be written, and counts the checklist only as the last fold', async () => {
+    const { afterInstallPath: _none, ...unwritten } = OPENSARLAB;
+    const view = renderInTerminal(<InstallSummaryScreen {...unwritten} />, { columns: 80, rows: 24 });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('is installed'));
+    const text = view.lastFrame();
+    // Nowhere else to read them: the commands stay, whatever the height.
+    expect(text).toContain('aws eks tag-resource --region us-east-1 --resource-arn \\');
+    expect(text).toContain('Still to do by hand:');
+    view.unmount();
+
+    const small = renderInTerminal(<InstallSummaryScreen {...OPENSARLAB} />, { columns: 80, rows: 16 });
+    await vi.waitFor(() => expect(small.lastFrame()).toContain('is installed'));
+    const folded = small.lastFrame();
+    expect(folded).toContain('Still to do by hand: 6 items, details and commands in the file below:');
+    expect(folded).not.toContain('☐');
+    expect(folded).toContain('3 stacks CREATE_COMPLETE: geo-class-container, geo-class (2 outputs)');
+    small.unmount();
+  });
+});

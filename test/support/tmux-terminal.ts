@@ -10,6 +10,8 @@ const run = promisify(execFile);
  */
 export interface TmuxTerminal {
   screen(): Promise<string>;
+  /** Only what is on the screen now, the window's rows: none of the scrollback. */
+  visible(): Promise<string>;
   /** The screen with its colours and attributes, as SGR escape sequences (capture-pane -e). */
   styled(): Promise<string>;
   /** Everything the terminal printed, from the top of its scrollback (wrapped lines joined). */
@@ -27,7 +29,9 @@ export async function openTmuxTerminal(
   const session = `sg-${randomUUID().slice(0, 8)}`;
   // `env -i` so the terminal sees exactly the environment the test chose (no CI, no AWS profile).
   const environment = Object.entries(options.env).map(([key, value]) => `${key}=${shellQuote(value)}`);
-  const script = `cd ${shellQuote(options.cwd)} && env -i ${environment.join(' ')} ${command}; echo "EXIT=$?"; sleep 600`;
+  // The exit code is printed as a shell's prompt is, on one line with the cursor left on it: what is
+  // on screen above it is what an operator reads with the prompt under the output.
+  const script = `cd ${shellQuote(options.cwd)} && env -i ${environment.join(' ')} ${command}; printf 'EXIT=%s' "$?"; sleep 600`;
   // A tmux server of its own per terminal (-L): tests in parallel never race one server's shutdown.
   const tmux = (args: string[]) => run('tmux', ['-L', session, ...args]);
   // Room for a whole run's scrollback (set before the pane exists), so a test can read every line.
@@ -54,6 +58,7 @@ export async function openTmuxTerminal(
     (await tmux(['capture-pane', '-p', '-J', '-S', '-200', '-t', session])).stdout;
   return {
     screen,
+    visible: async () => (await tmux(['capture-pane', '-p', '-J', '-t', session])).stdout,
     styled: async () => (await tmux(['capture-pane', '-p', '-e', '-J', '-S', '-200', '-t', session])).stdout,
     scrollback: async () => (await tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', session])).stdout,
     async press(...keys) {
