@@ -497,7 +497,7 @@ function StackLine({ stack, now, width }: { stack: StackProgress; now: number; w
       <Text wrap="truncate-end" {...(failed ? { color: 'red' } : icon === '✔' ? { color: 'green' } : {})}>
         {icon} {stack.name}{' '}
         <Text dimColor>
-          {stack.status}
+          {stack.status === 'PENDING' ? 'waiting' : stack.status}
           {progress}
           {elapsed}
           {isInProgress(stack.status) ? timeLeft(stack.eta, now) : ''}

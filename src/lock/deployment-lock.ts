@@ -173,6 +173,16 @@ export async function lockHolderOf(ssm: SsmPort, deployment: string): Promise<st
   return holder ? describeHolder(holder) : undefined;
 }
 
+/**
+ * The run that holds the lock of a deployment now (an install, upgrade or destroy in flight), or
+ * undefined when none does: `watch` follows such a run to its end. A lock left by a process of this
+ * machine that is gone is no run in flight.
+ */
+export async function runHoldingLock(ssm: SsmPort, deployment: string): Promise<LockHolder | undefined> {
+  const holder = await readHolder(ssm, lockParameterName(deployment));
+  return holder && !isDeadOnThisHost(holder) ? holder : undefined;
+}
+
 async function readHolder(ssm: SsmPort, name: string): Promise<LockHolder | undefined> {
   const parameter = await ssm.getParameter(name);
   if (!parameter) return undefined;

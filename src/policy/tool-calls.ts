@@ -222,6 +222,7 @@ export function toolCalls(blueprint: Blueprint): ToolCall[] {
     call(ssmPort, 'getParameter'),
     call(ssmPort, 'deleteParameter'),
   );
+  need(['watch'], 'follow the run that holds the deployment lock to its end', call(ssmPort, 'getParameter'));
 
   // Steps: checked by status, applied by install; the upgrade's pre-upgrade steps by upgrade.
   for (const step of blueprint.steps) {

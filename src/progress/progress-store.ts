@@ -258,6 +258,9 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
         return { ...stack };
       });
     }
+    case 'stack.status':
+      // watch, following a run: a stack the run has not reached yet gets its row, waiting.
+      return state.stacks[event.stack] ? state : withStack(state, event.stack, (stack) => stack);
     case 'stack.completed':
       return withStack(state, event.stack, (stack) => ({
         ...stack,

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -6,8 +7,10 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScenarioServer } from '../scenario-server/server.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
-import { cliPath, runCli } from '../support/run-cli.ts';
+import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 let moto: MotoServer;
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -107,7 +110,7 @@ describe('stackguide watch', () => {
     expect(stderr).toMatch(/held: CREATE_COMPLETE/);
   });
 
-  it('says when nothing is in flight, and exits 0', async () => {
+  it('exits 2 for a stack that does not exist (finding 82)', async () => {
     const result = await runCli([
       'watch',
       'nothing-here',
@@ -116,7 +119,58 @@ describe('stackguide watch', () => {
       '--endpoint-url',
       moto.endpoint,
     ]);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain('Nothing is in flight');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Stack nothing-here does not exist in us-east-1');
   });
+
+  it('follows an install in flight from its first stack to its last, not to the end of the first (finding 66)', async () => {
+    // CloudFormation with real timings (each resource 3 s), everything else (the lock) on moto.
+    const server = await startScenarioServer({
+      resourceSeconds: { 'AWS::SQS::Queue': 3, 'AWS::SNS::Topic': 3 },
+    });
+    const work = await tempDir();
+    try {
+      const env = {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_ENDPOINT_URL_CLOUDFORMATION: server.endpoint,
+        CI: 'true',
+      };
+      const blueprint = join(projectRoot, 'blueprints', 'demo');
+      const install = spawn(
+        process.execPath,
+        [
+          cliPath,
+          'install',
+          '--blueprint',
+          blueprint,
+          '--config',
+          join(blueprint, 'answers.yaml'),
+          '--name',
+          'slow',
+          '--yes',
+          '--state-dir',
+          join(work.path, 'state'),
+        ],
+        { cwd: work.path, env, stdio: ['ignore', 'ignore', 'ignore'] },
+      );
+      const installed = new Promise<number | null>((resolve) => install.on('close', resolve));
+      // Attached while the first stack is being created.
+      await expect
+        .poll(() => server.calls.some((call) => call.action === 'ExecuteChangeSet'), { timeout: 60_000 })
+        .toBe(true);
+      const watched = await runCli(
+        ['watch', '--blueprint', blueprint, '--name', 'slow', '--region', 'us-east-1'],
+        { cwd: work.path, env, timeoutMs: 120_000 },
+      );
+      expect(await installed).toBe(0);
+      expect(watched.code, watched.stderr).toBe(0);
+      // It saw the second stack created, which the install started after the first one ended.
+      expect(watched.stderr).toMatch(/slow-data: CREATE_COMPLETE[\s\S]*slow-app: CREATE_COMPLETE/);
+    } finally {
+      await Promise.all([server.stop(), work.remove()]);
+    }
+  }, 180_000);
 });

@@ -88,3 +88,28 @@ describe('parallel branches in the live view at 80x24', () => {
     view.unmount();
   });
 });
+
+describe('watch following a run at 80x24 (finding 66)', () => {
+  it('gives the stacks the run has not reached a waiting row, in order, until the run starts them', async () => {
+    const now = 1_000_000;
+    const store = new ProgressStore('Watching the install of slow', () => now, { notifyEveryChange: true });
+    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
+      columns: 80,
+      rows: 24,
+    });
+    for (const name of ['slow-data', 'slow-app'])
+      store.apply({ type: 'stack.status', stack: name, status: 'NOT_CREATED', outputs: {} });
+    store.apply({
+      type: 'stack.started',
+      stack: 'slow-data',
+      operation: 'attach',
+      status: 'CREATE_IN_PROGRESS',
+    });
+    // A second word on a stack that has its row changes nothing.
+    store.apply({ type: 'stack.status', stack: 'slow-data', status: 'NOT_CREATED', outputs: {} });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('◻ slow-app waiting'));
+    const rows = view.liveRegion('Watching the install of slow').join('\n');
+    expect(rows).toMatch(/◼ slow-data CREATE_IN_PROGRESS[\s\S]*◻ slow-app waiting/);
+    view.unmount();
+  });
+});
