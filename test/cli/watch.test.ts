@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CloudFormationClient,
@@ -139,6 +140,9 @@ describe('stackguide watch', () => {
         CI: 'true',
       };
       const blueprint = join(projectRoot, 'blueprints', 'demo');
+      // A copy: install saves the answers of another deployment name beside the file it was given.
+      const answers = join(work.path, 'answers.yaml');
+      await copyFile(join(blueprint, 'answers.yaml'), answers);
       const install = spawn(
         process.execPath,
         [
@@ -147,7 +151,7 @@ describe('stackguide watch', () => {
           '--blueprint',
           blueprint,
           '--config',
-          join(blueprint, 'answers.yaml'),
+          answers,
           '--name',
           'slow',
           '--yes',
