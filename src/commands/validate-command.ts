@@ -1,9 +1,11 @@
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { ExitCode } from '../errors.ts';
 import { destroyGraph, installGraph, upgradeGraph } from '../graph/deployment-graph.ts';
-import { type BlueprintGraphs, graphMermaid, graphText } from '../graph/graph-text.ts';
+import { type BlueprintGraphs, graphMermaid } from '../graph/graph-text.ts';
 import { plainLine } from '../output/plain-printer.ts';
 import { commandEvents } from '../output/run-events.ts';
+import { terminalColumns } from '../output/terminal-text.ts';
+import { validateText } from '../output/validate-text.ts';
 import type { CommonOptions } from './common-options.ts';
 
 /**
@@ -30,7 +32,11 @@ export async function validateCommand(options: CommonOptions): Promise<number> {
   if (options.output === 'graph') process.stdout.write(`${graphMermaid(graphs).join('\n')}\n`);
   else if (options.output !== 'json')
     process.stdout.write(
-      `${[plainLine(event, 0)?.replace(/^\[.*?\] /, '') ?? '', ...graphText(graphs)].join('\n')}\n`,
+      validateText(
+        plainLine(event, 0)?.replace(/^\[.*?\] /, '') ?? '',
+        graphs,
+        terminalColumns(process.stdout),
+      ),
     );
   return ExitCode.ok;
 }

@@ -23,8 +23,43 @@ export function graphText(graphs: BlueprintGraphs): string[] {
   return [
     ...section('Install', graphs.install),
     ...section('Upgrade', graphs.upgrade),
-    ...section('Destroy', graphs.destroy),
-    ...(graphs.destroy.retained?.length ? [`  kept by destroy: ${graphs.destroy.retained.join(', ')}`] : []),
+    ...destroySection(graphs.destroy),
+    ...(graphs.destroy.retained?.length
+      ? [`  kept by destroy: ${graphs.destroy.retained.map(placeholders).join(', ')}`]
+      : []),
+  ];
+}
+
+/**
+ * A stack name pattern as an operator reads it: `{{deployment}}-jupyterhub` → `<deployment>-jupyterhub`,
+ * `{{answers.x}}` → `<x>` (trial finding 71: the braces read as a template left unfilled).
+ */
+function placeholders(ref: string): string {
+  return ref.replace(/\{\{\s*(?:answers\.)?([^}\s]+)\s*\}\}/g, '<$1>');
+}
+
+/**
+ * Destroy as `stackguide destroy` runs it (trial finding 71: the waves read "at once" while destroy
+ * deletes one stack at a time): the stacks in the plan's order (src/decommission/destroy-plan.ts:
+ * `decommission.order`, then the other blueprint stacks newest first), which is the destroy graph's
+ * node order, each with what it must go before. A stack the blueprint does not declare (one the
+ * platform made) is deleted only when it exists.
+ */
+function destroySection(graph: DeploymentGraph): string[] {
+  if (graph.nodes.length === 0) return ['Destroy: nothing to do'];
+  const after = prerequisites(graph);
+  return [
+    'Destroy, one stack at a time:',
+    ...graph.nodes.map((node, index) => {
+      const waits = (after.get(node.id) ?? []).flatMap((from) => {
+        const reasons = (graph.edges.find((edge) => edge.from === from && edge.to === node.id)?.reasons ?? [])
+          .filter((reason) => reason.kind !== 'order')
+          .map(describeReason);
+        return reasons.length > 0 ? [`${placeholders(refOf(from))}: ${reasons.join(', ')}`] : [];
+      });
+      const pattern = node.ref.includes('{{') ? ' (if it exists: the platform makes it)' : '';
+      return `  ${index + 1}. stack ${placeholders(node.ref)}${pattern}${waits.length > 0 ? ` (after ${waits.join('; ')})` : ''}`;
+    }),
   ];
 }
 

@@ -14,6 +14,7 @@ import {
   waves,
 } from '../../src/graph/deployment-graph.ts';
 import { graphMermaid, graphText } from '../../src/graph/graph-text.ts';
+import { validateText } from '../../src/output/validate-text.ts';
 
 const stacksOf = (graph: DeploymentGraph): string[][] =>
   waves(graph)
@@ -82,7 +83,35 @@ describe('the shipped blueprints’ graphs match their seeds’ guides', () => {
       'step certificate: step output certificateArn',
     );
     expect(text).toContain('  3. stack pipeline (after main: dependsOn)');
-    expect(text).toContain('  kept by destroy: {{deployment}}-cognito');
+    expect(text).toContain('  kept by destroy: <deployment>-cognito');
+  });
+
+  it('validate’s text at 80 columns: every line fits, a numbered line continues under its text', async () => {
+    const blueprint = await loadBlueprint('blueprints/opensarlab');
+    const text = validateText(
+      '✔ opensarlab 1.0.0 is valid: 4 question(s), stacks container, main, pipeline',
+      {
+        install: installGraph(blueprint, blueprint.templates),
+        upgrade: upgradeGraph(blueprint, blueprint.templates),
+        destroy: destroyGraph(blueprint, blueprint.templates),
+      },
+      80,
+    ).split('\n');
+    expect(text.filter((line) => line.length > 80)).toEqual([]);
+    // Trial finding 70: "calendar, ce" / "rtificate" was cut by the terminal at column 80.
+    expect(text).toContain('  1. preparation steps, one after another: ses, costTag, dockerhub, calendar,');
+    expect(text).toContain('     certificate, repositories');
+    expect(
+      validateText(
+        '✔ valid',
+        {
+          install: installGraph(blueprint, blueprint.templates),
+          upgrade: upgradeGraph(blueprint, blueprint.templates),
+          destroy: destroyGraph(blueprint, blueprint.templates),
+        },
+        undefined,
+      ),
+    ).toContain('calendar, certificate, repositories\n');
   });
 });
 

@@ -7,9 +7,20 @@ describe('stackguide validate prints the graphs', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Install:\n');
     expect(text.stdout).toContain('  3. stack pipeline (after main: dependsOn)');
+    // Destroy deletes one stack at a time in the plan's order (trial finding 71): the blueprint's
+    // decommission.order, then the container stack; placeholders worded, not left as {{deployment}}.
     expect(text.stdout).toContain(
-      'Destroy:\n  1. at once: stack {{deployment}}-jupyterhub, stack container\n',
+      [
+        'Destroy, one stack at a time:',
+        '  1. stack <deployment>-jupyterhub (if it exists: the platform makes it)',
+        '  2. stack <deployment>-cluster (if it exists: the platform makes it)',
+        '  3. stack pipeline',
+        '  4. stack main (after pipeline: dependsOn)',
+        '  5. stack container',
+        '  kept by destroy: <deployment>-cognito',
+      ].join('\n'),
     );
+    expect(text.stdout).not.toContain('{{');
 
     const graph = await runCli(['validate', 'blueprints/opensarlab', '--output', 'graph']);
     expect(graph.code).toBe(0);
