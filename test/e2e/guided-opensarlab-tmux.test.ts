@@ -68,6 +68,38 @@ describe('opensarlab, guided in a real terminal (80x24) against its lab', () => 
     const answers = await readFile(join(seed.lab.folder, 'geo-class.answers.yaml'), 'utf8');
     expect(answers).toContain('username: osl-builder');
 
+    // Trial finding 68: at 80x24 the destroy plan is compacted so that its first line and the typed-name
+    // question are on the screen together (it was 44 lines: "everything listed above" was scrolled off).
+    const destroying = await seed.openTerminal(
+      'destroy --blueprint blueprints/opensarlab --config geo-class.answers.yaml',
+      { width: 80, height: 24 },
+    );
+    await destroying.waitFor('Also delete the CodeCommit repositories');
+    await destroying.press({ text: 'n' }, 'Enter');
+    await destroying.waitFor('Type the deployment name (geo-class)');
+    const rows = (await destroying.visible()).replace(/\n$/, '').split('\n');
+    seed.screens.push(rows.join('\n'));
+    expect(rows.length).toBeLessThanOrEqual(24);
+    expect(rows, rows.join('\n')).toContain('Destroy plan for deployment geo-class in us-east-1');
+    expect(rows.some((row) => row.startsWith('? Type the deployment name (geo-class)'))).toBe(true);
+    const plan = rows.slice(
+      rows.indexOf('Destroy plan for deployment geo-class in us-east-1'),
+      rows.indexOf('Compacted to fit the window (--dry-run | less shows the full plan)') + 1,
+    );
+    expect(plan.length).toBeGreaterThan(1);
+    for (const row of plan) expect(row.length, row).toBeLessThanOrEqual(80);
+    const words = plan.join(' ').replace(/\s+/g, ' ');
+    for (const name of [
+      'geo-class-cluster-pipeline',
+      'geo-class-container',
+      'geo-class/sar',
+      'ACM certificate',
+    ])
+      expect(words).toContain(name);
+    await destroying.press('C-c');
+    await destroying.waitFor('EXIT=130');
+    expect(await seed.liveStacks('geo-class')).toHaveLength(3);
+
     await afterGuidedInstall(seed, {
       blueprint: 'opensarlab',
       deployment: 'geo-class',

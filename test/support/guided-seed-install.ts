@@ -19,6 +19,8 @@ export interface GuidedSeed {
   terminal: TmuxTerminal;
   /** Every screen the test read, in order, to search for secrets at the end. */
   screens: string[];
+  /** Runs the CLI in another real terminal of that size, in the lab folder, against the lab. */
+  openTerminal(args: string, size: { width: number; height: number }): Promise<TmuxTerminal>;
   /** Runs the CLI without a terminal (no CI either) in the lab folder, against the lab. */
   cli(args: string[], extraEnv?: Record<string, string>): ReturnType<typeof runCli>;
   /** Stack names of the deployment that exist (not DELETE_COMPLETE) in the lab's moto. */
@@ -42,14 +44,14 @@ export async function startGuidedSeed(
     ...extraEnv,
   };
   // env -i in the terminal: no CI, no profile, only what the lab gives.
-  const terminal = await openTmuxTerminal(
-    `${process.execPath} ${cliPath} install --blueprint blueprints/${blueprint}`,
-    {
+  const open = (args: string, ofSize: { width: number; height: number }) =>
+    openTmuxTerminal(`${process.execPath} ${cliPath} ${args}`, {
       cwd: lab.folder,
       env: { PATH: process.env.PATH ?? '', HOME: lab.folder, TERM: 'xterm-256color', ...env },
-      ...size,
-    },
-  );
+      ...ofSize,
+    });
+  const terminal = await open(`install --blueprint blueprints/${blueprint}`, size);
+  const others: TmuxTerminal[] = [];
   const cloudFormation = new CloudFormationClient({
     region: env.AWS_REGION ?? 'us-east-1',
     endpoint: env.AWS_ENDPOINT_URL ?? '',
@@ -59,6 +61,11 @@ export async function startGuidedSeed(
     lab,
     terminal,
     screens: [],
+    async openTerminal(args, ofSize) {
+      const other = await open(args, ofSize);
+      others.push(other);
+      return other;
+    },
     cli: (args, more = {}) =>
       runCli(args, { cwd: lab.folder, env: { ...env, ...more, CI: undefined }, timeoutMs: 120_000 }),
     async liveStacks(deployment) {
@@ -76,6 +83,7 @@ export async function startGuidedSeed(
     async stop() {
       cloudFormation.destroy();
       await terminal.kill();
+      for (const other of others) await other.kill();
       await lab.stop();
     },
   };
