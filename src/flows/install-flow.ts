@@ -12,7 +12,7 @@ import { StackguideError } from '../errors.ts';
 import {
   type AfterInstallItem,
   afterInstallChecklist,
-  writeAfterInstallFile,
+  saveAfterInstallFile,
 } from '../install/after-install-file.ts';
 import { type AnswersFile, answersChanged, writeAnswersFile } from '../install/answers-file.ts';
 import { readDeploymentRecord, refuseRevert } from '../install/deployed-version.ts';
@@ -559,13 +559,18 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             stacks,
             secretValues(plan),
           );
-          const afterInstallPath = await saveChecklist(events, journal.dir, afterInstall, {
-            deployment,
-            blueprint: `${blueprint.product.id} ${blueprint.product.version}`,
-            region,
-            account: identity.account,
-            writtenAt: new Date(host.clock.now()),
-          });
+          const afterInstallPath = await saveAfterInstallFile(
+            (event) => events.emit(event),
+            journal.dir,
+            afterInstall,
+            {
+              deployment,
+              blueprint: `${blueprint.product.id} ${blueprint.product.version}`,
+              region,
+              account: identity.account,
+              writtenAt: new Date(host.clock.now()),
+            },
+          );
           events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: 0, nextCommand });
           return {
             plan,
@@ -650,29 +655,4 @@ function equivalentCommand(
     flags: unattended ? ['--yes'] : [],
     connectionFlags: request.connectionFlags,
   });
-}
-
-/**
- * The checklist written beside the event log, where the summary sends the operator when it has no room
- * for the details, and where it can be read again later. The install has succeeded by now: a file that
- * cannot be written is a warning (the summary then keeps every detail on screen), not a failure.
- */
-async function saveChecklist(
-  events: InstallHost['events'],
-  dir: string,
-  items: InstallOutcome['afterInstall'],
-  run: Parameters<typeof writeAfterInstallFile>[1],
-): Promise<string | undefined> {
-  try {
-    const path = await writeAfterInstallFile(dir, run, items);
-    if (path) events.emit({ type: 'file.written', path, description: 'the after-install checklist' });
-    return path;
-  } catch (error) {
-    events.emit({
-      type: 'warning',
-      code: 'after-install.write',
-      message: `The after-install checklist could not be written to ${dir}: ${(error as Error).message}`,
-    });
-    return undefined;
-  }
 }

@@ -1,6 +1,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AnswerValue, resolveValue } from '../blueprint/references.ts';
+import type { StackguideEvent } from '../events.ts';
 import { shownOutputs } from './install-plan.ts';
 
 /** One item of the blueprint's after-install checklist, references filled in. */
@@ -87,7 +88,7 @@ export function afterInstallMarkdown(
  * the folder never holds a checklist that is not this blueprint's. Resolves with its path, or
  * undefined when there is nothing to write.
  */
-export async function writeAfterInstallFile(
+async function writeAfterInstallFile(
   dir: string,
   run: Parameters<typeof afterInstallMarkdown>[0],
   items: readonly AfterInstallItem[],
@@ -106,4 +107,30 @@ export async function writeAfterInstallFile(
     throw error;
   }
   return path;
+}
+
+/**
+ * The checklist written beside the event log, where the summary sends the operator when it has no room
+ * for the details, and where it can be read again later; said by a `file.written` event. The install
+ * has succeeded by now: a file that cannot be written is a warning (the summary then keeps every
+ * detail on screen), not a failure.
+ */
+export async function saveAfterInstallFile(
+  emit: (event: StackguideEvent) => void,
+  dir: string,
+  items: readonly AfterInstallItem[],
+  run: Parameters<typeof afterInstallMarkdown>[0],
+): Promise<string | undefined> {
+  try {
+    const path = await writeAfterInstallFile(dir, run, items);
+    if (path) emit({ type: 'file.written', path, description: 'the after-install checklist' });
+    return path;
+  } catch (error) {
+    emit({
+      type: 'warning',
+      code: 'after-install.write',
+      message: `The after-install checklist could not be written to ${dir}: ${(error as Error).message}`,
+    });
+    return undefined;
+  }
 }

@@ -1,10 +1,11 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StackguideEvent } from '../../src/events.ts';
 import {
   afterInstallChecklist,
   afterInstallMarkdown,
-  writeAfterInstallFile,
+  saveAfterInstallFile,
 } from '../../src/install/after-install-file.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
@@ -55,23 +56,28 @@ describe('the after-install file', () => {
     expect(text.endsWith('\n- [ ] Create a test notification in the calendar\n')).toBe(true);
   });
 
-  it('is written whole beside the event log, replaced by the next install, and removed when there is no checklist', async () => {
+  it('is written whole beside the event log and said, replaced by the next install, and removed when there is no checklist', async () => {
     const folder = await tempDir();
     cleanup = folder.remove;
-    const path = await writeAfterInstallFile(folder.path, RUN, ITEMS);
+    const events: StackguideEvent[] = [];
+    const emit = (event: StackguideEvent) => events.push(event);
+    const path = await saveAfterInstallFile(emit, folder.path, ITEMS, RUN);
     expect(path).toBe(join(folder.path, 'after-install.md'));
+    expect(events).toEqual([{ type: 'file.written', path, description: 'the after-install checklist' }]);
     expect(await readFile(join(folder.path, 'after-install.md'), 'utf8')).toBe(
       afterInstallMarkdown(RUN, ITEMS),
     );
     const [, second] = ITEMS;
-    await writeAfterInstallFile(folder.path, RUN, second ? [second] : []);
+    await saveAfterInstallFile(emit, folder.path, second ? [second] : [], RUN);
     const replaced = await readFile(join(folder.path, 'after-install.md'), 'utf8');
     expect(replaced).toContain(TAG);
     expect(replaced).not.toContain('deployment_url');
     // No temporary file is left beside it.
     expect(await readdir(folder.path)).toEqual(['after-install.md']);
-    expect(await writeAfterInstallFile(folder.path, RUN, [])).toBeUndefined();
+    expect(await saveAfterInstallFile(emit, folder.path, [], RUN)).toBeUndefined();
     expect(await readdir(folder.path)).toEqual([]);
+    // Nothing written, nothing said.
+    expect(events).toHaveLength(2);
   });
 
   it('is filled in from the deployment, the answers and the outputs, and never holds a secret an output echoes', () => {
@@ -109,11 +115,22 @@ describe('the after-install file', () => {
       expect(text).not.toContain(secret.slice(start, start + 4));
   });
 
-  it('leaves the last file and no temporary one when it cannot be written', async () => {
+  it('is a warning, not a failure, when it cannot be written: the last file stays and no temporary one is left', async () => {
     const folder = await tempDir();
     cleanup = folder.remove;
     await writeFile(join(folder.path, 'after-install.md'), 'the last one\n');
-    await expect(writeAfterInstallFile(join(folder.path, 'missing'), RUN, ITEMS)).rejects.toThrow(/ENOENT/);
+    const events: StackguideEvent[] = [];
+    const missing = join(folder.path, 'missing');
+    expect(await saveAfterInstallFile((event) => events.push(event), missing, ITEMS, RUN)).toBeUndefined();
+    expect(events).toEqual([
+      {
+        type: 'warning',
+        code: 'after-install.write',
+        message: expect.stringMatching(
+          `^The after-install checklist could not be written to ${missing}: ENOENT`,
+        ),
+      },
+    ]);
     expect(await readdir(folder.path)).toEqual(['after-install.md']);
   });
 });

@@ -345,4 +345,37 @@ describe('InstallSummaryScreen fitted to the window (issue 14: read at 80x24 wit
     expect(folded).toContain('3 stacks CREATE_COMPLETE: geo-class-container, geo-class (2 outputs)');
     small.unmount();
   });
+
+  it('says one of each in the singular, keeps a failed step in full, and names each status when the stacks differ', async () => {
+    const props = {
+      ...OPENSARLAB,
+      warnings: [],
+      steps: [
+        { id: 'dockerhub', title: 'Add Docker Hub credentials to AWS Secrets Manager', done: true },
+        { id: 'calendar', title: 'Set up an iCal calendar for notifications', done: false },
+      ],
+      stacks: [
+        { name: 'geo-class', status: 'UPDATE_COMPLETE', outputs: { HubRepository: 'geo-class/hub' } },
+        { name: 'geo-class-container', status: 'CREATE_COMPLETE', outputs: {} },
+      ],
+      afterInstall: OPENSARLAB.afterInstall.slice(1, 2),
+    };
+    const counted = renderInTerminal(<InstallSummaryScreen {...props} />, { columns: 80, rows: 12 });
+    await vi.waitFor(() => expect(counted.lastFrame()).toContain('is installed'));
+    const text = counted.lastFrame();
+    expect(text.replace(/\n$/, '').split('\n').length, text).toBeLessThanOrEqual(10);
+    expect(text).toContain('  ✔ Step done: dockerhub');
+    expect(text).toContain('  ✖ Set up an iCal calendar for notifications');
+    expect(text).toContain('  geo-class UPDATE_COMPLETE (1 output), geo-class-container CREATE_COMPLETE;');
+    expect(text).toContain('Still to do by hand: 1 item, details and commands in the file below:');
+    counted.unmount();
+
+    const one = renderInTerminal(<InstallSummaryScreen {...props} stacks={props.stacks.slice(0, 1)} />, {
+      columns: 80,
+      rows: 16,
+    });
+    await vi.waitFor(() => expect(one.lastFrame()).toContain('is installed'));
+    expect(one.lastFrame()).toContain('  geo-class UPDATE_COMPLETE: 1 output, stackguide status shows them');
+    one.unmount();
+  });
 });
