@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { AnswerValue } from '../src/blueprint/references.ts';
 import type { CheckResult } from '../src/events.ts';
 import type { InstallPlan, PlannedStep, ReviewDecision } from '../src/install/install-plan.ts';
-import { parameterLine } from '../src/install/install-plan.ts';
+import { parameterLine, stacksQuestion } from '../src/install/install-plan.ts';
+import { commandLines } from '../src/output/command-lines.ts';
 import { mask } from '../src/output/format.ts';
 import { hangingWrap } from '../src/output/wrap.ts';
 import { foldToFit, roomIn, type ScreenLine, ScreenLines } from './fitted-lines.tsx';
@@ -72,8 +73,8 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
         </Text>
       ) : picking === undefined ? (
         <Text>
-          Create these {plan.stacks.length} stacks? <Text bold>y</Text> to go ahead, <Text bold>n</Text> to
-          stop, <Text bold>c</Text> to change an answer
+          {stacksQuestion(plan.stacks)} <Text bold>y</Text> to go ahead, <Text bold>n</Text> to stop,{' '}
+          <Text bold>c</Text> to change an answer
         </Text>
       ) : (
         <AnswerPicker plan={plan} entries={entries} cursor={picking} refused={refused} />
@@ -133,22 +134,38 @@ function AnswerPicker({
   refused: string | undefined;
 }) {
   const { stdout } = useStdout();
-  // The heading, the hint, a refusal and two lines of margin stay on screen with the list.
-  const room = Math.max(3, ((stdout as { rows?: number }).rows || 24) - 4 - (refused ? 1 : 0));
+  const width = (stdout as { columns?: number }).columns || 80;
+  // Why the item under the cursor is fixed, whole, wrapped under it: cut at the window's edge the
+  // operator could not read it (trial finding 76). The other fixed items only say that they are.
+  const fixed = entries[cursor]?.fixed;
+  const reason = fixed ? hangingWrap('    fixed: ', fixed, '      ', width) : [];
+  // The heading, the hint, a refusal, the reason and two lines of margin stay on screen with the list.
+  const room = Math.max(
+    3,
+    ((stdout as { rows?: number }).rows || 24) - 4 - (refused ? 1 : 0) - reason.length,
+  );
   const start = Math.min(Math.max(0, cursor - Math.floor(room / 2)), Math.max(0, entries.length - room));
   const shown = entries.slice(start, start + room);
   return (
     <Box flexDirection="column">
       <Text bold>Which answer do you want to change?</Text>
       {shown.map((entry, index) => (
-        <Text key={entry.key} wrap="truncate-end" {...(start + index === cursor ? { color: 'cyan' } : {})}>
-          {start + index === cursor ? '❯ ' : '  '}
-          {entry.label}:{' '}
-          {'change' in entry.decision
-            ? answerText(plan, entry.label, plan.answers[entry.label])
-            : entry.value}
-          {entry.fixed ? <Text dimColor> (fixed: {entry.fixed})</Text> : ''}
-        </Text>
+        <Box key={entry.key} flexDirection="column">
+          <Text wrap="truncate-end" {...(start + index === cursor ? { color: 'cyan' } : {})}>
+            {start + index === cursor ? '❯ ' : '  '}
+            {entry.label}:{' '}
+            {'change' in entry.decision
+              ? answerText(plan, entry.label, plan.answers[entry.label])
+              : entry.value}
+            {entry.fixed ? <Text dimColor> (fixed)</Text> : ''}
+          </Text>
+          {start + index === cursor &&
+            reason.map((text) => (
+              <Text key={text} dimColor>
+                {text}
+              </Text>
+            ))}
+        </Box>
       ))}
       {refused && <Text color="yellow">{refused}</Text>}
       <Text dimColor>
@@ -252,34 +269,34 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
         lines.push({ text, color: 'yellow' });
     };
     const right: string[] = [];
+    const confirmed: string[] = [];
     for (const step of plan.steps) {
       const own = warnings.filter((check) => check.step === step.id);
       if (step.changes.length === 0 && own.length === 0) {
-        if (folds('steps')) right.push(step.id);
+        // A manual step was not checked by stackguide: the operator said it is done.
+        const manual = step.kind === 'manual';
+        if (folds('steps')) (manual ? confirmed : right).push(step.id);
         else
           for (const text of hangingWrap(
             '  ',
-            `${step.title}: already right, nothing to change`,
+            `${step.title}: ${manual ? 'confirmed by you' : 'already right, nothing to change'}`,
             '    ',
             width,
           ))
             lines.push({ text, dim: true });
         continue;
       }
-      const change = (each: PlannedStep['changes'][number]) =>
-        `${each.action} ${each.resource}${each.detail ? `: ${each.detail}` : ''}`;
       const [only, ...more] = step.changes;
-      if (folds('steps') && only && more.length === 0) {
+      if (folds('steps') && only && more.length === 0 && !isCommand(only.detail)) {
         // Folded, a step's one change goes on its line.
-        for (const text of hangingWrap('  ', `${step.title}: ${change(only)}`, '    ', width))
+        for (const text of hangingWrap('  ', `${step.title}: ${changeText(only)}`, '    ', width))
           lines.push({ text });
       } else if (!folds('steps') || step.changes.length > 0) {
         // A step that changes nothing but has a warning is not "already right": the warning says why.
         const title = step.changes.length === 0 ? `${step.title}: nothing to change now` : step.title;
         for (const text of hangingWrap('  ', title, '    ', width)) lines.push({ text });
         for (const each of step.changes)
-          for (const text of hangingWrap('    ', change(each), '      ', width))
-            lines.push({ text, dim: true });
+          for (const text of changeLines(each, '    ', width)) lines.push({ text, dim: true });
       }
       // Folded, a step without changes is told by its warnings alone, which name what they check.
       for (const check of own) warning(check, folds('steps') && step.changes.length === 0 ? '  ' : '    ');
@@ -288,6 +305,14 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
       for (const text of hangingWrap(
         '  ',
         `${right.length === 1 ? 'Step' : `${right.length} steps`} already right, nothing to change: ${right.join(', ')}`,
+        '    ',
+        width,
+      ))
+        lines.push({ text, dim: true });
+    if (confirmed.length > 0)
+      for (const text of hangingWrap(
+        '  ',
+        `${confirmed.length === 1 ? 'Manual step' : `${confirmed.length} manual steps`} confirmed by you: ${confirmed.join(', ')}`,
         '    ',
         width,
       ))
@@ -311,7 +336,12 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
     const counted = parameters.length - shown.length;
     const facts = [
       ...(stack.resourceCount !== undefined ? [`${stack.resourceCount} resources`] : []),
-      ...(stack.dependsOn.length > 0 ? [`after ${stack.dependsOn.join(', ')}`] : []),
+      // By the stacks' names, as the operator sees them, not the blueprint's ids.
+      ...(stack.dependsOn.length > 0
+        ? [
+            `after ${stack.dependsOn.map((id) => plan.stacks.find((each) => each.id === id)?.name ?? id).join(', ')}`,
+          ]
+        : []),
       ...(counted > 0 ? [`${counted} ${counted === 1 ? 'parameter' : 'parameters'}`] : []),
     ];
     const title = `${stack.name}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`;
@@ -338,13 +368,15 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
         ? `All ${iamStacks.length} stacks`
         : iamStacks.map((stack) => stack.name).join(', ');
     const capabilities = [...new Set(iamStacks.flatMap((stack) => stack.capabilities))].join(', ');
-    for (const text of hangingWrap(
-      '⚠ ',
-      `${names} ${iamStacks.length === 1 ? 'creates' : 'create'} IAM resources (${capabilities}): y acknowledges that.`,
-      '  ',
-      width,
-    ))
-      lines.push({ text, color: 'yellow' });
+    // "Creates IAM resources" only when the templates are known to hold one; otherwise it is what the
+    // blueprint asks for, and the change sets (which list no IAM resource then) do not contradict it.
+    const creates = iamStacks.every((stack) =>
+      stack.resourceTypes?.some((type) => type.startsWith('AWS::IAM::')),
+    );
+    const text = creates
+      ? `${names} ${iamStacks.length === 1 ? 'creates' : 'create'} IAM resources (${capabilities}): y acknowledges that.`
+      : `The blueprint asks that ${names.replace(/^All /, 'all ')} may create IAM resources (${capabilities}): y acknowledges that.`;
+    for (const line of hangingWrap('⚠ ', text, '  ', width)) lines.push({ text: line, color: 'yellow' });
   }
   // The last change asked for here that a required check refused: undone, each failure said.
   if (plan.refusedChange) {
@@ -367,6 +399,23 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
     lines.push({ text: '  Press c to change it again.', color: 'red' });
   }
   return lines;
+}
+
+/** A change's detail that is a command to run: printed so that it pastes as one (trial finding 78). */
+function isCommand(detail: string | undefined): detail is string {
+  return detail !== undefined && /^(aws|stackguide) /.test(detail);
+}
+
+function changeText(change: PlannedStep['changes'][number]): string {
+  return `${change.action} ${change.resource}${change.detail ? `: ${change.detail}` : ''}`;
+}
+
+/** A step's change under `indent`; a command in it on lines of its own, cut with ` \` as the product's others. */
+function changeLines(change: PlannedStep['changes'][number], indent: string, width: number): string[] {
+  if (!isCommand(change.detail)) return hangingWrap(indent, changeText(change), `${indent}  `, width);
+  const head = `${indent}${change.action} ${change.resource}:`;
+  const whole = `${head} ${change.detail}`;
+  return whole.length <= width ? [whole] : [head, ...commandLines(change.detail, width, `${indent}  `)];
 }
 
 /**

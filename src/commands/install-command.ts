@@ -5,6 +5,7 @@ import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { installFlow } from '../flows/install-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
+import { updatesOnly } from '../install/install-plan.ts';
 import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
 import { reportFailure, settingsOf, startCommand } from './command-context.ts';
 import {
@@ -42,7 +43,7 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       execute: (plan, run) =>
         deployInLiveView(
           context,
-          `Installing ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
+          `${updatesOnly(plan.stacks) ? 'Updating' : 'Installing'} ${plan.deployment} (${plan.blueprintId} ${plan.blueprintVersion}) into ${plan.account} ${plan.region}`,
           plan,
           run,
           { deploy, concurrency },

@@ -53,6 +53,11 @@ export interface InstallPlan {
    */
   stepInputs?: Array<{ id: string; title: string; value: string }>;
   stacks: PlannedStack[];
+  /**
+   * Step outputs the answers already give before anything runs (a manual step's typed URL): the review
+   * shows them in the parameters that take them. Never a secret.
+   */
+  stepOutputs?: Record<string, Record<string, string>>;
 }
 
 export interface PlannedStack {
@@ -187,10 +192,37 @@ function describeParameter(plan: InstallPlan, source: string | number | boolean)
   try {
     return resolveValue(source, planScope(plan, { stackOutputs: {} }), 'review');
   } catch {
+    // Named as the operator knows them: the stack by its name; a step output
+    // the answers already give (a URL typed at a manual step) is shown as it is (trial finding 77).
+    const stackName = (id: string) => plan.stacks.find((stack) => stack.id === id)?.name ?? `stack ${id}`;
     return source
-      .replace(/\{\{\s*stacks\.(\w+)\.outputs\.(\w+)\s*\}\}/g, '<output $2 of stack $1>')
-      .replace(/\{\{\s*steps\.(\w+)\.(\w+)\s*\}\}/g, '<$2 from step $1>');
+      .replace(
+        /\{\{\s*stacks\.(\w+)\.outputs\.(\w+)\s*\}\}/g,
+        (_, id: string, key: string) => `<output ${key} of ${stackName(id)}>`,
+      )
+      .replace(
+        /\{\{\s*steps\.(\w+)\.(\w+)\s*\}\}/g,
+        (_, id: string, key: string) => plan.stepOutputs?.[id]?.[key] ?? `<${key} from step ${id}>`,
+      );
   }
+}
+
+/**
+ * The review's question, from what the plan knows of each stack (a stack that exists has its deployed
+ * parameters read): "Create these 2 stacks?", "Update these 2 stacks?", "Create 1 and update 2 stacks?".
+ */
+export function stacksQuestion(stacks: readonly PlannedStack[]): string {
+  const updated = stacks.filter((stack) => stack.deployedParameters !== undefined).length;
+  const created = stacks.length - updated;
+  const noun = (count: number) => (count === 1 ? 'stack' : 'stacks');
+  if (updated === 0) return created === 1 ? 'Create this stack?' : `Create these ${created} stacks?`;
+  if (created === 0) return updated === 1 ? 'Update this stack?' : `Update these ${updated} stacks?`;
+  return `Create ${created} and update ${updated} ${noun(updated)}?`;
+}
+
+/** True when every stack of the plan exists: the run updates the deployment, it installs nothing new. */
+export function updatesOnly(stacks: readonly PlannedStack[]): boolean {
+  return stacks.length > 0 && stacks.every((stack) => stack.deployedParameters !== undefined);
 }
 
 /** What DescribeStacks shows for a NoEcho parameter's value. */

@@ -159,6 +159,20 @@ export async function checkSteps(
   return results;
 }
 
+/** The step outputs the inputs already give, by step id (a manual step's typed URL), for the review. */
+export function knownStepOutputs(
+  steps: readonly StepEntry[],
+  inputs: Readonly<Record<string, StepInputs>>,
+): Record<string, StepOutputs> {
+  const known: Record<string, StepOutputs> = {};
+  for (const entry of steps) {
+    const { definition, config } = resolve(entry);
+    const outputs = definition.known?.(config, inputs[entry.id] ?? {});
+    if (outputs && Object.keys(outputs).length > 0) known[entry.id] = outputs;
+  }
+  return known;
+}
+
 export async function planSteps(
   steps: readonly StepEntry[],
   base: StepBase,

@@ -33,6 +33,8 @@ export interface StepDefinition<Config, Inputs = Record<string, never>> extends 
   check(context: StepContext, config: Config, inputs: Inputs): Promise<CheckResult[]>;
   plan?(context: StepContext, config: Config, inputs: Inputs): Promise<PlannedChange[]>;
   apply?(context: StepContext, config: Config, inputs: Inputs): Promise<StepOutputs>;
+  /** Outputs the inputs alone already give (what `apply` will return), for the review to show: never a secret. */
+  known?(config: Config, inputs: Inputs): StepOutputs;
 }
 
 export type SavedStepInputs = Record<string, string | number | boolean | string[]>;

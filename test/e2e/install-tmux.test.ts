@@ -105,7 +105,7 @@ describe('stackguide install in a real terminal', () => {
     );
     expect(review).toContain('1. e2e-data (2 resources)');
     expect(review).toContain('2. e2e-app (3 resources, after data)');
-    expect(review).toContain('DataBucketName = <output BucketName of stack data>');
+    expect(review).toContain('DataBucketName = <output BucketName of e2e-data>');
     expect(review).toContain('stackguide:deployment=e2e');
     expect(review).toContain('e2e-app creates IAM resources (CAPABILITY_IAM)');
     // Any answer can be changed from the review: picked from the list, asked again, then the review anew.
@@ -204,7 +204,7 @@ describe('stackguide install in a real terminal', () => {
     );
     await terminal.waitFor('Install into account');
     await terminal.press('Enter');
-    await terminal.waitFor('Create these 2 stacks?');
+    await terminal.waitFor(/(?:Create|Update) these 2 stacks\?/);
     await terminal.press('y');
     await terminal.waitFor('Change set for e2e-app (update)');
     await terminal.press('n');

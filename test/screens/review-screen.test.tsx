@@ -78,7 +78,7 @@ function withDemoPreparation(plan: InstallPlan): InstallPlan {
 }
 
 const frameAfter = async (lastFrame: () => string | undefined): Promise<string> => {
-  await vi.waitFor(() => expect(lastFrame()).toContain('Create these'));
+  await vi.waitFor(() => expect(lastFrame()).toContain('? y to go ahead'));
   return lastFrame() ?? '';
 };
 
@@ -87,9 +87,11 @@ describe('ReviewScreen', () => {
     const { lastFrame, unmount } = render(<ReviewScreen plan={await demoPlan()} onDecision={() => {}} />);
     const frame = await frameAfter(lastFrame);
     expect(frame).toContain('demo 1.0.0 as deployment lab in account 111122223333, eu-central-1');
-    expect(frame).toMatch(/1\. lab-data \(2 resources\): [\s\S]*2\. lab-app \(3 resources, after data\): /);
+    expect(frame).toMatch(
+      /1\. lab-data \(2 resources\): [\s\S]*2\. lab-app \(3 resources, after lab-data\): /,
+    );
     expect(frame).toContain('NetworkCidr = 10.9.0.0/16');
-    expect(frame).toContain('DataBucketName = <output BucketName of stack data>');
+    expect(frame).toContain('DataBucketName = <output BucketName of lab-data>');
     expect(frame).toContain('stackguide:deployment=lab');
     expect(frame).toContain('deployment_name=lab');
     expect(frame).toContain('lab-app creates IAM resources (CAPABILITY_IAM)');
@@ -117,9 +119,11 @@ describe('ReviewScreen', () => {
     const { lastFrame, unmount } = render(<ReviewScreen plan={{ ...plan, stacks }} onDecision={() => {}} />);
     const frame = await frameAfter(lastFrame);
     expect(frame).toContain('JobTimeoutSeconds: 450 → 60');
+    // The question says what the run does to each stack: app exists, data does not (trial finding 75).
+    expect(frame).toContain('Create 1 and update 1 stack? y to go ahead');
     // The same value, one not yet known (an output) and one a secret fills: as before, never a deployed value.
     expect(frame).toContain('EnableAlerts = true');
-    expect(frame).toContain('DataBucketName = <output BucketName of stack data>');
+    expect(frame).toContain('DataBucketName = <output BucketName of lab-data>');
     expect(frame).toContain('Token = ******** (secret)');
     expect(frame).not.toContain('OldTokenValue');
     // NoEcho reads back as ****: what it holds is unknown, so no arrow.
@@ -352,16 +356,19 @@ describe('ReviewScreen', () => {
     const view = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
     await frameAfter(view.lastFrame);
     view.stdin.write('c');
-    await vi.waitFor(() =>
-      expect(view.lastFrame()).toContain('❯ deployment name: lab (fixed: its stacks exist'),
+    // The reason is wrapped under the item the cursor is on, whole, not cut at the edge (trial finding 76).
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ deployment name: lab (fixed)'));
+    expect(view.lastFrame()).toMatch(
+      /\n {4}fixed: its stacks exist \(lab-data, lab-app\) and this run updates them; for another[^\n]*\n {6}(?:\S[^\n]* )?run install again\n/,
     );
+    expect(view.lastFrame()).toContain('  region: eu-central-1 (fixed)\n');
     view.stdin.write('\r');
     await vi.waitFor(() =>
       expect(view.lastFrame()).toContain('deployment name stays lab: its stacks exist (lab-data, lab-app)'),
     );
     expect(decisions).toEqual([]);
     // The other answers still change.
-    for (const next of ['❯ region: eu-central-1 (fixed', '❯ environment']) {
+    for (const next of ['❯ region: eu-central-1 (fixed)', '❯ environment']) {
       view.stdin.write('\u001B[B');
       await vi.waitFor(() => expect(view.lastFrame()).toContain(next));
     }
@@ -401,9 +408,9 @@ describe('ReviewScreen', () => {
     expect(lines[tags + 1]).toMatch(/^ {4}\S/);
     const change = lines.findIndex((line) => line.startsWith('    create service-linked role'));
     expect(lines[change + 1]).toMatch(/^ {6}\S/);
-    // The words are all there, none cut.
+    // The words are all there, none cut, the command's lines joined by ` \`.
     expect(lines.slice(change, change + 3).join(' ')).toContain(
-      'create-service-linked-role --aws-service-name',
+      'create-service-linked-role \\         --aws-service-name',
     );
     view.unmount();
   });
@@ -439,9 +446,12 @@ describe('ReviewScreen', () => {
     // with every parameter, the tags, the IAM acknowledgement, and the question.
     for (const [id, value] of Object.entries(plan.answers)) expect(text).toContain(`${id}: ${value}`);
     expect(text).toContain("Worker instance types in the region's zones: already right");
-    expect(text).toContain(
-      'create service-linked role for autoscaling.amazonaws.com: aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
-    );
+    // The command goes on lines of its own, cut with ` \` so that it pastes as one (trial finding 78).
+    const role = lines.indexOf('    create service-linked role for autoscaling.amazonaws.com:');
+    expect(lines.slice(role + 1, role + 3)).toEqual([
+      '      aws iam create-service-linked-role \\',
+      '        --aws-service-name autoscaling.amazonaws.com',
+    ]);
     expect(text).toContain('Preparation, in order (checks: 4 passed, 1 to be done by this install):');
     // Items sit side by side (`; `) and a line ends between two of them: each is there whole.
     const items = (from: string, to: string) =>
@@ -452,10 +462,12 @@ describe('ReviewScreen', () => {
       'NetworkCidr = 10.20.0.0/16',
     ]);
     expect(
-      items('2. mydemo-app (3 resources, after data): ', 'Tags on every stack').map((item) => item.trim()),
+      items('2. mydemo-app (3 resources, after mydemo-data): ', 'Tags on every stack').map((item) =>
+        item.trim(),
+      ),
     ).toEqual([
       'DeploymentName = mydemo',
-      'DataBucketName = <output BucketName of stack data>',
+      'DataBucketName = <output BucketName of mydemo-data>',
       'JobTimeoutSeconds = 300',
       'EnableAlerts = true',
       'AdminEmail = ops@example.com',
@@ -543,14 +555,16 @@ async function opensarlabPlan(): Promise<InstallPlan> {
     required: false,
     ...(fix ? { fix } : {}),
   });
-  const step = (id: string, title: string) => ({ id, kind: id, title, changes: [] });
+  const step = (id: string, title: string, kind = id) => ({ id, kind, title, changes: [] });
   return {
     ...base,
+    // The URL typed at the calendar step: a parameter takes it, and it is no secret.
+    stepOutputs: { calendar: { url: 'https://calendar.example.edu/osl.ics' } },
     steps: [
       step('ses', 'Take AWS SES out of sandbox'),
       step('costTag', 'Create an AWS cost allocation tag'),
       step('dockerhub', 'Add Docker Hub credentials to AWS Secrets Manager'),
-      step('calendar', 'Set up an iCal calendar for notifications'),
+      step('calendar', 'Set up an iCal calendar for notifications', 'manual'),
       {
         ...step('certificate', 'Store your CA certificate'),
         changes: [
@@ -562,7 +576,7 @@ async function opensarlabPlan(): Promise<InstallPlan> {
           },
         ],
       },
-      step('repositories', 'Prepare the CodeCommit repositories'),
+      step('repositories', 'Prepare the CodeCommit repositories', 'manual'),
     ],
     checks: [
       check(
@@ -623,13 +637,18 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
     );
     expect(text).toContain('⚠ Certificate renewal: imported: ACM never renews it');
     // The steps with nothing to change and nothing to say, counted in one line that names them.
-    expect(text).toContain('3 steps already right, nothing to change: dockerhub, calendar, repositories');
+    // Manual steps were not checked by stackguide: the operator confirmed them (trial finding 77).
+    expect(text).toContain('Step already right, nothing to change: dockerhub');
+    expect(text).toContain('2 manual steps confirmed by you: calendar, repositories');
     expect(lines).toContain('  1. geo-class-container (3 resources, 4 parameters)');
     // A step with a warning is never called already right.
     expect(text).not.toMatch(/(SES out of sandbox|cost allocation tag): already right/);
     for (const name of ['geo-class-container', 'geo-class', 'geo-class-cluster-pipeline'])
       expect(text).toContain(name);
-    expect(text).toContain('All 3 stacks create IAM resources (CAPABILITY_IAM): y acknowledges that.');
+    // The stand-in templates hold no IAM resource: the line says what the blueprint asks (trial finding 88).
+    expect(text).toContain(
+      'The blueprint asks that all 3 stacks may create IAM resources (CAPABILITY_IAM): y acknowledges that.',
+    );
     expect(lines.at(-1)).toBe('Create these 3 stacks? y to go ahead, n to stop, c to change an answer');
     view.unmount();
 
@@ -665,6 +684,11 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
     );
     expect(text).toContain('Run stackguide install again after that: it activates the key then.');
     expect(text).toContain('Add Docker Hub credentials to AWS Secrets Manager: already right');
+    expect(text).toContain('Set up an iCal calendar for notifications: confirmed by you');
+    expect(text).toContain('Prepare the CodeCommit repositories: confirmed by you');
+    // The typed URL is shown, and a stack waits for another named as the operator knows it.
+    expect(text).toContain('CalendarUrl = https://calendar.example.edu/osl.ics');
+    expect(text).toMatch(/geo-class-cluster-pipeline \(\d+ resources, after geo-class\)/);
     expect(text).toContain('CodeCommitSourceRepo = geo-class-container; CodeCommitSourceBranch = main;');
     // A packed line that goes on ends with `;`, but for a stack's heading that had no room for one.
     const stack = lines.findIndex((line) => line.startsWith('  1. geo-class-container'));

@@ -59,6 +59,13 @@ function filledConfig<T extends { instructions: string; confirm?: string | undef
   };
 }
 
+function manualOutputs(
+  config: { collect?: ManualCollect | undefined },
+  inputs: Inputs,
+): Record<string, string> {
+  return config.collect && inputs.answer !== undefined ? { [config.collect.key]: inputs.answer } : {};
+}
+
 export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
   ...manualConfig,
   async ask(context, rawConfig, saved) {
@@ -151,6 +158,8 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
     ];
   },
   async apply(_context, config, inputs) {
-    return config.collect && inputs.answer !== undefined ? { [config.collect.key]: inputs.answer } : {};
+    return manualOutputs(config, inputs);
   },
+  // The typed answer is the output: the review shows the URL where a stack parameter takes it.
+  known: (config, inputs) => manualOutputs(config, inputs),
 });
