@@ -2,6 +2,7 @@ import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { policyFlow } from '../flows/policy-flow.ts';
 import { policyJson, policySummary } from '../output/policy-summary.ts';
+import { terminalColumns } from '../output/terminal-text.ts';
 import type { CommonOptions } from './common-options.ts';
 
 export interface PolicyOptions extends CommonOptions {
@@ -22,6 +23,6 @@ export async function policyCommand(options: PolicyOptions): Promise<number> {
     serviceRole: options.serviceRole === true,
   });
   process.stdout.write(`${JSON.stringify(policyJson(policies), null, 2)}\n`);
-  process.stderr.write(policySummary(policies, { deployment, region }));
+  process.stderr.write(policySummary(policies, { deployment, region }, terminalColumns(process.stderr)));
   return ExitCode.ok;
 }

@@ -90,4 +90,48 @@ describe('policySummary', () => {
     );
     expect(policySummary(policies, { deployment: 'demo', region: 'us-east-1' })).not.toContain('Note:');
   });
+
+  it('at 80 columns: wrapped by words under each statement, each reason said once (trial finding 69)', async () => {
+    const policies = buildPolicies(
+      await loadBlueprint(join(projectRoot, 'blueprints', 'opensarlab')),
+      {},
+      {
+        serviceRole: false,
+      },
+    );
+    const text = policySummary(policies, { deployment: undefined, region: undefined }, 80);
+    const lines = text.trimEnd().split('\n');
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+    // A statement's continuation goes under its text, never back to column 0.
+    expect(lines.slice(1).filter((line) => !line.startsWith('  '))).toEqual([]);
+    expect(lines).toContain(
+      '  CodeCommitRepositories: 2 actions on the CodeCommit repositories *-container,',
+    );
+    expect(lines).toContain('      *-cluster');
+    // A step's uses in one phrase, its kind named once and only when it is not its id.
+    expect(text).toContain(
+      'for install, status, destroy: check and apply the certificate step, and\n      remove what it made',
+    );
+    expect(text).toContain('for install, status: check and apply the dockerhub step (registrySecret)');
+    expect(text).toContain('check and apply the ses,\n      costTag and certificate steps');
+    expect(text).not.toContain('(certificate)');
+    // The four tagged-EBS statements share one reason: said once, after the last of them.
+    expect(text).toContain(
+      [
+        '  TaggedVolumes1: 1 action on EBS volumes tagged stackguide:deployment=*',
+        '  TaggedVolumes2: 1 action on EBS volumes tagged osl-stackname=*',
+        '  TaggedSnapshots1: 1 action on EBS snapshots tagged stackguide:deployment=*',
+        '  TaggedSnapshots2: 1 action on EBS snapshots tagged osl-stackname=*',
+        '    for destroy: find and delete the EBS volumes and snapshots tagged with the',
+        '      deployment',
+      ].join('\n'),
+    );
+    expect(text.match(/for destroy: find and delete the EBS/g)).toHaveLength(1);
+    // Without a width (a pipe), one line per statement and one per reason.
+    const whole = policySummary(policies, { deployment: undefined, region: undefined });
+    expect(whole).toContain(
+      '\n  CodeCommitRepositories: 2 actions on the CodeCommit repositories *-container, *-cluster\n',
+    );
+    expect(whole).toContain("\n    for every command: read the deployment's stacks;");
+  });
 });
