@@ -166,6 +166,7 @@ const rds = permissions<RdsPort>(rdsPort, {
 });
 
 const route53 = permissions<Route53Port>(route53Port, {
+  listHostedZones: [on('any', 'route53:ListHostedZones')],
   listHostedZonesByName: [on('any', 'route53:ListHostedZonesByName')],
   getHostedZone: [on('hosted-zone', 'route53:GetHostedZone')],
   createHostedZone: [on('any', 'route53:CreateHostedZone')],

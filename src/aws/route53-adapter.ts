@@ -5,6 +5,7 @@ import {
   DeleteHostedZoneCommand,
   GetHostedZoneCommand,
   ListHostedZonesByNameCommand,
+  ListHostedZonesCommand,
   ListResourceRecordSetsCommand,
   ListTagsForResourceCommand,
   Route53Client,
@@ -19,6 +20,19 @@ export const route53Adapter: PortAdapter<Route53Port> = {
   create: (config) => {
     const client = new Route53Client(config);
     return {
+      async listHostedZones() {
+        const zones: HostedZoneSummary[] = [];
+        let marker: string | undefined;
+        do {
+          const page = await client.send(
+            new ListHostedZonesCommand({ ...(marker ? { Marker: marker } : {}), MaxItems: 100 }),
+          );
+          zones.push(...(page.HostedZones ?? []).map(toSummary));
+          marker = page.IsTruncated ? page.NextMarker : undefined;
+        } while (marker);
+        return zones;
+      },
+
       async listHostedZonesByName(name) {
         const wanted = dnsName(name);
         const zones: HostedZoneSummary[] = [];

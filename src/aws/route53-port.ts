@@ -9,6 +9,8 @@ import { portToken } from './port-token.ts';
  * (`\052` is `*`); zone ids without the `/hostedzone/` prefix.
  */
 export interface Route53Port {
+  /** Every zone of the account, public or private (destroy looks for the ones tagged for its deployment). */
+  listHostedZones(): Promise<HostedZoneSummary[]>;
   /** Every zone, public or private, whose name is exactly `name`. */
   listHostedZonesByName(name: string): Promise<HostedZoneSummary[]>;
   /** The zone with its delegation set; undefined when there is no such zone. */
@@ -65,6 +67,7 @@ export interface ChangeInfo {
 export const route53Port = portToken<Route53Port>(
   'Route53',
   {
+    listHostedZones: true,
     listHostedZonesByName: true,
     getHostedZone: true,
     createHostedZone: true,

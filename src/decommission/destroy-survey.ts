@@ -3,6 +3,7 @@ import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import type { CodeCommitPort } from '../aws/codecommit-port.ts';
 import type { EbsPort } from '../aws/ebs-port.ts';
 import type { EcrPort } from '../aws/ecr-port.ts';
+import type { Route53Port } from '../aws/route53-port.ts';
 import type { S3Port } from '../aws/s3-port.ts';
 import type { TaggingPort } from '../aws/tagging-port.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
@@ -13,8 +14,10 @@ import type { DestroyPlan } from './destroy-plan.ts';
 import {
   describeStepResource,
   findTaggedCertificates,
+  findTaggedHostedZones,
   type StepResource,
   stepResourcesOf,
+  type ZoneStep,
 } from './step-resources.ts';
 import {
   describeRepositories,
@@ -45,9 +48,12 @@ export async function surveyDestroy(
   plan: DestroyPlan,
   rules: Rules,
   journaled: DeploymentState | undefined,
-  ports: { s3: S3Port; ecr: EcrPort; ebs: EbsPort; acm: AcmPort },
-  /** The blueprint has a certificate step: ACM is searched by tag for one the journal missed. */
-  certificates = false,
+  ports: { s3: S3Port; ecr: EcrPort; ebs: EbsPort; acm: AcmPort; route53: Route53Port },
+  /**
+   * The blueprint's certificate and hosted-zone steps: ACM and Route53 are searched by the deployment
+   * tag for what a run stopped before journaling it made.
+   */
+  steps: { certificates: boolean; zones: readonly ZoneStep[] } = { certificates: false, zones: [] },
 ): Promise<DestroySurvey> {
   const journaledResources = stepResourcesOf(journaled);
   const [buckets, repositories, tagged] = await Promise.all([
@@ -62,10 +68,19 @@ export async function surveyDestroy(
       ? findTaggedVolumesAndSnapshots(ports.ebs, plan.deployment, plan.platformTags)
       : [],
   ]);
-  const taggedCertificates = certificates
+  const taggedCertificates = steps.certificates
     ? await findTaggedCertificates(ports.acm, plan.deployment, journaledResources)
     : [];
-  return { buckets, repositories, tagged, stepResources: [...journaledResources, ...taggedCertificates] };
+  const taggedZones =
+    steps.zones.length > 0
+      ? await findTaggedHostedZones(ports.route53, plan.deployment, journaledResources, steps.zones)
+      : [];
+  return {
+    buckets,
+    repositories,
+    tagged,
+    stepResources: [...journaledResources, ...taggedCertificates, ...taggedZones],
+  };
 }
 
 /** The survey as the plan text shows it. */

@@ -65,6 +65,45 @@ export async function findTaggedCertificates(
   return found;
 }
 
+/** A hosted-zone step of the blueprint, with its parent domain when the answers at hand resolve it. */
+export interface ZoneStep {
+  step: string;
+  parentDomain?: string;
+}
+
+/**
+ * Hosted zones carrying this deployment's tag that the journal does not name: one created by a run
+ * stopped or killed before the step journaled its outputs (trial finding 92: an install stopped while
+ * the zone step waited for its delegation). The step tags the zone right after creating it.
+ */
+export async function findTaggedHostedZones(
+  route53: Route53Port,
+  deployment: string,
+  known: readonly StepResource[],
+  steps: readonly ZoneStep[],
+): Promise<StepResource[]> {
+  const listed = new Set(
+    known.flatMap((resource) => (resource.kind === 'hostedZone' ? [resource.zoneId] : [])),
+  );
+  const found: StepResource[] = [];
+  for (const zone of await route53.listHostedZones()) {
+    if (zone.privateZone || listed.has(zone.id)) continue;
+    const tags = await route53.listTagsForHostedZone(zone.id);
+    if (tags[DEPLOYMENT_TAG] !== deployment) continue;
+    const step = steps.find((each) => each.parentDomain && zone.name.endsWith(`.${each.parentDomain}`));
+    found.push({
+      kind: 'hostedZone',
+      step: step?.step ?? steps[0]?.step ?? 'hostedZone',
+      zoneId: zone.id,
+      domain: zone.name,
+      // Unresolved (no answers file at hand): the zone is <subdomain>.<parent>, and the delegation
+      // removed from a parent zone of this account is only the one naming this zone's own servers.
+      parentDomain: step?.parentDomain ?? zone.name.slice(zone.name.indexOf('.') + 1),
+    });
+  }
+  return found;
+}
+
 export function describeStepResource(resource: StepResource): string {
   return resource.kind === 'hostedZone'
     ? `hosted zone ${resource.domain} (${resource.zoneId})`

@@ -9,6 +9,7 @@ import { s3Port } from '../aws/s3-port.ts';
 import { ssmPort } from '../aws/ssm-port.ts';
 import { taggingPort } from '../aws/tagging-port.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
+import { resolveValue } from '../blueprint/references.ts';
 import { buildDestroyPlan, type DestroyPlan } from '../decommission/destroy-plan.ts';
 import {
   type DestroySurvey,
@@ -18,7 +19,9 @@ import {
   surveyDestroy,
 } from '../decommission/destroy-survey.ts';
 import { checkExportOrder } from '../decommission/export-order.ts';
+import type { ZoneStep } from '../decommission/step-resources.ts';
 import type { Teardown, TeardownDeps } from '../decommission/teardown.ts';
+import { normalizeDnsName } from '../dns/compare-delegation.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import { type ExistingDeployment, findExistingDeployment } from '../install/existing-deployment.ts';
 import type { Prompter } from '../install/prompter.ts';
@@ -169,8 +172,17 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
         plan,
         blueprint.decommission,
         journaled,
-        { s3: aws.use(s3Port), ecr: aws.use(ecrPort), ebs: aws.use(ebsPort), acm: aws.use(acmPort) },
-        blueprint.steps.some((entry) => entry.kind === 'certificate'),
+        {
+          s3: aws.use(s3Port),
+          ecr: aws.use(ecrPort),
+          ebs: aws.use(ebsPort),
+          acm: aws.use(acmPort),
+          route53: aws.use(route53Port),
+        },
+        {
+          certificates: blueprint.steps.some((entry) => entry.kind === 'certificate'),
+          zones: zoneSteps(validated),
+        },
       );
       let deleteCodeCommit = request.deleteCodeCommit && plan.codeCommitRepositories.length > 0;
       events.emit({ type: 'destroy.plan', plan });
@@ -352,6 +364,22 @@ async function unnamedDeployment(request: DestroyRequest): Promise<StackguideErr
       },
     ],
   });
+}
+
+/** The blueprint's hosted-zone steps, each with its parent domain when the answers at hand resolve it. */
+function zoneSteps({ blueprint, saved, deployment, region }: Validated): ZoneStep[] {
+  const scope = { deployment, region, answers: saved?.answers ?? {}, stackOutputs: {} };
+  return blueprint.steps
+    .filter((entry) => entry.kind === 'hostedZone')
+    .map((entry) => {
+      try {
+        const parent = resolveValue(String(entry.parentDomain), scope, `steps.${entry.id}.parentDomain`);
+        return { step: entry.id, parentDomain: normalizeDnsName(parent) };
+      } catch {
+        // An answer it names is not at hand (destroy --name without the answers file).
+        return { step: entry.id };
+      }
+    });
 }
 
 /** The destroy command line as the operator gave it, to run it again (a lock refusal). */

@@ -98,6 +98,7 @@ export const STEP_CALLS: Readonly<Record<string, StepCalls>> = {
       call(route53Port, 'upsertRecordSets'),
     ],
     teardown: [
+      call(route53Port, 'listHostedZones'),
       call(route53Port, 'getHostedZone'),
       call(route53Port, 'listTagsForHostedZone'),
       call(route53Port, 'listAllRecordSets'),

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { AcmPort } from '../../src/aws/acm-port.ts';
 import type { Route53Port } from '../../src/aws/route53-port.ts';
 import { type DestroySurvey, destroyPlanDetails } from '../../src/decommission/destroy-survey.ts';
-import { deleteStepResources, findTaggedCertificates } from '../../src/decommission/step-resources.ts';
+import {
+  deleteStepResources,
+  findTaggedCertificates,
+  findTaggedHostedZones,
+} from '../../src/decommission/step-resources.ts';
 import { deletePreparationResources } from '../../src/decommission/teardown.ts';
 import type { StackguideEvent } from '../../src/events.ts';
 
@@ -36,6 +40,59 @@ describe('findTaggedCertificates', () => {
     expect(found).toEqual([
       { kind: 'certificate', step: 'cert', arn: 'arn:killed-mid-import' },
       { kind: 'certificate', step: 'certificate', arn: 'arn:no-step-tag' },
+    ]);
+  });
+});
+
+describe('findTaggedHostedZones', () => {
+  it("finds the deployment's public zones the journal does not name, under the step whose parent they are in", async () => {
+    const tags: Record<string, Record<string, string>> = {
+      Z1: { 'stackguide:deployment': 'lab' },
+      Z2: { 'stackguide:deployment': 'lab' },
+      Z3: { 'stackguide:deployment': 'lab' },
+      Z4: { 'stackguide:deployment': 'lab2' },
+      Z5: {},
+    };
+    const route53 = {
+      listHostedZones: async () => [
+        { id: 'Z1', name: 'lab.example.test', privateZone: false },
+        { id: 'Z2', name: 'web.other.test', privateZone: false },
+        { id: 'Z3', name: 'journaled.example.test', privateZone: false },
+        { id: 'Z4', name: 'lab2.example.test', privateZone: false },
+        { id: 'Z5', name: 'untagged.example.test', privateZone: false },
+      ],
+      listTagsForHostedZone: async (id: string) => tags[id] ?? {},
+    } as unknown as Route53Port;
+    const found = await findTaggedHostedZones(
+      route53,
+      'lab',
+      [{ kind: 'hostedZone', step: 'zone', zoneId: 'Z3', domain: 'journaled.example.test' }],
+      [{ step: 'zone', parentDomain: 'example.test' }, { step: 'web' }],
+    );
+    expect(found).toEqual([
+      {
+        kind: 'hostedZone',
+        step: 'zone',
+        zoneId: 'Z1',
+        domain: 'lab.example.test',
+        parentDomain: 'example.test',
+      },
+      {
+        kind: 'hostedZone',
+        step: 'zone',
+        zoneId: 'Z2',
+        domain: 'web.other.test',
+        parentDomain: 'other.test',
+      },
+    ]);
+    expect(await findTaggedHostedZones(route53, 'lab2', [], [])).toEqual([
+      {
+        kind: 'hostedZone',
+        step: 'hostedZone',
+        zoneId: 'Z4',
+        domain: 'lab2.example.test',
+        parentDomain: 'example.test',
+      },
     ]);
   });
 });

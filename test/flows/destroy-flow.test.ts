@@ -17,7 +17,7 @@ import { projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /** The demo deployment's two stacks, in CloudFormation as install leaves them; every other port empty. */
-function demoAccount(lock?: string) {
+function demoAccount(lock?: string, services: Record<string, object> = {}) {
   const cfn = new FakeCloudFormationPort();
   for (const name of ['demo-data', 'demo-app']) {
     const stack = cfn.stacks.get(cfn.addStack(name, 'CREATE_COMPLETE'));
@@ -50,7 +50,7 @@ function demoAccount(lock?: string) {
         userId: 'ops',
       }),
     },
-    use: () => empty(),
+    use: (token: { service: string }) => services[token.service] ?? empty(),
   } as unknown as AwsContext;
   return { cfn, aws };
 }
@@ -92,6 +92,7 @@ async function destroyOf({
   dryRun = false,
   target = { deployment: 'demo', region: 'us-east-1' },
   prepare,
+  services,
 }: {
   typed?: readonly string[];
   blueprintPath?: string;
@@ -102,14 +103,16 @@ async function destroyOf({
   lock?: string;
   dryRun?: boolean;
   /** Which deployment the flags name (--name, --region, AWS_REGION). */
-  target?: Pick<DestroyRequest, 'deployment' | 'region' | 'defaultRegion'>;
+  target?: Pick<DestroyRequest, 'deployment' | 'region' | 'defaultRegion' | 'configPath'>;
+  /** Ports by service name ("Route53") in place of the empty ones. */
+  services?: Record<string, object>;
   /** Writes into the state folder before the run. */
   prepare?: (stateDir: string) => Promise<void>;
 }) {
   const refused: string[] = [];
   const state = await tempDir();
   await prepare?.(state.path);
-  const { cfn, aws } = demoAccount(lock);
+  const { cfn, aws } = demoAccount(lock, services);
   const events: StackguideEvent[] = [];
   const bus = new EventBus();
   bus.subscribe((event) => events.push(event));
@@ -173,6 +176,59 @@ describe('the destroy flow', () => {
     });
     expect(outcome).toEqual({ code: ExitCode.ok });
     expect(shown[0]).toContain('Destroy plan for deployment demo in us-east-1');
+  });
+
+  it('plans and tears down a hosted zone tagged for the deployment that the journal never named (trial finding 92)', async () => {
+    const tagged = {
+      'Z-MINE': 'demo',
+      'Z-OTHER': 'demo2',
+    } as Record<string, string>;
+    const route53 = {
+      listHostedZones: async () => [
+        { id: 'Z-MINE', name: 'codeocean.lab.example.test', privateZone: false },
+        { id: 'Z-OTHER', name: 'codeocean.example.test', privateZone: false },
+        { id: 'Z-PRIVATE', name: 'codeocean.lab.example.test', privateZone: true },
+      ],
+      listTagsForHostedZone: async (id: string) =>
+        tagged[id] ? { 'stackguide:deployment': tagged[id] } : { 'stackguide:deployment': 'demo' },
+    };
+    const domain = join(projectRoot, 'test', 'fixtures', 'blueprints', 'domain');
+    // Without the answers file the parent is one label up; with it, the answer names it.
+    const unnamed = await destroyOf({
+      blueprintPath: domain,
+      confirm: 'demo',
+      services: { Route53: route53 },
+    });
+    expect(unnamed.outcome).toEqual({ code: 0 });
+    expect(unnamed.shown[0]).toContain('hosted zone codeocean.lab.example.test (Z-MINE)');
+    expect(unnamed.tornDown[0]?.stepResources).toEqual([
+      {
+        kind: 'hostedZone',
+        step: 'zone',
+        zoneId: 'Z-MINE',
+        domain: 'codeocean.lab.example.test',
+        parentDomain: 'lab.example.test',
+      },
+    ]);
+    const answers = await tempDir();
+    try {
+      const file = join(answers.path, 'demo.answers.yaml');
+      await writeFile(
+        file,
+        'blueprint: domain\ndeployment: demo\nregion: us-east-1\nanswers:\n  parentDomain: Example.TEST.\n',
+      );
+      const named = await destroyOf({
+        blueprintPath: domain,
+        confirm: 'demo',
+        target: { configPath: file },
+        services: { Route53: route53 },
+      });
+      expect(named.tornDown[0]?.stepResources).toEqual([
+        expect.objectContaining({ zoneId: 'Z-MINE', parentDomain: 'example.test' }),
+      ]);
+    } finally {
+      await answers.remove();
+    }
   });
 
   it('never picks the deployment itself: without --name or --config it says which one to name (exit 2)', async () => {
