@@ -23,6 +23,7 @@ import type { ZoneStep } from '../decommission/step-resources.ts';
 import type { Teardown, TeardownDeps } from '../decommission/teardown.ts';
 import { normalizeDnsName } from '../dns/compare-delegation.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
+import { removeAfterInstallFile } from '../install/after-install-file.ts';
 import { type ExistingDeployment, findExistingDeployment } from '../install/existing-deployment.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { newStacksSince } from '../journal/generation.ts';
@@ -325,6 +326,7 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           });
           if (artifacts) events.emit({ type: 'artifacts.deleted', bucket: artifacts });
           await journal.recordDestroy({ ...destroyRecord, status: 'complete' });
+          await removeAfterInstallFile(journal.dir);
         });
       });
 

@@ -134,3 +134,11 @@ export async function saveAfterInstallFile(
     return undefined;
   }
 }
+
+/**
+ * Removes the checklist of a deployment that destroy took down: the state folder outlives it (the
+ * journal records the destroy), and a checklist left there would describe stacks that are gone.
+ */
+export async function removeAfterInstallFile(dir: string): Promise<void> {
+  await rm(join(dir, AFTER_INSTALL_FILE), { force: true });
+}

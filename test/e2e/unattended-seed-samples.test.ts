@@ -70,5 +70,7 @@ describe.each([
     const destroyed = await cli(['destroy', '--confirm', deployment]);
     expect(destroyed.code, destroyed.stderr).toBe(0);
     expect(destroyed.stderr).toMatch(/leftovers: none unexpected/);
+    // The state folder outlives the deployment; a checklist of stacks that are gone does not.
+    expect(existsSync(checklist)).toBe(false);
   }, 180_000);
 });
