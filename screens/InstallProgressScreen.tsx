@@ -7,6 +7,7 @@ import {
   failedResources,
   type ProgressSnapshot,
   type ProgressStore,
+  type ResourceProgress,
   type StackProgress,
   type StepProgress,
   type TaskLine,
@@ -144,10 +145,10 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   ]);
   const failures = trees.flat().reduce((count, each) => count + failedResources(each).length, 0);
   room -= failures;
-  const needs = trees
-    .flat()
-    .map((each) => [...each.resources.values()].filter((r) => isInProgress(r.status)).length);
-  const shares = prompting ? needs.map(() => 0) : shareLines(needs, Math.max(0, room - 1));
+  const needs = trees.flat().map((each) => runningResources(each).length);
+  // The prompt's own lines were taken from the room above: what is left shows running resources
+  // (with the Ctrl+C menu open, 13 of 24 rows were used and one resource folded into "1 more").
+  const shares = shareLines(needs, Math.max(0, room - 1));
   const shareOf = new Map(trees.flat().map((each, index) => [each.name, shares[index] ?? 0]));
   room -= shares.reduce((total, share, index) => total + share + (share < (needs[index] ?? 0) ? 1 : 0), 0);
   const shownWork = work.slice(0, Math.max(0, room - 1));
@@ -513,11 +514,19 @@ function StackLine({ stack, now, width }: { stack: StackProgress; now: number; w
   );
 }
 
+/**
+ * Its resources still in progress, while the stack itself is: once the stack has finished (a rollback
+ * whose last resource events never came), none is shown as still changing.
+ */
+function runningResources(stack: StackProgress): ResourceProgress[] {
+  if (!isInProgress(stack.status)) return [];
+  return [...stack.resources.values()].filter((resource) => isInProgress(resource.status));
+}
+
 function ResourceLines({ stack, now, budget }: { stack: StackProgress; now: number; budget: number }) {
-  const resources = [...stack.resources.values()];
   // The failing branch stays open whatever the budget; finished resources collapse into the n/total
   // count; running ones show as far as the budget goes.
-  const running = resources.filter((r) => isInProgress(r.status));
+  const running = runningResources(stack);
   const shown = [...failedResources(stack), ...running.slice(0, budget)];
   const hidden = running.length - Math.min(running.length, budget);
   return (

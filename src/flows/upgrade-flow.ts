@@ -332,11 +332,10 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
           region,
           answers,
         };
-        // Rewritten only when an answer changed (a --set, a new question), and then said.
-        if (answersChanged(resolved.saved, answersFile, blueprint.questions)) {
-          await writeAnswersFile(configPath, blueprint, answersFile);
-          events.emit({ type: 'answers.saved', path: configPath });
-        }
+        // Rewritten only when an answer changed (a --set, a new question), and then said; only once the
+        // stacks hold the change: a declined change set or a cancelled update leaves the file as it was,
+        // or the next status would report as drift a change the operator turned down.
+        const rewrite = answersChanged(resolved.saved, answersFile, blueprint.questions);
 
         const journal = await Journal.open(request.stateDir, {
           blueprint: {
@@ -368,7 +367,17 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
             packaged.plan,
             { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
           );
+        }).catch((error: unknown) => {
+          throw stoppedUpgrade(error, {
+            configPath,
+            heldBack: rewrite ? changedAnswers : [],
+            command: sameUpgrade(blueprint, request, configPath),
+          });
         });
+        if (rewrite) {
+          await writeAnswersFile(configPath, blueprint, answersFile);
+          events.emit({ type: 'answers.saved', path: configPath });
+        }
         return { plan, stacks };
       });
       events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
@@ -376,6 +385,36 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
     },
   };
 }
+
+/**
+ * An upgrade the operator stopped (a declined change set, a cancelled update): its Next names the
+ * upgrade to run again, not an install, and says the answers file was left as it was.
+ */
+function stoppedUpgrade(
+  error: unknown,
+  context: { configPath: string; heldBack: readonly string[]; command: string },
+): unknown {
+  if (!(error instanceof StackguideError) || error.kind !== 'cancelled') return error;
+  const kept =
+    context.heldBack.length > 0
+      ? `${context.configPath} was left as it was: it does not hold the new ${context.heldBack.join(', ')} this upgrade was to apply.`
+      : undefined;
+  return new StackguideError(error.message, {
+    code: error.code,
+    kind: error.kind,
+    exitCode: error.exitCode,
+    details: error.details,
+    cause: error,
+    nextSteps: [
+      ...error.nextSteps.filter((step) => !GENERIC_AGAIN.test(step)),
+      ...(kept ? [kept] : []),
+      `To upgrade when you are ready: ${context.command}`,
+    ],
+  });
+}
+
+/** deploy-stack's "run it again" steps, said for install and upgrade alike: replaced by the upgrade command. */
+const GENERIC_AGAIN = /^Run the (install|same command) again when you are ready\.$/;
 
 /** The upgrade command line as the operator gave it, to run it again (a lock refusal, a failed check). */
 function sameUpgrade(blueprint: Blueprint, request: UpgradeRequest, configPath: string): string {

@@ -288,7 +288,7 @@ async function follow(
           {
             code: `operation.${interruption}`,
             kind: 'cancelled',
-            nextSteps: ['Run the install again when you are ready.'],
+            nextSteps: ['Run the same command again when you are ready.'],
           },
         );
       }

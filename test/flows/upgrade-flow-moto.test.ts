@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSession } from '../../src/aws/aws-context.ts';
+import { StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { runFlow } from '../../src/flows/flow.ts';
 import { parametersOf, upgradeFlow } from '../../src/flows/upgrade-flow.ts';
@@ -107,5 +108,51 @@ describe('the upgrade flow against moto', () => {
     expect((await aws.cloudFormation.describeStack('lab-app'))?.parameters.JobTimeoutSeconds).toBe('450');
     // The answers file held the change already: it is left as it was.
     expect(await readFile(answers, 'utf8')).toBe(written.replace('300', '450'));
+
+    // Finding 79: --set jobTimeoutSeconds=500, its change set declined. The file keeps 450 (what the
+    // stack holds), and Next names the upgrade to run again, --set included, not an install.
+    const declined = await runFlow(
+      upgradeFlow({
+        events: bus,
+        signal: new AbortController().signal,
+        clock: systemClock,
+        connect: (region) => session.forRegion(region),
+        execute: (_title, plan, run) =>
+          runInstallTasks(
+            {
+              ...run,
+              plan,
+              clock: systemClock,
+              signal: new AbortController().signal,
+              emit: (event) => bus.emit(event),
+              review: async () => 'decline',
+              pollIntervalMs: { min: 50, max: 200 },
+            },
+            'silent',
+          ),
+      }),
+      {
+        blueprintPath,
+        configPath: answers,
+        stateDir,
+        connectionFlags: [],
+        sets: { jobTimeoutSeconds: '500' },
+        yes: false,
+        env: {},
+        settings: readSettings({}),
+      },
+    ).catch((error: unknown) => error);
+    expect(declined).toBeInstanceOf(StackguideError);
+    const stopped = declined as StackguideError;
+    expect(stopped.code).toBe('changeset.declined');
+    expect(stopped.exitCode).toBe(130);
+    expect(stopped.nextSteps).toContain(
+      `${answers} was left as it was: it does not hold the new jobTimeoutSeconds this upgrade was to apply.`,
+    );
+    expect(stopped.nextSteps.at(-1)).toMatch(
+      /^To upgrade when you are ready: stackguide upgrade .*--set jobTimeoutSeconds=500/,
+    );
+    expect(await readFile(answers, 'utf8')).toBe(written.replace('300', '450'));
+    expect((await aws.cloudFormation.describeStack('lab-app'))?.parameters.JobTimeoutSeconds).toBe('450');
   }, 180_000);
 });

@@ -113,3 +113,54 @@ describe('watch following a run at 80x24 (finding 66)', () => {
     view.unmount();
   });
 });
+
+describe('resource rows in the live view at 80x24 (findings 79, 80)', () => {
+  const queue = (status: string): StackEventRecord =>
+    resource('slow2-app', 'JobQueue', 'AWS::SQS::Queue', status);
+
+  it('shows the running resource while the Ctrl+C menu is open, with rows to spare, not "1 more"', async () => {
+    const now = 1_000_000;
+    const store = new ProgressStore('Upgrading slow2', () => now, { notifyEveryChange: true });
+    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
+      columns: 80,
+      rows: 24,
+    });
+    store.apply({ type: 'stack.started', stack: 'slow2-app', operation: 'update', resourceCount: 1 });
+    store.apply({ type: 'stack.event', stack: 'slow2-app', event: queue('UPDATE_IN_PROGRESS') });
+    void store.ask({
+      kind: 'interrupt',
+      stack: 'slow2-app',
+      operation: 'update',
+      choices: [
+        { value: 'wait', label: 'Keep waiting' },
+        { value: 'detach', label: 'Detach' },
+        { value: 'cancel', label: 'Cancel the update and roll it back' },
+      ],
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('What now?'));
+    expect(view.lastFrame()).toContain('· JobQueue AWS::SQS::Queue UPDATE_IN_PROGRESS');
+    expect(view.lastFrame()).not.toContain('more in progress');
+    view.unmount();
+  });
+
+  it('shows no resource in progress under a stack that has finished', async () => {
+    const now = 1_000_000;
+    const store = new ProgressStore('Upgrading slow2', () => now, { notifyEveryChange: true });
+    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
+      columns: 80,
+      rows: 24,
+    });
+    store.apply({ type: 'stack.started', stack: 'slow2-app', operation: 'update', resourceCount: 1 });
+    store.apply({ type: 'stack.event', stack: 'slow2-app', event: queue('UPDATE_IN_PROGRESS') });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('JobQueue'));
+    // The rollback ends; the queue's own rollback events never came.
+    store.apply({
+      type: 'stack.event',
+      stack: 'slow2-app',
+      event: resource('slow2-app', 'slow2-app', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('slow2-app UPDATE_ROLLBACK_COMPLETE'));
+    expect(view.lastFrame()).not.toContain('JobQueue');
+    view.unmount();
+  });
+});
