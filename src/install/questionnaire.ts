@@ -139,7 +139,7 @@ export async function askDeploymentName(
     ]);
   return prompter.input({
     message: 'Deployment name',
-    help: `Names this installation's stacks and tags. ${rules.patternHint}, at most ${rules.maxLength} characters.`,
+    help: `Names this installation's stacks and tags. Use ${rules.patternHint}, at most ${rules.maxLength} characters.`,
     ...(current ? { default: current } : rules.default ? { default: rules.default } : {}),
     validate: (value) => {
       const problem = deploymentNameProblem(rules, value);
