@@ -11,6 +11,7 @@ import {
   type StackProgress,
   type StepProgress,
   type TaskLine,
+  WAITING_FOR,
 } from '../src/progress/progress-store.ts';
 import { isFailedStatus, isInProgress } from '../src/stacks/stack-status.ts';
 import { ChangeSetReviewPanel, changeSetPanelHeight } from './ChangeSetReviewPanel.tsx';
@@ -82,9 +83,11 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   const live = topLevel.filter((stack) => stack.settled !== true);
   // A stack task with no stack row yet waits its turn (for the stacks it depends on, or a free slot
   // under --concurrency) or prepares its change set: its output says which.
+  // A step's task waiting for the step before it is waiting too (◻), not running (trial finding 89).
   const pending = snapshot.tasks.filter(
     (task) =>
-      (task.state === 'pending' || (task.state === 'running' && STACK_TASK.test(task.title))) &&
+      (task.state === 'pending' ||
+        (task.state === 'running' && (STACK_TASK.test(task.title) || waitsItsTurn(task)))) &&
       !snapshot.stacks[task.title.replace(STACK_TASK, '')] &&
       !steps.some((step) => task.title.startsWith(step.title)),
   );
@@ -92,6 +95,7 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   const work = snapshot.tasks.filter(
     (task) =>
       task.state !== 'pending' &&
+      !waitsItsTurn(task) &&
       !STACK_TASK.test(task.title) &&
       !steps.some((step) => task.title.startsWith(step.title)),
   );
@@ -412,6 +416,11 @@ function StepLines({
       )}
     </Box>
   );
+}
+
+/** A running task that has not started its work: it waits for another task or a free slot. */
+function waitsItsTurn(task: TaskLine): boolean {
+  return task.state === 'running' && task.output?.startsWith(WAITING_FOR) === true;
 }
 
 /** The task of one stack (its row is the stack's own); other tasks get rows of their own. */

@@ -6,8 +6,9 @@ import { DEFAULT_CONCURRENCY, GraphScheduler, type ScheduledNode } from '../src/
 import { branchFailure, isCancellation, oneAtATime, stoppedRun } from '../src/graph/run-branches.ts';
 import { EtaTracker } from '../src/progress/eta.ts';
 import { loadDurationHistory } from '../src/progress/eta-history.ts';
+import { WAITING_FOR } from '../src/progress/progress-store.ts';
 import type { DeployedStack } from '../src/stacks/deploy-stack.ts';
-import type { StepBase, StepInputs } from '../src/steps/run-steps.ts';
+import { type StepBase, type StepInputs, stepTitle } from '../src/steps/run-steps.ts';
 import { applyStepTask } from './apply-step-task.ts';
 import { type DeployStackTaskDeps, deployStackTask } from './deploy-stack-task.ts';
 
@@ -52,6 +53,11 @@ export async function runInstallTasks(
     ...deps.steps.map((entry): [string, string] => [`steps.${entry.id}`, `step ${entry.id}`]),
     ...deps.plan.stacks.map((stack): [string, string] => [`stacks.${stack.id}`, stack.name]),
   ]);
+  // A row waiting for a step names it as its own row does, by its title ("SSL certificate waiting for
+  // Hosting domain"), not by its id (trial finding 89).
+  const titles = new Map(
+    deps.steps.map((entry): [string, string] => [`steps.${entry.id}`, stepTitle(entry)]),
+  );
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const scheduler = new GraphScheduler(nodes, concurrency, (id) => names.get(id) ?? id);
   const stop = (): void => scheduler.stop('the run was stopped');
@@ -99,7 +105,7 @@ export async function runInstallTasks(
         const waitingFor = node.after.filter((id) => scheduler.state(id) !== 'completed');
         task.output =
           waitingFor.length > 0
-            ? `waiting for ${waitingFor.map((id) => names.get(id) ?? id).join(', ')}`
+            ? `${WAITING_FOR}${waitingFor.map((id) => titles.get(id) ?? names.get(id) ?? id).join(', ')}`
             : `waiting for a free slot (--concurrency ${concurrency})`;
       };
       tell();

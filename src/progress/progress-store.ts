@@ -40,6 +40,12 @@ export interface Estimate {
  * outside world, what the operator must do (`action`: the NS records to copy, the approver addresses),
  * taken from the lines of its latest progress message after the first.
  */
+/**
+ * How a task's output starts while it waits its turn (for another step or stack, or a free slot): the
+ * live view draws such a row as waiting, not running.
+ */
+export const WAITING_FOR = 'waiting for ';
+
 export interface StepProgress {
   id: string;
   title: string;

@@ -365,6 +365,28 @@ describe('runInstallTasks through the bridge renderer', () => {
     expect(seen.indexOf('Deploy stack demo-app')).toBeGreaterThan(0);
   });
 
+  it('names a step the next row waits for by its title, as its own row does (trial finding 89)', async () => {
+    const clock = new FakeClock();
+    const cfn = new ChangeSetCloudFormation(clock, () => ({ BucketName: 'b' }));
+    const store = new ProgressStore('Install demo', () => clock.now(), { notifyEveryChange: true });
+    const outputs = new Set<string>();
+    store.subscribe(() => {
+      for (const task of store.getSnapshot().tasks) if (task.output) outputs.add(task.output);
+    });
+    await runInstallTasks(
+      {
+        ...common(cfn, clock, plan([plannedStack('data', {})])),
+        steps: [{ ...manualEntry, title: 'Set up the notification calendar' } as StepEntry],
+        stepBase: stepBase(),
+        stepInputs: { calendar: { answer: 'https://calendar.example.org/basic.ics', confirmed: true } },
+      },
+      StoreBridgeRenderer,
+      { store },
+    );
+    expect([...outputs]).toContain('waiting for Set up the notification calendar');
+    expect([...outputs].join('\n')).not.toContain('step calendar');
+  });
+
   it('while a change set waits for the review, its row says so and the next stack names only what it still waits for', async () => {
     const clock = new FakeClock();
     const cfn = new ChangeSetCloudFormation(clock, () => ({ BucketName: 'b' }));
