@@ -2,6 +2,7 @@ import { ExitCode } from '../errors.ts';
 import { runFlow } from '../flows/flow.ts';
 import { supportBundleFlow } from '../flows/support-bundle-flow.ts';
 import { supportBundleText } from '../output/support-bundle-text.ts';
+import { terminalColumns } from '../output/terminal-text.ts';
 import { headlessHost } from './command-context.ts';
 import type { CommonOptions } from './common-options.ts';
 
@@ -35,6 +36,7 @@ export async function supportBundleCommand(options: SupportBundleOptions): Promi
     nodeVersion: process.version,
   });
   // --output json: the NDJSON printer wrote the event; text: the report is the result, on stdout.
-  if (options.output !== 'json') process.stdout.write(supportBundleText(event, deployment, region));
+  if (options.output !== 'json')
+    process.stdout.write(supportBundleText(event, deployment, region, terminalColumns(process.stdout)));
   return ExitCode.ok;
 }

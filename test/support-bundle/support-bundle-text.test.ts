@@ -40,4 +40,37 @@ describe('supportBundleText', () => {
     expect(text).toContain('Redacted: nothing matched a secret');
     expect(text).toContain('Note: No journal at x.');
   });
+
+  it('at 80 columns: wrapped by words, a line continuing two in, a file name never cut (trial finding 70)', () => {
+    const files = [
+      'answers.yaml',
+      'journal.json',
+      'events.ndjson',
+      'aws/stacks.json',
+      'aws/stack-events.json',
+      'aws/identity.json',
+      'environment.json',
+      'manifest.json',
+    ];
+    const text = supportBundleText(
+      { ...event, path: 'geo-support.tar.gz', bytes: 8499, files },
+      'geo',
+      'us-east-1',
+      80,
+    );
+    const lines = text.trimEnd().split('\n');
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+    expect(lines.slice(0, 2)).toEqual([
+      'Support bundle of geo (us-east-1) written to geo-support.tar.gz (8.3 KiB, mode',
+      '  0600)',
+    ]);
+    expect(lines.slice(-2)).toEqual([
+      'Files: answers.yaml, journal.json, events.ndjson, aws/stacks.json,',
+      '  aws/stack-events.json, aws/identity.json, environment.json, manifest.json',
+    ]);
+    // Into a pipe, whole lines.
+    expect(supportBundleText({ ...event, files }, 'geo', 'us-east-1')).toContain(
+      `Files: ${files.join(', ')}\n`,
+    );
+  });
 });
