@@ -197,7 +197,24 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
         deleteCodeCommit,
         ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
       });
-      host.show(destroyPlanText(plan, details), (window) => fittedDestroyPlanText(plan, details, window));
+      // The questions asked under the plan, so that a terminal fits the plan and them on one screen.
+      const asking = prompter !== undefined && !request.dryRun && request.confirm === undefined;
+      const codeCommitQuestion = `Also delete the CodeCommit repositories ${plan.codeCommitRepositories.join(', ')}? They hold code: only if you have a copy`;
+      const typedQuestion = (counted: string) =>
+        `Type the deployment name (${plan.deployment}) to delete ${counted} listed above`;
+      const counted = (withCodeCommit: boolean) =>
+        destroyPlanCount(plan, {
+          stepResources: survey.stepResources.length,
+          tagged: survey.tagged.length,
+          deleteCodeCommit: withCodeCommit,
+        });
+      const asksCodeCommit = asking && !deleteCodeCommit && plan.codeCommitRepositories.length > 0;
+      const questions = asking
+        ? [...(asksCodeCommit ? [codeCommitQuestion] : []), typedQuestion(counted(true))]
+        : [];
+      host.show(destroyPlanText(plan, details), (window) =>
+        fittedDestroyPlanText(plan, details, { ...window, questions }),
+      );
       if (request.skipExportCheck)
         events.emit({
           type: 'warning',
@@ -220,17 +237,8 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       // Asked only where the name is typed too: `--confirm` is the unattended form, and an unattended
       // destroy with a terminal attached must not stop on a question (trial finding 54); the
       // repositories, which hold code, are then kept unless --delete-codecommit says otherwise.
-      if (
-        !deleteCodeCommit &&
-        prompter &&
-        request.confirm === undefined &&
-        plan.codeCommitRepositories.length > 0
-      ) {
-        deleteCodeCommit = await prompter.confirm({
-          message: `Also delete the CodeCommit repositories ${plan.codeCommitRepositories.join(', ')}? They hold code: only if you have a copy`,
-          default: false,
-        });
-      }
+      if (asksCodeCommit && prompter)
+        deleteCodeCommit = await prompter.confirm({ message: codeCommitQuestion, default: false });
       // Nothing at all to do: no stack, nothing a step made or the platform tagged, and no destroy to
       // finish (one killed after its last stack still holds the lock and the artifacts bucket).
       const nothingLeft =
@@ -240,14 +248,10 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
         return { done: ExitCode.ok };
       }
       await confirmDestruction(
-        plan.deployment,
         request.confirm,
         prompter,
-        destroyPlanCount(plan, {
-          stepResources: survey.stepResources.length,
-          tagged: survey.tagged.length,
-          deleteCodeCommit,
-        }),
+        plan.deployment,
+        typedQuestion(counted(deleteCodeCommit)),
       );
       await agreeToLiftTerminationProtection(plan, request.yes, prompter);
       return { validated, aws, identity, plan, survey, journaled, resuming, deleteCodeCommit };
@@ -403,11 +407,11 @@ function sameDestroy({ blueprint, request }: Validated): string {
 
 /** The deployment's name, typed or passed as --confirm; anything else stops before anything is deleted. */
 async function confirmDestruction(
-  deployment: string,
   confirm: string | undefined,
   prompter: Prompter | undefined,
-  /** What is deleted, counted ("3 stacks and 1 bucket"): the top of a long plan has scrolled off. */
-  counted: string,
+  deployment: string,
+  /** Says what is deleted, counted ("3 stacks and 1 bucket"): the top of a long plan may have scrolled off. */
+  question: string,
 ): Promise<void> {
   if (confirm !== undefined) {
     if (confirm === deployment) return;
@@ -434,7 +438,7 @@ async function confirmDestruction(
   // run: someone typing names that are not this deployment should read the plan again.
   let misses = 0;
   const typed = await prompter.input({
-    message: `Type the deployment name (${deployment}) to delete ${counted} listed above`,
+    message: question,
     escapeCancels: true,
     validate: (value) => {
       if (value === deployment) return true;

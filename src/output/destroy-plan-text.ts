@@ -7,12 +7,6 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
 }
 
 /**
- * Rows left under the plan in a terminal: the blank lines around it and its questions (the CodeCommit
- * one and the typed name, each up to two rows at 80 columns).
- */
-const ROWS_AFTER = 6;
-
-/**
  * The plan in a terminal of `width` x `height`, wrapped, compacted as little as it takes to leave the
  * questions after it on the same screen (trial finding 68: opensarlab's was 44 lines at 80x24 and the
  * question's "listed above" was scrolled off), as the review and status fold to the window: first the
@@ -26,12 +20,18 @@ const ROWS_AFTER = 6;
 export function fittedDestroyPlanText(
   plan: DestroyPlan,
   details: DestroyPlanDetails,
-  window: { width: number; height: number },
+  window: { width: number; height: number; questions?: readonly string[] },
 ): string {
+  // Under the plan: a blank line, then each question as inquirer asks it (`? … (y/N)`, wrapped) and a
+  // row to spare for its answer or its own way of wrapping. The blank line above may scroll off.
+  const after = (window.questions ?? []).reduce(
+    (rows, question) => rows + rowsOf(wrapToWidth(`? ${question} (y/N)`, window.width), window.width) + 1,
+    1,
+  );
   let text = '';
   for (const level of [0, 1, 2, 3] as const) {
     text = wrapToWidth(planLines(plan, details, level).join('\n'), window.width);
-    if (rowsOf(text, window.width) + ROWS_AFTER <= window.height) return text;
+    if (rowsOf(text, window.width) + after <= window.height) return text;
   }
   return text;
 }

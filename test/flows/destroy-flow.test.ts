@@ -118,6 +118,8 @@ async function destroyOf({
   bus.subscribe((event) => events.push(event));
   const tornDown: Teardown[] = [];
   const shown: string[] = [];
+  /** The same plan as a terminal of 80x7 shows it, with the questions asked under it. */
+  const fitted: string[] = [];
   const prompter = typing(typed, refused);
   const flow = destroyFlow({
     events: bus,
@@ -131,7 +133,10 @@ async function destroyOf({
     signal: new AbortController().signal,
     clock: new FakeClock(),
     connect: () => aws,
-    show: (text) => shown.push(text),
+    show: (text, toWindow) => {
+      shown.push(text);
+      fitted.push(toWindow({ width: 80, height: 7 }));
+    },
     teardown: async (_title, teardown) => void tornDown.push(teardown),
   });
   const request: DestroyRequest = {
@@ -150,7 +155,7 @@ async function destroyOf({
     (error: unknown) => ({ error }),
   );
   await state.remove();
-  return { outcome, cfn, events, tornDown, shown, refused };
+  return { outcome, cfn, events, tornDown, shown, fitted, refused };
 }
 
 /** The demo blueprint with CodeCommit repositories to decommission, as opensarlab has. */
@@ -316,7 +321,14 @@ describe('the destroy flow', () => {
   });
 
   it('ends with nothing deleted after three wrongly typed names, saying each time what was wrong', async () => {
-    const { outcome, cfn, events, tornDown, shown, refused } = await destroyWith('dmeo', 'demo ', 'Demo');
+    const { outcome, cfn, events, tornDown, shown, fitted, refused } = await destroyWith(
+      'dmeo',
+      'demo ',
+      'Demo',
+    );
+    // At 80x7 the plan (5 lines) is compacted to leave room for the typed name under it.
+    expect(fitted[0]).toContain('Compacted to fit the window');
+    expect(fitted[0]).toContain('Stacks to delete, in order: demo-app, demo-data (all CREATE_COMPLETE)');
     expect(outcome).toMatchObject({
       error: {
         code: 'cancelled',

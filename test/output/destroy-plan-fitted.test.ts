@@ -71,13 +71,20 @@ function survey(buckets = plan.buckets.map((b) => emptyBucket(b.bucket))) {
 
 const details = destroyPlanDetails(survey(), { deleteCodeCommit: false });
 
+/** What destroy asks under the plan in a terminal. */
+const QUESTIONS = [
+  'Also delete the CodeCommit repositories geo-class-container, geo-class-cluster? They hold code: only if you have a copy',
+  'Type the deployment name (geo-class) to delete 3 stacks, 3 buckets, 3 ECR repositories, 1 resource of the preparation steps and 2 CodeCommit repositories listed above',
+];
+
 describe("opensarlab's destroy plan in a terminal (trial finding 68)", () => {
   it('at 80x24 is compacted to leave its questions on the screen, naming everything it deletes', () => {
     const full = wrapToWidth(destroyPlanText(plan, details), 80);
     expect(rowsOf(full, 80)).toBeGreaterThan(30);
-    const text = fittedDestroyPlanText(plan, details, { width: 80, height: 24 });
+    const text = fittedDestroyPlanText(plan, details, { width: 80, height: 24, questions: QUESTIONS });
     const lines = text.split('\n');
-    // 24 rows: the plan, a blank line either side, and the two questions of up to two rows each.
+    // The most compact form (its questions, 7 rows, would want 17): the plan, a blank line, then the
+    // CodeCommit question and the typed name, 2 rows each at 80 columns (inquirer's own wrap may take 3).
     expect(lines.length).toBeLessThanOrEqual(18);
     expect(rowsOf(text, 80)).toBe(lines.length);
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
@@ -101,7 +108,7 @@ describe("opensarlab's destroy plan in a terminal (trial finding 68)", () => {
   });
 
   it('at 200x50, where it fits, is the full plan unchanged', () => {
-    const text = fittedDestroyPlanText(plan, details, { width: 200, height: 50 });
+    const text = fittedDestroyPlanText(plan, details, { width: 200, height: 50, questions: QUESTIONS });
     expect(text).toBe(destroyPlanText(plan, details));
     expect(text).toContain(`  - certificate ${CERTIFICATE}`);
     expect(text).toContain('\n\n⚠ Never delete an emptied S3 bucket by hand');
@@ -109,7 +116,7 @@ describe("opensarlab's destroy plan in a terminal (trial finding 68)", () => {
 
   it('a little short of room first loses only the blank lines between the cautions', () => {
     const full = destroyPlanText(plan, details);
-    const text = fittedDestroyPlanText(plan, details, { width: 200, height: rowsOf(full, 200) + 4 });
+    const text = fittedDestroyPlanText(plan, details, { width: 200, height: rowsOf(full, 200) });
     expect(text).toBe(
       full.replace('\n\n⚠ Never', '\n⚠ Never').replace('\n\n⚠ The CodeCommit', '\n⚠ The CodeCommit'),
     );
@@ -221,5 +228,14 @@ describe('a compacted plan of every kind of section', () => {
     expect(fittedDestroyPlanText(one, details, { width: 80, height: 10 })).toContain(
       'Stacks to delete, in order: geo-class (CREATE_COMPLETE)',
     );
+  });
+});
+
+describe('the room the questions under the plan take', () => {
+  it('a plan that fits with no question (a dry run) is compacted when the questions would push its top off', () => {
+    const full = wrapToWidth(destroyPlanText(plan, details), 200);
+    const height = rowsOf(full, 200) + 1;
+    expect(fittedDestroyPlanText(plan, details, { width: 200, height })).toBe(full);
+    expect(fittedDestroyPlanText(plan, details, { width: 200, height, questions: QUESTIONS })).not.toBe(full);
   });
 });
