@@ -237,6 +237,13 @@ export function startCommand(
         return import('../../screens/mount-screens.tsx');
       }
     : undefined;
+  // In a terminal nothing prints events before the live view: a re-run's word about the run before
+  // (said as soon as the deployment is known, before a review that --yes skips) waits for the live view.
+  const earlier: StackguideEvent[] = [];
+  if (opened.mode.interactive)
+    opened.events.subscribe((event) => {
+      if (event.type === 'warning' && event.code === 'run.interrupted') earlier.push(event);
+    });
   return {
     ...opened,
     signal: controller.signal,
@@ -264,6 +271,7 @@ export function startCommand(
           watchCommand,
           reviewChangeSets: options.yes !== true,
           pausePlain: opened.pausePlain,
+          earlier: earlier.splice(0),
         },
         run,
       ),

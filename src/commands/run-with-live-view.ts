@@ -1,6 +1,6 @@
 import type { ListrRendererValue } from 'listr2';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
-import type { EventBus } from '../events.ts';
+import type { EventBus, StackguideEvent } from '../events.ts';
 import type { Chooser } from '../install/prompter.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import type { ChangeSetSummary } from '../stacks/change-set.ts';
@@ -29,6 +29,8 @@ export interface LiveViewOptions {
   reviewChangeSets: boolean;
   /** Holds plain lines back while the live view draws; resolves the release. */
   pausePlain?: () => () => void;
+  /** Said before the live view started, with nothing on the screen to show them: shown in it. */
+  earlier?: readonly StackguideEvent[];
 }
 
 export type ChangeSetReviewer = (summary: ChangeSetSummary) => Promise<ChangeSetDecision>;
@@ -50,6 +52,7 @@ export async function runWithLiveView<T>(
   const { screens, events } = options;
   if (!screens) return run('silent', {}, {});
   const store = new ProgressStore(options.title);
+  for (const event of options.earlier ?? []) store.apply(event);
   const stopFeeding = events.subscribe((event) => store.apply(event));
   const { StoreBridgeRenderer } = await import('../../tasks/store-bridge-renderer.ts');
   const questions: LiveQuestions = {

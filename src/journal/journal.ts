@@ -409,7 +409,11 @@ export async function beginRun(
 ): Promise<void> {
   await journal.begin(command);
   const line = journal.interrupted ? interruptedRunLine(journal.interrupted) : undefined;
-  if (line !== undefined && line !== told) emit({ type: 'warning', code: 'run.interrupted', message: line });
+  if (line === undefined) return;
+  const warning = { type: 'warning', code: 'run.interrupted', message: line } as const;
+  // Said already (before the event log listened): the log still gets it, the screen not twice.
+  if (line === told) await journal.appendEvent(warning);
+  else emit(warning);
 }
 
 /** The line a re-run prints about the run it found interrupted. */

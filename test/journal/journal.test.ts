@@ -152,6 +152,11 @@ describe('the journal, version 2', () => {
       told,
     );
     expect(said).toEqual([]);
+    // Said before the event log listened: the log still holds it (finding 91).
+    await second.flush();
+    expect(await readFile(second.eventLogPath, 'utf8')).toContain(
+      `"type":"warning","code":"run.interrupted","message":${JSON.stringify(told)}`,
+    );
     expect(second.interrupted).toMatchObject({
       command: 'install',
       status: 'abandoned',
