@@ -124,7 +124,7 @@ function opensarlab(
         note(
           'tag.active',
           'Cost allocation tag osl-deployment active in Billing',
-          'not listed by Billing yet: a key appears only after it has been used on a resource',
+          'not listed by Billing yet',
           'Billing lists the tag key osl-deployment only after it has been used on a resource, about 24 hours after the first stack is created (stackguide tags every stack with it). Run stackguide install again after that: it activates the key then.',
         ),
       ],
@@ -169,7 +169,7 @@ describe('status folded to one screen in a terminal (trial finding 29)', () => {
       'Manual steps: healthy · 2 passed',
       'Account preparation: healthy · 1 passed',
       '  ⚠ Cost allocation tag osl-deployment active in Billing: not listed by Billing',
-      '      yet: a key appears only after it has been used on a resource',
+      '      yet',
       '',
       "Folded: 9 passed checks, 3 notes' next steps (--all shows everything)",
     ]);

@@ -590,7 +590,7 @@ async function opensarlabPlan(): Promise<InstallPlan> {
       check(
         'costTag.active',
         'Cost allocation tag osl-deployment active in Billing',
-        'not listed by Billing yet: a key appears only after it has been used on a resource',
+        'not listed by Billing yet',
         'Billing lists the tag key osl-deployment only after it has been used on a resource, about 24 hours after the first stack is created (stackguide tags every stack with it). Run stackguide install again after that: it activates the key then.',
       ),
       check('dockerhub.secret', 'Secret dockerhub/creds', 'exists'),

@@ -74,7 +74,7 @@ describe('costTag step against moto Organizations and the Cost Explorer stand-in
     expect(before.get('costTag.activation')).toMatchObject({
       status: 'warn',
       required: false,
-      summary: 'not listed by Billing yet: a key appears only after it has been used on a resource',
+      summary: 'not listed by Billing yet',
       fix: expect.stringContaining('about 24 hours after the first stack'),
     });
     // Nothing to change until Billing has seen the key.

@@ -204,7 +204,7 @@ function activationResult(
       return {
         ...base,
         status: 'warn',
-        summary: 'not listed by Billing yet: a key appears only after it has been used on a resource',
+        summary: 'not listed by Billing yet',
         fix: notSeenText(config),
       };
   }
