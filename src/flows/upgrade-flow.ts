@@ -38,6 +38,7 @@ import {
   type StepInputs,
 } from '../steps/run-steps.ts';
 import { runLiveChecks } from '../upgrade/live-checks.ts';
+import { missingAnswersFile } from '../upgrade/missing-answers-file.ts';
 import {
   orderForUpgrade,
   readTemplateOverride,
@@ -117,19 +118,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
   return {
     async validate(request) {
       const { configPath } = request;
-      if (!configPath) {
-        throw new StackguideError('upgrade needs the answers file of the deployment it upgrades', {
-          code: 'answers.missing',
-          kind: 'user',
-          details: [
-            {
-              path: '--config',
-              message: 'not given',
-              fix: 'Pass --config <the answers file install wrote>.',
-            },
-          ],
-        });
-      }
+      if (!configPath) throw await missingAnswersFile(request);
       const { blueprintPath, template, stack, stateDir: _stateDir, ...rest } = request;
       const blueprint = await loadBlueprint(blueprintPath);
       // Answers already given are kept; only questions new in this blueprint version are asked.
