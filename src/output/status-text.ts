@@ -1,7 +1,7 @@
 import type { StatusItem, StatusSection, StatusState } from '../events.ts';
 import type { DeploymentStatus } from '../status/deployment-status.ts';
 import { shortTime } from './format.ts';
-import { hangingWrap } from './wrap.ts';
+import { hangingWrap, ownLine } from './wrap.ts';
 
 const ICON: Record<StatusState, string> = { healthy: '✔', 'needs-action': '✖', 'could-not-check': '?' };
 const VERDICT: Record<StatusState, string> = {
@@ -133,11 +133,7 @@ function itemLines(item: StatusItem, width: number, now: Date, base = '', label 
     width,
   );
   // Each value on a line of its own under the item, left of the indent when that lets it fit the width.
-  const at = indent.length + 4;
-  for (const value of summary.values) {
-    const keep = at + value.length <= width || value.length > width;
-    lines.push(`${' '.repeat(keep ? at : width - value.length)}${value}`);
-  }
+  for (const value of summary.values) lines.push(ownLine(value, indent.length + 4, width));
   // A stack's outputs (its URLs, its names) are what the operator came for.
   const outputs = item.facts?.outputs;
   if (outputs && typeof outputs === 'object')

@@ -9,11 +9,22 @@
 export function hangingWrap(first: string, text: string, rest: string, width: number): string[] {
   return fill(text, width - first.length, width - rest.length).map((line, index) => {
     if (index === 0) return `${first}${line}`;
-    // A word too long for the indent (an ARN) moves left until it fits, so the terminal never folds it.
-    if (rest.length + line.length > width && line.length <= width)
-      return `${' '.repeat(width - line.length)}${line}`;
+    // A word too long for the indent (an ARN) moves left until it fits, so the terminal never folds it;
+    // one longer than the width stays under the text (a question's path, an error's file name).
+    if (rest.length + line.length > width && line.length <= width) return ownLine(line, rest.length, width);
     return `${rest}${line}`;
   });
+}
+
+/**
+ * A word on a line of its own (an ARN, a URL, a path), whole: at `indent` when it fits there, else moved
+ * left until it fits the width, so the terminal never folds it; a word longer than the whole width (an
+ * ACM certificate's ARN is 83 characters) starts at column 0, so the terminal folds as little of it as
+ * it can (trial finding 86: at indent 4 its last 7 characters went to column 0 of the next row). Status
+ * puts its ARNs on lines of their own this way.
+ */
+export function ownLine(word: string, indent: number, width: number): string {
+  return `${' '.repeat(Math.max(0, Math.min(indent, width - word.length)))}${word}`;
 }
 
 function fill(text: string, firstWidth: number, restWidth: number): string[] {

@@ -186,6 +186,15 @@ describe('status folded to one screen in a terminal (trial finding 29)', () => {
     expect(text).not.toContain('Folded');
   });
 
+  it('an ARN longer than the width starts at column 0, so the terminal folds as little of it as it can (trial finding 86)', () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/8e474ba1-5a11-43e1-beb6-5f00ebd5a1ad';
+    expect(arn.length).toBe(83);
+    const lines = statusText('OpenSARlab', opensarlab(), 80, now).split('\n');
+    // It was at indent 4, its last 7 characters folded to column 0 of the next row.
+    expect(lines).toContain(arn);
+    expect(lines.filter((line) => line.length > 80)).toEqual([arn]);
+  });
+
   it('an unhealthy one shows what needs action first, in full with its next action', () => {
     const pending: StatusItem = {
       id: 'cert.certificate',
