@@ -153,6 +153,7 @@ export function createInquirerPrompter(
             },
             theme: {
               ...theme,
+              validationFailureMode: question.clearRefused ? 'clear' : 'keep',
               style: {
                 ...theme.style,
                 // An answer checked against AWS (the deployment name) says so while the check runs.

@@ -440,6 +440,7 @@ async function confirmDestruction(
   const typed = await prompter.input({
     message: question,
     escapeCancels: true,
+    clearRefused: true,
     validate: (value) => {
       if (value === deployment) return true;
       misses += 1;

@@ -24,6 +24,12 @@ export interface Prompter {
     verify?: (value: string) => Promise<string | true>;
     /** Esc cancels like Ctrl+C (a confirmation to type, where Esc is the expected way out). */
     escapeCancels?: boolean;
+    /**
+     * A refused answer is taken out of the field, so the next try is typed whole (a name typed to
+     * confirm a destroy: kept, "gel" then "geo" read "gelgeo", trial finding 64). Otherwise it stays
+     * there to be corrected.
+     */
+    clearRefused?: boolean;
   }): Promise<string>;
   /** A heading between groups of questions ("Security"). */
   section(title: string): void;

@@ -64,6 +64,8 @@ function typing(attempts: readonly string[], refused: string[]): Prompter {
     confirm: async (question) => question.default ?? false,
     select: async (question) => question.choices[0]?.value as never,
     input: async (question) => {
+      // Each attempt is typed whole: kept, a refused name would have the next one appended to it.
+      if (!question.clearRefused) throw new Error('the typed confirmation keeps a refused name');
       for (const typed of attempts) {
         const verdict = question.validate(typed);
         if (verdict === true) return typed;

@@ -112,6 +112,36 @@ describe('the terminal prompter', () => {
     expect(await typed).toBe('lab');
   });
 
+  it('empties the field after a refused confirmation, so a typo then the name confirms (trial finding 64)', async () => {
+    const { prompter, answer, shown } = terminal(80);
+    const refused: string[] = [];
+    const typed = prompter.input({
+      message: 'Type the deployment name (geo)',
+      escapeCancels: true,
+      clearRefused: true,
+      validate: (value) => {
+        // A second refusal would wait for ever: the try after one is taken, whatever it reads.
+        if (value === 'geo' || refused.length > 0) return true;
+        refused.push(value);
+        return `"${value}" is not geo.`;
+      },
+    });
+    await answer('Type the deployment name (geo)', 'gel\r');
+    await answer('"gel" is not geo.', 'geo\r');
+    expect(await typed).toBe('geo');
+    expect(refused).toEqual(['gel']);
+    expect(shown()).not.toContain('gelgeo');
+
+    // Elsewhere a refused answer stays in the field to be corrected.
+    const kept = prompter.input({
+      message: 'Network range',
+      validate: (value) => (value === '10.0.0.0/16' ? true : `"${value}" is not a range.`),
+    });
+    await answer('Network range', '10.0.0.0/1\r');
+    await answer('"10.0.0.0/1" is not a range.', '6\r');
+    expect(await kept).toBe('10.0.0.0/16');
+  });
+
   it('cancels a typed confirmation on Esc, after a refusal, and only where asked to', async () => {
     const { prompter, answer } = terminal(80);
     const typed = prompter.input({
