@@ -174,7 +174,11 @@ export async function runInstallTasks(
       deps.signal.reason,
       failures.map(({ id, error }) => ({ name: names.get(id) ?? id, error })),
       outcome.notStarted,
-      outcome.completed,
+      // What completed before the stop, steps included (a hosted zone made, a secret stored): a stop
+      // during a step's wait listed only the stacks, so five completed steps went unsaid.
+      nodes
+        .filter((node) => scheduler.state(node.id) === 'completed')
+        .map((node) => names.get(node.id) ?? node.id),
     );
   if (failures.length > 0)
     throw branchFailure(

@@ -24,7 +24,13 @@ export async function handleInterrupt(deps: InterruptDeps): Promise<void> {
   const running = deps.tracker.running;
   const [only] = running;
   if (!only) {
-    deps.abort(new StackguideError('Stopped at your request', { code: 'cancelled', kind: 'cancelled' }));
+    deps.abort(
+      new StackguideError('Stopped at your request', {
+        code: 'cancelled',
+        kind: 'cancelled',
+        nextSteps: ['Run the same command again: what completed is left alone, the rest goes on.'],
+      }),
+    );
     return;
   }
   // With several stacks changing at once, one menu offers each one's own choice by name.

@@ -205,4 +205,20 @@ describe('Ctrl+C with several stacks changing', () => {
     });
     expect(deleteStack).not.toHaveBeenCalled();
   });
+
+  it('with no stack operation running (a step waiting for DNS), stops the run with the way to go on (finding 90)', async () => {
+    const abort = vi.fn();
+    await handleInterrupt({
+      tracker: new OperationTracker(),
+      cloudFormation: {} as never,
+      ask: async () => 'wait',
+      abort,
+      watchCommand: (stack) => stack,
+    });
+    const stop = abort.mock.calls[0]?.[0] as StackguideError;
+    expect(stop.message).toBe('Stopped at your request');
+    expect(stop.nextSteps).toEqual([
+      'Run the same command again: what completed is left alone, the rest goes on.',
+    ]);
+  });
 });

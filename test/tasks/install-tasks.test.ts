@@ -476,6 +476,34 @@ describe('runInstallTasks, stopped', () => {
     expect(cfn.created).toEqual([]);
   });
 
+  it('lists the steps that completed before the stop, not only the stacks (finding 90)', async () => {
+    const clock = new FakeClock();
+    const cfn = new ChangeSetCloudFormation(clock, () => ({}));
+    const controller = new AbortController();
+    const stop = new StackguideError('Stopped at your request', { code: 'cancelled', kind: 'cancelled' });
+    const run = runInstallTasks(
+      {
+        ...common(cfn, clock, plan([plannedStack('data', {})])),
+        signal: controller.signal,
+        // Ctrl+C while the stack's change set waits for its review, after the step completed.
+        review: async () => {
+          controller.abort(stop);
+          throw stop;
+        },
+        steps: [manualEntry],
+        stepBase: stepBase(),
+        stepInputs: { calendar: { answer: 'https://calendar.example.org/basic.ics', confirmed: true } },
+      },
+      'silent',
+    );
+    const error = (await run.catch((thrown: unknown) => thrown)) as StackguideError;
+    expect(error.message).toBe('Stopped at your request');
+    expect(error.details).toEqual([
+      { path: 'demo-data', message: 'stopped while it ran' },
+      { path: 'step calendar', message: 'completed' },
+    ]);
+  });
+
   it('says a declined change set stopped the run, not that the stack failed', async () => {
     const clock = new FakeClock();
     const cfn = new ChangeSetCloudFormation(clock, () => ({ BucketName: 'b' }));
