@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -57,7 +57,10 @@ export async function startLab(blueprint: string): Promise<Lab> {
   const warming = warmUp(env);
   const blueprintPath = join(projectRoot, 'blueprints', blueprint);
   const answersPath = join(folder, 'answers.yaml');
-  await copyFile(join(blueprintPath, 'answers.yaml'), answersPath);
+  await writeFile(
+    answersPath,
+    labAnswers(await readFile(join(blueprintPath, 'answers.yaml'), 'utf8'), blueprintPath),
+  );
   const node = join(projectRoot, 'node_modules', '.bin', 'node');
   const cli = join(projectRoot, 'dist', 'cli.js');
   await writeFile(
@@ -89,6 +92,18 @@ export async function startLab(blueprint: string): Promise<Lab> {
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The sample answers as the lab's copy holds them: their comment's command names the blueprint and the
+ * file as they are from the repository's root, which the lab folder is not (no blueprints/ there), so
+ * it is rewritten to run from the lab folder after `source lab.env` (trial finding 85).
+ */
+export function labAnswers(text: string, blueprintPath: string): string {
+  return text.replace(
+    /^# Unattended: (.*)--blueprint \S+ --config \S+(.*)$/m,
+    `# Unattended, from this folder after \`source lab.env\`: $1--blueprint ${blueprintPath} --config answers.yaml$2`,
+  );
 }
 
 /**

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labInstructions } from '../../scripts/lab/start-lab.ts';
+import { labAnswers, labInstructions } from '../../scripts/lab/start-lab.ts';
 import { commandLines } from '../../src/output/command-lines.ts';
 
 /**
@@ -66,4 +68,24 @@ describe('npm run lab: the printed commands (trial finding 60)', () => {
       '    --config answers.yaml --yes',
     ]);
   });
+});
+
+// Trial finding 85: the lab's copy of the opensarlab answers named `--blueprint blueprints/opensarlab
+// --config blueprints/opensarlab/answers.yaml`, which do not exist in the lab folder.
+describe("the lab's copy of the sample answers", () => {
+  it.each(['opensarlab', 'codeocean-vpc'])(
+    'names, for %s, a command that runs from the lab folder',
+    async (name) => {
+      const sample = await readFile(join('blueprints', name, 'answers.yaml'), 'utf8');
+      const copy = labAnswers(sample, `/work/main/blueprints/${name}`);
+      const header = copy.split('\n')[1] ?? '';
+      expect(header).toMatch(
+        new RegExp(
+          `^# Unattended, from this folder after \`source lab.env\`: (STACKGUIDE_SECRET_\\w+=\\.\\.\\. )?stackguide install --blueprint /work/main/blueprints/${name} --config answers.yaml --yes$`,
+        ),
+      );
+      // Only the comment changes: the answers are the sample's.
+      expect(copy.split('\n').slice(2)).toEqual(sample.split('\n').slice(2));
+    },
+  );
 });
