@@ -96,7 +96,7 @@ function opensarlab(
         pass(
           'dockerhub.secret',
           'Docker Hub credentials in the secret dockerhub/creds',
-          `exists (arn:aws:secretsmanager:us-east-1:123456789012:secret:dockerhub/creds-rsKChc); kept as it is; last changed ${changed}`,
+          `exists (arn:aws:secretsmanager:us-east-1:123456789012:secret:dockerhub/creds-rsKChc); last changed ${changed}`,
         ),
       ],
     ],

@@ -562,6 +562,9 @@ describe('certificate step: a pre-validated ARN', () => {
     expect(check.get('cert.certificate')?.status).toBe('pass');
     expect(check.get('cert.covers')?.status).toBe('pass');
     expect(check.get('cert.expiry')?.summary).toMatch(/\(29 days\)|\(30 days\)/);
+    // A date as read, as preflight prints it (trial finding 84), the ISO time kept in the facts.
+    expect(check.get('cert.expiry')?.summary).toMatch(/^valid until \d{1,2} [A-Z][a-z]{2} \d{4} \(/);
+    expect(check.get('cert.expiry')?.facts?.notAfter).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(check.get('cert.renewal')?.status).toBe('warn');
     expect(check.get('cert.in-use')?.summary).toBe('not in use yet');
   });

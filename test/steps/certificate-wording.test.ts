@@ -3,6 +3,7 @@ import type { ValidationFacts } from '../../src/steps/certificate/certificate-va
 import {
   approverAddresses,
   arnProblem,
+  dayText,
   notYetResult,
   pemResult,
   pendingFix,
@@ -146,5 +147,13 @@ describe('certificate wording, apart from the AWS calls', () => {
     expect(pendingFix(email)).toBe(
       'Approve the validation mail ACM sent to admin@example.com, hostmaster@example.com; ACM gives up 72 hours after the request.',
     );
+  });
+});
+
+describe("a certificate's dates in the checks' words (trial finding 84)", () => {
+  it('reads as a day, in UTC as ACM keeps it, and leaves a text that is no date as it is', () => {
+    expect(dayText('2027-03-03T18:35:06.000Z')).toBe('3 Mar 2027');
+    expect(dayText(new Date('2026-12-31T23:59:59.000Z'))).toBe('31 Dec 2026');
+    expect(dayText('soon')).toBe('soon');
   });
 });

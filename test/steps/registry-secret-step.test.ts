@@ -126,7 +126,7 @@ describe('registrySecret step against moto', () => {
     expect(kept).toEqual({ action: 'keep', username: 'alice' });
     expect((await registrySecretStep.check(second, config(), kept))[0]).toMatchObject({
       status: 'pass',
-      summary: `exists (${described.ARN}); kept as it is`,
+      summary: `exists (${described.ARN})`,
     });
     expect(await registrySecretStep.plan?.(second, config(), kept)).toEqual([]);
     expect(await registrySecretStep.apply?.(second, config(), kept)).toEqual(outputs);
@@ -200,7 +200,7 @@ describe('registrySecret step against moto', () => {
     const kept = (await registrySecretStep.ask?.(given, config(), { username: 'alice' })) ?? {};
     const [secret] = await registrySecretStep.check(given, config(), kept);
     expect(secret?.summary).toMatch(
-      /; kept as it is; STACKGUIDE_SECRET_DOCKERHUB_PASSWORD is not stored \(STACKGUIDE_ROTATE_DOCKERHUB=1 stores it\)$/,
+      /\); STACKGUIDE_SECRET_DOCKERHUB_PASSWORD is not stored \(STACKGUIDE_ROTATE_DOCKERHUB=1 stores it\)$/,
     );
     expect(JSON.stringify(secret)).not.toContain(NEW_PASSWORD);
 

@@ -1,6 +1,7 @@
 import type { CertificateDetail } from '../../aws/acm-port.ts';
 import type { CheckResult, StepContext } from '../step.ts';
 import { certificateNames } from './certificate-lookup.ts';
+import { dayText } from './certificate-wording.ts';
 import { coveredBy } from './domain-coverage.ts';
 
 /**
@@ -96,8 +97,8 @@ export function certificateResults(
       title: 'Certificate expiry',
       status: expired ? 'fail' : days < EXPIRY_WARNING_DAYS && !renews ? 'warn' : 'pass',
       summary: expired
-        ? `expired on ${detail.notAfter.toISOString()}`
-        : `valid until ${detail.notAfter.toISOString()} (${days} days)`,
+        ? `expired on ${dayText(detail.notAfter)}`
+        : `valid until ${dayText(detail.notAfter)} (${days} days)`,
       required: options.required && expired,
       facts: {
         ...base,

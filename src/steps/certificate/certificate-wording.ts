@@ -10,6 +10,19 @@ import type { PemCheck, PemFiles } from './pem-check.ts';
  * (status, names, expiry) are in certificate-status.ts.
  */
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A certificate's date as the operator reads it, `3 Mar 2027` (UTC, as ACM keeps it): the check's
+ * words are printed as they are by preflight, where an ISO time read as raw (trial finding 84); the
+ * facts keep the ISO time for JSON.
+ */
+export function dayText(at: Date | string): string {
+  const date = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(date.getTime())) return String(at);
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
 /** Nothing of this step in ACM yet: install requests or imports it. */
 export function notYetResult(context: StepContext, method: string): CheckResult {
   return {
@@ -113,7 +126,7 @@ export function pemResult(context: StepContext, check: PemCheck, paths: PemFiles
     title: `Certificate files to import (${paths.certificate || 'not given'})`,
     status: ok ? 'pass' : 'fail',
     summary: ok
-      ? `the key matches, valid until ${check.facts?.notAfter ?? '?'}, for ${check.facts?.names.join(', ') ?? '?'}`
+      ? `the key matches, valid until ${check.facts?.notAfter ? dayText(check.facts.notAfter) : '?'}, for ${check.facts?.names.join(', ') ?? '?'}`
       : check.problems.map((problem) => `${problem.path} ${problem.message}`).join('; '),
     required: true,
     facts: { paths: { ...paths }, certificate: check.facts, problems: check.problems },

@@ -368,7 +368,8 @@ function secretResult(
     const ignored = context.env[passwordVariable(context.stepId)]
       ? `; ${passwordVariable(context.stepId)} is not stored (${rotateVariable(context.stepId)}=1 stores it)`
       : '';
-    return { ...base, status: 'pass', summary: `exists (${existing.arn}); kept as it is${ignored}`, facts };
+    // What it found, not what install decides: status and preflight show this too (trial finding 84).
+    return { ...base, status: 'pass', summary: `exists (${existing.arn})${ignored}`, facts };
   }
   if (inputs.askedByInstall) {
     const summary = live
