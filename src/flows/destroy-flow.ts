@@ -35,6 +35,7 @@ import {
 } from '../journal/journal.ts';
 import { refuseIfLocked } from '../lock/deployment-lock.ts';
 import { destroyPlanCount, destroyPlanText, fittedDestroyPlanText } from '../output/destroy-plan-text.ts';
+import { wrapToWidth } from '../output/terminal-text.ts';
 import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
 import { lastDeployment } from '../status/last-deployment.ts';
 import { type Flow, type FlowHost, lockRequest, withDeploymentLock, withJournalRun } from './flow.ts';
@@ -209,9 +210,21 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           deleteCodeCommit: withCodeCommit,
         });
       const asksCodeCommit = asking && !deleteCodeCommit && plan.codeCommitRepositories.length > 0;
+      // Nothing at all to do: no stack, nothing a step made or the platform tagged, and no destroy to
+      // finish (one killed after its last stack still holds the lock and the artifacts bucket).
+      const nothingLeft =
+        plan.stacks.length === 0 && survey.stepResources.length === 0 && survey.tagged.length === 0;
+      // Said last, under the plan: a dry run that ended "succeeded" read as if it had deleted (trial
+      // finding 72). The command that deletes is the one given, without --dry-run.
+      const dryRunEnding =
+        request.dryRun && !nothingLeft
+          ? `Dry run: nothing was deleted. To delete: ${sameDestroy(validated)}`
+          : undefined;
       const questions = asking
         ? [...(asksCodeCommit ? [codeCommitQuestion] : []), typedQuestion(counted(true))]
-        : [];
+        : dryRunEnding
+          ? [dryRunEnding]
+          : [];
       host.show(destroyPlanText(plan, details), (window) =>
         fittedDestroyPlanText(plan, details, { ...window, questions }),
       );
@@ -233,16 +246,15 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           })),
         });
       }
-      if (request.dryRun) return { done: ExitCode.ok };
+      if (request.dryRun) {
+        if (dryRunEnding) host.show(dryRunEnding, (window) => wrapToWidth(dryRunEnding, window.width));
+        return { done: ExitCode.ok };
+      }
       // Asked only where the name is typed too: `--confirm` is the unattended form, and an unattended
       // destroy with a terminal attached must not stop on a question (trial finding 54); the
       // repositories, which hold code, are then kept unless --delete-codecommit says otherwise.
       if (asksCodeCommit && prompter)
         deleteCodeCommit = await prompter.confirm({ message: codeCommitQuestion, default: false });
-      // Nothing at all to do: no stack, nothing a step made or the platform tagged, and no destroy to
-      // finish (one killed after its last stack still holds the lock and the artifacts bucket).
-      const nothingLeft =
-        plan.stacks.length === 0 && survey.stepResources.length === 0 && survey.tagged.length === 0;
       if (nothingLeft && !interrupted) {
         events.emit({ type: 'run.completed', outcome: 'succeeded', exitCode: ExitCode.ok });
         return { done: ExitCode.ok };

@@ -110,6 +110,9 @@ describe('destroy of an install stopped while its hosted-zone step waited', () =
     expect(dry.stdout).toContain('No stacks of this deployment exist.');
     expect(dry.stdout).toContain(`hosted zone codeocean.example.test (${mine.id})`);
     expect(dry.stdout).not.toContain('nothing to delete');
+    expect(dry.stdout.trimEnd()).toMatch(
+      /Dry run: nothing was deleted\. To delete: stackguide destroy --blueprint \S+ --name co2 --region us-east-1 --endpoint-url \S+ --state-dir \S+$/,
+    );
     expect(await zoneNames()).toContain('codeocean.example.test.');
 
     const done = await destroy('--confirm', 'co2');

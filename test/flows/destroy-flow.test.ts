@@ -294,7 +294,11 @@ describe('the destroy flow', () => {
     // A dry run changes nothing: it still shows the plan.
     const dry = await destroyOf({ lock: JSON.stringify(holder), dryRun: true });
     expect(dry.outcome).toEqual({ code: ExitCode.ok });
-    expect(dry.shown).toHaveLength(1);
+    expect(dry.shown).toHaveLength(2);
+    // It ends saying nothing was deleted, and the command that deletes: the same, without --dry-run (trial finding 72).
+    expect(dry.shown[1]).toBe(
+      `Dry run: nothing was deleted. To delete: stackguide destroy --blueprint ${join(projectRoot, 'blueprints', 'demo')} --name demo`,
+    );
   });
 
   it('asks about CodeCommit repositories only when the name is typed, never with --confirm (trial finding 54)', async () => {
