@@ -1,6 +1,7 @@
 import type { StatusItem, StatusSection, StatusState } from '../events.ts';
 import type { DeploymentStatus } from '../status/deployment-status.ts';
 import { shortTime } from './format.ts';
+import { arnsOut } from './terminal-text.ts';
 import { hangingWrap, ownLine } from './wrap.ts';
 
 const ICON: Record<StatusState, string> = { healthy: '✔', 'needs-action': '✖', 'could-not-check': '?' };
@@ -104,22 +105,14 @@ function withoutNextAction({ nextAction: _leftOut, ...item }: StatusItem): Statu
 
 /** ISO 8601 times in a check's words (`2026-12-03T12:23:33.755Z`): the JSON keeps them, the text shortens. */
 const ISO_TIME = /\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)/g;
-/** An ARN in a check's words, with what introduces it: ` (arn:…)` or `: arn:…`. */
-const ARN = /(?::\s+|\s*\()?\b(arn:[a-z0-9-]+:[^\s()]*[^\s().,;:])\)?/g;
 
 /**
  * The words for a terminal: times in a short local form, and each ARN taken out of the sentence to go on
  * a line of its own (a value of 80 characters and more would otherwise be folded mid-word).
  */
 function readable(text: string, now: Date): { text: string; values: string[] } {
-  const values: string[] = [];
-  const words = text
-    .replace(ISO_TIME, (iso) => shortTime(new Date(iso), now))
-    .replace(ARN, (_match, arn: string) => {
-      values.push(arn);
-      return '';
-    });
-  return { text: words.replace(/\s+;/g, ';').replace(/[:;,]\s*$/, ''), values };
+  const { text: words, arns } = arnsOut(text.replace(ISO_TIME, (iso) => shortTime(new Date(iso), now)));
+  return { text: words, values: arns };
 }
 
 /** One item: `✔ title: summary`, then `next:` with the action when there is one to take. */

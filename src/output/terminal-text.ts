@@ -1,5 +1,5 @@
 import { commandLines } from './command-lines.ts';
-import { hangingWrap } from './wrap.ts';
+import { hangingWrap, ownLine } from './wrap.ts';
 
 /**
  * The width to wrap human text at on this stream: its columns when it is a terminal, else none. A pipe
@@ -35,13 +35,45 @@ export function wrapToWidth(text: string, width: number | undefined): string {
  */
 const TRAILING_COMMAND = /(?:^|: )((?:[A-Z][A-Z0-9_]*=\S+ )*stackguide [a-z-]+ .*--.*)$/;
 
+/** An ARN in a line's words, with what introduces it: ` (arn:…)` or `: arn:…`. */
+const ARN = /(?::\s+|\s*\()?\b(arn:[a-z0-9-]+:[^\s()]*[^\s().,;:])\)?/g;
+
+/**
+ * A line's words without the ARNs `out` picks, and those ARNs, for a terminal that shows each on a line
+ * of its own: an ARN of 70 characters and more fits under no item's text at 80 columns, and inside the
+ * sentence it sat left of the text around it (trial finding 70: preflight's secret ARN at column 2, its
+ * sentence going on at column 12).
+ */
+export function arnsOut(
+  text: string,
+  out: (arn: string, last: boolean) => boolean = () => true,
+): { text: string; arns: string[] } {
+  const arns: string[] = [];
+  const words = text.replace(ARN, (match, arn: string, at: number) => {
+    if (!out(arn, text.slice(at + match.length).trim() === '')) return match;
+    arns.push(arn);
+    return '';
+  });
+  if (arns.length === 0) return { text, arns };
+  return { text: words.replace(/\s+;/g, ';').replace(/[:;,]\s*$/, ''), arns };
+}
+
 function wrapLine(line: string, width: number): string {
   if (line.length <= width) return line;
   const lead = LEAD.exec(line)?.[0] ?? '';
   // A lead that takes half the line leaves no room to read: continue at a small indent instead. A line
   // with no lead (a heading, a paragraph) continues two in, so it never reads as a line of its own.
   const rest = lead.length > width / 2 ? '    ' : lead === '' ? '  ' : ' '.repeat(lead.length);
-  const body = line.slice(lead.length);
+  // An ARN too long for the text's indent, inside a sentence, goes after the text on a line of its own,
+  // as status has it; one that ends the line already does (hangingWrap).
+  const { text: body, arns } = arnsOut(
+    line.slice(lead.length),
+    (arn, last) => !last && rest.length + arn.length > width,
+  );
+  if (arns.length > 0)
+    return [wrapLine(`${lead}${body}`, width), ...arns.map((arn) => ownLine(arn, rest.length, width))].join(
+      '\n',
+    );
   const command = TRAILING_COMMAND.exec(body);
   if (!command?.[1] || command[1].includes('`')) return hangingWrap(lead, body, rest, width).join('\n');
   // A command wrapped by words would break when pasted (trial finding 52): it goes on lines of its own,

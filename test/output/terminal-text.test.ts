@@ -85,6 +85,21 @@ describe('plain text wrapped to the terminal', () => {
     ]);
   });
 
+  it('takes an ARN too long for the indent out of its sentence, which reads on under its item (trial finding 70)', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dockerhub/creds-ZjXSeh';
+    const line = `[     0s] ✔ Docker Hub credentials in the secret dockerhub/creds: exists (${arn}); kept as it is`;
+    // It was '  (arn:…);' at column 2, then 'kept as it is' back at column 12.
+    expect(wrapToWidth(line, 80).split('\n')).toEqual([
+      '[     0s] ✔ Docker Hub credentials in the secret dockerhub/creds: exists; kept',
+      '            as it is',
+      // As far in as it fits whole.
+      `${' '.repeat(80 - arn.length)}${arn}`,
+    ]);
+    // Where it fits under the text, or into a pipe, the sentence keeps it.
+    expect(wrapToWidth(line, 120).split('\n')[1]).toBe(`            (${arn}); kept as it is`);
+    expect(wrapToWidth(line, undefined)).toBe(line);
+  });
+
   it('puts a command a line ends with on lines of its own, cut before options with a trailing \\ (trial finding 52)', () => {
     const command =
       'stackguide install --blueprint /work/wt/trial/blueprints/opensarlab --config answers.yaml --force-unlock 23c2111c-eb49-4e5a-9e7b-fc7280527a56';
