@@ -390,7 +390,8 @@ describe('status at 80 columns, read at a glance (trial finding 29)', () => {
       '',
       'Certificates: healthy',
       '✔ Certificate for opensarlab.example.edu: ISSUED (imported)',
-      `    ${certificateArn}`,
+      // Longer than the width (83 characters): at column 0, as 29d4aef puts it (trial finding 86).
+      certificateArn,
       '✔ Certificate expiry: valid until 3 Mar 2027 (89 days)',
       '',
       'Secrets: healthy',
