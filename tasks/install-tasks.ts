@@ -132,14 +132,24 @@ export async function runInstallTasks(
       }
     },
   });
+  // What each step said it created ("Created the hosted zone …"): a step stopped while it waits
+  // (for the DNS delegation) has made it already, and it stays; the stop says so.
+  const made = new Map<string, string[]>();
+  const stepBase: StepBase = {
+    ...deps.stepBase,
+    emit: (event) => {
+      if (event.type === 'step.progress' && event.message.startsWith('Created ')) {
+        const name = names.get(`steps.${event.step}`) ?? event.step;
+        made.set(name, [...(made.get(name) ?? []), event.message]);
+      }
+      deps.stepBase.emit(event);
+    },
+  };
   const tasks = [
     ...deps.steps.map((entry, index) =>
       scheduled(
         nodes[index] as ScheduledNode,
-        applyStepTask(
-          { base: deps.stepBase, inputs: deps.stepInputs, stepOutputs, journal: deps.journal },
-          entry,
-        ),
+        applyStepTask({ base: stepBase, inputs: deps.stepInputs, stepOutputs, journal: deps.journal }, entry),
       ),
     ),
     ...deps.plan.stacks.map((stack, index) =>
@@ -179,6 +189,7 @@ export async function runInstallTasks(
       nodes
         .filter((node) => scheduler.state(node.id) === 'completed')
         .map((node) => names.get(node.id) ?? node.id),
+      made,
     );
   if (failures.length > 0)
     throw branchFailure(

@@ -61,6 +61,8 @@ export function stoppedRun(
   failures: ReadonlyArray<{ name: string; error: unknown }>,
   notStarted: ReadonlyArray<{ name: string; reason: string }>,
   completed: readonly string[],
+  /** What a branch said it created before the stop, by branch name: it stays, and is said. */
+  made: ReadonlyMap<string, readonly string[]> = new Map(),
 ): StackguideError {
   const stop =
     reason instanceof StackguideError
@@ -71,9 +73,9 @@ export function stoppedRun(
     ...failures.map(({ name, error }) => ({
       path: name,
       message:
-        error === reason || isCancellation(error)
+        (error === reason || isCancellation(error)
           ? 'stopped while it ran'
-          : `failed: ${error instanceof Error ? error.message : String(error)}`,
+          : `failed: ${error instanceof Error ? error.message : String(error)}`) + madeText(made.get(name)),
     })),
     ...completed.map((name) => ({ path: name, message: 'completed' })),
     ...notStarted.map(({ name, reason: why }) => ({ path: name, message: why })),
@@ -86,6 +88,11 @@ export function stoppedRun(
     cause: stop,
     exitCode: stop.exitCode,
   });
+}
+
+/** `; it had made, which stays: Created the hosted zone … (…)`, or nothing. */
+function madeText(made: readonly string[] | undefined): string {
+  return made && made.length > 0 ? `; it had made, which stays: ${made.join('; ')}` : '';
 }
 
 /** Calls of `ask` one after another (an operator answers one question at a time), in call order. */

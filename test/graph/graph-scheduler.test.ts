@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { StackguideError } from '../../src/errors.ts';
 import { GraphScheduler, parseConcurrency } from '../../src/graph/graph-scheduler.ts';
-import { branchFailure, oneAtATime } from '../../src/graph/run-branches.ts';
+import { branchFailure, oneAtATime, stoppedRun } from '../../src/graph/run-branches.ts';
 import { handleInterrupt } from '../../src/stacks/interrupt-menu.ts';
 import { OperationTracker } from '../../src/stacks/operation-tracker.ts';
 
@@ -220,5 +220,34 @@ describe('Ctrl+C with several stacks changing', () => {
     expect(stop.nextSteps).toEqual([
       'Run the same command again: what completed is left alone, the rest goes on.',
     ]);
+  });
+});
+
+describe('stoppedRun (finding 90)', () => {
+  it('says what a step stopped while it waited had made, which stays, and lists the steps that completed', () => {
+    const stop = new StackguideError('Stopped at your request', {
+      code: 'cancelled',
+      kind: 'cancelled',
+      nextSteps: ['Run the same command again: what completed is left alone, the rest goes on.'],
+    });
+    const error = stoppedRun(
+      stop,
+      [{ name: 'step zone', error: stop }],
+      [{ name: 'co2', reason: 'not started: the run was stopped' }],
+      ['step region', 'step network'],
+      new Map([['step zone', ['Created the hosted zone lab2.example.test (Z123)']]]),
+    );
+    expect(error.details).toEqual([
+      {
+        path: 'step zone',
+        message:
+          'stopped while it ran; it had made, which stays: Created the hosted zone lab2.example.test (Z123)',
+      },
+      { path: 'step region', message: 'completed' },
+      { path: 'step network', message: 'completed' },
+      { path: 'co2', message: 'not started: the run was stopped' },
+    ]);
+    expect(error.nextSteps).toEqual(stop.nextSteps);
+    expect(error.exitCode).toBe(130);
   });
 });
