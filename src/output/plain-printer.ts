@@ -43,7 +43,9 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
   const at = `[${formatDuration(elapsedMs).padStart(7)}]`;
   switch (event.type) {
     case 'run.started':
-      return `${at} ${event.command}${event.blueprint ? ` ${event.blueprint}` : ''}${event.region ? ` in ${event.region}` : ''}`;
+      // The deployment first, its blueprint after: "destroy demo" for deployment slow of blueprint demo
+      // named the wrong thing to delete (trial finding 73).
+      return `${at} ${event.command}${runSubject(event)}${event.region ? ` in ${event.region}` : ''}`;
     case 'identity.resolved':
       return `${at} account ${event.account} as ${event.arn}`;
     case 'answers.saved':
@@ -140,4 +142,12 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
     case 'error':
       return undefined; // The top-level handler renders errors once, with details.
   }
+}
+
+/** " slow (blueprint demo)", " demo" when the deployment is named after its blueprint, or the blueprint alone. */
+function runSubject(event: Extract<StackguideEvent, { type: 'run.started' }>): string {
+  if (!event.deployment) return event.blueprint ? ` ${event.blueprint}` : '';
+  return event.blueprint && event.blueprint !== event.deployment
+    ? ` ${event.deployment} (blueprint ${event.blueprint})`
+    : ` ${event.deployment}`;
 }

@@ -51,6 +51,34 @@ describe('printers, rendered to strings', () => {
     );
   });
 
+  it('plain: the first line names the deployment, then its blueprint when it is named otherwise (trial finding 73)', () => {
+    const lines: string[] = [];
+    const bus = new EventBus();
+    attachPlainPrinter(bus, { write: (line) => lines.push(line), now: () => 0 });
+    bus.emit({
+      type: 'run.started',
+      command: 'destroy',
+      blueprint: 'demo',
+      deployment: 'slow',
+      region: 'us-east-1',
+    });
+    bus.emit({
+      type: 'run.started',
+      command: 'destroy',
+      blueprint: 'demo',
+      deployment: 'demo',
+      region: 'us-east-1',
+    });
+    bus.emit({ type: 'run.started', command: 'status', deployment: 'geo' });
+    bus.emit({ type: 'run.started', command: 'policy' });
+    expect(lines).toEqual([
+      '[     0s] destroy slow (blueprint demo) in us-east-1',
+      '[     0s] destroy demo in us-east-1',
+      '[     0s] status geo',
+      '[     0s] policy',
+    ]);
+  });
+
   it('plain: a waiting step and a silent run each get their own heartbeat line', () => {
     const lines: string[] = [];
     const bus = new EventBus();
