@@ -229,7 +229,8 @@ function noSuchStack(name: string, region: string): StackguideError {
     code: 'stack.unknown',
     kind: 'user',
     nextSteps: [
-      "Check the name (stackguide status lists the deployment's stacks), or give --blueprint and --config (or --name) to watch the whole deployment.",
+      "Give the stack's name (stackguide status lists the deployment's stacks); a blueprint stack id (as upgrade --stack takes) is found with --blueprint and --config (or --name).",
+      'Without a stack, watch --blueprint <dir> --config <file> follows the whole deployment.',
     ],
   });
 }

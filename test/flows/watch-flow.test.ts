@@ -201,5 +201,7 @@ describe('watch <stack> (finding 82)', () => {
     }).catch((caught: unknown) => caught);
     expect((error as StackguideError).exitCode).toBe(2);
     expect((error as StackguideError).message).toBe('Stack ghost does not exist in us-east-1');
+    // A blueprint stack id given without the blueprint (watch container --config ...) is told how to work.
+    expect((error as StackguideError).nextSteps[0]).toMatch(/blueprint stack id .* --blueprint and --config/);
   });
 });
