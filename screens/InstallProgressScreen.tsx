@@ -71,6 +71,24 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
     if (settledStep(step) && !printed.current.some((row) => row.kind === 'step' && row.step.id === step.id))
       printed.current.push({ kind: 'step', step });
   }
+  // Finished work that is not a stack or a step (buckets emptied) is printed where it happened: before
+  // the stacks when its task comes before theirs, after them otherwise. Left in the live region, "✔
+  // Emptied the buckets" sat under the deleted stacks though it was done first (trial finding 74).
+  const firstStackTask = snapshot.tasks.findIndex((task) => STACK_TASK.test(task.title));
+  const finishedWork = (before: boolean): TaskLine[] =>
+    snapshot.tasks.filter(
+      (task, index) =>
+        task.state === 'completed' &&
+        !STACK_TASK.test(task.title) &&
+        !steps.some((step) => task.title.startsWith(step.title)) &&
+        (firstStackTask >= 0 && index < firstStackTask) === before,
+    );
+  const printWork = (tasks: readonly TaskLine[]): void => {
+    for (const task of tasks)
+      if (!printed.current.some((row) => row.kind === 'task' && row.task.id === task.id))
+        printed.current.push({ kind: 'task', task });
+  };
+  printWork(finishedWork(true));
   for (const stack of topLevel) {
     const last = printed.current.findLast((row) => row.kind === 'stack' && row.stack.name === stack.name);
     if (
@@ -79,6 +97,7 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
     )
       printed.current.push({ kind: 'stack', stack });
   }
+  printWork(finishedWork(false));
   const liveSteps = steps.filter((step) => !settledStep(step));
   const live = topLevel.filter((stack) => stack.settled !== true);
   // A stack task with no stack row yet waits its turn (for the stacks it depends on, or a free slot
@@ -95,6 +114,7 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   const work = snapshot.tasks.filter(
     (task) =>
       task.state !== 'pending' &&
+      !printed.current.some((row) => row.kind === 'task' && row.task.id === task.id) &&
       !waitsItsTurn(task) &&
       !STACK_TASK.test(task.title) &&
       !steps.some((step) => task.title.startsWith(step.title)),
@@ -172,6 +192,10 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
         {(row, index) =>
           row.kind === 'stack' ? (
             <StackLine key={`stack-${row.stack.name}-${index}`} stack={row.stack} now={now()} width={width} />
+          ) : row.kind === 'task' ? (
+            <Text key={`task-${row.task.id}`} wrap="truncate-end">
+              {truncate(`${TASK_ICON[row.task.state]} ${row.task.title}`, width)}
+            </Text>
           ) : (
             <StepLines key={`step-${row.step.id}`} step={row.step} now={now()} width={width} settled />
           )
@@ -250,7 +274,10 @@ export function InstallProgressScreen({ store, now = Date.now, onInterrupt }: In
   );
 }
 
-type PrintedRow = { kind: 'stack'; stack: StackProgress } | { kind: 'step'; step: StepProgress };
+type PrintedRow =
+  | { kind: 'stack'; stack: StackProgress }
+  | { kind: 'step'; step: StepProgress }
+  | { kind: 'task'; task: TaskLine };
 
 /** Done, or pending on someone outside the run: this run changes its row no more. */
 function settledStep(step: StepProgress): boolean {
