@@ -118,7 +118,12 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
     await described,
     stepOutputs,
   );
-  const stacks: StackStatusInput[] = shown.map((stack, index) => {
+  // A destroy the journal records as complete: a missing stack was deleted on purpose, and says when
+  // (trial finding 81: it read "Run stackguide install to create it", as if it had never been made).
+  const destroy = sources.journal?.destroy;
+  const destroyedAt = destroy?.status === 'complete' ? destroy.updatedAt : undefined;
+  const stacks: StackStatusInput[] = shown.map((shownStack, index) => {
+    const stack = destroyedAt && !shownStack.description ? { ...shownStack, destroyedAt } : shownStack;
     const parameters = compared[blueprint.stacks[index]?.id ?? ''];
     if (!parameters) return stack;
     return { ...stack, parameters, ...(sources.applyCommand ? { applyCommand: sources.applyCommand } : {}) };

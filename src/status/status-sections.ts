@@ -40,6 +40,8 @@ export interface StackStatusInput {
   parameters?: ParameterComparison;
   /** The command that applies the saved answers, for a parameter that differs. */
   applyCommand?: string;
+  /** When the destroy the journal records completed, for a stack that no longer exists. */
+  destroyedAt?: string;
 }
 
 export interface StepStatusInput {
@@ -52,6 +54,15 @@ export interface StepStatusInput {
 export function stackItem(stack: StackStatusInput): StatusItem {
   const { name, description } = stack;
   const base = { id: `stack.${name}`, title: name };
+  if (!description && stack.destroyedAt) {
+    return {
+      ...base,
+      state: 'needs-action',
+      summary: `destroyed at ${stack.destroyedAt}`,
+      nextAction: 'It was destroyed on purpose: stackguide install creates it again.',
+      facts: { status: 'DESTROYED', destroyedAt: stack.destroyedAt },
+    };
+  }
   if (!description) {
     return {
       ...base,

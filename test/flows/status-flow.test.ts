@@ -6,7 +6,7 @@ import { StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { runFlow } from '../../src/flows/flow.ts';
 import { type StatusRefresh, type StatusRequest, statusFlow } from '../../src/flows/status-flow.ts';
-import { Journal } from '../../src/journal/journal.ts';
+import { Journal, readDeploymentState } from '../../src/journal/journal.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FakeCloudFormationPort } from '../support/fake-cloudformation-port.ts';
@@ -64,6 +64,32 @@ function setup(
 }
 
 describe('statusFlow', () => {
+  it('says a destroyed deployment was destroyed and when, not to install it (trial finding 81)', async () => {
+    const { seen, flow, request } = setup();
+    const journal = await Journal.open(request.stateDir, {
+      blueprint: { id: 'two-chains', version: '1.0.0' },
+      deployment: 'lab',
+      region: 'us-east-1',
+      account: '123456789012',
+    });
+    const plan = { stackIds: [], buckets: [], repositories: [], codeCommitRepositories: [] };
+    await journal.recordDestroy({ status: 'complete', startedAt: '2026-12-03T18:44:00.000Z', plan });
+    const destroyedAt = (await readDeploymentState(request.stateDir, 'lab'))?.destroy?.updatedAt;
+    expect(destroyedAt).toBeDefined();
+    const code = await runFlow(flow, { ...request, deployment: 'lab', region: 'us-east-1' });
+    // The stacks are missing: status's contract says needs action (exit 4), with what happened to them.
+    expect(code).toBe(4);
+    const stacks = seen.find(
+      (event) => event.type === 'status.section' && event.section === 'stacks',
+    ) as Extract<StackguideEvent, { type: 'status.section' }>;
+    expect(stacks.items.map((item) => [item.summary, item.nextAction])).toEqual(
+      stackNames.map(() => [
+        `destroyed at ${destroyedAt}`,
+        'It was destroyed on purpose: stackguide install creates it again.',
+      ]),
+    );
+  });
+
   it('says every stack, every section and the summary once, and exits 4 while stacks are missing', async () => {
     const { cfn, seen, shown, connected, flow, request } = setup();
     cfn.addStack('lab-a1', 'CREATE_COMPLETE');
