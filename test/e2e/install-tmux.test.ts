@@ -104,7 +104,7 @@ describe('stackguide install in a real terminal', () => {
       /as deployment e2e in account 123456789012, us-east-1[\s\S]*Create these 2 stacks\?/,
     );
     expect(review).toContain('1. e2e-data (2 resources)');
-    expect(review).toContain('2. e2e-app (3 resources, after data)');
+    expect(review).toContain('2. e2e-app (3 resources, after e2e-data)');
     expect(review).toContain('DataBucketName = <output BucketName of e2e-data>');
     expect(review).toContain('stackguide:deployment=e2e');
     expect(review).toContain('e2e-app creates IAM resources (CAPABILITY_IAM)');
