@@ -534,16 +534,21 @@ function StackLine({ stack, now, width }: { stack: StackProgress; now: number; w
       <Text wrap="truncate-end" {...(failed ? { color: 'red' } : icon === '✔' ? { color: 'green' } : {})}>
         {icon} {stack.name}{' '}
         <Text dimColor>
-          {stack.status === 'PENDING' ? 'waiting' : stack.status}
+          {/* NOT_STARTED is no status of AWS's: the row says in words why the stack was not started. */}
+          {stack.status === 'PENDING'
+            ? 'waiting'
+            : notStarted
+              ? (stack.failure ?? 'not started')
+              : stack.status}
           {progress}
           {elapsed}
           {isInProgress(stack.status) ? timeLeft(stack.eta, now) : ''}
         </Text>
       </Text>
-      {stack.failure && (
+      {stack.failure && !notStarted && (
         <Text color="red" wrap="truncate-end">
           {'  '}
-          {truncate(notStarted ? stack.failure : `root cause: ${stack.failure}`, width - 2)}
+          {truncate(`root cause: ${stack.failure}`, width - 2)}
         </Text>
       )}
     </Box>

@@ -49,15 +49,12 @@ export async function runInstallTasks(
       ],
     })),
   ];
+  // Steps are named by their titles everywhere the operator reads them ("SSL certificate waiting for
+  // Hosting domain", a stop's list of what completed), never by their ids (trial findings 89, 90).
   const names = new Map<string, string>([
-    ...deps.steps.map((entry): [string, string] => [`steps.${entry.id}`, `step ${entry.id}`]),
+    ...deps.steps.map((entry): [string, string] => [`steps.${entry.id}`, stepTitle(entry)]),
     ...deps.plan.stacks.map((stack): [string, string] => [`stacks.${stack.id}`, stack.name]),
   ]);
-  // A row waiting for a step names it as its own row does, by its title ("SSL certificate waiting for
-  // Hosting domain"), not by its id (trial finding 89).
-  const titles = new Map(
-    deps.steps.map((entry): [string, string] => [`steps.${entry.id}`, stepTitle(entry)]),
-  );
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const scheduler = new GraphScheduler(nodes, concurrency, (id) => names.get(id) ?? id);
   const stop = (): void => scheduler.stop('the run was stopped');
@@ -105,7 +102,7 @@ export async function runInstallTasks(
         const waitingFor = node.after.filter((id) => scheduler.state(id) !== 'completed');
         task.output =
           waitingFor.length > 0
-            ? `${WAITING_FOR}${waitingFor.map((id) => titles.get(id) ?? names.get(id) ?? id).join(', ')}`
+            ? `${WAITING_FOR}${waitingFor.map((id) => names.get(id) ?? id).join(', ')}`
             : `waiting for a free slot (--concurrency ${concurrency})`;
       };
       tell();

@@ -15,7 +15,7 @@ import { Journal } from '../../src/journal/journal.ts';
 import { ProgressStore } from '../../src/progress/progress-store.ts';
 import type { ChangeSetSummary } from '../../src/stacks/change-set.ts';
 import type { DeployedStack } from '../../src/stacks/deploy-stack.ts';
-import type { StepBase } from '../../src/steps/run-steps.ts';
+import { type StepBase, stepTitle } from '../../src/steps/run-steps.ts';
 import { applyStepTask } from '../../tasks/apply-step-task.ts';
 import { deployStackTask } from '../../tasks/deploy-stack-task.ts';
 import { runInstallTasks } from '../../tasks/install-tasks.ts';
@@ -500,7 +500,7 @@ describe('runInstallTasks, stopped', () => {
     expect(error.message).toBe('Stopped at your request');
     expect(error.details).toEqual([
       { path: 'demo-data', message: 'stopped while it ran' },
-      { path: 'step calendar', message: 'completed' },
+      { path: stepTitle(manualEntry), message: 'completed' },
     ]);
   });
 
