@@ -336,10 +336,13 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
             ...request.connectionFlags,
           ].join(' '),
         });
-        // A stack that exists shows on the review what this run changes in it: deployed → new.
+        // A stack that exists shows on the review what this run changes in it: deployed → new. One left
+        // in REVIEW_IN_PROGRESS by a create never executed was never created: this run creates it.
         const stacks = plan.stacks.map((stack) => {
           const description = described.find((read) => read.id === stack.id)?.description;
-          return description && description.status !== 'DELETE_COMPLETE'
+          return description &&
+            description.status !== 'DELETE_COMPLETE' &&
+            description.status !== 'REVIEW_IN_PROGRESS'
             ? {
                 ...stack,
                 // Only what may be shown: never a NoEcho value (****) or one a secret answer filled.

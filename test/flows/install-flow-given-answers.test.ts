@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode, StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { type InstallRequest, installFlow } from '../../src/flows/install-flow.ts';
+import { stacksQuestion } from '../../src/install/install-plan.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
 import { lockParameterName } from '../../src/lock/deployment-lock.ts';
 import { readSettings } from '../../src/settings.ts';
@@ -68,15 +69,22 @@ const silent: Prompter = {
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(() => cleanup?.());
 
-async function setUp(answers: string, options: { lock?: string; prompter?: Prompter } = {}) {
-  const { lock, prompter = silent } = options;
+async function setUp(
+  answers: string,
+  options: { lock?: string; prompter?: Prompter; describeStack?: (name: string) => Promise<unknown> } = {},
+) {
+  const { lock, prompter = silent, describeStack } = options;
   const folder = await tempDir();
   cleanup = folder.remove;
   const blueprintPath = await blueprintFolder(folder.path, BLUEPRINT);
   const answersPath = join(folder.path, 'lab.answers.yaml');
   await writeFile(answersPath, answers);
   const read: string[] = [];
-  const aws = askingAws({ ...(lock ? { lock } : {}), read: (name) => read.push(name) });
+  const aws = askingAws({
+    ...(lock ? { lock } : {}),
+    ...(describeStack ? { describeStack } : {}),
+    read: (name) => read.push(name),
+  });
   const events: StackguideEvent[] = [];
   const bus = new EventBus();
   bus.subscribe((event) => events.push(event));
@@ -129,6 +137,26 @@ describe('install from an answers file that holds everything', () => {
     expect(await readFile(beside, 'utf8')).toMatch(/^deployment: autumn$/m);
     expect(events).toContainEqual({ type: 'answers.saved', path: beside });
     expect(asked.plan.stacks[0]?.name).toBe('autumn-main');
+  });
+
+  it('asks to create a stack a create that was never executed left in REVIEW_IN_PROGRESS, not to update it', async () => {
+    const { flow, request } = await setUp(ANSWERS, {
+      describeStack: async (name) =>
+        name === 'lab-main'
+          ? {
+              stackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${name}/1`,
+              stackName: name,
+              status: 'REVIEW_IN_PROGRESS',
+              outputs: {},
+              parameters: {},
+              tags: { 'stackguide:deployment': 'lab', 'stackguide:blueprint': 'given' },
+              terminationProtection: false,
+            }
+          : undefined,
+    });
+    const asked = await flow.ask(await flow.validate(request()));
+    expect(asked.plan.stacks[0]?.deployedParameters).toBeUndefined();
+    expect(stacksQuestion(asked.plan.stacks)).toBe('Create this stack?');
   });
 
   it('with --yes in a terminal, an answer the file lacks is an error naming its key, not a question', async () => {
