@@ -138,7 +138,7 @@ describe('account preparation in stackguide install', () => {
     await t.press('y', 'Enter');
 
     // The review lists what each step will change before anything is.
-    const review = await t.waitFor(/Create these 1 stacks\?/);
+    const review = await t.waitFor(/Create this stack\?/);
     expect(review).toMatch(/create service-linked role for autoscaling\.amazonaws\.com/);
     expect(review).toMatch(/request SES production access in us-east-1: PutAccountDetails \(TRANSACTIONAL/);
     expect(review).toMatch(/create secret dockerhub\/creds: Docker Hub credentials of osl-builder/);

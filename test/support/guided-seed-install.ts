@@ -105,7 +105,7 @@ function activeQuestion(screen: string): string | undefined {
   return asked.at(-1);
 }
 
-const REVIEW = /(?:Create|Update) these \d+ stacks\? y to go ahead, n to stop/;
+const REVIEW = /(?:Create|Update) (?:this stack|these \d+ stacks)\? y to go ahead, n to stop/;
 
 /**
  * Answers the guided questions until the review: a question whose prompt contains a key of `answers`
