@@ -25,7 +25,7 @@ describe('codeocean-vpc, guided in a real terminal (120x40) against its lab', ()
     });
     // vpcId was asked and left empty (exit 70 was on such an optional question): a new VPC.
     expect(asked.some((q) => q.includes('Existing VPC id (empty to create a new VPC)'))).toBe(true);
-    expect(review).toMatch(/Create these \d+ stacks\?/);
+    expect(review).toMatch(/Create (?:this stack|these \d+ stacks)\?/);
 
     const summary = await confirmUntilExit(seed);
     expect(summary).toContain('EXIT=0');

@@ -32,7 +32,7 @@ describe('convox-rack, guided in a small real terminal (80x24) against its lab',
         asked.some((q) => q.includes(optional)),
         optional,
       ).toBe(true);
-    expect(review).toMatch(/(?:Create|Update) these \d+ stacks\?/);
+    expect(review).toMatch(/(?:Create|Update) (?:this stack|these \d+ stacks)\?/);
 
     const summary = await confirmUntilExit(seed);
     expect(summary).toContain('EXIT=0');

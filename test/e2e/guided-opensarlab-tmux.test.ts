@@ -35,7 +35,7 @@ describe('opensarlab, guided in a real terminal (80x24) against its lab', () => 
       'key file': 'certs/opensarlab.key',
       'Both repositories hold the code': 'y',
     });
-    expect(review).toMatch(/(?:Create|Update) these \d+ stacks\?/);
+    expect(review).toMatch(/(?:Create|Update) (?:this stack|these \d+ stacks)\?/);
 
     const summary = await confirmUntilExit(seed);
     expect(summary).toContain('EXIT=0');
