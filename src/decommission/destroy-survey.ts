@@ -86,11 +86,12 @@ export async function surveyDestroy(
 /** The survey as the plan text shows it. */
 export function destroyPlanDetails(
   survey: DestroySurvey,
-  options: { deleteCodeCommit: boolean; resumedFrom?: string },
+  options: { deleteCodeCommit: boolean; askCodeCommit?: boolean; resumedFrom?: string },
 ): DestroyPlanDetails {
   const { tagged, stepResources } = survey;
   return {
     deleteCodeCommit: options.deleteCodeCommit,
+    ...(options.askCodeCommit ? { askCodeCommit: true } : {}),
     ...(options.resumedFrom ? { resumedFrom: options.resumedFrom } : {}),
     repositoryImages: Object.fromEntries(survey.repositories.map((r) => [r.name, r.images])),
     extraSections: [

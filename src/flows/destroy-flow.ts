@@ -194,10 +194,6 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           code: 'destroy.template-unreadable',
           message: `${unread.stack}: ${unread.message}. ${unread.fix}`,
         });
-      const details = destroyPlanDetails(survey, {
-        deleteCodeCommit,
-        ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
-      });
       // The questions asked under the plan, so that a terminal fits the plan and them on one screen.
       const asking = prompter !== undefined && !request.dryRun && request.confirm === undefined;
       const codeCommitQuestion = `Also delete the CodeCommit repositories ${plan.codeCommitRepositories.join(', ')}? They hold code: only if you have a copy`;
@@ -210,6 +206,11 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           deleteCodeCommit: withCodeCommit,
         });
       const asksCodeCommit = asking && !deleteCodeCommit && plan.codeCommitRepositories.length > 0;
+      const details = destroyPlanDetails(survey, {
+        deleteCodeCommit,
+        askCodeCommit: asksCodeCommit,
+        ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
+      });
       // Nothing at all to do: no stack, nothing a step made or the platform tagged, and no destroy to
       // finish (one killed after its last stack still holds the lock and the artifacts bucket).
       const nothingLeft =

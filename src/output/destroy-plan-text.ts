@@ -143,9 +143,11 @@ function planLines(plan: DestroyPlan, details: DestroyPlanDetails, level: Compac
       ...gap,
       details.deleteCodeCommit
         ? `CodeCommit repositories, deleted after the stacks${packed ? '' : ' (you opted in)'}: ${names}`
-        : packed
-          ? `CodeCommit repositories, kept: ${names}`
-          : `CodeCommit repositories, kept (they hold code; --delete-codecommit deletes them once you have a copy): ${names}`,
+        : details.askCodeCommit
+          ? `CodeCommit repositories (you are asked below${packed ? '' : ' whether to delete them; they hold code'}): ${names}`
+          : packed
+            ? `CodeCommit repositories, kept: ${names}`
+            : `CodeCommit repositories, kept (they hold code; --delete-codecommit deletes them once you have a copy): ${names}`,
     );
   }
   if (details.resumedFrom)
@@ -192,6 +194,11 @@ export interface DestroyPlanDetails {
   packedSections?: string[][];
   /** The operator opted in to deleting the blueprint's CodeCommit repositories. */
   deleteCodeCommit?: boolean;
+  /**
+   * Whether to delete them is asked right after the plan: it must not say "kept" above a question
+   * that may delete them (trial finding 96); "kept" only when the answer is already known.
+   */
+  askCodeCommit?: boolean;
   /** When this run resumes an interrupted destroy: when that one started. */
   resumedFrom?: string;
 }

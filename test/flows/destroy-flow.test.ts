@@ -313,6 +313,10 @@ describe('the destroy flow', () => {
       expect(confirmed.outcome).toEqual({ code: 0 });
       expect(unattended).toEqual([]);
       expect(confirmed.tornDown[0]?.codeCommitRepositories).toEqual([]);
+      // The answer is known (--confirm without --delete-codecommit): the plan says they are kept.
+      expect(confirmed.shown[0]).toContain(
+        'CodeCommit repositories, kept (they hold code; --delete-codecommit deletes them once you have a copy): demo-code',
+      );
 
       const typed: string[] = [];
       const guided = await destroyOf({ blueprintPath: blueprint.path, typed: ['demo'], asked: typed });
@@ -321,6 +325,13 @@ describe('the destroy flow', () => {
         'Also delete the CodeCommit repositories demo-code? They hold code: only if you have a copy',
       ]);
       expect(guided.tornDown[0]?.codeCommitRepositories).toEqual(['demo-code']);
+      // The question follows the plan: the plan never says "kept" above it (trial finding 96), in full
+      // or compacted to the window.
+      expect(guided.shown[0]).toContain(
+        'CodeCommit repositories (you are asked below whether to delete them; they hold code): demo-code',
+      );
+      expect(guided.fitted[0]).toContain('CodeCommit repositories (you are asked below): demo-code');
+      expect(`${guided.shown[0]}${guided.fitted[0]}`).not.toContain('kept');
     } finally {
       await blueprint.remove();
     }
