@@ -1,3 +1,5 @@
+import { normalizeDnsName } from './dns/compare-delegation.ts';
+
 /**
  * The tags that make a resource provably a deployment's: every stack carries both, and every resource
  * stackguide creates outside a stack (hosted zone, certificate, secret) carries the deployment tag.
@@ -16,3 +18,29 @@ export const STEP_TAG = 'stackguide:step';
  */
 export const BLUEPRINT_VERSION_TAG = 'stackguide:blueprint-version';
 export const TEMPLATE_OVERRIDE_TAG = 'stackguide:template-override';
+
+/**
+ * Route53 cannot tag a hosted zone in the call that creates it, so the caller reference stackguide
+ * creates a zone with names the deployment too: a zone created just before a crash, untagged yet, is
+ * still provably the deployment's. Deterministic, so a CreateHostedZone retried after a dropped
+ * connection cannot make a second zone.
+ */
+export function hostedZoneReference(deployment: string, domain: string): string {
+  return `stackguide/${deployment}/${normalizeDnsName(domain)}`;
+}
+
+/**
+ * The zone is the deployment's: tagged for it, or carrying no deployment tag and created under its
+ * caller reference (as is, or with the suffix a zone gets when a deleted zone spent the plain one). A
+ * tag naming another deployment wins over the reference.
+ */
+export function hostedZoneBelongsTo(
+  zone: { name: string; callerReference: string },
+  tags: Readonly<Record<string, string>>,
+  deployment: string,
+): boolean {
+  const tag = tags[DEPLOYMENT_TAG];
+  if (tag !== undefined) return tag === deployment;
+  const reference = hostedZoneReference(deployment, zone.name);
+  return zone.callerReference === reference || zone.callerReference.startsWith(`${reference}/`);
+}

@@ -1,6 +1,6 @@
 import type { AcmPort } from '../aws/acm-port.ts';
 import type { RecordSet, Route53Port } from '../aws/route53-port.ts';
-import { DEPLOYMENT_TAG, STEP_TAG } from '../deployment-tags.ts';
+import { DEPLOYMENT_TAG, hostedZoneBelongsTo, STEP_TAG } from '../deployment-tags.ts';
 import type { DeploymentState } from '../journal/journal.ts';
 
 /**
@@ -72,9 +72,10 @@ export interface ZoneStep {
 }
 
 /**
- * Hosted zones carrying this deployment's tag that the journal does not name: one created by a run
- * stopped or killed before the step journaled its outputs (trial finding 92: an install stopped while
- * the zone step waited for its delegation). The step tags the zone right after creating it.
+ * Hosted zones of this deployment that the journal does not name: one created by a run stopped or killed
+ * before the step journaled its outputs (trial finding 92: an install stopped while the zone step waited
+ * for its delegation). The step tags the zone right after creating it; one killed between the two calls
+ * is known by the caller reference it was created with.
  */
 export async function findTaggedHostedZones(
   route53: Route53Port,
@@ -88,8 +89,7 @@ export async function findTaggedHostedZones(
   const found: StepResource[] = [];
   for (const zone of await route53.listHostedZones()) {
     if (zone.privateZone || listed.has(zone.id)) continue;
-    const tags = await route53.listTagsForHostedZone(zone.id);
-    if (tags[DEPLOYMENT_TAG] !== deployment) continue;
+    if (!hostedZoneBelongsTo(zone, await route53.listTagsForHostedZone(zone.id), deployment)) continue;
     const step = steps.find((each) => each.parentDomain && zone.name.endsWith(`.${each.parentDomain}`));
     found.push({
       kind: 'hostedZone',
@@ -147,8 +147,8 @@ async function deleteZone(
 ): Promise<Omit<StepResourceOutcome, 'resource'>> {
   const current = await route53.getHostedZone(zone.zoneId);
   if (!current) return { status: 'gone' };
-  const tag = (await route53.listTagsForHostedZone(zone.zoneId))[DEPLOYMENT_TAG];
-  if (tag !== deployment) return skipped(tag, deployment);
+  const tags = await route53.listTagsForHostedZone(zone.zoneId);
+  if (!hostedZoneBelongsTo(current, tags, deployment)) return skipped(tags[DEPLOYMENT_TAG], deployment);
   // Route53 refuses to delete a zone holding more than its apex NS and SOA.
   const records = await route53.listAllRecordSets(zone.zoneId);
   const apex = (record: RecordSet) =>

@@ -52,6 +52,7 @@ describe('findTaggedHostedZones', () => {
       Z3: { 'stackguide:deployment': 'lab' },
       Z4: { 'stackguide:deployment': 'lab2' },
       Z5: {},
+      Z6: {},
     };
     const route53 = {
       listHostedZones: async () => [
@@ -59,7 +60,14 @@ describe('findTaggedHostedZones', () => {
         { id: 'Z2', name: 'web.other.test', privateZone: false },
         { id: 'Z3', name: 'journaled.example.test', privateZone: false },
         { id: 'Z4', name: 'lab2.example.test', privateZone: false },
-        { id: 'Z5', name: 'untagged.example.test', privateZone: false },
+        { id: 'Z5', name: 'untagged.example.test', privateZone: false, callerReference: 'by-hand' },
+        // Created by lab's step, which was killed before it tagged the zone.
+        {
+          id: 'Z6',
+          name: 'killed.example.test',
+          privateZone: false,
+          callerReference: 'stackguide/lab/killed.example.test',
+        },
       ],
       listTagsForHostedZone: async (id: string) => tags[id] ?? {},
     } as unknown as Route53Port;
@@ -83,6 +91,13 @@ describe('findTaggedHostedZones', () => {
         zoneId: 'Z2',
         domain: 'web.other.test',
         parentDomain: 'other.test',
+      },
+      {
+        kind: 'hostedZone',
+        step: 'zone',
+        zoneId: 'Z6',
+        domain: 'killed.example.test',
+        parentDomain: 'example.test',
       },
     ]);
     expect(await findTaggedHostedZones(route53, 'lab2', [], [])).toEqual([

@@ -1,19 +1,9 @@
 import type { HostedZone, HostedZoneSummary, Route53Port } from '../../aws/route53-port.ts';
-import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
+import { hostedZoneBelongsTo } from '../../deployment-tags.ts';
 import { compareDelegation, normalizeDnsName } from '../../dns/compare-delegation.ts';
-
-/** The tag that marks what stackguide created for a deployment (destroy and the leftovers report read it). */
 
 /** TTL of the NS records stackguide writes or asks for: short, so a mistake does not linger for days. */
 export const DELEGATION_TTL = 300;
-
-/**
- * Deterministic, so a CreateHostedZone retried after a dropped connection cannot make a second zone,
- * and a zone created just before a crash (untagged yet) is still recognised as ours.
- */
-export function callerReference(deployment: string, domain: string): string {
-  return `stackguide/${deployment}/${normalizeDnsName(domain)}`;
-}
 
 /**
  * The public zone this deployment created for `domain`: tagged with the deployment, or carrying our
@@ -24,11 +14,10 @@ export async function findOwnZone(
   deployment: string,
   domain: string,
 ): Promise<HostedZone | undefined> {
-  const reference = callerReference(deployment, domain);
   const candidates = (await route53.listHostedZonesByName(domain)).filter((zone) => !zone.privateZone);
   for (const zone of candidates) {
     const tags = await route53.listTagsForHostedZone(zone.id);
-    if (tags[DEPLOYMENT_TAG] === deployment || zone.callerReference === reference) {
+    if (hostedZoneBelongsTo(zone, tags, deployment)) {
       return route53.getHostedZone(zone.id);
     }
   }

@@ -1,13 +1,13 @@
 import type { HostedZone, Route53Port } from '../../aws/route53-port.ts';
 import { resolveValue } from '../../blueprint/references.ts';
-import { DEPLOYMENT_TAG } from '../../deployment-tags.ts';
+import { DEPLOYMENT_TAG, hostedZoneReference } from '../../deployment-tags.ts';
 import { normalizeDnsName } from '../../dns/compare-delegation.ts';
 import { isValidDnsName } from '../../dns/dns-client.ts';
 import { StackguideError } from '../../errors.ts';
 import type { StepContext } from '../step.ts';
 import type { HostedZoneConfig } from './hosted-zone-config.ts';
 import { findLiveRecords, formatRecord } from './public-records.ts';
-import { callerReference, findOwnZone } from './zone-lookup.ts';
+import { findOwnZone } from './zone-lookup.ts';
 
 /**
  * The hosted zone itself: which domain it is for, finding the deployment's own (or the operator's pick),
@@ -98,7 +98,7 @@ export async function createZone(
     });
   }
   progress(context, `Creating the public hosted zone ${domain}`, { domain });
-  const reference = callerReference(context.deployment, domain);
+  const reference = hostedZoneReference(context.deployment, domain);
   const comment = `stackguide deployment ${context.deployment}`;
   let zone: HostedZone;
   try {
