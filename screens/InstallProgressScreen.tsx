@@ -289,11 +289,14 @@ const STEP_ICON: Record<StepProgress['state'], string> = {
   done: '✔',
   pending: '◷',
   failed: '✖',
+  // Not the ✖ of a failure: the operator asked for the stop, and the step did nothing wrong.
+  stopped: '◻',
 };
 const STEP_COLOUR: Partial<Record<StepProgress['state'], string>> = {
   done: 'green',
   pending: 'yellow',
   failed: 'red',
+  stopped: 'yellow',
 };
 
 /** Lines a step's row takes besides its detail: the row, what the operator must do, its warnings. */
@@ -400,7 +403,7 @@ function StepLines({
     <Box flexDirection="column">
       <Text wrap="truncate-end" {...(color ? { color } : {})}>
         {STEP_ICON[step.state]} {step.title} <Text dimColor>{elapsed}</Text>
-        {step.state === 'pending' ? ' pending' : ''}
+        {step.state === 'pending' ? ' pending' : step.state === 'stopped' ? ' stopped' : ''}
       </Text>
       {/* Printed once and never redrawn: what it waits for goes whole, wrapped by words. */}
       {step.pending !== undefined &&

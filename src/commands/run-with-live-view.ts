@@ -75,7 +75,10 @@ export async function runWithLiveView<T>(
       tracker: options.tracker,
       cloudFormation: options.cloudFormation,
       ask: (prompt) => store.ask(prompt),
-      abort: options.abort,
+      abort: (reason) => {
+        store.stopping();
+        options.abort(reason);
+      },
       watchCommand: options.watchCommand,
     }).catch(options.abort);
   });

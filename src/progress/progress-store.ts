@@ -50,8 +50,11 @@ export interface StepProgress {
   id: string;
   title: string;
   kind: string;
-  /** `pending`: it did all it can this run, and its result waits on someone outside it (`pending`). */
-  state: 'running' | 'done' | 'pending' | 'failed';
+  /**
+   * `pending`: it did all it can this run, and its result waits on someone outside it (`pending`).
+   * `stopped`: the operator stopped the run while it ran (Ctrl+C), which is not a failure of the step.
+   */
+  state: 'running' | 'done' | 'pending' | 'failed' | 'stopped';
   startedAt: number;
   finishedAt?: number;
   detail?: string;
@@ -128,6 +131,7 @@ export class ProgressStore {
   #answer: ((value: string) => void) | undefined;
   #pending: ReturnType<typeof setTimeout> | undefined;
   readonly #notifyEveryChange: boolean;
+  #stopping = false;
 
   /** `notifyEveryChange` for tests that assert on each intermediate frame. */
   constructor(title: string, now: () => number = Date.now, options: { notifyEveryChange?: boolean } = {}) {
@@ -163,10 +167,15 @@ export class ProgressStore {
       const failed = Object.values(next.steps).find(
         (step) => step.state === 'running' && line.title.startsWith(step.title),
       );
-      if (failed)
-        next = withStep(next, failed.id, (step) => ({ ...step, state: 'failed', finishedAt: this.#now() }));
+      const state = this.#stopping ? 'stopped' : 'failed';
+      if (failed) next = withStep(next, failed.id, (step) => ({ ...step, state, finishedAt: this.#now() }));
     }
     this.#commit(next);
+  }
+
+  /** The operator stopped the run: a task that fails from now on was stopped, not failed by its step. */
+  stopping(): void {
+    this.#stopping = true;
   }
 
   /** Shows a prompt and resolves with the value the screen answers it with. One prompt at a time. */
