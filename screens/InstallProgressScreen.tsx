@@ -279,14 +279,17 @@ type PrintedRow =
   | { kind: 'step'; step: StepProgress }
   | { kind: 'task'; task: TaskLine };
 
-/** Done, or pending on someone outside the run: this run changes its row no more. */
+/** Done, confirmed by the operator, or pending on someone outside the run: this run changes its row no more. */
 function settledStep(step: StepProgress): boolean {
-  return step.state === 'done' || step.state === 'pending';
+  return step.state === 'done' || step.state === 'confirmed' || step.state === 'pending';
 }
 
+// A manual step the operator confirmed is ticked in a box, as the checklist's ☐ items are: no check of
+// stackguide's passed, so it never takes a check's ✔ (trial finding 100).
 const STEP_ICON: Record<StepProgress['state'], string> = {
   running: '◼',
   done: '✔',
+  confirmed: '☑',
   pending: '◷',
   failed: '✖',
   // Not the ✖ of a failure: the operator asked for the stop, and the step did nothing wrong.
@@ -294,6 +297,7 @@ const STEP_ICON: Record<StepProgress['state'], string> = {
 };
 const STEP_COLOUR: Partial<Record<StepProgress['state'], string>> = {
   done: 'green',
+  confirmed: 'green',
   pending: 'yellow',
   failed: 'red',
   stopped: 'yellow',
@@ -403,7 +407,13 @@ function StepLines({
     <Box flexDirection="column">
       <Text wrap="truncate-end" {...(color ? { color } : {})}>
         {STEP_ICON[step.state]} {step.title} <Text dimColor>{elapsed}</Text>
-        {step.state === 'pending' ? ' pending' : step.state === 'stopped' ? ' stopped' : ''}
+        {step.state === 'pending'
+          ? ' pending'
+          : step.state === 'stopped'
+            ? ' stopped'
+            : step.state === 'confirmed'
+              ? ' confirmed by you'
+              : ''}
       </Text>
       {/* Printed once and never redrawn: what it waits for goes whole, wrapped by words. */}
       {step.pending !== undefined &&

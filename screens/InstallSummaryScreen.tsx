@@ -16,8 +16,11 @@ export interface InstallSummaryScreenProps {
   afterInstall: Array<{ title: string; details: string[] }>;
   /** Where the checklist was written whole (`<state-dir>/<deployment>/after-install.md`), when it was. */
   afterInstallPath?: string;
-  /** The preparation steps the run took, and whether each finished or waits outside the run. */
-  steps: Array<{ id: string; title: string; done: boolean; pending?: string }>;
+  /**
+   * The preparation steps the run took, and whether each finished or waits outside the run; a
+   * `confirmed` one was done by the operator, who said so: nothing checked it.
+   */
+  steps: Array<{ id: string; title: string; done: boolean; pending?: string; confirmed?: boolean }>;
   /** Every warning of the run, repeated: the live view's rows have scrolled away. */
   warnings: string[];
 }
@@ -67,22 +70,29 @@ function summaryLines(props: InstallSummaryScreenProps, width: number, fold: num
   blank();
   const outcome = `✔ ${deployment} is installed`;
   lines.push({ text: outcome, color: 'green', bold: [0, outcome.length] });
+  // Folded, the finished steps are named by their titles, as their rows are (trial finding 100), and
+  // those the operator confirmed apart from those stackguide did: nothing checked the former.
   const done: string[] = [];
+  const confirmed: string[] = [];
   for (const step of props.steps) {
     if (step.pending !== undefined)
       // Not done: what it waits for, whole, under its title.
       add(hangingWrap('  ◷ ', `${step.title}: pending, waiting for ${step.pending}`, '    ', width), {
         color: 'yellow',
       });
-    else if (step.done && folds('steps')) done.push(step.id);
+    else if (step.done && folds('steps')) (step.confirmed ? confirmed : done).push(step.title);
+    else if (step.confirmed) add(hangingWrap('  ☑ ', `${step.title}: confirmed by you`, '    ', width));
     // A title longer than the window goes on under its text, never at the first column.
     else add(hangingWrap(`  ${step.done ? '✔' : '✖'} `, step.title, '    ', width));
   }
+  const steps = (count: number) => (count === 1 ? 'Step' : `${count} steps`);
   if (done.length > 0)
+    add(hangingWrap('  ✔ ', `${steps(done.length)} done: ${done.join(', ')}`, '    ', width));
+  if (confirmed.length > 0)
     add(
       hangingWrap(
-        '  ✔ ',
-        `${done.length === 1 ? 'Step' : `${done.length} steps`} done: ${done.join(', ')}`,
+        '  ☑ ',
+        `${steps(confirmed.length)} confirmed by you: ${confirmed.join(', ')}`,
         '    ',
         width,
       ),

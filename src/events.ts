@@ -61,6 +61,11 @@ export interface CheckResult {
   plannedByInstall?: boolean;
   /** A failing required check stops the install and makes preflight exit non-zero. */
   required: boolean;
+  /**
+   * Nothing was checked: the operator said it is done (a manual step). It passes, but it reads
+   * "confirmed by you", never a check's ✔ or "passed" (trial finding 100).
+   */
+  confirmedByOperator?: true;
   /** Plain JSON facts for `--output json` and status panels. */
   facts?: Record<string, unknown>;
 }
@@ -164,6 +169,8 @@ export interface StatusItem {
   detail?: boolean;
   /** A warning worth reading that asks nothing now (a type that cannot be verified here). */
   advisory?: boolean;
+  /** Healthy on the operator's word (a manual step they confirmed): nothing checked it. */
+  confirmedByOperator?: true;
   facts?: Record<string, unknown>;
 }
 
@@ -242,6 +249,8 @@ interface EventPayloads {
     outputs: Record<string, string>;
     /** Its result still waits on someone outside this run: what for ("AWS's review of ..."). */
     pending?: string;
+    /** A manual step: the operator did it and said so; stackguide neither did nor checked anything. */
+    confirmedByOperator?: true;
   };
   'upgrade.started': {
     deployment: string;
@@ -453,7 +462,7 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     description: 'One check of a preparation step.',
     payload: {
       result:
-        '`id`, `step`, `title`, `status` (`pass`, `warn`, `fail`), `summary`, `fix`, `required`, `plannedByInstall` (what is missing is what install does: its plan lists it), `facts`',
+        "`id`, `step`, `title`, `status` (`pass`, `warn`, `fail`), `summary`, `fix`, `required`, `plannedByInstall` (what is missing is what install does: its plan lists it), `confirmedByOperator` (a manual step passes on the operator's word: nothing checked it), `facts`",
     },
   },
   'status.section': {
@@ -464,7 +473,8 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
       section: '',
       title: '',
       state: '`healthy`, `needs-action`, `could-not-check`',
-      items: '`id`, `title`, `state`, `summary`, `nextAction`, `detail`, `advisory`, `facts`',
+      items:
+        "`id`, `title`, `state`, `summary`, `nextAction`, `detail`, `advisory`, `confirmedByOperator` (healthy on the operator's word, a manual step), `facts`",
     },
   },
   'status.summary': {
@@ -502,6 +512,7 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
       step: '',
       outputs: '',
       pending: 'when it is pending: what its result waits for',
+      confirmedByOperator: 'a manual step: done by the operator, who confirmed it; nothing was checked',
     },
   },
   'blueprint.valid': {

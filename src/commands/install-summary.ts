@@ -5,8 +5,11 @@ import { secretValues, shownOutputs } from '../install/install-plan.ts';
 /** What the run said on the way, gathered from its events, for the summary to repeat. */
 export interface InstallRecap {
   warnings: string[];
-  /** `pending`: what its result still waits for outside the run; such a step is not done. */
-  steps: Array<{ id: string; title: string; done: boolean; pending?: string }>;
+  /**
+   * `pending`: what its result still waits for outside the run; such a step is not done. `confirmed`:
+   * done by the operator, who said so (a manual step); nothing checked it.
+   */
+  steps: Array<{ id: string; title: string; done: boolean; pending?: string; confirmed?: boolean }>;
 }
 
 /**
@@ -21,7 +24,10 @@ export function recordRecap(events: EventBus): { recap: InstallRecap; stop: () =
     if (event.type === 'step.completed') {
       const step = recap.steps.find((each) => each.id === event.step);
       if (step && event.pending) step.pending = event.pending;
-      else if (step) step.done = true;
+      else if (step) {
+        step.done = true;
+        if (event.confirmedByOperator) step.confirmed = true;
+      }
     }
   });
   return { recap, stop };

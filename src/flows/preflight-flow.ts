@@ -71,9 +71,11 @@ export function preflightFlow(host: PreflightHost): Flow<PreflightRequest, Check
       const results = [nameCheck, ...(await checkSteps(blueprint.steps, base, inputs))];
       const failures = blockingFailures(results);
       const warnings = results.filter((result) => result.status === 'warn').length;
+      // A manual step passes on the operator's word: counted apart, never as a check that passed.
+      const confirmed = results.filter((result) => result.confirmedByOperator).length;
       const exitCode = failures.length > 0 ? ExitCode.failed : ExitCode.ok;
       host.show(
-        `\n${results.length - failures.length - warnings} passed, ${warnings} warning${warnings === 1 ? '' : 's'}, ${failures.length} failed${blueprint.steps.length === 0 ? ' (this blueprint has no preparation steps)' : ''}\n`,
+        `\n${results.length - failures.length - warnings - confirmed} passed, ${confirmed > 0 ? `${confirmed} confirmed by you, ` : ''}${warnings} warning${warnings === 1 ? '' : 's'}, ${failures.length} failed${blueprint.steps.length === 0 ? ' (this blueprint has no preparation steps)' : ''}\n`,
       );
       events.emit({ type: 'run.completed', outcome: failures.length > 0 ? 'failed' : 'succeeded', exitCode });
       return exitCode;

@@ -94,7 +94,8 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
       // telling the operator to run the command they are running.
       if (command === 'install' && r.plannedByInstall && r.status !== 'pass')
         return `${at} + ${r.title}: ${r.summary} (in the plan)`;
-      const icon = r.status === 'pass' ? '✔' : r.status === 'warn' ? '⚠' : '✖';
+      // A manual step passes on the operator's word: its mark is not a check's ✔ (trial finding 100).
+      const icon = r.confirmedByOperator ? '☑' : r.status === 'pass' ? '✔' : r.status === 'warn' ? '⚠' : '✖';
       return `${at} ${icon} ${r.title}: ${r.summary}${r.status !== 'pass' && r.fix ? `\n           fix: ${r.fix}` : ''}`;
     }
     case 'step.started':
@@ -102,7 +103,7 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
     case 'step.progress':
       return `${at} ${event.step}: ${event.message}`;
     case 'step.completed':
-      return `${at} ${event.step}: ${event.pending ? `pending, waiting for ${event.pending}` : 'done'}`;
+      return `${at} ${event.step}: ${event.pending ? `pending, waiting for ${event.pending}` : event.confirmedByOperator ? 'confirmed by you' : 'done'}`;
     case 'upgrade.started':
       // Each parameter that changes with both values, under the header (deployed → new).
       return [

@@ -36,15 +36,21 @@ export function statusText(
   return lines.join('\n');
 }
 
-/** What a section's header says of it: its verdict, and that drift was not checked (once, not per stack). */
-function sectionHead(section: StatusSection, passed: number): string {
+/**
+ * What a section's header says of it: its verdict, the folded items it counts (checks that passed, and
+ * apart from them manual steps the operator confirmed: nothing checked those, trial finding 100), and
+ * that drift was not checked (once, not per stack).
+ */
+function sectionHead(section: StatusSection, folded: readonly StatusItem[] = []): string {
   const unchecked = section.items.some((item) => item.facts?.drift === 'NOT_CHECKED');
-  const count = passed > 0 ? ` · ${passed} passed` : '';
+  const confirmed = folded.filter((item) => item.confirmedByOperator).length;
+  const passed = folded.length - confirmed;
+  const count = `${passed > 0 ? ` · ${passed} passed` : ''}${confirmed > 0 ? ` · ${confirmed} confirmed by you` : ''}`;
   return `${section.title}: ${VERDICT[section.state]}${count}${unchecked ? ' · drift not checked (--drift checks it)' : ''}`;
 }
 
 function sectionLines(section: StatusSection, width: number, now: Date): string[] {
-  const lines = hangingWrap('', sectionHead(section, 0), '  ', width);
+  const lines = hangingWrap('', sectionHead(section), '  ', width);
   for (const item of section.items) lines.push(...itemLines(item, width, now));
   return lines;
 }
@@ -61,14 +67,17 @@ const ORDER: Record<StatusState, number> = { 'needs-action': 0, 'could-not-check
 function foldedSections(status: DeploymentStatus, width: number, now: Date): string[] {
   const lines: string[] = [];
   let passed = 0;
+  let confirmed = 0;
   let notes = 0;
   const sections = [...status.sections].sort((a, b) => ORDER[a.state] - ORDER[b.state]);
   for (const section of sections) {
     const folded = section.items.filter(
       (item) => section.section !== 'stacks' && item.state === 'healthy' && !item.advisory,
     );
-    passed += folded.length;
-    lines.push(...hangingWrap('', sectionHead(section, folded.length), '  ', width));
+    const byOperator = folded.filter((item) => item.confirmedByOperator).length;
+    confirmed += byOperator;
+    passed += folded.length - byOperator;
+    lines.push(...hangingWrap('', sectionHead(section, folded), '  ', width));
     const shown = section.items
       .filter((item) => !folded.includes(item))
       .map((item) => {
@@ -92,6 +101,7 @@ function foldedSections(status: DeploymentStatus, width: number, now: Date): str
   }
   const what = [
     ...(passed > 0 ? [`${passed} passed ${passed === 1 ? 'check' : 'checks'}`] : []),
+    ...(confirmed > 0 ? [`${confirmed} ${confirmed === 1 ? 'step' : 'steps'} confirmed by you`] : []),
     ...(notes > 0 ? [`${notes === 1 ? "a note's next step" : `${notes} notes' next steps`}`] : []),
   ];
   if (what.length > 0)
@@ -120,7 +130,7 @@ function itemLines(item: StatusItem, width: number, now: Date, base = '', label 
   const indent = `${base}${item.detail ? '    ' : ''}`;
   const summary = readable(item.summary, now);
   const lines = hangingWrap(
-    `${indent}${item.advisory ? '⚠' : ICON[item.state]} `,
+    `${indent}${item.advisory ? '⚠' : item.confirmedByOperator ? '☑' : ICON[item.state]} `,
     `${item.title}: ${summary.text}`,
     `${indent}    `,
     width,

@@ -53,8 +53,9 @@ export interface StepProgress {
   /**
    * `pending`: it did all it can this run, and its result waits on someone outside it (`pending`).
    * `stopped`: the operator stopped the run while it ran (Ctrl+C), which is not a failure of the step.
+   * `confirmed`: a manual step the operator said is done; nothing checked it (never drawn as done).
    */
-  state: 'running' | 'done' | 'pending' | 'failed' | 'stopped';
+  state: 'running' | 'done' | 'confirmed' | 'pending' | 'failed' | 'stopped';
   startedAt: number;
   finishedAt?: number;
   detail?: string;
@@ -361,7 +362,7 @@ function reduce(state: ProgressSnapshot, event: StackguideEvent, now: number): P
           // Ticked done only when nothing outside the run is still to come.
           ...(event.pending
             ? { state: 'pending' as const, pending: event.pending }
-            : { state: 'done' as const }),
+            : { state: event.confirmedByOperator ? ('confirmed' as const) : ('done' as const) }),
           finishedAt: now,
         }),
       );

@@ -181,7 +181,8 @@ export function checkItem(check: CheckResult, section: StatusSectionId = 'accoun
     if (check.id.includes('.delegation.parent.')) return { ...detail, state: 'needs-action', ...next };
     return { ...detail, state: 'healthy', advisory: true, ...next };
   }
-  if (check.status === 'pass') return { ...base, state: 'healthy' };
+  if (check.status === 'pass')
+    return { ...base, state: 'healthy', ...(check.confirmedByOperator ? { confirmedByOperator: true } : {}) };
   if (check.status === 'fail' || warningAsksAction(check, section))
     return { ...base, state: 'needs-action', ...next };
   // Other warnings (an imported certificate ACM never renews, SES production access under review, a

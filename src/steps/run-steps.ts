@@ -216,7 +216,13 @@ export async function applyStep(
         inputs,
       )
     : {};
-  base.emit({ type: 'step.completed', step: entry.id, outputs, ...(pending ? { pending } : {}) });
+  base.emit({
+    type: 'step.completed',
+    step: entry.id,
+    outputs,
+    ...(pending ? { pending } : {}),
+    ...(definition.doneByOperator ? { confirmedByOperator: true } : {}),
+  });
   return outputs;
 }
 

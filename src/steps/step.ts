@@ -35,6 +35,12 @@ export interface StepDefinition<Config, Inputs = Record<string, never>> extends 
   apply?(context: StepContext, config: Config, inputs: Inputs): Promise<StepOutputs>;
   /** Outputs the inputs alone already give (what `apply` will return), for the review to show: never a secret. */
   known?(config: Config, inputs: Inputs): StepOutputs;
+  /**
+   * The operator does this step's work by hand and confirms it (a manual step): stackguide neither
+   * does nor checks it, so its completion says so (`step.completed` with `confirmedByOperator`) and
+   * reads "confirmed by you", never a check's ✔ (trial finding 100).
+   */
+  readonly doneByOperator?: true;
 }
 
 export type SavedStepInputs = Record<string, string | number | boolean | string[]>;

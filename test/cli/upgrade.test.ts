@@ -88,7 +88,7 @@ describe('stackguide upgrade against moto', () => {
     );
 
     const upgraded = await cli('upgrade', '--yes', '--set', 'instanceSize=db.t3.small');
-    expect(upgraded.stderr).toContain('✔ Maintenance mode is on: confirmed');
+    expect(upgraded.stderr).toContain('☑ Maintenance mode is on: confirmed by you');
     expect(upgraded.code, upgraded.stderr).toBe(0);
     // The header says what changes: the answer given with --set. The version is the one the stacks' tags
     // say they run (this blueprint's 2.0.0), not the answers file's older blueprintVersion.

@@ -140,6 +140,29 @@ describe('printers, rendered to strings', () => {
     ]);
   });
 
+  it("plain: a manual step the operator confirmed says so, never done or a check's ✔ (trial finding 100)", () => {
+    const lines: string[] = [];
+    const bus = new EventBus();
+    attachPlainPrinter(bus, { write: (line) => lines.push(line), now: () => 0 });
+    bus.emit({
+      type: 'check.result',
+      result: {
+        id: 'calendar.done',
+        step: 'calendar',
+        title: 'Set up an iCal calendar for notifications',
+        status: 'pass',
+        summary: 'confirmed by you: https://calendar.example.edu/geo.ics',
+        required: true,
+        confirmedByOperator: true,
+      },
+    });
+    bus.emit({ type: 'step.completed', step: 'calendar', outputs: {}, confirmedByOperator: true });
+    expect(lines).toEqual([
+      '[     0s] ☑ Set up an iCal calendar for notifications: confirmed by you: https://calendar.example.edu/geo.ics',
+      '[     0s] calendar: confirmed by you',
+    ]);
+  });
+
   it('plain: an upgrade lists each parameter it changes under its header, and its change sets count them (trial finding 53)', () => {
     const lines: string[] = [];
     const bus = new EventBus();

@@ -15,7 +15,9 @@ describe('recordRecap', () => {
     events.emit({ type: 'step.started', step: 'cert', kind: 'certificate', title: 'Certificate' });
     events.emit({ type: 'warning', code: 'dns.slow', message: 'The resolver is slow' });
     events.emit({ type: 'step.started', step: 'ses', kind: 'ses', title: 'Take AWS SES out of sandbox' });
+    events.emit({ type: 'step.started', step: 'calendar', kind: 'manual', title: 'Set up a calendar' });
     events.emit({ type: 'step.completed', step: 'zone', outputs: {} });
+    events.emit({ type: 'step.completed', step: 'calendar', outputs: {}, confirmedByOperator: true });
     events.emit({ type: 'step.completed', step: 'never-started', outputs: {} });
     events.emit({
       type: 'step.completed',
@@ -37,6 +39,8 @@ describe('recordRecap', () => {
           done: false,
           pending: "AWS's review of SES production access in us-east-1, usually 24-48 hours",
         },
+        // Done by the operator, who said so: nothing checked it (trial finding 100).
+        { id: 'calendar', title: 'Set up a calendar', done: true, confirmed: true },
       ],
     });
   });

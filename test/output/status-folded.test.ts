@@ -20,6 +20,11 @@ const pass = (id: string, title: string, summary: string): StatusItem => ({
   state: 'healthy',
   summary,
 });
+/** A manual step the operator confirmed: healthy on their word, nothing checked it (trial finding 100). */
+const confirmed = (id: string, title: string, summary: string): StatusItem => ({
+  ...pass(id, title, summary),
+  confirmedByOperator: true,
+});
 const note = (id: string, title: string, summary: string, nextAction: string): StatusItem => ({
   id,
   title,
@@ -104,12 +109,12 @@ function opensarlab(
       'manual',
       'Manual steps',
       [
-        pass(
+        confirmed(
           'calendar.done',
           'Set up an iCal calendar for notifications',
-          'confirmed: https://calendar.example.edu/geo-class.ics',
+          'confirmed by you: https://calendar.example.edu/geo-class.ics',
         ),
-        pass('repos.done', 'Prepare the CodeCommit repositories', 'confirmed'),
+        confirmed('repos.done', 'Prepare the CodeCommit repositories', 'confirmed by you'),
       ],
     ],
     [
@@ -166,12 +171,13 @@ describe('status folded to one screen in a terminal (trial finding 29)', () => {
       '      second, 0 sent in the last 24 h, verified recipients only); production',
       '      access requested, AWS is reviewing it (case 17000000001)',
       'Secrets: healthy · 1 passed',
-      'Manual steps: healthy · 2 passed',
+      'Manual steps: healthy · 2 confirmed by you',
       'Account preparation: healthy · 1 passed',
       '  ⚠ Cost allocation tag osl-deployment active in Billing: not listed by Billing',
       '      yet',
       '',
-      "Folded: 9 passed checks, 3 notes' next steps (--all shows everything)",
+      "Folded: 7 passed checks, 2 steps confirmed by you, 3 notes' next steps (--all",
+      '  shows everything)',
     ]);
     // The command typed and the prompt after it still fit a 24-row window.
     expect(lines.length).toBeLessThanOrEqual(22);
@@ -184,6 +190,8 @@ describe('status folded to one screen in a terminal (trial finding 29)', () => {
     expect(text).toContain('✔ Certificate expiry: valid until 3 Mar 2027 (89 days)');
     expect(text).toContain('    next: Import a renewed certificate before it expires');
     expect(text).not.toContain('Folded');
+    // A manual step the operator confirmed has its own mark, never a check's ✔ (trial finding 100).
+    expect(text).toContain('☑ Prepare the CodeCommit repositories: confirmed by you');
   });
 
   it('an ARN longer than the width starts at column 0, so the terminal folds as little of it as it can (trial finding 86)', () => {
@@ -228,7 +236,10 @@ describe('status folded to one screen in a terminal (trial finding 29)', () => {
       '      next: Allow acm:DescribeCertificate.',
     ]);
     expect(lines[8]).toBe('Stacks: healthy · drift not checked (--drift checks it)');
-    expect(lines.at(-1)).toBe("Folded: 5 passed checks, 2 notes' next steps (--all shows everything)");
+    expect(lines.slice(-2)).toEqual([
+      "Folded: 3 passed checks, 2 steps confirmed by you, 2 notes' next steps (--all",
+      '  shows everything)',
+    ]);
   });
 
   it('says a next action shared by items in a row once, after the last of them', () => {

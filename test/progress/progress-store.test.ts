@@ -79,6 +79,8 @@ describe('ProgressStore', () => {
       pending: "AWS's review of SES production access in us-east-1, usually 24-48 hours",
     });
     store.apply({ type: 'step.completed', step: 'roles', outputs: {} });
+    store.apply({ type: 'step.started', step: 'calendar', kind: 'manual', title: 'Calendar' });
+    store.apply({ type: 'step.completed', step: 'calendar', outputs: {}, confirmedByOperator: true });
     const { steps } = store.getSnapshot();
     expect(steps.ses).toMatchObject({
       state: 'pending',
@@ -87,5 +89,7 @@ describe('ProgressStore', () => {
     });
     expect(steps.roles?.state).toBe('done');
     expect(steps.roles?.pending).toBeUndefined();
+    // The operator's word, not a done of stackguide's (trial finding 100).
+    expect(steps.calendar).toMatchObject({ state: 'confirmed', finishedAt: 4_000 });
   });
 });

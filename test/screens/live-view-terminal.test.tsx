@@ -325,12 +325,14 @@ describe('the live view at 80x24', () => {
       ['ses', 'ses', 'Take AWS SES out of sandbox'],
       ['costTag', 'costTag', 'Create an AWS cost allocation tag'],
       ['roles', 'serviceLinkedRoles', 'Service-linked roles'],
+      ['calendar', 'manual', 'Set up an iCal calendar for notifications'],
     ] as const) {
       store.apply({ type: 'step.started', step, kind, title });
       store.apply({
         type: 'step.completed',
         step,
         outputs: {},
+        ...(step === 'calendar' ? { confirmedByOperator: true } : {}),
         ...(step === 'ses'
           ? {
               pending:
@@ -358,6 +360,10 @@ describe('the live view at 80x24', () => {
       'waiting for Billing to list the tag key deployment_name, about 24 hours after the first stack carries it; then run stackguide install again to activate it',
     );
     expect(frame).toContain('✔ Service-linked roles');
+    // A manual step the operator confirmed: nothing checked it, so it never takes a check's ✔ (trial
+    // finding 100).
+    expect(frame).toMatch(/☑ Set up an iCal calendar for notifications \S+ confirmed by you/);
+    expect(frame).not.toContain('✔ Set up an iCal calendar');
     view.unmount();
   });
 

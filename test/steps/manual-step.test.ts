@@ -76,7 +76,9 @@ describe('manual step', () => {
       expect.objectContaining({
         id: 'calendar.done',
         status: 'pass',
-        summary: `confirmed: ${url}`,
+        // It passes on the operator's word, and says so (trial finding 100).
+        summary: `confirmed by you: ${url}`,
+        confirmedByOperator: true,
         required: true,
       }),
     ]);
@@ -189,10 +191,16 @@ describe('manual step', () => {
     };
     expect(statusText('Code Ocean', status, 80).split('\n').slice(2)).toEqual([
       'Manual steps: needs action',
-      '✔ VPC endpoint security groups (existing VPC only): confirmed',
+      '☑ VPC endpoint security groups (existing VPC only): confirmed by you',
       '✖ KMS customer-managed keys: not confirmed',
       '    next: Create them if you need them.',
     ]);
+    // Folded to a screen, the confirmed step is counted as confirmed by you, never as a check that
+    // passed (trial finding 100).
+    const folded = statusText('Code Ocean', status, 80, new Date(), true);
+    expect(folded).toContain('Manual steps: needs action · 1 confirmed by you\n');
+    expect(folded).toContain('Folded: 1 step confirmed by you (--all shows everything)');
+    expect(folded).not.toContain('passed');
   });
 
   it('offers Yes for the confirmation, and asks nothing when the answers file shows the step done', async () => {

@@ -68,6 +68,7 @@ function manualOutputs(
 
 export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
   ...manualConfig,
+  doneByOperator: true,
   async ask(context, rawConfig, saved) {
     const config = filledConfig(context, rawConfig);
     const collect = config.collect;
@@ -151,9 +152,12 @@ export const manualStep = defineStep<typeof manualConfig.configSchema, Inputs>({
         // ("Done, or not needed") must still read as two different items.
         title: context.stepTitle ?? config.confirm ?? config.instructions.split('\n')[0] ?? context.stepId,
         status: inputs.confirmed ? 'pass' : 'fail',
-        summary: inputs.confirmed ? `confirmed${inputs.answer ? `: ${inputs.answer}` : ''}` : 'not confirmed',
+        summary: inputs.confirmed
+          ? `confirmed by you${inputs.answer ? `: ${inputs.answer}` : ''}`
+          : 'not confirmed',
         required: true,
-        ...(inputs.confirmed ? {} : { fix: config.instructions }),
+        // It passes on the operator's word: nothing here looked at the calendar or the repositories.
+        ...(inputs.confirmed ? { confirmedByOperator: true } : { fix: config.instructions }),
       },
     ];
   },
