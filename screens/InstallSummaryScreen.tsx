@@ -37,7 +37,7 @@ export function InstallSummaryScreen(props: InstallSummaryScreenProps) {
   return (
     <ScreenLines
       // Under it: the empty line Ink leaves after its last frame, then the shell's prompt (seen in tmux).
-      lines={foldToFit(FOLDS.length, roomIn(rows, 2), (fold) => summaryLines(props, width, fold))}
+      lines={foldToFit(FOLDS.length, roomIn(rows, 2), width, (fold) => summaryLines(props, width, fold))}
     />
   );
 }

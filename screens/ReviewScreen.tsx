@@ -21,6 +21,11 @@ export interface ReviewScreenProps {
  * whole on every key. Only the question line (or the picker) is live.
  */
 export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
+  const { stdout } = useStdout();
+  const width = (stdout as { columns?: number }).columns || 80;
+  const rows = (stdout as { rows?: number }).rows;
+  // The question wraps like the review above it, and the review keeps room for all of its rows.
+  const question = reviewQuestion(plan, width);
   const entries = pickable(plan);
   const [picking, showPicking] = useState<number | undefined>(undefined);
   const [changing, setChanging] = useState<Pickable | undefined>(undefined);
@@ -66,20 +71,58 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
   });
   return (
     <>
-      <Static items={[plan]}>{(shown) => <ReviewBody key="plan" plan={shown} />}</Static>
+      <Static items={[plan]}>
+        {(shown) => (
+          // Under the review: a blank line, the question, and the line the cursor waits on.
+          <ReviewBody key="plan" plan={shown} width={width} room={roomIn(rows, question.length + 2)} />
+        )}
+      </Static>
       {changing !== undefined ? (
         <Text>
           Changing <Text bold>{changing.label}</Text>; the review follows again.
         </Text>
       ) : picking === undefined ? (
-        <Text>
-          {stacksQuestion(plan.stacks)} <Text bold>y</Text> to go ahead, <Text bold>n</Text> to stop,{' '}
-          <Text bold>c</Text> to change an answer
-        </Text>
+        <Box flexDirection="column">
+          {question.map((line) => (
+            <KeyedLine key={line} text={line} />
+          ))}
+        </Box>
       ) : (
         <AnswerPicker plan={plan} entries={entries} cursor={picking} refused={refused} />
       )}
     </>
+  );
+}
+
+/**
+ * The question under the review, with the keys it takes, wrapped by words at `width`: a key stays
+ * with what it does ("c to change an answer" is never split after its "c").
+ */
+function reviewQuestion(plan: InstallPlan, width: number): string[] {
+  const kept = (words: string) => words.replaceAll(' ', KEEP);
+  const text = `${stacksQuestion(plan.stacks)} ${['y to go ahead,', 'n to stop,', 'c to change an answer'].map(kept).join(' ')}`;
+  return hangingWrap('', text, '  ', width).map((line) => line.replaceAll(KEEP, ' '));
+}
+
+/** A space no line breaks at. */
+const KEEP = '\uE001';
+
+/** A line of the question, its keys (`y to …`) in bold. */
+function KeyedLine({ text }: { text: string }) {
+  const parts = text.split(/(?<=^|\s)([ync])(?= to )/);
+  return (
+    <Text>
+      {parts.map((part, index) =>
+        index % 2 === 1 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one line never move.
+          <Text key={index} bold>
+            {part}
+          </Text>
+        ) : (
+          part
+        ),
+      )}
+    </Text>
   );
 }
 
@@ -189,13 +232,10 @@ function answerString(plan: InstallPlan, id: string, value: AnswerValue | undefi
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
-function ReviewBody({ plan }: { plan: InstallPlan }) {
-  const { stdout } = useStdout();
-  const width = (stdout as { columns?: number }).columns || 80;
-  const rows = (stdout as { rows?: number }).rows;
+function ReviewBody({ plan, width, room }: { plan: InstallPlan; width: number; room: number }) {
   return (
     <Box flexDirection="column">
-      <ScreenLines lines={reviewLines(plan, width, rows)} />
+      <ScreenLines lines={reviewLines(plan, width, room)} />
       <Text> </Text>
     </Box>
   );
@@ -206,10 +246,13 @@ function ReviewBody({ plan }: { plan: InstallPlan }) {
  * the steps that are already right into one counted line and says each step's change on its line
  * (and the header, tags and IAM line say less); `parameters` writes them `Key=value`; `counted` says
  * only how many parameters a stack gets, except those a re-install changes; `fixes` leaves a
- * warning's fix out (`preflight` and `status` say it).
+ * warning's fix out (`preflight` and `status` say it); `terse` says the checks' count and the IAM
+ * acknowledgement in fewer words; `details` says each change by its action and resource, without
+ * its detail (a first install of opensarlab at 80x24 needs it: the SES request, the secret and the
+ * certificate it creates each took a row or two more; trial finding 93).
  */
-type Fold = 'none' | 'steps' | 'parameters' | 'counted' | 'fixes';
-const FOLDS: readonly Fold[] = ['none', 'steps', 'parameters', 'counted', 'fixes'];
+type Fold = 'none' | 'steps' | 'parameters' | 'counted' | 'fixes' | 'terse' | 'details';
+const FOLDS: readonly Fold[] = ['none', 'steps', 'parameters', 'counted', 'fixes', 'terse', 'details'];
 
 /**
  * The review, compact enough that it and its question fit the window with nothing scrolled off: what
@@ -222,9 +265,8 @@ const FOLDS: readonly Fold[] = ['none', 'steps', 'parameters', 'counted', 'fixes
  * A plan too tall for the window (opensarlab's at 80x24) is folded as little as it takes, never its
  * answers, changes, warnings or failures. Without a known height (no terminal) it is never folded.
  */
-function reviewLines(plan: InstallPlan, width: number, rows: number | undefined): ScreenLine[] {
-  // Under the review: a blank line, the question, and the line the cursor waits on.
-  return foldToFit(FOLDS.length, roomIn(rows, 3), (fold) => layoutReview(plan, width, fold));
+function reviewLines(plan: InstallPlan, width: number, room: number): ScreenLine[] {
+  return foldToFit(FOLDS.length, room, width, (fold) => layoutReview(plan, width, fold));
 }
 
 function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLine[] {
@@ -255,7 +297,7 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
     // The checks' count heads the section: what is planned below answers those install does.
     heading(
       'Preparation, in order',
-      hangingWrap('', `Preparation, in order (${checksText(plan)}):`, '  ', width),
+      hangingWrap('', `Preparation, in order (${checksText(plan, folds('terse'))}):`, '  ', width),
     );
     const warnings = plan.checks.filter((each) => each.status !== 'pass' && !isPlanned(plan, each));
     const warning = (check: CheckResult, indent: string) => {
@@ -287,16 +329,24 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
         continue;
       }
       const [only, ...more] = step.changes;
-      if (folds('steps') && only && more.length === 0 && !isCommand(only.detail)) {
+      if (folds('steps') && only && more.length === 0 && (folds('details') || !isCommand(only.detail))) {
         // Folded, a step's one change goes on its line.
-        for (const text of hangingWrap('  ', `${step.title}: ${changeText(only)}`, '    ', width))
+        for (const text of hangingWrap(
+          '  ',
+          `${step.title}: ${changeText(only, folds('details'))}`,
+          '    ',
+          width,
+        ))
           lines.push({ text });
       } else if (!folds('steps') || step.changes.length > 0) {
         // A step that changes nothing but has a warning is not "already right": the warning says why.
         const title = step.changes.length === 0 ? `${step.title}: nothing to change now` : step.title;
         for (const text of hangingWrap('  ', title, '    ', width)) lines.push({ text });
         for (const each of step.changes)
-          for (const text of changeLines(each, '    ', width)) lines.push({ text, dim: true });
+          for (const text of folds('details')
+            ? hangingWrap('    ', changeText(each, true), '      ', width)
+            : changeLines(each, '    ', width))
+            lines.push({ text, dim: true });
       }
       // Folded, a step without changes is told by its warnings alone, which name what they check.
       for (const check of own) warning(check, folds('steps') && step.changes.length === 0 ? '  ' : '    ');
@@ -373,9 +423,12 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
     const creates = iamStacks.every((stack) =>
       stack.resourceTypes?.some((type) => type.startsWith('AWS::IAM::')),
     );
+    // Terse, what the blueprint asks is said as what the stacks may do: the same claim, one row.
     const text = creates
       ? `${names} ${iamStacks.length === 1 ? 'creates' : 'create'} IAM resources (${capabilities}): y acknowledges that.`
-      : `The blueprint asks that ${names.replace(/^All /, 'all ')} may create IAM resources (${capabilities}): y acknowledges that.`;
+      : folds('terse')
+        ? `${names} may create IAM resources (${capabilities}): y acknowledges that.`
+        : `The blueprint asks that ${names.replace(/^All /, 'all ')} may create IAM resources (${capabilities}): y acknowledges that.`;
     for (const line of hangingWrap('⚠ ', text, '  ', width)) lines.push({ text: line, color: 'yellow' });
   }
   // The last change asked for here that a required check refused: undone, each failure said.
@@ -406,8 +459,9 @@ function isCommand(detail: string | undefined): detail is string {
   return detail !== undefined && /^(aws|stackguide) /.test(detail);
 }
 
-function changeText(change: PlannedStep['changes'][number]): string {
-  return `${change.action} ${change.resource}${change.detail ? `: ${change.detail}` : ''}`;
+/** `create secret dockerhub/creds: <detail>`; `brief`, without the detail. */
+function changeText(change: PlannedStep['changes'][number], brief = false): string {
+  return `${change.action} ${change.resource}${change.detail && !brief ? `: ${change.detail}` : ''}`;
 }
 
 /** A step's change under `indent`; a command in it on lines of its own, cut with ` \` as the product's others. */
@@ -463,15 +517,18 @@ function isPlanned(plan: InstallPlan, check: CheckResult): boolean {
   );
 }
 
-/** `checks: 4 passed, 1 to be done by this install`: each check counted by what it found. */
-function checksText(plan: InstallPlan): string {
+/**
+ * `checks: 4 passed, 1 to be done by this install`: each check counted by what it found; `terse`,
+ * `… 1 to do here`.
+ */
+function checksText(plan: InstallPlan, terse: boolean): string {
   const count = (test: (check: CheckResult) => boolean): number => plan.checks.filter(test).length;
   const planned = count((check) => isPlanned(plan, check));
   const warned = count((check) => check.status === 'warn' && !isPlanned(plan, check));
   const failed = count((check) => check.status === 'fail' && !isPlanned(plan, check));
   return [
     `checks: ${count((check) => check.status === 'pass')} passed`,
-    ...(planned > 0 ? [`${planned} to be done by this install`] : []),
+    ...(planned > 0 ? [`${planned} ${terse ? 'to do here' : 'to be done by this install'}`] : []),
     ...(warned > 0 ? [`${warned} ${warned === 1 ? 'warning' : 'warnings'}`] : []),
     ...(failed > 0 ? [`${failed} failed (not required)`] : []),
   ].join(', ');

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { rowsOf } from '../src/output/destroy-plan-text.ts';
 
 /**
  * One line of a screen laid out to the window (the review, the install summary): its text within
@@ -12,21 +13,30 @@ export interface ScreenLine {
 }
 
 /**
- * The layout that fits `room` rows, folding as little as it takes: `layout(level)` for each level in
- * turn (0 folds nothing; each level folds what the one before did and more) until one fits, else the
- * most folded. Without a known height (`room` infinite: no terminal) nothing is folded.
+ * The layout that fits `room` rows of a terminal `width` columns wide, folding as little as it takes:
+ * `layout(level)` for each level in turn (0 folds nothing; each level folds what the one before did
+ * and more) until one fits, else the most folded. Rows are counted as the terminal shows them: a line
+ * longer than the width (a URL kept whole) folds onto more, as destroy's plan counts them (trial
+ * finding 93: opensarlab's review was counted by lines). Without a known height (`room` infinite: no
+ * terminal) nothing is folded.
  */
 export function foldToFit(
   levels: number,
   room: number,
+  width: number,
   layout: (level: number) => ScreenLine[],
 ): ScreenLine[] {
   let lines: ScreenLine[] = [];
   for (let level = 0; level < levels; level += 1) {
     lines = layout(level);
-    if (lines.length <= room) break;
+    if (screenRows(lines, width) <= room) break;
   }
   return lines;
+}
+
+/** The rows these lines take in a terminal `width` columns wide. */
+export function screenRows(lines: readonly ScreenLine[], width: number): number {
+  return rowsOf(lines.map((line) => line.text).join('\n'), width);
 }
 
 /** The rows a screen may use: the window's height less what stays under it, unbounded without one. */

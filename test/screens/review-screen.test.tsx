@@ -738,3 +738,142 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
     view.unmount();
   });
 });
+
+/**
+ * opensarlab's review on a fresh account, as the lab showed it in tmux (trial finding 93): no SES request
+ * yet (this install sends it), the Docker Hub secret and the certificate to create, the cost tag not
+ * listed by Billing yet; 5 checks passed, 3 to be done by this install, 1 warning.
+ */
+async function freshOpensarlabPlan(): Promise<InstallPlan> {
+  const plan = await opensarlabPlan();
+  const check = (id: string, title: string, status: 'pass' | 'warn', summary: string) => ({
+    id,
+    step: id.split('.')[0] ?? id,
+    title,
+    status,
+    summary,
+    required: false,
+    ...(status === 'warn' ? { plannedByInstall: true } : {}),
+  });
+  const change = (step: string, action: 'create' | 'request', resource: string, detail: string) => ({
+    step,
+    action,
+    resource,
+    detail,
+  });
+  const titled = (id: string) => plan.steps.find((each) => each.id === id)?.title ?? id;
+  const step = (id: string, kind: string, changes: InstallPlan['steps'][number]['changes'] = []) => ({
+    id,
+    kind,
+    title: titled(id),
+    changes,
+  });
+  return {
+    ...plan,
+    deployment: 'geo',
+    answers: { containerBranch: 'main', clusterBranch: 'main', ...plan.answers },
+    steps: [
+      step('ses', 'ses', [
+        change(
+          'ses',
+          'request',
+          'SES production access in us-east-1',
+          'PutAccountDetails (TRANSACTIONAL, https://opensarlab.example.edu); AWS reviews it, usually in 24-48 h',
+        ),
+      ]),
+      step('costTag', 'costTag'),
+      step('dockerhub', 'registrySecret', [
+        change(
+          'dockerhub',
+          'create',
+          'secret dockerhub/creds',
+          'Docker Hub credentials of geouser, tagged stackguide:deployment=geo',
+        ),
+      ]),
+      step('calendar', 'manual'),
+      step('certificate', 'certificate', [
+        change(
+          'certificate',
+          'create',
+          'certificate for opensarlab.example.edu',
+          'import certs/opensarlab.pem into ACM',
+        ),
+      ]),
+      step('repositories', 'manual'),
+    ],
+    checks: [
+      check('ses.production', 'SES production access in us-east-1', 'warn', 'sandbox: not requested yet'),
+      check('ses.identity', 'SES identity', 'pass', 'verified'),
+      check('costTag.account', 'Management account', 'pass', 'this is the management account'),
+      {
+        ...check(
+          'costTag.active',
+          'Cost allocation tag osl-deployment active in Billing',
+          'warn',
+          'not listed by Billing yet',
+        ),
+        plannedByInstall: false,
+        fix: 'Billing lists the tag key osl-deployment only after it has been used on a resource, about 24 hours after the first stack is created (stackguide tags every stack with it). Run stackguide install again after that: it activates the key then.',
+      },
+      check('dockerhub.secret', 'Secret dockerhub/creds', 'warn', 'missing: stackguide install creates it'),
+      check('calendar.url', 'Calendar URL', 'pass', 'answers'),
+      check('certificate.key', 'Private key', 'pass', 'matches the certificate'),
+      check('certificate.imported', 'Certificate in ACM', 'warn', 'not imported yet'),
+      check('repositories.container', 'Repository geo-container', 'pass', 'exists'),
+    ].slice(0, 9),
+  };
+}
+
+/**
+ * The frame's lines, once it is asserted that they and the row the cursor waits on fit `height` rows,
+ * each line as many rows as the terminal gives it at `width`.
+ */
+function fitsRows(frame: string, width: number, height: number): string[] {
+  const lines = frame.replace(/\n+$/, '').split('\n');
+  const rows = lines.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / width)), 0) + 1;
+  expect(rows, lines.join('\n')).toBeLessThanOrEqual(height);
+  return lines;
+}
+
+describe('ReviewScreen at 80x24 on a fresh account (trial finding 93)', () => {
+  it("fits opensarlab's first review and its question in 24 rows, counted as they wrap, 'Review:' on the first", async () => {
+    const plan = await freshOpensarlabPlan();
+    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 24,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const lines = fitsRows(view.lastFrame(), 80, 24);
+    expect(lines[0]).toMatch(/^Review: opensarlab 1\.0\.0 as geo in account 123456789012, us-east-1$/);
+    expect(lines[1]).toMatch(/^Answers: /);
+    const text = lines.join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain('checks: 5 passed, 3 to do here, 1 warning');
+    // Every change and warning is still said, by what it does.
+    expect(text).toContain('Take AWS SES out of sandbox: request SES production access in us-east-1');
+    expect(text).toContain('create secret dockerhub/creds');
+    expect(text).toContain('create certificate for opensarlab.example.edu');
+    expect(text).toContain(
+      '⚠ Cost allocation tag osl-deployment active in Billing: not listed by Billing yet',
+    );
+    expect(text).toContain('All 3 stacks may create IAM resources (CAPABILITY_IAM): y acknowledges that.');
+    expect(lines.at(-1)).toBe('Create these 3 stacks? y to go ahead, n to stop, c to change an answer');
+    view.unmount();
+  });
+
+  it('keeps room for the question as it wraps in a narrow window', async () => {
+    const plan = await freshOpensarlabPlan();
+    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
+      columns: 50,
+      rows: 40,
+    });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('change an answer'));
+    const lines = fitsRows(view.lastFrame(), 50, 40);
+    expect(lines[0]).toMatch(/^Review: /);
+    // The question goes on under its text, by words.
+    expect(lines.slice(-2)).toEqual([
+      'Create these 3 stacks? y to go ahead, n to stop,',
+      '  c to change an answer',
+    ]);
+    view.unmount();
+  });
+});
