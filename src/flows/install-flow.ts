@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
@@ -542,6 +542,7 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
           deployment,
           region,
           account: identity.account,
+          answersFile: resolve(answersPath),
         });
         return withJournalRun(events, journal, { command: 'install', told: asked.lastRun }, async () => {
           const packaged = await packageTemplates(plan, blueprint, {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isAbsolute, relative as relativePath } from 'node:path';
 import type { AwsContext } from '../aws/aws-context.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import type { StatusItem } from '../events.ts';
@@ -11,7 +12,7 @@ import {
 import { readDeploymentState } from '../journal/journal.ts';
 import type { Settings } from '../settings.ts';
 import { couldNotCheck } from '../status/could-not-check.ts';
-import { type DeploymentStatus, gatherStatus } from '../status/deployment-status.ts';
+import { type AnswersSource, type DeploymentStatus, gatherStatus } from '../status/deployment-status.ts';
 import { lastDeployment } from '../status/last-deployment.ts';
 import {
   changedItems,
@@ -60,7 +61,12 @@ export interface StatusHost extends FlowHost {
   show?(refresh: StatusRefresh): void;
 }
 
-interface Validated extends ExistingDeployment {
+/** The deployment found, and when status chose its answers file itself (no flag named it), which. */
+interface Chosen extends ExistingDeployment {
+  answers?: AnswersSource;
+}
+
+interface Validated extends Chosen {
   request: StatusRequest;
   /** The answers file read, when there is one: what install applies them from. */
   answersPath?: string;
@@ -75,8 +81,7 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
   return {
     async validate(request) {
       const found = await whichDeployment(request);
-      const answersPath =
-        request.configPath ?? (found.saved ? `${found.deployment}.answers.yaml` : undefined);
+      const answersPath = request.configPath ?? found.answers?.path;
       return { ...found, request, ...(answersPath ? { answersPath } : {}) };
     },
 
@@ -87,7 +92,7 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
       return { ...validated, aws, account };
     },
 
-    async execute({ request, blueprint, saved, deployment, region, aws, account, answersPath }) {
+    async execute({ request, blueprint, saved, deployment, region, aws, account, answersPath, answers }) {
       // What applies the saved answers when a stack holds other parameter values: install with the file.
       const applyCommand = answersPath
         ? rerunCommand({
@@ -125,6 +130,7 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
             settings: request.settings,
             ...(request.drift ? { drift: true } : {}),
             ...(applyCommand ? { applyCommand } : {}),
+            ...(answers ? { answers } : {}),
           }),
         ).catch(stoppedWatching);
         if (typeof status === 'number') return status;
@@ -149,14 +155,29 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
 
 /**
  * The deployment to show: named (--name/--region or --config), else the last one of this blueprint in
- * the state folder, with the answers file install wrote beside it when there is one.
+ * the state folder, with its answers: the file its journal records the last install or upgrade applied
+ * (trial finding 81: the lab's install used answers.yaml), else `<name>.answers.yaml` install writes
+ * beside the operator. Which one it took is said above the sections, as none was named.
  */
-async function whichDeployment(request: StatusRequest): Promise<ExistingDeployment> {
+async function whichDeployment(request: StatusRequest): Promise<Chosen> {
   if (request.deployment || request.region || request.configPath)
     return findExistingDeployment(request, 'status');
   const blueprint = await loadBlueprint(request.blueprintPath);
   const found = await lastDeployment(request.stateDir, blueprint.product.id);
-  const answersPath = `${found.deployment}.answers.yaml`;
-  const saved = existsSync(answersPath) ? await readAnswersFile(answersPath) : undefined;
-  return { blueprint, saved, deployment: found.deployment, region: found.region };
+  const recorded = (await readDeploymentState(request.stateDir, found.deployment))?.answersFile;
+  const candidates = [
+    ...(recorded ? [{ path: shownPath(recorded), from: 'journal' as const }] : []),
+    { path: `${found.deployment}.answers.yaml`, from: 'beside' as const },
+  ];
+  const chosen = candidates.find((candidate) => existsSync(candidate.path));
+  const saved = chosen ? await readAnswersFile(chosen.path) : undefined;
+  const looked = [...new Set(candidates.map(({ path }) => path))];
+  const answers: AnswersSource = chosen ?? { path: undefined, looked };
+  return { blueprint, saved, deployment: found.deployment, region: found.region, answers };
+}
+
+/** A recorded absolute path as the operator would type it here: relative when it is under this folder. */
+function shownPath(path: string): string {
+  const relative = relativePath(process.cwd(), path);
+  return relative === '' || relative.startsWith('..') || isAbsolute(relative) ? path : relative;
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { StackDescription } from '../aws/cloudformation-port.ts';
 import { rdsPort } from '../aws/rds-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
@@ -336,6 +337,7 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
           deployment,
           region,
           account: identity.account,
+          answersFile: resolve(configPath),
         });
         const stacks = await withJournalRun(events, journal, 'upgrade', async () => {
           const packaged = await packageTemplates(plan, blueprint, {

@@ -33,6 +33,11 @@ export interface DeploymentState {
   operations?: OperationRecord[];
   /** The destroy in progress (or finished), with the plan it showed: a re-run resumes from that plan. */
   destroy?: DestroyRecord;
+  /**
+   * The answers file (an absolute path) the last install or upgrade applied: `status` without --config
+   * reads it, not only `<name>.answers.yaml` (trial finding 81: the lab's install used answers.yaml).
+   */
+  answersFile?: string;
 }
 
 export type OperationCommand = 'install' | 'upgrade' | 'destroy';

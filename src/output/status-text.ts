@@ -1,5 +1,5 @@
 import type { StatusItem, StatusSection, StatusState } from '../events.ts';
-import type { DeploymentStatus } from '../status/deployment-status.ts';
+import type { AnswersSource, DeploymentStatus } from '../status/deployment-status.ts';
 import { shortTime } from './format.ts';
 import { arnsOut } from './terminal-text.ts';
 import { hangingWrap, ownLine } from './wrap.ts';
@@ -31,9 +31,60 @@ export function statusText(
     '  ',
     width,
   );
+  if (status.answers) lines.push(...hangingWrap('', answersLine(status.answers), '  ', width));
+  if (fold && status.destroyedAt !== undefined)
+    return [...lines, '', ...destroyedSections(status, width, now)].join('\n');
   if (fold) return [...lines, '', ...foldedSections(status, width, now)].join('\n');
   for (const section of status.sections) lines.push('', ...sectionLines(section, width, now));
   return lines.join('\n');
+}
+
+/** Which answers file status took by itself (none was named), so a "not given" below can be understood. */
+function answersLine(answers: AnswersSource): string {
+  if (answers.path === undefined)
+    return `No answers file: ${answers.looked.join(' and ')} ${answers.looked.length === 1 ? 'is' : 'are'} not here (--config names one)`;
+  return answers.from === 'journal'
+    ? `Answers from ${answers.path}, which the last install or upgrade used`
+    : `Answers from ${answers.path} (no --config given)`;
+}
+
+/**
+ * A deployment the journal records as destroyed, in a terminal (trial finding 99: 40 rows at 80x24, the
+ * stacks scrolled off under next steps for a certificate and manual steps): the stacks and when they were
+ * destroyed first, in full; the preparation sections counted on one line, as they say only what a
+ * re-install would go through, not something wrong now. `--all` and a pipe still list them.
+ */
+function destroyedSections(status: DeploymentStatus, width: number, now: Date): string[] {
+  const stacks = status.sections.filter((section) => section.section === 'stacks');
+  const preparation = status.sections.filter((section) => section.section !== 'stacks');
+  const lines = foldedSections({ ...status, sections: stacks }, width, now);
+  const items = preparation.flatMap((section) => section.items.filter((item) => item.detail !== true));
+  if (items.length === 0) return lines;
+  const count = (state: StatusState, advisory = false): number =>
+    items.filter((item) => item.state === state && (item.advisory === true) === advisory).length;
+  // Manual steps the operator confirmed are not checks that passed (trial finding 100).
+  const confirmed = items.filter((item) => item.confirmedByOperator).length;
+  const passed = count('healthy') - confirmed;
+  const toDo = preparation.filter((section) => section.state === 'needs-action').map(({ title }) => title);
+  const counts = [
+    ...(count('needs-action') > 0 ? [`${count('needs-action')} to do (${toDo.join(', ')})`] : []),
+    ...(count('could-not-check') > 0 ? [`${count('could-not-check')} not checkable`] : []),
+    ...(passed > 0 ? [`${passed} passed`] : []),
+    ...(confirmed > 0 ? [`${confirmed} confirmed by you`] : []),
+    ...(count('healthy', true) > 0
+      ? [`${count('healthy', true)} ${count('healthy', true) === 1 ? 'note' : 'notes'}`]
+      : []),
+  ];
+  return [
+    ...lines,
+    '',
+    ...hangingWrap(
+      '',
+      `Preparation a re-install goes through: ${counts.join(', ')} (--all lists them)`,
+      '  ',
+      width,
+    ),
+  ];
 }
 
 /**

@@ -38,7 +38,23 @@ export interface DeploymentStatus {
   sections: StatusSection[];
   /** The worst section's state: what the exit code says. */
   state: StatusState;
+  /**
+   * When the journal records a completed destroy and no stack exists: when it completed. The terminal
+   * then shows the stacks and folds the preparation, which only a re-install would go through.
+   */
+  destroyedAt?: string;
+  /** The answers file status chose itself (no --config or --name named the deployment), said on screen. */
+  answers?: AnswersSource;
 }
+
+/**
+ * Where the answers compared with came from when status chose them: the file the journal records the
+ * last install or upgrade applied, or `<name>.answers.yaml` beside the operator; or none, and where
+ * it looked.
+ */
+export type AnswersSource =
+  | { path: string; from: 'journal' | 'beside' }
+  | { path: undefined; looked: string[] };
 
 export interface StatusSources {
   blueprint: Blueprint;
@@ -56,6 +72,8 @@ export interface StatusSources {
   drift?: boolean;
   /** The command that applies the saved answers (install with this answers file): a parameter that differs names it. */
   applyCommand?: string;
+  /** Where the saved answers came from, when status chose the file itself. */
+  answers?: AnswersSource;
 }
 
 export async function gatherStatus(sources: StatusSources): Promise<DeploymentStatus> {
@@ -147,6 +165,8 @@ export async function gatherStatus(sources: StatusSources): Promise<DeploymentSt
     healthy,
     sections,
     state: worst(sections.map((section) => section.state)),
+    ...(destroyedAt && stacks.every((stack) => stack.destroyedAt) ? { destroyedAt } : {}),
+    ...(sources.answers ? { answers: sources.answers } : {}),
   };
 }
 

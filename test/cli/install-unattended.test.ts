@@ -98,7 +98,8 @@ describe('stackguide install without a terminal, against moto', () => {
     expect(journal.stacks['demo-app']).toMatchObject({ name: 'demo-app', status: 'CREATE_COMPLETE' });
     expect(journal.stacks['demo-app'].stackId).toMatch(
       /^arn:aws:cloudformation:us-east-1:123456789012:stack\/demo-app\//,
-    );
+    ); // The answers file this install applied, for a later status without --config (trial finding 81).
+    expect(journal.answersFile).toBe(answers);
   });
 
   it('with --output json writes only NDJSON events of documented types to stdout', async () => {

@@ -7,6 +7,7 @@ import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { runFlow } from '../../src/flows/flow.ts';
 import { type StatusRefresh, type StatusRequest, statusFlow } from '../../src/flows/status-flow.ts';
 import { Journal, readDeploymentState } from '../../src/journal/journal.ts';
+import { statusText } from '../../src/output/status-text.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FakeCloudFormationPort } from '../support/fake-cloudformation-port.ts';
@@ -250,5 +251,120 @@ describe('statusFlow', () => {
     // Once the stack holds what the answers say, it is healthy again.
     stack.parameters.Timeout = '300';
     expect(await runFlow(flow, { ...request, blueprintPath: dir, configPath: answersPath })).toBe(0);
+  });
+  /**
+   * A platform of three stacks whose preparation is six manual steps with instructions of three lines
+   * at 80 columns: once destroyed, its status in a terminal showed every step's next step under the
+   * stacks (trial finding 99: opensarlab's was 40 rows at 80x24).
+   */
+  async function destroyedPlatform(answersFile: string | undefined) {
+    const dir = join(work.path, 'platform');
+    await mkdir(join(dir, 'templates'), { recursive: true });
+    const steps = ['calendar', 'repositories', 'mirror', 'licence', 'ldap', 'backups'];
+    await writeFile(
+      join(dir, 'blueprint.yaml'),
+      [
+        'schemaVersion: 1',
+        'product: { id: platform, title: Platform, version: 1.0.0 }',
+        'regions: [us-east-1]',
+        'steps:',
+        ...steps.flatMap((id) => [
+          `  - id: ${id}`,
+          '    kind: manual',
+          `    title: Prepare the ${id}`,
+          `    instructions: Create the ${id} by hand in the console of the service that holds it, copy what it shows into the place the platform reads it from, and check that a colleague can reach it from the office network before going on.`,
+          '    confirm: Done',
+        ]),
+        'stacks:',
+        ...['data', 'app', 'pipeline'].flatMap((id) => [
+          `  - id: ${id}`,
+          `    name: '{{deployment}}-${id}'`,
+          `    template: templates/${id}.yaml`,
+        ]),
+        '',
+      ].join('\n'),
+    );
+    for (const id of ['data', 'app', 'pipeline'])
+      await writeFile(
+        join(dir, 'templates', `${id}.yaml`),
+        'Resources:\n  Queue: { Type: AWS::SQS::Queue }\n',
+      );
+    const { flow, request, shown } = setup();
+    const journal = await Journal.open(request.stateDir, {
+      blueprint: { id: 'platform', version: '1.0.0' },
+      deployment: 'lab',
+      region: 'us-east-1',
+      account: '123456789012',
+      ...(answersFile ? { answersFile } : {}),
+    });
+    const plan = { stackIds: [], buckets: [], repositories: [], codeCommitRepositories: [] };
+    await journal.recordDestroy({ status: 'complete', startedAt: '2026-12-03T18:44:00.000Z', plan });
+    // No --config and no --name: the state folder's last deployment of the blueprint.
+    const code = await runFlow(flow, { ...request, blueprintPath: dir });
+    const refresh = shown[0];
+    if (!refresh) throw new Error('nothing shown');
+    return { code, refresh, at: refresh.at };
+  }
+
+  it('shows a destroyed deployment at 80x24 with its stacks first and its preparation counted, from the answers file the journal records (trial findings 99, 81)', async () => {
+    // The lab's install used answers.yaml, not lab.answers.yaml: the journal records which.
+    const answersPath = join(work.path, 'answers.yaml');
+    await writeFile(
+      answersPath,
+      'blueprint: platform\ndeployment: lab\nregion: us-east-1\nsteps:\n  calendar:\n    confirmed: true\n',
+    );
+    const { code, refresh, at } = await destroyedPlatform(answersPath);
+    // Still needs action (exit 4), as README says of a destroyed deployment: its stacks are missing.
+    expect(code).toBe(4);
+    expect(refresh.status.answers).toEqual({ path: answersPath, from: 'journal' });
+    const manual = refresh.status.sections.find((section) => section.section === 'manual');
+    expect(manual?.items.map((item) => item.state)).toEqual(['healthy', ...Array(5).fill('needs-action')]);
+    const destroyedAt = refresh.status.destroyedAt;
+    expect(destroyedAt).toBeDefined();
+
+    const rows = statusText(refresh.title, refresh.status, 80, at, true).split('\n');
+    // One screen of 24 rows with the prompt after it.
+    expect(rows.length).toBeLessThanOrEqual(23);
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
+    const when = rows.find((row) => row.startsWith('  ✖ lab-data: destroyed at '));
+    expect(rows[0]).toBe('Platform · deployment lab · us-east-1 · needs action');
+    // Said under the headline, since no flag named the file (its path wraps at 80 columns).
+    const stacksRow = rows.indexOf('Stacks: needs action');
+    expect(
+      rows
+        .slice(1, stacksRow - 1)
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    ).toBe(`Answers from ${answersPath}, which the last install or upgrade used`);
+    expect(rows.slice(stacksRow - 1)).toEqual([
+      '',
+      'Stacks: needs action',
+      when,
+      when?.replace('lab-data', 'lab-app'),
+      when?.replace('lab-data', 'lab-pipeline'),
+      '      next (these 3): It was destroyed on purpose: stackguide install creates it',
+      '                        again.',
+      '',
+      'Preparation a re-install goes through: 5 to do (Manual steps), 1 confirmed by',
+      '  you (--all lists them)',
+    ]);
+    // A pipe (and --all) still gets every step with its instructions.
+    const whole = statusText(refresh.title, refresh.status, Number.POSITIVE_INFINITY, at);
+    expect(whole.match(/✖ Prepare the \w+: not confirmed/g)).toHaveLength(5);
+    expect(whole).toContain('☑ Prepare the calendar: confirmed by you');
+  });
+
+  it('says where it looked when the answers file the journal records is gone (trial finding 81)', async () => {
+    const gone = join(work.path, 'moved-away.yaml');
+    const { code, refresh, at } = await destroyedPlatform(gone);
+    expect(code).toBe(4);
+    expect(refresh.status.answers).toEqual({ path: undefined, looked: [gone, 'lab.answers.yaml'] });
+    const text = statusText(refresh.title, refresh.status, Number.POSITIVE_INFINITY, at, true);
+    expect(text.split('\n')[1]).toBe(
+      `No answers file: ${gone} and lab.answers.yaml are not here (--config names one)`,
+    );
+    expect(text).toContain(
+      'Preparation a re-install goes through: 6 to do (Manual steps) (--all lists them)',
+    );
   });
 });

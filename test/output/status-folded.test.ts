@@ -33,6 +33,14 @@ const note = (id: string, title: string, summary: string, nextAction: string): S
   summary,
   nextAction,
 });
+/** A check AWS refused to answer: could not be checked. */
+const unknown: StatusItem = {
+  id: 'cert.expiry',
+  title: 'Certificate expiry',
+  state: 'could-not-check',
+  summary: 'ACM refused DescribeCertificate',
+  nextAction: 'Allow acm:DescribeCertificate.',
+};
 const stack = (name: string, outputs: Record<string, string> = {}): StatusItem => ({
   id: `stack.${name}`,
   title: name,
@@ -211,13 +219,6 @@ describe('status folded to one screen in a terminal (trial finding 29)', () => {
       summary: 'not imported yet: stackguide install imports it',
       nextAction: 'Run stackguide install.',
     };
-    const unknown: StatusItem = {
-      id: 'cert.expiry',
-      title: 'Certificate expiry',
-      state: 'could-not-check',
-      summary: 'ACM refused DescribeCertificate',
-      nextAction: 'Allow acm:DescribeCertificate.',
-    };
     const lines = statusText(
       'OpenSARlab',
       opensarlab({ certificates: [pass('cert.covers', 'Covers', 'it does'), pending, unknown] }),
@@ -294,5 +295,53 @@ describe('status folded to one screen in a terminal (trial finding 29)', () => {
     written.length = 0;
     statusWatchPrinter({ ...screen, inPlace: false, fold: true }).show(refresh);
     expect(written.join('')).toContain('✔ Certificate expiry: valid until 3 Mar 2027 (89 days)');
+  });
+  it('a destroyed deployment: its stacks first, its preparation counted on one line (trial finding 99)', () => {
+    const destroyedAt = new Date(2026, 11, 3, 18, 30).toISOString();
+    const destroyed = (name: string): StatusItem => ({
+      id: `stack.${name}`,
+      title: name,
+      state: 'needs-action',
+      summary: `destroyed at ${destroyedAt}`,
+      nextAction: 'It was destroyed on purpose: stackguide install creates it again.',
+      facts: { status: 'DESTROYED', destroyedAt },
+    });
+    const status = {
+      ...opensarlab({
+        stacks: ['geo-class-container', 'geo-class', 'geo-class-cluster-pipeline'].map(destroyed),
+        certificates: [pass('cert.covers', 'Covers', 'it does'), unknown],
+      }),
+      destroyedAt,
+      answers: { path: 'geo-class.answers.yaml', from: 'beside' as const },
+    };
+    const lines = statusText('OpenSARlab', status, 80, now, true).split('\n');
+    expect(lines).toEqual([
+      'OpenSARlab · deployment geo-class · us-east-1 · needs action',
+      'Answers from geo-class.answers.yaml (no --config given)',
+      '',
+      'Stacks: needs action',
+      '  ✖ geo-class-container: destroyed at 18:30 today',
+      '  ✖ geo-class: destroyed at 18:30 today',
+      '  ✖ geo-class-cluster-pipeline: destroyed at 18:30 today',
+      '      next (these 3): It was destroyed on purpose: stackguide install creates it',
+      '                        again.',
+      '',
+      'Preparation a re-install goes through: 1 not checkable, 3 passed, 2 confirmed by',
+      '  you, 2 notes (--all lists them)',
+    ]);
+    // Unfolded (a pipe, --all) every check is still there, with its next action.
+    const whole = statusText('OpenSARlab', status, 80, now);
+    expect(whole).toContain('? Certificate expiry: ACM refused DescribeCertificate');
+    expect(whole).toContain('Answers from geo-class.answers.yaml (no --config given)');
+
+    // One note and nothing else: said in the singular; no preparation at all: no line for it.
+    const oneNote = { ...status, sections: [status.sections[0], status.sections[2]] as StatusSection[] };
+    expect(statusText('OpenSARlab', oneNote, 80, now, true).split('\n').at(-1)).toBe(
+      'Preparation a re-install goes through: 1 note (--all lists them)',
+    );
+    const stacksOnly = { ...status, sections: status.sections.slice(0, 1) };
+    expect(statusText('OpenSARlab', stacksOnly, 80, now, true).split('\n').at(-1)).toBe(
+      '                        again.',
+    );
   });
 });
