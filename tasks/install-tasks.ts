@@ -171,7 +171,13 @@ export async function runInstallTasks(
     deps.signal.removeEventListener('abort', stop);
   }
   const outcome = {
-    notStarted: scheduler.notStarted().map(({ id, reason }) => ({ name: names.get(id) ?? id, reason })),
+    // A stack never started has said so already (its `stack.not-started` event: a row of the live view,
+    // a plain line), so the closing list leaves it out; a step has no such event and is listed.
+    notStarted: scheduler.notStarted().map(({ id, reason }) => ({
+      name: names.get(id) ?? id,
+      reason,
+      said: id.startsWith('stacks.'),
+    })),
     completed: deps.plan.stacks.filter((stack) => results[stack.id]).map((stack) => stack.name),
   };
   // Stopped (Ctrl+C, SIGTERM, --timeout): the stop is the outcome, even when no branch was running to

@@ -1,13 +1,30 @@
 import { type ErrorDetail, StackguideError } from '../errors.ts';
 
 /**
+ * A branch the run never started, and why. `said`: its own event already told it (a stack's
+ * `stack.not-started`, a row of the live view and a plain line), so the closing list leaves it out:
+ * "◻ demo-app not started: demo-data was declined" was printed as a row and again in the list (trial
+ * finding 101).
+ */
+interface NotStarted {
+  name: string;
+  reason: string;
+  said?: boolean;
+}
+
+/** `• name: reason` for each branch never started that nothing has told yet. */
+function notStartedDetails(notStarted: readonly NotStarted[]): ErrorDetail[] {
+  return notStarted.filter((each) => !each.said).map(({ name, reason }) => ({ path: name, message: reason }));
+}
+
+/**
  * A run with branches in flight ends with every branch's outcome: the first failure keeps its code,
  * kind, exit code and next steps (what to fix), and the details say what every other branch did —
  * failed too, completed while the failure was being reported, or not started.
  */
 export function branchFailure(
   failures: ReadonlyArray<{ name: string; error: unknown }>,
-  notStarted: ReadonlyArray<{ name: string; reason: string }>,
+  notStarted: readonly NotStarted[],
   completed: readonly string[],
 ): StackguideError {
   const [first, ...others] = failures;
@@ -27,7 +44,7 @@ export function branchFailure(
       message: `failed too: ${error instanceof Error ? error.message : String(error)}`,
     })),
     ...completed.map((name) => ({ path: name, message: 'completed' })),
-    ...notStarted.map(({ name, reason }) => ({ path: name, message: reason })),
+    ...notStartedDetails(notStarted),
   ];
   return new StackguideError(
     others.length > 0 ? `${failures.length} branches failed: ${primary.message}` : primary.message,
@@ -59,7 +76,7 @@ export function isCancellation(error: unknown): boolean {
 export function stoppedRun(
   reason: unknown,
   failures: ReadonlyArray<{ name: string; error: unknown }>,
-  notStarted: ReadonlyArray<{ name: string; reason: string }>,
+  notStarted: readonly NotStarted[],
   completed: readonly string[],
   /** What a branch said it created before the stop, by branch name: it stays, and is said. */
   made: ReadonlyMap<string, readonly string[]> = new Map(),
@@ -78,7 +95,7 @@ export function stoppedRun(
           : `failed: ${error instanceof Error ? error.message : String(error)}`) + madeText(made.get(name)),
     })),
     ...completed.map((name) => ({ path: name, message: 'completed' })),
-    ...notStarted.map(({ name, reason: why }) => ({ path: name, message: why })),
+    ...notStartedDetails(notStarted),
   ];
   return new StackguideError(stop.message, {
     code: stop.code,

@@ -199,7 +199,8 @@ export async function deployStack(stack: StackDeployment, deps: DeployStackDeps)
         code: 'changeset.declined',
         kind: 'cancelled',
         nextSteps: [
-          `${stack.name} was left as it was; what this run completed before stays. Adjust the answers or the blueprint if needed, then run the same command again.`,
+          // A declined create leaves no stack at all: "left as it was" would say it is there (trial finding 101).
+          `${type === 'CREATE' ? `${stack.name} was not created` : `${stack.name} was left as it was`}; what this run completed before stays. Adjust the answers or the blueprint if needed, then run the same command again.`,
         ],
       },
     );

@@ -91,6 +91,8 @@ describe('install with independent branches on the scenario server', () => {
     expect(first.stderr).toContain('lab-a2');
     expect(first.stderr).toMatch(/lab-b1\S*\s+completed/);
     expect(first.stderr).toMatch(/lab-b3\S*\s+not started: lab-a2 failed/);
+    // Said once, by its own line, not again in the closing list (trial finding 101).
+    expect(first.stderr.match(/lab-b3\S*\s+not started/g)).toHaveLength(1);
     // a1 and b1 ran at once: b1 started before a1 completed.
     const order = events.filter((event) => ['stack.started', 'stack.completed'].includes(event.type));
     const index = (type: string, stack: string) =>

@@ -127,7 +127,11 @@ describe('a run with branches', () => {
         { name: 'lab-a2', error: first },
         { name: 'lab-c1', error: new Error('boom') },
       ],
-      [{ name: 'lab-a3', reason: 'not started: lab-a2 failed' }],
+      [
+        { name: 'lab-a3', reason: 'not started: lab-a2 failed' },
+        // Told already by its own event (its row, its line): not listed again (trial finding 101).
+        { name: 'lab-a4', reason: 'not started: lab-a2 failed', said: true },
+      ],
       ['lab-b1'],
     );
     expect(error.message).toBe('2 branches failed: Stack lab-a2 ended CREATE_FAILED: Database');
@@ -139,6 +143,14 @@ describe('a run with branches', () => {
     ]);
     expect(error.nextSteps[0]).toBe('Fix the database');
     expect(error.nextSteps[1]).toContain('Run the same command again');
+    // A branch not started that its row told still has the run be run again once fixed.
+    const told = branchFailure(
+      [{ name: 'lab-a2', error: first }],
+      [{ name: 'lab-a3', reason: 'not started: lab-a2 failed', said: true }],
+      [],
+    );
+    expect(told.details).toEqual([]);
+    expect(told.nextSteps[1]).toContain('Run the same command again once fixed');
     // A lone failure with nothing else to tell is thrown as it is; a non-stackguide one is a bug.
     expect(branchFailure([{ name: 'x', error: first }], [], [])).toBe(first);
     expect(branchFailure([{ name: 'x', error: 'odd' }], [], [])).toMatchObject({

@@ -446,7 +446,7 @@ describe('runInstallTasks through the bridge renderer', () => {
 });
 
 describe('runInstallTasks, stopped', () => {
-  it('rejects with the stop when Ctrl+C came before anything started, naming every stack not started', async () => {
+  it('rejects with the stop when Ctrl+C came before anything started, naming every stack not started once', async () => {
     const clock = new FakeClock();
     const cfn = new ChangeSetCloudFormation(clock, () => ({}));
     const controller = new AbortController();
@@ -455,9 +455,11 @@ describe('runInstallTasks, stopped', () => {
       kind: 'cancelled',
     });
     controller.abort(stop);
+    const emitted: StackguideEvent[] = [];
     const run = runInstallTasks(
       {
         ...common(cfn, clock, plan([plannedStack('data', {}), plannedStack('app', {})])),
+        emit: (event: StackguideEvent) => emitted.push(event),
         signal: controller.signal,
         steps: [],
         stepBase: stepBase(),
@@ -469,10 +471,12 @@ describe('runInstallTasks, stopped', () => {
     expect(error).toBeInstanceOf(StackguideError);
     expect(error.message).toBe('Interrupted: stopped at your request');
     expect(error.kind).toBe('cancelled');
-    expect(error.details).toEqual([
-      { path: 'demo-data', message: 'not started: the run was stopped' },
-      { path: 'demo-app', message: 'not started: the run was stopped' },
+    // Each by its event (a row, a plain line), not again in the error's list (trial finding 101).
+    expect(emitted.filter((event) => event.type === 'stack.not-started')).toEqual([
+      { type: 'stack.not-started', stack: 'demo-data', reason: 'not started: the run was stopped' },
+      { type: 'stack.not-started', stack: 'demo-app', reason: 'not started: the run was stopped' },
     ]);
+    expect(error.details).toEqual([]);
     expect(cfn.created).toEqual([]);
   });
 
@@ -509,9 +513,11 @@ describe('runInstallTasks, stopped', () => {
     const cfn = new ChangeSetCloudFormation(clock, () => ({ BucketName: 'b' }));
     const data = plannedStack('data', {});
     const app = { ...plannedStack('app', {}), dependsOn: ['data'] };
+    const emitted: StackguideEvent[] = [];
     const run = runInstallTasks(
       {
         ...common(cfn, clock, plan([data, app])),
+        emit: (event: StackguideEvent) => emitted.push(event),
         review: async () => 'decline' as const,
         steps: [],
         stepBase: stepBase(),
@@ -521,10 +527,18 @@ describe('runInstallTasks, stopped', () => {
     );
     const error = (await run.catch((thrown: unknown) => thrown)) as StackguideError;
     expect(error.code).toBe('changeset.declined');
-    expect(error.details).toContainEqual({
-      path: 'demo-app',
-      message: 'not started: demo-data was declined',
+    // A declined create leaves no stack: it was not created, never "left as it was" (trial finding 101).
+    expect(error.message).toBe(
+      'You declined the changes to demo-data: the change set was deleted, and so was the empty stack',
+    );
+    expect(error.nextSteps[0]).toMatch(/^demo-data was not created; what this run completed before stays\./);
+    // The stack never started says so once, by its event (its row, its plain line), not again in the list.
+    expect(emitted).toContainEqual({
+      type: 'stack.not-started',
+      stack: 'demo-app',
+      reason: 'not started: demo-data was declined',
     });
+    expect(error.details.map((detail) => detail.path)).not.toContain('demo-app');
     expect(error.nextSteps.join(' ')).not.toMatch(/once fixed|Nothing was changed/);
     expect(cfn.created.map((input) => input.stackName)).toEqual(['demo-data']);
     expect(cfn.deleted).toHaveLength(2);
@@ -559,6 +573,8 @@ describe('an update whose parameters change', () => {
       ),
     ]);
     expect((error as StackguideError).code).toBe('changeset.declined');
+    // An update declined leaves the stack as it was, and says so.
+    expect((error as StackguideError).nextSteps[0]).toMatch(/^demo-data was left as it was; /);
     expect(reviewed[0]).toMatchObject({
       type: 'UPDATE',
       parameterChanges: [{ name: 'Size', deployed: 'tiny', next: 'small' }],
