@@ -6,7 +6,6 @@ import { ecrPort } from '../aws/ecr-port.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
 import { route53Port } from '../aws/route53-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
-import { ssmPort } from '../aws/ssm-port.ts';
 import { taggingPort } from '../aws/tagging-port.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
@@ -33,7 +32,7 @@ import {
   Journal,
   readDeploymentState,
 } from '../journal/journal.ts';
-import { refuseIfLocked } from '../lock/deployment-lock.ts';
+import { refuseIfLockedOnceNamed } from '../lock/deployment-lock.ts';
 import { destroyPlanCount, destroyPlanText, fittedDestroyPlanText } from '../output/destroy-plan-text.ts';
 import { wrapToWidth } from '../output/terminal-text.ts';
 import { deleteArtifactsBucket } from '../packaging/delete-artifacts-bucket.ts';
@@ -134,14 +133,12 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
       // asked, as install does (trial finding 25); the lock itself is taken before the first deletion.
       // A dry run changes nothing and still shows the plan.
       if (!request.dryRun)
-        await refuseIfLocked({
-          ssm: aws.use(ssmPort),
-          deployment,
+        await refuseIfLockedOnceNamed({
           yes: request.yes,
-          ...(prompter ? { prompter } : {}),
-          ...(request.forceUnlock !== undefined ? { forceUnlock: request.forceUnlock } : {}),
-          rerunCommand: sameDestroy(validated),
-        });
+          prompter,
+          forceUnlock: request.forceUnlock,
+          rerunCommand: () => sameDestroy(validated),
+        })(deployment, aws);
       if (saved?.account && saved.account !== identity.account) {
         throw new StackguideError(
           `These credentials are for account ${identity.account}, but the answers file pins ${saved.account}`,

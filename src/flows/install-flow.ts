@@ -4,7 +4,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { CallerIdentity } from '../aws/identity-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
-import { ssmPort } from '../aws/ssm-port.ts';
 import type { StepEntry } from '../blueprint/blueprint-schema.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
@@ -37,7 +36,7 @@ import { writePlatformFiles } from '../install/platform-files.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { askDeploymentName, askRegion, changeAnswer } from '../install/questionnaire.ts';
 import { Journal, lastRunLine } from '../journal/journal.ts';
-import { refuseIfLocked } from '../lock/deployment-lock.ts';
+import { refuseIfLockedOnceNamed } from '../lock/deployment-lock.ts';
 import { mask } from '../output/format.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
@@ -187,20 +186,18 @@ export function installFlow(host: InstallHost): Flow<InstallRequest, Validated, 
         ...(asker ? host : unprompted),
         // A deployment another run is changing is refused before its questions and its review (the
         // lock is taken later, before the first change): README, "as it is typed".
-        named: (deployment, aws) =>
-          refuseIfLocked({
-            ssm: aws.use(ssmPort),
-            deployment,
-            yes: request.yes,
-            ...(host.prompter ? { prompter: host.prompter } : {}),
-            ...(request.forceUnlock !== undefined ? { forceUnlock: request.forceUnlock } : {}),
-            rerunCommand: equivalentCommand(
+        named: refuseIfLockedOnceNamed({
+          yes: request.yes,
+          prompter: host.prompter,
+          forceUnlock: request.forceUnlock,
+          rerunCommand: (deployment) =>
+            equivalentCommand(
               blueprint,
               request,
               request.configPath ?? request.defaultAnswersPath(deployment),
               request.yes,
             ),
-          }),
+        }),
       });
       const { saved, identity, answers } = resolved;
       // The review may change the name and the region: everything below reads these.

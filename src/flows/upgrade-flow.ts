@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { StackDescription } from '../aws/cloudformation-port.ts';
 import { rdsPort } from '../aws/rds-port.ts';
 import { s3Port } from '../aws/s3-port.ts';
-import { ssmPort } from '../aws/ssm-port.ts';
 import { type Blueprint, loadBlueprint } from '../blueprint/load-blueprint.ts';
 import { BLUEPRINT_VERSION_TAG } from '../deployment-tags.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
@@ -20,7 +19,7 @@ import {
 import { buildInstallPlan, type InstallPlan } from '../install/install-plan.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { Journal, readDeploymentState } from '../journal/journal.ts';
-import { refuseIfLocked } from '../lock/deployment-lock.ts';
+import { refuseIfLockedOnceNamed } from '../lock/deployment-lock.ts';
 import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
@@ -145,15 +144,12 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
         // A deployment another run is changing is refused before the questions, the pre-upgrade steps
         // and the live checks, as install does (trial finding 25); the lock itself is taken later,
         // before the first change.
-        named: (deployment, aws) =>
-          refuseIfLocked({
-            ssm: aws.use(ssmPort),
-            deployment,
-            yes: request.yes,
-            ...(host.prompter ? { prompter: host.prompter } : {}),
-            ...(request.forceUnlock !== undefined ? { forceUnlock: request.forceUnlock } : {}),
-            rerunCommand: sameUpgrade(blueprint, request, validated.configPath),
-          }),
+        named: refuseIfLockedOnceNamed({
+          yes: request.yes,
+          prompter: host.prompter,
+          forceUnlock: request.forceUnlock,
+          rerunCommand: () => sameUpgrade(blueprint, request, validated.configPath),
+        }),
       });
       const { aws, deployment, region, identity, answers } = resolved;
       const changedAnswers = changedAnswerIds(resolved.saved?.answers ?? {}, answers, blueprint.questions);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { SsmPort } from '../aws/ssm-port.ts';
+import type { AwsContext } from '../aws/aws-context.ts';
+import { type SsmPort, ssmPort } from '../aws/ssm-port.ts';
 import { DEPLOYMENT_TAG } from '../deployment-tags.ts';
 import { ExitCode, StackguideError } from '../errors.ts';
 import type { StackguideEvent } from '../events.ts';
@@ -165,6 +166,29 @@ export async function refuseIfLocked(
   const holder = await readHolder(input.ssm, lockParameterName(input.deployment));
   if (!holder || isDeadOnThisHost(holder) || input.forceUnlock === holder.id) return;
   throw heldError(input, holder);
+}
+
+/**
+ * refuseIfLocked for a run, as a hook called once the deployment's name and region are known
+ * (resolveDeployment's `named`; destroy before its plan): install, upgrade and destroy refuse a locked
+ * deployment the same way, before any question. `rerunCommand` gives the run's command line for the
+ * deployment named (an install's default answers file is named after it).
+ */
+export function refuseIfLockedOnceNamed(run: {
+  yes: boolean;
+  forceUnlock?: string | undefined;
+  prompter?: Pick<Prompter, 'confirm'> | undefined;
+  rerunCommand: (deployment: string) => string;
+}): (deployment: string, aws: AwsContext) => Promise<void> {
+  return (deployment, aws) =>
+    refuseIfLocked({
+      ssm: aws.use(ssmPort),
+      deployment,
+      yes: run.yes,
+      ...(run.prompter ? { prompter: run.prompter } : {}),
+      ...(run.forceUnlock !== undefined ? { forceUnlock: run.forceUnlock } : {}),
+      rerunCommand: run.rerunCommand(deployment),
+    });
 }
 
 /** Who holds the lock of a deployment now, in words, or undefined when nobody does (the name check). */

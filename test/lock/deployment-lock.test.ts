@@ -1,9 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import type { AwsContext } from '../../src/aws/aws-context.ts';
 import type { SsmPort } from '../../src/aws/ssm-port.ts';
 import { StackguideError } from '../../src/errors.ts';
 import type { StackguideEvent } from '../../src/events.ts';
-import { acquireDeploymentLock, lockParameterName, refuseIfLocked } from '../../src/lock/deployment-lock.ts';
+import {
+  acquireDeploymentLock,
+  lockParameterName,
+  refuseIfLocked,
+  refuseIfLockedOnceNamed,
+} from '../../src/lock/deployment-lock.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
 /** Parameter Store in memory: a create that finds the name taken fails, as Overwrite=false does. */
@@ -142,5 +148,35 @@ describe('refuseIfLocked, before the questions (trial finding 25)', () => {
     const stale = { ...JSON.parse(ssm.parameters.get(lockParameterName('demo')) ?? '{}'), pid: gone };
     ssm.parameters.set(lockParameterName('demo'), JSON.stringify(stale));
     await refuseIfLocked(base(ssm));
+  });
+});
+
+describe('refuseIfLockedOnceNamed, the one hook install, upgrade and destroy build (design debt D8)', () => {
+  it("reads the named deployment's lock through the run's AWS and prints the run's command for that name", async () => {
+    const ssm = fakeSsm();
+    const aws = { use: () => ssm } as unknown as AwsContext;
+    const asked: string[] = [];
+    const hook = refuseIfLockedOnceNamed({
+      yes: false,
+      forceUnlock: undefined,
+      rerunCommand: (deployment) => {
+        asked.push(deployment);
+        return `stackguide install --blueprint blueprints/demo --config ${deployment}.answers.yaml`;
+      },
+    });
+    await hook('demo', aws);
+    const held = await acquireDeploymentLock(base(ssm));
+    const refused = (await hook('demo', aws).catch((e: unknown) => e)) as StackguideError;
+    expect(refused).toMatchObject({ code: 'lock.held', exitCode: 75 });
+    expect(refused.nextSteps.join('\n')).toContain('--config demo.answers.yaml');
+    expect(asked).toEqual(['demo', 'demo']);
+    // Another deployment's lock is not this one's; --force-unlock with the holder's id lets it through.
+    await hook('demo2', aws);
+    await refuseIfLockedOnceNamed({
+      yes: false,
+      forceUnlock: held.holder.id,
+      prompter: { confirm: async () => true },
+      rerunCommand: () => 'stackguide destroy --name demo',
+    })('demo', aws);
   });
 });
