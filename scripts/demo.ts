@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, stat, symlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { commandLines } from '../src/output/command-lines.ts';
+import { demoClosingLines } from './demo-closing-lines.ts';
 import { projectRoot, startLab } from './lab/start-lab.ts';
 
 const cli = join(projectRoot, 'dist', 'cli.js');
@@ -67,25 +67,10 @@ try {
   }
   if (code === 0 && interactive) {
     // In a terminal the install's summary stays on the screen (trial finding 59: the status printed
-    // after it scrolled it off an 80x24 window); the status is the first command offered instead.
-    // Each command fits the terminal, cut before an option with a `\` when it must: a line the
-    // terminal wraps is broken when copied.
+    // after it scrolled it off an 80x24 window); the status is the first command offered instead, and
+    // what is printed under the summary is as short as it can be (see demoClosingLines).
     const width = process.stderr.columns || 80;
-    const commands = [
-      `stackguide status --blueprint ${blueprint} --config ${answers}`,
-      `stackguide upgrade --blueprint ${blueprint} --config ${answers} --set jobTimeoutSeconds=600`,
-      `stackguide destroy --blueprint ${blueprint} --config ${answers}`,
-    ];
-    console.error(
-      [
-        '',
-        'The demo target stays up until Ctrl+C. In another terminal:',
-        `  cd ${lab.folder} && source lab.env`,
-        ...commands.flatMap((command) => commandLines(command, width, '  ')),
-        '',
-        'Ctrl+C here stops the demo target.',
-      ].join('\n'),
-    );
+    console.error(demoClosingLines({ folder: lab.folder, blueprint, answers }, width).join('\n'));
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);
