@@ -18,7 +18,10 @@ export interface ReviewScreenProps {
  * Everything the install will create, before anything is created. y goes ahead; n, Esc or Ctrl+C stop;
  * c picks an answer to change (the flow asks it again, then shows the review anew). The plan is printed
  * once through <Static>: it is often taller than the window, and a live frame that tall is reprinted
- * whole on every key. Only the question line (or the picker) is live.
+ * whole on every key. Only the row above the question and the question (or the picker) are live. The
+ * answer taken stays on the question's row (`✔ Create these 3 stacks? Yes`), as every other question
+ * echoes its own; Enter, which takes the default elsewhere, says on the row above which keys answer:
+ * a change to an AWS account has no default (trial finding 103: it was ignored in silence).
  */
 export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
   const { stdout } = useStdout();
@@ -31,12 +34,19 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
   const [changing, setChanging] = useState<Pickable | undefined>(undefined);
   // Enter on the name or region when a rule keeps it: the reason, said under the list.
   const [refused, setRefused] = useState<string | undefined>(undefined);
+  const [taken, setTaken] = useState<boolean | undefined>(undefined);
+  const [enterPressed, setEnterPressed] = useState(false);
   // Keys typed ahead (a paste, a quick typist: "c", Down, Down, Enter) arrive before React draws the
   // picker; each must see what the one before did, so the state the keys act on lives in a ref and the
   // state above only draws it.
-  const keys = useRef<{ picking: number | undefined; changing: Pickable | undefined }>({
+  const keys = useRef<{
+    picking: number | undefined;
+    changing: Pickable | undefined;
+    taken: boolean | undefined;
+  }>({
     picking: undefined,
     changing: undefined,
+    taken: undefined,
   });
   const setPicking = (next: number | undefined) => {
     keys.current.picking = next;
@@ -46,9 +56,17 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
   useEffect(() => {
     if (changing !== undefined) onDecision(changing.decision);
   }, [changing, onDecision]);
+  // Likewise told once the answer is echoed on the question's row.
+  useEffect(() => {
+    if (taken !== undefined) onDecision(taken);
+  }, [taken, onDecision]);
+  const take = (answer: boolean) => {
+    keys.current.taken = answer;
+    setTaken(answer);
+  };
   useInput((input, key) => {
     const { picking, changing } = keys.current;
-    if (changing !== undefined) return;
+    if (changing !== undefined || keys.current.taken !== undefined) return;
     if (key.ctrl && input === 'c') return onDecision(false);
     if (picking !== undefined) {
       setRefused(undefined);
@@ -65,19 +83,32 @@ export function ReviewScreen({ plan, onDecision }: ReviewScreenProps) {
       }
       return;
     }
-    if (input === 'y' || input === 'Y') onDecision(true);
-    else if (input === 'n' || input === 'N' || key.escape) onDecision(false);
+    if (input === 'y' || input === 'Y') take(true);
+    else if (input === 'n' || input === 'N' || key.escape) take(false);
     else if (input === 'c' || input === 'C') setPicking(0);
+    else if (key.return) setEnterPressed(true);
   });
   return (
     <>
       <Static items={[plan]}>
         {(shown) => (
-          // Under the review: a blank line, the question, and the line the cursor waits on.
+          // Under the review: the row for a hint (blank), the question, and the row the cursor waits on.
           <ReviewBody key="plan" plan={shown} width={width} room={roomIn(rows, question.length + 2)} />
         )}
       </Static>
-      {changing !== undefined ? (
+      {enterPressed && picking === undefined && taken === undefined ? (
+        <Text color="yellow" wrap="truncate-end">
+          Enter is not an answer here: press y, n or c.
+        </Text>
+      ) : (
+        <Text> </Text>
+      )}
+      {taken !== undefined ? (
+        <Text>
+          <Text color="green">✔</Text> {stacksQuestion(plan.stacks)}{' '}
+          <Text color="cyan">{taken ? 'Yes' : 'No'}</Text>
+        </Text>
+      ) : changing !== undefined ? (
         <Text>
           Changing <Text bold>{changing.label}</Text>; the review follows again.
         </Text>
@@ -233,12 +264,7 @@ function answerString(plan: InstallPlan, id: string, value: AnswerValue | undefi
 }
 
 function ReviewBody({ plan, width, room }: { plan: InstallPlan; width: number; room: number }) {
-  return (
-    <Box flexDirection="column">
-      <ScreenLines lines={reviewLines(plan, width, room)} />
-      <Text> </Text>
-    </Box>
-  );
+  return <ScreenLines lines={reviewLines(plan, width, room)} />;
 }
 
 /**

@@ -210,13 +210,28 @@ describe('ReviewScreen', () => {
     const plan = await demoPlan();
     const first = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
     await frameAfter(first.lastFrame);
+    // Enter takes no default here: it says which keys answer, on the row above the question.
+    first.stdin.write('\r');
+    await vi.waitFor(() =>
+      expect(first.lastFrame()).toContain(
+        'Enter is not an answer here: press y, n or c.\nCreate these 2 stacks? y to go ahead',
+      ),
+    );
+    expect(decisions).toEqual([]);
     first.stdin.write('y');
+    await vi.waitFor(() => expect(decisions).toEqual([true]));
+    // The answer taken stays on the question's row, as every other question's does (trial finding 103).
+    const lines = (first.lastFrame() ?? '').split('\n');
+    expect(lines.slice(-2).map((line) => line.trim())).toEqual(['', '✔ Create these 2 stacks? Yes']);
+    // Keys after the answer change nothing.
+    first.stdin.write('n');
     first.unmount();
     const second = render(<ReviewScreen plan={plan} onDecision={(d) => decisions.push(d)} />);
     await frameAfter(second.lastFrame);
     second.stdin.write('n');
+    await vi.waitFor(() => expect(decisions).toEqual([true, false]));
+    expect(second.lastFrame()).toMatch(/✔ Create these 2 stacks\? No$/);
     second.unmount();
-    expect(decisions).toEqual([true, false]);
   });
 
   it('picks any answer to change with c, the arrows and Enter; Esc goes back to the question', async () => {
