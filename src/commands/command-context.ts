@@ -51,6 +51,17 @@ function awsSessionFor(options: CommonOptions, extra: Pick<AwsSettings, 'mfaCode
 }
 
 /** The `stackguide policy` command for this run's blueprint and deployment: AccessDenied errors name it. */
+/**
+ * The MFA code question's check: true, or the refusal naming what was typed (trial finding 95). A code
+ * is good for one use, and is on the screen as typed, so it may be shown.
+ */
+export function mfaCodeCheck(typed: string): string | true {
+  if (/^\d{6}$/.test(typed)) return true;
+  const what =
+    typed === '' ? 'The MFA code is empty' : `The MFA code ${JSON.stringify(typed)} is not six digits`;
+  return `${what}. Type the 6 digits your device shows.`;
+}
+
 export function policyCommandFor(options: CommonOptions): string {
   return [
     'stackguide policy',
@@ -226,7 +237,7 @@ export function startCommand(
           mfaCodeProvider: async (serial: string) =>
             (await load()).input({
               message: `MFA code for ${serial}`,
-              validate: (v) => (/^\d{6}$/.test(v) ? true : 'Six digits'),
+              validate: mfaCodeCheck,
             }),
         }
       : {}),

@@ -141,9 +141,10 @@ export async function askDeploymentName(
     message: 'Deployment name',
     help: `Names this installation's stacks and tags. Use ${rules.patternHint}, at most ${rules.maxLength} characters.`,
     ...(current ? { default: current } : rules.default ? { default: rules.default } : {}),
+    // A refusal names what it refuses (trial finding 95: "is empty." was shown without a subject).
     validate: (value) => {
       const problem = deploymentNameProblem(rules, value);
-      return problem ? `${problem.message}. ${problem.fix}` : true;
+      return problem ? `The deployment name ${problem.message}. ${problem.fix}` : true;
     },
     // Told now, not after every other question: the name is the one answer AWS can refuse up front.
     ...(availability ? { verify: async (value: string) => (await availability(value)) ?? true } : {}),
@@ -306,7 +307,7 @@ async function ask(
   // What the question is for, then what it accepts: both before the first answer.
   const help = [question.description, answerRule(question)].filter(Boolean).join('\n') || undefined;
   const live = (raw: string): string | true => {
-    if (raw.trim() === '') return 'An answer is needed.';
+    if (raw.trim() === '') return emptyRefusal(question);
     const check = validateAnswer(question, raw);
     if (!check.ok) return `${naming(question, raw, check.message)}. ${check.fix}`;
     return related(check.value) ?? true;
@@ -363,6 +364,21 @@ async function ask(
       return raw === '' && !question.required ? undefined : settle(raw);
     }
   }
+}
+
+/**
+ * What an empty answer to a question that needs one is told under the prompt: the value refused named
+ * (trial finding 95), then what to give, in the words of the question's help where it has them.
+ */
+function emptyRefusal(question: Question): string {
+  const fix =
+    answerRule(question) ??
+    (question.type === 'secret'
+      ? 'Type it; it is not shown.'
+      : question.type === 'list'
+        ? 'Give at least one, separated by commas.'
+        : hintFor(question));
+  return `${question.type === 'secret' ? 'The secret typed' : 'The answer'} is empty: this question needs one. ${fix}`;
 }
 
 function hintFor(question: Question): string {

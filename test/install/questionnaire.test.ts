@@ -61,12 +61,14 @@ describe('the questionnaire', () => {
   it('names the value it refuses in every message, and a secret only as a secret', async () => {
     const prompter = scripted({
       'How many seconds may a worker take for one job?': ['abc', '12.5', '60'],
-      'Administrator email address': ['ops', 'ops@example.com'],
+      'Administrator email address': ['', 'ops', 'ops@example.com'],
     });
     await askQuestions(await request(), undefined, prompter);
     expect(prompter.refused).toEqual([
       '"abc" is not a whole number. Give a whole number.',
       '"12.5" is not a whole number. Give a whole number.',
+      // Nothing typed is named too (trial finding 95), with the rule the question's help gives.
+      'The answer is empty: this question needs one. Use an email address such as ops@example.com.',
       '"ops" does not have the expected form. Use an email address such as ops@example.com.',
     ]);
 
@@ -79,6 +81,49 @@ describe('the questionnaire', () => {
     expect((error as StackguideError).details.map((detail) => detail.message)).toEqual([
       '"qa" is not one of the choices',
       '"abc" is not a whole number',
+    ]);
+  });
+
+  it('names an empty answer as such, with what each kind of question takes (trial finding 95)', async () => {
+    const base = await request();
+    const questions = [
+      { id: 'token', type: 'secret', prompt: 'API token', required: true },
+      { id: 'zones', type: 'list', prompt: 'Zones', required: true },
+      { id: 'size', type: 'number', prompt: 'Size', required: true, integer: true, min: 1, max: 9 },
+      { id: 'net', type: 'cidr', prompt: 'Network', required: true },
+    ] as Question[];
+    const prompter = scripted({
+      Zones: ['', 'a, b'],
+      Size: ['', '3'],
+      Network: ['', '10.0.0.0/16'],
+    });
+    // The secret's check is run on an empty answer as the terminal would, then a value is typed.
+    const secrets: string[] = [];
+    const asking: Prompter = {
+      ...prompter,
+      password: async (question) => {
+        const verdict = question.validate('');
+        if (typeof verdict === 'string') secrets.push(verdict);
+        return 's3cret';
+      },
+    };
+    await askQuestions({ ...base, blueprint: { ...base.blueprint, questions } }, undefined, asking);
+    expect(secrets).toEqual([
+      'The secret typed is empty: this question needs one. Type it; it is not shown.',
+    ]);
+    expect(prompter.refused).toEqual([
+      'The answer is empty: this question needs one. Give at least one, separated by commas.',
+      'The answer is empty: this question needs one. Use a number from 1 to 9.',
+      'The answer is empty: this question needs one. Give an IPv4 network in CIDR form, such as 10.0.0.0/16.',
+    ]);
+  });
+
+  it('names the deployment name it refuses, an empty one too (trial finding 95)', async () => {
+    const prompter = scripted({ 'Deployment name': ['', 'Lab', 'lab'] });
+    expect(await askDeploymentName(await request(), undefined, prompter)).toBe('lab');
+    expect(prompter.refused).toEqual([
+      'The deployment name is empty. Give the deployment a name.',
+      expect.stringMatching(/^The deployment name "Lab" is not allowed\. Use lowercase letters/),
     ]);
   });
 

@@ -61,7 +61,14 @@ describe('certificate import, guided', () => {
 
   it('takes an empty chain, and checks a file only once its path is given', async () => {
     const prompter = scriptedPrompter([
-      { input: pems.certificate, invalid: [[`${pems.dir}/absent.pem`, /There is no file/]] },
+      {
+        input: pems.certificate,
+        invalid: [
+          // Each refusal names what it refuses, nothing typed included (trial finding 95).
+          ['', /^The path is empty: this file is needed\. Give the path of a PEM file\.$/],
+          [`${pems.dir}/absent.pem`, /There is no file/],
+        ],
+      },
       { input: pems.key },
       { input: '' },
     ]);
@@ -72,6 +79,26 @@ describe('certificate import, guided', () => {
       undefined,
     );
     expect(inputs).toEqual({ certificatePath: pems.certificate, privateKeyPath: pems.key });
+  });
+
+  it('names the ARN it refuses when the certificate is given by its ARN (trial finding 95)', async () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+    const prompter = scriptedPrompter([
+      {
+        input: arn,
+        invalid: [
+          ['', /^The ARN is empty\. Give an ARN such as arn:aws:acm:/],
+          ['my-cert', /^"my-cert" is not an ACM certificate ARN\. Give an ARN such as/],
+        ],
+      },
+    ]);
+    const context = { ...accountStepContext({ stepId: 'cert', prompter }), clock: new FakeClock(Date.now()) };
+    const inputs = await certificateStep.ask?.(
+      context,
+      configOf(certificateStep, { method: 'arn', domain }),
+      undefined,
+    );
+    expect(inputs).toEqual({ certificateArn: arn });
   });
 
   it('asks no path the answers file holds, and all of them again from the review (trial finding 21)', async () => {

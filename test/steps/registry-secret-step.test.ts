@@ -89,12 +89,18 @@ describe('registrySecret step against moto', () => {
       {
         input: 'alice',
         match: /^Docker Hub username$/,
-        invalid: [['alice smith', /must not contain spaces/]],
+        invalid: [
+          ['', /^The username is empty$/],
+          ['alice smith', /^The username "alice smith" contains spaces/],
+        ],
       },
       {
         password: PASSWORD,
         match: /password or access token for alice/,
-        invalid: [['two words', /separator/]],
+        invalid: [
+          ['', /^The password is empty$/],
+          ['two words', /^The password contains ".+", which .* uses as the separator/],
+        ],
       },
     ]);
     const first = run({ prompter });

@@ -50,8 +50,19 @@ const REQUEST_SCRIPT: ScriptedAnswer[] = [
   { confirm: true, match: /us-east-1 is in the sandbox.*Request production access now\?/ },
   { select: 'TRANSACTIONAL', match: /What kind of email/ },
   { input: 'https://opensarlab.example.edu', invalid: [['opensarlab dot edu', /not a website address/]] },
-  { input: USE_CASE, invalid: [['We send emails.', /reviewers deny short descriptions/]] },
-  { input: 'ops@example.edu, admin@example.edu', invalid: [['ops@', /not an email address: ops@/]] },
+  {
+    input: USE_CASE,
+    invalid: [
+      ['We send emails.', /^The description is 15 characters long: reviewers deny short descriptions/],
+    ],
+  },
+  {
+    input: 'ops@example.edu, admin@example.edu',
+    invalid: [
+      ['ops@', /^"ops@" is not an email address$/],
+      ['ops@, admin', /^"ops@", "admin" are not email addresses$/],
+    ],
+  },
   { select: 'EN', match: /Language/ },
 ];
 

@@ -326,19 +326,22 @@ function secretValue(format: string, username: string, password: SecretText): st
   );
 }
 
+/** Names the value refused (trial finding 95), under the prompt and in an answers file's problem alike. */
 function usernameProblem(value: string): string | undefined {
-  if (value === '') return 'is empty';
-  return /\s/.test(value) ? 'must not contain spaces' : undefined;
+  if (value === '') return 'The username is empty';
+  return /\s/.test(value)
+    ? `The username ${JSON.stringify(value)} contains spaces; use it without them`
+    : undefined;
 }
 
-/** Never quotes the value: the message may be shown, logged or put in an error. */
+/** Names the password as such, never quoting it: the message may be shown, logged or put in an error. */
 function passwordProblem(config: RegistrySecretConfig, value: string): string | undefined {
-  if (value === '') return 'is empty';
-  if (/[\r\n]/.test(value)) return 'must be one line';
+  if (value === '') return 'The password is empty';
+  if (/[\r\n]/.test(value)) return 'The password is more than one line; it must be one';
   const separator = /\{username\}(.*)\{password\}|\{password\}(.*)\{username\}/s.exec(config.format);
   const between = separator?.[1] ?? separator?.[2] ?? '';
   if (between !== '' && value.includes(between))
-    return `contains "${between}", which the secret's format ${JSON.stringify(config.format)} uses as the separator: use an access token without it`;
+    return `The password contains "${between}", which the secret's format ${JSON.stringify(config.format)} uses as the separator: use an access token without it`;
   return undefined;
 }
 

@@ -207,9 +207,9 @@ function urlProblem(value: string): string | undefined {
 
 function descriptionProblem(value: string): string | undefined {
   if (value.length > MAX_USE_CASE)
-    return `is ${value.length} characters long; AWS takes at most ${MAX_USE_CASE}`;
+    return `The description is ${value.length} characters long; AWS takes at most ${MAX_USE_CASE}`;
   if (value.length < MIN_USE_CASE)
-    return `is ${value.length} characters long: reviewers deny short descriptions; give at least ${MIN_USE_CASE} characters on what you send, to whom, how often, and how bounces, complaints and opt-outs are handled`;
+    return `The description is ${value.length} characters long: reviewers deny short descriptions; give at least ${MIN_USE_CASE} characters on what you send, to whom, how often, and how bounces, complaints and opt-outs are handled`;
   return undefined;
 }
 
@@ -217,7 +217,8 @@ function contactsProblem(contacts: readonly string[]): string | undefined {
   if (contacts.length > MAX_CONTACTS)
     return `${contacts.length} addresses given; AWS takes at most ${MAX_CONTACTS}`;
   const bad = contacts.filter((value) => !/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(value));
-  return bad.length > 0 ? `not an email address: ${bad.join(', ')}` : undefined;
+  if (bad.length === 0) return undefined;
+  return `${bad.map((value) => JSON.stringify(value)).join(', ')} ${bad.length === 1 ? 'is not an email address' : 'are not email addresses'}`;
 }
 
 function splitList(value: string): string[] {

@@ -47,9 +47,10 @@ async function askArn(context: AskContext, saved: SavedStepInputs | undefined): 
         message: 'ARN of the ACM certificate for the hosting domain',
         help: `An ISSUED certificate in ${context.region} that covers the hosting domain (aws acm list-certificates --region ${context.region}).`,
         ...(savedArn ? { default: savedArn } : {}),
+        // Names the value refused (trial finding 95).
         validate: (value) =>
           ARN_PATTERN.test(value.trim()) ||
-          'Give an ARN such as arn:aws:acm:us-east-1:123456789012:certificate/…',
+          `${value.trim() === '' ? 'The ARN is empty' : `${JSON.stringify(value.trim())} is not an ACM certificate ARN`}. Give an ARN such as arn:aws:acm:us-east-1:123456789012:certificate/…`,
       })
     ).trim();
   }

@@ -85,7 +85,8 @@ async function askFiles(
         ...(previous ? { default: previous } : {}),
         validate: (value) => {
           const path = value.trim();
-          if (path === '') return optional || 'A path is needed';
+          if (path === '')
+            return optional || 'The path is empty: this file is needed. Give the path of a PEM file.';
           return existsSync(path) || `There is no file ${path}`;
         },
         // Each file is read and checked as its path is given, with the ones before it (a certificate
