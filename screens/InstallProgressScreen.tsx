@@ -481,8 +481,10 @@ function childrenOf(stacks: Record<string, StackProgress>, order: string[], pare
  * The run's title, its elapsed time and its time left, within the width. The title (what is installed,
  * into which account and region) is said whole first; the times say less before it is cut: without
  * `(a guess)`, then the time left in whole minutes, then without the elapsed time (each row shows its
- * own); only a title wider than the window is cut (with "…"). While a question waits for the
- * operator no time left is counted down: the run waits on them, and says so.
+ * own); then the title's shorter forms, if it has some (an upgrade's "what changed" counted, then left
+ * out: trial finding 97, where the account and region were cut instead), each with the times said as
+ * fully as fits; only a title wider than the window in its shortest form is cut (with "…"). While a
+ * question waits for the operator no time left is counted down: the run waits on them, and says so.
  */
 function header(snapshot: ProgressSnapshot, now: number, width: number): string {
   const elapsed = ` · ${formatDuration(now - snapshot.startedAt)}`;
@@ -493,12 +495,13 @@ function header(snapshot: ProgressSnapshot, now: number, width: number): string 
       : timeLefts(snapshot.eta, now);
   const [full = '', ...shorter] = lefts;
   const times = [`${elapsed}${full}`, ...shorter.map((left) => `${elapsed}${left}`), ...lefts, elapsed];
-  const fits = times.find((each) => snapshot.title.length + each.length <= width);
-  if (fits !== undefined) return `${snapshot.title}${fits}`;
-  return `${truncate(snapshot.title, Math.max(10, width - elapsed.length))}${elapsed}`.slice(
-    0,
-    Math.max(0, width),
-  );
+  const titles = [snapshot.title, ...(snapshot.shorterTitles ?? [])];
+  for (const title of titles) {
+    const fits = times.find((each) => title.length + each.length <= width);
+    if (fits !== undefined) return `${title}${fits}`;
+  }
+  const shortest = titles.at(-1) ?? snapshot.title;
+  return `${truncate(shortest, Math.max(10, width - elapsed.length))}${elapsed}`.slice(0, Math.max(0, width));
 }
 
 /**

@@ -10,6 +10,7 @@ import { attachHeartbeat } from '../output/heartbeat.ts';
 import { attachPlainPrinter } from '../output/plain-printer.ts';
 import { commandEvents } from '../output/run-events.ts';
 import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
+import type { RunTitle } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
 import { parseWaitTimeout, waitTimeoutError } from '../runtime/wait-timeout.ts';
 import type { Settings } from '../settings.ts';
@@ -167,7 +168,7 @@ export interface CommandContext extends CommandOutput {
   watchCommand(stack: string): string;
   /** Runs a task list in the live view in a terminal, silently (lines and NDJSON from the bus) otherwise. */
   live<T>(
-    title: string,
+    title: RunTitle,
     cloudFormation: CloudFormationPort,
     run: (
       renderer: ListrRendererValue,

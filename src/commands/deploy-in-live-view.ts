@@ -1,5 +1,6 @@
 import type { ExecuteContext } from '../flows/install-flow.ts';
 import type { InstallPlan } from '../install/install-plan.ts';
+import type { RunTitle } from '../progress/progress-store.ts';
 import { systemClock } from '../runtime/clock.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
 import type { CommandContext } from './command-context.ts';
@@ -12,7 +13,7 @@ import type { DeployChoices } from './deploy-options.ts';
  */
 export function deployInLiveView(
   context: CommandContext,
-  title: string,
+  title: RunTitle,
   plan: InstallPlan,
   run: ExecuteContext & { earlierStepOutputs?: Record<string, Record<string, string>> },
   choices: { deploy: DeployChoices; concurrency: number },

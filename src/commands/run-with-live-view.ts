@@ -2,7 +2,7 @@ import type { ListrRendererValue } from 'listr2';
 import type { CloudFormationPort } from '../aws/cloudformation-port.ts';
 import type { EventBus, StackguideEvent } from '../events.ts';
 import type { Chooser } from '../install/prompter.ts';
-import { ProgressStore } from '../progress/progress-store.ts';
+import { ProgressStore, type RunTitle } from '../progress/progress-store.ts';
 import type { ChangeSetSummary } from '../stacks/change-set.ts';
 import type { ChangeSetDecision } from '../stacks/deploy-stack.ts';
 import { handleInterrupt } from '../stacks/interrupt-menu.ts';
@@ -16,7 +16,7 @@ type Screens = typeof import('../../screens/mount-screens.tsx');
  * renderer (plain lines and NDJSON come from the bus). Install, upgrade and destroy share it.
  */
 export interface LiveViewOptions {
-  title: string;
+  title: RunTitle;
   screens: Screens | undefined;
   events: EventBus;
   /** For the Ctrl+C menu's delete or cancel. */

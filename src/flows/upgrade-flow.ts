@@ -22,6 +22,7 @@ import { Journal, readDeploymentState } from '../journal/journal.ts';
 import { refuseIfLockedOnceNamed } from '../lock/deployment-lock.ts';
 import { upgradeChangeText } from '../output/upgrade-text.ts';
 import { packageTemplates } from '../packaging/package-templates.ts';
+import type { RunTitle } from '../progress/progress-store.ts';
 import type { DeployedStack } from '../stacks/deploy-stack.ts';
 import {
   compareDeployedParameters,
@@ -74,7 +75,7 @@ export interface UpgradeRequest extends Omit<DeploymentRequest, 'blueprint' | 'c
 export interface UpgradeHost extends FlowHost {
   /** Runs the stacks of the plan by the dependency graph and upgrade.order (the install's task list without its steps). */
   execute(
-    title: string,
+    title: RunTitle,
     plan: InstallPlan,
     context: ExecuteContext & { earlierStepOutputs: Record<string, Record<string, string>> },
   ): Promise<Record<string, DeployedStack>>;
@@ -343,14 +344,23 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
             region,
             emit: (event) => events.emit(event),
           });
+          const change = {
+            from: fromVersion,
+            to: blueprint.product.version,
+            answersChanged: changedAnswers,
+            parametersChanged: parametersOf(plan),
+            ...(override ? { template: override.stackId } : {}),
+          };
+          // The account and region whole, as install's header: with --yes no other row names them.
+          // What changed is said in fewer words first (trial finding 97), then left to the lines above.
+          const title = (what: string) =>
+            `Upgrading ${deployment} (${blueprint.product.id} ${what}) in ${identity.account} ${region}`;
           return host.execute(
-            `Upgrading ${deployment} (${blueprint.product.id} ${upgradeChangeText({
-              from: fromVersion,
-              to: blueprint.product.version,
-              answersChanged: changedAnswers,
-              parametersChanged: parametersOf(plan),
-              ...(override ? { template: override.stackId } : {}),
-            })}) in ${region}`,
+            [
+              title(upgradeChangeText(change)),
+              title(upgradeChangeText(change, true)),
+              title(change.from === change.to ? change.to : `${change.from} → ${change.to}`),
+            ],
             packaged.plan,
             { aws, steps: [], journal, stepBase, stepInputs: {}, earlierStepOutputs: stepOutputs },
           );

@@ -7,8 +7,16 @@ import { isFailedStatus, isTerminal } from '../stacks/stack-status.ts';
  * so the reducer is unit tested and any renderer can use it. Snapshots are immutable: a new object per
  * change, which is what React's useSyncExternalStore needs.
  */
+/**
+ * The run's title, or its forms from the fullest to the shortest (an upgrade's "what changed" said by
+ * name, then counted, then left out): the header says the fullest that fits the window.
+ */
+export type RunTitle = string | readonly [string, ...string[]];
+
 export interface ProgressSnapshot {
   title: string;
+  /** The title in fewer words, shortest last, for a window too narrow for it (see RunTitle). */
+  shorterTitles?: readonly string[];
   startedAt: number;
   /** Top-level tasks as listr2 reports them (one per stack, in order). */
   tasks: TaskLine[];
@@ -135,11 +143,13 @@ export class ProgressStore {
   #stopping = false;
 
   /** `notifyEveryChange` for tests that assert on each intermediate frame. */
-  constructor(title: string, now: () => number = Date.now, options: { notifyEveryChange?: boolean } = {}) {
+  constructor(title: RunTitle, now: () => number = Date.now, options: { notifyEveryChange?: boolean } = {}) {
     this.#now = now;
     this.#notifyEveryChange = options.notifyEveryChange ?? false;
+    const [full, ...shorter] = typeof title === 'string' ? [title] : title;
     this.#snapshot = {
-      title,
+      title: full,
+      ...(shorter.length > 0 ? { shorterTitles: shorter } : {}),
       startedAt: now(),
       tasks: [],
       stacks: {},

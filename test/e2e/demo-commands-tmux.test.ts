@@ -182,9 +182,10 @@ describe('npm run demo in an 80x24 terminal', () => {
       { when: /Execute\? y to go ahead/, keys: ['y'] },
     ]);
     expect(upgraded.code, upgraded.output).toBe('0');
-    // The header says what changes: the answer given with --set, and the parameter with both values.
+    // The header says what changes, counted to fit 80 columns with the account and region whole (trial
+    // finding 97); the parameter is named with both values above the live view.
     expect(upgraded.output).toMatch(
-      /Upgrading demo \(demo (\S+ → )?1\.0\.0, answer changed: jobTimeoutSeconds/,
+      /Upgrading demo \(demo (\S+ → )?1\.0\.0, 1 answer changed\) in \d{12} [a-z]+-[a-z]+-\d/,
     );
     expect(upgraded.output).toContain('demo-app JobTimeoutSeconds: 300 → 600');
     // Its change set's review counts and lists the parameter, though the change set has no row for it.

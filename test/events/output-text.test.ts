@@ -453,6 +453,23 @@ describe('what an upgrade changes', () => {
     expect(parameterChangeLines([timeout])).toEqual(['demo-app JobTimeoutSeconds: 300 → 450']);
   });
 
+  it('counts what changes instead of naming it, for a header at 80 columns (trial finding 97)', () => {
+    const branch = { stack: 'geo-container', name: 'CodeCommitSourceBranch', deployed: 'main', next: 'dev' };
+    const counted = (change: Parameters<typeof upgradeChangeText>[0]) => upgradeChangeText(change, true);
+    expect(counted({ from: '1.0.0', to: '1.0.0', answersChanged: ['containerBranch'] })).toBe(
+      '1.0.0, 1 answer changed',
+    );
+    expect(counted({ from: '1.0.0', to: '1.1.0', answersChanged: ['a', 'b'] })).toBe(
+      '1.0.0 → 1.1.0, 2 answers changed',
+    );
+    expect(counted({ from: '1.0.0', to: '1.0.0', answersChanged: [], parametersChanged: [branch] })).toBe(
+      '1.0.0, 1 parameter changed',
+    );
+    expect(counted({ from: '1.0.0', to: '1.0.0', answersChanged: [], template: 'web' })).toBe(
+      '1.0.0, new template',
+    );
+  });
+
   it('counts an answer as changed against the file, in the order of the questions, never a secret', () => {
     const questions = [
       { id: 'size', type: 'string', prompt: 'Size', required: true, default: 'small' },

@@ -319,6 +319,39 @@ describe('the live view at 80x24', () => {
     view.unmount();
   });
 
+  it("keeps an upgrade's account and region whole at 80 columns, saying what changed in fewer words first (trial finding 97)", async () => {
+    let now = 1_000_000;
+    const where = 'in 123456789012 us-east-1';
+    const titles = [
+      `Upgrading geo (opensarlab 1.0.0, answer changed: containerBranch) ${where}`,
+      `Upgrading geo (opensarlab 1.0.0, 1 answer changed) ${where}`,
+      `Upgrading geo (opensarlab 1.0.0) ${where}`,
+    ] as const;
+    const store = new ProgressStore(titles, () => now, { notifyEveryChange: true });
+    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
+      columns: 120,
+      rows: 24,
+    });
+    store.apply({ type: 'stack.started', stack: 'geo-container', operation: 'update', resourceCount: 3 });
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('geo-container'));
+    // Wide enough, what changed is named.
+    expect(view.liveRegion('Upgrading geo')[0]).toBe(`${titles[0]} · 0s`);
+    // At 80 columns it is counted, and the account and region stay whole (the rows keep their times).
+    view.resize(80, 24);
+    now += 4000;
+    store.apply({
+      type: 'stack.event',
+      stack: 'geo-container',
+      event: resourceEvent('geo-container', 'Source', 'AWS::SSM::Parameter', 'UPDATE_IN_PROGRESS'),
+    });
+    await vi.waitFor(() => expect(view.liveRegion('Upgrading geo')[0]).toBe(titles[1]));
+    for (const line of view.lastFrame().split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    // Narrower, only the version is left (the lines above the live view name the parameters).
+    view.resize(70, 24);
+    await vi.waitFor(() => expect(view.liveRegion('Upgrading geo')[0]).toBe(`${titles[2]} · 4s`));
+    view.unmount();
+  });
+
   it('never ticks done a step whose result waits on AWS: pending, with what it waits for', async () => {
     const { store, view } = setup();
     for (const [step, kind, title] of [
