@@ -70,6 +70,15 @@ export interface CheckResult {
   facts?: Record<string, unknown>;
 }
 
+/** What a preparation step created: its kind, AWS's id for it, and the name the operator knows it by. */
+export interface CreatedResource {
+  kind: 'hostedZone' | 'secret' | 'serviceLinkedRole' | 'certificate';
+  /** The hosted zone's id, the secret's or certificate's ARN, the role's name (its service when IAM gave none). */
+  id: string;
+  /** The zone's domain, the secret's name, the role's service, the certificate's domain names. */
+  name: string;
+}
+
 /** One resource change of a change set, as CloudFormation describes it. */
 export interface ResourceChange {
   action: string;
@@ -244,6 +253,11 @@ interface EventPayloads {
   'step.progress': { step: string; message: string; facts?: Record<string, unknown> };
   /** Between two checks of a wait on the outside world: when it checks next, and when it gives up. */
   'step.waiting': { step: string; nextCheckAt: string; givesUpAt: string };
+  /**
+   * A preparation step created something in the account, which stays whatever happens to the run: a
+   * stop while the step then waits (for the DNS delegation, a certificate's validation) names it.
+   */
+  'step.resource-created': { step: string; resource: CreatedResource };
   'step.completed': {
     step: string;
     outputs: Record<string, string>;
@@ -503,6 +517,16 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     description:
       'A preparation step waiting on the outside world (delegation, certificate validation) checks again at `nextCheckAt` and gives up at `givesUpAt` (ISO 8601), by its own poll schedule.',
     payload: { step: '', nextCheckAt: '', givesUpAt: '' },
+  },
+  'step.resource-created': {
+    level: 'info',
+    description:
+      'A preparation step created something in the account, which stays whatever happens to the run (a run stopped while the step waits names it).',
+    payload: {
+      step: '',
+      resource:
+        '`kind` (`hostedZone`, `secret`, `serviceLinkedRole`, `certificate`), `id` (the zone id, the ARN, the role name), `name` (the domain, secret name or service)',
+    },
   },
   'step.completed': {
     level: 'info',

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { Listr, type ListrRendererValue, type ListrTask } from 'listr2';
 import type { StepEntry } from '../src/blueprint/blueprint-schema.ts';
-import type { StackguideEvent } from '../src/events.ts';
+import type { CreatedResource, StackguideEvent } from '../src/events.ts';
 import { DEFAULT_CONCURRENCY, GraphScheduler, type ScheduledNode } from '../src/graph/graph-scheduler.ts';
 import { branchFailure, isCancellation, oneAtATime, stoppedRun } from '../src/graph/run-branches.ts';
 import { EtaTracker } from '../src/progress/eta.ts';
@@ -129,15 +129,15 @@ export async function runInstallTasks(
       }
     },
   });
-  // What each step said it created ("Created the hosted zone …"): a step stopped while it waits
-  // (for the DNS delegation) has made it already, and it stays; the stop says so.
-  const made = new Map<string, string[]>();
+  // What each step created (its step.resource-created events): a step stopped while it waits (for the
+  // DNS delegation) has made it already, and it stays; the stop says so.
+  const made = new Map<string, CreatedResource[]>();
   const stepBase: StepBase = {
     ...deps.stepBase,
     emit: (event) => {
-      if (event.type === 'step.progress' && event.message.startsWith('Created ')) {
+      if (event.type === 'step.resource-created') {
         const name = names.get(`steps.${event.step}`) ?? event.step;
-        made.set(name, [...(made.get(name) ?? []), event.message]);
+        made.set(name, [...(made.get(name) ?? []), event.resource]);
       }
       deps.stepBase.emit(event);
     },

@@ -1,4 +1,5 @@
 import { type ErrorDetail, StackguideError } from '../errors.ts';
+import type { CreatedResource } from '../events.ts';
 
 /**
  * A branch the run never started, and why. `said`: its own event already told it (a stack's
@@ -78,8 +79,8 @@ export function stoppedRun(
   failures: ReadonlyArray<{ name: string; error: unknown }>,
   notStarted: readonly NotStarted[],
   completed: readonly string[],
-  /** What a branch said it created before the stop, by branch name: it stays, and is said. */
-  made: ReadonlyMap<string, readonly string[]> = new Map(),
+  /** What a branch created before the stop (its step.resource-created events), by branch name: it stays, and is said. */
+  made: ReadonlyMap<string, readonly CreatedResource[]> = new Map(),
 ): StackguideError {
   const stop =
     reason instanceof StackguideError
@@ -107,9 +108,22 @@ export function stoppedRun(
   });
 }
 
-/** `; it had made, which stays: Created the hosted zone … (…)`, or nothing. */
-function madeText(made: readonly string[] | undefined): string {
-  return made && made.length > 0 ? `; it had made, which stays: ${made.join('; ')}` : '';
+/** `; it had made, which stays: the hosted zone … (…)`, or nothing. */
+function madeText(made: readonly CreatedResource[] | undefined): string {
+  return made && made.length > 0 ? `; it had made, which stays: ${made.map(createdText).join('; ')}` : '';
+}
+
+function createdText({ kind, id, name }: CreatedResource): string {
+  switch (kind) {
+    case 'hostedZone':
+      return `the hosted zone ${name} (${id})`;
+    case 'secret':
+      return `the secret ${name}`;
+    case 'serviceLinkedRole':
+      return `the service-linked role for ${name}${id === name ? '' : ` (${id})`}`;
+    case 'certificate':
+      return `the certificate for ${name} (${id})`;
+  }
 }
 
 /** Calls of `ask` one after another (an operator answers one question at a time), in call order. */

@@ -102,6 +102,8 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
       return `${at} ${event.title}`;
     case 'step.progress':
       return `${at} ${event.step}: ${event.message}`;
+    case 'step.resource-created':
+      return undefined; // Its step's progress line says it in words ("Created the hosted zone …").
     case 'step.completed':
       return `${at} ${event.step}: ${event.pending ? `pending, waiting for ${event.pending}` : event.confirmedByOperator ? 'confirmed by you' : 'done'}`;
     case 'upgrade.started':

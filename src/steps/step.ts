@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AwsContext } from '../aws/aws-context.ts';
 import type { AnswerValue } from '../blueprint/references.ts';
-import type { CheckResult, StackguideEvent } from '../events.ts';
+import type { CheckResult, CreatedResource, StackguideEvent } from '../events.ts';
 import type { Prompter } from '../install/prompter.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
@@ -109,6 +109,15 @@ export interface AskContext extends StepContext {
    * to store new credentials); the checks say what install will ask.
    */
   readonly readOnly?: boolean;
+}
+
+/**
+ * Said by a step as soon as AWS has made something for it, before anything else can fail: it stays
+ * whatever happens to the run, and a run stopped while the step then waits names it from this event
+ * (tasks/install-tasks.ts), never from the words of a progress message.
+ */
+export function resourceCreated(context: StepContext, resource: CreatedResource): void {
+  context.emit({ type: 'step.resource-created', step: context.stepId, resource });
 }
 
 /**

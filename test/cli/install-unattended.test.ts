@@ -124,6 +124,13 @@ describe('stackguide install without a terminal, against moto', () => {
       expect.arrayContaining(['identity.resolved', 'check.result', 'stack.completed', 'run.completed']),
     );
     expect(events.at(-1)).toMatchObject({ type: 'run.completed', outcome: 'succeeded', exitCode: 0 });
+    // What the preparation created in the account, typed (the demo's service-linked role, made in moto).
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'step.resource-created',
+        resource: expect.objectContaining({ kind: 'serviceLinkedRole' }),
+      }),
+    );
     // Human progress still went to stderr.
     expect(result.stderr).toContain('demo-app');
   });

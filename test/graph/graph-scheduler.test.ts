@@ -247,13 +247,28 @@ describe('stoppedRun (finding 90)', () => {
       [{ name: 'step zone', error: stop }],
       [{ name: 'co2', reason: 'not started: the run was stopped' }],
       ['step region', 'step network'],
-      new Map([['step zone', ['Created the hosted zone lab2.example.test (Z123)']]]),
+      new Map([
+        [
+          'step zone',
+          [
+            { kind: 'hostedZone', id: 'Z123', name: 'lab2.example.test' },
+            { kind: 'certificate', id: 'arn:aws:acm:us-east-1:1:certificate/c1', name: 'lab2.example.test' },
+            {
+              kind: 'secret',
+              id: 'arn:aws:secretsmanager:us-east-1:1:secret:s-AbC',
+              name: 'dockerhub/creds',
+            },
+            // IAM named no role: the service names it, once.
+            { kind: 'serviceLinkedRole', id: 'spot.amazonaws.com', name: 'spot.amazonaws.com' },
+          ],
+        ],
+      ]),
     );
     expect(error.details).toEqual([
       {
         path: 'step zone',
         message:
-          'stopped while it ran; it had made, which stays: Created the hosted zone lab2.example.test (Z123)',
+          'stopped while it ran; it had made, which stays: the hosted zone lab2.example.test (Z123); the certificate for lab2.example.test (arn:aws:acm:us-east-1:1:certificate/c1); the secret dockerhub/creds; the service-linked role for spot.amazonaws.com',
       },
       { path: 'step region', message: 'completed' },
       { path: 'step network', message: 'completed' },

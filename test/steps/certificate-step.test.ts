@@ -119,6 +119,24 @@ async function openssl(...args: string[]): Promise<void> {
   await run('openssl', args, { cwd: pems });
 }
 
+/** A certificate of key.pem for `name` (its subject) with that subjectAltName extension, valid 30 days. */
+async function certificateOfKey(out: string, name: string, san: string): Promise<void> {
+  await openssl(
+    'req',
+    '-x509',
+    '-key',
+    'key.pem',
+    '-out',
+    out,
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    san,
+  );
+}
+
 beforeAll(async () => {
   pems = await mkdtemp(join(tmpdir(), 'stackguide-pem-'));
   const san = `subjectAltName=DNS:${domain},DNS:*.${domain}`;
@@ -155,20 +173,9 @@ beforeAll(async () => {
         '-out',
         'other-key.pem',
       );
-      await openssl(
-        'req',
-        '-x509',
-        '-key',
-        'key.pem',
-        '-out',
-        'other-name.pem',
-        '-days',
-        '30',
-        '-subj',
-        '/CN=other.example.test',
-        '-addext',
-        'subjectAltName=DNS:other.example.test',
-      );
+      await certificateOfKey('other-name.pem', 'other.example.test', 'subjectAltName=DNS:other.example.test');
+      // The renewal of cert.pem: the same key and names, another serial.
+      await certificateOfKey('renewed.pem', domain, san);
     })(),
   ]);
   process.env.AWS_ACCESS_KEY_ID = 'testing';
@@ -200,6 +207,12 @@ describe('certificate step: DNS validation', () => {
     const described = await acmClient.send(new DescribeCertificateCommand({ CertificateArn: arn }));
     expect(described.Certificate?.Status).toBe('ISSUED');
     expect(described.Certificate?.SubjectAlternativeNames?.sort()).toEqual([`*.${domain}`, domain]);
+    // Said by a typed event as soon as ACM has it: a stop while the step waits for validation names it.
+    expect(ctx.events).toContainEqual({
+      type: 'step.resource-created',
+      step: expect.any(String),
+      resource: { kind: 'certificate', id: arn, name: expect.stringContaining(domain) },
+    });
 
     const sets = await route53.send(
       new ListResourceRecordSetsCommand({ HostedZoneId: stepOutputs.zone?.hostedZoneId ?? '' }),
@@ -458,6 +471,13 @@ describe('certificate step: import', () => {
     const outputs = await certificateStep.apply?.(ctx, cfg, inputs);
     const held = await certificates();
     expect(held.map((summary) => summary.CertificateArn)).toEqual([outputs?.certificateArn]);
+    expect(ctx.events.filter((event) => event.type === 'step.resource-created')).toEqual([
+      {
+        type: 'step.resource-created',
+        step: expect.any(String),
+        resource: { kind: 'certificate', id: outputs?.certificateArn, name: expect.stringContaining(domain) },
+      },
+    ]);
 
     const key = await readFile(inputs.privateKeyPath, 'utf8');
     const keyBody = key.split('\n')[1] ?? 'unreachable';
@@ -479,6 +499,7 @@ describe('certificate step: import', () => {
       expect.stringMatching(/^Re-importing|^Imported the certificate/),
     );
     expect(await certificates()).toHaveLength(1);
+    expect(secondRun.events.some((event) => event.type === 'step.resource-created')).toBe(false);
 
     const check = byId(await certificateStep.check(context(), cfg, inputs));
     expect(check.get('cert.pem')?.status).toBe('pass');
@@ -487,6 +508,16 @@ describe('certificate step: import', () => {
       status: 'warn',
       summary: 'imported: ACM never renews it',
     });
+
+    // Its renewal goes into the same certificate: nothing new is made, and nothing is said to be.
+    const renewal = context();
+    const renewed = await certificateStep.apply?.(renewal, cfg, files('renewed.pem', 'key.pem'));
+    expect(renewed?.certificateArn).toBe(outputs?.certificateArn);
+    expect(progressOf(renewal.events).map((entry) => entry.message)).toContainEqual(
+      expect.stringMatching(/^Re-importing /),
+    );
+    expect(renewal.events.some((event) => event.type === 'step.resource-created')).toBe(false);
+    expect(await certificates()).toHaveLength(1);
   });
 });
 

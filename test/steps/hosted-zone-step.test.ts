@@ -127,8 +127,19 @@ describe('hostedZone step: the zone', () => {
       nameServers: motoNameServers.join(','),
     });
 
-    const again = await hostedZoneStep.apply?.(context(), cfg, {});
+    // Said by a typed event, as soon as the zone exists: a stop during the delegation wait names it.
+    expect(ctx.events.filter((event) => event.type === 'step.resource-created')).toEqual([
+      {
+        type: 'step.resource-created',
+        step: 'zone',
+        resource: { kind: 'hostedZone', id: zoneId, name: domain },
+      },
+    ]);
+
+    const rerun = context();
+    const again = await hostedZoneStep.apply?.(rerun, cfg, {});
     expect(again?.hostedZoneId).toBe(zoneId);
+    expect(rerun.events.some((event) => event.type === 'step.resource-created')).toBe(false);
     expect(await zonesNamed(domain)).toHaveLength(1);
   });
 

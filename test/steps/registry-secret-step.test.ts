@@ -124,6 +124,11 @@ describe('registrySecret step against moto', () => {
     const described = await secrets.send(new DescribeSecretCommand({ SecretId: 'dockerhub/creds' }));
     expect(described.Tags).toContainEqual({ Key: 'stackguide:deployment', Value: 'test' });
     expect(outputs).toEqual({ secretArn: described.ARN, secretName: 'dockerhub/creds' });
+    expect(first.events).toContainEqual({
+      type: 'step.resource-created',
+      step: expect.any(String),
+      resource: { kind: 'secret', id: described.ARN, name: 'dockerhub/creds' },
+    });
     expect(everything(first, inputs, saved, checks, plan, outputs)).not.toContain(PASSWORD);
 
     // Re-run unattended with nothing but the answers file: kept as it is, no password needed.

@@ -82,10 +82,22 @@ describe('serviceLinkedRoles step against moto', () => {
     ).toEqual([
       'Service-linked role for batch.amazonaws.com exists',
       'Creating the service-linked role for elasticache.amazonaws.com',
+      // Typed, for a stop to name what stays (never learnt from the words of the line after it).
+      'step.resource-created',
       'Created the service-linked role for elasticache.amazonaws.com',
       'Creating the service-linked role for spot.amazonaws.com',
+      'step.resource-created',
       'Created the service-linked role for spot.amazonaws.com',
     ]);
+    expect(first.events).toContainEqual({
+      type: 'step.resource-created',
+      step: expect.any(String),
+      resource: {
+        kind: 'serviceLinkedRole',
+        id: expect.stringMatching(/^AWSServiceRoleFor/),
+        name: 'spot.amazonaws.com',
+      },
+    });
 
     const second = context();
     await serviceLinkedRolesStep.apply?.(second, config, {});

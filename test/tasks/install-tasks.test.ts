@@ -6,6 +6,7 @@ import type {
   CloudFormationPort,
   CreateChangeSetInput,
 } from '../../src/aws/cloudformation-port.ts';
+import { iamPort } from '../../src/aws/iam-port.ts';
 import { route53Port } from '../../src/aws/route53-port.ts';
 import type { StepEntry } from '../../src/blueprint/blueprint-schema.ts';
 import { StackguideError } from '../../src/errors.ts';
@@ -506,6 +507,56 @@ describe('runInstallTasks, stopped', () => {
       { path: 'demo-data', message: 'stopped while it ran' },
       { path: stepTitle(manualEntry), message: 'completed' },
     ]);
+  });
+
+  it('names what a step stopped while it ran had created, from its step.resource-created events', async () => {
+    const clock = new FakeClock();
+    const cfn = new ChangeSetCloudFormation(clock, () => ({}));
+    const controller = new AbortController();
+    const stop = new StackguideError('Stopped at your request', { code: 'cancelled', kind: 'cancelled' });
+    // The first role is created; Ctrl+C comes while the second is being created.
+    const iam = fakePort(iamPort, {
+      listRoles: async () => [],
+      createServiceLinkedRole: async (service: string) => {
+        if (service === 'autoscaling.amazonaws.com')
+          return { created: true, roleName: 'AWSServiceRoleForAutoScaling' };
+        controller.abort(stop);
+        throw stop;
+      },
+    } as never);
+    const roles = {
+      id: 'roles',
+      kind: 'serviceLinkedRoles',
+      title: 'Service-linked roles',
+      services: ['autoscaling.amazonaws.com', 'elasticloadbalancing.amazonaws.com'],
+    } as unknown as StepEntry;
+    const base = stepBase(iam);
+    const run = runInstallTasks(
+      {
+        ...common(cfn, clock, plan([plannedStack('data', {})])),
+        signal: controller.signal,
+        steps: [roles],
+        stepBase: base,
+        stepInputs: {},
+      },
+      'silent',
+    );
+    const error = (await run.catch((thrown: unknown) => thrown)) as StackguideError;
+    expect(base.events).toContainEqual({
+      type: 'step.resource-created',
+      step: 'roles',
+      resource: {
+        kind: 'serviceLinkedRole',
+        id: 'AWSServiceRoleForAutoScaling',
+        name: 'autoscaling.amazonaws.com',
+      },
+    });
+    expect(error.details[0]).toEqual({
+      path: 'Service-linked roles',
+      message:
+        'stopped while it ran; it had made, which stays: the service-linked role for autoscaling.amazonaws.com (AWSServiceRoleForAutoScaling)',
+    });
+    expect(cfn.created).toEqual([]);
   });
 
   it('says a declined change set stopped the run, not that the stack failed', async () => {

@@ -4,7 +4,7 @@ import { DEPLOYMENT_TAG, hostedZoneReference } from '../../deployment-tags.ts';
 import { normalizeDnsName } from '../../dns/compare-delegation.ts';
 import { isValidDnsName } from '../../dns/dns-client.ts';
 import { StackguideError } from '../../errors.ts';
-import type { StepContext } from '../step.ts';
+import { resourceCreated, type StepContext } from '../step.ts';
 import type { HostedZoneConfig } from './hosted-zone-config.ts';
 import { findLiveRecords, formatRecord } from './public-records.ts';
 import { findOwnZone } from './zone-lookup.ts';
@@ -113,6 +113,7 @@ export async function createZone(
       comment,
     });
   }
+  resourceCreated(context, { kind: 'hostedZone', id: zone.id, name: domain });
   await route53.addTagsToHostedZone(zone.id, { [DEPLOYMENT_TAG]: context.deployment });
   progress(context, `Created the hosted zone ${domain} (${zone.id})`, {
     hostedZoneId: zone.id,

@@ -8,6 +8,7 @@ import {
   type CheckResult,
   defineStep,
   type PlannedChange,
+  resourceCreated,
   type StepContext,
 } from '../step.ts';
 import { type LoginVerification, verifyRegistryLogin } from './registry-login.ts';
@@ -142,6 +143,7 @@ export const registrySecretStep = defineStep<typeof registrySecretConfig.configS
         description: `${config.registry} credentials for the builds of ${context.deployment} (stored by stackguide)`,
         tags: { [DEPLOYMENT_TAG]: context.deployment },
       });
+      resourceCreated(context, { kind: 'secret', id: arn, name: config.secretName });
       progress(context, `Created the secret ${config.secretName}`, arn);
       return outputs(config, arn);
     }

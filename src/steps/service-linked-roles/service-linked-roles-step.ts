@@ -1,6 +1,12 @@
 import type { IamPort, IamRole } from '../../aws/iam-port.ts';
 import { iamPort } from '../../aws/iam-port.ts';
-import { type CheckResult, defineStep, type PlannedChange, type StepContext } from '../step.ts';
+import {
+  type CheckResult,
+  defineStep,
+  type PlannedChange,
+  resourceCreated,
+  type StepContext,
+} from '../step.ts';
 import { type ServiceLinkedRolesConfig, serviceLinkedRolesConfig } from './service-linked-roles-config.ts';
 
 /**
@@ -63,6 +69,13 @@ export const serviceLinkedRolesStep = defineStep({
       }
       progress(context, `Creating the service-linked role for ${service}`, service);
       const result = await iam.createServiceLinkedRole(service);
+      if (result.created)
+        resourceCreated(context, {
+          kind: 'serviceLinkedRole',
+          // IAM names the role it made; should it not, the service is what names it.
+          id: result.roleName ?? service,
+          name: service,
+        });
       progress(
         context,
         result.created

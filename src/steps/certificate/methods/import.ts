@@ -3,7 +3,13 @@ import { acmPort } from '../../../aws/acm-port.ts';
 import { resolveValue } from '../../../blueprint/references.ts';
 import { normalizeDnsName } from '../../../dns/compare-delegation.ts';
 import { StackguideError } from '../../../errors.ts';
-import type { AskContext, SavedStepInputs, StepContext, ValidateContext } from '../../step.ts';
+import {
+  type AskContext,
+  resourceCreated,
+  type SavedStepInputs,
+  type StepContext,
+  type ValidateContext,
+} from '../../step.ts';
 import type { CertificateConfig } from '../certificate-config.ts';
 import { findOwnCertificates, ownTags } from '../certificate-lookup.ts';
 import { progress } from '../certificate-validation.ts';
@@ -207,6 +213,8 @@ async function importFromFiles(
     ...(previous ? { certificateArn: previous.detail.arn } : {}),
     tags: ownTags(context, 'IMPORT'),
   });
+  // Re-imported into the step's certificate, nothing new is made.
+  if (!previous) resourceCreated(context, { kind: 'certificate', id: arn, name: names.join(', ') });
   progress(context, `Imported the certificate: ${arn}`, { certificateArn: arn });
   return arn;
 }

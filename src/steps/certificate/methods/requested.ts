@@ -1,7 +1,7 @@
 import type { AcmPort, CertificateDetail } from '../../../aws/acm-port.ts';
 import { acmPort } from '../../../aws/acm-port.ts';
 import { StackguideError } from '../../../errors.ts';
-import type { CheckResult, StepContext } from '../../step.ts';
+import { type CheckResult, resourceCreated, type StepContext } from '../../step.ts';
 import {
   findOwnCertificates,
   idempotencyToken,
@@ -93,6 +93,8 @@ export async function requestOrReuse(
     idempotencyToken: idempotencyToken(context, names, origin),
     tags: ownTags(context, origin),
   });
+  // Asked for again with the same token, ACM returns the same certificate: it is still this step's.
+  resourceCreated(context, { kind: 'certificate', id: arn, name: names.join(', ') });
   const detail = await acm.describeCertificate(arn);
   if (!detail) {
     throw new StackguideError(`ACM returned ${arn} but does not describe it.`, {
