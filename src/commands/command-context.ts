@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import type { ListrRendererValue } from 'listr2';
 import { type AwsSession, type AwsSettings, createAwsSession } from '../aws/aws-context.ts';
 import type { ResolvedAwsSettings } from '../aws/aws-settings.ts';
@@ -7,7 +8,7 @@ import { EventBus, type EventType, type StackguideEvent } from '../events.ts';
 import type { FlowHost } from '../flows/flow.ts';
 import type { Prompter } from '../install/prompter.ts';
 import { attachHeartbeat } from '../output/heartbeat.ts';
-import { attachPlainPrinter } from '../output/plain-printer.ts';
+import { attachPlainPrinter, warningsOnly } from '../output/plain-printer.ts';
 import { commandEvents } from '../output/run-events.ts';
 import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
 import type { RunTitle } from '../progress/progress-store.ts';
@@ -17,7 +18,7 @@ import type { Settings } from '../settings.ts';
 import { detachedError } from '../stacks/interrupt-menu.ts';
 import { OperationTracker } from '../stacks/operation-tracker.ts';
 import { type CommonOptions, connectionFlags } from './common-options.ts';
-import { decideOutputMode, type OutputMode } from './output-mode.ts';
+import { decideOutputMode, type OutputMode, pagerMayHoldScreen } from './output-mode.ts';
 import { type LiveQuestions, runWithLiveView } from './run-with-live-view.ts';
 
 /**
@@ -99,7 +100,7 @@ export interface CommandOutput {
  */
 function openOutput(
   options: CommonOptions,
-  { plainAlways = false, results = [] }: { plainAlways?: boolean; results?: readonly EventType[] } = {},
+  { plainAlways = false, results = [], resultsOnStdout = false }: OutputOptions = {},
 ): CommandOutput {
   const mode = decideOutputMode(options, process.env, {
     stdin: Boolean(process.stdin.isTTY),
@@ -116,10 +117,16 @@ function openOutput(
     const found = new EventBus();
     const route = events.subscribe((event) => (isResult(event) ? found : humans).emit(event));
     // Wrapped by words to the terminal's width (read per line: a resized window); whole into a pipe.
+    const pager = pagerMayHoldScreen(mode, {
+      resultsOnStdout,
+      stdoutIsPipe: isPipe(process.stdout.fd),
+      stderrIsTerminal: Boolean(process.stderr.isTTY),
+    });
     const toStderr = attachPlainPrinter(humans, {
       write: (line) => {
         if (paused === 0) process.stderr.write(`${wrapToWidth(line, terminalColumns(process.stderr))}\n`);
       },
+      ...(pager ? { only: warningsOnly } : {}),
     });
     const toStdout = attachPlainPrinter(found, {
       write: (line) => process.stdout.write(`${wrapToWidth(line, terminalColumns(process.stdout))}\n`),
@@ -147,6 +154,26 @@ function openOutput(
       for (const stop of detach) stop();
     },
   };
+}
+
+/** How a command's output is split between stdout and stderr. */
+interface OutputOptions {
+  /** Plain lines on stderr in a terminal too, before and after the live view. */
+  plainAlways?: boolean;
+  /** Events that are results (stdout in text mode). */
+  results?: readonly EventType[];
+  /** The command's results go to stdout (a dry run's plan, preflight's report): a pager may read them. */
+  resultsOnStdout?: boolean;
+  preloadPrompter?: boolean;
+}
+
+/** Whether the file descriptor is a pipe (`| less`), not a terminal or a file. */
+function isPipe(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFIFO();
+  } catch {
+    return false;
+  }
 }
 
 type Screens = typeof import('../../screens/mount-screens.tsx');
@@ -178,10 +205,7 @@ export interface CommandContext extends CommandOutput {
   ): Promise<T>;
 }
 
-export function startCommand(
-  options: CommonOptions,
-  output: { plainAlways?: boolean; preloadPrompter?: boolean; results?: readonly EventType[] } = {},
-): CommandContext {
+export function startCommand(options: CommonOptions, output: OutputOptions = {}): CommandContext {
   const opened = openOutput(options, output);
   // One Ctrl+C owner: during a stack operation a plain Ctrl+C detaches, saying how to re-attach.
   const tracker = new OperationTracker();

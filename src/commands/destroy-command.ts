@@ -20,7 +20,8 @@ export interface DestroyOptions extends CommonOptions {
 /** Composition root of `stackguide destroy`: the flow (src/flows/destroy-flow.ts) with this terminal's owners. */
 export async function destroyCommand(options: DestroyOptions): Promise<number> {
   // The plan and the leftovers report are lines in a terminal too; the teardown is the live view.
-  const context = startCommand(options, { plainAlways: true });
+  // A dry run's plan is its result, on stdout: piped to a pager, the progress lines keep off its screen.
+  const context = startCommand(options, { plainAlways: true, resultsOnStdout: options.dryRun === true });
   try {
     const flow = destroyFlow({
       ...context.host,

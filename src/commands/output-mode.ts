@@ -25,3 +25,16 @@ export function decideOutputMode(
     interactive: !json && options.input !== false && !inCi && !dumb && terminal.stdin && terminal.stderr,
   };
 }
+
+/**
+ * Whether a pager may hold the screen the plain lines would be written over: a command whose results go
+ * to stdout (`destroy --dry-run`, `preflight`) piped (`| less`) while stderr is still the terminal.
+ * Then stderr takes warnings only (trial finding 98: "[     0s] succeeded" was drawn over less's
+ * prompt); an error is still said (main writes it), a file (`> plan.txt`) leaves the screen free.
+ */
+export function pagerMayHoldScreen(
+  mode: OutputMode,
+  streams: { resultsOnStdout: boolean; stdoutIsPipe: boolean; stderrIsTerminal: boolean },
+): boolean {
+  return !mode.json && streams.resultsOnStdout && streams.stdoutIsPipe && streams.stderrIsTerminal;
+}

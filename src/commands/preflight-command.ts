@@ -6,7 +6,11 @@ import { type CommonOptions, deploymentTarget, parseSets } from './common-option
 
 /** Composition root of `stackguide preflight`: the flow (src/flows/preflight-flow.ts); check results are lines. */
 export async function preflightCommand(options: CommonOptions): Promise<number> {
-  const context = startCommand(options, { plainAlways: true, results: ['check.result'] });
+  const context = startCommand(options, {
+    plainAlways: true,
+    results: ['check.result'],
+    resultsOnStdout: true,
+  });
   try {
     const flow = preflightFlow({
       ...context.host,

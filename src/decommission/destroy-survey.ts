@@ -86,11 +86,12 @@ export async function surveyDestroy(
 /** The survey as the plan text shows it. */
 export function destroyPlanDetails(
   survey: DestroySurvey,
-  options: { deleteCodeCommit: boolean; askCodeCommit?: boolean; resumedFrom?: string },
+  options: { deleteCodeCommit: boolean; askCodeCommit?: boolean; resumedFrom?: string; dryRun?: boolean },
 ): DestroyPlanDetails {
   const { tagged, stepResources } = survey;
   return {
     deleteCodeCommit: options.deleteCodeCommit,
+    ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.askCodeCommit ? { askCodeCommit: true } : {}),
     ...(options.resumedFrom ? { resumedFrom: options.resumedFrom } : {}),
     repositoryImages: Object.fromEntries(survey.repositories.map((r) => [r.name, r.images])),

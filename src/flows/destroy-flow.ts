@@ -207,6 +207,7 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
         deleteCodeCommit,
         askCodeCommit: asksCodeCommit,
         ...(resuming ? { resumedFrom: resuming.startedAt } : {}),
+        ...(request.dryRun ? { dryRun: true } : {}),
       });
       // Nothing at all to do: no stack, nothing a step made or the platform tagged, and no destroy to
       // finish (one killed after its last stack still holds the lock and the artifacts bucket).

@@ -15,7 +15,7 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
  * named by its kind and short id (`ACM certificate 7c33…`, never an ARN the terminal folds mid-token);
  * last the blank lines go. Nothing deleted or emptied is ever left unnamed (a
  * destructive question follows), and a non-empty bucket or repository keeps its counts. A compacted
- * plan says so, and how to read it all: `--dry-run | less` (a pipe gets the full plan).
+ * plan says so, and how to read it all: `--dry-run > plan.txt` (a pipe or a file gets the full plan).
  */
 export function fittedDestroyPlanText(
   plan: DestroyPlan,
@@ -163,7 +163,13 @@ function planLines(plan: DestroyPlan, details: DestroyPlanDetails, level: Compac
   plan.cautions.forEach((caution, index) => {
     lines.push(...(level === 0 || index === 0 ? gap : []), `⚠ ${caution}`);
   });
-  if (packed) lines.push(...gap, 'Compacted to fit the window (--dry-run | less shows the full plan)');
+  // A file, not `| less`: Node.js restores the terminal's settings as it exits (nodejs/node#41143), which
+  // can leave a pager it pipes into ignoring keys until Enter. A dry run is already one (trial finding 98).
+  if (packed)
+    lines.push(
+      ...gap,
+      `Compacted to fit the window (${details.dryRun ? 'the same command' : '--dry-run'} > plan.txt writes the full plan)`,
+    );
   return lines;
 }
 
@@ -201,6 +207,8 @@ export interface DestroyPlanDetails {
   askCodeCommit?: boolean;
   /** When this run resumes an interrupted destroy: when that one started. */
   resumedFrom?: string;
+  /** `--dry-run`: the plan is the result, and the hint to see it whole says so. */
+  dryRun?: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EventBus, StackguideEvent } from '../events.ts';
+import { EVENT_REGISTRY, type EventBus, type StackguideEvent } from '../events.ts';
 import { formatDuration } from './format.ts';
 import { parameterChangeLines, upgradeChangeText } from './upgrade-text.ts';
 
@@ -9,6 +9,13 @@ import { parameterChangeLines, upgradeChangeText } from './upgrade-text.ts';
 export interface PlainPrinterOptions {
   write: (line: string) => void;
   now?: () => number;
+  /** Which events get a line (all when absent): a pager holding the screen takes warnings only. */
+  only?: (event: StackguideEvent) => boolean;
+}
+
+/** The events a pager holding the screen still lets through: warnings (an error is main's to write). */
+export function warningsOnly(event: StackguideEvent): boolean {
+  return EVENT_REGISTRY[event.type].level === 'warn';
 }
 
 export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions): () => void {
@@ -18,6 +25,7 @@ export function attachPlainPrinter(bus: EventBus, options: PlainPrinterOptions):
   let command: string | undefined;
   return bus.subscribe((event) => {
     if (event.type === 'run.started') command = event.command;
+    if (options.only && !options.only(event)) return;
     const line = plainLine(event, now() - started, command);
     if (line !== undefined) options.write(line);
   });

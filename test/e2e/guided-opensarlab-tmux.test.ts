@@ -84,7 +84,7 @@ describe('opensarlab, guided in a real terminal (80x24) against its lab', () => 
     expect(rows.some((row) => row.startsWith('? Type the deployment name (geo-class)'))).toBe(true);
     const plan = rows.slice(
       rows.indexOf('Destroy plan for deployment geo-class in us-east-1'),
-      rows.indexOf('Compacted to fit the window (--dry-run | less shows the full plan)') + 1,
+      rows.indexOf('Compacted to fit the window (--dry-run > plan.txt writes the full plan)') + 1,
     );
     expect(plan.length).toBeGreaterThan(1);
     for (const row of plan) expect(row.length, row).toBeLessThanOrEqual(80);

@@ -104,7 +104,16 @@ describe("opensarlab's destroy plan in a terminal (trial finding 68)", () => {
     );
     expect(words).toContain('codepipeline-us-east-1-geo-class-container (all empty)');
     expect(words).toContain('geo-class/sar (all empty)');
-    expect(lines.at(-1)).toBe('Compacted to fit the window (--dry-run | less shows the full plan)');
+    expect(lines.at(-1)).toBe('Compacted to fit the window (--dry-run > plan.txt writes the full plan)');
+  });
+
+  it('in a dry run says the same command into a file writes it whole, not to add --dry-run (trial finding 98)', () => {
+    const dryRun = destroyPlanDetails(survey(), { deleteCodeCommit: false, dryRun: true });
+    const text = fittedDestroyPlanText(plan, dryRun, { width: 80, height: 24, questions: QUESTIONS });
+    expect(text.split('\n').at(-1)).toBe(
+      'Compacted to fit the window (the same command > plan.txt writes the full plan)',
+    );
+    expect(text).not.toContain('--dry-run');
   });
 
   it('at 200x50, where it fits, is the full plan unchanged', () => {
