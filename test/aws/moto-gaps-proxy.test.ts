@@ -56,6 +56,55 @@ describe('moto behind the gaps proxy, as the adapters read it', () => {
     expect(await cloudFormation.listChangeSets('gaps-never-made')).toEqual([]);
   });
 
+  it('gives an updated stack the LastUpdatedTime AWS gives: when its last update began (trial finding 102)', async () => {
+    const cloudFormation = aws().use(cloudFormationPort);
+    const withParameter = JSON.stringify({
+      Parameters: { Size: { Type: 'String' } },
+      Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { Ref: 'Size' } } } },
+    });
+    const settle = async (stackId: string) => {
+      for (let tries = 0; tries < 100; tries++) {
+        const stack = await cloudFormation.describeStack(stackId);
+        if (stack && !stack.status.endsWith('_IN_PROGRESS')) return stack;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`${stackId} did not settle`);
+    };
+    const change = async (type: 'CREATE' | 'UPDATE', size: string) => {
+      const made = await cloudFormation.createChangeSet({
+        stackName: 'gaps-updated',
+        changeSetName: `gaps-updated-${size}`,
+        changeSetType: type,
+        templateBody: withParameter,
+        parameters: { Size: size },
+        capabilities: [],
+        tags: {},
+        clientRequestToken: `gaps-updated-${size}`,
+      });
+      for (let tries = 0; tries < 100; tries++) {
+        if ((await cloudFormation.describeChangeSet(made.changeSetId)).status === 'CREATE_COMPLETE') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await cloudFormation.executeChangeSet(made.changeSetId, `gaps-updated-run-${size}`);
+      return settle(made.stackId);
+    };
+    const created = await change('CREATE', 'small');
+    // Never updated: AWS leaves it out, and so does the proxy.
+    expect(created.updatedAt).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const updated = await change('UPDATE', 'large');
+    expect(updated.status).toBe('UPDATE_COMPLETE');
+    const { events } = await cloudFormation.describeStackEvents(updated.stackId);
+    const began = events.find(
+      (event) => event.logicalResourceId === 'gaps-updated' && event.status === 'UPDATE_IN_PROGRESS',
+    );
+    expect(updated.updatedAt).toBeDefined();
+    expect(new Date(updated.updatedAt ?? 0).getTime()).toBe(began?.timestamp.getTime());
+    expect(new Date(updated.updatedAt ?? 0).getTime()).toBeGreaterThan(
+      new Date(created.createdAt ?? 0).getTime(),
+    );
+  });
+
   it("gives an imported certificate's serial as ACM does: the serial's bytes in colon-separated hex", async () => {
     const { path: dir, remove } = await tempDir('gaps-serial-');
     onTestFinished(remove);

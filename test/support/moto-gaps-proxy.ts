@@ -31,6 +31,12 @@ import { parseTemplateBody, TemplateEvaluator } from '../scenario-server/templat
  *    service's protocol, which the SDK cannot read for a JSON-protocol service (SSM, ACM, Secrets
  *    Manager, Tagging, ...); AWS sends those `AccessDeniedException` as JSON, and Route53 its XML with
  *    one `<Error>` under `<ErrorResponse>` (moto wraps it in `<Errors>`). The proxy rewrites both so.
+ * 6. CloudFormation: moto leaves a stack's `LastUpdatedTime` out after an update (its change set's
+ *    execution, or UpdateStack, never sets it); AWS returns it once a stack has been updated ("This
+ *    field will only be returned if the stack has been updated at least once": Stack in the API
+ *    reference), the time the last update began. For a DescribeStacks answer whose stack is in an
+ *    UPDATE_ status without one, the proxy gives the time of the stack's own latest UPDATE_IN_PROGRESS
+ *    event (trial finding 102: status said an updated demo stack was last changed when it was created).
  *
  * Everything else passes through byte for byte.
  */
@@ -122,24 +128,59 @@ export async function startMotoGapsProxy(
   const evaluated = new Map<string, string>();
 
   async function withOutputs(xml: string, headers: IncomingHttpHeaders): Promise<string> {
-    const members = stackMembers(xml);
     let out = xml;
-    for (const member of members.reverse()) {
-      if (/<Outputs>\s*<member>/.test(member.text)) continue;
-      const status = tag(member.text, 'StackStatus') ?? '';
-      if (!/^(CREATE|UPDATE)_COMPLETE$/.test(status)) continue;
-      const stackId = tag(member.text, 'StackId') ?? '';
-      // Polling asks the same thing many times: evaluate once per stack version.
-      const version = `${stackId} ${status} ${tag(member.text, 'LastUpdatedTime') ?? ''}`;
-      const outputs = evaluated.get(version) ?? (await evaluateOutputs(stackId, member.text, headers));
-      evaluated.set(version, outputs);
-      if (outputs === '') continue;
-      const patched = member.text.includes('<Outputs')
-        ? member.text.replace(/<Outputs\s*\/>|<Outputs>\s*<\/Outputs>/, `<Outputs>${outputs}</Outputs>`)
-        : member.text.replace(/<\/member>$/, `<Outputs>${outputs}</Outputs></member>`);
-      out = out.slice(0, member.start) + patched + out.slice(member.end);
+    // From the last: a member patched leaves the places of those before it as they were.
+    for (const { start, end, text } of stackMembers(xml).reverse()) {
+      const status = tag(text, 'StackStatus') ?? '';
+      const member = await withUpdateTime(text, status, headers);
+      const patched = await filledOutputs(member, status, headers);
+      if (patched !== text) out = out.slice(0, start) + patched + out.slice(end);
     }
     return out;
+  }
+
+  /** The member with the Outputs of its template (gap 1), when moto gave none. */
+  async function filledOutputs(
+    member: string,
+    status: string,
+    headers: IncomingHttpHeaders,
+  ): Promise<string> {
+    if (/<Outputs>\s*<member>/.test(member)) return member;
+    if (!/^(CREATE|UPDATE)_COMPLETE$/.test(status)) return member;
+    const stackId = tag(member, 'StackId') ?? '';
+    // Polling asks the same thing many times: evaluate once per stack version.
+    const version = `${stackId} ${status} ${tag(member, 'LastUpdatedTime') ?? ''}`;
+    const outputs = evaluated.get(version) ?? (await evaluateOutputs(stackId, member, headers));
+    evaluated.set(version, outputs);
+    if (outputs === '') return member;
+    return member.includes('<Outputs')
+      ? member.replace(/<Outputs\s*\/>|<Outputs>\s*<\/Outputs>/, `<Outputs>${outputs}</Outputs>`)
+      : member.replace(/<\/member>$/, `<Outputs>${outputs}</Outputs></member>`);
+  }
+
+  /** The member with the `LastUpdatedTime` AWS would give an updated stack (gap 6), when moto left it out. */
+  async function withUpdateTime(
+    member: string,
+    status: string,
+    headers: IncomingHttpHeaders,
+  ): Promise<string> {
+    if (!status.startsWith('UPDATE_') || member.includes('<LastUpdatedTime>')) return member;
+    const stackName = tag(member, 'StackName') ?? '';
+    const events = await cloudFormation(headers, {
+      Action: 'DescribeStackEvents',
+      StackName: tag(member, 'StackId') ?? stackName,
+    });
+    // Newest first: the first of the stack's own UPDATE_IN_PROGRESS is when its last update began.
+    const began = [...events.matchAll(/<member>([\s\S]*?)<\/member>/g)]
+      .map((event) => event[1] ?? '')
+      .find(
+        (event) =>
+          tag(event, 'LogicalResourceId') === stackName &&
+          tag(event, 'ResourceStatus') === 'UPDATE_IN_PROGRESS',
+      );
+    const time = began === undefined ? undefined : tag(began, 'Timestamp');
+    if (time === undefined) return member;
+    return member.replace(/<\/CreationTime>/, `</CreationTime><LastUpdatedTime>${time}</LastUpdatedTime>`);
   }
 
   async function evaluateOutputs(
