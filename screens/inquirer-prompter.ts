@@ -29,7 +29,11 @@ function promptTheme(on: boolean, width: () => number) {
       highlight: (text: string) => paint('cyan', text),
       key: (text: string) => paint('cyan', paint('bold', `<${text}>`)),
       disabled: (text: string) => paint('dim', text),
-      description: (text: string) => paint('cyan', text),
+      // A choice's description, wrapped by words: the terminal folded it mid-word (trial finding 94).
+      description: (text: string) =>
+        hangingWrap('', text, '', width() - 1)
+          .map((line) => paint('cyan', line))
+          .join('\n'),
       keysHelpTip,
       confirmDefault: (text: string) => {
         const first = text[0] ?? '';
@@ -59,6 +63,35 @@ export function fitQuestion(message: string, suffix: number, width: number): str
 const INPUT_ROOM = 16;
 
 /**
+ * A default longer than half the line goes on lines of its own under the question: kept on the
+ * question's line it pushed the question's words down and the terminal folded it mid-word.
+ */
+function defaultUnder(value: string, width: number): boolean {
+  return value.length + 3 > (width - 1) / 2;
+}
+
+/**
+ * An answer (or a default, in brackets) on lines of its own under the question, wrapped by words
+ * with a hanging indent, `style` painting each line (trial finding 94: a long one was cut mid-word
+ * and went on at the first column).
+ */
+function linesUnder(text: string, width: number, style: (line: string) => string): string {
+  return `\n${hangingWrap('  ', text, '  ', width - 1)
+    .map(style)
+    .join('\n')}`;
+}
+
+/**
+ * The echo of an answer after the fitted question: on the question's last line when it fits there
+ * (after `✔ ` and a space), else under it (see linesUnder).
+ */
+function echoedAnswer(fittedMessage: string, answer: string, width: number): string | undefined {
+  const last = fittedMessage.split('\n');
+  const room = last.length === 1 ? 2 + fittedMessage.length : (last.at(-1) ?? '').length;
+  return room + 1 + answer.length <= width - 1 ? undefined : linesUnder(answer, width, (line) => line);
+}
+
+/**
  * The Prompter for a terminal, on @inquirer/prompts. It runs only while Ink is not mounted (the ask
  * phase), writes to stderr like all human output, and stops when the run's signal is aborted.
  */
@@ -85,6 +118,22 @@ export function createInquirerPrompter(
   const theme = promptTheme(on, () => streams.output.columns || 80);
   const fitted = (message: string, suffix: number) =>
     fitQuestion(message, suffix, streams.output.columns || 80);
+  /** The theme for one question: its answer echoed on its line when it fits there, else under it. */
+  const echoing = (message: string) => ({
+    ...theme,
+    style: {
+      ...theme.style,
+      answer: (text: string) => {
+        const under = echoedAnswer(message, text, streams.output.columns || 80);
+        return under === undefined
+          ? theme.style.answer(text)
+          : under
+              .split('\n')
+              .map((line) => (line === '' ? line : paint('cyan', line)))
+              .join('\n');
+      },
+    },
+  });
   /**
    * A question's help (the blueprint's description, a number's range, a manual step's instructions),
    * dim above it and wrapped by words to the window: inquirer's prompts draw no help of their own
@@ -108,24 +157,23 @@ export function createInquirerPrompter(
     confirm: (question) =>
       guard(() => {
         explain(question.help);
-        return confirm(
-          { message: fitted(question.message, 6), default: question.default ?? true, theme },
-          context,
-        );
+        const message = fitted(question.message, 6);
+        return confirm({ message, default: question.default ?? true, theme: echoing(message) }, context);
       }),
     select: (question) =>
       guard(() => {
         explain(question.help);
+        const message = fitted(question.message, 0);
         return select(
           {
-            message: fitted(question.message, 0),
+            message,
             choices: question.choices.map((choice) => ({
               value: choice.value,
               name: choice.name ?? choice.value,
               ...(choice.description ? { description: choice.description } : {}),
             })),
             ...(question.default !== undefined ? { default: question.default } : {}),
-            theme,
+            theme: echoing(message),
           },
           context,
         );
@@ -134,28 +182,39 @@ export function createInquirerPrompter(
       guard(() => {
         explain(question.help);
         const onEscape = question.escapeCancels ? escapeSignal(streams.input, signal) : undefined;
+        const width = streams.output.columns || 80;
+        // A long default (the SES request's use case) goes under the question, not on its line.
+        const under = question.default !== undefined && defaultUnder(question.default, width);
+        // Room for the default in brackets, the "(checking…)" an answer checked against AWS shows,
+        // and a short answer typed after it (a deployment name typed to confirm a destroy was
+        // folded mid-word at 80 columns: "geo-cla" / "ss").
+        const message = fitted(
+          question.message,
+          Math.max(
+            question.default !== undefined && !under ? question.default.length + 3 : 0,
+            question.verify ? 12 : 0,
+          ) + INPUT_ROOM,
+        );
+        const themed = echoing(message);
         return input(
           {
-            // Room for the default in brackets, the "(checking…)" an answer checked against AWS shows,
-            // and a short answer typed after it (a deployment name typed to confirm a destroy was
-            // folded mid-word at 80 columns: "geo-cla" / "ss").
-            message: fitted(
-              question.message,
-              Math.max(
-                question.default !== undefined ? question.default.length + 3 : 0,
-                question.verify ? 12 : 0,
-              ) + INPUT_ROOM,
-            ),
+            message,
             ...(question.default !== undefined ? { default: question.default } : {}),
             validate: async (value: string) => {
               const verdict = question.validate(value);
               return verdict === true && question.verify ? question.verify(value) : verdict;
             },
             theme: {
-              ...theme,
+              ...themed,
               validationFailureMode: question.clearRefused ? 'clear' : 'keep',
               style: {
-                ...theme.style,
+                ...themed.style,
+                ...(under
+                  ? {
+                      defaultAnswer: (text: string) =>
+                        linesUnder(`(${text})`, width, (line) => paint('dim', line)),
+                    }
+                  : {}),
                 // An answer checked against AWS (the deployment name) says so while the check runs.
                 ...(question.verify
                   ? {

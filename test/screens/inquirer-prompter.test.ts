@@ -4,6 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { createInquirerPrompter, fitQuestion } from '../../screens/inquirer-prompter.ts';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
 import { askQuestions } from '../../src/install/questionnaire.ts';
+import { askRequest } from '../../src/steps/ses/request.ts';
+import type { SesConfig } from '../../src/steps/ses/ses-config.ts';
 
 /** A terminal of `columns` for the prompter: keys go in, everything it draws is kept (ANSI stripped). */
 function terminal(columns: number) {
@@ -229,5 +231,55 @@ describe('an input question at 80 columns (trial finding 61)', () => {
     expect(shown()).toContain(
       '? Type the deployment name (geo-class) to delete everything listed\n  above geo-class',
     );
+  });
+});
+
+describe('long defaults, answers and descriptions at 80 columns (trial finding 94)', () => {
+  it("puts the SES use case's default and its answer on lines of their own, wrapped by words under the question", async () => {
+    const { prompter, shown, answer } = terminal(80);
+    const blueprint = await loadBlueprint('blueprints/opensarlab');
+    const ses = blueprint.steps.find((step) => step.id === 'ses') as unknown as SesConfig;
+    const asked = askRequest(prompter, ses, undefined, undefined, 'https://opensarlab.example.edu');
+    await answer('What kind of email', '\r');
+    await answer('Website of the service', '\r');
+    await answer('How will you use SES?', '\r');
+    await answer('Other addresses AWS may contact', '\r');
+    await answer('Language AWS should answer in', '\r');
+    const request = await asked;
+    expect(request.useCaseDescription).toBe(ses.useCase);
+    const screen = shown();
+    // The choice's description, by words: it went on at the first column mid-word ("ac" / "count.").
+    expect(screen).toContain(
+      'Sign-up and verification codes, password resets, notices about the user’s own\naccount.',
+    );
+    // The default under the question, in its brackets, each line under the question's text.
+    expect(screen).toMatch(
+      /\? How will you use SES\? \(use case and email policies\) ?\n {2}\(OpenSARlab sends account sign-up verification codes, password resets and\n {2}storage lifecycle notices \(volumes about to be deleted for inactivity\) to the\n {2}registered users of one class or project, and notices to its administrators\.\)/,
+    );
+    // The answer taken, likewise under it.
+    expect(screen).toMatch(
+      /✔ How will you use SES\? \(use case and email policies\) ?\n {2}OpenSARlab sends account sign-up verification codes, password resets and\n {2}storage lifecycle notices \(volumes about to be deleted for inactivity\) to the\n {2}registered users of one class or project, and notices to its administrators\.\n/,
+    );
+    // A short default and a short answer stay on the question's line.
+    expect(screen).toContain('  reviewers) https://opensarlab.example.edu\n');
+  });
+
+  it('echoes an answer too long for the question’s line under it, whole (the iCal URL)', async () => {
+    const { prompter, shown, answer } = terminal(80);
+    const typed = prompter.input({
+      message: 'Public iCal URL of the notification calendar',
+      validate: () => true,
+    });
+    await answer('notification calendar', 'https://calendar.example.edu/geo.ics\r');
+    expect(await typed).toBe('https://calendar.example.edu/geo.ics');
+    expect(shown()).toMatch(
+      /✔ Public iCal URL of the notification calendar ?\n {2}https:\/\/calendar\.example\.edu\/geo\.ics\n?$/,
+    );
+    // One that fits stays on the line.
+    const again = terminal(80);
+    const short = again.prompter.input({ message: 'Public iCal URL', validate: () => true });
+    await again.answer('? Public iCal URL', 'https://c.example/x.ics\r');
+    await short;
+    expect(again.shown()).toMatch(/✔ Public iCal URL https:\/\/c\.example\/x\.ics\n?$/);
   });
 });
