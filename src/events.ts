@@ -248,6 +248,8 @@ interface EventPayloads {
     exitCode: number;
     /** Only under --watch, from the second refresh on: the item ids whose state or summary changed. */
     changed?: string[];
+    /** The answers file status found itself (no --config): the one the journal records, or `<name>.answers.yaml`. */
+    answersFile?: string;
   };
   'step.started': { step: string; kind: string; title: string };
   'step.progress': { step: string; message: string; facts?: Record<string, unknown> };
@@ -500,6 +502,8 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
       state: '`healthy`, `needs-action`, `could-not-check`',
       exitCode: '0, 4 or 3',
       changed: 'under `--watch`: the item ids that changed since the last refresh',
+      answersFile:
+        'without `--config`: the answers file it compared with (the one the journal records the last install or upgrade used, else `<name>.answers.yaml`)',
     },
   },
   'step.started': {

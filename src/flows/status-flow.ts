@@ -155,25 +155,39 @@ export function statusFlow(host: StatusHost): Flow<StatusRequest, Validated, Ask
 
 /**
  * The deployment to show: named (--name/--region or --config), else the last one of this blueprint in
- * the state folder, with its answers: the file its journal records the last install or upgrade applied
- * (trial finding 81: the lab's install used answers.yaml), else `<name>.answers.yaml` install writes
- * beside the operator. Which one it took is said above the sections, as none was named.
+ * the state folder. Without --config, with its answers: the file its journal records the last install or
+ * upgrade applied (trial finding 81: the lab's install used answers.yaml), else `<name>.answers.yaml`
+ * install writes beside the operator, either only when it is for this deployment and region. Which one
+ * it took is said above the sections, as none was named.
  */
 async function whichDeployment(request: StatusRequest): Promise<Chosen> {
-  if (request.deployment || request.region || request.configPath)
-    return findExistingDeployment(request, 'status');
-  const blueprint = await loadBlueprint(request.blueprintPath);
-  const found = await lastDeployment(request.stateDir, blueprint.product.id);
+  if (request.configPath) return findExistingDeployment(request, 'status');
+  const found =
+    request.deployment || request.region
+      ? await findExistingDeployment(request, 'status')
+      : await lastOfBlueprint(request);
   const recorded = (await readDeploymentState(request.stateDir, found.deployment))?.answersFile;
   const candidates = [
     ...(recorded ? [{ path: shownPath(recorded), from: 'journal' as const }] : []),
     { path: `${found.deployment}.answers.yaml`, from: 'beside' as const },
   ];
-  const chosen = candidates.find((candidate) => existsSync(candidate.path));
-  const saved = chosen ? await readAnswersFile(chosen.path) : undefined;
+  for (const candidate of candidates) {
+    if (!existsSync(candidate.path)) continue;
+    const saved = await readAnswersFile(candidate.path);
+    const ours =
+      (saved.deployment ?? found.deployment) === found.deployment &&
+      (saved.region ?? found.region) === found.region;
+    if (ours) return { ...found, saved, answers: candidate };
+  }
   const looked = [...new Set(candidates.map(({ path }) => path))];
-  const answers: AnswersSource = chosen ?? { path: undefined, looked };
-  return { blueprint, saved, deployment: found.deployment, region: found.region, answers };
+  return { ...found, saved: undefined, answers: { path: undefined, looked } };
+}
+
+/** The last deployment of the blueprint in the state folder, when nothing names one. */
+async function lastOfBlueprint(request: StatusRequest): Promise<ExistingDeployment> {
+  const blueprint = await loadBlueprint(request.blueprintPath);
+  const found = await lastDeployment(request.stateDir, blueprint.product.id);
+  return { blueprint, saved: undefined, deployment: found.deployment, region: found.region };
 }
 
 /** A recorded absolute path as the operator would type it here: relative when it is under this folder. */

@@ -31,7 +31,8 @@ export function statusText(
     '  ',
     width,
   );
-  if (status.answers) lines.push(...hangingWrap('', answersLine(status.answers), '  ', width));
+  if (status.answers)
+    lines.push(...hangingWrap('', answersLine(status.answers, status.deployment), '  ', width));
   if (fold && status.destroyedAt !== undefined)
     return [...lines, '', ...destroyedSections(status, width, now)].join('\n');
   if (fold) return [...lines, '', ...foldedSections(status, width, now)].join('\n');
@@ -40,9 +41,9 @@ export function statusText(
 }
 
 /** Which answers file status took by itself (none was named), so a "not given" below can be understood. */
-function answersLine(answers: AnswersSource): string {
+function answersLine(answers: AnswersSource, deployment: string): string {
   if (answers.path === undefined)
-    return `No answers file: ${answers.looked.join(' and ')} ${answers.looked.length === 1 ? 'is' : 'are'} not here (--config names one)`;
+    return `No answers file of ${deployment} found (looked for ${answers.looked.join(' and ')}; --config names one)`;
   return answers.from === 'journal'
     ? `Answers from ${answers.path}, which the last install or upgrade used`
     : `Answers from ${answers.path} (no --config given)`;

@@ -70,6 +70,7 @@ export function statusRefreshEvents(
     state: status.state,
     exitCode,
     ...(changed ? { changed: [...changedIds] } : {}),
+    ...(status.answers?.path !== undefined ? { answersFile: status.answers.path } : {}),
   });
   return events;
 }

@@ -361,10 +361,32 @@ describe('statusFlow', () => {
     expect(refresh.status.answers).toEqual({ path: undefined, looked: [gone, 'lab.answers.yaml'] });
     const text = statusText(refresh.title, refresh.status, Number.POSITIVE_INFINITY, at, true);
     expect(text.split('\n')[1]).toBe(
-      `No answers file: ${gone} and lab.answers.yaml are not here (--config names one)`,
+      `No answers file of lab found (looked for ${gone} and lab.answers.yaml; --config names one)`,
     );
     expect(text).toContain(
       'Preparation a re-install goes through: 6 to do (Manual steps) (--all lists them)',
     );
+  });
+  it('with --name and no --config, reads the answers file the journal records, only for that region (trial finding 81)', async () => {
+    const { cfn, flow, request, shown, seen } = setup();
+    const answersPath = join(work.path, 'answers.yaml');
+    await writeFile(answersPath, 'blueprint: two-chains\ndeployment: lab\nregion: us-east-1\n');
+    const journal = await Journal.open(request.stateDir, {
+      blueprint: { id: 'two-chains', version: '1.0.0' },
+      deployment: 'lab',
+      region: 'us-east-1',
+      answersFile: answersPath,
+    });
+    await journal.flush();
+    for (const name of stackNames) cfn.addStack(name, 'CREATE_COMPLETE');
+    expect(await runFlow(flow, { ...request, deployment: 'lab', region: 'us-east-1' })).toBe(0);
+    expect(shown[0]?.status.answers).toEqual({ path: answersPath, from: 'journal' });
+    expect(seen.at(-1)).toMatchObject({ type: 'status.summary', answersFile: answersPath });
+    // A deployment of that name in another region: that file is not its answers.
+    await runFlow(flow, { ...request, deployment: 'lab', region: 'eu-west-1' });
+    expect(shown[1]?.status.answers).toEqual({ path: undefined, looked: [answersPath, 'lab.answers.yaml'] });
+    // --config names the file: nothing to say about where it came from.
+    await runFlow(flow, { ...request, configPath: answersPath });
+    expect(shown[2]?.status.answers).toBeUndefined();
   });
 });
