@@ -1,5 +1,6 @@
 import type { DestroyPlan } from '../decommission/destroy-plan.ts';
 import { wrapToWidth } from './terminal-text.ts';
+import { hangingWrap } from './wrap.ts';
 
 /** The destroy plan as the operator reads it before confirming (plain text; the same for Ink and CI). */
 export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails = {}): string {
@@ -22,10 +23,14 @@ export function fittedDestroyPlanText(
   details: DestroyPlanDetails,
   window: { width: number; height: number; questions?: readonly string[] },
 ): string {
-  // Under the plan: a blank line, then each question as inquirer asks it (`? … (y/N)`, wrapped) and a
-  // row to spare for its answer or its own way of wrapping. The blank line above may scroll off.
+  // Under the plan: a blank line, then each question as the prompter draws it (wrapped by words under
+  // its `? `, with room on its last line for `(y/N)` or the typed name: screens/inquirer-prompter.ts
+  // keeps 16 columns for an answer), and a row to spare for its answer. Counted as it wraps: the typed
+  // name's question is 3 rows at 80 columns where a plain wrap of it made 2, and the plan's top row
+  // scrolled off (seen in the guided opensarlab tmux test). The blank line above may scroll off.
+  const room = '\uE000'.repeat(ANSWER_ROOM);
   const after = (window.questions ?? []).reduce(
-    (rows, question) => rows + rowsOf(wrapToWidth(`? ${question} (y/N)`, window.width), window.width) + 1,
+    (rows, question) => rows + hangingWrap('? ', `${question}${room}`, '  ', window.width - 1).length + 1,
     1,
   );
   let text = '';
@@ -35,6 +40,9 @@ export function fittedDestroyPlanText(
   }
   return text;
 }
+
+/** Columns a question keeps on its last line for what follows it (the prompter's 16 and a space). */
+const ANSWER_ROOM = 17;
 
 /** Rows the text takes in a terminal of that width (a line longer than it folds onto more). */
 export function rowsOf(text: string, width: number): number {
@@ -144,7 +152,8 @@ function planLines(plan: DestroyPlan, details: DestroyPlanDetails, level: Compac
       details.deleteCodeCommit
         ? `CodeCommit repositories, deleted after the stacks${packed ? '' : ' (you opted in)'}: ${names}`
         : details.askCodeCommit
-          ? `CodeCommit repositories (you are asked below${packed ? '' : ' whether to delete them; they hold code'}): ${names}`
+          ? // Packed, short enough for opensarlab's two names on one row at 80 columns.
+            `CodeCommit repositories (${packed ? 'asked below' : 'you are asked below whether to delete them; they hold code'}): ${names}`
           : packed
             ? `CodeCommit repositories, kept: ${names}`
             : `CodeCommit repositories, kept (they hold code; --delete-codecommit deletes them once you have a copy): ${names}`,

@@ -330,7 +330,7 @@ describe('the destroy flow', () => {
       expect(guided.shown[0]).toContain(
         'CodeCommit repositories (you are asked below whether to delete them; they hold code): demo-code',
       );
-      expect(guided.fitted[0]).toContain('CodeCommit repositories (you are asked below): demo-code');
+      expect(guided.fitted[0]).toContain('CodeCommit repositories (asked below): demo-code');
       expect(`${guided.shown[0]}${guided.fitted[0]}`).not.toContain('kept');
     } finally {
       await blueprint.remove();

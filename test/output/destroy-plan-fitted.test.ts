@@ -3,6 +3,7 @@ import { destroyPlanDetails } from '../../src/decommission/destroy-survey.ts';
 import type { DestroyPlan } from '../../src/events.ts';
 import { destroyPlanText, fittedDestroyPlanText, rowsOf } from '../../src/output/destroy-plan-text.ts';
 import { wrapToWidth } from '../../src/output/terminal-text.ts';
+import { hangingWrap } from '../../src/output/wrap.ts';
 
 /**
  * The destroy plan in a terminal leaves its questions on the same screen (trial finding 68: opensarlab's
@@ -105,6 +106,21 @@ describe("opensarlab's destroy plan in a terminal (trial finding 68)", () => {
     expect(words).toContain('codepipeline-us-east-1-geo-class-container (all empty)');
     expect(words).toContain('geo-class/sar (all empty)');
     expect(lines.at(-1)).toBe('Compacted to fit the window (--dry-run > plan.txt writes the full plan)');
+  });
+
+  it('counts its questions as the prompter wraps them, and keeps the header on the screen with both asked (guided opensarlab at 80x24)', () => {
+    const asking = destroyPlanDetails(survey(), { deleteCodeCommit: false, askCodeCommit: true });
+    const text = fittedDestroyPlanText(plan, asking, { width: 80, height: 24, questions: QUESTIONS });
+    const lines = text.split('\n');
+    expect(lines).toContain('CodeCommit repositories (asked below): geo-class-container, geo-class-cluster');
+    // As screens/inquirer-prompter.ts draws them: by words under `? `, room kept for the answer.
+    const asked = QUESTIONS.map(
+      (question) => hangingWrap('? ', `${question}${'x'.repeat(17)}`, '  ', 79).length,
+    );
+    expect(asked).toEqual([2, 3]);
+    // The plan, the blank line under it and the questions: the header stays on row 1.
+    expect(rowsOf(text, 80) + 1 + asked.reduce((sum, rows) => sum + rows, 0)).toBeLessThanOrEqual(24);
+    expect(lines[0]).toBe('Destroy plan for deployment geo-class in us-east-1');
   });
 
   it('in a dry run says the same command into a file writes it whole, not to add --dry-run (trial finding 98)', () => {
