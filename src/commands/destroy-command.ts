@@ -23,6 +23,7 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
   // A dry run's plan is its result, on stdout: piped to a pager, the progress lines keep off its screen.
   const context = startCommand(options, { plainAlways: true, resultsOnStdout: options.dryRun === true });
   try {
+    let shownBefore = false;
     const flow = destroyFlow({
       ...context.host,
       // With --dry-run the plan is the result (stdout); before a real destroy it is for the person
@@ -38,7 +39,10 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
           width !== undefined && stream.rows && !context.mode.json && foldsStatus({}, stream, process.env)
             ? fitted({ width, height: stream.rows })
             : wrapToWidth(text, width);
-        stream.write(`\n${shown}\n\n`);
+        // The plan with a blank line above and below; what follows it (a dry run's ending) right under
+        // that blank line, the run's last line under it: at 80x24 opensarlab's dry run keeps its header.
+        stream.write(shownBefore ? `${shown}\n` : `\n${shown}\n\n`);
+        shownBefore = true;
       },
       teardown: (title, teardown, deps) => teardownInLiveView(context, title, teardown, deps),
     });

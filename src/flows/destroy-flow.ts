@@ -221,11 +221,13 @@ export function destroyFlow(host: DestroyHost): Flow<DestroyRequest, Validated, 
           : undefined;
       const questions = asking
         ? [...(asksCodeCommit ? [codeCommitQuestion] : []), typedQuestion(counted(true))]
-        : dryRunEnding
-          ? [dryRunEnding]
-          : [];
+        : [];
       host.show(destroyPlanText(plan, details), (window) =>
-        fittedDestroyPlanText(plan, details, { ...window, questions }),
+        fittedDestroyPlanText(plan, details, {
+          ...window,
+          questions,
+          ...(dryRunEnding ? { ending: dryRunEnding } : {}),
+        }),
       );
       if (request.skipExportCheck)
         events.emit({

@@ -21,17 +21,26 @@ export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails =
 export function fittedDestroyPlanText(
   plan: DestroyPlan,
   details: DestroyPlanDetails,
-  window: { width: number; height: number; questions?: readonly string[] },
+  window: {
+    width: number;
+    height: number;
+    questions?: readonly string[];
+    /** A dry run's last words (`Dry run: nothing was deleted. To delete: <command>`), under the plan. */
+    ending?: string;
+  },
 ): string {
   // Under the plan: a blank line, then each question as the prompter draws it (wrapped by words under
   // its `? `, with room on its last line for `(y/N)` or the typed name: screens/inquirer-prompter.ts
   // keeps 16 columns for an answer), and a row to spare for its answer. Counted as it wraps: the typed
   // name's question is 3 rows at 80 columns where a plain wrap of it made 2, and the plan's top row
   // scrolled off (seen in the guided opensarlab tmux test). The blank line above may scroll off.
+  // A dry run's ending is printed as it wraps (its command cut with `\`), then the run's last line
+  // (`[     0s] succeeded`) and the shell's prompt.
   const room = '\uE000'.repeat(ANSWER_ROOM);
   const after = (window.questions ?? []).reduce(
     (rows, question) => rows + hangingWrap('? ', `${question}${room}`, '  ', window.width - 1).length + 1,
-    1,
+    1 +
+      (window.ending === undefined ? 0 : rowsOf(wrapToWidth(window.ending, window.width), window.width) + 2),
   );
   let text = '';
   for (const level of [0, 1, 2, 3] as const) {

@@ -125,11 +125,21 @@ describe("opensarlab's destroy plan in a terminal (trial finding 68)", () => {
 
   it('in a dry run says the same command into a file writes it whole, not to add --dry-run (trial finding 98)', () => {
     const dryRun = destroyPlanDetails(survey(), { deleteCodeCommit: false, dryRun: true });
-    const text = fittedDestroyPlanText(plan, dryRun, { width: 80, height: 24, questions: QUESTIONS });
-    expect(text.split('\n').at(-1)).toBe(
+    const ending =
+      'Dry run: nothing was deleted. To delete: stackguide destroy --blueprint /work/blueprints/opensarlab --config answers.yaml';
+    const text = fittedDestroyPlanText(plan, dryRun, { width: 80, height: 24, ending });
+    const lines = text.split('\n');
+    expect(lines.at(-1)).toBe(
       'Compacted to fit the window (the same command > plan.txt writes the full plan)',
     );
     expect(text).not.toContain('--dry-run');
+    // Under it (seen in the lab at 80x24): a blank line, the ending as it wraps (its command cut with
+    // `\`, 3 rows), the run's `[     0s] succeeded` and the prompt: the header stays on row 1.
+    expect(wrapToWidth(ending, 80).split('\n')).toHaveLength(3);
+    expect(rowsOf(text, 80) + 1 + 3 + 2).toBeLessThanOrEqual(24);
+    expect(lines[0]).toBe('Destroy plan for deployment geo-class in us-east-1');
+    // A window two rows shorter cannot hold it all: it is still the most compact form, never less.
+    expect(fittedDestroyPlanText(plan, dryRun, { width: 80, height: 22, ending })).toBe(text);
   });
 
   it('at 200x50, where it fits, is the full plan unchanged', () => {
