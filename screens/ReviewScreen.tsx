@@ -321,9 +321,14 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
 
   if (plan.steps.length > 0) {
     // The checks' count heads the section: what is planned below answers those install does.
+    // Terse, the heading leaves out "in order" (the steps below are in it), so the count that now
+    // says what the operator confirmed apart from what was checked keeps to one row at 80 columns.
+    const prepHead = folds('terse') ? 'Preparation' : 'Preparation, in order';
     heading(
-      'Preparation, in order',
-      hangingWrap('', `Preparation, in order (${checksText(plan, folds('terse'))}):`, '  ', width),
+      prepHead,
+      hangingWrap('', `${prepHead} (${checksText(plan, folds('terse'))}):`, '  ', width).map((line) =>
+        line.replaceAll(KEEP, ' '),
+      ),
     );
     const warnings = plan.checks.filter((each) => each.status !== 'pass' && !isPlanned(plan, each));
     const warning = (check: CheckResult, indent: string) => {
@@ -343,7 +348,8 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
       if (step.changes.length === 0 && own.length === 0) {
         // A manual step was not checked by stackguide: the operator said it is done.
         const manual = step.kind === 'manual';
-        if (folds('steps')) (manual ? confirmed : right).push(step.id);
+        // Named by their titles, as every other row names a step (trial finding 100).
+        if (folds('steps')) (manual ? confirmed : right).push(step.title);
         else
           for (const text of hangingWrap(
             '  ',
@@ -377,22 +383,27 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
       // Folded, a step without changes is told by its warnings alone, which name what they check.
       for (const check of own) warning(check, folds('steps') && step.changes.length === 0 ? '  ' : '    ');
     }
-    if (right.length > 0)
+    // Titles are longer than ids: terse, the lead before them is said in fewer words.
+    const named = (lead: string, terse: string, titles: string[]) => {
+      if (titles.length === 0) return;
       for (const text of hangingWrap(
         '  ',
-        `${right.length === 1 ? 'Step' : `${right.length} steps`} already right, nothing to change: ${right.join(', ')}`,
+        `${folds('terse') ? terse : lead}: ${titles.join(', ')}`,
         '    ',
         width,
       ))
         lines.push({ text, dim: true });
-    if (confirmed.length > 0)
-      for (const text of hangingWrap(
-        '  ',
-        `${confirmed.length === 1 ? 'Manual step' : `${confirmed.length} manual steps`} confirmed by you: ${confirmed.join(', ')}`,
-        '    ',
-        width,
-      ))
-        lines.push({ text, dim: true });
+    };
+    named(
+      `${right.length === 1 ? 'Step' : `${right.length} steps`} already right, nothing to change`,
+      'Already right',
+      right,
+    );
+    named(
+      `${confirmed.length === 1 ? 'Manual step' : `${confirmed.length} manual steps`} confirmed by you`,
+      'Confirmed by you',
+      confirmed,
+    );
     // Checks of no planned step (the deployment's name, say) come after the steps.
     for (const check of warnings.filter((each) => !plan.steps.some((step) => step.id === each.step)))
       warning(check, '  ');
@@ -400,7 +411,8 @@ function layoutReview(plan: InstallPlan, width: number, fold: number): ScreenLin
 
   const stacksHead = 'Stacks to create or update, in order';
   const stacksNote = folds('counted') ? ' (a taller window lists their parameters)' : '';
-  lines.push({ text: `${stacksHead}${stacksNote}:`, bold: [0, stacksHead.length] });
+  // Wrapped by words under its text: the terminal would go on at column 0 (a 50-column window).
+  heading(stacksHead, hangingWrap('', `${stacksHead}${stacksNote}:`, '  ', width));
   for (const [index, stack] of plan.stacks.entries()) {
     const number = `  ${index + 1}. `;
     const parameters = Object.entries(stack.parameterSources).map(([key, source]) => {
@@ -544,20 +556,26 @@ function isPlanned(plan: InstallPlan, check: CheckResult): boolean {
 }
 
 /**
- * `checks: 4 passed, 1 to be done by this install`: each check counted by what it found; `terse`,
- * `… 1 to do here`.
+ * `checks: 4 passed, 1 confirmed by you, 1 to be done by this install`: each check counted by what it
+ * found, a manual step's by what the operator said (as preflight counts them); `terse`, `… 1 to do here`.
  */
 function checksText(plan: InstallPlan, terse: boolean): string {
   const count = (test: (check: CheckResult) => boolean): number => plan.checks.filter(test).length;
   const planned = count((check) => isPlanned(plan, check));
   const warned = count((check) => check.status === 'warn' && !isPlanned(plan, check));
   const failed = count((check) => check.status === 'fail' && !isPlanned(plan, check));
+  // A manual step passes on the operator's word: nothing checked it, so it is not counted as passed.
+  const confirmed = count((check) => check.status === 'pass' && check.confirmedByOperator === true);
+  // Each count stays on one row with what it counts ("1 warning" is never split after its "1").
   return [
-    `checks: ${count((check) => check.status === 'pass')} passed`,
+    `checks: ${count((check) => check.status === 'pass') - confirmed} passed`,
+    ...(confirmed > 0 ? [`${confirmed} confirmed by you`] : []),
     ...(planned > 0 ? [`${planned} ${terse ? 'to do here' : 'to be done by this install'}`] : []),
     ...(warned > 0 ? [`${warned} ${warned === 1 ? 'warning' : 'warnings'}`] : []),
     ...(failed > 0 ? [`${failed} failed (not required)`] : []),
-  ].join(', ');
+  ]
+    .map((item) => item.replaceAll(' ', KEEP))
+    .join(', ');
 }
 
 /** Tags that every stack carries with the same value (the deployment and cost tags among them). */

@@ -36,6 +36,18 @@ describe('opensarlab, guided in a real terminal (80x24) against its lab', () => 
       'Both repositories hold the code': 'y',
     });
     expect(review).toMatch(/(?:Create|Update) (?:this stack|these \d+ stacks)\?/);
+    // The first review on a fresh account fits the window with its first row (trial finding 93); the
+    // manual steps are named by their titles and counted apart from the checks (trial finding 100).
+    const onScreen = (await seed.terminal.visible()).replace(/\n+$/, '').split('\n');
+    expect(onScreen.length).toBeLessThanOrEqual(24);
+    expect(onScreen.some((line) => /^Review: opensarlab 1\.0\.0 as geo-class in account /.test(line))).toBe(
+      true,
+    );
+    const reviewText = onScreen.join(' ').replace(/\s+/g, ' ');
+    expect(reviewText).toMatch(/\(checks: \d+ passed, 2 confirmed by you, /);
+    expect(reviewText).toContain(
+      'onfirmed by you: Set up an iCal calendar for notifications, Prepare the CodeCommit repositories',
+    );
 
     const summary = await confirmUntilExit(seed);
     expect(summary).toContain('EXIT=0');

@@ -2,6 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { ReviewScreen } from '../../screens/ReviewScreen.tsx';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
+import type { CheckResult } from '../../src/events.ts';
 import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../../src/install/install-plan.ts';
 import { renderInTerminal } from '../support/render-terminal.tsx';
 
@@ -543,6 +544,19 @@ describe('ReviewScreen', () => {
   });
 });
 
+/** A manual step's one check, as the step gives it once the operator said it is done. */
+function confirmedCheck(step: string, title: string, answer?: string): CheckResult {
+  return {
+    id: `${step}.done`,
+    step,
+    title,
+    status: 'pass',
+    summary: `confirmed by you${answer ? `: ${answer}` : ''}`,
+    required: true,
+    confirmedByOperator: true,
+  };
+}
+
 /**
  * opensarlab's review as the lab shows it to a new operator (trial finding 62): SES waiting on AWS's
  * review, the cost tag not listed by Billing yet, the CA certificate to import (ACM never renews
@@ -610,7 +624,12 @@ async function opensarlabPlan(): Promise<InstallPlan> {
       ),
       check('dockerhub.secret', 'Secret dockerhub/creds', 'exists'),
       check('dockerhub.format', 'Secret format', 'username password'),
-      check('calendar.url', 'Calendar URL', 'answers'),
+      // A manual step's check passes on the operator's word (trial finding 100).
+      confirmedCheck(
+        'calendar',
+        'Set up an iCal calendar for notifications',
+        'https://calendar.example.edu/osl.ics',
+      ),
       check('certificate.key', 'Private key', 'matches the certificate'),
       check('certificate.names', 'Names', 'covers opensarlab.example.edu'),
       check('certificate.expiry', 'Expiry', 'in 364 days'),
@@ -620,8 +639,7 @@ async function opensarlabPlan(): Promise<InstallPlan> {
         'imported: ACM never renews it',
         'Import a renewed certificate before it expires (stackguide install with the new files keeps the ARN).',
       ),
-      check('repositories.container', 'Repository geo-class-container', 'exists'),
-      check('repositories.cluster', 'Repository geo-class-cluster', 'exists'),
+      confirmedCheck('repositories', 'Prepare the CodeCommit repositories'),
     ],
   };
 }
@@ -639,7 +657,9 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
     const text = lines.join(' ').replace(/\s+/g, ' ');
     for (const [id, value] of Object.entries(plan.answers)) expect(text).toContain(`${id}: ${value}`);
-    expect(text).toContain('Preparation, in order (checks: 10 passed, 3 warnings):');
+    // What the operator confirmed is counted apart from what was checked (trial finding 100), and
+    // terse, the heading says it in one row.
+    expect(lines).toContain('Preparation (checks: 7 passed, 2 confirmed by you, 3 warnings):');
     expect(text).toContain(
       'Store your CA certificate: update certificate for opensarlab.example.edu: re-import certs/opensarlab.pem unless it is the same',
     );
@@ -651,21 +671,43 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
       '⚠ Cost allocation tag osl-deployment active in Billing: not listed by Billing yet',
     );
     expect(text).toContain('⚠ Certificate renewal: imported: ACM never renews it');
-    // The steps with nothing to change and nothing to say, counted in one line that names them.
-    // Manual steps were not checked by stackguide: the operator confirmed them (trial finding 77).
-    expect(text).toContain('Step already right, nothing to change: dockerhub');
-    expect(text).toContain('2 manual steps confirmed by you: calendar, repositories');
+    // The steps with nothing to change and nothing to say, in one line that names them by their
+    // titles, as every other row does (trial finding 100). Manual steps were not checked by
+    // stackguide: the operator confirmed them (trial finding 77).
+    expect(lines).toContain('  Already right: Add Docker Hub credentials to AWS Secrets Manager');
+    expect(text).toContain(
+      'Confirmed by you: Set up an iCal calendar for notifications, Prepare the CodeCommit repositories',
+    );
+    expect(text).not.toMatch(/: (dockerhub|calendar, repositories)\b/);
     expect(lines).toContain('  1. geo-class-container (3 resources, 4 parameters)');
     // A step with a warning is never called already right.
     expect(text).not.toMatch(/(SES out of sandbox|cost allocation tag): already right/);
     for (const name of ['geo-class-container', 'geo-class', 'geo-class-cluster-pipeline'])
       expect(text).toContain(name);
-    // The stand-in templates hold no IAM resource: the line says what the blueprint asks (trial finding 88).
-    expect(text).toContain(
-      'The blueprint asks that all 3 stacks may create IAM resources (CAPABILITY_IAM): y acknowledges that.',
-    );
+    // The stand-in templates hold no IAM resource: the line says what the blueprint asks (trial
+    // finding 88), terse as what the stacks may do.
+    expect(lines).toContain('⚠ All 3 stacks may create IAM resources (CAPABILITY_IAM): y acknowledges that.');
     expect(lines.at(-1)).toBe('Create these 3 stacks? y to go ahead, n to stop, c to change an answer');
     view.unmount();
+
+    // A window a little taller folds less: the steps' lines say what they are in full words.
+    const taller = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
+      columns: 80,
+      rows: 30,
+    });
+    await vi.waitFor(() => expect(taller.lastFrame()).toContain('c to change an answer'));
+    const tallerLines = fitsRows(taller.lastFrame(), 80, 30);
+    expect(tallerLines).toContain(
+      'Preparation, in order (checks: 7 passed, 2 confirmed by you, 3 warnings):',
+    );
+    const said = tallerLines.join(' ').replace(/\s+/g, ' ');
+    expect(said).toContain(
+      'Step already right, nothing to change: Add Docker Hub credentials to AWS Secrets Manager',
+    );
+    expect(said).toContain(
+      '2 manual steps confirmed by you: Set up an iCal calendar for notifications, Prepare the CodeCommit repositories',
+    );
+    taller.unmount();
 
     // A re-install that changes a parameter still shows it, deployed → new, when parameters are counted.
     const stacks = plan.stacks.map((stack) =>
@@ -698,6 +740,7 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
       'Create an AWS cost allocation tag: nothing to change now ⚠ Cost allocation tag osl-deployment active in Billing',
     );
     expect(text).toContain('Run stackguide install again after that: it activates the key then.');
+    expect(text).toContain('Preparation, in order (checks: 7 passed, 2 confirmed by you, 3 warnings):');
     expect(text).toContain('Add Docker Hub credentials to AWS Secrets Manager: already right');
     expect(text).toContain('Set up an iCal calendar for notifications: confirmed by you');
     expect(text).toContain('Prepare the CodeCommit repositories: confirmed by you');
@@ -746,7 +789,7 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
     });
     await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
     const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
-    expect(lines).toContain('  Step already right, nothing to change: ses');
+    expect(lines).toContain('  Already right: Take AWS SES out of sandbox');
     expect(lines).toContain('  Service-linked roles');
     expect(lines).toContain('    create service-linked role for eks.amazonaws.com');
     expect(lines).toContain('  1. geo-class-container (3 resources, 1 parameter)');
@@ -831,11 +874,11 @@ async function freshOpensarlabPlan(): Promise<InstallPlan> {
         fix: 'Billing lists the tag key osl-deployment only after it has been used on a resource, about 24 hours after the first stack is created (stackguide tags every stack with it). Run stackguide install again after that: it activates the key then.',
       },
       check('dockerhub.secret', 'Secret dockerhub/creds', 'warn', 'missing: stackguide install creates it'),
-      check('calendar.url', 'Calendar URL', 'pass', 'answers'),
+      confirmedCheck('calendar', titled('calendar'), 'https://calendar.example.edu/osl.ics'),
       check('certificate.key', 'Private key', 'pass', 'matches the certificate'),
       check('certificate.imported', 'Certificate in ACM', 'warn', 'not imported yet'),
-      check('repositories.container', 'Repository geo-container', 'pass', 'exists'),
-    ].slice(0, 9),
+      confirmedCheck('repositories', titled('repositories')),
+    ],
   };
 }
 
@@ -862,7 +905,13 @@ describe('ReviewScreen at 80x24 on a fresh account (trial finding 93)', () => {
     expect(lines[0]).toMatch(/^Review: opensarlab 1\.0\.0 as geo in account 123456789012, us-east-1$/);
     expect(lines[1]).toMatch(/^Answers: /);
     const text = lines.join(' ').replace(/\s+/g, ' ');
-    expect(text).toContain('checks: 5 passed, 3 to do here, 1 warning');
+    // The calendar and the repositories are confirmed by the operator, not checks that passed (trial
+    // finding 100); the count keeps to one row.
+    expect(lines[3]).toBe('Preparation (checks: 3 passed, 2 confirmed by you, 3 to do here, 1 warning):');
+    expect(text).toContain(
+      'Confirmed by you: Set up an iCal calendar for notifications, Prepare the CodeCommit repositories',
+    );
+    expect(text).not.toContain('calendar, repositories');
     // Every change and warning is still said, by what it does.
     expect(text).toContain('Take AWS SES out of sandbox: request SES production access in us-east-1');
     expect(text).toContain('create secret dockerhub/creds');
@@ -884,6 +933,10 @@ describe('ReviewScreen at 80x24 on a fresh account (trial finding 93)', () => {
     await vi.waitFor(() => expect(view.lastFrame()).toContain('change an answer'));
     const lines = fitsRows(view.lastFrame(), 50, 40);
     expect(lines[0]).toMatch(/^Review: /);
+    // Every line that goes on is indented under its text, never at column 0 (the stacks' heading was).
+    for (const line of lines)
+      expect(line, lines.join('\n')).toMatch(/^(Review|Answers|Preparation|Stacks|⚠|Create| |$)/);
+    expect(lines).toContain('  window lists their parameters):');
     // The question goes on under its text, by words.
     expect(lines.slice(-2)).toEqual([
       'Create these 3 stacks? y to go ahead, n to stop,',
