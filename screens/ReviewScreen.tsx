@@ -5,6 +5,7 @@ import type { CheckResult } from '../src/events.ts';
 import type { InstallPlan, PlannedStep, ReviewDecision } from '../src/install/install-plan.ts';
 import { parameterLine, stacksQuestion } from '../src/install/install-plan.ts';
 import { commandLines } from '../src/output/command-lines.ts';
+import { rowsOf } from '../src/output/destroy-plan-text.ts';
 import { mask } from '../src/output/format.ts';
 import { hangingWrap } from '../src/output/wrap.ts';
 import { foldToFit, roomIn, type ScreenLine, ScreenLines } from './fitted-lines.tsx';
@@ -213,16 +214,33 @@ function AnswerPicker({
   // operator could not read it (trial finding 76). The other fixed items only say that they are.
   const fixed = entries[cursor]?.fixed;
   const reason = fixed ? hangingWrap('    fixed: ', fixed, '      ', width) : [];
-  // The heading, the hint, a refusal, the reason and two lines of margin stay on screen with the list.
+  // A refusal and the hint are wrapped by words too, and counted as the rows they take: the picker
+  // uses every row of the window but the two around it (the row above it and the cursor's), so one
+  // row more than counted would push its heading off the top.
+  const refusal = refused ? hangingWrap('', refused, '  ', width) : [];
+  const hint = (count: boolean) =>
+    hangingWrap(
+      '',
+      `↑↓ to move${count ? ` (${entries.length} answers)` : ''}, Enter to change it, Esc to go back to the review`,
+      '  ',
+      width,
+    );
+  const rows = (lines: string[]) => (lines.length === 0 ? 0 : rowsOf(lines.join('\n'), width));
+  // The heading, the hint (counted at its longest), a refusal, the reason and the two rows around.
   const room = Math.max(
     3,
-    ((stdout as { rows?: number }).rows || 24) - 4 - (refused ? 1 : 0) - reason.length,
+    ((stdout as { rows?: number }).rows || 24) -
+      2 -
+      rows([PICKER_HEADING]) -
+      rows(hint(true)) -
+      rows(refusal) -
+      rows(reason),
   );
   const start = Math.min(Math.max(0, cursor - Math.floor(room / 2)), Math.max(0, entries.length - room));
   const shown = entries.slice(start, start + room);
   return (
     <Box flexDirection="column">
-      <Text bold>Which answer do you want to change?</Text>
+      <Text bold>{PICKER_HEADING}</Text>
       {shown.map((entry, index) => (
         <Box key={entry.key} flexDirection="column">
           <Text wrap="truncate-end" {...(start + index === cursor ? { color: 'cyan' } : {})}>
@@ -241,14 +259,21 @@ function AnswerPicker({
             ))}
         </Box>
       ))}
-      {refused && <Text color="yellow">{refused}</Text>}
-      <Text dimColor>
-        ↑↓ to move{entries.length > shown.length ? ` (${entries.length} answers)` : ''}, Enter to change it,
-        Esc to go back to the review
-      </Text>
+      {refusal.map((text) => (
+        <Text key={text} color="yellow">
+          {text}
+        </Text>
+      ))}
+      {hint(entries.length > shown.length).map((text) => (
+        <Text key={text} dimColor>
+          {text}
+        </Text>
+      ))}
     </Box>
   );
 }
+
+const PICKER_HEADING = 'Which answer do you want to change?';
 
 function answerText(plan: InstallPlan, id: string, value: AnswerValue | undefined) {
   const text = answerString(plan, id, value);

@@ -544,6 +544,84 @@ describe('ReviewScreen', () => {
   });
 });
 
+/**
+ * The picker's live part (the row above it, the list, and the row the cursor waits on) within a
+ * terminal `height` rows high, each line within `width`: its heading is never pushed off the top.
+ */
+function pickerFits(frame: string, width: number, height: number): string[] {
+  const lines = frame.replace(/\n+$/, '').split('\n');
+  const start = lines.findLastIndex((line) => line.startsWith('Which answer do you want to change?'));
+  expect(start, frame).toBeGreaterThan(0);
+  const live = lines.slice(start - 1);
+  for (const line of live) expect(line.length, line).toBeLessThanOrEqual(width);
+  expect(live.length + 1, live.join('\n')).toBeLessThanOrEqual(height);
+  return live;
+}
+
+/** The review of `plan` in a terminal `columns` x `rows`, its picker opened with c. */
+async function openPicker(plan: InstallPlan, columns: number, rows: number) {
+  const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, { columns, rows });
+  await vi.waitFor(() => expect(view.lastFrame()).toContain('change an answer'));
+  view.stdin.write('c');
+  await vi.waitFor(() => expect(view.lastFrame()).toContain('Which answer do you want to change?'));
+  return view;
+}
+
+describe('the picker at 80x24 (c in the review)', () => {
+  it('keeps its heading on the screen with a long answer, a long step title and value, and a long refusal', async () => {
+    const plan = await demoPlan();
+    const many = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`answer${i + 1}`, `value ${i + 1}`]),
+    );
+    const reason =
+      'its stacks exist (lab-data, lab-app) and this run updates them; for another deployment, run install again';
+    const tall: InstallPlan = {
+      ...plan,
+      answers: {
+        ...plan.answers,
+        ...many,
+        useCase:
+          'OpenSARlab sends account sign-up verification codes, password resets and storage lifecycle notices to the registered users',
+      },
+      fixed: { deployment: reason },
+      stepInputs: [
+        {
+          id: 'ses',
+          title: 'Take AWS SES out of sandbox: the production access request sent to AWS for review',
+          value:
+            'Transactional, https://opensarlab.example.edu, English, contacts ops@example.edu and billing@example.edu',
+        },
+      ],
+    };
+    const view = await openPicker(tall, 80, 24);
+    // The reason under the item, the list, and the hint: 24 rows with the cursor's.
+    let live = pickerFits(view.lastFrame(), 80, 24);
+    expect(live.at(-1)).toMatch(/^↑↓ to move \(50 answers\), Enter to change it, Esc to go back/);
+    // Enter on it: the refusal, longer than a row, is wrapped by words and counted.
+    view.stdin.write('\r');
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('deployment name stays lab'));
+    live = pickerFits(view.lastFrame(), 80, 24);
+    expect(live.join(' ').replace(/\s+/g, ' ')).toContain(`deployment name stays lab: ${reason}`);
+    // Up, round to the last: the step's long title and value, cut at the edge on one row.
+    view.stdin.write('\u001B[A');
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ Take AWS SES out of sandbox'));
+    live = pickerFits(view.lastFrame(), 80, 24);
+    expect(live.filter((line) => line.startsWith('❯ '))).toHaveLength(1);
+    view.stdin.write('\u001B[A');
+    await vi.waitFor(() => expect(view.lastFrame()).toContain('❯ useCase: OpenSARlab sends'));
+    pickerFits(view.lastFrame(), 80, 24);
+    view.unmount();
+
+    // In a narrow window the hint takes two rows, and they are counted as well.
+    const narrow = await openPicker(tall, 50, 20);
+    expect(pickerFits(narrow.lastFrame(), 50, 20).slice(-2)).toEqual([
+      '↑↓ to move (50 answers), Enter to change it, Esc',
+      '  to go back to the review',
+    ]);
+    narrow.unmount();
+  });
+});
+
 /** A manual step's one check, as the step gives it once the operator said it is done. */
 function confirmedCheck(step: string, title: string, answer?: string): CheckResult {
   return {

@@ -13,6 +13,8 @@ export interface TerminalRender {
   /** The live region of the last frame: from the line that starts with `header` to the end. */
   liveRegion(header: string): string[];
   resize(columns: number, rows: number): void;
+  /** Types into the terminal, as ink-testing-library's `stdin.write` does. */
+  stdin: { write(data: string): void };
   unmount(): void;
 }
 
@@ -34,13 +36,23 @@ class FakeTerminal extends EventEmitter {
 
 class FakeInput extends EventEmitter {
   isTTY = true;
+  private pending: string | null = null;
   setEncoding(): void {}
   setRawMode(): void {}
   resume(): void {}
   pause(): void {}
   ref(): void {}
   unref(): void {}
-  read = (): null => null;
+  // Ink reads what is typed on 'readable', one chunk at a time.
+  write = (data: string): void => {
+    this.pending = data;
+    this.emit('readable');
+  };
+  read = (): string | null => {
+    const data = this.pending;
+    this.pending = null;
+    return data;
+  };
 }
 
 export function renderInTerminal(
@@ -49,10 +61,11 @@ export function renderInTerminal(
 ): TerminalRender {
   const stdout = new FakeTerminal(size.columns, size.rows);
   const stderr = new FakeTerminal(size.columns, size.rows);
+  const stdin = new FakeInput();
   const instance = render(tree, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: stderr as unknown as NodeJS.WriteStream,
-    stdin: new FakeInput() as unknown as NodeJS.ReadStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
     debug: true,
     exitOnCtrlC: false,
     patchConsole: false,
@@ -70,6 +83,7 @@ export function renderInTerminal(
       stdout.rows = rows;
       stdout.emit('resize');
     },
+    stdin,
     unmount: () => instance.unmount(),
   };
 }
