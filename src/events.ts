@@ -195,6 +195,8 @@ interface EventPayloads {
   'run.started': { command: string; blueprint?: string; deployment?: string; region?: string };
   'identity.resolved': { account: string; arn: string; region: string };
   'answers.saved': { path: string };
+  /** The answers file a command took itself, no --config given: the journal's record, or `<name>.answers.yaml`. */
+  'answers.chosen': { path: string; from: 'journal' | 'beside' };
   'file.written': { path: string; description?: string };
   'templates.packaged': { bucket: string; uploaded: string[]; reused: string[] };
   'artifacts.deleted': { bucket: string };
@@ -383,6 +385,12 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventInfo<K> } = {
     level: 'info',
     description: 'The answers file was written.',
     payload: { path: '' },
+  },
+  'answers.chosen': {
+    level: 'info',
+    description:
+      '(`upgrade` without `--config`) The answers file it applies, said before a question or a change: the one the journal records the last install or upgrade used, else `<name>.answers.yaml`.',
+    payload: { path: '', from: '`journal` or `beside` (`<name>.answers.yaml` in the current folder)' },
   },
   'templates.packaged': {
     level: 'info',

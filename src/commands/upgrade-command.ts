@@ -4,6 +4,7 @@ import type { StackguideEvent } from '../events.ts';
 import { runFlow } from '../flows/flow.ts';
 import { parametersOf, upgradeFlow } from '../flows/upgrade-flow.ts';
 import { parseConcurrency } from '../graph/graph-scheduler.ts';
+import { answersFromText } from '../output/answers-source-text.ts';
 import { checkOutputsFileTarget, writeDeployedOutputs } from '../output/outputs-file.ts';
 import { terminalColumns, wrapToWidth } from '../output/terminal-text.ts';
 import { parameterChangeLines, upgradeChangeText } from '../output/upgrade-text.ts';
@@ -42,6 +43,8 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
         process.stderr.write(`${wrapToWidth(lines.join('\n'), terminalColumns(process.stderr))}\n`);
     };
     const stopWatching = events.subscribe((event) => {
+      // The answers file upgrade took itself (no --config), named before a question or a change.
+      if (event.type === 'answers.chosen') say([answersFromText(event)]);
       if (event.type === 'upgrade.started') {
         started = event;
         // What the upgrade changes is said before its questions and live view, each parameter with
@@ -60,7 +63,7 @@ export async function upgradeCommand(options: UpgradeOptions): Promise<number> {
     });
     const outcome = await runFlow(flow, {
       ...deploymentTarget(options),
-      // Always passed, given or not: upgrade needs the answers file, and its flow says so when it is missing.
+      // Always passed, given or not: without it the flow takes the file the deployment was last run from.
       configPath: options.config,
       sets: parseSets(options.set ?? []),
       yes: options.yes === true,

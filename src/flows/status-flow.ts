@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, relative as relativePath } from 'node:path';
 import type { AwsContext } from '../aws/aws-context.ts';
 import { loadBlueprint } from '../blueprint/load-blueprint.ts';
 import type { StatusItem } from '../events.ts';
 import { readAnswersFile } from '../install/answers-file.ts';
+import { type AnswersSource, findDeploymentAnswersFile } from '../install/deployment-answers-file.ts';
 import {
   type ExistingDeployment,
   type ExistingDeploymentRequest,
@@ -12,7 +11,7 @@ import {
 import { readDeploymentState } from '../journal/journal.ts';
 import type { Settings } from '../settings.ts';
 import { couldNotCheck } from '../status/could-not-check.ts';
-import { type AnswersSource, type DeploymentStatus, gatherStatus } from '../status/deployment-status.ts';
+import { type DeploymentStatus, gatherStatus } from '../status/deployment-status.ts';
 import { lastDeployment } from '../status/last-deployment.ts';
 import {
   changedItems,
@@ -166,21 +165,13 @@ async function whichDeployment(request: StatusRequest): Promise<Chosen> {
     request.deployment || request.region
       ? await findExistingDeployment(request, 'status')
       : await lastOfBlueprint(request);
-  const recorded = (await readDeploymentState(request.stateDir, found.deployment))?.answersFile;
-  const candidates = [
-    ...(recorded ? [{ path: shownPath(recorded), from: 'journal' as const }] : []),
-    { path: `${found.deployment}.answers.yaml`, from: 'beside' as const },
-  ];
-  for (const candidate of candidates) {
-    if (!existsSync(candidate.path)) continue;
-    const saved = await readAnswersFile(candidate.path);
-    const ours =
-      (saved.deployment ?? found.deployment) === found.deployment &&
-      (saved.region ?? found.region) === found.region;
-    if (ours) return { ...found, saved, answers: candidate };
-  }
-  const looked = [...new Set(candidates.map(({ path }) => path))];
-  return { ...found, saved: undefined, answers: { path: undefined, looked } };
+  const { saved, source } = await findDeploymentAnswersFile({
+    deployment: found.deployment,
+    region: found.region,
+    recorded: (await readDeploymentState(request.stateDir, found.deployment))?.answersFile,
+    read: readAnswersFile,
+  });
+  return { ...found, saved, answers: source };
 }
 
 /** The last deployment of the blueprint in the state folder, when nothing names one. */
@@ -188,10 +179,4 @@ async function lastOfBlueprint(request: StatusRequest): Promise<ExistingDeployme
   const blueprint = await loadBlueprint(request.blueprintPath);
   const found = await lastDeployment(request.stateDir, blueprint.product.id);
   return { blueprint, saved: undefined, deployment: found.deployment, region: found.region };
-}
-
-/** A recorded absolute path as the operator would type it here: relative when it is under this folder. */
-function shownPath(path: string): string {
-  const relative = relativePath(process.cwd(), path);
-  return relative === '' || relative.startsWith('..') || isAbsolute(relative) ? path : relative;
 }

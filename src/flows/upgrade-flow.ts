@@ -38,8 +38,8 @@ import {
   type StepBase,
   type StepInputs,
 } from '../steps/run-steps.ts';
+import { answersFileToUpgrade } from '../upgrade/answers-file-to-upgrade.ts';
 import { runLiveChecks } from '../upgrade/live-checks.ts';
-import { missingAnswersFile } from '../upgrade/missing-answers-file.ts';
 import {
   orderForUpgrade,
   readTemplateOverride,
@@ -59,7 +59,7 @@ import { rerunCommand } from './rerun-command.ts';
  */
 export interface UpgradeRequest extends Omit<DeploymentRequest, 'blueprint' | 'command' | 'configPath'> {
   blueprintPath: string;
-  /** The answers file install wrote: required. */
+  /** `--config`; without it, the answers file the deployment was last installed or upgraded from. */
   configPath: string | undefined;
   stateDir: string;
   /** A new template for one stack: a file, or an https:// or s3:// URL. */
@@ -91,6 +91,8 @@ interface Validated {
   request: UpgradeRequest;
   checked: CheckedDeployment;
   configPath: string;
+  /** The answers file upgrade took itself (no --config): said before anything is asked or changed. */
+  chosen: { path: string; from: 'journal' | 'beside' } | undefined;
   override: TemplateOverride | undefined;
 }
 
@@ -118,19 +120,26 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
     request.yes ? undefined : host.prompter;
   return {
     async validate(request) {
-      const { configPath } = request;
-      if (!configPath) throw await missingAnswersFile(request);
+      const { path: configPath, chosen } = await answersFileToUpgrade(request);
       const { blueprintPath, template, stack, stateDir: _stateDir, ...rest } = request;
       const blueprint = await loadBlueprint(blueprintPath);
       // Answers already given are kept; only questions new in this blueprint version are asked.
       const checked = await checkDeploymentRequest(
-        { ...rest, blueprint, command: 'upgrade', configPath },
+        {
+          ...rest,
+          // The deployment the file was found for, whether or not the file names it.
+          ...(chosen ? { deployment: chosen.deployment } : {}),
+          blueprint,
+          command: 'upgrade',
+          configPath,
+        },
         { interactive: askerFor(request) !== undefined, clock: host.clock },
       );
       return {
         request,
         checked,
         configPath,
+        chosen: chosen && { path: configPath, from: chosen.from },
         override: await readTemplateOverride(blueprint, template, stack),
       };
     },
@@ -140,17 +149,23 @@ export function upgradeFlow(host: UpgradeHost): Flow<UpgradeRequest, Validated, 
       const { request } = validated;
       const prompter = askerFor(request);
       const { prompter: _host, ...unprompted } = host;
+      // A deployment another run is changing is refused before the questions, the pre-upgrade steps
+      // and the live checks, as install does (trial finding 25); the lock itself is taken later,
+      // before the first change.
+      const refuseIfLocked = refuseIfLockedOnceNamed({
+        yes: request.yes,
+        prompter: host.prompter,
+        forceUnlock: request.forceUnlock,
+        rerunCommand: () => sameUpgrade(blueprint, request, validated.configPath),
+      });
       const resolved = await resolveDeployment(validated.checked, {
         ...(prompter ? host : unprompted),
-        // A deployment another run is changing is refused before the questions, the pre-upgrade steps
-        // and the live checks, as install does (trial finding 25); the lock itself is taken later,
-        // before the first change.
-        named: refuseIfLockedOnceNamed({
-          yes: request.yes,
-          prompter: host.prompter,
-          forceUnlock: request.forceUnlock,
-          rerunCommand: () => sameUpgrade(blueprint, request, validated.configPath),
-        }),
+        named: async (deployment, aws) => {
+          // The answers file upgrade took itself is named once the run has said what it upgrades,
+          // before a question or a change: an upgrade changes AWS from what that file holds.
+          if (validated.chosen) events.emit({ type: 'answers.chosen', ...validated.chosen });
+          await refuseIfLocked(deployment, aws);
+        },
       });
       const { aws, deployment, region, identity, answers } = resolved;
       const changedAnswers = changedAnswerIds(resolved.saved?.answers ?? {}, answers, blueprint.questions);

@@ -1,4 +1,5 @@
 import { EVENT_REGISTRY, type EventBus, type StackguideEvent } from '../events.ts';
+import { answersFromText } from './answers-source-text.ts';
 import { formatDuration } from './format.ts';
 import { parameterChangeLines, upgradeChangeText } from './upgrade-text.ts';
 
@@ -58,6 +59,8 @@ export function plainLine(event: StackguideEvent, elapsedMs: number, command?: s
       return `${at} account ${event.account} as ${event.arn}`;
     case 'answers.saved':
       return `${at} answers saved to ${event.path}`;
+    case 'answers.chosen':
+      return `${at} ${answersFromText(event)}`;
     case 'templates.packaged':
       return `${at} templates packaged in s3://${event.bucket}: ${event.uploaded.length} uploaded, ${event.reused.length} already there`;
     case 'artifacts.deleted':

@@ -1,5 +1,7 @@
 import type { StatusItem, StatusSection, StatusState } from '../events.ts';
-import type { AnswersSource, DeploymentStatus } from '../status/deployment-status.ts';
+import type { AnswersSource } from '../install/deployment-answers-file.ts';
+import type { DeploymentStatus } from '../status/deployment-status.ts';
+import { answersFromText, lookedForText } from './answers-source-text.ts';
 import { shortTime } from './format.ts';
 import { arnsOut } from './terminal-text.ts';
 import { hangingWrap, ownLine } from './wrap.ts';
@@ -43,10 +45,8 @@ export function statusText(
 /** Which answers file status took by itself (none was named), so a "not given" below can be understood. */
 function answersLine(answers: AnswersSource, deployment: string): string {
   if (answers.path === undefined)
-    return `No answers file of ${deployment} found (looked for ${answers.looked.join(' and ')}; --config names one)`;
-  return answers.from === 'journal'
-    ? `Answers from ${answers.path}, which the last install or upgrade used`
-    : `Answers from ${answers.path} (no --config given)`;
+    return `No answers file of ${deployment} found (looked for ${lookedForText(answers)}; --config names one)`;
+  return answersFromText(answers);
 }
 
 /**

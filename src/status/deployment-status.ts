@@ -3,6 +3,7 @@ import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { resolveValue } from '../blueprint/references.ts';
 import type { StackguideEvent } from '../events.ts';
 import type { AnswersFile } from '../install/answers-file.ts';
+import type { AnswersSource } from '../install/deployment-answers-file.ts';
 import type { DeploymentState } from '../journal/journal.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Settings } from '../settings.ts';
@@ -46,15 +47,6 @@ export interface DeploymentStatus {
   /** The answers file status chose itself (no --config or --name named the deployment), said on screen. */
   answers?: AnswersSource;
 }
-
-/**
- * Where the answers compared with came from when status chose them: the file the journal records the
- * last install or upgrade applied, or `<name>.answers.yaml` beside the operator; or none, and where
- * it looked.
- */
-export type AnswersSource =
-  | { path: string; from: 'journal' | 'beside' }
-  | { path: undefined; looked: string[] };
 
 export interface StatusSources {
   blueprint: Blueprint;

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -169,6 +169,66 @@ answers:
     const again = await cli('upgrade', '--yes');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('upgrading demo: 1.0.0, no answer changed\n');
+  });
+
+  it('without --config applies the answers file the last install used, named before any change, and refuses naming where it looked when it is gone', async () => {
+    // Installed from a file not called <name>.answers.yaml (the lab's answers.yaml, trial finding 81).
+    const answers = join(work.path, 'kept-answers.yaml');
+    const written =
+      'blueprint: demo\ndeployment: kept\nregion: us-east-1\nanswers:\n  environment: dev\n  jobTimeoutSeconds: 300\n  adminEmail: ops@example.com\n';
+    await writeFile(answers, written);
+    const state = join(work.path, 'kept-state');
+    const demo = join(projectRoot, 'blueprints', 'demo');
+    const common = ['--blueprint', demo, '--endpoint-url', moto.endpoint, '--state-dir', state];
+    const installed = await runCli(['install', '--yes', '--config', answers, ...common], { cwd: work.path });
+    expect(installed.code, installed.stderr).toBe(0);
+
+    await writeFile(answers, written.replace('jobTimeoutSeconds: 300', 'jobTimeoutSeconds: 420'));
+    const upgraded = await runCli(['upgrade', '--yes', ...common], { cwd: work.path });
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    const named = upgraded.stderr.indexOf(
+      'Answers from kept-answers.yaml, which the last install or upgrade used\n',
+    );
+    expect(named, upgraded.stderr).toBeGreaterThan(-1);
+    // Said before what the upgrade does: its header, the change set, the stack's update.
+    for (const next of ['upgrading kept', 'kept-app: change set update', 'kept-app: UPDATE_COMPLETE'])
+      expect(upgraded.stderr.indexOf(next), next).toBeGreaterThan(named);
+    expect(upgraded.stderr).toContain('kept-app JobTimeoutSeconds: 300 → 420');
+    const cloudFormation = new CloudFormationClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials,
+    });
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: 'kept-app' }));
+    cloudFormation.destroy();
+    expect(Stacks?.[0]?.Parameters?.find((p) => p.ParameterKey === 'JobTimeoutSeconds')?.ParameterValue).toBe(
+      '420',
+    );
+
+    // NDJSON names it too, after run.started and before anything the upgrade changes.
+    const json = await runCli(['upgrade', '--yes', '--output', 'json', ...common], { cwd: work.path });
+    expect(json.code, json.stderr).toBe(0);
+    const types = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; path?: string; from?: string });
+    const chosen = types.findIndex((event) => event.type === 'answers.chosen');
+    expect(types[chosen]).toMatchObject({
+      type: 'answers.chosen',
+      path: 'kept-answers.yaml',
+      from: 'journal',
+    });
+    expect(types.findIndex((event) => event.type === 'run.started')).toBeLessThan(chosen);
+    expect(types.findIndex((event) => event.type === 'upgrade.started')).toBeGreaterThan(chosen);
+
+    // The file moved away: exit 2 before any AWS call, naming the files looked for.
+    await rename(answers, join(work.path, 'moved.yaml'));
+    const refused = await runCli(['upgrade', '--yes', ...common], { cwd: work.path });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('upgrade needs the answers file of the deployment it upgrades');
+    expect(refused.stderr.replace(/\s+/g, ' ')).toContain(
+      'not given, and no answers file of kept was found: looked for kept-answers.yaml and kept.answers.yaml',
+    );
   });
 
   it('refuses to upgrade what is not installed', async () => {

@@ -384,7 +384,16 @@ describe('statusFlow', () => {
     expect(seen.at(-1)).toMatchObject({ type: 'status.summary', answersFile: answersPath });
     // A deployment of that name in another region: that file is not its answers.
     await runFlow(flow, { ...request, deployment: 'lab', region: 'eu-west-1' });
-    expect(shown[1]?.status.answers).toEqual({ path: undefined, looked: [answersPath, 'lab.answers.yaml'] });
+    expect(shown[1]?.status.answers).toEqual({
+      path: undefined,
+      looked: [answersPath, 'lab.answers.yaml'],
+      others: [{ path: answersPath, deployment: 'lab', region: 'us-east-1' }],
+    });
+    // Said under the headline: the file is there, but for the deployment of that name in us-east-1.
+    const other = statusText(shown[1]?.title ?? '', shown[1]?.status ?? ({} as never));
+    expect(other.split('\n')[1]).toBe(
+      `No answers file of lab found (looked for ${answersPath} (for lab in us-east-1) and lab.answers.yaml; --config names one)`,
+    );
     // --config names the file: nothing to say about where it came from.
     await runFlow(flow, { ...request, configPath: answersPath });
     expect(shown[2]?.status.answers).toBeUndefined();
