@@ -75,6 +75,7 @@ export function supportBundleFlow(
         blueprint,
         ...(blueprintProblem ? { blueprintProblem } : {}),
         answersPath: target.answersPath,
+        ...(target.answersLooked ? { answersLooked: target.answersLooked } : {}),
         env: request.env,
         sharedFiles: request.sharedFiles,
         aws: region

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StackguideError } from '../errors.ts';
+import { type AnswersSource, findDeploymentAnswersFile } from '../install/deployment-answers-file.ts';
 
 export interface BundleTargetRequest {
   stateDir: string;
@@ -22,6 +23,8 @@ export interface BundleTarget {
   deployment: string;
   region: string | undefined;
   answersPath: string | undefined;
+  /** Without --config, when no answers file of the deployment was found: where it was looked for. */
+  answersLooked?: AnswersSource & { path: undefined };
 }
 
 /**
@@ -54,15 +57,20 @@ export async function findBundleTarget(request: BundleTargetRequest): Promise<Bu
         },
       ],
     });
-  const region =
-    request.region ??
-    (await journaledRegion(stateDir, deployment)) ??
-    answers.region ??
-    request.defaultRegion;
-  const answersPath =
-    request.configPath ??
-    (existsSync(`${deployment}.answers.yaml`) ? `${deployment}.answers.yaml` : undefined);
-  return { deployment, region, answersPath };
+  const journal = await readJournalLoosely(join(stateDir, deployment, 'state.json'));
+  const journaled = typeof journal?.region === 'string' ? journal.region : undefined;
+  const region = request.region ?? journaled ?? answers.region ?? request.defaultRegion;
+  if (request.configPath) return { deployment, region, answersPath: request.configPath };
+  // The answers file status and upgrade would take (the journal's record, else <name>.answers.yaml),
+  // of this deployment and the region --region or its journal says; read leniently, as all here.
+  const { source } = await findDeploymentAnswersFile({
+    deployment,
+    region: request.region ?? journaled,
+    recorded: typeof journal?.answersFile === 'string' ? journal.answersFile : undefined,
+    read: namedInAnswers,
+  });
+  if (source.path === undefined) return { deployment, region, answersPath: undefined, answersLooked: source };
+  return { deployment, region, answersPath: source.path };
 }
 
 /** The deployment and region an answers file names, read leniently: it may be why support is needed. */
@@ -72,11 +80,6 @@ async function namedInAnswers(path: string): Promise<{ deployment?: string; regi
   const deployment = pick('deployment');
   const region = pick('region');
   return { ...(deployment ? { deployment } : {}), ...(region ? { region } : {}) };
-}
-
-async function journaledRegion(stateDir: string, deployment: string): Promise<string | undefined> {
-  const parsed = await readJournalLoosely(join(stateDir, deployment, 'state.json'));
-  return typeof parsed?.region === 'string' ? parsed.region : undefined;
 }
 
 async function readJournalLoosely(file: string): Promise<Record<string, unknown> | undefined> {

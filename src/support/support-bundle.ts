@@ -8,7 +8,9 @@ import type { IdentityPort } from '../aws/identity-port.ts';
 import type { Blueprint } from '../blueprint/load-blueprint.ts';
 import { StackguideError } from '../errors.ts';
 import { EVENT_REGISTRY, type EventType } from '../events.ts';
+import type { AnswersSource } from '../install/deployment-answers-file.ts';
 import { readDeploymentState } from '../journal/journal.ts';
+import { lookedForText } from '../output/answers-source-text.ts';
 import { EVENT_LOG_TAIL_BYTES, readLogTail } from './log-tail.ts';
 import { type RedactionCount, Redactor } from './redaction.ts';
 import { secretValues, sensitiveKeys } from './secret-values.ts';
@@ -51,6 +53,8 @@ export interface SupportBundleInput {
   blueprint: Blueprint | undefined;
   blueprintProblem?: string;
   answersPath: string | undefined;
+  /** Without --config: where the answers file was looked for when none was found (bundle-target.ts). */
+  answersLooked?: AnswersSource & { path: undefined };
   env: Readonly<Record<string, string | undefined>>;
   /** The shared AWS config and credentials files in scope: their credentials are redacted. */
   sharedFiles: readonly string[];
@@ -100,7 +104,7 @@ export async function gatherSupportBundle(input: SupportBundleInput): Promise<Su
     notes.push(
       input.answersPath
         ? `The answers file ${input.answersPath} could not be read.`
-        : `No answers file: none was given with --config and ${input.deployment}.answers.yaml is not in this folder.`,
+        : `No answers file: none was given with --config, and none of ${input.deployment} was found (looked for ${input.answersLooked ? lookedForText(input.answersLooked) : `${input.deployment}.answers.yaml`}).`,
     );
   } else if (answersDocument && answersDocument.errors.length === 0) {
     for (const [id, kind] of keys.answers)

@@ -34,6 +34,7 @@ describe('findBundleTarget', () => {
       deployment: 'old',
       region: 'eu-west-1',
       answersPath: undefined,
+      answersLooked: { path: undefined, looked: ['old.answers.yaml'] },
     });
     expect(await findBundleTarget({ stateDir, blueprintId: 'qhub' })).toMatchObject({
       deployment: 'logged',
@@ -43,6 +44,7 @@ describe('findBundleTarget', () => {
       deployment: 'logged',
       region: 'us-west-1',
       answersPath: undefined,
+      answersLooked: { path: undefined, looked: ['logged.answers.yaml'] },
     });
   });
 
@@ -82,5 +84,37 @@ describe('findBundleTarget', () => {
     await expect(
       findBundleTarget({ stateDir, deployment: 'nope', blueprintId: undefined }),
     ).rejects.toMatchObject({ code: 'support.no-deployment', exitCode: 2 });
+  });
+
+  it('without --config, takes the answers file the journal records, of this deployment and its region only', async () => {
+    const recorded = join(work.path, 'answers.yaml');
+    await deployment(
+      'lab',
+      'state.json',
+      JSON.stringify({ blueprint: { id: 'demo' }, region: 'us-east-1', answersFile: recorded }),
+      1,
+    );
+    const base = { stateDir, blueprintId: 'demo', deployment: 'lab' };
+    // Read leniently: a file that does not parse names nothing, and is taken (it may be why support is needed).
+    await writeFile(recorded, 'deployment: lab\nanswers: [not: closed\n');
+    expect(await findBundleTarget(base)).toEqual({
+      deployment: 'lab',
+      region: 'us-east-1',
+      answersPath: recorded,
+    });
+    // For the deployment of that name in another region: not its answers, and the bundle says where it looked.
+    await writeFile(recorded, 'deployment: lab\nregion: eu-west-1\n');
+    expect(await findBundleTarget(base)).toEqual({
+      deployment: 'lab',
+      region: 'us-east-1',
+      answersPath: undefined,
+      answersLooked: {
+        path: undefined,
+        looked: [recorded, 'lab.answers.yaml'],
+        others: [{ path: recorded, deployment: 'lab', region: 'eu-west-1' }],
+      },
+    });
+    // --region names that region: then it is.
+    expect((await findBundleTarget({ ...base, region: 'eu-west-1' })).answersPath).toBe(recorded);
   });
 });

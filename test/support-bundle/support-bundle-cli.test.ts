@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -291,6 +291,57 @@ describe('stackguide support-bundle', () => {
     expect(manifest.notes.join('\n')).toContain('AWS was not reached');
     expect(leaks((await readFile(out)).toString('latin1'))).toEqual({});
     expect(leaks(gunzipSync(await readFile(out)).toString('latin1'))).toEqual({});
+  });
+
+  it('run from another folder, takes the answers file the journal records the install used, redacted; says where it looked when it is gone', async () => {
+    const elsewhere = join(work.path, 'elsewhere');
+    await mkdir(elsewhere, { recursive: true });
+    const recorded = join(work.path, 'lab.answers.yaml');
+    const bundleFrom = (out: string) =>
+      runCli(
+        [
+          'support-bundle',
+          '--out',
+          out,
+          '--blueprint',
+          blueprint,
+          '--state-dir',
+          state(),
+          '--endpoint-url',
+          moto.endpoint,
+        ],
+        { cwd: elsewhere, env },
+      );
+    const out = join(elsewhere, 'recorded.tar.gz');
+    const result = await bundleFrom(out);
+    expect(result.code, result.stderr).toBe(0);
+    const listed = (await run('tar', ['-tzf', out])).stdout.trim().split('\n');
+    const folder = listed[0]?.split('/')[0] ?? '';
+    expect(listed).toContain(`${folder}/answers.yaml`);
+    const answers = parse((await run('tar', ['-xzOf', out, `${folder}/answers.yaml`])).stdout);
+    expect(answers.answers).toMatchObject({
+      adminEmail: 'ops@example.com',
+      dbPassword: '[redacted: secret answer]',
+    });
+    const manifest = JSON.parse(
+      (await run('tar', ['-xzOf', out, `${folder}/manifest.json`], { maxBuffer: 1 << 24 })).stdout,
+    );
+    expect(JSON.stringify(manifest)).toContain(`the answers file (${recorded})`);
+    expect(leaks(gunzipSync(await readFile(out)).toString('latin1'))).toEqual({});
+
+    // Moved away: no answers file, and the manifest's note names both places looked.
+    await rename(recorded, join(work.path, 'moved.yaml'));
+    try {
+      const without = join(elsewhere, 'without.tar.gz');
+      const gone = await bundleFrom(without);
+      expect(gone.code, gone.stderr).toBe(0);
+      expect(gone.stdout.replace(/\s+/g, ' ')).toContain(
+        `Note: No answers file: none was given with --config, and none of lab was found (looked for ${recorded} and lab.answers.yaml).`,
+      );
+      expect((await run('tar', ['-tzf', without])).stdout).not.toContain('answers.yaml');
+    } finally {
+      await rename(join(work.path, 'moved.yaml'), recorded);
+    }
   });
 
   it('refuses to replace an existing file unless --force, and says the same in NDJSON', async () => {
