@@ -12,6 +12,7 @@ import { copyFile, mkdir, readdir, stat, symlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { demoClosingLines } from './demo-closing-lines.ts';
 import { projectRoot, startLab } from './lab/start-lab.ts';
+import { untilStopped } from './lab/until-stopped.ts';
 
 const cli = join(projectRoot, 'dist', 'cli.js');
 
@@ -55,6 +56,7 @@ async function writtenAnswers(): Promise<string | undefined> {
 }
 
 let code = 1;
+let quiet = false;
 try {
   code = await run(['install', '--blueprint', blueprint, ...args]);
   const written = config ?? (await writtenAnswers());
@@ -71,13 +73,10 @@ try {
     // what is printed under the summary is as short as it can be (see demoClosingLines).
     const width = process.stderr.columns || 80;
     console.error(demoClosingLines({ folder: lab.folder, blueprint, answers }, width).join('\n'));
-    await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    });
+    quiet = (await untilStopped()).quiet;
   }
 } finally {
-  console.error('Stopping the demo target…');
+  if (!quiet) console.error('Stopping the demo target…');
   await lab.stop();
 }
 process.exit(code);

@@ -5,6 +5,7 @@
  */
 import { terminalColumns } from '../src/output/terminal-text.ts';
 import { labBlueprints, startLab } from './lab/start-lab.ts';
+import { untilStopped } from './lab/until-stopped.ts';
 
 const blueprint = process.argv[2];
 if (!blueprint || !labBlueprints().includes(blueprint)) {
@@ -15,9 +16,6 @@ console.error(`Starting the lab for blueprints/${blueprint}…`);
 const lab = await startLab(blueprint);
 // Fitted to the terminal the lab runs in (the commands cut with a trailing `\`); whole into a pipe.
 console.error(`\n${lab.instructions(terminalColumns(process.stderr))}\n\nCtrl+C stops the lab.`);
-await new Promise<void>((done) => {
-  process.once('SIGINT', done);
-  process.once('SIGTERM', done);
-});
-console.error('\nStopping the lab…');
+const { quiet } = await untilStopped();
+if (!quiet) console.error('\nStopping the lab…');
 await lab.stop();
