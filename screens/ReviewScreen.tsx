@@ -5,9 +5,8 @@ import type { CheckResult } from '../src/events.ts';
 import type { InstallPlan, PlannedStep, ReviewDecision } from '../src/install/install-plan.ts';
 import { parameterLine, stacksQuestion } from '../src/install/install-plan.ts';
 import { commandLines } from '../src/output/command-lines.ts';
-import { rowsOf } from '../src/output/destroy-plan-text.ts';
 import { mask } from '../src/output/format.ts';
-import { hangingWrap } from '../src/output/wrap.ts';
+import { hangingWrap, rowsOf } from '../src/output/wrap.ts';
 import { foldToFit, roomIn, type ScreenLine, ScreenLines } from './fitted-lines.tsx';
 
 export interface ReviewScreenProps {

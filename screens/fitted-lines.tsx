@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { rowsOf } from '../src/output/destroy-plan-text.ts';
+import { rowsOf } from '../src/output/wrap.ts';
 
 /**
  * One line of a screen laid out to the window (the review, the install summary): its text within

@@ -1,6 +1,6 @@
 import type { DestroyPlan } from '../decommission/destroy-plan.ts';
 import { wrapToWidth } from './terminal-text.ts';
-import { hangingWrap } from './wrap.ts';
+import { hangingWrap, rowsOf } from './wrap.ts';
 
 /** The destroy plan as the operator reads it before confirming (plain text; the same for Ink and CI). */
 export function destroyPlanText(plan: DestroyPlan, details: DestroyPlanDetails = {}): string {
@@ -52,11 +52,6 @@ export function fittedDestroyPlanText(
 
 /** Columns a question keeps on its last line for what follows it (the prompter's 16 and a space). */
 const ANSWER_ROOM = 17;
-
-/** Rows the text takes in a terminal of that width (a line longer than it folds onto more). */
-export function rowsOf(text: string, width: number): number {
-  return text.split('\n').reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / width)), 0);
-}
 
 /** 0 full; 1 cautions without blank lines between; 2 each section packed; 3 no blank line left. */
 type Compaction = 0 | 1 | 2 | 3;

@@ -40,3 +40,11 @@ function fill(text: string, firstWidth: number, restWidth: number): string[] {
   if (line !== '' || lines.length === 0) lines.push(line);
   return lines;
 }
+
+/**
+ * Rows the text takes in a terminal of that width: a line longer than it folds onto more. What a screen
+ * fitted to the window counts (the review, the install summary, destroy's plan), not its lines.
+ */
+export function rowsOf(text: string, width: number): number {
+  return text.split('\n').reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / width)), 0);
+}

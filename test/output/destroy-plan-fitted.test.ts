@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { destroyPlanDetails } from '../../src/decommission/destroy-survey.ts';
 import type { DestroyPlan } from '../../src/events.ts';
-import { destroyPlanText, fittedDestroyPlanText, rowsOf } from '../../src/output/destroy-plan-text.ts';
+import { destroyPlanText, fittedDestroyPlanText } from '../../src/output/destroy-plan-text.ts';
 import { wrapToWidth } from '../../src/output/terminal-text.ts';
-import { hangingWrap } from '../../src/output/wrap.ts';
+import { hangingWrap, rowsOf } from '../../src/output/wrap.ts';
 
 /**
  * The destroy plan in a terminal leaves its questions on the same screen (trial finding 68: opensarlab's
