@@ -79,6 +79,18 @@ describe('printers, rendered to strings', () => {
     ]);
   });
 
+  it('plain: the answers file upgrade took itself is said as status says it', () => {
+    const lines: string[] = [];
+    const bus = new EventBus();
+    attachPlainPrinter(bus, { write: (line) => lines.push(line), now: () => 0 });
+    bus.emit({ type: 'answers.chosen', path: 'answers.yaml', from: 'journal' });
+    bus.emit({ type: 'answers.chosen', path: 'geo.answers.yaml', from: 'beside' });
+    expect(lines).toEqual([
+      '[     0s] Answers from answers.yaml, which the last install or upgrade used',
+      '[     0s] Answers from geo.answers.yaml (no --config given)',
+    ]);
+  });
+
   it('plain: a waiting step and a silent run each get their own heartbeat line', () => {
     const lines: string[] = [];
     const bus = new EventBus();

@@ -5,6 +5,7 @@ import { ExitCode, StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { type UpgradeRequest, upgradeFlow } from '../../src/flows/upgrade-flow.ts';
 import type { Prompter } from '../../src/install/prompter.ts';
+import { Journal } from '../../src/journal/journal.ts';
 import { lockParameterName } from '../../src/lock/deployment-lock.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -109,6 +110,30 @@ describe('upgrade in a terminal', () => {
     const asked = await flow.ask(await flow.validate(request()));
     expect(asked.resolved.answers).toMatchObject({ adminEmail: 'ops@example.com', jobTimeoutSeconds: 300 });
     expect(described).toContain('demo-app');
+  });
+
+  it('without --config, takes the answers file the journal records and names it before the lock check and the upgrade', async () => {
+    const { flow, request, events } = await setUp(ANSWERS);
+    const { configPath: recorded, stateDir } = request();
+    const journal = await Journal.open(stateDir, {
+      blueprint: { id: 'demo', version: '1.0.0' },
+      deployment: 'demo',
+      region: 'us-east-1',
+      ...(recorded ? { answersFile: recorded } : {}),
+    });
+    await journal.flush();
+    const validated = await flow.validate(request({ configPath: undefined }));
+    expect(validated.configPath).toBe(recorded);
+    expect(events).toEqual([]);
+    await flow.ask(validated);
+    const types = events.map((event) => event.type);
+    expect(events).toContainEqual({ type: 'answers.chosen', path: recorded, from: 'journal' });
+    expect(types.indexOf('run.started')).toBeLessThan(types.indexOf('answers.chosen'));
+    expect(types.indexOf('answers.chosen')).toBeLessThan(types.indexOf('upgrade.started'));
+    // Given with --config, nothing is chosen and nothing said of it.
+    events.length = 0;
+    await flow.ask(await flow.validate(request()));
+    expect(events.map((event) => event.type)).not.toContain('answers.chosen');
   });
 
   it('with --yes, an answer the file lacks is an error naming its key, not a question', async () => {

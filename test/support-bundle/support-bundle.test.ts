@@ -251,6 +251,20 @@ describe('gatherSupportBundle', () => {
 
     const missing = await gatherSupportBundle(await input({ answersPath: join(work.path, 'gone.yaml') }));
     expect(missing.notes).toContain(`The answers file ${join(work.path, 'gone.yaml')} could not be read.`);
+
+    // None found without --config: the note says where bundle-target looked, and what a file there is for.
+    const looked = await gatherSupportBundle(
+      await input({
+        answersLooked: {
+          path: undefined,
+          looked: ['/srv/answers.yaml', 'lab.answers.yaml'],
+          others: [{ path: '/srv/answers.yaml', deployment: 'lab', region: 'eu-west-1' }],
+        },
+      }),
+    );
+    expect(looked.notes).toContain(
+      'No answers file: none was given with --config, and none of lab was found (looked for /srv/answers.yaml (for lab in eu-west-1) and lab.answers.yaml).',
+    );
   });
 
   it('bundles a corrupt journal as it is, says it does not read, and asks AWS about the stacks the log names', async () => {
