@@ -13,6 +13,7 @@ import type { Prompter } from '../../src/install/prompter.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FakeCloudFormationPort } from '../support/fake-cloudformation-port.ts';
+import { lockHeldByAnotherRun } from '../support/install-flow-fixture.ts';
 import { projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
@@ -268,15 +269,7 @@ describe('the destroy flow', () => {
   });
 
   it('refuses a deployment another run holds the lock of before its plan and any question (exit 75)', async () => {
-    const holder = {
-      id: '7d0c6a52-3f0e-4f43-9a51-2d6c0b1f9e21',
-      deployment: 'demo',
-      principal: 'arn:aws:iam::123456789012:user/other',
-      host: 'elsewhere',
-      pid: 4242,
-      command: 'upgrade',
-      startedAt: '2026-12-03T12:22:36.368Z',
-    };
+    const holder = lockHeldByAnotherRun('demo', 'upgrade');
     // Any yes/no question is recorded; the name, if asked, finds nothing typed and cancels.
     const asked: string[] = [];
     const { outcome, shown, tornDown, refused } = await destroyOf({ lock: JSON.stringify(holder), asked });

@@ -9,7 +9,13 @@ import type { Prompter } from '../../src/install/prompter.ts';
 import { lockParameterName } from '../../src/lock/deployment-lock.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { askingAws, blueprintFolder } from '../support/install-flow-fixture.ts';
+import {
+  askingAws,
+  blueprintFolder,
+  confirmingIdentityOnly,
+  lockHeldByAnotherRun,
+  silentPrompter,
+} from '../support/install-flow-fixture.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /**
@@ -49,23 +55,6 @@ steps:
     url: https://cal.example.org/x.ics
 `;
 
-/** Any question fails the test: everything is in the file. */
-const silent: Prompter = {
-  section: () => undefined,
-  confirm: async (question) => {
-    throw new Error(`asked: ${question.message}`);
-  },
-  select: async (question) => {
-    throw new Error(`asked: ${question.message}`);
-  },
-  input: async (question) => {
-    throw new Error(`asked: ${question.message}`);
-  },
-  password: async (question) => {
-    throw new Error(`asked: ${question.message}`);
-  },
-};
-
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(() => cleanup?.());
 
@@ -73,7 +62,7 @@ async function setUp(
   answers: string,
   options: { lock?: string; prompter?: Prompter; describeStack?: (name: string) => Promise<unknown> } = {},
 ) {
-  const { lock, prompter = silent, describeStack } = options;
+  const { lock, prompter = silentPrompter, describeStack } = options;
   const folder = await tempDir();
   cleanup = folder.remove;
   const blueprintPath = await blueprintFolder(folder.path, BLUEPRINT);
@@ -170,27 +159,11 @@ describe('install from an answers file that holds everything', () => {
   });
 
   it('refuses a deployment another run holds the lock of before any question or review (exit 75)', async () => {
-    const holder = {
-      id: '7d0c6a52-3f0e-4f43-9a51-2d6c0b1f9e21',
-      deployment: 'lab',
-      principal: 'arn:aws:iam::123456789012:user/other',
-      host: 'elsewhere',
-      pid: 4242,
-      command: 'install',
-      startedAt: '2026-12-03T12:22:36.368Z',
-    };
+    const holder = lockHeldByAnotherRun('lab', 'install');
     // Guided (no --yes): the identity confirmation is the one question before the lock is read.
-    const identityOnly: Prompter = {
-      ...silent,
-      confirm: async (question) => {
-        if (!question.message.startsWith('Install into account'))
-          throw new Error(`asked: ${question.message}`);
-        return true;
-      },
-    };
     const { flow, request, read, reviewed, answersPath } = await setUp(ANSWERS, {
       lock: JSON.stringify(holder),
-      prompter: identityOnly,
+      prompter: confirmingIdentityOnly('Install into account'),
     });
     const error = await flow
       .ask(await flow.validate(request({ yes: false })))

@@ -9,7 +9,12 @@ import { Journal } from '../../src/journal/journal.ts';
 import { lockParameterName } from '../../src/lock/deployment-lock.ts';
 import { readSettings } from '../../src/settings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { askingAws } from '../support/install-flow-fixture.ts';
+import {
+  askingAws,
+  confirmingIdentityOnly,
+  lockHeldByAnotherRun,
+  silentPrompter,
+} from '../support/install-flow-fixture.ts';
 import { projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
@@ -26,32 +31,7 @@ answers:
   adminEmail: ops@example.com
 `;
 
-/** Any question fails the test. */
-const silent: Prompter = {
-  section: () => undefined,
-  confirm: async (question) => {
-    throw new Error(`asked: ${question.message}`);
-  },
-  select: async (question) => {
-    throw new Error(`asked: ${question.message}`);
-  },
-  input: async (question) => {
-    throw new Error(`asked: ${question.message}`);
-  },
-  password: async (question) => {
-    throw new Error(`asked: ${question.message}`);
-  },
-};
-
-const holder = {
-  id: '7d0c6a52-3f0e-4f43-9a51-2d6c0b1f9e21',
-  deployment: 'demo',
-  principal: 'arn:aws:iam::123456789012:user/other',
-  host: 'elsewhere',
-  pid: 4242,
-  command: 'install',
-  startedAt: '2026-12-03T12:22:36.368Z',
-};
+const holder = lockHeldByAnotherRun('demo', 'install');
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(() => cleanup?.());
@@ -84,7 +64,7 @@ async function setUp(answers: string, options: { lock?: string; prompter?: Promp
   bus.subscribe((event) => events.push(event));
   const flow = upgradeFlow({
     events: bus,
-    prompter: options.prompter ?? silent,
+    prompter: options.prompter ?? silentPrompter,
     signal: new AbortController().signal,
     clock: new FakeClock(),
     connect: () => aws,
@@ -149,16 +129,9 @@ describe('upgrade in a terminal', () => {
   it('refuses a deployment another run holds the lock of before any question (exit 75)', async () => {
     // Unattended (--yes) nothing at all is asked; guided, the identity confirmation is the one question
     // before the lock is read, as for install.
-    const identityOnly: Prompter = {
-      ...silent,
-      confirm: async (question) => {
-        if (!question.message.startsWith('Upgrade in account')) throw new Error(`asked: ${question.message}`);
-        return true;
-      },
-    };
     for (const [yes, prompter] of [
-      [true, silent],
-      [false, identityOnly],
+      [true, silentPrompter],
+      [false, confirmingIdentityOnly('Upgrade in account')],
     ] as const) {
       // Without adminEmail a guided run would ask it: the refusal comes first.
       const { flow, request, read, described, events } = await setUp(
