@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
-import { projectRoot, runCli } from '../support/run-cli.ts';
+import { cliOnMoto, projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 let moto: MotoServer;
@@ -20,20 +20,13 @@ afterAll(async () => {
 });
 
 const run = (answers: string, ...args: string[]) =>
-  runCli(
-    [
-      ...args,
-      '--blueprint',
-      blueprint,
-      '--config',
-      answers,
-      '--endpoint-url',
-      moto.endpoint,
-      '--state-dir',
-      join(work.path, 'state'),
-    ],
-    { cwd: work.path },
-  );
+  cliOnMoto({
+    endpoint: moto.endpoint,
+    blueprint,
+    answers,
+    stateDir: join(work.path, 'state'),
+    cwd: work.path,
+  })(...args);
 
 describe('preflight and install with a manual step', () => {
   it('names the answers-file keys a manual step still needs, then passes, and the answer reaches the stack', async () => {

@@ -4,7 +4,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
-import { projectRoot, runCli } from '../support/run-cli.ts';
+import { cliOnMoto, projectRoot, runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 let moto: MotoServer;
@@ -24,23 +24,14 @@ afterAll(async () => {
 });
 
 /** Runs the CLI on one deployment of moto: its blueprint, answers file and state folder. */
-function cliFor(blueprintPath: string, answers: string, state: string) {
-  return (...args: string[]) =>
-    runCli(
-      [
-        ...args,
-        '--blueprint',
-        blueprintPath,
-        '--config',
-        answers,
-        '--endpoint-url',
-        moto.endpoint,
-        '--state-dir',
-        join(work.path, state),
-      ],
-      { cwd: work.path },
-    );
-}
+const cliFor = (blueprintPath: string, answers: string, state: string) =>
+  cliOnMoto({
+    endpoint: moto.endpoint,
+    blueprint: blueprintPath,
+    answers,
+    stateDir: join(work.path, state),
+    cwd: work.path,
+  });
 
 describe('stackguide upgrade against moto', () => {
   it('keeps previous values, warns about storage that grew and uses the live value, and watches UPDATE_COMPLETE', async () => {

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSession } from '../../src/aws/aws-context.ts';
+import type { ChangeSetReviewer } from '../../src/commands/run-with-live-view.ts';
 import { StackguideError } from '../../src/errors.ts';
 import { EventBus, type StackguideEvent } from '../../src/events.ts';
 import { runFlow } from '../../src/flows/flow.ts';
@@ -10,7 +11,7 @@ import { systemClock } from '../../src/runtime/clock.ts';
 import { readSettings } from '../../src/settings.ts';
 import { runInstallTasks } from '../../tasks/install-tasks.ts';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
-import { projectRoot, runCli } from '../support/run-cli.ts';
+import { cliOnMoto, projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /**
@@ -40,21 +41,13 @@ describe('the upgrade flow against moto', () => {
     const written =
       'blueprint: demo\ndeployment: lab\nregion: us-east-1\nanswers:\n  jobTimeoutSeconds: 300\n  adminEmail: ops@example.com\n';
     await writeFile(answers, written);
-    const installed = await runCli(
-      [
-        'install',
-        '--yes',
-        '--blueprint',
-        blueprintPath,
-        '--config',
-        answers,
-        '--endpoint-url',
-        moto.endpoint,
-        '--state-dir',
-        stateDir,
-      ],
-      { cwd: work.path },
-    );
+    const installed = await cliOnMoto({
+      endpoint: moto.endpoint,
+      blueprint: blueprintPath,
+      answers,
+      stateDir,
+      cwd: work.path,
+    })('install', '--yes');
     expect(installed.code, installed.stderr).toBe(0);
     await writeFile(answers, written.replace('300', '450'));
 
@@ -63,41 +56,44 @@ describe('the upgrade flow against moto', () => {
     const events: StackguideEvent[] = [];
     const bus = new EventBus();
     bus.subscribe((event) => events.push(event));
-    const reviewed: unknown[] = [];
-    const outcome = await runFlow(
-      upgradeFlow({
-        events: bus,
-        signal: new AbortController().signal,
-        clock: systemClock,
-        connect: (region) => session.forRegion(region),
-        execute: (_title, plan, run) =>
-          runInstallTasks(
-            {
-              ...run,
-              plan,
-              clock: systemClock,
-              signal: new AbortController().signal,
-              emit: (event) => bus.emit(event),
-              review: async (summary) => {
-                reviewed.push(summary.parameterChanges);
-                return 'execute';
+    /** The upgrade flow in this process, its change set's review answered by `review`. */
+    const upgrade = (review: ChangeSetReviewer, sets: Record<string, string> = {}) =>
+      runFlow(
+        upgradeFlow({
+          events: bus,
+          signal: new AbortController().signal,
+          clock: systemClock,
+          connect: (region) => session.forRegion(region),
+          execute: (_title, plan, run) =>
+            runInstallTasks(
+              {
+                ...run,
+                plan,
+                clock: systemClock,
+                signal: new AbortController().signal,
+                emit: (event) => bus.emit(event),
+                review,
+                pollIntervalMs: { min: 50, max: 200 },
               },
-              pollIntervalMs: { min: 50, max: 200 },
-            },
-            'silent',
-          ),
-      }),
-      {
-        blueprintPath,
-        configPath: answers,
-        stateDir,
-        connectionFlags: [],
-        sets: {},
-        yes: false,
-        env: {},
-        settings: readSettings({}),
-      },
-    );
+              'silent',
+            ),
+        }),
+        {
+          blueprintPath,
+          configPath: answers,
+          stateDir,
+          connectionFlags: [],
+          sets,
+          yes: false,
+          env: {},
+          settings: readSettings({}),
+        },
+      );
+    const reviewed: unknown[] = [];
+    const outcome = await upgrade(async (summary) => {
+      reviewed.push(summary.parameterChanges);
+      return 'execute';
+    });
     const timeout = { name: 'JobTimeoutSeconds', deployed: '300', next: '450' };
     expect(events.find((event) => event.type === 'upgrade.started')).toMatchObject({
       answersChanged: [],
@@ -111,37 +107,9 @@ describe('the upgrade flow against moto', () => {
 
     // Finding 79: --set jobTimeoutSeconds=500, its change set declined. The file keeps 450 (what the
     // stack holds), and Next names the upgrade to run again, --set included, not an install.
-    const declined = await runFlow(
-      upgradeFlow({
-        events: bus,
-        signal: new AbortController().signal,
-        clock: systemClock,
-        connect: (region) => session.forRegion(region),
-        execute: (_title, plan, run) =>
-          runInstallTasks(
-            {
-              ...run,
-              plan,
-              clock: systemClock,
-              signal: new AbortController().signal,
-              emit: (event) => bus.emit(event),
-              review: async () => 'decline',
-              pollIntervalMs: { min: 50, max: 200 },
-            },
-            'silent',
-          ),
-      }),
-      {
-        blueprintPath,
-        configPath: answers,
-        stateDir,
-        connectionFlags: [],
-        sets: { jobTimeoutSeconds: '500' },
-        yes: false,
-        env: {},
-        settings: readSettings({}),
-      },
-    ).catch((error: unknown) => error);
+    const declined = await upgrade(async () => 'decline', { jobTimeoutSeconds: '500' }).catch(
+      (error: unknown) => error,
+    );
     expect(declined).toBeInstanceOf(StackguideError);
     const stopped = declined as StackguideError;
     expect(stopped.code).toBe('changeset.declined');

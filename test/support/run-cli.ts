@@ -21,6 +21,35 @@ export function runCli(
   return startCli(args, options).result;
 }
 
+/**
+ * The CLI on one deployment in moto: each call runs the command `args` with the deployment's blueprint,
+ * answers file and state folder, against moto's endpoint, from `cwd`.
+ */
+export function cliOnMoto(deployment: {
+  endpoint: string;
+  blueprint: string;
+  answers: string;
+  stateDir: string;
+  cwd: string;
+}): (...args: string[]) => Promise<CliResult> {
+  const { endpoint, blueprint, answers, stateDir, cwd } = deployment;
+  return (...args) =>
+    runCli(
+      [
+        ...args,
+        '--blueprint',
+        blueprint,
+        '--config',
+        answers,
+        '--endpoint-url',
+        endpoint,
+        '--state-dir',
+        stateDir,
+      ],
+      { cwd },
+    );
+}
+
 /** The same, as a child the test can signal while it runs; `endedAt` is when it exited. */
 export function startCli(
   args: string[],
