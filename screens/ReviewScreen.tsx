@@ -538,7 +538,9 @@ function changeLines(change: PlannedStep['changes'][number], indent: string, wid
  * Items side by side after `first`, separated by `; `, as many on a line as `width` holds; an item
  * that does not fit starts the next line (under `rest`), the line before ending with `;` so the list
  * reads on (a heading with no room for the first item ends its line alone), and only an item longer
- * than a whole line is wrapped by words.
+ * than a whole line is wrapped by words: its own rows go on two columns deeper, and the next item
+ * starts a row of its own, so a wrapped value (a step output named by the step's title) never reads
+ * as the start of another item.
  */
 function packed(first: string, items: readonly string[], rest: string, width: number): string[] {
   const lines: string[] = [];
@@ -558,9 +560,16 @@ function packed(first: string, items: readonly string[], rest: string, width: nu
       lines.push(empty ? line.trimEnd() : `${line};`);
       line = rest;
     }
-    const wrapped = hangingWrap(line, item, rest, room);
+    const wrapped = hangingWrap(line, item, `${rest}  `, room);
+    const last = wrapped.at(-1) ?? line;
     lines.push(...wrapped.slice(0, -1));
-    line = wrapped.at(-1) ?? line;
+    if (wrapped.length > 1 && index < items.length - 1) {
+      lines.push(`${last};`);
+      line = rest;
+      empty = true;
+      continue;
+    }
+    line = last;
     empty = false;
   }
   lines.push(line);

@@ -192,9 +192,11 @@ function describeParameter(plan: InstallPlan, source: string | number | boolean)
   try {
     return resolveValue(source, planScope(plan, { stackOutputs: {} }), 'review');
   } catch {
-    // Named as the operator knows them: the stack by its name; a step output
-    // the answers already give (a URL typed at a manual step) is shown as it is (trial finding 77).
+    // Named as the operator knows them: the stack by its name, the step by its title as every other
+    // row names it; a step output the answers already give (a URL typed at a manual step) is shown as
+    // it is (trial finding 77).
     const stackName = (id: string) => plan.stacks.find((stack) => stack.id === id)?.name ?? `stack ${id}`;
+    const stepTitle = (id: string) => plan.steps.find((step) => step.id === id)?.title ?? `step ${id}`;
     return source
       .replace(
         /\{\{\s*stacks\.(\w+)\.outputs\.(\w+)\s*\}\}/g,
@@ -202,7 +204,7 @@ function describeParameter(plan: InstallPlan, source: string | number | boolean)
       )
       .replace(
         /\{\{\s*steps\.(\w+)\.(\w+)\s*\}\}/g,
-        (_, id: string, key: string) => plan.stepOutputs?.[id]?.[key] ?? `<${key} from step ${id}>`,
+        (_, id: string, key: string) => plan.stepOutputs?.[id]?.[key] ?? `<${key} from ${stepTitle(id)}>`,
       );
   }
 }

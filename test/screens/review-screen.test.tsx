@@ -824,6 +824,15 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
     expect(text).toContain('Prepare the CodeCommit repositories: confirmed by you');
     // The typed URL is shown, and a stack waits for another named as the operator knows it.
     expect(text).toContain('CalendarUrl = https://calendar.example.edu/osl.ics');
+    // An output a step makes when it runs is named with the step's title, as every other row names
+    // steps; wrapped, the value goes on under itself, and the next parameter starts a row of its own.
+    expect(text).toContain('CertificateArn = <certificateArn from Store your CA certificate>;');
+    expect(text).not.toMatch(/from step \w/);
+    const secret = lines.findIndex((line) => line.startsWith('     DockerHubSecretArn = <secretArn from'));
+    expect(lines.slice(secret, secret + 2)).toEqual([
+      '     DockerHubSecretArn = <secretArn from Add Docker Hub credentials to AWS',
+      '       Secrets Manager>',
+    ]);
     expect(text).toMatch(/geo-class-cluster-pipeline \(\d+ resources, after geo-class\)/);
     expect(text).toContain('CodeCommitSourceRepo = geo-class-container; CodeCommitSourceBranch = main;');
     // A packed line that goes on ends with `;`, but for a stack's heading that had no room for one.
