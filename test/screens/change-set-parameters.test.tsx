@@ -1,7 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InstallProgressScreen } from '../../screens/InstallProgressScreen.tsx';
-import { ProgressStore } from '../../src/progress/progress-store.ts';
-import { renderInTerminal } from '../support/render-terminal.tsx';
+import { renderLiveView } from '../support/live-view.tsx';
 
 /**
  * An upgrade that changes only a parameter (trial finding 53): CloudFormation's change set may have no
@@ -12,11 +10,7 @@ const TITLE = 'Upgrading demo';
 
 describe('the change set review of a parameter-only upgrade at 80x24', () => {
   it('counts and lists each parameter deployed → new, whatever the rows say', async () => {
-    const store = new ProgressStore(TITLE, () => 1_000_000, { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => 1_000_000} />, {
-      columns: 80,
-      rows: 24,
-    });
+    const { store, view } = renderLiveView(TITLE);
     store.apply({ type: 'stack.started', stack: 'demo-app', operation: 'update' });
     const answer = store.ask({
       kind: 'changeset',

@@ -1,15 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InstallProgressScreen } from '../../screens/InstallProgressScreen.tsx';
 import type { AcmPort, CertificateDetail } from '../../src/aws/acm-port.ts';
 import type { StackEventRecord, StackguideEvent } from '../../src/events.ts';
-import { ProgressStore } from '../../src/progress/progress-store.ts';
+import type { ProgressStore } from '../../src/progress/progress-store.ts';
 import {
   EMAIL_WINDOW_MS,
   waitForIssued,
   waitForValidationRecords,
 } from '../../src/steps/certificate/certificate-validation.ts';
 import type { StepContext } from '../../src/steps/step.ts';
-import { renderInTerminal } from '../support/render-terminal.tsx';
+import { renderLiveView } from '../support/live-view.tsx';
 import { TestClock } from '../support/step-context.ts';
 
 /**
@@ -26,17 +25,8 @@ const NS = [
 ];
 
 function setup(columns = 80, rows = 24) {
-  let now = 1_000_000;
-  const store = new ProgressStore(TITLE, () => now, { notifyEveryChange: true });
-  const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, { columns, rows });
-  return {
-    store,
-    view,
-    advance: (ms: number) => {
-      now += ms;
-    },
-    live: () => view.liveRegion(TITLE),
-  };
+  const { store, view, advance } = renderLiveView(TITLE, { columns, rows });
+  return { store, view, advance, live: () => view.liveRegion(TITLE) };
 }
 
 let sequence = 0;
@@ -234,22 +224,17 @@ describe('the live view at 80x24', () => {
   });
 
   it('keeps the elapsed and remaining time in a header too long for the window, and counts nothing down while it asks', async () => {
-    let now = 1_000_000;
     const title = 'Installing mydemo (demo 1.0.0) into 123456789012 us-east-1';
-    const store = new ProgressStore(title, () => now, { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
-      columns: 80,
-      rows: 24,
-    });
+    const { store, view, now, advance } = renderLiveView(title);
     store.apply({ type: 'stack.started', stack: 'mydemo-data', operation: 'create', resourceCount: 2 });
     store.apply({
       type: 'eta',
       remainingSeconds: 59,
-      finishesAt: new Date(now + 59_000).toISOString(),
+      finishesAt: new Date(now() + 59_000).toISOString(),
       guess: false,
       stacks: [],
     });
-    now += 16_000;
+    advance(16_000);
     store.apply({
       type: 'stack.event',
       stack: 'mydemo-data',
@@ -275,22 +260,17 @@ describe('the live view at 80x24', () => {
   });
 
   it("keeps opensarlab's account and region whole in the header, the time left in whole minutes (trial finding 58)", async () => {
-    let now = 1_000_000;
     const title = 'Installing geo-lab (opensarlab 1.0.0) into 123456789012 us-east-1';
-    const store = new ProgressStore(title, () => now, { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
-      columns: 80,
-      rows: 24,
-    });
+    const { store, view, now, advance } = renderLiveView(title);
     store.apply({ type: 'stack.started', stack: 'geo-lab', operation: 'create', resourceCount: 4 });
     store.apply({
       type: 'eta',
       remainingSeconds: 200,
-      finishesAt: new Date(now + 200_000).toISOString(),
+      finishesAt: new Date(now() + 200_000).toISOString(),
       guess: true,
       stacks: [],
     });
-    now += 11_000;
+    advance(11_000);
     store.apply({
       type: 'stack.event',
       stack: 'geo-lab',
@@ -300,7 +280,7 @@ describe('the live view at 80x24', () => {
     expect(view.liveRegion('Installing geo-lab')[0]).toBe(`${title} · 4m left`);
     // Wide enough, everything is said.
     view.resize(120, 24);
-    now += 1000;
+    advance(1000);
     store.apply({
       type: 'stack.event',
       stack: 'geo-lab',
@@ -320,25 +300,20 @@ describe('the live view at 80x24', () => {
   });
 
   it("keeps an upgrade's account and region whole at 80 columns, saying what changed in fewer words first (trial finding 97)", async () => {
-    let now = 1_000_000;
     const where = 'in 123456789012 us-east-1';
     const titles = [
       `Upgrading geo (opensarlab 1.0.0, answer changed: containerBranch) ${where}`,
       `Upgrading geo (opensarlab 1.0.0, 1 answer changed) ${where}`,
       `Upgrading geo (opensarlab 1.0.0) ${where}`,
     ] as const;
-    const store = new ProgressStore(titles, () => now, { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
-      columns: 120,
-      rows: 24,
-    });
+    const { store, view, advance } = renderLiveView(titles, { columns: 120, rows: 24 });
     store.apply({ type: 'stack.started', stack: 'geo-container', operation: 'update', resourceCount: 3 });
     await vi.waitFor(() => expect(view.lastFrame()).toContain('geo-container'));
     // Wide enough, what changed is named.
     expect(view.liveRegion('Upgrading geo')[0]).toBe(`${titles[0]} · 0s`);
     // At 80 columns it is counted, and the account and region stay whole (the rows keep their times).
     view.resize(80, 24);
-    now += 4000;
+    advance(4000);
     store.apply({
       type: 'stack.event',
       stack: 'geo-container',
@@ -534,11 +509,7 @@ describe('a waiting step in the live view at 80x24', () => {
     const previousTz = process.env.TZ;
     process.env.TZ = 'UTC';
     const clock = new TestClock(Date.parse('2026-12-03T13:20:00Z'));
-    const store = new ProgressStore(TITLE, () => clock.now(), { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => clock.now()} />, {
-      columns: 80,
-      rows: 24,
-    });
+    const { store, view } = renderLiveView(TITLE, { now: () => clock.now() });
     const sleeping: Array<() => void> = [];
     clock.onSleep = () => new Promise<void>((resolve) => sleeping.push(resolve));
     const acm = { describeCertificate: async () => answers.shift() ?? certificate('ISSUED', false) };

@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InstallProgressScreen } from '../../screens/InstallProgressScreen.tsx';
 import type { StackEventRecord } from '../../src/events.ts';
-import { ProgressStore } from '../../src/progress/progress-store.ts';
-import { renderInTerminal } from '../support/render-terminal.tsx';
+import { renderLiveView } from '../support/live-view.tsx';
 
 /**
  * Independent stacks at once in the live view at 80x24: a row per running stack with its time left,
@@ -24,12 +22,7 @@ const resource = (stack: string, logicalId: string, type: string, status: string
 
 describe('parallel branches in the live view at 80x24', () => {
   it('shows both running chains, what waits for what, and the time left; then who never started', async () => {
-    let now = 1_000_000;
-    const store = new ProgressStore(TITLE, () => now, { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
-      columns: 80,
-      rows: 24,
-    });
+    const { store, view, now, advance } = renderLiveView(TITLE);
     for (const [index, name] of ['lab-a1', 'lab-a2', 'lab-b1', 'lab-b2'].entries())
       store.setTask({ id: `t${index}`, title: `Deploy stack ${name}`, state: 'pending' });
     store.setTask({ id: 't1', title: 'Deploy stack lab-a2', state: 'running', output: 'waiting for lab-a1' });
@@ -45,14 +38,14 @@ describe('parallel branches in the live view at 80x24', () => {
     store.apply({
       type: 'eta',
       remainingSeconds: 600,
-      finishesAt: new Date(now + 600_000).toISOString(),
+      finishesAt: new Date(now() + 600_000).toISOString(),
       guess: true,
       stacks: [
         { stack: 'lab-a1', state: 'running', remainingSeconds: 300, guess: true },
         { stack: 'lab-b1', state: 'running', remainingSeconds: 240, guess: false },
       ],
     });
-    now += 60_000;
+    advance(60_000);
     store.apply({
       type: 'stack.event',
       stack: 'lab-a1',
@@ -92,12 +85,7 @@ describe('parallel branches in the live view at 80x24', () => {
 
 describe('watch following a run at 80x24 (finding 66)', () => {
   it('gives the stacks the run has not reached a waiting row, in order, until the run starts them', async () => {
-    const now = 1_000_000;
-    const store = new ProgressStore('Watching the install of slow', () => now, { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
-      columns: 80,
-      rows: 24,
-    });
+    const { store, view } = renderLiveView('Watching the install of slow');
     for (const name of ['slow-data', 'slow-app'])
       store.apply({ type: 'stack.status', stack: name, status: 'NOT_CREATED', outputs: {} });
     store.apply({
@@ -120,12 +108,7 @@ describe('resource rows in the live view at 80x24 (findings 79, 80)', () => {
     resource('slow2-app', 'JobQueue', 'AWS::SQS::Queue', status);
 
   it('shows the running resource while the Ctrl+C menu is open, with rows to spare, not "1 more"', async () => {
-    const now = 1_000_000;
-    const store = new ProgressStore('Upgrading slow2', () => now, { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
-      columns: 80,
-      rows: 24,
-    });
+    const { store, view } = renderLiveView('Upgrading slow2');
     store.apply({ type: 'stack.started', stack: 'slow2-app', operation: 'update', resourceCount: 1 });
     store.apply({ type: 'stack.event', stack: 'slow2-app', event: queue('UPDATE_IN_PROGRESS') });
     void store.ask({
@@ -145,12 +128,7 @@ describe('resource rows in the live view at 80x24 (findings 79, 80)', () => {
   });
 
   it('shows no resource in progress under a stack that has finished', async () => {
-    const now = 1_000_000;
-    const store = new ProgressStore('Upgrading slow2', () => now, { notifyEveryChange: true });
-    const view = renderInTerminal(<InstallProgressScreen store={store} now={() => now} />, {
-      columns: 80,
-      rows: 24,
-    });
+    const { store, view } = renderLiveView('Upgrading slow2');
     store.apply({ type: 'stack.started', stack: 'slow2-app', operation: 'update', resourceCount: 1 });
     store.apply({ type: 'stack.event', stack: 'slow2-app', event: queue('UPDATE_IN_PROGRESS') });
     await vi.waitFor(() => expect(view.lastFrame()).toContain('JobQueue'));
