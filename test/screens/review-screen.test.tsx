@@ -4,7 +4,12 @@ import { ReviewScreen } from '../../screens/ReviewScreen.tsx';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
 import type { CheckResult } from '../../src/events.ts';
 import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../../src/install/install-plan.ts';
-import { renderInTerminal } from '../support/render-terminal.tsx';
+import { renderShowing } from '../support/render-terminal.tsx';
+
+/** The review of `plan` in a terminal `columns` x `rows`, once it shows its question (`shown`). */
+function reviewIn(plan: InstallPlan, columns: number, rows: number, shown = 'c to change an answer') {
+  return renderShowing(<ReviewScreen plan={plan} onDecision={() => {}} />, { columns, rows }, shown);
+}
 
 async function demoPlan() {
   const blueprint = await loadBlueprint('blueprints/demo');
@@ -413,11 +418,7 @@ describe('ReviewScreen', () => {
         },
       ],
     };
-    const view = renderInTerminal(<ReviewScreen plan={wide} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 24,
-    });
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const view = await reviewIn(wide, 80, 24);
     const lines = view.lastFrame().split('\n');
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
     const tags = lines.findIndex((line) => line.startsWith('  Tags on every stack:'));
@@ -447,11 +448,7 @@ describe('ReviewScreen', () => {
       },
     });
     const plan = withDemoPreparation({ ...base, secretAnswerIds: [] });
-    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 24,
-    });
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const view = await reviewIn(plan, 80, 24);
     const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
     // 24 rows: the review, its question, and the line the cursor waits on after it.
     expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(23);
@@ -503,11 +500,7 @@ describe('ReviewScreen', () => {
     // A re-run after a kill says first what the killed run was doing, whole, and still fits.
     const lastRun =
       'The install of 12:47 was interrupted after creating change set stackguide-4cc3b3c0-17b9-4724-9a2e-5b1f0c6d7e8f for mydemo-data; this run picks up from what AWS holds now';
-    const rerun = renderInTerminal(<ReviewScreen plan={{ ...plan, lastRun }} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 24,
-    });
-    await vi.waitFor(() => expect(rerun.lastFrame()).toContain('c to change an answer'));
+    const rerun = await reviewIn({ ...plan, lastRun }, 80, 24);
     const shown = rerun.lastFrame().replace(/\n+$/, '').split('\n');
     expect(shown.length, shown.join('\n')).toBeLessThanOrEqual(23);
     expect(shown[0]).toMatch(/^Review: /);
@@ -524,11 +517,7 @@ describe('ReviewScreen', () => {
       Array.from({ length: 40 }, (_, i) => [`answer${i + 1}`, `value ${i + 1}`]),
     );
     const tall = { ...plan, answers: { ...plan.answers, ...many } };
-    const view = renderInTerminal(<ReviewScreen plan={tall} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 24,
-    });
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const view = await reviewIn(tall, 80, 24);
     expect(view.liveRegion('Create these')).toHaveLength(1);
     expect(view.lastFrame().match(/answer40: value 40/g)).toHaveLength(1);
     view.unmount();
@@ -560,8 +549,7 @@ function pickerFits(frame: string, width: number, height: number): string[] {
 
 /** The review of `plan` in a terminal `columns` x `rows`, its picker opened with c. */
 async function openPicker(plan: InstallPlan, columns: number, rows: number) {
-  const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, { columns, rows });
-  await vi.waitFor(() => expect(view.lastFrame()).toContain('change an answer'));
+  const view = await reviewIn(plan, columns, rows, 'change an answer');
   view.stdin.write('c');
   await vi.waitFor(() => expect(view.lastFrame()).toContain('Which answer do you want to change?'));
   return view;
@@ -725,11 +713,7 @@ async function opensarlabPlan(): Promise<InstallPlan> {
 describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding 62)', () => {
   it("folds opensarlab's review to fit 24 rows, keeping every answer, change and warning", async () => {
     const plan = await opensarlabPlan();
-    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 24,
-    });
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const view = await reviewIn(plan, 80, 24);
     const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
     expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(23);
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
@@ -769,11 +753,7 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
     view.unmount();
 
     // A window a little taller folds less: the steps' lines say what they are in full words.
-    const taller = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 30,
-    });
-    await vi.waitFor(() => expect(taller.lastFrame()).toContain('c to change an answer'));
+    const taller = await reviewIn(plan, 80, 30);
     const tallerLines = fitsRows(taller.lastFrame(), 80, 30);
     expect(tallerLines).toContain(
       'Preparation, in order (checks: 7 passed, 2 confirmed by you, 3 warnings):',
@@ -793,11 +773,7 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
         ? { ...stack, deployedParameters: { AdminEmailAddress: 'old@example.edu' } }
         : stack,
     );
-    const again = renderInTerminal(<ReviewScreen plan={{ ...plan, stacks }} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 24,
-    });
-    await vi.waitFor(() => expect(again.lastFrame()).toContain('c to change an answer'));
+    const again = await reviewIn({ ...plan, stacks }, 80, 24);
     expect(again.lastFrame().replace(/\s+/g, ' ')).toContain(
       'AdminEmailAddress: old@example.edu → admin@example.edu',
     );
@@ -806,11 +782,7 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
 
   it('says in full, in a window tall enough, every step, warning with its fix and parameter', async () => {
     const plan = await opensarlabPlan();
-    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 60,
-    });
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const view = await reviewIn(plan, 80, 60);
     const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
     const text = lines.join(' ').replace(/\s+/g, ' ');
     // The cost tag step is not "already right" above a warning that it must be activated.
@@ -870,11 +842,7 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
           index === 0 ? { ...stack, parameterSources: { DeploymentName: '{{deployment}}' } } : stack,
         ),
     };
-    const view = renderInTerminal(<ReviewScreen plan={small} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 12,
-    });
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const view = await reviewIn(small, 80, 12);
     const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
     expect(lines).toContain('  Already right: Take AWS SES out of sandbox');
     expect(lines).toContain('  Service-linked roles');
@@ -983,11 +951,7 @@ function fitsRows(frame: string, width: number, height: number): string[] {
 describe('ReviewScreen at 80x24 on a fresh account (trial finding 93)', () => {
   it("fits opensarlab's first review and its question in 24 rows, counted as they wrap, 'Review:' on the first", async () => {
     const plan = await freshOpensarlabPlan();
-    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
-      columns: 80,
-      rows: 24,
-    });
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('c to change an answer'));
+    const view = await reviewIn(plan, 80, 24);
     const lines = fitsRows(view.lastFrame(), 80, 24);
     expect(lines[0]).toMatch(/^Review: opensarlab 1\.0\.0 as geo in account 123456789012, us-east-1$/);
     expect(lines[1]).toMatch(/^Answers: /);
@@ -1013,11 +977,7 @@ describe('ReviewScreen at 80x24 on a fresh account (trial finding 93)', () => {
 
   it('keeps room for the question as it wraps in a narrow window', async () => {
     const plan = await freshOpensarlabPlan();
-    const view = renderInTerminal(<ReviewScreen plan={plan} onDecision={() => {}} />, {
-      columns: 50,
-      rows: 40,
-    });
-    await vi.waitFor(() => expect(view.lastFrame()).toContain('change an answer'));
+    const view = await reviewIn(plan, 50, 40, 'change an answer');
     const lines = fitsRows(view.lastFrame(), 50, 40);
     expect(lines[0]).toMatch(/^Review: /);
     // Every line that goes on is indented under its text, never at column 0 (the stacks' heading was).

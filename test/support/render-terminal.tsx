@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
+import { expect, vi } from 'vitest';
 
 /**
  * Renders an Ink tree into a terminal of a given size, as ink-testing-library does (whose terminal is
@@ -86,4 +87,15 @@ export function renderInTerminal(
     stdin,
     unmount: () => instance.unmount(),
   };
+}
+
+/** As renderInTerminal, once the screen shows `shown` (the question it ends on, say). */
+export async function renderShowing(
+  tree: ReactElement,
+  size: { columns: number; rows: number },
+  shown: string,
+): Promise<TerminalRender> {
+  const view = renderInTerminal(tree, size);
+  await vi.waitFor(() => expect(view.lastFrame()).toContain(shown));
+  return view;
 }
