@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
-import { buildInstallPlan, stacksQuestion, updatesOnly } from '../../src/install/install-plan.ts';
+import { stacksQuestion, updatesOnly } from '../../src/install/install-plan.ts';
 import { knownStepOutputs } from '../../src/steps/run-steps.ts';
+import { demoInstallPlan } from '../support/demo-plan.ts';
 
 async function demoStacks() {
-  const blueprint = await loadBlueprint('blueprints/demo');
-  const plan = buildInstallPlan(blueprint, {
-    deployment: 'lab',
-    region: 'us-east-1',
-    account: '111122223333',
-    answers: {
-      environment: 'prod',
-      networkCidr: '10.9.0.0/16',
-      jobTimeoutSeconds: 60,
-      enableAlerts: true,
-      adminEmail: 'a@b.co',
-    },
-  });
-  return plan.stacks;
+  return (await demoInstallPlan('us-east-1')).stacks;
 }
 
 // Trial finding 75: a re-install was asked "Create these 2 stacks?" and headed "Installing" while it

@@ -4,6 +4,7 @@ import { ReviewScreen } from '../../screens/ReviewScreen.tsx';
 import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
 import type { CheckResult } from '../../src/events.ts';
 import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../../src/install/install-plan.ts';
+import { demoInstallPlan } from '../support/demo-plan.ts';
 import { renderShowing } from '../support/render-terminal.tsx';
 
 /** The review of `plan` in a terminal `columns` x `rows`, once it shows its question (`shown`). */
@@ -12,19 +13,7 @@ function reviewIn(plan: InstallPlan, columns: number, rows: number, shown = 'c t
 }
 
 async function demoPlan() {
-  const blueprint = await loadBlueprint('blueprints/demo');
-  const plan = buildInstallPlan(blueprint, {
-    deployment: 'lab',
-    region: 'eu-central-1',
-    account: '111122223333',
-    answers: {
-      environment: 'prod',
-      networkCidr: '10.9.0.0/16',
-      jobTimeoutSeconds: 60,
-      enableAlerts: true,
-      adminEmail: 'a@b.co',
-    },
-  });
+  const plan = await demoInstallPlan('eu-central-1');
   // A secret answer, as a blueprint with a `secret` question would have one.
   return {
     ...plan,
