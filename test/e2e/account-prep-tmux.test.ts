@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountPrepTarget, startAccountPrepTarget } from '../support/account-prep-target.ts';
 import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+import { openTmuxTerminal, operatorEnv, type TmuxTerminal } from '../support/tmux-terminal.ts';
 
 // Issue 5's second done-when: the SES request, the registry secret and the service-linked roles in
 // `stackguide install`, interactively in a real terminal and unattended from the answers file it wrote;
@@ -85,14 +85,7 @@ describe('account preparation in stackguide install', () => {
       `${process.execPath} ${cliPath} install --blueprint ${blueprint} --state-dir state`,
       {
         cwd: work.path,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: work.path,
-          TERM: 'xterm-256color',
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-          ...target.env,
-        },
+        env: operatorEnv(work.path, target.env),
         width: 110,
         height: 50,
       },

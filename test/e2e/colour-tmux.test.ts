@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { cliPath, projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+import { openTmuxTerminal, operatorEnv, type TmuxTerminal } from '../support/tmux-terminal.ts';
 
 /**
  * NO_COLOR, --no-color and FORCE_COLOR on every screen a guided install draws in a real terminal: the
@@ -65,14 +65,7 @@ async function guidedInstall(
     `${process.execPath} ${cliPath} install --blueprint bp --endpoint-url ${moto.endpoint} --state-dir state ${flags.join(' ')}${redirect}`,
     {
       cwd: work.path,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: work.path,
-        TERM: 'xterm-256color',
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        ...env,
-      },
+      env: operatorEnv(work.path, env),
     },
   );
   const t = terminal;

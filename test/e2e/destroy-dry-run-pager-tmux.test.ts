@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+import { openTmuxTerminal, operatorEnv, type TmuxTerminal } from '../support/tmux-terminal.ts';
 
 /**
  * `destroy --dry-run | less` in an 80x24 terminal (trial finding 98): the plan goes to less on stdout;
@@ -39,14 +39,7 @@ describe('destroy --dry-run piped to less in an 80x24 terminal', () => {
       `bash -o pipefail -c '${[...destroy, ...flags, '--dry-run'].join(' ')} | less'`,
       {
         cwd: work.path,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: work.path,
-          TERM: 'xterm-256color',
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-          LESS: '',
-        },
+        env: operatorEnv(work.path, { LESS: '' }),
         width: 80,
         height: 24,
       },

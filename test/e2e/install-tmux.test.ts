@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+import { openTmuxTerminal, operatorEnv, type TmuxTerminal } from '../support/tmux-terminal.ts';
 
 let moto: MotoServer;
 let work: { path: string; remove: () => Promise<void> };
@@ -40,13 +40,7 @@ describe('stackguide install in a real terminal', () => {
       `${process.execPath} ${cliPath} install --blueprint ${demo} --endpoint-url ${moto.endpoint} --state-dir state`,
       {
         cwd: work.path,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: work.path,
-          TERM: 'xterm-256color',
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-        },
+        env: operatorEnv(work.path),
       },
     );
     const t = terminal;
@@ -193,13 +187,7 @@ describe('stackguide install in a real terminal', () => {
       `${process.execPath} ${cliPath} install --blueprint ${demo} --config e2e.answers.yaml --set jobTimeoutSeconds=90 --endpoint-url ${moto.endpoint} --state-dir state`,
       {
         cwd: work.path,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: work.path,
-          TERM: 'xterm-256color',
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-        },
+        env: operatorEnv(work.path),
       },
     );
     await terminal.waitFor('Install into account');

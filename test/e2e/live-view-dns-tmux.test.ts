@@ -5,7 +5,7 @@ import { startKnotServer } from '../support/knot-server.ts';
 import { startMotoServer } from '../support/moto-server.ts';
 import { cliPath, projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+import { openTmuxTerminal, operatorEnv, type TmuxTerminal } from '../support/tmux-terminal.ts';
 
 /**
  * Issue 14's end-to-end done-when, in a real terminal at 80x24 and at 200x50, with CI unset so Ink
@@ -80,18 +80,13 @@ async function world() {
     join(work.path, 'lab.answers.yaml'),
     'blueprint: domain\ndeployment: lab\nregion: us-east-1\nanswers:\n  parentDomain: example.test\n',
   );
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: work.path,
-    TERM: 'xterm-256color',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
+  const env = operatorEnv(work.path, {
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: moto.endpoint,
     STACKGUIDE_DNS_SERVERS: `127.0.0.1:${parent.port}`,
     STACKGUIDE_DNS_RESOLVERS: `resolver=127.0.0.2:${child.port}`,
     STACKGUIDE_DNS_NS_ADDRESSES: motoNameServers.map((name) => `${name}=127.0.0.2:${child.port}`).join(','),
-  };
+  });
   return { moto, parent, work, env };
 }
 

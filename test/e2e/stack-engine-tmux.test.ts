@@ -5,7 +5,7 @@ import { type ScenarioServer, startScenarioServer } from '../scenario-server/ser
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { cliPath, projectRoot } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+import { openTmuxTerminal, operatorEnv, type TmuxTerminal } from '../support/tmux-terminal.ts';
 
 /** The live tree and the Ctrl+C menu in a real terminal, against the scenario server (CloudFormation) and moto (STS). */
 let moto: MotoServer;
@@ -34,15 +34,10 @@ async function installInTerminal(name: string, scenario: ScenarioServer): Promis
     `${process.execPath} ${cliPath} install --blueprint ${blueprint} --name ${name} --region us-east-1 --yes --state-dir state`,
     {
       cwd: work.path,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: work.path,
-        TERM: 'xterm-256color',
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
+      env: operatorEnv(work.path, {
         AWS_ENDPOINT_URL: moto.endpoint,
         AWS_ENDPOINT_URL_CLOUDFORMATION: scenario.endpoint,
-      },
+      }),
       height: 45,
     },
   );

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMotoServer } from '../support/moto-server.ts';
 import { cliPath, projectRoot, runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { openTmuxTerminal, type TmuxTerminal } from '../support/tmux-terminal.ts';
+import { openTmuxTerminal, operatorEnv, type TmuxTerminal } from '../support/tmux-terminal.ts';
 
 /**
  * `upgrade --yes` in a real terminal asks nothing (README, `--yes`): not the identity, not whether to
@@ -73,13 +73,7 @@ describe('upgrade --yes in an 80x24 terminal', () => {
       `${process.execPath} ${cliPath} upgrade --yes --set instanceSize=db.t3.small --blueprint ${blueprint} --config ${answers} ${connection.join(' ')}`,
       {
         cwd: work.path,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: work.path,
-          TERM: 'xterm-256color',
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-        },
+        env: operatorEnv(work.path),
         width: 80,
         height: 24,
       },

@@ -22,6 +22,21 @@ export interface TmuxTerminal {
   kill(): Promise<void>;
 }
 
+/**
+ * What an operator's terminal gives the CLI in these tests, and nothing else: PATH, a HOME of the
+ * test's own, a colour terminal and the fake credentials the emulators accept; `more` adds to it.
+ */
+export function operatorEnv(home: string, more: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    TERM: 'xterm-256color',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    ...more,
+  };
+}
+
 export async function openTmuxTerminal(
   command: string,
   options: { cwd: string; env: Record<string, string>; width?: number; height?: number },
