@@ -5,7 +5,7 @@ import { loadBlueprint } from '../../src/blueprint/load-blueprint.ts';
 import type { CheckResult } from '../../src/events.ts';
 import { buildInstallPlan, type InstallPlan, type ReviewDecision } from '../../src/install/install-plan.ts';
 import { demoInstallPlan } from '../support/demo-plan.ts';
-import { renderShowing } from '../support/render-terminal.tsx';
+import { fitsRows, fitsWindow, renderShowing } from '../support/render-terminal.tsx';
 
 /** The review of `plan` in a terminal `columns` x `rows`, once it shows its question (`shown`). */
 function reviewIn(plan: InstallPlan, columns: number, rows: number, shown = 'c to change an answer') {
@@ -438,11 +438,9 @@ describe('ReviewScreen', () => {
     });
     const plan = withDemoPreparation({ ...base, secretAnswerIds: [] });
     const view = await reviewIn(plan, 80, 24);
-    const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
     // 24 rows: the review, its question, and the line the cursor waits on after it.
-    expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(23);
+    const lines = fitsWindow(view.lastFrame(), 80, 24);
     expect(lines[0]).toBe('Review: demo 1.0.0 as deployment mydemo in account 123456789012, us-east-1');
-    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
     const text = lines.join(' ').replace(/\s+/g, ' ');
     // Everything approved is there: every answer, each step and its change, the checks, each stack
     // with every parameter, the tags, the IAM acknowledgement, and the question.
@@ -490,11 +488,9 @@ describe('ReviewScreen', () => {
     const lastRun =
       'The install of 12:47 was interrupted after creating change set stackguide-4cc3b3c0-17b9-4724-9a2e-5b1f0c6d7e8f for mydemo-data; this run picks up from what AWS holds now';
     const rerun = await reviewIn({ ...plan, lastRun }, 80, 24);
-    const shown = rerun.lastFrame().replace(/\n+$/, '').split('\n');
-    expect(shown.length, shown.join('\n')).toBeLessThanOrEqual(23);
+    const shown = fitsWindow(rerun.lastFrame(), 80, 24);
     expect(shown[0]).toMatch(/^Review: /);
     expect(shown[1]).toMatch(/^⚠ The install of 12:47 was interrupted/);
-    for (const line of shown) expect(line.length, line).toBeLessThanOrEqual(80);
     expect(shown.join(' ').replace(/\s+/g, ' ')).toContain(lastRun);
     rerun.unmount();
   });
@@ -703,9 +699,7 @@ describe('ReviewScreen at 80x24 for a plan taller than the window (trial finding
   it("folds opensarlab's review to fit 24 rows, keeping every answer, change and warning", async () => {
     const plan = await opensarlabPlan();
     const view = await reviewIn(plan, 80, 24);
-    const lines = view.lastFrame().replace(/\n+$/, '').split('\n');
-    expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(23);
-    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    const lines = fitsWindow(view.lastFrame(), 80, 24);
     const text = lines.join(' ').replace(/\s+/g, ' ');
     for (const [id, value] of Object.entries(plan.answers)) expect(text).toContain(`${id}: ${value}`);
     // What the operator confirmed is counted apart from what was checked (trial finding 100), and
@@ -924,17 +918,6 @@ async function freshOpensarlabPlan(): Promise<InstallPlan> {
       confirmedCheck('repositories', titled('repositories')),
     ],
   };
-}
-
-/**
- * The frame's lines, once it is asserted that they and the row the cursor waits on fit `height` rows,
- * each line as many rows as the terminal gives it at `width`.
- */
-function fitsRows(frame: string, width: number, height: number): string[] {
-  const lines = frame.replace(/\n+$/, '').split('\n');
-  const rows = lines.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / width)), 0) + 1;
-  expect(rows, lines.join('\n')).toBeLessThanOrEqual(height);
-  return lines;
 }
 
 describe('ReviewScreen at 80x24 on a fresh account (trial finding 93)', () => {

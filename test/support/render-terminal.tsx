@@ -99,3 +99,25 @@ export async function renderShowing(
   await vi.waitFor(() => expect(view.lastFrame()).toContain(shown));
   return view;
 }
+
+/**
+ * The frame's lines, once it is asserted that none is wider than `columns` and that they and the row
+ * the cursor waits on fit `rows`: a screen that fits the window without a line wrapping.
+ */
+export function fitsWindow(frame: string, columns: number, rows: number): string[] {
+  const lines = frame.replace(/\n+$/, '').split('\n');
+  expect(lines.length + 1, lines.join('\n')).toBeLessThanOrEqual(rows);
+  for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(columns);
+  return lines;
+}
+
+/**
+ * The frame's lines, once it is asserted that they and the row the cursor waits on fit `rows`, each
+ * line counted as the rows the terminal wraps it into at `columns`.
+ */
+export function fitsRows(frame: string, columns: number, rows: number): string[] {
+  const lines = frame.replace(/\n+$/, '').split('\n');
+  const taken = lines.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / columns)), 0) + 1;
+  expect(taken, lines.join('\n')).toBeLessThanOrEqual(rows);
+  return lines;
+}
