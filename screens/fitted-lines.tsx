@@ -34,9 +34,14 @@ export function foldToFit(
   return lines;
 }
 
-/** The rows these lines take in a terminal `width` columns wide. */
+/**
+ * The rows these lines take in a terminal `width` columns wide. A line with no text takes none: Ink
+ * draws an empty <Text> as no row at all (seen in tmux), so the install summary's empty lines, counted
+ * as rows, folded it more than its window needed.
+ */
 export function screenRows(lines: readonly ScreenLine[], width: number): number {
-  return rowsOf(lines.map((line) => line.text).join('\n'), width);
+  const drawn = lines.filter((line) => line.text !== '');
+  return drawn.length === 0 ? 0 : rowsOf(drawn.map((line) => line.text).join('\n'), width);
 }
 
 /** The rows a screen may use: the window's height less what stays under it, unbounded without one. */

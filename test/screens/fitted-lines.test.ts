@@ -11,7 +11,10 @@ describe('foldToFit', () => {
 
   it('counts the rows a line takes as the terminal folds it, not the lines', () => {
     expect(screenRows(layouts[0] ?? [], 80)).toBe(4);
-    expect(screenRows([{ text: '' }, { text: 'x'.repeat(80) }], 80)).toBe(2);
+    expect(screenRows([{ text: 'x' }, { text: 'x'.repeat(81) }], 80)).toBe(3);
+    // Ink draws an empty line as no row at all (seen in tmux): it takes none.
+    expect(screenRows([{ text: '' }, { text: 'x'.repeat(80) }, { text: '' }], 80)).toBe(1);
+    expect(screenRows([{ text: '' }], 80)).toBe(0);
     // Two lines fit 3 rows only once the long one is folded away.
     expect(foldToFit(2, 3, 80, (level) => layouts[level] ?? [])).toEqual(layouts[1]);
     expect(foldToFit(2, 4, 80, (level) => layouts[level] ?? [])).toEqual(layouts[0]);
