@@ -23,6 +23,11 @@ export interface InstallSummaryScreenProps {
   steps: Array<{ id: string; title: string; done: boolean; pending?: string; confirmed?: boolean }>;
   /** Every warning of the run, repeated: the live view's rows have scrolled away. */
   warnings: string[];
+  /**
+   * Rows the program that ran stackguide prints under the summary (STACKGUIDE_SUMMARY_ROWS_BELOW:
+   * `npm run demo`'s commands), left free with the empty line and the prompt's row.
+   */
+  rowsBelow?: number;
 }
 
 /**
@@ -36,8 +41,11 @@ export function InstallSummaryScreen(props: InstallSummaryScreenProps) {
   const rows = (stdout as { rows?: number }).rows;
   return (
     <ScreenLines
-      // Under it: the empty line Ink leaves after its last frame, then the shell's prompt (seen in tmux).
-      lines={foldToFit(FOLDS.length, roomIn(rows, 2), width, (fold) => summaryLines(props, width, fold))}
+      // Under it: the empty line Ink leaves after its last frame, what the program that ran stackguide
+      // prints there, if anything, then the shell's prompt (seen in tmux).
+      lines={foldToFit(FOLDS.length, roomIn(rows, 2 + (props.rowsBelow ?? 0)), width, (fold) =>
+        summaryLines(props, width, fold),
+      )}
     />
   );
 }

@@ -8,9 +8,10 @@
  * for the unattended run (the answers file is copied into the demo's folder first).
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, readdir, stat, symlink } from 'node:fs/promises';
+import { copyFile, readdir, stat, symlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { demoClosingLines } from './demo-closing-lines.ts';
+import { loadBlueprint } from '../src/blueprint/load-blueprint.ts';
+import { demoClosingLines, demoClosingRows } from './demo-closing-lines.ts';
 import { projectRoot, startLab } from './lab/start-lab.ts';
 import { untilStopped } from './lab/until-stopped.ts';
 
@@ -18,18 +19,19 @@ const cli = join(projectRoot, 'dist', 'cli.js');
 
 console.error('Starting the demo target (moto, the AWS emulator) on a loopback port…');
 const lab = await startLab('demo');
-// The repository's blueprint, reached from the lab folder by a short path: every command the demo and
-// stackguide print then fits an 80-column terminal on one line.
-await mkdir(join(lab.folder, 'blueprints'));
-await symlink(join(projectRoot, 'blueprints', 'demo'), join(lab.folder, 'blueprints', 'demo'));
-const blueprint = 'blueprints/demo';
+// The repository's blueprint, reached from the lab folder by the shortest path, a folder named as the
+// blueprint: the unattended re-run the install's summary prints then fits an 80-column terminal on
+// one line (`blueprints/demo` made it 81 columns, its `--yes` on a row of its own, trial finding 59),
+// and so do the status and destroy the demo prints.
+await symlink(join(projectRoot, 'blueprints', 'demo'), join(lab.folder, 'demo'));
+const blueprint = 'demo';
 console.error(`Demo AWS endpoint: ${lab.env.AWS_ENDPOINT_URL}\nWorking folder: ${lab.folder}\n`);
 
-const run = (args: string[]): Promise<number> =>
+const run = (args: string[], env: Record<string, string> = {}): Promise<number> =>
   new Promise((done) => {
     const child = spawn(process.execPath, [cli, ...args], {
       cwd: lab.folder,
-      env: { ...process.env, ...lab.env },
+      env: { ...process.env, ...lab.env, ...env },
       stdio: 'inherit',
     });
     child.on('close', (code) => done(code ?? 1));
@@ -55,13 +57,31 @@ async function writtenAnswers(): Promise<string | undefined> {
   return dated.sort((a, b) => b.time - a.time)[0]?.file;
 }
 
+const interactive = process.stdin.isTTY && !process.env.CI;
+const width = process.stderr.columns || 80;
+/**
+ * In a terminal the install's summary fits the window with the rows the demo prints under it left
+ * free (trial finding 59: a summary that repeats a warning pushed '✔ demo is installed' off an 80x24
+ * screen); stackguide takes their count in STACKGUIDE_SUMMARY_ROWS_BELOW. They name the answers file
+ * the install writes: the given one, else `<name>.answers.yaml` for the name typed, as long as the
+ * blueprint allows, so each length is counted.
+ */
+async function rowsBelowSummary(): Promise<Record<string, string>> {
+  if (!interactive) return {};
+  const { maxLength } = (await loadBlueprint(join(lab.folder, blueprint))).deployment;
+  const answersFiles = config
+    ? [config]
+    : Array.from({ length: maxLength }, (_, index) => `${'n'.repeat(index + 1)}.answers.yaml`);
+  const rows = demoClosingRows({ folder: lab.folder, blueprint }, answersFiles, width);
+  return { STACKGUIDE_SUMMARY_ROWS_BELOW: String(rows) };
+}
+
 let code = 1;
 let quiet = false;
 try {
-  code = await run(['install', '--blueprint', blueprint, ...args]);
+  code = await run(['install', '--blueprint', blueprint, ...args], await rowsBelowSummary());
   const written = config ?? (await writtenAnswers());
   const answers = written ?? 'demo.answers.yaml';
-  const interactive = process.stdin.isTTY && !process.env.CI;
   if (code === 0 && !interactive) {
     // A log is read top to bottom: the status follows the install there.
     console.error('\nWhat AWS holds now (stackguide status):');
@@ -70,8 +90,8 @@ try {
   if (code === 0 && interactive) {
     // In a terminal the install's summary stays on the screen (trial finding 59: the status printed
     // after it scrolled it off an 80x24 window); the status is the first command offered instead, and
-    // what is printed under the summary is as short as it can be (see demoClosingLines).
-    const width = process.stderr.columns || 80;
+    // what is printed under the summary is as short as it can be (see demoClosingLines) and takes no
+    // more rows than the summary left for it (rowsBelowSummary).
     console.error(demoClosingLines({ folder: lab.folder, blueprint, answers }, width).join('\n'));
     quiet = (await untilStopped()).quiet;
   }

@@ -20,6 +20,13 @@ export interface Settings {
    * `--endpoint-url`, so one local endpoint can serve most services while another serves the rest.
    */
   readonly serviceEndpoints: Readonly<Record<string, string>>;
+  /**
+   * STACKGUIDE_SUMMARY_ROWS_BELOW: how many rows the program that runs `stackguide install` in a
+   * terminal prints under its summary (`npm run demo` prints the commands to go on with there); the
+   * summary leaves them free as it fits the window, so its outcome line stays on the screen. Absent
+   * when not set (nothing is printed under it but the shell's prompt).
+   */
+  readonly summaryRowsBelow?: number;
 }
 
 /**
@@ -51,13 +58,16 @@ export interface SettingsFlags {
 }
 
 const REGISTRY_LOGIN_URL_VARIABLE = 'STACKGUIDE_REGISTRY_LOGIN_URL';
+const SUMMARY_ROWS_BELOW_VARIABLE = 'STACKGUIDE_SUMMARY_ROWS_BELOW';
 const SERVICE_ENDPOINT_PREFIX = 'AWS_ENDPOINT_URL_';
 
 /** Every setting, checked: a malformed value is a usage error naming its flag or variable. */
 export function readSettings(env: Environment, flags: SettingsFlags = {}): Settings {
   const loginUrl = env[REGISTRY_LOGIN_URL_VARIABLE];
+  const rowsBelow = summaryRowsBelow(env[SUMMARY_ROWS_BELOW_VARIABLE]);
   return {
     dns: dnsSettingsFrom(env, flags.dnsServers),
+    ...(rowsBelow !== undefined ? { summaryRowsBelow: rowsBelow } : {}),
     ...(loginUrl !== undefined
       ? { registryLoginUrl: loginUrl === '' || loginUrl === 'off' ? false : loginUrl }
       : {}),
@@ -68,6 +78,23 @@ export function readSettings(env: Environment, flags: SettingsFlags = {}): Setti
       ),
     ),
   };
+}
+
+/** A count of rows, 0 to 999; unset or empty is none. */
+function summaryRowsBelow(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\s*\d{1,3}\s*$/.test(value)) return Number(value);
+  throw new StackguideError(`${SUMMARY_ROWS_BELOW_VARIABLE}: "${value}" is not a number of rows.`, {
+    code: 'settings.invalid',
+    kind: 'user',
+    details: [
+      {
+        path: SUMMARY_ROWS_BELOW_VARIABLE,
+        message: `"${value}" is not a whole number from 0 to 999`,
+        fix: 'Set it to the number of rows your script prints under the install summary (3, say), or unset it.',
+      },
+    ],
+  });
 }
 
 const DNS_SERVERS_VARIABLE = 'STACKGUIDE_DNS_SERVERS';

@@ -72,6 +72,22 @@ describe('readSettings', () => {
     );
   });
 
+  it('reads the rows a script prints under the install summary: a count, absent when unset or empty', () => {
+    expect(readSettings({}).summaryRowsBelow).toBeUndefined();
+    expect(readSettings({ STACKGUIDE_SUMMARY_ROWS_BELOW: '' }).summaryRowsBelow).toBeUndefined();
+    expect(readSettings({ STACKGUIDE_SUMMARY_ROWS_BELOW: '8' }).summaryRowsBelow).toBe(8);
+    expect(readSettings({ STACKGUIDE_SUMMARY_ROWS_BELOW: ' 0 ' }).summaryRowsBelow).toBe(0);
+    for (const value of ['-1', 'six', '2.5', '1000'])
+      expect(() => readSettings({ STACKGUIDE_SUMMARY_ROWS_BELOW: value })).toThrow(
+        expect.objectContaining({
+          code: 'settings.invalid',
+          kind: 'user',
+          exitCode: 2,
+          details: [expect.objectContaining({ path: 'STACKGUIDE_SUMMARY_ROWS_BELOW' })],
+        }),
+      );
+  });
+
   it('keeps every service endpoint variable that is set, and nothing else', () => {
     expect(
       readSettings({

@@ -65,7 +65,13 @@ export async function installCommand(options: CommonOptions): Promise<number> {
       command: 'install',
     });
     if (outputsFile) await writeDeployedOutputs(outputsFile, 'install', outcome);
-    await showInstallOutcome(outcome, recap, screens ? await screens() : undefined, context.mode.json);
+    await showInstallOutcome(
+      outcome,
+      recap,
+      screens ? await screens() : undefined,
+      context.mode.json,
+      settingsOf(options).summaryRowsBelow,
+    );
     return ExitCode.ok;
   } catch (error) {
     return reportFailure(events, error);

@@ -33,12 +33,17 @@ export function recordRecap(events: EventBus): { recap: InstallRecap; stop: () =
   return { recap, stop };
 }
 
-/** The summary: Ink in a terminal; otherwise the results as lines on stdout (progress went to stderr). */
+/**
+ * The summary: Ink in a terminal; otherwise the results as lines on stdout (progress went to stderr).
+ * `rowsBelow`: rows the program that ran stackguide prints under the summary in a terminal
+ * (STACKGUIDE_SUMMARY_ROWS_BELOW), left free as the summary fits the window.
+ */
 export async function showInstallOutcome(
   outcome: InstallOutcome,
   recap: InstallRecap,
   screens: typeof import('../../screens/mount-screens.tsx') | undefined,
   json: boolean,
+  rowsBelow?: number,
 ): Promise<void> {
   const stacks = outcome.plan.stacks.map((stack) => ({
     name: stack.name,
@@ -59,6 +64,7 @@ export async function showInstallOutcome(
       ...(afterInstallPath ? { afterInstallPath } : {}),
       steps: recap.steps,
       warnings: recap.warnings,
+      ...(rowsBelow !== undefined ? { rowsBelow } : {}),
     });
     return;
   }

@@ -162,7 +162,8 @@ describe('npm run demo in an 80x24 terminal', () => {
     expect(status?.[0]).toMatch(/^stackguide status /);
     expect(upgrade?.[0]).toMatch(/^stackguide upgrade /);
     expect(destroy?.[0]).toMatch(/^stackguide destroy /);
-    expect(rerun[0]).toMatch(/^stackguide install /);
+    // The re-run fits the 80 columns whole: its --yes is not on a row of its own (trial finding 59).
+    expect(rerun).toEqual(['stackguide install --blueprint demo --config demo.answers.yaml --yes']);
 
     const t = await shell(work.path, work.path);
     await t.waitFor(/^RC=0$/m, 30_000);

@@ -131,3 +131,28 @@ describe('showInstallOutcome without a terminal', () => {
     expect([...out, ...err]).toEqual([]);
   });
 });
+
+describe('showInstallOutcome in a terminal', () => {
+  const outcome = {
+    plan: { deployment: 'lab', stacks: [], secretAnswerIds: [], answers: {} },
+    stacks: {},
+    answersPath: 'lab.answers.yaml',
+    answersSaved: true,
+    nextCommand: 'stackguide install --blueprint demo --config lab.answers.yaml --yes',
+    eventLogPath: '.stackguide/lab/events.ndjson',
+    afterInstall: [],
+  } as unknown as InstallOutcome;
+
+  it('gives the summary screen the rows printed under it (STACKGUIDE_SUMMARY_ROWS_BELOW), none when not set', async () => {
+    const shown: unknown[] = [];
+    const screens = {
+      showSummary: async (props: unknown) => {
+        shown.push(props);
+      },
+    } as unknown as typeof import('../../screens/mount-screens.tsx');
+    await showInstallOutcome(outcome, { warnings: [], steps: [] }, screens, false, 8);
+    await showInstallOutcome(outcome, { warnings: [], steps: [] }, screens, false);
+    expect(shown[0]).toMatchObject({ deployment: 'lab', rowsBelow: 8 });
+    expect(shown[1]).not.toHaveProperty('rowsBelow');
+  });
+});

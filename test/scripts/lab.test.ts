@@ -71,7 +71,7 @@ describe("scripts/demo.ts, unattended (the README's second way to run the demo)"
     expect(result.code, result.stderr).toBe(0);
     // The commands it prints act on the copy, in the demo's folder.
     expect(result.stderr).toMatch(
-      /Re-run unattended: stackguide install --blueprint blueprints\/demo --config answers\.yaml/,
+      /Re-run unattended: stackguide install --blueprint demo --config answers\.yaml/,
     );
     expect(result.stderr).not.toContain(sample);
     expect(await readFile(sample, 'utf8')).toBe(before);
