@@ -8,8 +8,16 @@ import { ReviewScreen } from './ReviewScreen.tsx';
 /**
  * One Ink render per interaction, each unmounted before the next owner of the terminal starts. Ink
  * writes to stderr (human output) and never handles Ctrl+C itself: the CLI's AbortController does.
+ * These screens are mounted only when the CLI decided the run is interactive (decideOutputMode), so Ink
+ * is told so rather than guess by its own CI rule, which differs (an empty `CI`: Ink drew nothing and
+ * the review waited for a key nobody could see asked for).
  */
-const inkOptions = { stdout: process.stderr, exitOnCtrlC: false, patchConsole: false } as const;
+const inkOptions = {
+  stdout: process.stderr,
+  exitOnCtrlC: false,
+  patchConsole: false,
+  interactive: true,
+} as const;
 
 export function showReview(plan: InstallPlan): Promise<ReviewDecision> {
   return new Promise((resolve) => {

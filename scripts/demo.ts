@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, readdir, stat, symlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { loadBlueprint } from '../src/blueprint/load-blueprint.ts';
+import { runsInCi } from '../src/commands/output-mode.ts';
 import { demoClosingLines, demoClosingRows } from './demo-closing-lines.ts';
 import { projectRoot, startLab } from './lab/start-lab.ts';
 import { untilStopped } from './lab/until-stopped.ts';
@@ -57,7 +58,7 @@ async function writtenAnswers(): Promise<string | undefined> {
   return dated.sort((a, b) => b.time - a.time)[0]?.file;
 }
 
-const interactive = process.stdin.isTTY && !process.env.CI;
+const interactive = process.stdin.isTTY && !runsInCi(process.env);
 const width = process.stderr.columns || 80;
 /**
  * In a terminal the install's summary fits the window with the rows the demo prints under it left

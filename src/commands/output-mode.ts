@@ -10,13 +10,25 @@ export interface OutputMode {
   json: boolean;
 }
 
+/**
+ * A CI job: `CI` or `CONTINUOUS_INTEGRATION` set to anything but empty, `false` or `0`. The one rule
+ * for the whole CLI: the screens it mounts tell Ink they are interactive rather than let Ink apply its
+ * own (which counts an empty `CI` as CI: it drew nothing while the review waited for a key).
+ */
+export function runsInCi(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ['CI', 'CONTINUOUS_INTEGRATION'].some((name) => {
+    const value = env[name];
+    return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+  });
+}
+
 export function decideOutputMode(
   options: CommonOptions,
   env: Readonly<Record<string, string | undefined>>,
   terminal: { stdin: boolean; stderr: boolean },
 ): OutputMode {
   const json = options.output === 'json';
-  const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const inCi = runsInCi(env);
   // A terminal that says it cannot move the cursor (Emacs shell, some CI log viewers) gets plain lines:
   // a live view there would be escape codes.
   const dumb = env.TERM === 'dumb';

@@ -5,6 +5,7 @@ import { statusWatchPrinter } from '../output/status-watch.ts';
 import { terminalColumns } from '../output/terminal-text.ts';
 import { headlessHost, settingsOf } from './command-context.ts';
 import { type CommonOptions, connectionFlags, deploymentTarget } from './common-options.ts';
+import { runsInCi } from './output-mode.ts';
 
 /**
  * Composition root of `stackguide status`: the flow (src/flows/status-flow.ts), each refresh printed as
@@ -53,6 +54,5 @@ export function foldsStatus(
   stdout: { isTTY?: boolean },
   env: Readonly<Record<string, string | undefined>>,
 ): boolean {
-  const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
-  return Boolean(stdout.isTTY) && !inCi && env.TERM !== 'dumb' && options.all !== true;
+  return Boolean(stdout.isTTY) && !runsInCi(env) && env.TERM !== 'dumb' && options.all !== true;
 }

@@ -16,7 +16,9 @@ afterAll(async () => {
 
 describe('convox-rack, guided in a small real terminal (80x24) against its lab', () => {
   it('installs with the defaults and every optional question empty, shows status, re-runs unchanged, destroys', async () => {
-    seed = await startGuidedSeed('convox-rack', { width: 80, height: 24 });
+    // CI set but empty, as some shells and CI wrappers leave it: stackguide reads it as no CI and asks,
+    // so the screens must draw (Ink alone read it as CI, drew nothing and the review waited unseen).
+    seed = await startGuidedSeed('convox-rack', { width: 80, height: 24 }, { CI: '' });
     const { review, asked } = await answerUntilReview(seed, {
       'Deployment name': 'rack1',
       // The manual step's confirmation, its instructions above it: the operator says it is done.
