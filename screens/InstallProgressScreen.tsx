@@ -302,6 +302,12 @@ const STEP_COLOUR: Partial<Record<StepProgress['state'], string>> = {
   failed: 'red',
   stopped: 'yellow',
 };
+/** Said after a step's time when its mark alone could be misread (◷ and ◻ are not a check's ✔). */
+const STEP_STATE_WORDS: Partial<Record<StepProgress['state'], string>> = {
+  pending: ' pending',
+  stopped: ' stopped',
+  confirmed: ' confirmed by you',
+};
 
 /** Lines a step's row takes besides its detail: the row, what the operator must do, its warnings. */
 function stepHeight(step: StepProgress, width: number): number {
@@ -407,13 +413,7 @@ function StepLines({
     <Box flexDirection="column">
       <Text wrap="truncate-end" {...(color ? { color } : {})}>
         {STEP_ICON[step.state]} {step.title} <Text dimColor>{elapsed}</Text>
-        {step.state === 'pending'
-          ? ' pending'
-          : step.state === 'stopped'
-            ? ' stopped'
-            : step.state === 'confirmed'
-              ? ' confirmed by you'
-              : ''}
+        {STEP_STATE_WORDS[step.state] ?? ''}
       </Text>
       {/* Printed once and never redrawn: what it waits for goes whole, wrapped by words. */}
       {step.pending !== undefined &&
